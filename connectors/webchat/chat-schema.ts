@@ -1,0 +1,57 @@
+// The public web chat contract. Web chat, tests and benchmarks call it: keep it stable
+// (add optional fields only).
+
+export interface ChatRequest {
+  sessionId?: string;
+  text: string;
+  messageId?: string;
+}
+
+const idPattern = "^[A-Za-z0-9_-]{1,128}$";
+
+export const chatRequestSchema = {
+  type: "object",
+  required: ["text"],
+  additionalProperties: false,
+  properties: {
+    /** The browser's conversation id; a new one is issued when absent. */
+    sessionId: { type: "string", pattern: idPattern },
+    text: { type: "string", minLength: 1, maxLength: 2000, pattern: "\\S" },
+    /** Optional client message id: a retry with the same id gets the same answer. */
+    messageId: { type: "string", pattern: idPattern },
+  },
+} as const;
+
+export const chatResponseSchema = {
+  type: "object",
+  required: ["sessionId", "replies", "understanding"],
+  properties: {
+    sessionId: { type: "string" },
+    replies: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["type", "text"],
+        properties: { type: { type: "string", enum: ["text"] }, text: { type: "string" } },
+      },
+    },
+    understanding: {
+      type: "object",
+      required: ["kind", "confidence"],
+      properties: {
+        kind: { type: "string", enum: ["service", "complaint", "suggestion", "greeting", "handoff", "unknown"] },
+        serviceItem: {
+          type: "object",
+          required: ["code", "name"],
+          properties: { code: { type: "string" }, name: { type: "string" } },
+        },
+        confidence: { type: "number" },
+      },
+    },
+    ticket: {
+      type: "object",
+      required: ["number", "status"],
+      properties: { number: { type: "string" }, status: { type: "string" } },
+    },
+  },
+} as const;

@@ -1,0 +1,95 @@
+// The shape of the knowledge files under intents/. Editors change the data;
+// this schema is the contract that keeps a bad edit from reaching citizens.
+import { z } from "zod";
+
+const nonEmpty = z.string().trim().min(1);
+
+/** Complaint domains used for routing (领域). Kept open-ended on purpose: a region may add its own. */
+export const domainSchema = nonEmpty;
+
+export const materialSchema = z.strictObject({
+  name: nonEmpty,
+  /** e.g. "原件1份" or "复印件1份" */
+  copies: nonEmpty.optional(),
+  note: nonEmpty.optional(),
+});
+
+export const serviceItemSchema = z.strictObject({
+  /** Stable item code (事项编码). */
+  code: z.string().regex(/^[A-Z]{2,4}\d{3,}$/, "must look like GA001: 2–4 capital letters then digits"),
+  /** Official item name (事项名称). */
+  name: nonEmpty,
+  /** Code of the responsible department in departments.yaml. */
+  department: nonEmpty,
+  /** Other names citizens use for this item. */
+  aliases: z.array(nonEmpty).default([]),
+  /** Example questions, written as citizens would ask them. */
+  examples: z.array(nonEmpty).min(3, "needs at least 3 example questions"),
+  /** 所需材料 */
+  materials: z.array(materialSchema).min(1),
+  /** 办理流程 */
+  steps: z.array(nonEmpty).min(1),
+  /** 承诺时限, e.g. "即时办结" or "20个工作日" */
+  timeLimit: nonEmpty,
+  /** 收费, e.g. "不收费" or "工本费20元" */
+  fee: nonEmpty,
+  /** 办理地点 */
+  location: nonEmpty,
+  /** 网上办理 link; null when the item can only be handled in person. */
+  onlineUrl: z.url().nullable(),
+  /** 办公时间 */
+  officeHours: nonEmpty,
+  /** 法律依据 */
+  legalBasis: z.array(nonEmpty).min(1),
+});
+export type ServiceItem = z.infer<typeof serviceItemSchema>;
+
+export const departmentSchema = z.strictObject({
+  code: nonEmpty,
+  name: nonEmpty,
+  /** Public phone line shown to citizens. */
+  phone: nonEmpty.optional(),
+  /** Complaint domains this department handles. */
+  domains: z.array(domainSchema).default([]),
+  /** Words in a complaint that point to this department (e.g. 路灯 → 城管). */
+  keywords: z.array(nonEmpty).default([]),
+});
+export type Department = z.infer<typeof departmentSchema>;
+
+export const departmentsFileSchema = z.strictObject({
+  /** Where unrouted complaints go (派单中心). Must be one of the departments. */
+  dispatcher: nonEmpty,
+  departments: z.array(departmentSchema).min(1),
+});
+
+/** Groups of words that mean the same thing; the first is the canonical form. */
+export const synonymsFileSchema = z.strictObject({
+  synonyms: z.array(z.array(nonEmpty).min(2)),
+});
+
+/** Cue words and examples for the message kinds that are not service questions. */
+export const messageKindsFileSchema = z.strictObject({
+  greeting: z.strictObject({ cues: z.array(nonEmpty).min(1) }),
+  handoff: z.strictObject({ cues: z.array(nonEmpty).min(1) }),
+  complaint: z.strictObject({
+    /** Words or phrases that signal a complaint or a request for help, with a weight. */
+    cues: z.record(nonEmpty, z.number().positive()),
+    examples: z.array(nonEmpty).min(5),
+  }),
+  suggestion: z.strictObject({
+    cues: z.record(nonEmpty, z.number().positive()),
+    examples: z.array(nonEmpty).min(3),
+  }),
+  /** Words that point to a complaint domain (for routing). */
+  domains: z.record(domainSchema, z.array(nonEmpty).min(1)),
+});
+
+export type MessageKindsFile = z.infer<typeof messageKindsFileSchema>;
+
+export interface Catalog {
+  items: ServiceItem[];
+  departments: Department[];
+  dispatcher: string;
+  synonyms: string[][];
+  messageKinds: MessageKindsFile;
+}

@@ -1,0 +1,118 @@
+// Reads and validates intents/. Every problem is reported with the file and the
+// field, and nothing is served from a catalog that has one.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import {
+  type Catalog,
+  departmentsFileSchema,
+  messageKindsFileSchema,
+  type ServiceItem,
+  serviceItemSchema,
+  synonymsFileSchema,
+} from "./catalog-schema.ts";
+
+export class CatalogError extends Error {
+  override name = "CatalogError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid catalog:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+const DATA_FILE = /\.(ya?ml|json)$/i;
+
+export async function loadCatalog(dir: string): Promise<Catalog> {
+  const problems: string[] = [];
+  const read = <S extends z.ZodType>(file: string, schema: S) => readDataFile(dir, file, schema, problems);
+
+  const departmentsFile = await read("departments.yaml", departmentsFileSchema);
+  const synonymsFile = await read("synonyms.yaml", synonymsFileSchema);
+  const messageKinds = await read("message-kinds.yaml", messageKindsFileSchema);
+
+  const itemFiles = await listDataFiles(path.join(dir, "items"), problems);
+  const items: ServiceItem[] = [];
+  for (const file of itemFiles) {
+    const item = await read(path.join("items", file), serviceItemSchema);
+    if (item) items.push(item);
+  }
+
+  if (departmentsFile) checkReferences(items, departmentsFile, problems);
+  checkUnique(items, "code", problems);
+  checkUnique(items, "name", problems);
+  if (itemFiles.length === 0) problems.push(`${path.join(dir, "items")}: no service items found`);
+
+  if (problems.length > 0 || !departmentsFile || !synonymsFile || !messageKinds) throw new CatalogError(problems);
+  return {
+    items,
+    departments: departmentsFile.departments,
+    dispatcher: departmentsFile.dispatcher,
+    synonyms: synonymsFile.synonyms,
+    messageKinds,
+  };
+}
+
+async function listDataFiles(dir: string, problems: string[]): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter((f) => DATA_FILE.test(f)).sort();
+  } catch (error) {
+    problems.push(`${dir}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return [];
+  }
+}
+
+async function readDataFile<S extends z.ZodType>(
+  dir: string,
+  file: string,
+  schema: S,
+  problems: string[],
+): Promise<z.infer<S> | undefined> {
+  const fullPath = path.join(dir, file);
+  let data: unknown;
+  try {
+    const text = await fs.readFile(fullPath, "utf8");
+    data = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    problems.push(`${fullPath}: ${(error as Error).message.split("\n")[0]}`);
+    return undefined;
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = issue.path.length > 0 ? issue.path.join(".") : "(file)";
+      problems.push(`${fullPath}: ${field}: ${issue.message}`);
+    }
+    return undefined;
+  }
+  return result.data;
+}
+
+function checkReferences(
+  items: ServiceItem[],
+  file: z.infer<typeof departmentsFileSchema>,
+  problems: string[],
+): void {
+  const codes = new Set(file.departments.map((d) => d.code));
+  if (!codes.has(file.dispatcher)) {
+    problems.push(`departments.yaml: dispatcher: "${file.dispatcher}" is not one of the departments`);
+  }
+  for (const item of items) {
+    if (!codes.has(item.department)) {
+      problems.push(`items/${item.code}: department: "${item.department}" is not in departments.yaml`);
+    }
+  }
+  checkUnique(file.departments, "code", problems, "departments.yaml");
+}
+
+function checkUnique<T extends Record<K, string>, K extends string>(
+  rows: T[],
+  key: K,
+  problems: string[],
+  where = "items",
+): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (seen.has(row[key])) problems.push(`${where}: ${key} "${row[key]}" appears more than once`);
+    seen.add(row[key]);
+  }
+}

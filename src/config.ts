@@ -1,0 +1,106 @@
+// The one place the environment is read. Everything else receives a typed Config.
+import path from "node:path";
+import { z } from "zod";
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgresql://")
+      .optional(),
+  ),
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .optional(),
+  ),
+  DATA_DIR: z.string().min(1).default("./data"),
+  INTENTS_DIR: z.string().min(1).default("./intents"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Largest request body accepted, in bytes. */
+  BODY_LIMIT: z.coerce.number({ message: "must be a number of bytes" }).int().positive().default(64 * 1024),
+  /** Run queue workers inside the web process (the one-command start). */
+  WORKERS_IN_PROCESS: z.preprocess(emptyAsUndefined, booleanString.optional()),
+  /** Prefix for every BullMQ key, so several hubs (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default("hub"),
+  /** How long shutdown may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Time zone for ticket numbers and the working-day calendar. */
+  TIME_ZONE: z.string().min(1).default("Asia/Shanghai"),
+  /** Public hotline offered when the hub cannot help. */
+  HOTLINE: z.string().min(1).default("12345"),
+});
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  intentsDir: string;
+  logLevel: string;
+  bodyLimit: number;
+  workersInProcess: boolean;
+  queuePrefix: string;
+  shutdownTimeoutMs: number;
+  timeZone: string;
+  hotline: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; a wrong value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      return `${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  if (!isValidTimeZone(e.TIME_ZONE)) {
+    throw new ConfigError(`Invalid configuration:\n  TIME_ZONE=${JSON.stringify(e.TIME_ZONE)}: unknown time zone`);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    intentsDir: path.resolve(e.INTENTS_DIR),
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    workersInProcess: e.WORKERS_IN_PROCESS ?? true,
+    queuePrefix: e.QUEUE_PREFIX,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    timeZone: e.TIME_ZONE,
+    hotline: e.HOTLINE,
+  };
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

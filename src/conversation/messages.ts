@@ -1,0 +1,36 @@
+// The one message shape every channel speaks to the rest of the system. A connector
+// turns its platform's wire format into InboundMessage and renders ConversationOutcome.
+import type { MessageKind } from "../understanding/understander.ts";
+
+export type Channel = "webchat" | "wechat" | "weibo";
+
+export interface InboundMessage {
+  channel: Channel;
+  /** The citizen's id on that channel (openid, uid, web session id). */
+  channelUserId: string;
+  text: string;
+  /** The platform's message id; retries of one message share it. */
+  channelMessageId: string;
+  receivedAt: Date;
+  /** The wire payload as received, kept for the record. */
+  raw?: unknown;
+}
+
+export interface TextReply {
+  type: "text";
+  text: string;
+}
+
+export type Reply = TextReply;
+
+export interface ConversationOutcome {
+  replies: Reply[];
+  understanding: {
+    kind: MessageKind;
+    serviceItem?: { code: string; name: string };
+    confidence: number;
+  };
+  ticket?: { number: string; status: string };
+  /** True when this is a retry of a message already answered. */
+  duplicate?: boolean;
+}

@@ -1,0 +1,61 @@
+// Opens the database: PostgreSQL when DATABASE_URL is set, otherwise an embedded
+// PGlite under DATA_DIR, so a newcomer needs no database server.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { pgliteRunner, pgPoolRunner, type SqlRunner } from "./sql-runner.ts";
+
+export type { PrismaClient };
+
+export interface Database {
+  backend: "postgresql" | "pglite";
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { backend: "postgresql"; url: string; poolSize?: number }
+  /** dataDir undefined = in memory (tests). */
+  | { backend: "pglite"; dataDir?: string };
+
+export function databaseTarget(config: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
+  return config.databaseUrl
+    ? { backend: "postgresql", url: config.databaseUrl }
+    : { backend: "pglite", dataDir: path.join(config.dataDir, "pglite") };
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.backend === "postgresql") {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle client losing its connection must not crash the process.
+    pool.on("error", () => undefined);
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      backend: "postgresql",
+      prisma,
+      sql: pgPoolRunner(pool),
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  if (target.dataDir) await fs.mkdir(target.dataDir, { recursive: true });
+  const db = new PGlite(target.dataDir);
+  await db.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    backend: "pglite",
+    prisma,
+    sql: pgliteRunner(db),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}

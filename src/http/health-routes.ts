@@ -1,0 +1,81 @@
+// Liveness (/healthz: the process answers) and readiness (/readyz: it can do its job).
+import type { FastifyInstance } from "fastify";
+import { pendingMigrations } from "../db/migrate.ts";
+import type { Hub } from "../hub.ts";
+
+const checkSchema = {
+  type: "object",
+  required: ["ok"],
+  properties: { ok: { type: "boolean" }, detail: { type: "string" } },
+} as const;
+
+const readySchema = {
+  type: "object",
+  required: ["status", "checks"],
+  properties: {
+    status: { type: "string", enum: ["ready", "not_ready"] },
+    checks: {
+      type: "object",
+      required: ["database", "migrations", "redis"],
+      properties: { database: checkSchema, migrations: checkSchema, redis: checkSchema },
+    },
+  },
+} as const;
+
+interface Check {
+  ok: boolean;
+  detail?: string;
+}
+
+async function check(run: () => Promise<string | undefined>, timeoutMs = 2_000): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const detail = await Promise.race([run(), timeout]);
+    return detail ? { ok: true, detail } : { ok: true };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function healthRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        response: {
+          200: {
+            type: "object",
+            required: ["status", "uptimeSeconds"],
+            properties: { status: { type: "string" }, uptimeSeconds: { type: "number" } },
+          },
+        },
+      },
+    },
+    async () => ({ status: "ok", uptimeSeconds: Math.round(process.uptime()) }),
+  );
+
+  app.get("/readyz", { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
+    const [database, migrations, redis] = await Promise.all([
+      check(async () => {
+        await hub.db.sql.query("SELECT 1");
+        return hub.db.backend;
+      }),
+      check(async () => {
+        const pending = await pendingMigrations(hub.db.sql);
+        if (pending.length > 0) throw new Error(`pending: ${pending.join(", ")}`);
+        return undefined;
+      }),
+      check(async () => {
+        await hub.redis.ping();
+        return undefined;
+      }),
+    ]);
+    const ok = database.ok && migrations.ok && redis.ok;
+    return reply.status(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", checks: { database, migrations, redis } });
+  });
+}

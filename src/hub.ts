@@ -1,0 +1,92 @@
+// Wires the hub's parts together: database, catalog, understanding, queues. The web
+// server (src/server.ts) and the worker process (src/worker.ts) both start from here.
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Catalog } from "./catalog/catalog-schema.ts";
+import { loadCatalog } from "./catalog/load-catalog.ts";
+import type { Config } from "./config.ts";
+import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
+import { type Database, type DatabaseTarget, databaseTarget, openDatabase } from "./db/database.ts";
+import { migrate } from "./db/migrate.ts";
+import type { Logger } from "./logger.ts";
+import { OutboxRelay } from "./queue/outbox-relay.ts";
+import type { QueueName } from "./queue/queue-names.ts";
+import { closeQueues, createQueues } from "./queue/queues.ts";
+import { connectRedis } from "./queue/redis-connection.ts";
+import { DepartmentRouter } from "./tickets/department-router.ts";
+import { Understander } from "./understanding/understander.ts";
+
+export interface HubOptions {
+  config: Config;
+  /** Resolved Redis URL (REDIS_URL, or the private Redis that `npm start` runs). */
+  redisUrl: string;
+  log: Logger;
+  /** Overrides the database chosen from config (tests use in-memory PGlite). */
+  database?: DatabaseTarget;
+}
+
+export interface Hub {
+  config: Config;
+  log: Logger;
+  redisUrl: string;
+  db: Database;
+  catalog(): Catalog;
+  understander(): Understander;
+  router(): DepartmentRouter;
+  pipeline: ConversationPipeline;
+  /** The producer connection: fails fast when Redis is down. */
+  redis: Redis;
+  queues: Map<QueueName, Queue>;
+  relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const { config, log, redisUrl } = options;
+  const catalog = await loadCatalog(config.intentsDir);
+  const understander = new Understander(catalog);
+  const router = new DepartmentRouter(catalog.departments, catalog.dispatcher);
+
+  const db = await openDatabase(options.database ?? databaseTarget(config));
+  try {
+    const applied = await migrate(db.sql);
+    if (applied.length > 0) log.info({ applied }, "database migrated");
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const redis = connectRedis(redisUrl, "producer");
+  const queues = createQueues(redis, config.queuePrefix, log);
+  const relay = new OutboxRelay(db.prisma, queues, log);
+  const pipeline = new ConversationPipeline(db.prisma, () => understander, {
+    timeZone: config.timeZone,
+    hotline: config.hotline,
+    onOutboxWritten: () => relay.kick(),
+  });
+  relay.start();
+  log.info(
+    { items: catalog.items.length, departments: catalog.departments.length, database: db.backend },
+    "hub ready",
+  );
+
+  return {
+    config,
+    log,
+    redisUrl,
+    db,
+    catalog: () => catalog,
+    understander: () => understander,
+    router: () => router,
+    pipeline,
+    redis,
+    queues,
+    relay,
+    async close() {
+      await relay.stop();
+      await closeQueues(queues);
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// Citizens type phone and ID numbers into chats. They must never reach logs or
+// analytics in the clear; only the ticket a department works on keeps them.
+
+// Mainland mobile numbers: 1[3-9] + 9 digits, not glued to other digits.
+const MOBILE = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
+// 18-digit resident ID numbers (last character may be X). Masked whether or not the
+// checksum is valid: a mistyped ID is still personal data.
+const RESIDENT_ID = /(?<![\dXx])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dXx])/g;
+
+/** Masks phone and ID numbers in free text: 13812345678 → 138****5678. */
+export function maskText(text: string): string {
+  return text
+    .replace(RESIDENT_ID, (_m, head: string, _birth: string, tail: string) => `${head}********${tail.slice(-4)}`)
+    .replace(MOBILE, (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`);
+}
+
+/** Deep-masks every string in a JSON-like value (objects, arrays, strings). */
+export function maskDeep<T>(value: T, depth = 0): T {
+  if (typeof value === "string") return maskText(value) as T;
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = maskDeep(v, depth + 1);
+  return out as T;
+}

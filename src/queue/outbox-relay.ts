@@ -1,0 +1,106 @@
+// The read side of the transactional outbox: moves recorded jobs into BullMQ.
+// Several processes may relay at once; jobId = business id makes that harmless.
+import type { Queue } from "bullmq";
+import type { PrismaClient } from "../db/database.ts";
+import type { Logger } from "../logger.ts";
+import type { QueueName } from "./queue-names.ts";
+
+const BATCH_SIZE = 200;
+// While Redis is down the relay fails every poll; say so once, then every 30 s.
+const WARN_EVERY_MS = 30_000;
+
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private started = false;
+  private failingSince: number | undefined;
+  private lastWarning = 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly queues: ReadonlyMap<QueueName, Queue>,
+    private readonly log: Logger,
+    private readonly pollMs = 1_000,
+  ) {}
+
+  start(): void {
+    this.started = true;
+    this.timer ??= setInterval(() => this.kick(), this.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Relays soon; never blocks the caller. Kicks during a run coalesce into one more run. */
+  kick(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.flush()
+      .then((delivered) => {
+        if (this.failingSince !== undefined) {
+          this.log.info({ delivered, downForMs: Date.now() - this.failingSince }, "outbox relay recovered");
+          this.failingSince = undefined;
+        }
+        return delivered;
+      })
+      .catch((error: unknown) => {
+        this.failingSince ??= Date.now();
+        if (Date.now() - this.lastWarning >= WARN_EVERY_MS) {
+          this.lastWarning = Date.now();
+          this.log.warn({ err: error }, "outbox relay cannot reach the queue; work stays in the outbox and is retried");
+        }
+        return 0;
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Delivers pending entries; returns how many. Stops at the first failure (Redis down). */
+  async flush(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const batch = await this.prisma.outboxEntry.findMany({
+        where: { deliveredAt: null },
+        orderBy: { createdAt: "asc" },
+        take: BATCH_SIZE,
+      });
+      if (batch.length === 0) return delivered;
+      for (const entry of batch) {
+        const queue = this.queues.get(entry.queue as QueueName);
+        try {
+          if (!queue) throw new Error(`no queue named "${entry.queue}"`);
+          await queue.add(entry.jobName, entry.payload, { jobId: entry.jobId });
+        } catch (error) {
+          await this.prisma.outboxEntry.update({
+            where: { id: entry.id },
+            data: { attempts: { increment: 1 }, lastError: String((error as Error).message ?? error).slice(0, 500) },
+          });
+          throw error;
+        }
+        await this.prisma.outboxEntry.update({ where: { id: entry.id }, data: { deliveredAt: new Date() } });
+        delivered++;
+      }
+    }
+  }
+
+  /** Stops polling and waits for a run in progress. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.again = false;
+    await this.running;
+  }
+
+  async pending(): Promise<number> {
+    return this.prisma.outboxEntry.count({ where: { deliveredAt: null } });
+  }
+}

@@ -1,0 +1,42 @@
+// `npm start`: everything in one process — web server, queue workers, and a private
+// Redis when REDIS_URL is not set. The database is embedded PGlite unless DATABASE_URL is set.
+import path from "node:path";
+import { loadConfig } from "./config.ts";
+import { createHub } from "./hub.ts";
+import { buildApp } from "./http/build-app.ts";
+import { startPrivateRedis } from "./infra/private-redis.ts";
+import { closeOnSignals, type Closer, exitOnStartupError } from "./lifecycle.ts";
+import { createLogger } from "./logger.ts";
+import { startWorkers } from "./queue/start-workers.ts";
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+
+  let redisUrl = config.redisUrl;
+  const closers: Closer[] = [];
+  if (!redisUrl) {
+    log.info("REDIS_URL not set: starting a private redis-server");
+    const redis = await startPrivateRedis({ dataDir: path.join(config.dataDir, "redis") });
+    redisUrl = redis.url;
+    closers.push(() => redis.stop());
+  }
+
+  const hub = await createHub({ config, redisUrl, log });
+  const app = await buildApp(hub);
+  const workers = config.workersInProcess ? startWorkers(hub) : undefined;
+
+  // Order matters: stop taking requests, let workers finish their jobs, then close queues, DB and Redis.
+  closers.unshift(() => app.close(), async () => workers?.close(), () => hub.close());
+  closeOnSignals(log, config.shutdownTimeoutMs, closers);
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const shown = address.replace("127.0.0.1", "localhost");
+  console.log(
+    `\n政务服务智能助手已启动 / The hub is running:\n  web chat  ${shown}/\n  health    ${shown}/readyz\n` +
+      `  database  ${hub.db.backend}${config.databaseUrl ? "" : ` (${path.join(config.dataDir, "pglite")})`}\n` +
+      `  workers   ${workers ? "in this process" : "separate (npm run worker)"}\nPress Ctrl+C to stop.\n`,
+  );
+}
+
+main().catch(exitOnStartupError);

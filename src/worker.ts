@@ -1,0 +1,26 @@
+// `npm run worker`: queue workers in their own process, for production layouts
+// where web and workers scale separately. Needs a shared database and Redis.
+import { loadConfig } from "./config.ts";
+import { createHub } from "./hub.ts";
+import { closeOnSignals, exitOnStartupError } from "./lifecycle.ts";
+import { createLogger } from "./logger.ts";
+import { ConfigError } from "./config.ts";
+import { startWorkers } from "./queue/start-workers.ts";
+
+async function main() {
+  const config = loadConfig();
+  // An embedded PGlite or a private Redis belong to one process; a separate worker must share real servers.
+  if (!config.databaseUrl || !config.redisUrl) {
+    throw new ConfigError(
+      "npm run worker needs DATABASE_URL and REDIS_URL (a separate worker must share the web server's database and Redis).\n" +
+        "  For a single machine, `npm start` runs the workers in-process instead.",
+    );
+  }
+  const log = createLogger(config.logLevel);
+  const hub = await createHub({ config, redisUrl: config.redisUrl, log });
+  const workers = startWorkers(hub);
+  closeOnSignals(log, config.shutdownTimeoutMs, [() => workers.close(), () => hub.close()]);
+  log.info("workers running");
+}
+
+main().catch(exitOnStartupError);

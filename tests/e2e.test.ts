@@ -1,0 +1,78 @@
+// The newcomer's path, end to end: `npm start`'s entry point with no DATABASE_URL and
+// no REDIS_URL (embedded PGlite, private redis-server), driven over real HTTP.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "./support/test-env.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+describe("the hub, started as npm start starts it", () => {
+  let server: ChildProcess;
+  let baseUrl: string;
+  let dataDir: string;
+  let output = "";
+
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-e2e-"));
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
+    delete env.DATABASE_URL;
+    delete env.REDIS_URL;
+    server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    server.stdout!.on("data", (d) => (output += d));
+    server.stderr!.on("data", (d) => (output += d));
+    baseUrl = await eventually(async () => /web chat\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (server.exitCode === null) server.kill("SIGKILL");
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const chat = async (text: string): Promise<any> => {
+    const res = await fetch(`${baseUrl}/api/chat/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sessionId: "e2e-citizen", text }),
+    });
+    expect(res.status).toBe(200);
+    return res.json();
+  };
+
+  it("is ready, with the embedded database and its own Redis", async () => {
+    const res = await fetch(`${baseUrl}/readyz`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { checks: { database: { detail: string } } }).checks.database.detail).toBe("pglite");
+  });
+
+  it("answers a service question from the catalog", async () => {
+    const body = await chat("身份证丢了怎么办");
+    expect(body.understanding.serviceItem.name).toBe("居民身份证补领");
+    expect(body.replies[0].text).toContain("所需材料");
+  });
+
+  it("files a complaint and a worker assigns it to a department", async () => {
+    const body = await chat("小区门口路灯坏了一个月没人修");
+    expect(body.understanding.kind).toBe("complaint");
+    const ticket = await eventually(async () => {
+      const res = await fetch(`${baseUrl}/api/tickets/${body.ticket.number}`);
+      const json = (await res.json()) as { status: string; department: { name: string }; events: { type: string }[] };
+      return json.status === "assigned" ? json : undefined;
+    }, 20_000);
+    expect(ticket.department.name).toBeTruthy();
+    expect(ticket.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned"]);
+  });
+
+  it("shuts down cleanly on SIGTERM and stops its private Redis", async () => {
+    const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    // The private redis-server kept its data on disk (append-only) and is gone.
+    const files = await fs.readdir(path.join(dataDir, "redis"), { recursive: true });
+    expect(files.some((f) => String(f).includes("appendonly"))).toBe(true);
+    expect(output).not.toMatch(/start-up failed/);
+  });
+});

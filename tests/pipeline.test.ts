@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InboundMessage } from "../src/conversation/messages.ts";
+import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
+
+function inbound(text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    channel: "webchat",
+    channelUserId: "citizen-1",
+    text,
+    channelMessageId: randomUUID(),
+    receivedAt: new Date(),
+    ...overrides,
+  };
+}
+
+describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub(backend);
+    // These tests look at what the pipeline writes, not at delivery.
+    await t.hub.relay.stop();
+  });
+  afterAll(() => t.close());
+
+  it("answers a service question and records both sides", async () => {
+    const message = inbound("身份证丢了怎么办");
+    const outcome = await t.hub.pipeline.handle(message);
+    expect(outcome.understanding.kind).toBe("service");
+    expect(outcome.understanding.serviceItem?.name).toBe("居民身份证补领");
+    expect(outcome.replies[0]?.text).toContain("所需材料");
+    expect(outcome.ticket).toBeUndefined();
+
+    const rows = await t.hub.db.prisma.message.findMany({
+      where: { conversation: { channelUserId: "citizen-1" } },
+      orderBy: { createdAt: "asc" },
+    });
+    const incoming = rows.find((r) => r.channelMessageId === message.channelMessageId)!;
+    expect(incoming).toMatchObject({ direction: "in", text: "身份证丢了怎么办" });
+    const reply = rows.find((r) => r.inReplyToId === incoming.id)!;
+    expect(reply).toMatchObject({ direction: "out", text: outcome.replies[0]!.text });
+  });
+
+  it("turns a complaint into a ticket, its first event and a routing job in the outbox", async () => {
+    const outcome = await t.hub.pipeline.handle(inbound("小区门口路灯坏了一个月没人修"));
+    expect(outcome.understanding.kind).toBe("complaint");
+    expect(outcome.ticket?.number).toMatch(/^GD\d{8}-\d{6}$/);
+    expect(outcome.replies[0]?.text).toContain(outcome.ticket!.number);
+
+    const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({
+      where: { number: outcome.ticket!.number },
+      include: { events: true },
+    });
+    expect(ticket).toMatchObject({ status: "submitted", kind: "complaint", domain: "城建" });
+    expect(ticket.events.map((e) => e.type)).toEqual(["created"]);
+    const outbox = await t.hub.db.prisma.outboxEntry.findMany({ where: { jobId: ticket.id } });
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ queue: "routing", deliveredAt: null });
+  });
+
+  it("numbers tickets of the same day one after another", async () => {
+    const a = await t.hub.pipeline.handle(inbound("楼上漏水到我家没人管，投诉"));
+    const b = await t.hub.pipeline.handle(inbound("投诉公交车司机态度恶劣"));
+    const seq = (n: string) => Number(n.split("-")[1]);
+    expect(seq(b.ticket!.number)).toBe(seq(a.ticket!.number) + 1);
+  });
+
+  it("answers a retried message the same way without a second ticket", async () => {
+    const message = inbound("投诉：夜里工地施工噪音太大");
+    const first = await t.hub.pipeline.handle(message);
+    const again = await t.hub.pipeline.handle({ ...message, receivedAt: new Date() });
+    expect(again.duplicate).toBe(true);
+    expect(again.ticket).toEqual(first.ticket);
+    expect(again.replies).toEqual(first.replies);
+    expect(await t.hub.db.prisma.ticket.count({ where: { number: first.ticket!.number } })).toBe(1);
+  });
+
+  it("makes one ticket when three retries arrive at once", async () => {
+    const message = inbound("举报有人在小区里乱倒建筑垃圾", { channelUserId: "citizen-storm" });
+    const outcomes = await Promise.all([1, 2, 3].map(() => t.hub.pipeline.handle({ ...message })));
+    const numbers = new Set(outcomes.map((o) => o.ticket?.number));
+    expect(numbers.size).toBe(1);
+    expect([...numbers][0]).toBeDefined();
+    expect(await t.hub.db.prisma.ticket.count({ where: { channelUserId: "citizen-storm" } })).toBe(1);
+    expect(await t.hub.db.prisma.message.count({ where: { channelMessageId: message.channelMessageId } })).toBe(1);
+  });
+
+  it("records a suggestion as feedback, not a ticket", async () => {
+    const message = inbound("建议在地铁站附近多增设一些共享单车停放点", { channelUserId: "citizen-suggest" });
+    const outcome = await t.hub.pipeline.handle(message);
+    expect(outcome.understanding.kind).toBe("suggestion");
+    expect(outcome.ticket).toBeUndefined();
+    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: "citizen-suggest" } })).toBe(1);
+    expect(await t.hub.db.prisma.ticket.count({ where: { channelUserId: "citizen-suggest" } })).toBe(0);
+  });
+
+  it("keeps one conversation per citizen and channel", async () => {
+    await t.hub.pipeline.handle(inbound("你好", { channelUserId: "citizen-conv" }));
+    await t.hub.pipeline.handle(inbound("转人工", { channelUserId: "citizen-conv" }));
+    await t.hub.pipeline.handle(inbound("你好", { channelUserId: "citizen-conv", channel: "wechat" }));
+    expect(await t.hub.db.prisma.conversation.count({ where: { channelUserId: "citizen-conv" } })).toBe(2);
+  });
+});

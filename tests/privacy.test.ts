@@ -1,0 +1,46 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../src/logger.ts";
+import { maskDeep, maskText } from "../src/privacy/mask.ts";
+
+describe("privacy masking", () => {
+  it("masks mobile numbers", () => {
+    expect(maskText("我的电话13812345678，请回电")).toBe("我的电话138****5678，请回电");
+  });
+
+  it("masks 18-digit ID numbers, including an X check digit", () => {
+    expect(maskText("身份证号11010519491231002X")).toBe("身份证号110105********002X");
+    expect(maskText("身份证号110105194912310021")).toBe("身份证号110105********0021");
+  });
+
+  it("leaves other numbers alone", () => {
+    expect(maskText("请拨打12345热线，工单GD20261122-000123")).toBe("请拨打12345热线，工单GD20261122-000123");
+    // 20 digits is not a phone number glued to something.
+    expect(maskText("订单号13812345678901234567")).toBe("订单号13812345678901234567");
+  });
+
+  it("masks deep inside objects and arrays", () => {
+    expect(maskDeep({ a: ["13812345678"], b: { c: "x 13912345678" }, n: 5 })).toEqual({
+      a: ["138****5678"],
+      b: { c: "x 139****5678" },
+      n: 5,
+    });
+  });
+
+  it("keeps phone and ID numbers out of log lines", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = createLogger("info", sink);
+    log.info({ text: "电话13812345678" }, "citizen 110105194912310021 wrote");
+    const line = lines.join("");
+    expect(line).not.toContain("13812345678");
+    expect(line).not.toContain("110105194912310021");
+    expect(line).toContain("138****5678");
+    expect(line).toContain("110105********0021");
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { DepartmentRouter } from "../src/tickets/department-router.ts";
+import { canonicalJson, eventHash, findBrokenLink, GENESIS_HASH, type StoredEvent } from "../src/tickets/event-chain.ts";
+import { formatTicketNumber, isTicketNumber, localDay } from "../src/tickets/ticket-number.ts";
+
+describe("ticket numbers", () => {
+  it("uses the city's local date", () => {
+    // 2026-11-22 17:30 UTC is already 23 November in Beijing time.
+    expect(localDay(new Date("2026-11-22T17:30:00Z"), "Asia/Shanghai")).toBe("20261123");
+    expect(localDay(new Date("2026-11-22T15:59:00Z"), "Asia/Shanghai")).toBe("20261122");
+  });
+
+  it("formats and recognizes readable numbers", () => {
+    expect(formatTicketNumber("20261122", 123)).toBe("GD20261122-000123");
+    expect(isTicketNumber("GD20261122-000123")).toBe(true);
+    expect(isTicketNumber("GD2026112-000123")).toBe(false);
+  });
+});
+
+describe("department routing", () => {
+  const router = new DepartmentRouter(
+    [
+      { code: "CG", name: "城管局", domains: ["城建"], keywords: ["路灯", "井盖"] },
+      { code: "GA", name: "公安局", domains: ["治安"], keywords: ["噪音扰民"] },
+      { code: "HB", name: "环保局", domains: ["环保"], keywords: ["噪音"] },
+    ],
+    "PD",
+  );
+
+  it("prefers a department's keyword", () => {
+    expect(router.route({ text: "小区路灯坏了", domain: "治安" })).toEqual({ departmentCode: "CG", rule: "keyword", evidence: "路灯" });
+  });
+
+  it("prefers the longest keyword", () => {
+    expect(router.route({ text: "楼下夜里噪音扰民" })).toMatchObject({ departmentCode: "GA", evidence: "噪音扰民" });
+  });
+
+  it("falls back to the domain, then to the dispatcher", () => {
+    expect(router.route({ text: "有人打架", domain: "治安" })).toEqual({ departmentCode: "GA", rule: "domain", evidence: "治安" });
+    expect(router.route({ text: "说不清楚的事", domain: null })).toEqual({ departmentCode: "PD", rule: "dispatcher" });
+  });
+});
+
+describe("event hash chain", () => {
+  const at = new Date("2026-11-22T08:00:00.000Z");
+  function chain(n: number): StoredEvent[] {
+    const events: StoredEvent[] = [];
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= n; seq++) {
+      const fields = { ticketId: "t1", seq, type: `e${seq}`, actor: "system", note: null, data: { b: 1, a: [seq] }, createdAt: at };
+      const hash = eventHash(prev, fields);
+      events.push({ ...fields, prevHash: prev, hash });
+      prev = hash;
+    }
+    return events;
+  }
+
+  it("accepts an intact chain", () => {
+    expect(findBrokenLink(chain(3))).toBeUndefined();
+  });
+
+  it("does not depend on JSON key order", () => {
+    expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
+  });
+
+  it("finds an edited event", () => {
+    const events = chain(3);
+    events[1] = { ...events[1]!, note: "quietly rewritten" };
+    expect(findBrokenLink(events)).toEqual({ seq: 2, reason: "content does not match its hash" });
+  });
+
+  it("finds a removed event", () => {
+    const events = chain(3);
+    events.splice(1, 1);
+    expect(findBrokenLink(events)).toMatchObject({ seq: 3 });
+  });
+});
