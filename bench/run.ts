@@ -76,7 +76,8 @@ function verdict(ok: boolean): string {
 async function main() {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-bench-"));
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
-  const chatBodies = QUESTIONS.map((text, i) => JSON.stringify({ sessionId: `bench-${i}`, text }));
+  // Many citizens, each asking now and then: 2,000 sessions over the question mix.
+  const chatBodies = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }));
   try {
     await withBenchDatabase(async (databaseUrl) => {
       const env: NodeJS.ProcessEnv = {

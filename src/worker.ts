@@ -1,10 +1,9 @@
 // `npm run worker`: queue workers in their own process, for production layouts
 // where web and workers scale separately. Needs a shared database and Redis.
-import { loadConfig } from "./config.ts";
 import { createHub } from "./hub.ts";
 import { closeOnSignals, exitOnStartupError } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
-import { ConfigError } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
 import { startWorkers } from "./queue/start-workers.ts";
 
 async function main() {

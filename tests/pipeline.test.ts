@@ -31,14 +31,13 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
     expect(outcome.replies[0]?.text).toContain("所需材料");
     expect(outcome.ticket).toBeUndefined();
 
-    const rows = await t.hub.db.prisma.message.findMany({
-      where: { conversation: { channelUserId: "citizen-1" } },
-      orderBy: { createdAt: "asc" },
+    const incoming = await t.hub.db.prisma.message.findUniqueOrThrow({
+      where: { channel_channelMessageId: { channel: "webchat", channelMessageId: message.channelMessageId } },
+      include: { conversation: true },
     });
-    const incoming = rows.find((r) => r.channelMessageId === message.channelMessageId)!;
-    expect(incoming).toMatchObject({ direction: "in", text: "身份证丢了怎么办" });
-    const reply = rows.find((r) => r.inReplyToId === incoming.id)!;
-    expect(reply).toMatchObject({ direction: "out", text: outcome.replies[0]!.text });
+    expect(incoming).toMatchObject({ direction: "in", text: "身份证丢了怎么办", conversation: { channelUserId: "citizen-1" } });
+    // The replies sent are on the record with what was understood.
+    expect(incoming.outcome).toMatchObject({ replies: outcome.replies, understanding: { kind: "service" } });
   });
 
   it("turns a complaint into a ticket, its first event and a routing job in the outbox", async () => {
@@ -92,6 +91,22 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
     expect(outcome.ticket).toBeUndefined();
     expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: "citizen-suggest" } })).toBe(1);
     expect(await t.hub.db.prisma.ticket.count({ where: { channelUserId: "citizen-suggest" } })).toBe(0);
+  });
+
+  it("records a message that holds characters PostgreSQL cannot store (U+0000)", async () => {
+    const message = inbound("身份证\u0000丢了怎么办", { raw: { text: "身份证\u0000丢了怎么办" } });
+    const outcome = await t.hub.pipeline.handle(message);
+    expect(outcome.understanding.kind).toBe("service");
+    const stored = await t.hub.db.prisma.message.findFirstOrThrow({ where: { channelMessageId: message.channelMessageId } });
+    expect(stored.text).toBe("身份证丢了怎么办");
+  });
+
+  it("records a burst of concurrent messages from many citizens, each once", async () => {
+    const burst = Array.from({ length: 60 }, (_, i) => inbound(i % 2 ? "身份证丢了怎么办" : "你好", { channelUserId: `burst-${i % 7}` }));
+    const outcomes = await Promise.all(burst.map((m) => t.hub.pipeline.handle(m)));
+    expect(outcomes.every((o) => !o.duplicate)).toBe(true);
+    expect(await t.hub.db.prisma.message.count({ where: { channelMessageId: { in: burst.map((m) => m.channelMessageId) } } })).toBe(60);
+    expect(await t.hub.db.prisma.conversation.count({ where: { channelUserId: { startsWith: "burst-" } } })).toBe(7);
   });
 
   it("keeps one conversation per citizen and channel", async () => {

@@ -4,8 +4,10 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import { isUniqueViolation, type Tx } from "../db/transaction.ts";
-import { openTicket } from "../tickets/open-ticket.ts";
+import { nextTicketNumber, openTicket, TICKET_SUBMITTED } from "../tickets/open-ticket.ts";
 import type { Understander, Understanding } from "../understanding/understander.ts";
+import { ExchangeBatcher } from "./exchange-batcher.ts";
+import { recordExchanges, storedOutcome } from "./message-log.ts";
 import type { ConversationOutcome, InboundMessage } from "./messages.ts";
 import * as say from "./reply-text.ts";
 
@@ -16,136 +18,132 @@ export interface PipelineOptions {
   onOutboxWritten?: () => void;
 }
 
+class DuplicateMessage extends Error {}
+
 export class ConversationPipeline {
+  private readonly batcher: ExchangeBatcher;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly understander: () => Understander,
     private readonly options: PipelineOptions,
-  ) {}
+  ) {
+    this.batcher = new ExchangeBatcher(prisma);
+  }
 
   async handle(message: InboundMessage): Promise<ConversationOutcome> {
-    const earlier = await this.storedOutcome(message);
-    if (earlier) return earlier;
-
     const understanding = this.understander().understand(message.text);
     try {
-      const outcome = await this.prisma.$transaction((tx) => this.record(tx, message, understanding));
-      // A ticket wrote routing work to the outbox: relay it now rather than at the next poll.
-      if (outcome.ticket) this.options.onOutboxWritten?.();
-      return outcome;
+      const outcome =
+        understanding.kind === "complaint" || understanding.kind === "suggestion"
+          ? await this.handleWithSideEffects(message, understanding)
+          : await this.answer(message, understanding);
+      return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
       // A concurrent retry of the same message committed first: answer as it did.
-      if (isUniqueViolation(error)) {
-        const outcome = await this.storedOutcome(message);
-        if (outcome) return outcome;
-      }
+      if (error instanceof DuplicateMessage || isUniqueViolation(error)) return this.earlierOutcome(message);
       throw error;
     }
   }
 
-  private async storedOutcome(message: InboundMessage): Promise<ConversationOutcome | undefined> {
-    const stored = await this.prisma.message.findUnique({
-      where: { channel_channelMessageId: { channel: message.channel, channelMessageId: message.channelMessageId } },
-      select: { outcome: true },
-    });
-    return stored?.outcome ? { ...(stored.outcome as unknown as ConversationOutcome), duplicate: true } : undefined;
+  /** Questions, greetings, hand-offs: the exchange is the only record, written in a shared batch. */
+  private async answer(message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome | undefined> {
+    const outcome: ConversationOutcome = { replies: this.replyFor(understanding), understanding: summarize(understanding) };
+    const recorded = await this.batcher.record({ inboundId: randomUUID(), message, outcome });
+    return recorded ? outcome : undefined;
   }
 
-  private async record(tx: Tx, message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome> {
-    const now = message.receivedAt;
-    const conversation = await tx.conversation.upsert({
-      where: { channel_channelUserId: { channel: message.channel, channelUserId: message.channelUserId } },
-      create: { channel: message.channel, channelUserId: message.channelUserId, createdAt: now, lastActiveAt: now },
-      update: { lastActiveAt: now },
-      select: { id: true },
-    });
-    const inboundId = randomUUID();
-    // Insert the inbound message first: its unique key is what makes retries safe.
-    await tx.message.create({
-      data: {
-        id: inboundId,
-        conversationId: conversation.id,
-        direction: "in",
-        channel: message.channel,
-        channelMessageId: message.channelMessageId,
-        text: message.text,
-        raw: message.raw === undefined ? undefined : (message.raw as object),
-        createdAt: now,
-      },
-    });
+  /** Complaints and suggestions write more than the exchange, in one transaction. */
+  private async handleWithSideEffects(message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome | undefined> {
+    // Retries are the common duplicate here (WeChat retries slow answers): skip the work.
+    const earlier = await storedOutcome(this.prisma, message);
+    if (earlier) return earlier;
+    // Taken outside the transaction, so the day's counter row is locked only for an instant.
+    const ticketNumber =
+      understanding.kind === "complaint" ? await nextTicketNumber(this.prisma, this.options.timeZone, message.receivedAt) : undefined;
+    const outcome: ConversationOutcome = ticketNumber
+      ? {
+          replies: [{ type: "text", text: say.complaintReceived(ticketNumber, this.options.hotline) }],
+          understanding: summarize(understanding),
+          ticket: { number: ticketNumber, status: TICKET_SUBMITTED },
+        }
+      : { replies: [{ type: "text", text: say.suggestionReceived() }], understanding: summarize(understanding) };
 
-    const outcome = await this.respond(tx, message, understanding, { conversationId: conversation.id, inboundId });
-    await tx.message.update({ where: { id: inboundId }, data: { outcome: outcome as object } });
-    await tx.message.createMany({
-      data: outcome.replies.map((reply) => ({
-        conversationId: conversation.id,
-        direction: "out",
-        channel: message.channel,
-        text: reply.text,
-        inReplyToId: inboundId,
-      })),
+    await this.prisma.$transaction(async (tx) => {
+      // The exchange goes first: a concurrent retry stops here, before any ticket exists.
+      const [recorded] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome }]);
+      if (!recorded) throw new DuplicateMessage();
+      if (ticketNumber) await this.fileTicket(tx, message, understanding, { ...recorded, ticketNumber });
+      else await this.recordSuggestion(tx, message, understanding, recorded.inboundId);
     });
+    // The ticket's routing job is in the outbox: relay it now rather than at the next poll.
+    if (outcome.ticket) this.options.onOutboxWritten?.();
     return outcome;
   }
 
-  private async respond(
+  private fileTicket(
     tx: Tx,
     message: InboundMessage,
     understanding: Understanding,
-    ids: { conversationId: string; inboundId: string },
-  ): Promise<ConversationOutcome> {
-    const summary: ConversationOutcome["understanding"] = {
-      kind: understanding.kind,
-      confidence: understanding.confidence,
-      ...(understanding.serviceItem && {
-        serviceItem: { code: understanding.serviceItem.code, name: understanding.serviceItem.name },
-      }),
-    };
-    const text = (t: string) => [{ type: "text" as const, text: t }];
-    const { hotline } = this.options;
-
-    switch (understanding.kind) {
-      case "service":
-        return { replies: text(say.serviceAnswer(understanding.serviceItem!)), understanding: summary };
-      case "complaint": {
-        const ticket = await openTicket(
-          tx,
-          {
-            kind: "complaint",
-            text: message.text,
-            domain: understanding.domain,
-            channel: message.channel,
-            channelUserId: message.channelUserId,
-            conversationId: ids.conversationId,
-            sourceMessageId: ids.inboundId,
-          },
-          this.options.timeZone,
-          message.receivedAt,
-        );
-        return {
-          replies: text(say.complaintReceived(ticket.number, hotline)),
-          understanding: summary,
-          ticket: { number: ticket.number, status: ticket.status },
-        };
-      }
-      case "suggestion":
-        await tx.feedback.create({
-          data: {
-            kind: "suggestion",
-            channel: message.channel,
-            channelUserId: message.channelUserId,
-            text: message.text,
-            domain: understanding.domain ?? null,
-            sourceMessageId: ids.inboundId,
-          },
-        });
-        return { replies: text(say.suggestionReceived()), understanding: summary };
-      case "greeting":
-        return { replies: text(say.greeting()), understanding: summary };
-      case "handoff":
-        return { replies: text(say.handoff(hotline)), understanding: summary };
-      case "unknown":
-        return { replies: text(say.notUnderstood(hotline)), understanding: summary };
-    }
+    ids: { conversationId: string; inboundId: string; ticketNumber: string },
+  ) {
+    return openTicket(
+      tx,
+      {
+        number: ids.ticketNumber,
+        kind: "complaint",
+        text: message.text,
+        domain: understanding.domain,
+        channel: message.channel,
+        channelUserId: message.channelUserId,
+        conversationId: ids.conversationId,
+        sourceMessageId: ids.inboundId,
+      },
+      message.receivedAt,
+    );
   }
+
+  private async recordSuggestion(tx: Tx, message: InboundMessage, understanding: Understanding, inboundId: string): Promise<void> {
+    await tx.feedback.create({
+      data: {
+        kind: "suggestion",
+        channel: message.channel,
+        channelUserId: message.channelUserId,
+        text: message.text,
+        domain: understanding.domain ?? null,
+        sourceMessageId: inboundId,
+      },
+    });
+  }
+
+  private async earlierOutcome(message: InboundMessage): Promise<ConversationOutcome> {
+    const outcome = await storedOutcome(this.prisma, message);
+    if (!outcome) throw new Error(`message ${message.channel}/${message.channelMessageId} conflicted but has no stored outcome`);
+    return outcome;
+  }
+
+  private replyFor(understanding: Understanding): ConversationOutcome["replies"] {
+    const { hotline } = this.options;
+    const text = (() => {
+      switch (understanding.kind) {
+        case "service":
+          return say.serviceAnswer(understanding.serviceItem!);
+        case "greeting":
+          return say.greeting();
+        case "handoff":
+          return say.handoff(hotline);
+        default:
+          return say.notUnderstood(hotline);
+      }
+    })();
+    return [{ type: "text", text }];
+  }
+}
+
+function summarize(understanding: Understanding): ConversationOutcome["understanding"] {
+  return {
+    kind: understanding.kind,
+    confidence: understanding.confidence,
+    ...(understanding.serviceItem && { serviceItem: { code: understanding.serviceItem.code, name: understanding.serviceItem.name } }),
+  };
 }

@@ -2,6 +2,7 @@
 // only a ticket still in "submitted" changes, so a redelivered job does nothing.
 import type { PrismaClient } from "../db/database.ts";
 import type { DepartmentRouter } from "./department-router.ts";
+import { TICKET_SUBMITTED } from "./open-ticket.ts";
 import { appendTicketEvent } from "./ticket-events.ts";
 
 export type AssignResult = { assigned: true; departmentCode: string } | { assigned: false; reason: string };
@@ -9,13 +10,13 @@ export type AssignResult = { assigned: true; departmentCode: string } | { assign
 export async function assignTicket(prisma: PrismaClient, router: DepartmentRouter, ticketId: string): Promise<AssignResult> {
   const ticket = await prisma.ticket.findUnique({ where: { id: ticketId }, select: { text: true, domain: true, status: true } });
   if (!ticket) return { assigned: false, reason: "ticket not found" };
-  if (ticket.status !== "submitted") return { assigned: false, reason: `ticket is already ${ticket.status}` };
+  if (ticket.status !== TICKET_SUBMITTED) return { assigned: false, reason: `ticket is already ${ticket.status}` };
 
   const decision = router.route(ticket);
   const now = new Date();
   return prisma.$transaction(async (tx) => {
     const changed = await tx.ticket.updateMany({
-      where: { id: ticketId, status: "submitted" },
+      where: { id: ticketId, status: TICKET_SUBMITTED },
       data: { status: "assigned", departmentCode: decision.departmentCode, assignedAt: now, updatedAt: now, version: { increment: 1 } },
     });
     if (changed.count === 0) return { assigned: false, reason: "ticket was assigned concurrently" } as const;

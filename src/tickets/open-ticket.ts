@@ -1,12 +1,18 @@
-// Files a complaint as a ticket: number, ticket, first event and the routing job,
+// Files a complaint as a ticket: the ticket, its first event and the routing job,
 // all in the caller's transaction, so either everything exists or nothing does.
+import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { appendTicketEvent } from "./ticket-events.ts";
 import { formatTicketNumber, localDay } from "./ticket-number.ts";
 
+/** The status of a ticket that waits for routing. */
+export const TICKET_SUBMITTED = "submitted";
+
 export interface NewTicket {
+  /** From nextTicketNumber(). */
+  number: string;
   kind: "complaint" | "help";
   text: string;
   domain?: string;
@@ -17,12 +23,11 @@ export interface NewTicket {
   details?: Record<string, unknown>;
 }
 
-export async function openTicket(tx: Tx, input: NewTicket, timeZone: string, now = new Date()) {
-  const number = formatTicketNumber(localDay(now, timeZone), await nextDailySequence(tx, localDay(now, timeZone)));
+export async function openTicket(tx: Tx, input: NewTicket, now = new Date()) {
   const ticket = await tx.ticket.create({
     data: {
-      number,
-      status: "submitted",
+      number: input.number,
+      status: TICKET_SUBMITTED,
       kind: input.kind,
       text: input.text,
       domain: input.domain ?? null,
@@ -45,11 +50,17 @@ export async function openTicket(tx: Tx, input: NewTicket, timeZone: string, now
   return ticket;
 }
 
-async function nextDailySequence(tx: Tx, day: string): Promise<number> {
-  // One atomic upsert: concurrent complaints on the same day never share a number.
-  const rows = await tx.$queryRaw<{ value: number }[]>`
+/**
+ * The next readable number of the day. One atomic upsert: concurrent complaints never
+ * share a number. Run it outside the ticket's transaction so the counter row is not
+ * locked for the whole transaction; a transaction that then fails leaves a gap, which
+ * is harmless (numbers are unique and ordered, not gapless).
+ */
+export async function nextTicketNumber(db: PrismaClient | Tx, timeZone: string, at: Date): Promise<string> {
+  const day = localDay(at, timeZone);
+  const rows = await db.$queryRaw<{ value: number }[]>`
     INSERT INTO "TicketCounter" ("day", "value") VALUES (${day}, 1)
     ON CONFLICT ("day") DO UPDATE SET "value" = "TicketCounter"."value" + 1
     RETURNING "value"`;
-  return Number(rows[0]!.value);
+  return formatTicketNumber(day, Number(rows[0]!.value));
 }
