@@ -81,24 +81,14 @@ export class Understander {
       return { kind: "handoff", confidence: 1, ...base };
     }
 
-    const complaint = this.complaint.score(text);
-    if (complaint.score >= this.thresholds.complaint) {
-      return {
-        kind: "complaint",
-        confidence: round(Math.min(1, complaint.score / (2 * this.thresholds.complaint))),
-        domain: this.domains.classify(text)?.domain,
-        ...base,
-      };
-    }
-
-    const suggestion = this.suggestion.score(text);
-    if (suggestion.score >= this.thresholds.suggestion) {
-      return {
-        kind: "suggestion",
-        confidence: round(Math.min(1, suggestion.score / (2 * this.thresholds.suggestion))),
-        domain: this.domains.classify(text)?.domain,
-        ...base,
-      };
+    // Complaints before suggestions: "建议你们管管噪音" is someone asking for help.
+    for (const kind of ["complaint", "suggestion"] as const) {
+      const { score } = this[kind].score(text);
+      const threshold = this.thresholds[kind];
+      if (score >= threshold) {
+        const confidence = round(Math.min(1, score / (2 * threshold)));
+        return { kind, confidence, domain: this.domains.classify(text)?.domain, ...base };
+      }
     }
 
     const top = candidates[0];
