@@ -1,6 +1,6 @@
 // Structured logs (pino). Every log line passes through the privacy mask.
 import { pino, type Logger } from "pino";
-import { maskDeep, maskText } from "./privacy/mask.ts";
+import { maskText } from "./privacy/mask.ts";
 
 export type { Logger };
 
@@ -9,16 +9,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: undefined,
-      formatters: {
-        // Mask the structured fields of every line …
-        log: (object) => maskDeep(object),
+      // Fastify hands its own logger's serializers over only when it builds the logger.
+      serializers: {
+        req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: req.url, ip: req.ip }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
       },
       hooks: {
-        // … and the message string itself.
-        logMethod(args, method) {
-          const masked = args.map((arg) => (typeof arg === "string" ? maskText(arg) : arg));
-          method.apply(this, masked as Parameters<typeof method>);
-        },
+        // Mask the finished line, so every field — including what serializers
+        // produce from requests and errors — passes through the privacy mask.
+        streamWrite: (line) => maskText(line),
       },
     },
     destination,

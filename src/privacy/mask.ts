@@ -13,14 +13,3 @@ export function maskText(text: string): string {
     .replace(RESIDENT_ID, (_m, head: string, _birth: string, tail: string) => `${head}********${tail.slice(-4)}`)
     .replace(MOBILE, (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`);
 }
-
-/** Deep-masks every string in a JSON-like value (objects, arrays, strings). */
-export function maskDeep<T>(value: T, depth = 0): T {
-  if (typeof value === "string") return maskText(value) as T;
-  if (depth > 8 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return value;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = maskDeep(v, depth + 1);
-  return out as T;
-}
