@@ -32,7 +32,18 @@ export const chatResponseSchema = {
       items: {
         type: "object",
         required: ["type", "text"],
-        properties: { type: { type: "string", enum: ["text"] }, text: { type: "string" } },
+        properties: {
+          type: { type: "string", enum: ["text"] },
+          text: { type: "string" },
+          quickReplies: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["label", "text"],
+              properties: { label: { type: "string" }, text: { type: "string" } },
+            },
+          },
+        },
       },
     },
     understanding: {

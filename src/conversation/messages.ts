@@ -16,9 +16,19 @@ export interface InboundMessage {
   raw?: unknown;
 }
 
+/** A suggested answer the citizen can tap instead of typing (e.g. clarification options). */
+export interface QuickReply {
+  /** What the button shows, e.g. "1. 居民身份证补领". */
+  label: string;
+  /** What is sent as the citizen's message when tapped, e.g. "1". */
+  text: string;
+}
+
 export interface TextReply {
   type: "text";
   text: string;
+  /** Offered answers; channels without buttons show them as numbered lines in the text. */
+  quickReplies?: QuickReply[];
 }
 
 export type Reply = TextReply;
