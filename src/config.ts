@@ -39,6 +39,10 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Time zone for ticket numbers and the working-day calendar. */
   TIME_ZONE: z.string().min(1).default("Asia/Shanghai"),
+  /** How often a notice to a citizen is tried before it is given up (dead-lettered). */
+  OUTBOUND_MAX_ATTEMPTS: z.coerce.number({ message: "must be a whole number" }).int().min(1).max(50).default(6),
+  /** First retry delay of a failed notice; each later one doubles it. */
+  OUTBOUND_BACKOFF_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(2_000),
   /** Public hotline offered when the hub cannot help. */
   HOTLINE: z.string().min(1).default("12345"),
 });
@@ -58,6 +62,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   timeZone: string;
   hotline: string;
+  outboundMaxAttempts: number;
+  outboundBackoffMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     timeZone: e.TIME_ZONE,
     hotline: e.HOTLINE,
+    outboundMaxAttempts: e.OUTBOUND_MAX_ATTEMPTS,
+    outboundBackoffMs: e.OUTBOUND_BACKOFF_MS,
   };
 }
 

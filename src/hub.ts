@@ -2,13 +2,16 @@
 // server (src/server.ts) and the worker process (src/worker.ts) both start from here.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
 import type { Catalog } from "./catalog/catalog-schema.ts";
 import { loadCatalog } from "./catalog/load-catalog.ts";
 import type { Config } from "./config.ts";
 import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
+import type { Channel } from "./conversation/messages.ts";
 import { type Database, type DatabaseTarget, databaseTarget, openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
+import type { ChannelSender } from "./outbound/channel-sender.ts";
 import { OutboxRelay } from "./queue/outbox-relay.ts";
 import type { QueueName } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
@@ -38,6 +41,8 @@ export interface Hub {
   redis: Redis;
   queues: Map<QueueName, Queue>;
   relay: OutboxRelay;
+  /** The outbound half of every channel, used by the outbound queue's worker. */
+  senders: Map<Channel, ChannelSender>;
   close(): Promise<void>;
 }
 
@@ -57,7 +62,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
 
   const redis = connectRedis(redisUrl, "producer");
-  const queues = createQueues(redis, config.queuePrefix, log);
+  const queues = createQueues(redis, config.queuePrefix, log, {
+    outbound: { attempts: config.outboundMaxAttempts, backoff: { type: "exponential", delay: config.outboundBackoffMs } },
+  });
+  const senders = new Map<Channel, ChannelSender>([["webchat", new WebchatSender(db.prisma, redis, config.queuePrefix)]]);
   const relay = new OutboxRelay(db.prisma, queues, log);
   const pipeline = new ConversationPipeline(db.prisma, () => understander, {
     timeZone: config.timeZone,
@@ -82,6 +90,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     redis,
     queues,
     relay,
+    senders,
     async close() {
       await relay.stop();
       await closeQueues(queues);

@@ -31,6 +31,8 @@ describe("config", () => {
     ["WORKERS_IN_PROCESS", "maybe"],
     ["BODY_LIMIT", "-5"],
     ["TIME_ZONE", "Mars/Olympus"],
+    ["OUTBOUND_MAX_ATTEMPTS", "0"],
+    ["OUTBOUND_BACKOFF_MS", "soon"],
   ])("rejects %s=%s with a message naming the variable", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));

@@ -2,6 +2,8 @@
 export const QueueNames = {
   /** Hand each new ticket to the responsible department. */
   routing: "routing",
+  /** Deliver notices to citizens on their channel (see src/outbound). */
+  outbound: "outbound",
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -1,12 +1,15 @@
 // The producer side of every queue, created once per process.
-import { Queue } from "bullmq";
+import { type DefaultJobOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import { ALL_QUEUES, type QueueName } from "./queue-names.ts";
 
 const DAY_SECONDS = 24 * 3600;
 
-export function createQueues(connection: Redis, prefix: string, log: Logger): Map<QueueName, Queue> {
+/** Per-queue overrides of the default job options (attempts, backoff …). */
+export type QueueJobOptions = Partial<Record<QueueName, DefaultJobOptions>>;
+
+export function createQueues(connection: Redis, prefix: string, log: Logger, jobOptions: QueueJobOptions = {}): Map<QueueName, Queue> {
   return new Map(
     ALL_QUEUES.map((name) => {
       const queue = new Queue(name, {
@@ -18,6 +21,7 @@ export function createQueues(connection: Redis, prefix: string, log: Logger): Ma
           // Keep finished jobs long enough that a late duplicate of the same jobId is still ignored.
           removeOnComplete: { age: 7 * DAY_SECONDS },
           removeOnFail: { age: 30 * DAY_SECONDS },
+          ...jobOptions[name],
         },
       });
       // Connection errors are expected while Redis is down; readiness and the relay report them.

@@ -1,6 +1,7 @@
 // Every queue consumer the hub has, started together and closed together.
 import type { Worker } from "bullmq";
 import type { Hub } from "../hub.ts";
+import { createOutboundWorker } from "./outbound-worker.ts";
 import { createRoutingWorker } from "./routing-worker.ts";
 
 export interface Workers {
@@ -9,7 +10,10 @@ export interface Workers {
 
 export function startWorkers(hub: Hub): Workers {
   const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log };
-  const workers: Worker[] = [createRoutingWorker({ ...deps, router: hub.router })];
+  const workers: Worker[] = [
+    createRoutingWorker({ ...deps, router: hub.router }),
+    createOutboundWorker({ ...deps, senders: hub.senders }),
+  ];
   return {
     // close() waits for jobs in progress to finish.
     close: async () => {

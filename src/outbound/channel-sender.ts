@@ -1,0 +1,32 @@
+// The outbound half of a channel connector: sends one normalized message to a citizen.
+// Each connector (connectors/<channel>/) provides one; the rest of the hub never sees
+// a platform's API.
+import type { Channel, Reply } from "../conversation/messages.ts";
+
+export interface OutboundMessage {
+  deliveryId: string;
+  channel: Channel;
+  channelUserId: string;
+  replies: Reply[];
+}
+
+export interface ChannelSender {
+  readonly channel: Channel;
+  /** Resolves when the platform accepted the message; throws a DeliveryError otherwise. */
+  send(message: OutboundMessage): Promise<void>;
+}
+
+/**
+ * Why a send failed. `retry`: try again later (timeouts, rate limits, 5xx);
+ * `undeliverable`: the platform refused for good (e.g. WeChat's 48-hour window has
+ * closed, the user unfollowed) — retrying cannot help.
+ */
+export class DeliveryError extends Error {
+  override name = "DeliveryError";
+  constructor(
+    message: string,
+    readonly kind: "retry" | "undeliverable",
+  ) {
+    super(message);
+  }
+}
