@@ -241,7 +241,8 @@
     form.append(input, sendButton);
 
     panel.append(header, scroller, form);
-    root.append(launcher, panel);
+    if (!settings.page) root.append(launcher);
+    root.append(panel);
     shadow.append(stylesheet, root);
     document.body.append(host);
 
