@@ -361,7 +361,10 @@
       elderToggle.setAttribute("aria-pressed", String(on));
       save("localStorage", keys.elder, on ? "1" : "0");
     }
-    elderToggle.onclick = () => setElder(!root.classList.contains("elder"));
+    elderToggle.onclick = () => {
+      setElder(!root.classList.contains("elder"));
+      scrollToEnd(); // larger text pushes the latest message out of view
+    };
     setElder(load("localStorage", keys.elder) === "1");
 
     function setOpen(open) {
