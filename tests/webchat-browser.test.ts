@@ -245,6 +245,19 @@ describe("web chat in a browser", () => {
     await context.close();
   });
 
+  it("tells the citizen when neither transport gets through", async () => {
+    const context = await newContext();
+    await context.routeWebSocket(SOCKET_ROUTE, (ws) => ws.close({ code: 1011 }));
+    await context.route("**/api/chat/messages", (route) => route.abort("internetdisconnected"));
+    const { page } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("身份证丢了怎么办");
+    await page.locator(".msg.notice", { hasText: "网络好像断开了" }).waitFor();
+    expect(await page.locator(".typing").isVisible()).toBe(false);
+    await context.close();
+  });
+
   it("resends over HTTP, under the same message id, what the socket took before it dropped", async () => {
     const context = await newContext();
     const frames: { messageId: string }[] = [];
