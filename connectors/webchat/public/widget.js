@@ -75,7 +75,7 @@
     }
   }
 
-  function newMessageId() {
+  function randomId() {
     const bytes = new Uint8Array(12);
     crypto.getRandomValues(bytes);
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -85,23 +85,22 @@
   // One message = one messageId. A message the socket took but did not answer before it
   // dropped is resent over HTTP with the same id; the hub answers a resend from its record.
   function createTransport(events) {
+    // The widget names its session itself (the hub accepts any well-formed id), so the
+    // socket and an HTTP request sent while it connects can never be given two sessions.
     let sessionId = load("localStorage", keys.session);
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(sessionId || "")) {
+      sessionId = randomId();
+      save("localStorage", keys.session, sessionId);
+    }
     let socket = null;
     let socketReady = false;
     let retryDelay = 1000;
     const pending = new Map(); // messageId → {text, overSocket}
 
-    function setSession(id) {
-      if (id && id !== sessionId) {
-        sessionId = id;
-        save("localStorage", keys.session, id);
-      }
-    }
-
     function connect() {
       const url = new URL("api/chat/ws", hubBase);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-      if (sessionId) url.searchParams.set("sessionId", sessionId);
+      url.searchParams.set("sessionId", sessionId);
       let ws;
       try {
         ws = new WebSocket(url);
@@ -120,7 +119,6 @@
         }
         if (frame.type === "session") {
           clearTimeout(giveUp);
-          setSession(frame.sessionId);
           socketReady = true;
           retryDelay = 1000;
         } else if (frame.type === "typing") {
@@ -156,7 +154,7 @@
         const response = await fetch(new URL("api/chat/messages", hubBase), {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ ...(sessionId && { sessionId }), text: message.text, messageId }),
+          body: JSON.stringify({ sessionId, text: message.text, messageId }),
         });
         if (!response.ok) return fail(messageId, response.status < 500 ? "invalid" : "server");
         deliver(messageId, await response.json());
@@ -167,7 +165,6 @@
 
     function deliver(messageId, response) {
       if (!pending.delete(messageId)) return; // already answered over the other transport
-      setSession(response.sessionId);
       events.typing(pending.size > 0);
       events.reply(response);
     }
@@ -181,7 +178,7 @@
     return {
       start: connect,
       send(text) {
-        const messageId = newMessageId();
+        const messageId = randomId();
         pending.set(messageId, { text, overSocket: socketReady });
         if (socketReady) socket.send(JSON.stringify({ type: "message", text, messageId }));
         else postMessage(messageId);
