@@ -105,7 +105,7 @@ describe("HTTP API", () => {
     const res = await app.inject({ url: "/" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toContain("text/html");
-    expect(res.body).toContain("/api/chat/messages");
+    expect(res.body).toContain('src="webchat/widget.js"');
   });
 
   it("reports liveness and per-dependency readiness", async () => {

@@ -1,5 +1,6 @@
 // The public web chat contract. Web chat, tests and benchmarks call it: keep it stable
-// (add optional fields only).
+// (add optional fields only). The WebSocket protocol (chat-frames.ts) carries the same shapes.
+import type { ConversationOutcome } from "../../src/conversation/messages.ts";
 
 export interface ChatRequest {
   sessionId?: string;
@@ -7,7 +8,16 @@ export interface ChatRequest {
   messageId?: string;
 }
 
-const idPattern = "^[A-Za-z0-9_-]{1,128}$";
+export interface ChatResponse {
+  sessionId: string;
+  replies: ConversationOutcome["replies"];
+  understanding: ConversationOutcome["understanding"];
+  ticket?: ConversationOutcome["ticket"];
+}
+
+export const idPattern = "^[A-Za-z0-9_-]{1,128}$";
+/** The longest message a citizen may send, in characters. */
+export const TEXT_MAX_LENGTH = 2000;
 
 export const chatRequestSchema = {
   type: "object",
@@ -16,7 +26,7 @@ export const chatRequestSchema = {
   properties: {
     /** The browser's conversation id; a new one is issued when absent. */
     sessionId: { type: "string", pattern: idPattern },
-    text: { type: "string", minLength: 1, maxLength: 2000, pattern: "\\S" },
+    text: { type: "string", minLength: 1, maxLength: TEXT_MAX_LENGTH, pattern: "\\S" },
     /** Optional client message id: a retry with the same id gets the same answer. */
     messageId: { type: "string", pattern: idPattern },
   },

@@ -1,5 +1,7 @@
 // The HTTP surface: every feature is a Fastify plugin with its own routes and schemas.
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { webchatCors } from "../../connectors/webchat/webchat-cors.ts";
 import { webchatPlugin } from "../../connectors/webchat/webchat-plugin.ts";
 import type { Hub } from "../hub.ts";
 import { errorHandler } from "./error-handler.ts";
@@ -16,6 +18,10 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   });
   await app.register(errorHandler);
   await app.register(validation);
+  // Before any route: WebSocket upgrades are routed like requests, and CORS hooks must see every route.
+  // A frame larger than the body limit closes the socket (1009), as a larger body gets a 413.
+  await app.register(websocket, { options: { maxPayload: hub.config.bodyLimit } });
+  await app.register(webchatCors);
   await app.register(healthRoutes, { hub });
   await app.register(ticketRoutes, { hub });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });

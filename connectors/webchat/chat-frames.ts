@@ -1,0 +1,100 @@
+// The web chat WebSocket protocol: JSON text frames, one object each.
+//   client → server  {type:"message", text, messageId}
+//   server → client  {type:"session", sessionId}                        once, on connect
+//                    {type:"typing", messageId}                         the message is being answered
+//                    {type:"reply", messageId, sessionId, replies, understanding, ticket?}
+//                                                                       = the HTTP API's response
+//                    {type:"error", code, message, field?, messageId?}  the socket stays usable
+// Like the HTTP API's 400s, error messages are for developers; the widget shows its own wording.
+import { Ajv, type ErrorObject } from "ajv";
+import { chatRequestSchema, chatResponseSchema, idPattern, type ChatResponse } from "./chat-schema.ts";
+
+export interface MessageFrame {
+  type: "message";
+  text: string;
+  messageId: string;
+}
+
+export type ErrorCode = "bad_json" | "bad_frame" | "internal";
+
+export type ServerFrame =
+  | { type: "session"; sessionId: string }
+  | { type: "typing"; messageId: string }
+  | ({ type: "reply"; messageId: string } & ChatResponse)
+  | { type: "error"; code: ErrorCode; message: string; field?: string; messageId?: string };
+
+type ErrorFrame = Extract<ServerFrame, { type: "error" }>;
+
+export const messageFrameSchema = {
+  type: "object",
+  required: ["type", "text", "messageId"],
+  additionalProperties: false,
+  properties: {
+    type: { const: "message" },
+    text: chatRequestSchema.properties.text,
+    messageId: { type: "string", pattern: idPattern },
+  },
+} as const;
+
+/** Every frame the server sends; the protocol tests hold the server to it. */
+export const serverFrameSchema = {
+  oneOf: [
+    {
+      type: "object",
+      required: ["type", "sessionId"],
+      additionalProperties: false,
+      properties: { type: { const: "session" }, sessionId: { type: "string" } },
+    },
+    {
+      type: "object",
+      required: ["type", "messageId"],
+      additionalProperties: false,
+      properties: { type: { const: "typing" }, messageId: { type: "string" } },
+    },
+    {
+      type: "object",
+      required: ["type", "messageId", ...chatResponseSchema.required],
+      additionalProperties: false,
+      properties: { type: { const: "reply" }, messageId: { type: "string" }, ...chatResponseSchema.properties },
+    },
+    {
+      type: "object",
+      required: ["type", "code", "message"],
+      additionalProperties: false,
+      properties: {
+        type: { const: "error" },
+        code: { enum: ["bad_json", "bad_frame", "internal"] },
+        message: { type: "string" },
+        field: { type: "string" },
+        messageId: { type: "string" },
+      },
+    },
+  ],
+} as const;
+
+const validateMessageFrame = new Ajv({ allErrors: false, strict: false }).compile<MessageFrame>(messageFrameSchema);
+
+/** Parses one inbound text frame: the message, or the error frame to send back. */
+export function parseClientFrame(data: string): { frame: MessageFrame } | { error: ErrorFrame } {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return { error: { type: "error", code: "bad_json", message: "frame is not valid JSON" } };
+  }
+  if (validateMessageFrame(value)) return { frame: value };
+  const error = describe(validateMessageFrame.errors?.[0]);
+  // Echo the message id when it is usable, so the client knows which message failed.
+  const messageId = (value as { messageId?: unknown } | null)?.messageId;
+  const usableId = typeof messageId === "string" && new RegExp(idPattern).test(messageId) ? { messageId } : {};
+  return { error: { type: "error", code: "bad_frame", ...error, ...usableId } };
+}
+
+/** "frame.text must NOT have more than 2000 characters", with the field named as the HTTP API names it. */
+function describe(error: ErrorObject | undefined): { message: string; field: string } {
+  const missing = (error?.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const field = ["frame", ...(error?.instancePath ?? "").split("/").filter(Boolean), ...(missing ? [missing] : [])].join(".");
+  if (missing) return { field, message: `${field} is required` };
+  if (error?.keyword === "const") return { field, message: `${field} must be "message"` };
+  return { field, message: `${field} ${error?.message ?? "is invalid"}` };
+}

@@ -1,0 +1,410 @@
+// 政务服务智能助手 — the web chat widget. Any page adds it with one tag:
+//   <script src="https://HUB/webchat/widget.js" data-title="政务服务智能助手" data-position="right" defer></script>
+// data-title     panel title
+// data-position  "right" (default) or "left": where the floating button sits
+// data-greeting  the first message shown
+// data-open      "true": open the panel on load
+// data-mode      "page": fill the page instead of floating (the hub's own "/" uses this)
+// It talks to the hub the script came from: WebSocket first, the HTTP chat API when the
+// socket cannot connect or drops. Its DOM lives in a shadow root, so the host page's CSS
+// cannot reach it. Plain browser JavaScript, no build step.
+(function () {
+  "use strict";
+  if (window.GovHubWebchat) return; // embedded twice
+
+  const script = document.currentScript || document.querySelector('script[src*="webchat/widget.js"]');
+  const hubBase = new URL("..", script.src); // https://HUB/ (or a path prefix the hub is mounted under)
+  const settings = {
+    title: script.dataset.title || "政务服务智能助手",
+    position: script.dataset.position === "left" ? "left" : "right",
+    greeting: script.dataset.greeting || "您好！我是政务服务智能助手。请问您想办什么事？",
+    page: script.dataset.mode === "page",
+    open: script.dataset.open === "true",
+  };
+
+  const TEXT_MAX_LENGTH = 2000;
+  const TRANSCRIPT_MAX = 100;
+  const STATUS_LABELS = {
+    submitted: "已受理，待分派",
+    assigned: "已分派，办理中",
+    in_progress: "办理中",
+    resolved: "已办结",
+    closed: "已办结",
+  };
+
+  // A speech bubble, drawn in place: no icon font, no extra request, and no innerHTML
+  // (which pages enforcing Trusted Types refuse).
+  function chatIcon() {
+    const svgNs = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(svgNs, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    const bubble = document.createElementNS(svgNs, "path");
+    bubble.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+    svg.append(bubble);
+    for (const cx of ["7.5", "12", "16.5"]) {
+      const dot = document.createElementNS(svgNs, "circle");
+      dot.setAttribute("cx", cx);
+      dot.setAttribute("cy", "10.5");
+      dot.setAttribute("r", "1.4");
+      svg.append(dot);
+    }
+    return svg;
+  }
+
+  // ---- storage: the session survives reloads; the transcript lasts as long as the tab ----
+  const keys = {
+    session: "govhub.webchat.session",
+    elder: "govhub.webchat.elder",
+    transcript: "govhub.webchat.transcript",
+    open: "govhub.webchat.open",
+  };
+  // Storage can be switched off (private windows, strict settings): the chat still works.
+  function load(storage, key) {
+    try {
+      return window[storage].getItem(key);
+    } catch {
+      return null;
+    }
+  }
+  function save(storage, key, value) {
+    try {
+      window[storage].setItem(key, value);
+    } catch {
+      /* not persisted */
+    }
+  }
+
+  function randomId() {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // ---- transport ----
+  // One message = one messageId. A message the socket took but did not answer before it
+  // dropped is resent over HTTP with the same id; the hub answers a resend from its record.
+  function createTransport(events) {
+    // The widget names its session itself (the hub accepts any well-formed id), so the
+    // socket and an HTTP request sent while it connects can never be given two sessions.
+    let sessionId = load("localStorage", keys.session);
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(sessionId || "")) {
+      sessionId = randomId();
+      save("localStorage", keys.session, sessionId);
+    }
+    let socket = null;
+    let socketReady = false;
+    let retryDelay = 1000;
+    const pending = new Map(); // messageId → {text, overSocket}
+
+    function connect() {
+      const url = new URL("api/chat/ws", hubBase);
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      url.searchParams.set("sessionId", sessionId);
+      let ws;
+      try {
+        ws = new WebSocket(url);
+      } catch {
+        return reconnectLater();
+      }
+      socket = ws;
+      // A proxy that swallows the upgrade can leave the socket connecting forever.
+      const giveUp = setTimeout(() => ws.close(), 8000);
+      ws.onmessage = (event) => {
+        let frame;
+        try {
+          frame = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        if (frame.type === "session") {
+          clearTimeout(giveUp);
+          socketReady = true;
+          retryDelay = 1000;
+        } else if (frame.type === "typing") {
+          if (pending.has(frame.messageId)) events.typing(true);
+        } else if (frame.type === "reply") {
+          deliver(frame.messageId, frame);
+        } else if (frame.type === "error") {
+          fail(frame.messageId, frame.code === "bad_frame" ? "invalid" : "server");
+        }
+      };
+      ws.onclose = () => {
+        clearTimeout(giveUp);
+        if (socket !== ws) return;
+        socket = null;
+        socketReady = false;
+        for (const [messageId, message] of pending) if (message.overSocket) postMessage(messageId);
+        reconnectLater();
+      };
+    }
+
+    function reconnectLater() {
+      // Back off up to 30 s, with jitter so a restarted hub is not hit by every browser at once.
+      setTimeout(connect, retryDelay * (0.75 + Math.random() / 2));
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    }
+
+    async function postMessage(messageId) {
+      const message = pending.get(messageId);
+      if (!message) return;
+      message.overSocket = false;
+      events.typing(true);
+      try {
+        const response = await fetch(new URL("api/chat/messages", hubBase), {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ sessionId, text: message.text, messageId }),
+        });
+        if (!response.ok) return fail(messageId, response.status < 500 ? "invalid" : "server");
+        deliver(messageId, await response.json());
+      } catch {
+        fail(messageId, "network");
+      }
+    }
+
+    function deliver(messageId, response) {
+      if (!pending.delete(messageId)) return; // already answered over the other transport
+      events.typing(pending.size > 0);
+      events.reply(response);
+    }
+
+    function fail(messageId, reason) {
+      if (messageId !== undefined && !pending.delete(messageId)) return;
+      events.typing(pending.size > 0);
+      events.failed(reason);
+    }
+
+    return {
+      start: connect,
+      send(text) {
+        const messageId = randomId();
+        pending.set(messageId, { text, overSocket: socketReady });
+        if (socketReady) socket.send(JSON.stringify({ type: "message", text, messageId }));
+        else postMessage(messageId);
+      },
+    };
+  }
+
+  async function lookUpTicket(number) {
+    const response = await fetch(new URL("api/tickets/" + encodeURIComponent(number), hubBase));
+    if (!response.ok) throw new Error("ticket look-up failed: " + response.status);
+    return response.json();
+  }
+
+  // ---- view ----
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function mount() {
+    const host = document.createElement("govhub-webchat");
+    host.style.cssText = "all: initial;";
+    const shadow = host.attachShadow({ mode: "open" });
+
+    const root = el("div", "root " + (settings.page ? "page" : "float " + settings.position));
+    root.hidden = true; // until the stylesheet is in, so nothing flashes unstyled
+    const stylesheet = el("link");
+    stylesheet.rel = "stylesheet";
+    stylesheet.href = new URL("webchat/widget.css", hubBase).href;
+    stylesheet.onload = stylesheet.onerror = () => (root.hidden = false);
+
+    const launcher = el("button", "launcher");
+    launcher.type = "button";
+    launcher.append(chatIcon(), "在线咨询");
+    launcher.setAttribute("aria-expanded", "false");
+
+    const panel = el("section", "panel");
+    panel.setAttribute("role", settings.page ? "main" : "dialog");
+    panel.setAttribute("aria-label", settings.title);
+    const header = el("header");
+    const title = el("h2", "title", settings.title);
+    const elderToggle = el("button", "elder-toggle", "长辈模式");
+    elderToggle.type = "button";
+    elderToggle.title = "大字号、高对比度";
+    const close = el("button", "close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "关闭");
+    header.append(title, elderToggle);
+    if (!settings.page) header.append(close);
+
+    const scroller = el("div", "scroller");
+    const log = el("div", "log");
+    log.setAttribute("aria-live", "polite");
+    const typing = el("div", "msg bot typing");
+    typing.setAttribute("aria-label", "正在回复");
+    typing.append(el("span", "dot"), el("span", "dot"), el("span", "dot"));
+    typing.hidden = true;
+    scroller.append(log, typing);
+
+    const form = el("form", "composer");
+    const input = el("input", "input");
+    input.maxLength = TEXT_MAX_LENGTH;
+    input.autocomplete = "off";
+    input.enterKeyHint = "send";
+    input.placeholder = "请输入您要办的事，如：身份证丢了怎么补办";
+    input.setAttribute("aria-label", "输入您的问题");
+    const sendButton = el("button", "send", "发送");
+    sendButton.type = "submit";
+    form.append(input, sendButton);
+
+    panel.append(header, scroller, form);
+    if (!settings.page) root.append(launcher);
+    root.append(panel);
+    shadow.append(stylesheet, root);
+    document.body.append(host);
+
+    // ---- transcript ----
+    let transcript = [];
+    try {
+      transcript = JSON.parse(load("sessionStorage", keys.transcript)) || [];
+    } catch {
+      transcript = [];
+    }
+    function record(entry) {
+      transcript.push(entry);
+      transcript = transcript.slice(-TRANSCRIPT_MAX);
+      save("sessionStorage", keys.transcript, JSON.stringify(transcript));
+    }
+
+    function scrollToEnd() {
+      scroller.scrollTop = scroller.scrollHeight;
+    }
+
+    function render(entry) {
+      // Quick replies answer the latest question only.
+      for (const button of log.querySelectorAll(".quick button")) button.disabled = true;
+      const bubble = el("div", "msg " + entry.who, entry.text);
+      if (entry.quickReplies && entry.quickReplies.length > 0) {
+        const quick = el("div", "quick");
+        for (const option of entry.quickReplies) {
+          const button = el("button", "", option.label);
+          button.type = "button";
+          button.onclick = () => ask(option.text, option.label);
+          quick.append(button);
+        }
+        bubble.append(quick);
+      }
+      if (entry.ticket) bubble.append(ticketCard(entry));
+      log.append(bubble);
+      scrollToEnd();
+    }
+
+    function ticketCard(entry) {
+      const card = el("div", "ticket");
+      const number = el("div", "ticket-number");
+      number.append("工单号 ", el("strong", "", entry.ticket.number));
+      const status = el("div", "ticket-status");
+      const department = el("div", "ticket-department");
+      const check = el("button", "ticket-check", "查询进度");
+      check.type = "button";
+      const show = () => {
+        status.textContent = "状态：" + (STATUS_LABELS[entry.ticket.status] || "办理中");
+        department.textContent = entry.ticket.department ? "承办部门：" + entry.ticket.department : "";
+        department.hidden = !entry.ticket.department;
+      };
+      check.onclick = async () => {
+        check.disabled = true;
+        try {
+          const ticket = await lookUpTicket(entry.ticket.number);
+          entry.ticket.status = ticket.status;
+          entry.ticket.department = ticket.department ? ticket.department.name : undefined;
+          save("sessionStorage", keys.transcript, JSON.stringify(transcript));
+          show();
+        } catch {
+          status.textContent = "暂时查不到进度，请稍后再试。";
+        } finally {
+          check.disabled = false;
+        }
+      };
+      show();
+      card.append(number, status, department, check);
+      return card;
+    }
+
+    function add(entry) {
+      record(entry);
+      render(entry);
+    }
+
+    // ---- behaviour ----
+    const transport = createTransport({
+      typing(on) {
+        typing.hidden = !on;
+        scrollToEnd();
+      },
+      reply(response) {
+        response.replies.forEach((reply, i) => {
+          const last = i === response.replies.length - 1;
+          add({ who: "bot", text: reply.text, quickReplies: reply.quickReplies, ticket: last ? response.ticket : undefined });
+        });
+      },
+      failed(reason) {
+        const text =
+          reason === "invalid"
+            ? "这条消息没能发送，请检查内容后重新输入。"
+            : reason === "server"
+              ? "抱歉，系统暂时繁忙，请稍后再试。"
+              : "网络好像断开了，消息没有发出，请检查网络后再试。";
+        add({ who: "notice", text });
+      },
+    });
+
+    function ask(text, shown) {
+      add({ who: "me", text: shown || text });
+      transport.send(text);
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = "";
+      ask(text);
+      input.focus();
+    });
+
+    function setElder(on) {
+      root.classList.toggle("elder", on);
+      elderToggle.setAttribute("aria-pressed", String(on));
+      save("localStorage", keys.elder, on ? "1" : "0");
+    }
+    elderToggle.onclick = () => {
+      setElder(!root.classList.contains("elder"));
+      scrollToEnd(); // larger text pushes the latest message out of view
+    };
+    setElder(load("localStorage", keys.elder) === "1");
+
+    function setOpen(open) {
+      root.classList.toggle("open", open);
+      launcher.setAttribute("aria-expanded", String(open));
+      save("sessionStorage", keys.open, open ? "1" : "0");
+      if (open) {
+        scrollToEnd();
+        input.focus();
+      }
+    }
+    launcher.onclick = () => setOpen(true);
+    close.onclick = () => {
+      setOpen(false);
+      launcher.focus();
+    };
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !settings.page) close.onclick();
+    });
+
+    if (transcript.length === 0) add({ who: "bot", text: settings.greeting });
+    else transcript.forEach(render);
+    setOpen(settings.page || settings.open || load("sessionStorage", keys.open) === "1");
+    transport.start();
+
+    window.GovHubWebchat = { open: () => setOpen(true), close: () => setOpen(false) };
+  }
+
+  window.GovHubWebchat = { open() {}, close() {} }; // replaced once mounted
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();

@@ -1,0 +1,371 @@
+// Web chat in a real browser: headless Chromium (Debian's package) driven by
+// playwright-core. A host page on another origin embeds the widget with one <script>
+// tag; the hub listens on loopback with PostgreSQL, Redis and the routing worker.
+// Set WEBCHAT_SCREENSHOTS=<dir> to keep the screenshots this test takes (docs/ has two).
+import fs from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { conversationIdFor } from "../src/conversation/conversation-id.ts";
+import { buildApp } from "../src/http/build-app.ts";
+import { ensureCommand } from "../src/infra/system-package.ts";
+import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
+import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
+
+// Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
+declare const localStorage: { getItem(key: string): string | null };
+declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string; fontSize: string; fontFamily: string };
+
+const CHROMIUM = "/usr/bin/chromium";
+const SOCKET_ROUTE = /\/api\/chat\/ws/;
+
+/** A government portal that embeds the widget, with CSS that would wreck an unprotected one. */
+function hostPage(hubUrl: string): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>某市人民政府门户网站</title>
+<style>
+  * { font-family: serif !important; color: green; }
+  body { margin: 0; font-size: 30px; }
+  div, section, form { border: 3px dashed orange; padding: 9px; }
+  button { background: yellow !important; font-size: 40px; }
+  input { display: none; }
+</style></head>
+<body><div><h1>某市人民政府门户网站</h1><p>欢迎访问。</p></div>
+<script src="${hubUrl}/webchat/widget.js" data-title="市民热线在线咨询" data-position="right" defer></script>
+</body></html>`;
+}
+
+describe("web chat in a browser", () => {
+  let t: TestHub;
+  let app: FastifyInstance;
+  let workers: Workers;
+  let hubUrl: string;
+  let hostServer: http.Server;
+  let hostUrl: string;
+  let browser: Browser;
+  let screenshots: string;
+
+  beforeAll(async () => {
+    await ensureCommand(CHROMIUM, "chromium");
+    t = await startTestHub("postgresql");
+    app = await buildApp(t.hub);
+    workers = startWorkers(t.hub);
+    hubUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+    // Another origin (localhost, not 127.0.0.1; another port), as on a real portal.
+    hostServer = http.createServer((_req, res) => res.setHeader("content-type", "text/html; charset=utf-8").end(hostPage(hubUrl)));
+    await new Promise<void>((resolve) => hostServer.listen(0, "localhost", resolve));
+    hostUrl = `http://localhost:${(hostServer.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    screenshots = process.env.WEBCHAT_SCREENSHOTS ?? (await fs.mkdtemp(path.join(os.tmpdir(), "webchat-shots-")));
+    await fs.mkdir(screenshots, { recursive: true });
+  }, 600_000); // installing Chromium on a bare machine takes minutes
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => hostServer?.close(resolve));
+    await app?.close();
+    await workers?.close();
+    await t?.close();
+    if (!process.env.WEBCHAT_SCREENSHOTS && screenshots) await fs.rm(screenshots, { recursive: true, force: true });
+  });
+
+  async function newContext(width = 1280): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 800 } });
+    context.setDefaultTimeout(15_000);
+    return context;
+  }
+
+  /** Opens the host page; records the chat API calls the widget makes over HTTP. */
+  async function openPortal(context: BrowserContext, url = hostUrl) {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    const posts: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/api/chat/messages")) posts.push(request.postData() ?? "");
+    });
+    await page.goto(url);
+    return { page, posts, errors };
+  }
+
+  const chat = (page: Page) => ({
+    input: page.getByRole("textbox", { name: "输入您的问题" }),
+    async open() {
+      await page.getByRole("button", { name: "在线咨询" }).click();
+      await this.input.waitFor();
+    },
+    async say(text: string) {
+      await this.input.fill(text);
+      await this.input.press("Enter");
+    },
+    botSaying: (text: string | RegExp) => page.locator(".msg.bot", { hasText: text }),
+    ticketNumber: () => page.locator(".ticket-number strong").last(),
+  });
+
+  it("answers a question and files a complaint over the WebSocket, showing its ticket number", async () => {
+    const context = await newContext();
+    const { page, posts, errors } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+
+    await widget.say("身份证丢了怎么办");
+    const answer = widget.botSaying("居民身份证补领");
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain("所需材料");
+
+    await widget.say("小区门口路灯坏了一个月没人修");
+    await page.locator(".ticket").waitFor();
+    const number = (await widget.ticketNumber().textContent())!;
+    expect(number).toMatch(/^GD\d{8}-\d{6}$/);
+    expect(await page.locator(".ticket-status").last().textContent()).toBe("状态：已受理，待分派");
+    const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
+    expect(ticket.text).toBe("小区门口路灯坏了一个月没人修");
+
+    // The worker assigns it; "查询进度" reads the new status from GET /api/tickets/:number (cross-origin).
+    await eventually(async () => ((await t.hub.db.prisma.ticket.findUnique({ where: { number } }))?.status === "assigned" ? true : undefined));
+    await page.getByRole("button", { name: "查询进度" }).click();
+    await page.locator(".ticket-status", { hasText: "已分派，办理中" }).waitFor();
+    expect(await page.locator(".ticket-department").textContent()).toMatch(/^承办部门：.+/);
+
+    expect(posts).toEqual([]); // all of it went over the socket
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("keeps the host page's styles out of the widget", async () => {
+    const context = await newContext();
+    const { page } = await openPortal(context);
+    const launcher = page.getByRole("button", { name: "在线咨询" });
+    const style = await launcher.evaluate((el) => {
+      const css = getComputedStyle(el);
+      return { background: css.backgroundColor, fontSize: css.fontSize, fontFamily: css.fontFamily };
+    });
+    expect(style).toEqual({ background: "rgb(200, 22, 29)", fontSize: "16px", fontFamily: expect.not.stringMatching(/^serif$/) });
+    await chat(page).open();
+    expect(await chat(page).input.isVisible()).toBe(true); // the page hides every <input>, but not ours
+    await context.close();
+  });
+
+  it("shows a typing state while the answer is on its way", async () => {
+    const context = await newContext();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Pass frames through, holding back the reply until the typing state has been seen.
+    await context.routeWebSocket(SOCKET_ROUTE, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage(async (message) => {
+        if (JSON.parse(String(message)).type === "reply") await held;
+        ws.send(message);
+      });
+    });
+    const { page } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("身份证丢了怎么办");
+    const typing = page.locator(".typing");
+    await typing.waitFor({ state: "visible" });
+    expect(await typing.getAttribute("aria-label")).toBe("正在回复");
+    release();
+    await widget.botSaying("居民身份证补领").waitFor();
+    await typing.waitFor({ state: "hidden" });
+    await context.close();
+  });
+
+  it("keeps the session and the conversation across a reload", async () => {
+    const context = await newContext();
+    const { page } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("你好");
+    await widget.botSaying("您好").nth(1).waitFor();
+    const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
+    expect(sessionId).toMatch(/^[0-9a-f]{24}$/);
+
+    await page.reload();
+    await widget.input.waitFor(); // the panel stays open
+    expect(await page.locator(".msg.me", { hasText: "你好" }).count()).toBe(1);
+    await widget.say("身份证丢了怎么办");
+    await widget.botSaying("居民身份证补领").waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("govhub.webchat.session"))).toBe(sessionId);
+
+    // The hub recorded both messages in one conversation.
+    const messages = await t.hub.db.prisma.message.findMany({
+      where: { conversationId: conversationIdFor("webchat", sessionId!) },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(messages.map((m) => m.text)).toEqual(["你好", "身份证丢了怎么办"]);
+    await context.close();
+  });
+
+  it("switches to the elder-friendly mode and remembers it", async () => {
+    const context = await newContext();
+    const { page } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    const toggle = page.getByRole("button", { name: "长辈模式" });
+    const fontSize = () => widget.input.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(await toggle.getAttribute("aria-pressed")).toBe("false");
+    const normal = await fontSize();
+
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+    expect(await fontSize()).toBeGreaterThanOrEqual(normal * 1.25);
+    expect(await page.locator(".root").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(0, 0, 0)");
+
+    await page.reload();
+    await widget.input.waitFor();
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+    await toggle.click();
+    expect(await fontSize()).toBe(normal);
+    await context.close();
+  });
+
+  it("uses the HTTP API when the WebSocket cannot connect", async () => {
+    const context = await newContext();
+    await context.routeWebSocket(SOCKET_ROUTE, (ws) => ws.close({ code: 1011, reason: "blocked by the test" }));
+    const { page, posts } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("身份证丢了怎么办");
+    await widget.botSaying("居民身份证补领").waitFor();
+    await widget.say("小区门口路灯坏了一个月没人修");
+    await page.locator(".ticket").waitFor();
+    expect(await widget.ticketNumber().textContent()).toMatch(/^GD\d{8}-\d{6}$/);
+    expect(posts.map((body) => JSON.parse(body).text)).toEqual(["身份证丢了怎么办", "小区门口路灯坏了一个月没人修"]);
+    // The second message carried the session the first one was given.
+    expect(JSON.parse(posts[1]!).sessionId).toBe(await page.evaluate(() => localStorage.getItem("govhub.webchat.session")));
+    await context.close();
+  });
+
+  it("tells the citizen when neither transport gets through", async () => {
+    const context = await newContext();
+    await context.routeWebSocket(SOCKET_ROUTE, (ws) => ws.close({ code: 1011 }));
+    await context.route("**/api/chat/messages", (route) => route.abort("internetdisconnected"));
+    const { page } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("身份证丢了怎么办");
+    await page.locator(".msg.notice", { hasText: "网络好像断开了" }).waitFor();
+    expect(await page.locator(".typing").isVisible()).toBe(false);
+    await context.close();
+  });
+
+  it("resends over HTTP, under the same message id, what the socket took before it dropped", async () => {
+    const context = await newContext();
+    const frames: { messageId: string }[] = [];
+    await context.routeWebSocket(SOCKET_ROUTE, (ws) => {
+      const server = ws.connectToServer();
+      // The first message reaches the hub, then the connection drops before the answer comes back.
+      ws.onMessage((message) => {
+        frames.push(JSON.parse(String(message)));
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        if (JSON.parse(String(message)).type === "reply" && frames.length === 1) void ws.close({ code: 1006 });
+        else ws.send(message);
+      });
+    });
+    const { page, posts } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("投诉楼下烧烤店油烟太大，晚上十二点还在营业");
+    await page.locator(".ticket").waitFor();
+    const number = await widget.ticketNumber().textContent();
+
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(posts[0]!).messageId).toBe(frames[0]!.messageId);
+    // The hub filed one ticket and answered the resend from its record.
+    const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
+    const tickets = await t.hub.db.prisma.ticket.findMany({ where: { channelUserId: sessionId! } });
+    expect(tickets.map((ticket) => ticket.number)).toEqual([number]);
+    await context.close();
+  });
+
+  it("offers quick replies as buttons and sends the chosen one", async () => {
+    const context = await newContext();
+    // The catalog's answers carry no quick replies yet, so the test adds them to the hub's
+    // first reply on its way to the page; what the button sends goes to the real hub.
+    await context.routeWebSocket(SOCKET_ROUTE, (ws) => {
+      const server = ws.connectToServer();
+      let first = true;
+      server.onMessage((message) => {
+        const frame = JSON.parse(String(message));
+        if (frame.type === "reply" && first) {
+          first = false;
+          frame.replies[0].text = "请问您想办理的是哪一项？";
+          frame.replies[0].quickReplies = [
+            { label: "1. 居民身份证补领", text: "身份证丢了怎么办" },
+            { label: "2. 其他事项", text: "转人工" },
+          ];
+        }
+        ws.send(JSON.stringify(frame));
+      });
+    });
+    const { page } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("证件");
+    const option = page.getByRole("button", { name: "1. 居民身份证补领" });
+    await option.click();
+    await widget.botSaying("所需材料").waitFor();
+    expect(await page.locator(".msg.me").allTextContents()).toEqual(["证件", "1. 居民身份证补领"]);
+    expect(await option.isDisabled()).toBe(true); // a later answer retires the old options
+    const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
+    const sent = await t.hub.db.prisma.message.findMany({ where: { conversationId: conversationIdFor("webchat", sessionId!) }, orderBy: { createdAt: "asc" } });
+    expect(sent.map((m) => m.text)).toEqual(["证件", "身份证丢了怎么办"]);
+    await context.close();
+  });
+
+  it.each([
+    ["phone", 375],
+    ["desktop", 1280],
+  ])("fits a %s screen (%i px)", async (name, width) => {
+    const context = await newContext(width);
+    const { page } = await openPortal(context);
+    await page.screenshot({ path: path.join(screenshots, `webchat-${name}-closed.png`) });
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("身份证丢了怎么办");
+    await widget.botSaying("居民身份证补领").waitFor();
+    await widget.say("小区门口路灯坏了一个月没人修");
+    await page.locator(".ticket").waitFor();
+    await page.screenshot({ path: path.join(screenshots, `webchat-${name}.png`) });
+
+    const panel = (await page.locator(".panel").boundingBox())!;
+    const viewport = page.viewportSize()!;
+    if (width < 600) expect(panel).toEqual({ x: 0, y: 0, width: viewport.width, height: viewport.height });
+    else expect(panel.x + panel.width).toBeLessThanOrEqual(viewport.width - 10);
+    const send = (await page.getByRole("button", { name: "发送" }).boundingBox())!;
+    expect(send.x + send.width).toBeLessThanOrEqual(viewport.width);
+    expect(send.y + send.height).toBeLessThanOrEqual(viewport.height);
+    // Long answers wrap inside the panel instead of scrolling sideways.
+    expect(await page.locator(".scroller").evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+
+    await page.getByRole("button", { name: "长辈模式" }).click();
+    await page.screenshot({ path: path.join(screenshots, `webchat-${name}-elder.png`) });
+    expect(await page.locator(".scroller").evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await context.close();
+  });
+
+  it("serves the same widget as the hub's own full-page chat", async () => {
+    const context = await newContext(375);
+    const { page, errors } = await openPortal(context, `${hubUrl}/`);
+    const widget = chat(page);
+    await widget.input.waitFor(); // open from the start, no floating button
+    expect(await page.getByRole("button", { name: "在线咨询" }).isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "关闭" }).count()).toBe(0);
+    await widget.say("身份证丢了怎么办");
+    await widget.botSaying("居民身份证补领").waitFor();
+    await page.screenshot({ path: path.join(screenshots, "webchat-page-phone.png") });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
