@@ -51,7 +51,10 @@ describe("trainClassifier", () => {
     expect(unseen.type?.label).toBe("投诉/求助");
     expect(unseen.domain?.label).toBe("交通");
     expect(unseen.complaintProbability).toBeGreaterThan(0.5);
-    expect(classifier.classify("请问校车的事情怎么办理，谢谢").complaintProbability).toBeLessThan(0.5);
+    expect(unseen.angerProbability).toBeGreaterThan(0.5);
+    const calm = classifier.classify("请问校车的事情怎么办理，谢谢");
+    expect(calm.complaintProbability).toBeLessThan(0.5);
+    expect(calm.angerProbability).toBeLessThan(0.5);
   });
 
   it("gives probabilities: the confidence is between 0 and 1 and the best label's", () => {

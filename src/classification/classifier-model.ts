@@ -8,6 +8,8 @@ export type TaskName = (typeof TASKS)[number];
 
 /** The message type that means a complaint or a request for help. */
 export const COMPLAINT_TYPE = "投诉/求助";
+/** The emotion whose probability is the message's anger score. */
+export const ANGER_EMOTION = "愤怒";
 
 export interface ClassifierModel {
   features: FeatureOptions;

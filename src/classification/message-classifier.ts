@@ -2,7 +2,7 @@
 // emotion, each with a calibrated confidence. Synchronous and allocation-light: a short
 // message costs a segmentation plus a few hundred multiply-adds.
 import { Segmenter } from "../understanding/segmenter.ts";
-import { COMPLAINT_TYPE, TASKS, type ClassifierModel, type TaskName } from "./classifier-model.ts";
+import { ANGER_EMOTION, COMPLAINT_TYPE, TASKS, type ClassifierModel, type TaskName } from "./classifier-model.ts";
 import { FeatureTable } from "./feature-table.ts";
 import { MessageFeatures } from "./message-features.ts";
 import { loadModel } from "./model-file.ts";
@@ -20,6 +20,8 @@ export interface MessageClassification {
   emotion?: LabelPrediction;
   /** Probability that the message is a complaint or a request for help (投诉/求助). */
   complaintProbability: number;
+  /** Probability that the writer is angry (愤怒): the anger score. */
+  angerProbability: number;
 }
 
 interface TaskColumns {
@@ -38,6 +40,7 @@ export class MessageClassifier {
   private readonly sums: Float64Array;
   private readonly scores: Float64Array;
   private readonly complaintClass: number;
+  private readonly angerClass: number;
 
   /**
    * The segmenter must cut words the way the training one did; the default (jieba's own
@@ -66,6 +69,7 @@ export class MessageClassifier {
     this.sums = new Float64Array(this.table.width);
     this.scores = new Float64Array(Math.max(1, ...this.tasks.map((t) => t.labels.length)));
     this.complaintClass = model.tasks.type?.labels.indexOf(COMPLAINT_TYPE) ?? -1;
+    this.angerClass = model.tasks.emotion?.labels.indexOf(ANGER_EMOTION) ?? -1;
   }
 
   static load(dir: string, segmenter?: Segmenter): MessageClassifier {
@@ -94,7 +98,7 @@ export class MessageClassifier {
     sums.fill(0);
     const length = this.table.accumulate(hashes, sums);
     const scale = length > 0 ? 1 / length : 0;
-    const result: MessageClassification = { complaintProbability: 0 };
+    const result: MessageClassification = { complaintProbability: 0, angerProbability: 0 };
     for (const { task, labels, offset, bias, temperature } of this.tasks) {
       const classes = labels.length;
       for (let k = 0; k < classes; k++) scores[k] = sums[offset + k]! * scale + bias[k]!;
@@ -103,6 +107,7 @@ export class MessageClassifier {
       for (let k = 1; k < classes; k++) if (scores[k]! > scores[best]!) best = k;
       result[task] = { label: labels[best]!, confidence: scores[best]! };
       if (task === "type" && this.complaintClass >= 0) result.complaintProbability = scores[this.complaintClass]!;
+      if (task === "emotion" && this.angerClass >= 0) result.angerProbability = scores[this.angerClass]!;
     }
     return result;
   }
