@@ -119,8 +119,12 @@ describe("model files", () => {
     const broken = path.join(tmp, "broken");
     saveModel(trainClassifier(toySet(), segmenter), broken);
     const weights = path.join(broken, "weights.bin");
-    fs.writeFileSync(weights, fs.readFileSync(weights).subarray(0, 100));
+    const bytes = fs.readFileSync(weights);
+    fs.writeFileSync(weights, bytes.subarray(0, 100));
     expect(() => loadModel(broken)).toThrow(/weights\.bin: 100 bytes, expected \d+/);
+    bytes[bytes.length - 1]! ^= 1;
+    fs.writeFileSync(weights, bytes);
+    expect(() => loadModel(broken)).toThrow(/weights\.bin: checksum differs from model\.json/);
   });
 });
 

@@ -72,6 +72,9 @@ export function loadModel(dir: string): ClassifierModel {
   if (bytes.length !== expected || bytes.length !== manifest.weights.bytes) {
     throw new ModelFileError(`${weightsPath}: ${bytes.length} bytes, expected ${expected} (file truncated or from another model)`);
   }
+  if (createHash("sha256").update(bytes).digest("hex") !== manifest.weights.sha256) {
+    throw new ModelFileError(`${weightsPath}: checksum differs from ${MODEL_FILE} (file damaged or from another model)`);
+  }
   // Typed arrays need 4-byte alignment; a Buffer from the pool may not have it.
   const buffer = bytes.byteOffset % 4 === 0 ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
   let offset = buffer === bytes.buffer ? bytes.byteOffset : 0;
