@@ -73,7 +73,16 @@ function verdict(ok: boolean): string {
   return ok ? "met" : "NOT MET";
 }
 
+/** The classifier benchmark (bench/msgabench.ts) runs first, in its own process. */
+function runClassifierBench(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/msgabench.ts"], { cwd: root, stdio: "inherit" });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`bench/msgabench.ts exited with ${code}`))));
+  });
+}
+
 async function main() {
+  await runClassifierBench();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-bench-"));
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
   // Many citizens, each asking now and then: 2,000 sessions over the question mix.

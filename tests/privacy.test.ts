@@ -13,10 +13,23 @@ describe("privacy masking", () => {
     expect(maskText("身份证号110105194912310021")).toBe("身份证号110105********0021");
   });
 
+  it("masks mobile numbers written in groups or with +86", () => {
+    expect(maskText("138 1234 5678")).toBe("138 **** 5678");
+    expect(maskText("电话：+86 139-1234-5678")).toBe("电话：+86 139-****-5678");
+  });
+
+  it("masks landlines with an area code, keeping the extension", () => {
+    expect(maskText("座机010-62345678")).toBe("座机010-****5678");
+    expect(maskText("(0755) 2345 6789")).toBe("(0755) **** 6789");
+    expect(maskText("0371-6234567转801")).toBe("0371-****4567转801");
+  });
+
   it("leaves other numbers alone", () => {
     expect(maskText("请拨打12345热线，工单GD20261122-000123")).toBe("请拨打12345热线，工单GD20261122-000123");
     // 20 digits is not a phone number glued to something.
     expect(maskText("订单号13812345678901234567")).toBe("订单号13812345678901234567");
+    // Dates, times and hex ids in log lines are no landlines.
+    expect(maskText('{"time":"2026-01-05 10:00","id":"a0371234-5678abcd"}')).toBe('{"time":"2026-01-05 10:00","id":"a0371234-5678abcd"}');
   });
 
   it("keeps phone and ID numbers out of log lines", () => {

@@ -1,0 +1,84 @@
+// `npm run nlp -- train <labeled.jsonl> --model <dir> [--seed N]`
+// `npm run nlp -- eval  <labeled.jsonl> --model <dir> [--json]`
+// Trains the message classifier (type, domain, emotion) from labeled JSON Lines, or
+// measures one. With --json, eval's last line is one JSON object with every figure.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { TASKS } from "../src/classification/classifier-model.ts";
+import { evaluateClassifier } from "../src/classification/evaluate-classifier.ts";
+import { formatReport } from "../src/classification/format-report.ts";
+import { LabeledDataError, readLabeledMessages } from "../src/classification/labeled-messages.ts";
+import { MessageClassifier } from "../src/classification/message-classifier.ts";
+import { ModelFileError, saveModel } from "../src/classification/model-file.ts";
+import { trainClassifier, TrainingError } from "../src/classification/train-classifier.ts";
+import { Segmenter } from "../src/understanding/segmenter.ts";
+
+const USAGE = `usage:
+  npm run nlp -- train <labeled.jsonl> --model <dir> [--seed N]
+  npm run nlp -- eval  <labeled.jsonl> --model <dir> [--json]
+
+labeled.jsonl: one JSON object per line with "text" and any of "type", "domain", "emotion"
+(a missing or null label is skipped for that task).`;
+
+class UsageError extends Error {}
+
+function main(argv: string[]): void {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { model: { type: "string" }, json: { type: "boolean", default: false }, seed: { type: "string" }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const [command, file, ...extra] = positionals;
+  if (command !== "train" && command !== "eval") throw new UsageError(command ? `unknown command "${command}"` : "missing command");
+  if (!file) throw new UsageError(`${command}: missing <labeled.jsonl>`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (!values.model) throw new UsageError(`${command}: missing --model <dir>`);
+  if (command === "train") train(file, values.model, values.seed);
+  else evaluate(file, values.model, values.json);
+}
+
+function train(file: string, modelDir: string, seedText: string | undefined): void {
+  const seed = seedText === undefined ? undefined : Number(seedText);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
+  const messages = readLabeledMessages(file);
+  const started = performance.now();
+  const model = trainClassifier(messages, new Segmenter([]), seed === undefined ? {} : { seed });
+  const seconds = (performance.now() - started) / 1000;
+  saveModel(model, modelDir);
+  const bytes = fs.readdirSync(modelDir).reduce((n, f) => n + fs.statSync(path.join(modelDir, f)).size, 0);
+  console.log(`trained on ${messages.length} messages from ${file} in ${seconds.toFixed(1)} s`);
+  for (const task of TASKS) {
+    const layer = model.tasks[task];
+    if (!layer) console.log(`  ${task}: no labels, not trained`);
+    else console.log(`  ${task}: ${model.training.labeled[task]} labeled, ${layer.labels.length} labels (${layer.labels.join(" ")}), temperature ${layer.temperature.toFixed(2)}`);
+  }
+  console.log(`  ${model.hashes.length} features; model written to ${modelDir} (${(bytes / 1e6).toFixed(1)} MB)`);
+}
+
+function evaluate(file: string, modelDir: string, json: boolean): void {
+  const messages = readLabeledMessages(file);
+  const classifier = MessageClassifier.load(modelDir);
+  const report = evaluateClassifier(classifier, messages);
+  console.log(`evaluated ${modelDir} on ${messages.length} messages from ${file}\n`);
+  console.log(formatReport(report));
+  if (json) console.log(JSON.stringify(report));
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`error: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (err instanceof LabeledDataError || err instanceof ModelFileError || err instanceof TrainingError) {
+    console.error(`error: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
