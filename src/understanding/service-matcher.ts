@@ -23,8 +23,6 @@ const FOLDS = 5;
 export interface Terms extends VocabularyTerms {
   /** Tokens that carry meaning: a question is about them. */
   content: readonly string[];
-  /** Content nouns no item uses. */
-  foreignNouns: readonly string[];
 }
 
 export interface ServiceCandidate {
@@ -49,6 +47,8 @@ export interface MatcherTrainingData {
   itemTexts: { terms: Terms; isExample: boolean }[][];
   /** Analyzed questions the catalog does not answer. */
   outOfScope: Terms[];
+  /** Whether a word is a noun (jieba's dictionary): an unfamiliar noun may be the real topic. */
+  isNoun(word: string): boolean;
 }
 
 /** One set of models built from some of the texts (all of them, or all but one fold). */
@@ -59,6 +59,8 @@ class Evidence {
   private readonly exampleItem: Int32Array;
   /** Word feature ids each item's texts use. */
   private readonly itemWords: Set<number>[];
+  /** Words the items use and their parts (人才落户 makes 人才 familiar): no sign of a foreign topic. */
+  private readonly familiar = new Set<string>();
   private readonly classifier: SoftmaxClassifier;
   private readonly itemCount: number;
   // Scratch buffers: matching allocates little.
@@ -69,8 +71,20 @@ class Evidence {
   private readonly bestExample: Float64Array;
   private readonly probabilities: Float64Array;
 
-  constructor(texts: LabeledText[], itemCount: number) {
+  constructor(
+    texts: LabeledText[],
+    itemCount: number,
+    private readonly isNoun: (word: string) => boolean,
+  ) {
     this.itemCount = itemCount;
+    for (const { terms, item } of texts) {
+      if (item === undefined) continue;
+      for (const word of terms.words) {
+        for (let length = 2; length <= word.length; length++) {
+          for (let start = 0; start + length <= word.length; start++) this.familiar.add(word.slice(start, start + length));
+        }
+      }
+    }
     const featuresOf = texts.map((t) => this.vocabulary.learn(t.terms));
     this.itemWords = Array.from({ length: itemCount }, () => new Set<number>());
     texts.forEach((t) => {
@@ -140,6 +154,7 @@ class Evidence {
       return { id, idf: id < 0 ? maxIdf : Math.max(this.itemIndex.idf(id), 0.1) };
     });
     const contentWeight = content.reduce((sum, w) => sum + w.idf, 0);
+    const foreignNoun = terms.content.some((word) => !this.familiar.has(word) && this.isNoun(word)) ? 1 : 0;
     return picked
       .filter((c) => scores[c]! > 0 || probabilities[c]! > 0.05)
       .map((c) => {
@@ -162,7 +177,7 @@ class Evidence {
           missing / maxIdf,
           contentWeight > 0 ? explained / contentWeight : 0,
           content.length === 0 ? 1 : 0,
-          terms.foreignNouns.length > 0 ? 1 : 0,
+          foreignNoun,
           probabilities[c]!,
           none,
           coverage,
@@ -198,6 +213,7 @@ export class ServiceMatcher {
       const evidence = new Evidence(
         texts.filter((t) => t.fold !== fold),
         data.items.length,
+        data.isNoun,
       );
       for (const text of texts) {
         if (text.fold !== fold) continue;
@@ -208,7 +224,7 @@ export class ServiceMatcher {
       }
     }
     this.reranker = LogisticRegression.train(rows, labels);
-    this.evidence = new Evidence(texts, data.items.length);
+    this.evidence = new Evidence(texts, data.items.length, data.isNoun);
   }
 
   /** Candidate items, most probable first. */

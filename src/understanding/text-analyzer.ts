@@ -16,13 +16,18 @@ export interface AnalyzedText extends Terms {
   words: string[];
   /** Tokens that carry meaning (two or more characters, Han, not a function word like 请问). */
   content: string[];
-  /** Content nouns no catalog item uses (专利, 公务员): the question may be about something else. */
-  foreignNouns: string[];
 }
 
 const HAN = /\p{Script=Han}/u;
 
 const MAX_CACHED_WORDS = 50_000;
+
+export interface AnalyzerVocabulary {
+  /** Words worth finding inside longer tokens: the catalog's own vocabulary. */
+  knownWords: ReadonlySet<string>;
+  /** Words with no service meaning: 请问, 深圳, 明年. */
+  functionWords: ReadonlySet<string>;
+}
 
 export class TextAnalyzer {
   /** Known sub-words of long tokens; tokens come from a bounded dictionary, so this stays small. */
@@ -32,29 +37,29 @@ export class TextAnalyzer {
     private readonly segmenter: Segmenter,
     private readonly synonyms: SynonymTable,
     private readonly corrector: HomophoneCorrector,
-    /** Words worth finding inside longer tokens: the catalog's own vocabulary. */
-    private readonly knownWords: ReadonlySet<string>,
-    private readonly functionWords: ReadonlySet<string>,
+    private readonly vocabulary: AnalyzerVocabulary,
   ) {}
+
+  /** True when jieba's dictionary knows the word as a noun. */
+  isNoun(word: string): boolean {
+    return this.segmenter.isNoun(word);
+  }
 
   analyze(raw: string): AnalyzedText {
     const text = normalizeText(raw);
     const tokens = this.corrector.correct(this.segmenter.segment(text));
     const words: string[] = [];
     const content: string[] = [];
-    const foreignNouns: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
       const canonical = this.synonyms.canonicalize(token);
       tokens[i] = canonical;
       words.push(canonical);
-      if (token.length > 1 && !this.functionWords.has(canonical) && !this.functionWords.has(token) && HAN.test(token)) {
-        content.push(canonical);
-        if (!this.knownWords.has(canonical) && this.segmenter.isNoun(token)) foreignNouns.push(token);
-      }
+      const { functionWords } = this.vocabulary;
+      if (token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && HAN.test(token)) content.push(canonical);
       if (token.length > 2) for (const sub of this.subwords(token)) words.push(sub);
     }
-    return { text, tokens, words, content, foreignNouns };
+    return { text, tokens, words, content };
   }
 
   private subwords(token: string): string[] {
@@ -64,7 +69,7 @@ export class TextAnalyzer {
     for (let length = token.length - 1; length >= 2; length--) {
       for (let start = 0; start + length <= token.length; start++) {
         const sub = token.slice(start, start + length);
-        if (this.knownWords.has(sub)) found.push(this.synonyms.canonicalize(sub));
+        if (this.vocabulary.knownWords.has(sub)) found.push(this.synonyms.canonicalize(sub));
       }
     }
     if (this.subwordCache.size >= MAX_CACHED_WORDS) this.subwordCache.clear();

@@ -32,6 +32,8 @@ export interface Understanding {
   followUp?: boolean;
   /** "1"/"2"/"3" (or 第二个): the citizen picks an option offered before. */
   pick?: number;
+  /** A short "那护照呢": the same facet as before, asked of another item. */
+  elliptical?: boolean;
   /** Complaint domain (城建, 交通 …) when one is evident. */
   domain?: string;
   /** The most likely items with their probabilities, for clarifying and for review. */
@@ -60,8 +62,11 @@ const GREETING_FILLER = /^[\s\p{P}\p{S}啊呀呢哈嗯哦噢吧吗么]*$/u;
 // A reply picking an offered option: "2", "第二个", "2.", "选1".
 const PICK = /^(?:选|选择|我选|要|是)?(?:第)?([1-9一二三四五六七八九])(?:个|项|条|种)?(?:吧|吗|呢)?$/u;
 const CHINESE_DIGITS = "一二三四五六七八九";
+// "那护照呢？", "港澳通行证呢": short, ending in 呢.
+const ELLIPSIS = /^.{1,12}呢[\s\p{P}]*$/u;
 
 export class Understander {
+  private readonly itemsByCode: Map<string, ServiceItem>;
   private readonly analyzer: TextAnalyzer;
   private readonly matcher: ServiceMatcher;
   private readonly classifier: MessageClassifier;
@@ -72,6 +77,7 @@ export class Understander {
 
   constructor(catalog: Catalog, options: UnderstanderOptions = {}) {
     this.thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+    this.itemsByCode = new Map(catalog.items.map((item) => [item.code, item]));
     const synonyms = new SynonymTable(catalog.synonyms);
     const itemTerms = catalog.items.flatMap((item) => [item.name, ...item.aliases]);
     const segmenter = new Segmenter([...itemTerms, ...synonyms.words(), ...Object.values(catalog.messageKinds.domains).flat()]);
@@ -79,22 +85,18 @@ export class Understander {
     // Words worth finding inside longer tokens: every word the catalog's own texts use.
     const knownWords = new Set<string>(synonyms.words());
     for (const text of texts.flat()) {
-      for (const word of segmenter.segment(text.toLowerCase())) {
-        // A long catalog word (人才落户) makes its parts (人才, 落户) familiar too.
-        for (let length = 2; length <= word.length; length++) {
-          for (let start = 0; start + length <= word.length; start++) knownWords.add(word.slice(start, start + length));
-        }
-      }
+      for (const word of segmenter.segment(text.toLowerCase())) if (word.length > 1) knownWords.add(word);
     }
     const corrector = new HomophoneCorrector([...itemTerms, ...synonyms.words()]);
     const functionWords = new Set([...Segmenter.nonContentWords(), ...catalog.functionWords]);
-    this.analyzer = new TextAnalyzer(segmenter, synonyms, corrector, knownWords, functionWords);
+    this.analyzer = new TextAnalyzer(segmenter, synonyms, corrector, { knownWords, functionWords });
     this.matcher = new ServiceMatcher({
       items: catalog.items,
       itemTexts: catalog.items.map((item, i) =>
         texts[i]!.map((text, k) => ({ terms: this.analyzer.analyze(text), isExample: k > item.aliases.length })),
       ),
       outOfScope: catalog.outOfScope.map((text) => this.analyzer.analyze(text)),
+      isNoun: (word) => this.analyzer.isNoun(word),
     });
     this.classifier = options.classifier ?? new CueMessageClassifier(catalog.messageKinds);
     this.facets = new FacetDetector(catalog.facets);
@@ -102,10 +104,15 @@ export class Understander {
     this.handoff = new CueScorer(catalog.messageKinds.handoff.cues);
   }
 
+  /** The catalog's item with this code (a conversation remembers items by code). */
+  item(code: string): ServiceItem | undefined {
+    return this.itemsByCode.get(code);
+  }
+
   understand(rawText: string): Understanding {
     const analyzed = this.analyzer.analyze(rawText);
     const { text } = analyzed;
-    if (text.length === 0 || !/[\p{L}\p{N}]/u.test(text)) return { kind: "unknown", confidence: 1, decision: "fallback", candidates: [] };
+    if (text.length === 0 || !/[\p{L}\p{N}]/u.test(text)) return { kind: "unknown", confidence: 1, candidates: [] };
 
     const pick = PICK.exec(text);
     if (pick) {
@@ -129,7 +136,9 @@ export class Understander {
 
     const candidates = this.matcher.match(analyzed);
     const facet = this.facets.detect(text);
-    return this.decide(candidates, facet);
+    const understanding = this.decide(candidates, facet);
+    if (!facet && ELLIPSIS.test(text)) understanding.elliptical = true;
+    return understanding;
   }
 
   private decide(candidates: ServiceCandidate[], facet: ReturnType<FacetDetector["detect"]>): Understanding {
