@@ -41,6 +41,8 @@ const envSchema = z.object({
   TIME_ZONE: z.string().min(1).default("Asia/Shanghai"),
   /** Public hotline offered when the hub cannot help. */
   HOTLINE: z.string().min(1).default("12345"),
+  /** Bearer token for /api/admin/* (catalog reload, unanswered questions). Unset: the admin API is off. */
+  ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
 });
 
 export interface Config {
@@ -58,6 +60,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   timeZone: string;
   hotline: string;
+  adminToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     timeZone: e.TIME_ZONE,
     hotline: e.HOTLINE,
+    adminToken: e.ADMIN_TOKEN,
   };
 }
 

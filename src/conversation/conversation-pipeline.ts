@@ -35,12 +35,14 @@ export class ConversationPipeline {
   }
 
   async handle(message: InboundMessage): Promise<ConversationOutcome> {
-    const understanding = this.understander().understand(message.text);
+    // One catalog version for the whole message, even if a reload lands meanwhile.
+    const understander = this.understander();
+    const understanding = understander.understand(message.text);
     try {
       const outcome =
         understanding.kind === "complaint" || understanding.kind === "suggestion"
           ? await this.handleWithSideEffects(message, understanding)
-          : await this.answer(message, understanding);
+          : await this.answer(message, understanding, understander);
       return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
       // A concurrent retry of the same message committed first: answer as it did.
@@ -54,8 +56,7 @@ export class ConversationPipeline {
    * hub could not answer, the unanswered question) is the only record, written in a
    * shared batch. The context is read only for messages that depend on it.
    */
-  private async answer(message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome | undefined> {
-    const understander = this.understander();
+  private async answer(message: InboundMessage, understanding: Understanding, understander: Understander): Promise<ConversationOutcome | undefined> {
     const context = needsContext(understanding) ? await readContext(this.prisma, message) : undefined;
     const turn = respond(understanding, context, { hotline: this.options.hotline, item: (code) => understander.item(code) });
     const outcome: ConversationOutcome = { replies: turn.replies, understanding: turn.understanding };

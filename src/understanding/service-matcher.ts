@@ -31,6 +31,8 @@ export interface ServiceCandidate {
   probability: number;
   /** Share of the question's weight that the item explains (0–1). */
   coverage: number;
+  /** Which of the question's meaningful words the item uses (bit i = content word i). */
+  explains: number;
 }
 
 /** A training text: analyzed terms and the item it belongs to (undefined: out of scope). */
@@ -116,7 +118,7 @@ class Evidence {
   }
 
   /** Candidate items with their evidence, as rows for the re-ranker. */
-  candidates(terms: Terms): { item: number; coverage: number; row: Float64Array }[] {
+  candidates(terms: Terms): { item: number; coverage: number; explains: number; row: Float64Array }[] {
     const { ids, unseenWords } = this.vocabulary.features(terms);
     if (ids.length === 0) return [];
     const { scores, matched, exampleScores, exampleMatched, bestExample, probabilities } = this;
@@ -162,10 +164,13 @@ class Evidence {
         // The most specific meaningful word this item does not explain (专利, 银行, 二手车).
         let missing = 0;
         let explained = 0;
-        for (const w of content) {
-          if (w.id >= 0 && this.itemWords[c]!.has(w.id)) explained += w.idf;
-          else missing = Math.max(missing, w.idf);
-        }
+        let explains = 0;
+        content.forEach((w, i) => {
+          if (w.id >= 0 && this.itemWords[c]!.has(w.id)) {
+            explained += w.idf;
+            if (i < 31) explains |= 1 << i;
+          } else missing = Math.max(missing, w.idf);
+        });
         let otherProbability = 0;
         let otherScore = 0;
         for (const o of picked) {
@@ -187,7 +192,7 @@ class Evidence {
           probabilities[c]! - otherProbability,
           (scores[c]! - otherScore) / topScore,
         );
-        return { item: c, coverage, row };
+        return { item: c, coverage, explains, row };
       });
   }
 }
@@ -231,7 +236,7 @@ export class ServiceMatcher {
   match(terms: Terms, limit = 3): ServiceCandidate[] {
     return this.evidence
       .candidates(terms)
-      .map((c) => ({ item: this.items[c.item]!, probability: this.reranker.probability(c.row), coverage: c.coverage }))
+      .map((c) => ({ item: this.items[c.item]!, probability: this.reranker.probability(c.row), coverage: c.coverage, explains: c.explains }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, limit);
   }

@@ -47,9 +47,16 @@ export interface DecisionThresholds {
   clarify: number;
   /** An option is offered when its probability reaches this share of the best one's. */
   option: number;
+  /** The best item is not answered outright when the runner-up reaches this share of its probability (社保卡: 申领 or 补换?). */
+  ambiguity: number;
+  /**
+   * Nor when the runner-up explains every meaningful word the best one does (nothing in
+   * the question tells them apart: "公积金怎么提取") and reaches this share of its probability.
+   */
+  indistinct: number;
 }
 
-export const DEFAULT_THRESHOLDS: DecisionThresholds = { answer: 0.6, clarify: 0.12, option: 0.15 };
+export const DEFAULT_THRESHOLDS: DecisionThresholds = { answer: 0.6, clarify: 0.12, option: 0.15, ambiguity: 0.5, indistinct: 0.2 };
 
 export interface UnderstanderOptions {
   thresholds?: DecisionThresholds;
@@ -150,7 +157,11 @@ export class Understander {
     // "多少钱" alone names no item: whatever the matcher guesses, it is about the current one.
     if (facet?.alone) return { kind: "service", confidence: round(p), decision: "fallback", ...facetFields, candidates: listed };
 
-    if (top && p >= this.thresholds.answer) {
+    const second = candidates[1];
+    const runnerUp = second?.probability ?? 0;
+    const indistinct = top !== undefined && second !== undefined && (second.explains & top.explains) === top.explains;
+    const rivalled = runnerUp >= p * (indistinct ? this.thresholds.indistinct : this.thresholds.ambiguity);
+    if (top && p >= this.thresholds.answer && !rivalled) {
       return { kind: "service", confidence: round(p), decision: "answer", serviceItem: top.item, ...facetFields, candidates: listed };
     }
     if (top && p >= this.thresholds.clarify) {
