@@ -67,7 +67,7 @@ export interface UnderstanderOptions {
 // What is left of a greeting once the greeting words are removed: particles and punctuation.
 const GREETING_FILLER = /^[\s\p{P}\p{S}啊呀呢哈嗯哦噢吧吗么]*$/u;
 // A reply picking an offered option: "2", "第二个", "2.", "选1".
-const PICK = /^(?:选|选择|我选|要|是)?(?:第)?([1-9一二三四五六七八九])(?:个|项|条|种)?(?:吧|吗|呢)?$/u;
+const PICK = /^(?:选|选择|我选|要|是)?(?:第)?([1-9一二三四五六七八九])(?:个|项|条|种)?(?:吧|吗|呢)?[\s.,、。!)）]*$/u;
 const CHINESE_DIGITS = "一二三四五六七八九";
 // "那护照呢？", "港澳通行证呢": short, ending in 呢.
 const ELLIPSIS = /^.{1,12}呢[\s\p{P}]*$/u;
