@@ -13,8 +13,12 @@ export class Bm25Index {
   private readonly idfs: Float64Array;
   readonly documentCount: number;
 
-  /** docs[d] = feature ids of document d (repeats count as term frequency). */
-  constructor(docs: number[][], featureCount: number) {
+  /**
+   * docs[d] = feature ids of document d (repeats count as term frequency).
+   * `maxDocumentShare` drops the postings of features in more than that share of the
+   * documents from searches: they weigh next to nothing and are the longest lists.
+   */
+  constructor(docs: number[][], featureCount: number, maxDocumentShare = 1) {
     this.documentCount = docs.length;
     const lengths = docs.map((d) => d.length);
     const average = lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length);
@@ -25,8 +29,9 @@ export class Bm25Index {
     });
     const df = new Int32Array(featureCount);
     for (const tf of counts) for (const f of tf.keys()) df[f]!++;
+    const kept = (f: number) => df[f]! <= maxDocumentShare * docs.length;
     this.start = new Int32Array(featureCount + 1);
-    for (let f = 0; f < featureCount; f++) this.start[f + 1] = this.start[f]! + df[f]!;
+    for (let f = 0; f < featureCount; f++) this.start[f + 1] = this.start[f]! + (kept(f) ? df[f]! : 0);
     this.doc = new Int32Array(this.start[featureCount]!);
     this.weight = new Float64Array(this.start[featureCount]!);
     this.idfs = new Float64Array(featureCount);
@@ -35,6 +40,7 @@ export class Bm25Index {
     counts.forEach((tf, d) => {
       const norm = K1 * (1 - B + (B * lengths[d]!) / average);
       for (const [f, n] of tf) {
+        if (!kept(f)) continue;
         const p = fill[f]!++;
         this.doc[p] = d;
         this.weight[p] = (this.idfs[f]! * n * (K1 + 1)) / (n + norm);
@@ -50,6 +56,25 @@ export class Bm25Index {
   /** The highest idf any feature can have: what a word no document uses would weigh. */
   get maxIdf(): number {
     return Math.log(1 + (this.documentCount + 0.5) / 0.5);
+  }
+
+  /**
+   * Adds each document's BM25 score into `scores` (zeroed by the caller) and lists the
+   * documents it touched in `touched`; returns how many. For large indexes, where
+   * zeroing and scanning every document would cost more than the search.
+   */
+  scoreSparse(features: readonly number[], scores: Float64Array, touched: Int32Array): number {
+    let count = 0;
+    for (const f of features) {
+      const end = this.start[f + 1];
+      if (end === undefined) continue;
+      for (let p = this.start[f]!; p < end; p++) {
+        const d = this.doc[p]!;
+        if (scores[d] === 0) touched[count++] = d;
+        scores[d]! += this.weight[p]!;
+      }
+    }
+    return count;
   }
 
   /**

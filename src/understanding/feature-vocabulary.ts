@@ -22,6 +22,9 @@ export class FeatureVocabulary {
   private readonly words = new Map<string, number>();
   private readonly bigrams = new Map<number, number>();
   private readonly names: string[] = [];
+  /** Per feature, the query that last listed it: deduplication without a set per query. */
+  private stamps = new Uint32Array(0);
+  private stamp = 0;
 
   get size(): number {
     return this.names.length;
@@ -61,18 +64,38 @@ export class FeatureVocabulary {
 
   /** Feature ids of a question; features the catalog never saw are left out (and unseen words listed). */
   features({ tokens, words }: Terms): QueryFeatures {
+    if (this.stamps.length !== this.names.length) this.stamps = new Uint32Array(this.names.length);
+    const stamps = this.stamps;
+    const stamp = ++this.stamp;
     const ids: number[] = [];
     const unseenWords: string[] = [];
     for (const word of words) {
       const id = this.words.get(word);
       if (id === undefined) {
         if (word.length > 1) unseenWords.push(word);
-      } else if (!ids.includes(id)) ids.push(id);
+      } else if (stamps[id] !== stamp) {
+        stamps[id] = stamp;
+        ids.push(id);
+      }
     }
-    forEachBigram(tokens, (key) => {
-      const id = this.bigrams.get(key);
-      if (id !== undefined && !ids.includes(id)) ids.push(id);
-    });
+    let previous = 0;
+    for (const token of tokens) {
+      for (let i = 0; i < token.length; i++) {
+        const code = token.charCodeAt(i);
+        if (!isHan(code)) {
+          previous = 0;
+          continue;
+        }
+        if (previous !== 0) {
+          const id = this.bigrams.get(previous * 0x10000 + code);
+          if (id !== undefined && stamps[id] !== stamp) {
+            stamps[id] = stamp;
+            ids.push(id);
+          }
+        }
+        previous = code;
+      }
+    }
     return { ids, unseenWords };
   }
 }

@@ -59,6 +59,12 @@ export class HanPinyin {
     return false;
   }
 
+  /** The slot-th reading id of a character; 0 when it has no more (or is not Han). */
+  readingAt(code: number, slot: number): number {
+    if (code < FIRST || code > LAST || slot >= MAX_READINGS) return 0;
+    return this.readings[(code - FIRST) * MAX_READINGS + slot]!;
+  }
+
   /** Reading ids of a character (empty for non-Han). */
   readingsOf(code: number): number[] {
     if (code < FIRST || code > LAST) return [];

@@ -12,12 +12,15 @@ const MAX_TERM_LENGTH = 8;
 interface Term {
   text: string;
   codes: number[];
+  /** The last search that tried this term (terms are listed under several readings). */
+  visited: number;
 }
 
 export class HomophoneCorrector {
   private readonly pinyin = HanPinyin.shared();
   /** Terms by the reading ids of their first character. */
   private readonly byFirstReading = new Map<number, Term[]>();
+  private search = 0;
 
   constructor(terms: Iterable<string>) {
     for (const text of new Set(terms)) {
@@ -26,7 +29,7 @@ export class HomophoneCorrector {
       for (const reading of this.pinyin.readingsOf(codes[0]!)) {
         let list = this.byFirstReading.get(reading);
         if (!list) this.byFirstReading.set(reading, (list = []));
-        list.push({ text, codes });
+        list.push({ text, codes, visited: 0 });
       }
     }
     // Longest first: "户口迁移" is preferred to "户口".
@@ -50,17 +53,20 @@ export class HomophoneCorrector {
   }
 
   private matchAt(tokens: string[], start: number): { text: string; lastToken: number } | undefined {
-    const first = tokens[start]!.codePointAt(0)!;
-    const seen = new Set<Term>();
-    for (const reading of this.pinyin.readingsOf(first)) {
-      for (const term of this.byFirstReading.get(reading) ?? []) {
-        if (seen.has(term)) continue;
-        seen.add(term);
+    const first = tokens[start]!.charCodeAt(0);
+    const search = ++this.search;
+    for (let slot = 0; ; slot++) {
+      const reading = this.pinyin.readingAt(first, slot);
+      if (reading === 0) return undefined;
+      const terms = this.byFirstReading.get(reading);
+      if (!terms) continue;
+      for (const term of terms) {
+        if (term.visited === search) continue;
+        term.visited = search;
         const lastToken = this.alignedMisspelling(tokens, start, term);
         if (lastToken !== undefined) return { text: term.text, lastToken };
       }
     }
-    return undefined;
   }
 
   /** Index of the last token when tokens[start…] spell `term` with a homophone typo. */

@@ -6,7 +6,18 @@ import { dict } from "@node-rs/jieba/dict.js";
 // jieba's dictionary format: "word frequency", one per line. A high frequency makes
 // the user's words win over the general dictionary's splits.
 const USER_WORD_FREQUENCY = 200_000;
-const PUNCTUATION_OR_SPACE = /^[\s\p{P}\p{S}]+$/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** True when the token has a letter or digit (the rest is punctuation, symbols, space). */
+function isWord(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    // Han, ASCII letters and digits: the common cases, without a regular expression.
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) return true;
+    if (c > 0x7f && LETTER_OR_DIGIT.test(token[i]!)) return true;
+  }
+  return false;
+}
 
 // One jieba per process: its dictionary costs ~0.4 s and tens of MB, and a catalog
 // reload only adds words. (A word dropped from the catalog stays known: harmless.)
@@ -44,7 +55,7 @@ export class Segmenter {
   segment(text: string): string[] {
     const tokens = this.jieba.cut(text, false);
     let kept = 0;
-    for (const token of tokens) if (!PUNCTUATION_OR_SPACE.test(token)) tokens[kept++] = token;
+    for (const token of tokens) if (isWord(token)) tokens[kept++] = token;
     tokens.length = kept;
     return tokens;
   }

@@ -18,6 +18,9 @@ import { SoftmaxClassifier, type TrainingSample } from "./softmax-classifier.ts"
 const UNSEEN_WORD_WEIGHT = 0.5;
 const RETRIEVED = 5;
 const FOLDS = 5;
+// Features in more than this share of the example questions (怎么, 办理) are left out of
+// the per-example search: they barely move its scores and their postings are the longest.
+const EXAMPLE_INDEX_MAX_SHARE = 0.05;
 
 /** What the matcher reads of a text (see TextAnalyzer). */
 export interface Terms extends VocabularyTerms {
@@ -61,6 +64,8 @@ class Evidence {
   private readonly exampleItem: Int32Array;
   /** Word feature ids each item's texts use. */
   private readonly itemWords: Set<number>[];
+  /** 1 for feature ids that some item's texts use (the others come from out-of-scope questions). */
+  private readonly usedByItems: Uint8Array;
   /** Words the items use and their parts (人才落户 makes 人才 familiar): no sign of a foreign topic. */
   private readonly familiar = new Set<string>();
   private readonly classifier: SoftmaxClassifier;
@@ -69,8 +74,9 @@ class Evidence {
   private readonly scores: Float64Array;
   private readonly matched: Float64Array;
   private readonly exampleScores: Float64Array;
-  private readonly exampleMatched: Float64Array;
+  private readonly touched: Int32Array;
   private readonly bestExample: Float64Array;
+  private readonly nouns = new Map<string, boolean>();
   private readonly probabilities: Float64Array;
 
   constructor(
@@ -93,6 +99,8 @@ class Evidence {
       if (t.item !== undefined) for (const word of t.terms.words) this.itemWords[t.item]!.add(this.vocabulary.wordId(word));
     });
     const size = this.vocabulary.size;
+    this.usedByItems = new Uint8Array(size);
+    for (const words of this.itemWords) for (const id of words) this.usedByItems[id] = 1;
     const itemDocs: number[][] = Array.from({ length: itemCount }, () => []);
     const exampleDocs: number[][] = [];
     const exampleItem: number[] = [];
@@ -106,13 +114,13 @@ class Evidence {
       exampleItem.push(text.item);
     });
     this.itemIndex = new Bm25Index(itemDocs, size);
-    this.exampleIndex = new Bm25Index(exampleDocs, size);
+    this.exampleIndex = new Bm25Index(exampleDocs, size, EXAMPLE_INDEX_MAX_SHARE);
     this.exampleItem = Int32Array.from(exampleItem);
     this.classifier = SoftmaxClassifier.train(samples, size, itemCount + 1);
     this.scores = new Float64Array(itemCount);
     this.matched = new Float64Array(itemCount);
     this.exampleScores = new Float64Array(exampleDocs.length);
-    this.exampleMatched = new Float64Array(exampleDocs.length);
+    this.touched = new Int32Array(exampleDocs.length);
     this.bestExample = new Float64Array(itemCount);
     this.probabilities = new Float64Array(itemCount + 1);
   }
@@ -121,79 +129,103 @@ class Evidence {
   candidates(terms: Terms): { item: number; coverage: number; explains: number; row: Float64Array }[] {
     const { ids, unseenWords } = this.vocabulary.features(terms);
     if (ids.length === 0) return [];
-    const { scores, matched, exampleScores, exampleMatched, bestExample, probabilities } = this;
+    const { scores, matched, exampleScores, touched, bestExample, probabilities, itemCount } = this;
     scores.fill(0);
     matched.fill(0);
-    exampleScores.fill(0);
-    exampleMatched.fill(0);
     bestExample.fill(0);
     this.itemIndex.score(ids, scores, matched);
-    this.exampleIndex.score(ids, exampleScores, exampleMatched);
     this.classifier.predictInto(ids, probabilities);
+    // The closest single example of each item (then the example scores are zeroed again).
+    const hits = this.exampleIndex.scoreSparse(ids, exampleScores, touched);
+    for (let k = 0; k < hits; k++) {
+      const e = touched[k]!;
+      const item = this.exampleItem[e]!;
+      if (exampleScores[e]! > bestExample[item]!) bestExample[item] = exampleScores[e]!;
+      exampleScores[e] = 0;
+    }
 
     let known = 0;
     for (const f of ids) known += this.itemIndex.idf(f);
-    const unseen = unseenWords.length * this.itemIndex.maxIdf * UNSEEN_WORD_WEIGHT;
+    const maxIdf = this.itemIndex.maxIdf;
+    const unseen = unseenWords.length * maxIdf * UNSEEN_WORD_WEIGHT;
     const queryWeight = known + unseen;
-    for (let e = 0; e < exampleScores.length; e++) {
-      const item = this.exampleItem[e]!;
-      if (exampleScores[e]! > bestExample[item]!) bestExample[item] = exampleScores[e]!;
-    }
 
     const picked = topIndexes(scores, RETRIEVED);
-    for (const c of topIndexes(probabilities.subarray(0, this.itemCount), 3)) if (!picked.includes(c)) picked.push(c);
+    for (const c of topIndexes(probabilities.subarray(0, itemCount), 3)) if (!picked.includes(c)) picked.push(c);
     let topScore = 1e-9;
     let topExample = 1e-9;
     for (const c of picked) {
       topScore = Math.max(topScore, scores[c]!);
       topExample = Math.max(topExample, bestExample[c]!);
     }
-    const none = probabilities[this.itemCount]!;
+    const none = probabilities[itemCount]!;
     // The meaningful words of the question and their weight (a word no item uses weighs most).
-    const maxIdf = this.itemIndex.maxIdf;
-    const content = terms.content.map((word) => {
+    const content = terms.content;
+    const contentIds: number[] = [];
+    const contentIdfs: number[] = [];
+    let contentWeight = 0;
+    let foreignNoun = 0;
+    for (const word of content) {
       const id = this.vocabulary.wordId(word);
-      return { id, idf: id < 0 ? maxIdf : Math.max(this.itemIndex.idf(id), 0.1) };
-    });
-    const contentWeight = content.reduce((sum, w) => sum + w.idf, 0);
-    const foreignNoun = terms.content.some((word) => !this.familiar.has(word) && this.isNoun(word)) ? 1 : 0;
-    return picked
-      .filter((c) => scores[c]! > 0 || probabilities[c]! > 0.05)
-      .map((c) => {
-        const coverage = matched[c]! / queryWeight;
-        // The most specific meaningful word this item does not explain (专利, 银行, 二手车).
-        let missing = 0;
-        let explained = 0;
-        let explains = 0;
-        content.forEach((w, i) => {
-          if (w.id >= 0 && this.itemWords[c]!.has(w.id)) {
-            explained += w.idf;
-            if (i < 31) explains |= 1 << i;
-          } else missing = Math.max(missing, w.idf);
-        });
-        let otherProbability = 0;
-        let otherScore = 0;
-        for (const o of picked) {
-          if (o === c) continue;
-          otherProbability = Math.max(otherProbability, probabilities[o]!);
-          otherScore = Math.max(otherScore, scores[o]!);
-        }
-        const row = Float64Array.of(
-          missing / maxIdf,
-          contentWeight > 0 ? explained / contentWeight : 0,
-          content.length === 0 ? 1 : 0,
-          foreignNoun,
-          probabilities[c]!,
-          none,
-          coverage,
-          scores[c]! / topScore,
-          bestExample[c]! / topExample,
-          unseen / queryWeight,
-          probabilities[c]! - otherProbability,
-          (scores[c]! - otherScore) / topScore,
-        );
-        return { item: c, coverage, explains, row };
-      });
+      const idf = id < 0 ? maxIdf : Math.max(this.itemIndex.idf(id), 0.1);
+      contentIds.push(id);
+      contentIdfs.push(idf);
+      contentWeight += idf;
+      const familiar = (id >= 0 && this.usedByItems[id] === 1) || this.familiar.has(word);
+      if (foreignNoun === 0 && !familiar && this.noun(word)) foreignNoun = 1;
+    }
+
+    const out: { item: number; coverage: number; explains: number; row: Float64Array }[] = [];
+    for (const c of picked) {
+      if (!(scores[c]! > 0 || probabilities[c]! > 0.05)) continue;
+      const coverage = matched[c]! / queryWeight;
+      // The most specific meaningful word this item does not explain (专利, 银行, 二手车).
+      let missing = 0;
+      let explained = 0;
+      let explains = 0;
+      const words = this.itemWords[c]!;
+      for (let i = 0; i < contentIds.length; i++) {
+        const id = contentIds[i]!;
+        if (id >= 0 && words.has(id)) {
+          explained += contentIdfs[i]!;
+          if (i < 31) explains |= 1 << i;
+        } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
+      }
+      let otherProbability = 0;
+      let otherScore = 0;
+      for (const o of picked) {
+        if (o === c) continue;
+        if (probabilities[o]! > otherProbability) otherProbability = probabilities[o]!;
+        if (scores[o]! > otherScore) otherScore = scores[o]!;
+      }
+      const row = Float64Array.of(
+        missing / maxIdf,
+        contentWeight > 0 ? explained / contentWeight : 0,
+        content.length === 0 ? 1 : 0,
+        foreignNoun,
+        probabilities[c]!,
+        none,
+        coverage,
+        scores[c]! / topScore,
+        bestExample[c]! / topExample,
+        unseen / queryWeight,
+        probabilities[c]! - otherProbability,
+        (scores[c]! - otherScore) / topScore,
+      );
+      out.push({ item: c, coverage, explains, row });
+    }
+    return out;
+  }
+
+  /** Whether jieba knows the word as a noun; remembered, since citizens repeat their words. */
+  private noun(word: string): boolean {
+    let noun = this.nouns.get(word);
+    if (noun === undefined) {
+      noun = this.isNoun(word);
+      if (this.nouns.size >= 50_000) this.nouns.clear();
+      this.nouns.set(word, noun);
+    }
+    return noun;
   }
 }
 
@@ -247,13 +279,14 @@ function topIndexes(values: ArrayLike<number>, count: number): number[] {
   const top: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v <= 0) continue;
-    let at = top.length;
-    while (at > 0 && values[top[at - 1]!]! < v) at--;
-    if (at < count) {
-      top.splice(at, 0, i);
-      if (top.length > count) top.pop();
+    if (v <= 0 || (top.length === count && v <= values[top[count - 1]!]!)) continue;
+    // Insertion into a list of at most `count` entries.
+    let at = top.length === count ? count - 1 : top.length;
+    while (at > 0 && values[top[at - 1]!]! < v) {
+      top[at] = top[at - 1]!;
+      at--;
     }
+    top[at] = i;
   }
   return top;
 }

@@ -33,7 +33,7 @@ export class SoftmaxClassifier {
   }
 
   static train(samples: TrainingSample[], featureCount: number, classCount: number, options: SoftmaxOptions = {}): SoftmaxClassifier {
-    const { epochs = 20, learningRate = 0.5, l2 = 0.002, seed = 1 } = options;
+    const { epochs = 14, learningRate = 0.5, l2 = 0.002, seed = 1 } = options;
     const model = new SoftmaxClassifier(featureCount, classCount);
     const w = model.weights;
     const probabilities = new Float64Array(classCount);
