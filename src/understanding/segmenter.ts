@@ -68,9 +68,23 @@ export class Segmenter {
   static nonContentWords(): ReadonlySet<string> {
     if (!grammatical) {
       grammatical = new Set();
-      for (const line of new TextDecoder().decode(dict).split("\n")) {
-        const last = line.lastIndexOf(" ");
-        if (NON_CONTENT_TAGS.has(line.slice(last + 1))) grammatical.add(line.slice(0, line.indexOf(" ")));
+      // Scan the dictionary's bytes ("word frequency tag" per line) and decode only the
+      // words kept: decoding all 350,000 lines at once would cost ~40 MB of memory.
+      const bytes = dict as Uint8Array;
+      const decoder = new TextDecoder();
+      let lineStart = 0;
+      while (lineStart < bytes.length) {
+        let lineEnd = bytes.indexOf(0x0a, lineStart);
+        if (lineEnd < 0) lineEnd = bytes.length;
+        const lastSpace = bytes.lastIndexOf(0x20, lineEnd - 1);
+        if (lastSpace > lineStart && lineEnd - lastSpace <= 3) {
+          const tag = String.fromCharCode(...bytes.subarray(lastSpace + 1, lineEnd)).trim();
+          if (NON_CONTENT_TAGS.has(tag)) {
+            const wordEnd = bytes.indexOf(0x20, lineStart);
+            grammatical.add(decoder.decode(bytes.subarray(lineStart, wordEnd)));
+          }
+        }
+        lineStart = lineEnd + 1;
       }
     }
     return grammatical;
