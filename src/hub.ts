@@ -47,7 +47,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
   const catalogs = await CatalogStore.open(
     config.intentsDir,
-    (catalog) => ({ understander: new Understander(catalog), router: new DepartmentRouter(catalog.departments, catalog.dispatcher) }),
+    (catalog) => ({ understander: Understander.forCatalog(catalog), router: new DepartmentRouter(catalog.departments, catalog.dispatcher) }),
     log,
   );
   catalogs.watch();

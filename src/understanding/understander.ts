@@ -3,6 +3,7 @@
 // reads one message on its own: what a message means *in the conversation* (a "2"
 // picking an option, "多少钱" about the item under discussion) is the dialogue's job
 // (src/conversation/dialogue.ts), from the signals given here.
+import { createHash } from "node:crypto";
 import type { Catalog, Facet, ServiceItem } from "../catalog/catalog-schema.ts";
 import { CueScorer } from "./cue-scorer.ts";
 import { FacetDetector } from "./facet-detector.ts";
@@ -72,7 +73,25 @@ const CHINESE_DIGITS = "一二三四五六七八九";
 // "那护照呢？", "港澳通行证呢": short, ending in 呢.
 const ELLIPSIS = /^.{1,12}呢[\s\p{P}]*$/u;
 
+// Models built for the last few catalogs, by content: a reload that changes nothing
+// (an editor's temporary file, a second hub in one process) reuses the trained models.
+const built = new Map<string, Understander>();
+const MAX_BUILT = 3;
+
 export class Understander {
+  /** The understander for this catalog content, trained once per process. */
+  static forCatalog(catalog: Catalog): Understander {
+    const key = createHash("sha256").update(JSON.stringify(catalog)).digest("hex");
+    let understander = built.get(key);
+    if (!understander) {
+      understander = new Understander(catalog);
+      if (built.size >= MAX_BUILT) built.delete(built.keys().next().value!);
+    }
+    built.delete(key);
+    built.set(key, understander);
+    return understander;
+  }
+
   private readonly itemsByCode: Map<string, ServiceItem>;
   private readonly analyzer: TextAnalyzer;
   private readonly matcher: ServiceMatcher;
