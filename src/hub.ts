@@ -72,7 +72,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   relay.start();
   log.info(
-    { items: catalogs.current.catalog.items.length, catalogLoadMs: catalogs.current.loadMs, database: db.backend },
+    { items: catalogs.current.catalog.items.length, departments: catalogs.current.catalog.departments.length, catalogLoadMs: catalogs.current.loadMs, database: db.backend },
     "hub ready",
   );
 

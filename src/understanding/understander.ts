@@ -79,8 +79,9 @@ const built = new Map<string, Understander>();
 const MAX_BUILT = 3;
 
 export class Understander {
-  /** The understander for this catalog content, trained once per process. */
-  static forCatalog(catalog: Catalog): Understander {
+  /** The understander for this catalog content, trained once per process (with options: built afresh). */
+  static forCatalog(catalog: Catalog, options?: UnderstanderOptions): Understander {
+    if (options) return new Understander(catalog, options);
     const key = createHash("sha256").update(JSON.stringify(catalog)).digest("hex");
     let understander = built.get(key);
     if (!understander) {
