@@ -63,6 +63,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
 
   const redis = connectRedis(redisUrl, "producer");
+  // Say "ready" once the producer is connected (bounded: the hub also starts without Redis).
+  await producerConnected(redis, 2_000);
   const queues = createQueues(redis, config.queuePrefix, log);
   const relay = new OutboxRelay(db.prisma, queues, log);
   const pipeline = new ConversationPipeline(db.prisma, () => catalogs.current.built.understander, {
@@ -97,4 +99,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await db.close();
     },
   };
+}
+
+function producerConnected(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once("ready", done);
+  });
 }
