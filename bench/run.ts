@@ -1,16 +1,13 @@
 // `npm run bench`: measures the chat API against a bare Fastify echo route in the
 // same run, so the ratio holds on a noisy machine where absolute numbers don't.
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { runLoad, type LoadResult } from "./load.ts";
+import { REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
+import { runUnderstandingBench } from "./understanding.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const QUESTIONS = [
   "身份证丢了怎么办",
@@ -23,48 +20,6 @@ const QUESTIONS = [
   "失业了能领失业金吗",
 ];
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const onData = (data: Buffer) => {
-      output += data;
-      const match = ready.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-async function withBenchDatabase<T>(fn: (url: string | undefined) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  try {
-    await admin.connect();
-  } catch {
-    console.log(`(PostgreSQL at ${DATABASE_URL} unreachable: benchmarking on embedded PGlite)`);
-    return fn(undefined);
-  }
-  const name = `hub_bench_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 function row(r: LoadResult): string {
   return `${r.label.padEnd(26)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
 }
@@ -73,16 +28,9 @@ function verdict(ok: boolean): string {
   return ok ? "met" : "NOT MET";
 }
 
-/** The classifier benchmark (bench/msgabench.ts) runs first, in its own process. */
-function runClassifierBench(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/msgabench.ts"], { cwd: root, stdio: "inherit" });
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`bench/msgabench.ts exited with ${code}`))));
-  });
-}
-
 async function main() {
-  await runClassifierBench();
+  // The classifier benchmark (MSGABench) runs first, in its own process.
+  await runScript("bench/msgabench.ts");
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-bench-"));
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
   // Many citizens, each asking now and then: 2,000 sessions over the question mix.
@@ -98,7 +46,7 @@ async function main() {
         QUEUE_PREFIX: `bench${Date.now()}`,
         DATABASE_URL: databaseUrl ?? "",
       };
-      const chat = await startChild(["src/server.ts"], env, /web chat\s+(http:\/\/\S+?)\/\s/);
+      const chat = await startChild(["src/server.ts"], env, SERVER_READY);
       try {
         console.log(`Benchmark: 50 connections, ${DURATION} s each, after a 2 s warm-up.\n`);
         // Warm up both (JIT, connection pools), then measure one after the other.
@@ -126,4 +74,7 @@ async function main() {
   }
 }
 
+// Understanding alone first (one core, no I/O), then the chat API under load.
+await runUnderstandingBench();
+console.log("");
 await main();

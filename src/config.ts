@@ -45,6 +45,8 @@ const envSchema = z.object({
   OUTBOUND_BACKOFF_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(2_000),
   /** Public hotline offered when the hub cannot help. */
   HOTLINE: z.string().min(1).default("12345"),
+  /** Bearer token for /api/admin/* (catalog reload, unanswered questions). Unset: the admin API is off. */
+  ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
 });
 
 export interface Config {
@@ -64,6 +66,7 @@ export interface Config {
   hotline: string;
   outboundMaxAttempts: number;
   outboundBackoffMs: number;
+  adminToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hotline: e.HOTLINE,
     outboundMaxAttempts: e.OUTBOUND_MAX_ATTEMPTS,
     outboundBackoffMs: e.OUTBOUND_BACKOFF_MS,
+    adminToken: e.ADMIN_TOKEN,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
 import type { Catalog } from "./catalog/catalog-schema.ts";
-import { loadCatalog } from "./catalog/load-catalog.ts";
+import { CatalogStore } from "./catalog/catalog-store.ts";
 import type { Config } from "./config.ts";
 import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
 import type { Channel } from "./conversation/messages.ts";
@@ -36,6 +36,8 @@ export interface Hub {
   catalog(): Catalog;
   understander(): Understander;
   router(): DepartmentRouter;
+  /** The catalog and its models, reloaded when intents/ changes or on request. */
+  catalogs: CatalogStore<{ understander: Understander; router: DepartmentRouter }>;
   pipeline: ConversationPipeline;
   /** The producer connection: fails fast when Redis is down. */
   redis: Redis;
@@ -48,33 +50,39 @@ export interface Hub {
 
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
-  const catalog = await loadCatalog(config.intentsDir);
-  const understander = new Understander(catalog);
-  const router = new DepartmentRouter(catalog.departments, catalog.dispatcher);
+  const catalogs = await CatalogStore.open(
+    config.intentsDir,
+    (catalog) => ({ understander: Understander.forCatalog(catalog), router: new DepartmentRouter(catalog.departments, catalog.dispatcher) }),
+    log,
+  );
+  catalogs.watch();
 
   const db = await openDatabase(options.database ?? databaseTarget(config));
   try {
     const applied = await migrate(db.sql);
     if (applied.length > 0) log.info({ applied }, "database migrated");
   } catch (error) {
+    catalogs.close();
     await db.close();
     throw error;
   }
 
   const redis = connectRedis(redisUrl, "producer");
+  // Say "ready" once the producer is connected (bounded: the hub also starts without Redis).
+  await producerConnected(redis, 2_000);
   const queues = createQueues(redis, config.queuePrefix, log, {
     outbound: { attempts: config.outboundMaxAttempts, backoff: { type: "exponential", delay: config.outboundBackoffMs } },
   });
   const senders = new Map<Channel, ChannelSender>([["webchat", new WebchatSender(db.prisma, redis, config.queuePrefix)]]);
   const relay = new OutboxRelay(db.prisma, queues, log);
-  const pipeline = new ConversationPipeline(db.prisma, () => understander, {
+  const pipeline = new ConversationPipeline(db.prisma, () => catalogs.current.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
   });
   relay.start();
   log.info(
-    { items: catalog.items.length, departments: catalog.departments.length, database: db.backend },
+    { items: catalogs.current.catalog.items.length, departments: catalogs.current.catalog.departments.length, catalogLoadMs: catalogs.current.loadMs, database: db.backend },
     "hub ready",
   );
 
@@ -83,19 +91,34 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     log,
     redisUrl,
     db,
-    catalog: () => catalog,
-    understander: () => understander,
-    router: () => router,
+    catalog: () => catalogs.current.catalog,
+    understander: () => catalogs.current.built.understander,
+    router: () => catalogs.current.built.router,
+    catalogs,
     pipeline,
     redis,
     queues,
     relay,
     senders,
     async close() {
+      catalogs.close();
       await relay.stop();
       await closeQueues(queues);
       redis.disconnect();
       await db.close();
     },
   };
+}
+
+function producerConnected(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once("ready", done);
+  });
 }

@@ -33,9 +33,16 @@ describe("config", () => {
     ["TIME_ZONE", "Mars/Olympus"],
     ["OUTBOUND_MAX_ATTEMPTS", "0"],
     ["OUTBOUND_BACKOFF_MS", "soon"],
+    ["ADMIN_TOKEN", "short"],
   ])("rejects %s=%s with a message naming the variable", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
+  });
+
+  it("leaves the admin API off unless ADMIN_TOKEN is set", () => {
+    expect(loadConfig({}).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: "" }).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: "a-long-enough-token-123" }).adminToken).toBe("a-long-enough-token-123");
   });
 
   it("treats empty URLs as unset", () => {

@@ -1,12 +1,57 @@
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateUnderstanding, readEvalSets } from "../src/understanding/evaluation.ts";
+import { HomophoneCorrector } from "../src/understanding/homophone-corrector.ts";
 import { normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
+import { SynonymTable } from "../src/understanding/synonyms.ts";
+import { toSimplified } from "../src/understanding/traditional-to-simplified.ts";
 import { Understander } from "../src/understanding/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
 
 describe("normalize", () => {
   it("turns full-width into half-width and drops emoji and repeated punctuation", () => {
     expect(normalizeText("ＡＢＣ１２３４５　身份证😭😭怎么办？？？")).toBe("abc12345 身份证怎么办?");
+  });
+
+  it("turns traditional characters into simplified ones, phrases first", () => {
+    expect(normalizeText("身份證丟了怎麼辦")).toBe("身份证丢了怎么办");
+    expect(toSimplified("乾淨的頭髮")).toBe("干净的头发");
+    expect(toSimplified("乾坤")).toBe("乾坤");
+    // Already simplified text comes back as it was.
+    const simplified = "住房公积金怎么提取";
+    expect(toSimplified(simplified)).toBe(simplified);
+  });
+});
+
+describe("homophone repair", () => {
+  const corrector = new HomophoneCorrector(["住房公积金", "公积金", "身分证", "户口迁移", "驾照", "失业金"]);
+
+  it("repairs a catalog term typed with a sound-alike character", () => {
+    expect(corrector.correct(["公", "机", "金"])).toEqual(["公积金"]);
+    expect(corrector.correct(["身分", "正", "丢了"])).toEqual(["身分证", "丢了"]);
+    expect(corrector.correct(["户口", "千", "移"])).toEqual(["户口迁移"]);
+    expect(corrector.correct(["驾", "找", "丢了"])).toEqual(["驾照", "丢了"]);
+  });
+
+  it("leaves real words alone", () => {
+    // 事业单位 is a word of its own (jieba keeps it whole), not a misspelt 失业.
+    const tokens = ["事业单位", "招聘"];
+    expect(corrector.correct(tokens)).toBe(tokens);
+    expect(corrector.correct(["我", "会", "算", "账"])).toEqual(["我", "会", "算", "账"]);
+  });
+});
+
+describe("synonym table", () => {
+  it("has the groups the team owns", async () => {
+    const synonyms = new SynonymTable((await shippedCatalog()).synonyms);
+    const same = (a: string, b: string) => expect(synonyms.canonicalize(a), `${a} ~ ${b}`).toBe(synonyms.canonicalize(b));
+    same("身份证", "居民身份证");
+    same("身分证", "居民身份证");
+    same("社保", "社会保险");
+    same("公积金", "住房公积金");
+    same("驾照", "驾驶证");
+    same("港澳通", "港澳通行证");
   });
 });
 
@@ -68,5 +113,85 @@ describe("understander on the shipped catalog", () => {
   it("handles empty and punctuation-only input", () => {
     expect(understander.understand("？？？").kind).toBe("unknown");
     expect(understander.understand("😀").kind).toBe("unknown");
+  });
+
+  it.each([
+    ["身分正丢了", "GA003"],
+    ["租房提公机金怎么操作", "GJJ001"],
+    ["身份證丟了怎麼辦", "GA003"],
+    ["港澳通过期了怎么办", "GA008"],
+    ["驾照丢了怎么补", "CJ002"],
+  ])("tolerates typos, traditional characters and synonyms: %s", (question, code) => {
+    const result = understander.understand(question);
+    expect(result.decision).toBe("answer");
+    expect(result.serviceItem?.code).toBe(code);
+  });
+
+  it("asks which item is meant when the question fits several", () => {
+    for (const text of ["社保卡", "公积金怎么提取"]) {
+      const result = understander.understand(text);
+      expect(result.decision, text).toBe("clarify");
+      expect(result.options!.length, text).toBeGreaterThanOrEqual(2);
+      expect(result.options!.length, text).toBeLessThanOrEqual(3);
+      expect(result.serviceItem, text).toBeUndefined();
+    }
+  });
+
+  it("falls back, with a calibrated low confidence in any item, outside the catalog", () => {
+    for (const text of ["怎么申请专利", "宽带怎么安装", "明天天气怎么样"]) {
+      const result = understander.understand(text);
+      expect(result.decision, text).toBe("fallback");
+      expect(result.candidates[0]?.probability ?? 0, text).toBeLessThan(0.12);
+    }
+  });
+
+  it("reads the facet a question asks for, and whether it names an item", () => {
+    expect(understander.understand("办护照要多少钱")).toMatchObject({ facet: "fee", serviceItem: { code: "GA007" } });
+    expect(understander.understand("要带什么材料")).toMatchObject({ facet: "materials", followUp: true });
+    expect(understander.understand("在哪办")).toMatchObject({ facet: "location", followUp: true });
+    expect(understander.understand("多久能办好")).toMatchObject({ facet: "timeLimit", followUp: true });
+    expect(understander.understand("可以网上办吗")).toMatchObject({ facet: "online", followUp: true });
+  });
+
+  it("reads picks of an offered option", () => {
+    expect(understander.understand("2").pick).toBe(2);
+    expect(understander.understand("第三个").pick).toBe(3);
+    expect(understander.understand("1.").pick).toBe(1);
+    expect(understander.understand("12345").pick).toBeUndefined();
+  });
+});
+
+describe("evaluation on the repo's own sets", () => {
+  it("runs over every set and reports each figure as a share", async () => {
+    const understander = new Understander(await shippedCatalog());
+    const sets = await readEvalSets(path.resolve(import.meta.dirname, "fixtures/eval"));
+    expect(sets.service.length).toBeGreaterThanOrEqual(5 * (await shippedCatalog()).items.length);
+    expect(sets.outOfCatalog.length).toBeGreaterThanOrEqual(100);
+    const { metrics, misses } = evaluateUnderstanding(understander, sets);
+    for (const value of [
+      metrics.service.top1Accuracy,
+      metrics.service.answeredRight,
+      metrics.outOfCatalog.answered,
+      metrics.clarifyRate,
+      metrics.complaint.recall,
+      metrics.complaint.precision,
+    ]) {
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+    const s = metrics.service;
+    expect(s.answeredRight + s.answeredWrong + s.clarifiedWithRight + s.clarifiedWithoutRight + s.fellBack).toBeCloseTo(1);
+    // Every eval item exists in the catalog: a renamed code would silently count as a miss.
+    const codes = new Set((await shippedCatalog()).items.map((i) => i.code));
+    expect(sets.service.filter((q) => !codes.has(q.item))).toEqual([]);
+    expect(misses.every((m) => m.text.length > 0)).toBe(true);
+  });
+
+  it("keeps the catalog's examples and the eval questions apart", async () => {
+    const catalog = await shippedCatalog();
+    const sets = await readEvalSets(path.resolve(import.meta.dirname, "fixtures/eval"));
+    const catalogTexts = new Set([...catalog.items.flatMap((i) => [i.name, ...i.aliases, ...i.examples]), ...catalog.outOfScope].map(normalizeText));
+    const evalTexts = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) => normalizeText(q.text));
+    expect(evalTexts.filter((t) => catalogTexts.has(t))).toEqual([]);
   });
 });

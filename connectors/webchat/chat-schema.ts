@@ -67,6 +67,19 @@ export const chatResponseSchema = {
           properties: { code: { type: "string" }, name: { type: "string" } },
         },
         confidence: { type: "number" },
+        /** Service questions: "answer", "clarify" (options offered) or "fallback" (hotline, human). */
+        decision: { type: "string", enum: ["answer", "clarify", "fallback"] },
+        /** The part of the item answered: materials, fee, location, timeLimit, online, steps, hours, guide. */
+        facet: { type: "string" },
+        /** The items offered by a clarifying question; reply "1", "2" … to pick one. */
+        options: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["code", "name"],
+            properties: { code: { type: "string" }, name: { type: "string" } },
+          },
+        },
       },
     },
     ticket: {

@@ -86,10 +86,38 @@ export const messageKindsFileSchema = z.strictObject({
 
 export type MessageKindsFile = z.infer<typeof messageKindsFileSchema>;
 
+/** The parts of a service item a follow-up question can ask about, and the guide as a whole. */
+export const FACETS = ["materials", "fee", "location", "timeLimit", "online", "steps", "hours", "guide"] as const;
+export type Facet = (typeof FACETS)[number];
+
+/** Phrases that ask for one facet of an item: 带什么材料 → materials, 多少钱 → fee. */
+export const facetsFileSchema = z.strictObject({
+  facets: z.strictObject(Object.fromEntries(FACETS.map((f) => [f, z.array(nonEmpty).min(1)])) as Record<Facet, z.ZodArray<typeof nonEmpty>>),
+  /** Words a follow-up may hold besides the facet (那, 这个, 要, 吗 …): with only these, it refers to the current item. */
+  filler: z.array(nonEmpty).default([]),
+});
+export type FacetsFile = z.infer<typeof facetsFileSchema>;
+
+/** Words with no service meaning (请问, 现在, 麻烦): a question is not "about" them. */
+export const functionWordsFileSchema = z.strictObject({
+  words: z.array(nonEmpty),
+});
+
+/**
+ * Questions citizens ask that no item answers (other services, everyday questions).
+ * They teach the matcher what "none of these items" looks like.
+ */
+export const outOfScopeFileSchema = z.strictObject({
+  questions: z.array(nonEmpty).min(10, "needs at least 10 questions"),
+});
+
 export interface Catalog {
   items: ServiceItem[];
   departments: Department[];
   dispatcher: string;
   synonyms: string[][];
   messageKinds: MessageKindsFile;
+  facets: FacetsFile;
+  outOfScope: string[];
+  functionWords: string[];
 }

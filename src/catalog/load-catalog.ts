@@ -7,7 +7,10 @@ import type { z } from "zod";
 import {
   type Catalog,
   departmentsFileSchema,
+  facetsFileSchema,
+  functionWordsFileSchema,
   messageKindsFileSchema,
+  outOfScopeFileSchema,
   type ServiceItem,
   serviceItemSchema,
   synonymsFileSchema,
@@ -29,6 +32,9 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   const departmentsFile = await read("departments.yaml", departmentsFileSchema);
   const synonymsFile = await read("synonyms.yaml", synonymsFileSchema);
   const messageKinds = await read("message-kinds.yaml", messageKindsFileSchema);
+  const facets = await read("facets.yaml", facetsFileSchema);
+  const outOfScope = await read("out-of-scope.yaml", outOfScopeFileSchema);
+  const functionWords = await read("function-words.yaml", functionWordsFileSchema);
 
   const itemFiles = await listDataFiles(path.join(dir, "items"), problems);
   const items: ServiceItem[] = [];
@@ -42,13 +48,16 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   checkUnique(items, "name", problems);
   if (itemFiles.length === 0) problems.push(`${path.join(dir, "items")}: no service items found`);
 
-  if (problems.length > 0 || !departmentsFile || !synonymsFile || !messageKinds) throw new CatalogError(problems);
+  if (problems.length > 0 || !departmentsFile || !synonymsFile || !messageKinds || !facets || !outOfScope || !functionWords) throw new CatalogError(problems);
   return {
     items,
     departments: departmentsFile.departments,
     dispatcher: departmentsFile.dispatcher,
     synonyms: synonymsFile.synonyms,
     messageKinds,
+    facets,
+    outOfScope: outOfScope.questions,
+    functionWords: functionWords.words,
   };
 }
 

@@ -1,11 +1,14 @@
-// One pipeline for every channel: record the message, understand it, answer or
-// escalate, record the reply. Idempotent on (channel, channelMessageId): a retried
-// message gets the stored answer and never a second ticket.
+// One pipeline for every channel: understand the message, answer it in the light of
+// the conversation (dialogue.ts) or escalate it, and record the exchange. Idempotent
+// on (channel, channelMessageId): a retried message gets the stored answer, never a
+// second ticket, and does not change the conversation's context again.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import { isUniqueViolation, type Tx } from "../db/transaction.ts";
 import { nextTicketNumber, openTicket, TICKET_SUBMITTED } from "../tickets/open-ticket.ts";
 import type { Understander, Understanding } from "../understanding/understander.ts";
+import { readContext } from "./dialogue-context.ts";
+import { needsContext, respond } from "./dialogue.ts";
 import { ExchangeBatcher } from "./exchange-batcher.ts";
 import { recordExchanges, storedOutcome } from "./message-log.ts";
 import type { ConversationOutcome, InboundMessage } from "./messages.ts";
@@ -32,12 +35,14 @@ export class ConversationPipeline {
   }
 
   async handle(message: InboundMessage): Promise<ConversationOutcome> {
-    const understanding = this.understander().understand(message.text);
+    // One catalog version for the whole message, even if a reload lands meanwhile.
+    const understander = this.understander();
+    const understanding = understander.understand(message.text);
     try {
       const outcome =
         understanding.kind === "complaint" || understanding.kind === "suggestion"
           ? await this.handleWithSideEffects(message, understanding)
-          : await this.answer(message, understanding);
+          : await this.answer(message, understanding, understander);
       return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
       // A concurrent retry of the same message committed first: answer as it did.
@@ -46,10 +51,22 @@ export class ConversationPipeline {
     }
   }
 
-  /** Questions, greetings, hand-offs: the exchange is the only record, written in a shared batch. */
-  private async answer(message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome | undefined> {
-    const outcome: ConversationOutcome = { replies: this.replyFor(understanding), understanding: summarize(understanding) };
-    const recorded = await this.batcher.record({ inboundId: randomUUID(), message, outcome });
+  /**
+   * Questions, greetings, hand-offs: the exchange (with the new context and, when the
+   * hub could not answer, the unanswered question) is the only record, written in a
+   * shared batch. The context is read only for messages that depend on it.
+   */
+  private async answer(message: InboundMessage, understanding: Understanding, understander: Understander): Promise<ConversationOutcome | undefined> {
+    const context = needsContext(understanding) ? await readContext(this.prisma, message) : undefined;
+    const turn = respond(understanding, context, { hotline: this.options.hotline, item: (code) => understander.item(code) });
+    const outcome: ConversationOutcome = { replies: turn.replies, understanding: turn.understanding };
+    const recorded = await this.batcher.record({
+      inboundId: randomUUID(),
+      message,
+      outcome,
+      ...(turn.context && { context: turn.context }),
+      ...(turn.unanswered && { unanswered: { id: randomUUID(), candidates: understanding.candidates } }),
+    });
     return recorded ? outcome : undefined;
   }
 
@@ -120,23 +137,6 @@ export class ConversationPipeline {
     const outcome = await storedOutcome(this.prisma, message);
     if (!outcome) throw new Error(`message ${message.channel}/${message.channelMessageId} conflicted but has no stored outcome`);
     return outcome;
-  }
-
-  private replyFor(understanding: Understanding): ConversationOutcome["replies"] {
-    const { hotline } = this.options;
-    const text = (() => {
-      switch (understanding.kind) {
-        case "service":
-          return say.serviceAnswer(understanding.serviceItem!);
-        case "greeting":
-          return say.greeting();
-        case "handoff":
-          return say.handoff(hotline);
-        default:
-          return say.notUnderstood(hotline);
-      }
-    })();
-    return [{ type: "text", text }];
   }
 }
 

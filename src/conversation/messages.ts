@@ -1,6 +1,7 @@
 // The one message shape every channel speaks to the rest of the system. A connector
 // turns its platform's wire format into InboundMessage and renders ConversationOutcome.
-import type { MessageKind } from "../understanding/understander.ts";
+import type { Facet } from "../catalog/catalog-schema.ts";
+import type { Decision, MessageKind } from "../understanding/understander.ts";
 
 export type Channel = "webchat" | "wechat" | "weibo";
 
@@ -39,6 +40,12 @@ export interface ConversationOutcome {
     kind: MessageKind;
     serviceItem?: { code: string; name: string };
     confidence: number;
+    /** For service questions: answered, asked which item was meant, or admitted not knowing. */
+    decision?: Decision;
+    /** The part of the item answered (materials, fee …), when the question asked for one. */
+    facet?: Facet;
+    /** The items offered when the decision is "clarify", in the order shown. */
+    options?: { code: string; name: string }[];
   };
   ticket?: { number: string; status: string };
   /** True when this is a retry of a message already answered. */

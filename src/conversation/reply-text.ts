@@ -1,25 +1,101 @@
 // What the hub says, in the voice of a good service-centre clerk: polite, concise,
 // plain Simplified Chinese that an elderly citizen can read on a phone.
-import type { ServiceItem } from "../catalog/catalog-schema.ts";
+import type { Facet, ServiceItem } from "../catalog/catalog-schema.ts";
 
-export function serviceAnswer(item: ServiceItem): string {
-  const materials = item.materials.map((m, i) => {
+/** What a follow-up may ask, as the hint after an answer lists it. */
+const FOLLOW_UP_HINT = "还想了解哪一项，可以直接问我，如“要带什么材料”“多少钱”“在哪办”“多久能办好”“可以网上办吗”。";
+/** What a citizen sends to see the whole guide after a one-facet answer. */
+export const GUIDE_REQUEST = "办事指南";
+
+export const FACET_NAMES: Record<Facet, string> = {
+  materials: "所需材料",
+  fee: "收费标准",
+  location: "办理地点",
+  timeLimit: "办理时限",
+  online: "网上办理",
+  steps: "办理流程",
+  hours: "办公时间",
+  guide: "办事指南",
+};
+
+function materialLines(item: ServiceItem): string[] {
+  return item.materials.map((m, i) => {
     const extra = [m.copies, m.note].filter(Boolean).join("，");
     return `${i + 1}. ${m.name}${extra ? `（${extra}）` : ""}`;
   });
-  const steps = item.steps.map((s, i) => `${i + 1}. ${s}`);
+}
+
+function onlineLine(item: ServiceItem): string {
+  return item.onlineUrl ? `网上办理：${item.onlineUrl}` : "网上办理：暂不支持，请到现场办理";
+}
+
+export function serviceAnswer(item: ServiceItem): string {
   return [
     `【${item.name}】`,
     "所需材料：",
-    ...materials,
+    ...materialLines(item),
     "办理流程：",
-    ...steps,
+    ...item.steps.map((s, i) => `${i + 1}. ${s}`),
     `办理时限：${item.timeLimit}`,
     `收费标准：${item.fee}`,
     `办理地点：${item.location}`,
     `办公时间：${item.officeHours}`,
-    item.onlineUrl ? `网上办理：${item.onlineUrl}` : "网上办理：暂不支持，请到现场办理",
+    onlineLine(item),
+    FOLLOW_UP_HINT,
   ].join("\n");
+}
+
+/** One part of an item's guide, for "要带什么材料" and the like. */
+export function facetAnswer(item: ServiceItem, facet: Facet): string {
+  const title = `【${item.name}】`;
+  switch (facet) {
+    case "materials":
+      return [title, "所需材料：", ...materialLines(item)].join("\n");
+    case "fee":
+      return `${title}\n收费标准：${item.fee}`;
+    case "location":
+      return `${title}\n办理地点：${item.location}\n办公时间：${item.officeHours}`;
+    case "timeLimit":
+      return `${title}\n办理时限：${item.timeLimit}`;
+    case "online":
+      return item.onlineUrl
+        ? `${title}\n可以网上办理：${item.onlineUrl}`
+        : `${title}\n这项业务暂不支持网上办理，请到现场办理。\n办理地点：${item.location}`;
+    case "steps":
+      return [title, "办理流程：", ...item.steps.map((s, i) => `${i + 1}. ${s}`)].join("\n");
+    case "hours":
+      return `${title}\n办公时间：${item.officeHours}\n办理地点：${item.location}`;
+    case "guide":
+      return serviceAnswer(item);
+  }
+}
+
+/** After a one-facet answer to a first question: the rest of the guide is one reply away. */
+export function offerGuide(): string {
+  return `需要完整的办事指南（材料、流程、地点等），请回复“${GUIDE_REQUEST}”。`;
+}
+
+export function clarify(options: ServiceItem[]): string {
+  return [
+    "您想问的是哪一项？请回复序号：",
+    ...options.map((item, i) => `${i + 1}. ${item.name}`),
+    "如果都不是，可以换个说法再问我。",
+  ].join("\n");
+}
+
+/** A bare "1" with no question pending. */
+export function nothingToPick(): string {
+  return "请直接告诉我您想办的事或遇到的问题，比如“身份证丢了怎么补办”。";
+}
+
+export function pickOutOfRange(count: number): string {
+  return `请回复 1 到 ${count} 之间的序号，或者直接告诉我您想办的事。`;
+}
+
+/** "多少钱" with no item in the conversation: ask which one. */
+export function askWhichItem(facet: Facet): string {
+  const what = facet === "guide" ? "办事指南" : FACET_NAMES[facet];
+  return `请问您想了解哪项业务的${what}？比如“身份证补办要带什么材料”。`;
 }
 
 export function complaintReceived(ticketNumber: string, hotline: string): string {
@@ -37,9 +113,9 @@ export function suggestionReceived(): string {
 export function greeting(): string {
   return [
     "您好！我是市政务服务智能助手，可以为您：",
-    "1. 查办事指南（如：身份证补办、公积金提取）",
-    "2. 受理投诉和求助",
-    "3. 记录您的意见建议",
+    "· 查办事指南（如：身份证补办、公积金提取）",
+    "· 受理投诉和求助",
+    "· 记录您的意见建议",
     "请直接告诉我您想办的事。",
   ].join("\n");
 }
@@ -51,6 +127,6 @@ export function handoff(hotline: string): string {
 export function notUnderstood(hotline: string): string {
   return (
     "抱歉，这个问题我暂时没法准确回答。\n" +
-    `您可以换个说法再问我，或拨打${hotline}政务服务便民热线咨询，也可以回复“人工”转人工服务。`
+    `您可以拨打${hotline}政务服务便民热线咨询，也可以回复“人工”转人工服务，或者换个说法再问我。`
   );
 }

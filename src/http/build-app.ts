@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { webchatCors } from "../../connectors/webchat/webchat-cors.ts";
 import { webchatPlugin } from "../../connectors/webchat/webchat-plugin.ts";
 import type { Hub } from "../hub.ts";
+import { adminRoutes } from "./admin-routes.ts";
 import { errorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { ticketRoutes } from "./ticket-routes.ts";
@@ -25,5 +26,6 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(healthRoutes, { hub });
   await app.register(ticketRoutes, { hub });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });
+  await app.register(adminRoutes, { hub });
   return app;
 }

@@ -1,79 +1,96 @@
-// Okapi BM25 over bags of terms. Small and dependency-free: the catalog is a few
-// thousand short documents, so an inverted index in memory is all it needs.
-
-export interface ScoredDocument<Key> {
-  key: Key;
-  score: number;
-  /** Sum of idf of the query terms this document contains. */
-  matchedWeight: number;
-}
-
-interface Posting {
-  doc: number;
-  tf: number;
-}
+// Okapi BM25 over feature ids. The catalog is small (tens to thousands of documents),
+// so the index is flat typed arrays, and each posting's BM25 weight is computed once
+// at build time: a search is one addition per posting of the query's features.
 
 const K1 = 1.2;
 const B = 0.75;
 
-export class Bm25Index<Key> {
-  private readonly keys: Key[] = [];
-  private readonly lengths: number[] = [];
-  private readonly postings = new Map<string, Posting[]>();
-  private idfCache = new Map<string, number>();
-  private averageLength = 0;
+export class Bm25Index {
+  /** Postings of feature f are start[f] … start[f+1]-1 in doc/weight. */
+  private readonly start: Int32Array;
+  private readonly doc: Int32Array;
+  private readonly weight: Float64Array;
+  private readonly idfs: Float64Array;
+  readonly documentCount: number;
 
-  add(key: Key, terms: string[]): void {
-    const doc = this.keys.length;
-    this.keys.push(key);
-    this.lengths.push(terms.length);
-    const counts = new Map<string, number>();
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const [term, tf] of counts) {
-      let list = this.postings.get(term);
-      if (!list) this.postings.set(term, (list = []));
-      list.push({ doc, tf });
-    }
-    this.idfCache = new Map();
-    this.averageLength = this.lengths.reduce((a, b) => a + b, 0) / this.lengths.length;
+  /**
+   * docs[d] = feature ids of document d (repeats count as term frequency).
+   * `maxDocumentShare` drops the postings of features in more than that share of the
+   * documents from searches: they weigh next to nothing and are the longest lists.
+   */
+  constructor(docs: number[][], featureCount: number, maxDocumentShare = 1) {
+    this.documentCount = docs.length;
+    const lengths = docs.map((d) => d.length);
+    const average = lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length);
+    const counts = docs.map((d) => {
+      const tf = new Map<number, number>();
+      for (const f of d) tf.set(f, (tf.get(f) ?? 0) + 1);
+      return tf;
+    });
+    const df = new Int32Array(featureCount);
+    for (const tf of counts) for (const f of tf.keys()) df[f]!++;
+    const kept = (f: number) => df[f]! <= maxDocumentShare * docs.length;
+    this.start = new Int32Array(featureCount + 1);
+    for (let f = 0; f < featureCount; f++) this.start[f + 1] = this.start[f]! + (kept(f) ? df[f]! : 0);
+    this.doc = new Int32Array(this.start[featureCount]!);
+    this.weight = new Float64Array(this.start[featureCount]!);
+    this.idfs = new Float64Array(featureCount);
+    for (let f = 0; f < featureCount; f++) this.idfs[f] = Math.log(1 + (docs.length - df[f]! + 0.5) / (df[f]! + 0.5));
+    const fill = this.start.slice(0, featureCount);
+    counts.forEach((tf, d) => {
+      const norm = K1 * (1 - B + (B * lengths[d]!) / average);
+      for (const [f, n] of tf) {
+        if (!kept(f)) continue;
+        const p = fill[f]!++;
+        this.doc[p] = d;
+        this.weight[p] = (this.idfs[f]! * n * (K1 + 1)) / (n + norm);
+      }
+    });
   }
 
-  has(term: string): boolean {
-    return this.postings.has(term);
+  /** Inverse document frequency of a feature (0 for features outside the index). */
+  idf(feature: number): number {
+    return this.idfs[feature] ?? 0;
   }
 
-  get size(): number {
-    return this.keys.length;
+  /** The highest idf any feature can have: what a word no document uses would weigh. */
+  get maxIdf(): number {
+    return Math.log(1 + (this.documentCount + 0.5) / 0.5);
   }
 
-  /** Inverse document frequency; unseen terms get the highest weight a term can have. */
-  idf(term: string): number {
-    let value = this.idfCache.get(term);
-    if (value === undefined) {
-      const n = this.postings.get(term)?.length ?? 0;
-      value = Math.log(1 + (this.keys.length - n + 0.5) / (n + 0.5));
-      this.idfCache.set(term, value);
-    }
-    return value;
-  }
-
-  search(queryTerms: string[], limit: number): ScoredDocument<Key>[] {
-    const scores = new Map<number, { score: number; matchedWeight: number }>();
-    for (const term of new Set(queryTerms)) {
-      const list = this.postings.get(term);
-      if (!list) continue;
-      const idf = this.idf(term);
-      for (const { doc, tf } of list) {
-        const norm = tf + K1 * (1 - B + (B * this.lengths[doc]!) / this.averageLength);
-        const entry = scores.get(doc) ?? { score: 0, matchedWeight: 0 };
-        entry.score += (idf * tf * (K1 + 1)) / norm;
-        entry.matchedWeight += idf;
-        scores.set(doc, entry);
+  /**
+   * Adds each document's BM25 score into `scores` (zeroed by the caller) and lists the
+   * documents it touched in `touched`; returns how many. For large indexes, where
+   * zeroing and scanning every document would cost more than the search.
+   */
+  scoreSparse(features: readonly number[], scores: Float64Array, touched: Int32Array): number {
+    let count = 0;
+    for (const f of features) {
+      const end = this.start[f + 1];
+      if (end === undefined) continue;
+      for (let p = this.start[f]!; p < end; p++) {
+        const d = this.doc[p]!;
+        if (scores[d] === 0) touched[count++] = d;
+        scores[d]! += this.weight[p]!;
       }
     }
-    return [...scores.entries()]
-      .sort((a, b) => b[1].score - a[1].score)
-      .slice(0, limit)
-      .map(([doc, s]) => ({ key: this.keys[doc]!, ...s }));
+    return count;
+  }
+
+  /**
+   * Adds each document's BM25 score into `scores` and the idf of the query features
+   * it contains into `matched` (both sized documentCount, zeroed by the caller).
+   */
+  score(features: readonly number[], scores: Float64Array, matched: Float64Array): void {
+    for (const f of features) {
+      const end = this.start[f + 1];
+      if (end === undefined) continue;
+      const idf = this.idfs[f]!;
+      for (let p = this.start[f]!; p < end; p++) {
+        const d = this.doc[p]!;
+        scores[d]! += this.weight[p]!;
+        matched[d]! += idf;
+      }
+    }
   }
 }

@@ -1,25 +1,28 @@
 // Weighted cue phrases, looked up as substrings: robust to segmentation and cheap.
+// Longest first, so "没人修" is counted before "修" could be; each cue counts once.
+import { PhraseIndex, removePhrases } from "./phrase-index.ts";
+
 export class CueScorer {
-  private readonly cues: [string, number][];
+  private readonly index: PhraseIndex;
+  private readonly weights: number[];
 
   constructor(cues: Record<string, number> | string[]) {
-    this.cues = Array.isArray(cues) ? cues.map((c) => [c.toLowerCase(), 1]) : Object.entries(cues).map(([c, w]) => [c.toLowerCase(), w]);
-    // Longest first, so "没人修" is counted before "修" could be.
-    this.cues.sort((a, b) => b[0].length - a[0].length);
+    const entries: [string, number][] = Array.isArray(cues)
+      ? cues.map((c) => [c.toLowerCase(), 1])
+      : Object.entries(cues).map(([c, w]) => [c.toLowerCase(), w]);
+    entries.sort((a, b) => b[0].length - a[0].length);
+    this.index = new PhraseIndex(entries.map(([cue]) => cue));
+    this.weights = entries.map(([, weight]) => weight);
   }
 
   /** Sum of the weights of the cues found, and the text left once they are removed. */
   score(text: string): { score: number; matched: string[]; rest: string } {
-    let rest = text;
+    const occurrences = this.index.find(text);
+    if (occurrences.length === 0) return { score: 0, matched: [], rest: text };
+    // Phrase ids are in longest-first order already.
+    const { counted, rest } = removePhrases(text, occurrences, (p) => this.index.phrases[p]!.length, (a, b) => a - b);
     let score = 0;
-    const matched: string[] = [];
-    for (const [cue, weight] of this.cues) {
-      if (rest.includes(cue)) {
-        score += weight;
-        matched.push(cue);
-        rest = rest.split(cue).join(" ");
-      }
-    }
-    return { score, matched, rest };
+    for (const p of counted) score += this.weights[p]!;
+    return { score, matched: counted.map((p) => this.index.phrases[p]!), rest };
   }
 }

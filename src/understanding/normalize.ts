@@ -1,4 +1,5 @@
 // Step 1 of the language pipeline: make the text comparable before anything reads it.
+import { toSimplified } from "./traditional-to-simplified.ts";
 
 const EMOJI = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}\u{1F3FB}-\u{1F3FF}]/gu;
 // Runs of the same punctuation ("？？？", "!!!", "。。。") carry emotion, not meaning.
@@ -18,7 +19,7 @@ export function toHalfWidth(text: string): string {
 }
 
 export function normalizeText(text: string): string {
-  return toHalfWidth(text.normalize("NFKC"))
+  return toSimplified(toHalfWidth(text.normalize("NFKC")))
     .replace(EMOJI, "")
     .replace(REPEATED_PUNCTUATION, "$1")
     .replace(WHITESPACE, " ")

@@ -1,0 +1,143 @@
+// `npm run bench:understanding` (also the first part of `npm run bench`): the language
+// pipeline on its own — no HTTP, no database — on one core, printed beside raw jieba
+// segmentation of the same messages measured in the same run; how long the catalog
+// and its models take to load; and the resident memory of a started server.
+//
+// Throughput is judged per CPU-second of this process (process.cpuUsage), not per
+// wall-clock second: on a shared machine the wall clock also counts time spent
+// waiting for a CPU (on an idle core the two agree). Load time is judged on the
+// lower of the two (CPU time also counts helper threads: GC, the native libraries).
+// Both are printed.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadCatalog } from "../src/catalog/load-catalog.ts";
+import { readEvalSets } from "../src/understanding/evaluation.ts";
+import { Segmenter } from "../src/understanding/segmenter.ts";
+import { Understander } from "../src/understanding/understander.ts";
+import { REDIS_URL, root, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
+
+const ROUNDS = 6;
+const BURST_MS = Number(process.env.BENCH_BURST_MS ?? 500);
+
+interface Rate {
+  perCpuSecond: number;
+  perWallSecond: number;
+}
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+function burst(messages: string[], handle: (text: string) => unknown): Rate {
+  let n = 0;
+  let i = 0;
+  const wall = performance.now();
+  const cpu = cpuMs();
+  while (performance.now() - wall < BURST_MS) {
+    for (let k = 0; k < 100; k++) handle(messages[i++ % messages.length]!);
+    n += 100;
+  }
+  return { perCpuSecond: n / ((cpuMs() - cpu) / 1000), perWallSecond: n / ((performance.now() - wall) / 1000) };
+}
+
+/** Best of several alternating bursts: both measured under the same conditions. */
+function compare(messages: string[], a: (t: string) => unknown, b: (t: string) => unknown): [Rate, Rate] {
+  const best = (x: Rate, y: Rate): Rate => ({ perCpuSecond: Math.max(x.perCpuSecond, y.perCpuSecond), perWallSecond: Math.max(x.perWallSecond, y.perWallSecond) });
+  let ra: Rate = { perCpuSecond: 0, perWallSecond: 0 };
+  let rb: Rate = { perCpuSecond: 0, perWallSecond: 0 };
+  burst(messages, a); // warm-up (JIT)
+  burst(messages, b);
+  for (let r = 0; r < ROUNDS; r++) {
+    ra = best(ra, burst(messages, a));
+    rb = best(rb, burst(messages, b));
+  }
+  return [ra, rb];
+}
+
+async function serverRss(): Promise<{ rssMb: number; peakMb: number; database: string } | undefined> {
+  if (process.platform !== "linux") return undefined;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-bench-rss-"));
+  try {
+    return await withBenchDatabase(async (databaseUrl) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: "0",
+        LOG_LEVEL: "warn",
+        DATA_DIR: dataDir,
+        REDIS_URL,
+        QUEUE_PREFIX: `benchrss${Date.now()}`,
+        DATABASE_URL: databaseUrl ?? "",
+      };
+      const server = await startChild(["src/server.ts"], env, SERVER_READY);
+      try {
+        // Answer some questions first: the figure is for a server at work, not an idle one.
+        const sets = await readEvalSets(path.join(root, "tests/fixtures/eval"));
+        const questions = [...sets.service, ...sets.outOfCatalog].map((q) => q.text);
+        for (const [i, text] of questions.entries()) {
+          const res = await fetch(`${server.url}/api/chat/messages`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ sessionId: `rss-${i % 50}`, text }),
+          });
+          await res.arrayBuffer();
+        }
+        const status = await fs.readFile(`/proc/${server.child.pid}/status`, "utf8");
+        const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+        return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024, database: databaseUrl ? "PostgreSQL" : "PGlite" };
+      } finally {
+        await stopChild(server.child);
+      }
+    });
+  } finally {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface UnderstandingFigures {
+  loadMs: { wall: number; cpu: number };
+  reloadMs: number;
+  jieba: Rate;
+  understanding: Rate;
+  server?: { rssMb: number; peakMb: number; database: string };
+}
+
+export async function runUnderstandingBench(): Promise<UnderstandingFigures> {
+  const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
+  const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+  // Cold: the first catalog and models of this process (jieba's dictionary included).
+  const wall = performance.now();
+  const cpu = cpuMs();
+  const catalog = await loadCatalog(path.join(root, "intents"));
+  const understander = new Understander(catalog);
+  const loadMs = { wall: performance.now() - wall, cpu: cpuMs() - cpu };
+  const reloadStarted = performance.now();
+  new Understander(await loadCatalog(path.join(root, "intents")));
+  const reloadMs = performance.now() - reloadStarted;
+
+  const sets = await readEvalSets(path.join(root, "tests/fixtures/eval"));
+  const messages = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) => q.text);
+  const segmenter = new Segmenter([]);
+  const [jieba, understanding] = compare(
+    messages,
+    (text) => segmenter.cut(text),
+    (text) => understander.understand(text),
+  );
+  const share = understanding.perCpuSecond / jieba.perCpuSecond;
+  const server = await serverRss();
+
+  console.log(`Understanding benchmark: ${messages.length} messages from tests/fixtures/eval, best of ${ROUNDS} alternating ${BURST_MS} ms bursts, one core.\n`);
+  console.log(`catalog + models load (cold)     ${fmt(loadMs.wall).padStart(8)} ms wall, ${fmt(loadMs.cpu)} ms CPU   (target < 2 s: ${verdict(Math.min(loadMs.wall, loadMs.cpu) < 2000)})`);
+  console.log(`catalog + models reload (warm)   ${fmt(reloadMs).padStart(8)} ms wall`);
+  console.log(`raw jieba segmentation (baseline) ${fmt(jieba.perCpuSecond).padStart(8)} msg/CPU-s   (${fmt(jieba.perWallSecond)} msg/s wall)`);
+  console.log(`understanding (all steps)         ${fmt(understanding.perCpuSecond).padStart(8)} msg/CPU-s   (${fmt(understanding.perWallSecond)} msg/s wall)`);
+  console.log(`  target ≥ 20,000 msg/s: ${verdict(understanding.perCpuSecond >= 20_000)}; ${(share * 100).toFixed(1)}% of raw segmentation (goal ≥ 30%: ${verdict(share >= 0.3)})`);
+  if (server) {
+    console.log(`server RSS, full catalog loaded  ${server.rssMb.toFixed(0).padStart(8)} MB (peak ${server.peakMb.toFixed(0)} MB, ${server.database})   (target < 250 MB: ${verdict(server.peakMb < 250)})`);
+  } else console.log("server RSS: not measured (needs Linux /proc)");
+  return { loadMs, reloadMs, jieba, understanding, server };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runUnderstandingBench();

@@ -1,0 +1,131 @@
+// Catalog operations for editors and operators: reload intents/ without a restart,
+// and read what citizens asked that the hub could not answer. Bearer-token protected.
+import type { FastifyInstance } from "fastify";
+import { unansweredReport } from "../catalog/unanswered-report.ts";
+import type { Hub } from "../hub.ts";
+import { adminAuth } from "./admin-auth.ts";
+import { errorResponseSchema, errorResponses } from "./error-schema.ts";
+
+const adminErrors = { ...errorResponses, 401: errorResponseSchema } as const;
+
+const headersSchema = {
+  type: "object",
+  properties: { authorization: { type: "string" } },
+} as const;
+
+const reloadedSchema = {
+  type: "object",
+  required: ["status", "items", "loadedAt", "loadMs"],
+  properties: {
+    status: { type: "string", enum: ["reloaded"] },
+    items: { type: "integer" },
+    loadedAt: { type: "string", format: "date-time" },
+    loadMs: { type: "integer" },
+  },
+} as const;
+
+const rejectedSchema = {
+  type: "object",
+  required: ["status", "problems", "serving"],
+  properties: {
+    status: { type: "string", enum: ["rejected"] },
+    /** Each problem names the file and the field. */
+    problems: { type: "array", items: { type: "string" } },
+    /** The catalog that keeps serving. */
+    serving: {
+      type: "object",
+      required: ["items", "loadedAt"],
+      properties: { items: { type: "integer" }, loadedAt: { type: "string", format: "date-time" } },
+    },
+  },
+} as const;
+
+interface UnansweredQuery {
+  days: number;
+  limit: number;
+}
+
+const unansweredQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    /** How far back to look. */
+    days: { type: "integer", minimum: 1, maximum: 366, default: 30 },
+    /** How many groups to return. */
+    limit: { type: "integer", minimum: 1, maximum: 500, default: 20 },
+  },
+} as const;
+
+const unansweredSchema = {
+  type: "object",
+  required: ["since", "total", "groups"],
+  properties: {
+    since: { type: "string", format: "date-time" },
+    total: { type: "integer" },
+    groups: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["count", "text", "questions", "lastAskedAt"],
+        properties: {
+          count: { type: "integer" },
+          text: { type: "string" },
+          questions: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["text", "count"],
+              properties: { text: { type: "string" }, count: { type: "integer" } },
+            },
+          },
+          lastAskedAt: { type: "string", format: "date-time" },
+          closestItem: {
+            type: "object",
+            required: ["code"],
+            properties: { code: { type: "string" }, name: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export async function adminRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+  app.addHook("onRequest", adminAuth(hub.config.adminToken));
+
+  app.post(
+    "/api/admin/catalog/reload",
+    { schema: { headers: headersSchema, response: { 200: reloadedSchema, 422: rejectedSchema, ...adminErrors } } },
+    async (_request, reply) => {
+      const result = await hub.catalogs.reload();
+      if (result.ok) return { status: "reloaded", items: result.items, loadedAt: result.loadedAt.toISOString(), loadMs: result.loadMs };
+      return reply.status(422).send({
+        status: "rejected",
+        problems: result.problems,
+        serving: { items: result.serving.items, loadedAt: result.serving.loadedAt.toISOString() },
+      });
+    },
+  );
+
+  app.get<{ Querystring: UnansweredQuery }>(
+    "/api/admin/unanswered",
+    { schema: { headers: headersSchema, querystring: unansweredQuerySchema, response: { 200: unansweredSchema, ...adminErrors } } },
+    async (request) => {
+      const since = new Date(Date.now() - request.query.days * 24 * 60 * 60 * 1000);
+      const report = await unansweredReport(hub.db.prisma, { since, limit: request.query.limit });
+      const catalog = hub.catalog();
+      return {
+        since: report.since.toISOString(),
+        total: report.total,
+        groups: report.groups.map(({ closestItem, lastAskedAt, ...group }) => {
+          const item = closestItem ? catalog.items.find((i) => i.code === closestItem) : undefined;
+          return {
+            ...group,
+            lastAskedAt: lastAskedAt.toISOString(),
+            ...(closestItem && { closestItem: { code: closestItem, ...(item && { name: item.name }) } }),
+          };
+        }),
+      };
+    },
+  );
+}

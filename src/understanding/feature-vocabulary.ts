@@ -1,0 +1,115 @@
+// Maps a question's words to feature ids: one per known word and one per pair of
+// adjacent Han characters (bigram). Words carry meaning; bigrams catch what
+// segmentation splits differently ("身份证补办" vs "补办身份证") and survive unknown
+// words. Ids are dense, so models can keep their weights in flat typed arrays.
+
+const isHan = (code: number) => (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf);
+
+/** What the vocabulary reads: the token sequence (for bigrams) and the words (tokens plus known sub-words). */
+export interface Terms {
+  tokens: readonly string[];
+  words: readonly string[];
+}
+
+export interface QueryFeatures {
+  /** Distinct feature ids of known words and bigrams. */
+  ids: number[];
+  /** Words (of two or more characters) that no catalog text uses: 天气, 专利, 狗证. */
+  unseenWords: string[];
+}
+
+export class FeatureVocabulary {
+  private readonly words = new Map<string, number>();
+  private readonly bigrams = new Map<number, number>();
+  private readonly names: string[] = [];
+  /** Per feature, the query that last listed it: deduplication without a set per query. */
+  private stamps = new Uint32Array(0);
+  private stamp = 0;
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** Feature id of a word, or -1 when no catalog text uses it. */
+  wordId(word: string): number {
+    return this.words.get(word) ?? -1;
+  }
+
+  /** A readable name for a feature id ("w:护照", "b:护照"), for explanations. */
+  name(id: number): string {
+    return this.names[id] ?? "?";
+  }
+
+  /** Feature ids of training text, adding the features it introduces. */
+  learn({ tokens, words }: Terms): number[] {
+    const ids = new Set<number>();
+    for (const word of words) {
+      let id = this.words.get(word);
+      if (id === undefined) {
+        this.words.set(word, (id = this.names.length));
+        this.names.push(`w:${word}`);
+      }
+      ids.add(id);
+    }
+    forEachBigram(tokens, (key) => {
+      let id = this.bigrams.get(key);
+      if (id === undefined) {
+        this.bigrams.set(key, (id = this.names.length));
+        this.names.push(`b:${String.fromCharCode(Math.floor(key / 0x10000), key % 0x10000)}`);
+      }
+      ids.add(id);
+    });
+    return [...ids];
+  }
+
+  /** Feature ids of a question; features the catalog never saw are left out (and unseen words listed). */
+  features({ tokens, words }: Terms): QueryFeatures {
+    if (this.stamps.length !== this.names.length) this.stamps = new Uint32Array(this.names.length);
+    const stamps = this.stamps;
+    const stamp = ++this.stamp;
+    const ids: number[] = [];
+    const unseenWords: string[] = [];
+    for (const word of words) {
+      const id = this.words.get(word);
+      if (id === undefined) {
+        if (word.length > 1) unseenWords.push(word);
+      } else if (stamps[id] !== stamp) {
+        stamps[id] = stamp;
+        ids.push(id);
+      }
+    }
+    let previous = 0;
+    for (const token of tokens) {
+      for (let i = 0; i < token.length; i++) {
+        const code = token.charCodeAt(i);
+        if (!isHan(code)) {
+          previous = 0;
+          continue;
+        }
+        if (previous !== 0) {
+          const id = this.bigrams.get(previous * 0x10000 + code);
+          if (id !== undefined && stamps[id] !== stamp) {
+            stamps[id] = stamp;
+            ids.push(id);
+          }
+        }
+        previous = code;
+      }
+    }
+    return { ids, unseenWords };
+  }
+}
+
+/** Calls back with a numeric key per adjacent Han pair across the joined words. */
+function forEachBigram(words: readonly string[], visit: (key: number) => void): void {
+  let previous = 0;
+  for (const word of words) {
+    for (let i = 0; i < word.length; i++) {
+      const code = word.charCodeAt(i);
+      if (isHan(code)) {
+        if (previous !== 0) visit(previous * 0x10000 + code);
+        previous = code;
+      } else previous = 0;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// Finds which of a fixed set of phrases occur in a text, in one pass: phrases are
+// indexed by their first character, so each position costs one map lookup. Cue
+// scoring, facets and filler words all run on every message; this keeps them cheap.
+
+export interface Occurrence {
+  /** Index of the phrase in the list given to the constructor. */
+  phrase: number;
+  start: number;
+}
+
+export class PhraseIndex {
+  private readonly byFirstChar = new Map<number, number[]>();
+
+  constructor(readonly phrases: readonly string[]) {
+    phrases.forEach((phrase, i) => {
+      if (phrase.length === 0) return;
+      const first = phrase.charCodeAt(0);
+      let list = this.byFirstChar.get(first);
+      if (!list) this.byFirstChar.set(first, (list = []));
+      list.push(i);
+    });
+  }
+
+  /** Every occurrence of every phrase (overlapping ones included), by position. */
+  find(text: string): Occurrence[] {
+    let found: Occurrence[] | undefined;
+    for (let start = 0; start < text.length; start++) {
+      const list = this.byFirstChar.get(text.charCodeAt(start));
+      if (!list) continue;
+      for (const phrase of list) {
+        if (text.startsWith(this.phrases[phrase]!, start)) (found ??= []).push({ phrase, start });
+      }
+    }
+    return found ?? NONE;
+  }
+}
+
+const NONE: Occurrence[] = [];
+
+/**
+ * Removes phrases from a text the way repeated `split(phrase).join(" ")` would, in the
+ * order given by `order` (e.g. longest first): a phrase counts when at least one of its
+ * occurrences is not inside an earlier phrase. Returns the phrases that counted and
+ * the text with each removed occurrence replaced by a space.
+ */
+export function removePhrases(
+  text: string,
+  occurrences: Occurrence[],
+  lengthOf: (phrase: number) => number,
+  order: (a: number, b: number) => number,
+): { counted: number[]; rest: string } {
+  if (occurrences.length === 0) return { counted: [], rest: text };
+  const sorted = [...occurrences].sort((a, b) => order(a.phrase, b.phrase) || a.start - b.start);
+  const removed = new Uint8Array(text.length);
+  const starts: { start: number; end: number }[] = [];
+  const counted: number[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    const phrase = sorted[i]!.phrase;
+    const length = lengthOf(phrase);
+    let any = false;
+    let lastEnd = -1;
+    for (; i < sorted.length && sorted[i]!.phrase === phrase; i++) {
+      const { start } = sorted[i]!;
+      const end = start + length;
+      if (start < lastEnd) continue; // overlaps the previous occurrence of the same phrase
+      let free = true;
+      for (let k = start; k < end; k++) if (removed[k]) free = false;
+      if (!free) continue;
+      for (let k = start; k < end; k++) removed[k] = 1;
+      starts.push({ start, end });
+      lastEnd = end;
+      any = true;
+    }
+    if (any) counted.push(phrase);
+  }
+  starts.sort((a, b) => a.start - b.start);
+  let rest = "";
+  let at = 0;
+  for (const { start, end } of starts) {
+    rest += `${text.slice(at, start)} `;
+    at = end;
+  }
+  return { counted, rest: rest + text.slice(at) };
+}

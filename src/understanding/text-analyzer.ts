@@ -1,0 +1,79 @@
+// Steps 1–2 of the language pipeline: normalize, segment, repair typos, and map each
+// word to its canonical form, so that the way a citizen writes a thing does not
+// change what they are understood to ask.
+import type { Terms } from "./feature-vocabulary.ts";
+import type { HomophoneCorrector } from "./homophone-corrector.ts";
+import { normalizeText } from "./normalize.ts";
+import type { Segmenter } from "./segmenter.ts";
+import type { SynonymTable } from "./synonyms.ts";
+
+export interface AnalyzedText extends Terms {
+  /** The normalized text (half-width, simplified, no emoji, lower case). */
+  text: string;
+  /** Canonical tokens in order, typos repaired: 身分正 → 居民身份证. */
+  tokens: string[];
+  /** The tokens plus the known words inside longer ones (身份证丢了 → 居民身份证, 丢了). */
+  words: string[];
+  /** Tokens that carry meaning (two or more characters, Han, not a function word like 请问). */
+  content: string[];
+}
+
+const HAN = /\p{Script=Han}/u;
+
+const MAX_CACHED_WORDS = 50_000;
+
+export interface AnalyzerVocabulary {
+  /** Words worth finding inside longer tokens: the catalog's own vocabulary. */
+  knownWords: ReadonlySet<string>;
+  /** Words with no service meaning: 请问, 深圳, 明年. */
+  functionWords: ReadonlySet<string>;
+}
+
+export class TextAnalyzer {
+  /** Known sub-words of long tokens; tokens come from a bounded dictionary, so this stays small. */
+  private readonly subwordCache = new Map<string, string[]>();
+
+  constructor(
+    private readonly segmenter: Segmenter,
+    private readonly synonyms: SynonymTable,
+    private readonly corrector: HomophoneCorrector,
+    private readonly vocabulary: AnalyzerVocabulary,
+  ) {}
+
+  /** True when jieba's dictionary knows the word as a noun. */
+  isNoun(word: string): boolean {
+    return this.segmenter.isNoun(word);
+  }
+
+  analyze(raw: string): AnalyzedText {
+    const text = normalizeText(raw);
+    const tokens = this.corrector.correct(this.segmenter.segment(text));
+    const words: string[] = [];
+    const content: string[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      const canonical = this.synonyms.canonicalize(token);
+      tokens[i] = canonical;
+      words.push(canonical);
+      const { functionWords } = this.vocabulary;
+      if (token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && HAN.test(token)) content.push(canonical);
+      if (token.length > 2) for (const sub of this.subwords(token)) words.push(sub);
+    }
+    return { text, tokens, words, content };
+  }
+
+  private subwords(token: string): string[] {
+    let found = this.subwordCache.get(token);
+    if (found) return found;
+    found = [];
+    for (let length = token.length - 1; length >= 2; length--) {
+      for (let start = 0; start + length <= token.length; start++) {
+        const sub = token.slice(start, start + length);
+        if (this.vocabulary.knownWords.has(sub)) found.push(this.synonyms.canonicalize(sub));
+      }
+    }
+    if (this.subwordCache.size >= MAX_CACHED_WORDS) this.subwordCache.clear();
+    this.subwordCache.set(token, found);
+    return found;
+  }
+}
