@@ -4,13 +4,15 @@
 // `--json` ends with one JSON line of the figures.
 import { evaluateUnderstanding, formatReport, readEvalSets } from "../src/understanding/evaluation.ts";
 import { loadCatalog } from "../src/catalog/load-catalog.ts";
+import { loadMessageModel } from "../src/understanding/message-model.ts";
 import { Understander } from "../src/understanding/understander.ts";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const args = new Set(process.argv.slice(2));
 const catalog = await loadCatalog(process.env.INTENTS_DIR ?? path.join(root, "intents"));
-const understander = new Understander(catalog);
+// The hub's own configuration: the catalog plus the trained message model.
+const understander = new Understander(catalog, { messageModel: loadMessageModel(process.env.MESSAGE_MODEL_DIR) });
 const sets = await readEvalSets(path.join(root, "tests/fixtures/eval"));
 const report = evaluateUnderstanding(understander, sets);
 console.log(formatReport(report, { misses: args.has("--misses") }));

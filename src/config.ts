@@ -28,6 +28,8 @@ const envSchema = z.object({
   ),
   DATA_DIR: z.string().min(1).default("./data"),
   INTENTS_DIR: z.string().min(1).default("./intents"),
+  /** The trained message classifier (npm run nlp -- train …); a region points it at its own. */
+  MESSAGE_MODEL_DIR: z.string().min(1).default("./intents/models/default"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest request body accepted, in bytes. */
   BODY_LIMIT: z.coerce.number({ message: "must be a number of bytes" }).int().positive().default(64 * 1024),
@@ -57,6 +59,7 @@ export interface Config {
   redisUrl: string | undefined;
   dataDir: string;
   intentsDir: string;
+  messageModelDir: string;
   logLevel: string;
   bodyLimit: number;
   workersInProcess: boolean;
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
     intentsDir: path.resolve(e.INTENTS_DIR),
+    messageModelDir: path.resolve(e.MESSAGE_MODEL_DIR),
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     workersInProcess: e.WORKERS_IN_PROCESS ?? true,

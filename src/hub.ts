@@ -17,6 +17,7 @@ import type { QueueName } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { DepartmentRouter } from "./tickets/department-router.ts";
+import { loadMessageModel } from "./understanding/message-model.ts";
 import { Understander } from "./understanding/understander.ts";
 
 export interface HubOptions {
@@ -50,9 +51,10 @@ export interface Hub {
 
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
+  const messageModel = loadMessageModel(config.messageModelDir);
   const catalogs = await CatalogStore.open(
     config.intentsDir,
-    (catalog) => ({ understander: Understander.forCatalog(catalog), router: new DepartmentRouter(catalog.departments, catalog.dispatcher) }),
+    (catalog) => ({ understander: Understander.forCatalog(catalog, { messageModel }), router: new DepartmentRouter(catalog.departments, catalog.dispatcher) }),
     log,
   );
   catalogs.watch();

@@ -5,7 +5,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrivateRedis } from "../src/infra/private-redis.ts";
 import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
+import { recordExchanges } from "../src/conversation/message-log.ts";
 import { findBrokenLink } from "../src/tickets/event-chain.ts";
+import { nextTicketNumber, openTicket } from "../src/tickets/open-ticket.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 function complaint(text: string) {
@@ -39,9 +41,16 @@ describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
   });
 
   it("sends a complaint no rule matches to the dispatcher", async () => {
-    const outcome = await t.hub.pipeline.handle(complaint("投诉这件事一直没有人给我答复"));
+    // Filed as the pipeline files it, but with no domain and no department keyword.
+    const message = complaint("我的事情一直没有下文");
+    const number = await nextTicketNumber(t.hub.db.prisma, t.hub.config.timeZone, message.receivedAt);
+    await t.hub.db.prisma.$transaction(async (tx) => {
+      const [recorded] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome: { replies: [], understanding: { kind: "complaint", confidence: 1 } } }]);
+      await openTicket(tx, { number, kind: "complaint", text: message.text, channel: "webchat", channelUserId: "c1", ...recorded!, sourceMessageId: recorded!.inboundId });
+    });
+    t.hub.relay.kick();
     const ticket = await eventually(async () => {
-      const found = await t.hub.db.prisma.ticket.findUnique({ where: { number: outcome.ticket!.number } });
+      const found = await t.hub.db.prisma.ticket.findUnique({ where: { number } });
       return found?.status === "assigned" ? found : undefined;
     });
     expect(ticket.departmentCode).toBe(t.hub.catalog().dispatcher);

@@ -8,7 +8,9 @@ import type { Catalog, Facet, ServiceItem } from "../catalog/catalog-schema.ts";
 import { CueScorer } from "./cue-scorer.ts";
 import { FacetDetector } from "./facet-detector.ts";
 import { HomophoneCorrector } from "./homophone-corrector.ts";
+import type { MessageClassifier as TrainedModel } from "../classification/message-classifier.ts";
 import { CueMessageClassifier, type MessageClassifier } from "./message-classifier.ts";
+import { TrainedMessageClassifier } from "./trained-message-classifier.ts";
 import { Segmenter } from "./segmenter.ts";
 import { type ServiceCandidate, ServiceMatcher } from "./service-matcher.ts";
 import { SynonymTable } from "./synonyms.ts";
@@ -61,8 +63,11 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = { answer: 0.6, clarify: 0.
 
 export interface UnderstanderOptions {
   thresholds?: DecisionThresholds;
-  /** The "classify" step; by default cue phrases from intents/message-kinds.yaml. */
-  classifier?: MessageClassifier;
+  /**
+   * The trained message model (src/classification) for the "classify" step; without
+   * one, the cue phrases of intents/message-kinds.yaml decide alone.
+   */
+  messageModel?: TrainedModel;
 }
 
 // What is left of a greeting once the greeting words are removed: particles and punctuation.
@@ -77,15 +82,23 @@ const ELLIPSIS = /^.{1,12}呢[\s\p{P}]*$/u;
 // (an editor's temporary file, a second hub in one process) reuses the trained models.
 const built = new Map<string, Understander>();
 const MAX_BUILT = 3;
+// Cache keys also name the message model (models have no content hash at hand).
+const modelIds = new WeakMap<TrainedModel, number>();
+let lastModelId = 0;
+function modelId(model: TrainedModel | undefined): number {
+  if (!model) return 0;
+  if (!modelIds.has(model)) modelIds.set(model, ++lastModelId);
+  return modelIds.get(model)!;
+}
 
 export class Understander {
   /** The understander for this catalog content, trained once per process (with options: built afresh). */
   static forCatalog(catalog: Catalog, options?: UnderstanderOptions): Understander {
-    if (options) return new Understander(catalog, options);
-    const key = createHash("sha256").update(JSON.stringify(catalog)).digest("hex");
+    if (options?.thresholds) return new Understander(catalog, options);
+    const key = `${modelId(options?.messageModel)}:${createHash("sha256").update(JSON.stringify(catalog)).digest("hex")}`;
     let understander = built.get(key);
     if (!understander) {
-      understander = new Understander(catalog);
+      understander = new Understander(catalog, options);
       if (built.size >= MAX_BUILT) built.delete(built.keys().next().value!);
     }
     built.delete(key);
@@ -125,7 +138,9 @@ export class Understander {
       outOfScope: catalog.outOfScope.map((text) => this.analyzer.analyze(text)),
       isNoun: (word) => this.analyzer.isNoun(word),
     });
-    this.classifier = options.classifier ?? new CueMessageClassifier(catalog.messageKinds);
+    this.classifier = options.messageModel
+      ? new TrainedMessageClassifier(options.messageModel, catalog.messageKinds)
+      : new CueMessageClassifier(catalog.messageKinds);
     this.facets = new FacetDetector(catalog.facets);
     this.greeting = new CueScorer(catalog.messageKinds.greeting.cues);
     this.handoff = new CueScorer(catalog.messageKinds.handoff.cues);
