@@ -2,6 +2,7 @@
 // server (src/server.ts) and the worker process (src/worker.ts) both start from here.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { createMessagingChannels, type MessagingChannels } from "../connectors/shared/messaging-channels.ts";
 import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
 import type { Catalog } from "./catalog/catalog-schema.ts";
 import { loadCatalog } from "./catalog/load-catalog.ts";
@@ -13,7 +14,7 @@ import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import type { ChannelSender } from "./outbound/channel-sender.ts";
 import { OutboxRelay } from "./queue/outbox-relay.ts";
-import type { QueueName } from "./queue/queue-names.ts";
+import { type QueueName, QueueNames } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { DepartmentRouter } from "./tickets/department-router.ts";
@@ -43,6 +44,8 @@ export interface Hub {
   relay: OutboxRelay;
   /** The outbound half of every channel, used by the outbound queue's worker. */
   senders: Map<Channel, ChannelSender>;
+  /** WeChat and Weibo (when configured) and what they share. */
+  channels: MessagingChannels;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
   });
+  const channels = await createMessagingChannels({
+    config,
+    log,
+    prisma: db.prisma,
+    pipeline,
+    redis,
+    inboundQueue: queues.get(QueueNames.inbound),
+    kickRelay: () => relay.kick(),
+    catalog: () => catalog,
+  });
+  for (const sender of channels.senders) senders.set(sender.channel, sender);
   relay.start();
   log.info(
     { items: catalog.items.length, departments: catalog.departments.length, database: db.backend },
@@ -91,6 +105,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     queues,
     relay,
     senders,
+    channels,
     async close() {
       await relay.stop();
       await closeQueues(queues);

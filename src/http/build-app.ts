@@ -1,6 +1,8 @@
 // The HTTP surface: every feature is a Fastify plugin with its own routes and schemas.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { webchatPlugin } from "../../connectors/webchat/webchat-plugin.ts";
+import { wechatPlugin } from "../../connectors/wechat/wechat-plugin.ts";
+import { weiboPlugin } from "../../connectors/weibo/weibo-plugin.ts";
 import type { Hub } from "../hub.ts";
 import { errorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -19,5 +21,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(healthRoutes, { hub });
   await app.register(ticketRoutes, { hub });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });
+  await app.register(wechatPlugin, { connector: hub.channels.wechat });
+  await app.register(weiboPlugin, { connector: hub.channels.weibo });
   return app;
 }
