@@ -5,23 +5,14 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { prepareChannelBench } from "./channels.ts";
 import { runLoad, type LoadResult } from "./load.ts";
+import { QUESTIONS } from "./questions.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-const QUESTIONS = [
-  "身份证丢了怎么办",
-  "租房子能不能提公积金",
-  "政务服务中心几点上班",
-  "驾照到期了要换",
-  "孩子刚出生怎么上户口",
-  "社保卡丢了怎么补",
-  "你好",
-  "失业了能领失业金吗",
-];
 
 function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
@@ -76,6 +67,7 @@ function verdict(ok: boolean): string {
 async function main() {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-bench-"));
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
+  const channels = await prepareChannelBench();
   // Many citizens, each asking now and then: 2,000 sessions over the question mix.
   const chatBodies = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }));
   try {
@@ -88,6 +80,7 @@ async function main() {
         REDIS_URL,
         QUEUE_PREFIX: `bench${Date.now()}`,
         DATABASE_URL: databaseUrl ?? "",
+        ...channels.env,
       };
       const chat = await startChild(["src/server.ts"], env, /web chat\s+(http:\/\/\S+?)\/\s/);
       try {
@@ -107,11 +100,14 @@ async function main() {
         console.log(row(chatResult));
         console.log(`\nchat / echo throughput: ${(ratio * 100).toFixed(1)}%   (target ≥ 25%: ${verdict(ratio >= 0.25)})`);
         console.log(`chat p99 latency:       ${chatResult.p99} ms   (target < 100 ms: ${verdict(chatResult.p99 < 100)})`);
+        console.log("");
+        await channels.run(chat.url, chatResult, DURATION, row);
       } finally {
         await stopChild(chat.child);
       }
     });
   } finally {
+    await channels.stop();
     await stopChild(echo.child);
     await fs.rm(dataDir, { recursive: true, force: true });
   }

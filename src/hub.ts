@@ -80,6 +80,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     log,
     prisma: db.prisma,
     pipeline,
+    redisUrl,
     redis,
     inboundQueue: queues.get(QueueNames.inbound),
     kickRelay: () => relay.kick(),
@@ -108,6 +109,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     channels,
     async close() {
       await relay.stop();
+      await channels.close();
       await closeQueues(queues);
       redis.disconnect();
       await db.close();

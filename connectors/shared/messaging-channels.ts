@@ -11,6 +11,7 @@ import type { PrismaClient } from "../../src/db/database.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { ChannelSender } from "../../src/outbound/channel-sender.ts";
 import type { QueuedInboundHandler } from "../../src/queue/inbound-worker.ts";
+import { connectRedis } from "../../src/queue/redis-connection.ts";
 import { createWechatConnector, type WechatConnector } from "../wechat/wechat-connector.ts";
 import { createWeiboConnector, type WeiboConnector } from "../weibo/weibo-connector.ts";
 import { ChannelConversation } from "./channel-conversation.ts";
@@ -29,6 +30,7 @@ export interface MessagingChannels {
   senders: ChannelSender[];
   /** Handlers for pushes queued under load, by channel (the inbound queue's worker uses them). */
   inbound: Map<Channel, QueuedInboundHandler>;
+  close(): Promise<void>;
 }
 
 export async function createMessagingChannels(deps: {
@@ -36,6 +38,8 @@ export async function createMessagingChannels(deps: {
   log: Logger;
   prisma: PrismaClient;
   pipeline: ConversationPipeline;
+  redisUrl: string;
+  /** The hub's producer connection (access tokens, poll locks). */
   redis: Redis;
   inboundQueue: Queue | undefined;
   kickRelay: () => void;
@@ -43,19 +47,21 @@ export async function createMessagingChannels(deps: {
 }): Promise<MessagingChannels> {
   const { config } = deps;
   const menu = await loadMenu(config.intentsDir, deps.catalog());
+  // Every push costs a few small Redis commands; auto-pipelining lets concurrent pushes share one write.
+  const pushRedis = connectRedis(deps.redisUrl, "producer", { enableAutoPipelining: true });
   const conversation = new ChannelConversation({
     prisma: deps.prisma,
     pipeline: deps.pipeline,
     catalog: deps.catalog,
     menu,
-    options: new OfferedOptions(deps.redis, config.queuePrefix),
+    options: new OfferedOptions(pushRedis, config.queuePrefix),
     popular: new PopularItems(deps.prisma, deps.catalog, () => menu.items()),
     hotline: config.hotline,
     timeZone: config.timeZone,
     evidenceWindowMs: config.complaintEvidenceWindowMs,
   });
   const passive = new PassiveReplies({
-    redis: deps.redis,
+    redis: pushRedis,
     prefix: config.queuePrefix,
     log: deps.log,
     budgetMs: config.passiveReplyBudgetMs,
@@ -89,5 +95,8 @@ export async function createMessagingChannels(deps: {
     passive,
     senders: [...(wechat ? [wechat.sender] : []), ...(weibo ? [weibo.sender] : [])],
     inbound,
+    async close() {
+      pushRedis.disconnect();
+    },
   };
 }

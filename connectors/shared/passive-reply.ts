@@ -31,6 +31,7 @@ export interface PassiveJob {
 }
 
 export interface PassiveReplyOptions {
+  /** A connection of its own: it is auto-pipelined (the commands of concurrent pushes share writes). */
   redis: Redis;
   prefix: string;
   log: Logger;
@@ -39,6 +40,15 @@ export interface PassiveReplyOptions {
   /** Messages this process works on at once before it sheds new ones to the queue. */
   maxInFlight: number;
 }
+
+// Written when a decision is made, unless one exists (then returned): one round trip.
+// The claim lives as long as the decision, so a late retry finds both.
+const DECIDE = `
+local existing = redis.call("GET", KEYS[1])
+if existing then return existing end
+redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
+redis.call("PEXPIRE", KEYS[2], ARGV[2])
+return false`;
 
 const CLAIM_MS = 60_000;
 // WeChat's tries span ~15 s; a retry after this still gets the same answer from the database.
@@ -51,15 +61,18 @@ type Timeout = { timeout: true };
 export class PassiveReplies {
   private working = 0;
 
-  constructor(private readonly o: PassiveReplyOptions) {}
+  constructor(private readonly o: PassiveReplyOptions) {
+    o.redis.defineCommand("passiveDecide", { numberOfKeys: 2, lua: DECIDE });
+  }
 
   /** Messages this process is working on right now. */
   get inFlight(): number {
     return this.working;
   }
 
-  async answer(job: PassiveJob): Promise<PassiveDecision> {
-    const deadline = Date.now() + this.o.budgetMs;
+  /** `waitedMs`: how long the push already waited before it got here (the platform's clock started earlier). */
+  async answer(job: PassiveJob, waitedMs = 0): Promise<PassiveDecision> {
+    const deadline = Date.now() + this.o.budgetMs - waitedMs;
     for (;;) {
       const claim = await this.claim(job.key);
       if (claim !== "taken") return this.work(job, deadline);
@@ -138,14 +151,9 @@ export class PassiveReplies {
   /** Writes `wanted` unless a decision exists; returns the decision every try will use. */
   private async decide(key: string, wanted: PassiveDecision): Promise<PassiveDecision> {
     try {
-      const results = await this.o.redis
-        .multi()
-        .set(this.decisionKey(key), JSON.stringify(wanted), "PX", DECISION_MS, "NX")
-        .pexpire(this.claimKey(key), DECISION_MS)
-        .get(this.decisionKey(key))
-        .exec();
-      const stored = results?.[2]?.[1];
-      return typeof stored === "string" ? (JSON.parse(stored) as PassiveDecision) : wanted;
+      const redis = this.o.redis as Redis & { passiveDecide(decision: string, claim: string, value: string, ttl: number): Promise<string | null> };
+      const stored = await redis.passiveDecide(this.decisionKey(key), this.claimKey(key), JSON.stringify(wanted), DECISION_MS);
+      return stored ? (JSON.parse(stored) as PassiveDecision) : wanted;
     } catch {
       return wanted;
     }

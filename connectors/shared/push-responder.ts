@@ -29,13 +29,17 @@ interface QueuedPush {
 export class PushResponder implements QueuedInboundHandler {
   constructor(private readonly deps: PushResponderDeps) {}
 
-  respond(input: ChannelInput): Promise<PassiveDecision> {
-    return this.deps.passive.answer({
-      key: `${input.channel}:${input.channelMessageId}`,
-      work: () => this.deps.conversation.handle(input),
-      sendLater: (replies) => this.sendLater(input, replies),
-      shed: () => this.enqueue(input),
-    });
+  /** `waitedMs`: time the push spent in this process before it got here (counts against the budget). */
+  respond(input: ChannelInput, waitedMs = 0): Promise<PassiveDecision> {
+    return this.deps.passive.answer(
+      {
+        key: `${input.channel}:${input.channelMessageId}`,
+        work: () => this.deps.conversation.handle(input),
+        sendLater: (replies) => this.sendLater(input, replies),
+        shed: () => this.enqueue(input),
+      },
+      waitedMs,
+    );
   }
 
   /** The inbound queue's worker: answers a message that was queued instead of answered passively. */

@@ -64,7 +64,7 @@ export async function wechatPlugin(app: FastifyInstance, { connector }: { connec
         throw error;
       }
       if (!input) return success(reply);
-      const decision = await wechat.responder.respond(input);
+      const decision = await wechat.responder.respond(input, reply.elapsedTime);
       if ("later" in decision || decision.now.length === 0) return success(reply);
       const header = wechatHeader(fields);
       const xml = textReplyXml(header.fromUserName, header.toUserName, plainText(decision.now));

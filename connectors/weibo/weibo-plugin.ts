@@ -112,7 +112,7 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
         await weibo.acceptPost(read.post);
         return nothingNow(reply);
       }
-      const decision = await weibo.responder.respond(read.input);
+      const decision = await weibo.responder.respond(read.input, reply.elapsedTime);
       if ("later" in decision || decision.now.length === 0) return nothingNow(reply);
       // A passive reply holds one message under 300 characters: the rest follows as private messages.
       const [first, ...rest] = splitText(plainText(decision.now));
