@@ -44,6 +44,8 @@ export class PushResponder implements QueuedInboundHandler {
 
   /** The inbound queue's worker: answers a message that was queued instead of answered passively. */
   async handleQueued(payload: unknown): Promise<void> {
+    // In a process that also serves pushes, those come first: a backlog must not slow them down.
+    await this.deps.passive.whenCalm();
     const { input } = payload as QueuedPush;
     const restored: ChannelInput = { ...input, receivedAt: new Date(input.receivedAt) };
     await this.sendLater(restored, await this.deps.conversation.handle(restored));

@@ -1,9 +1,10 @@
 // The push signature WeChat and Weibo share: sha1 over the parts sorted as strings,
 // compared in constant time so a forger learns nothing from how fast we say no.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 
 export function sortedSha1(parts: string[]): string {
-  return createHash("sha1").update([...parts].sort().join("")).digest("hex");
+  // One-shot hash: every push computes one or two, so the cheaper call matters.
+  return hash("sha1", [...parts].sort().join(""), "hex");
 }
 
 /** True when `signature` (hex, any case) is sha1 of the sorted parts. */

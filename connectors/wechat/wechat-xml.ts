@@ -171,11 +171,13 @@ export function textOf(element: XmlElement, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-// Characters XML 1.0 cannot carry at all; dropped from what we write.
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+// Characters XML 1.0 cannot carry at all; dropped from what we write (rare, so tested first).
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const NOT_XML_CHARS = new RegExp(NOT_XML_CHAR.source, "gu");
 
 function cdata(text: string): string {
-  return `<![CDATA[${text.replace(NOT_XML_CHAR, "").replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+  const clean = NOT_XML_CHAR.test(text) ? text.replace(NOT_XML_CHARS, "") : text;
+  return `<![CDATA[${clean.includes("]]>") ? clean.replaceAll("]]>", "]]]]><![CDATA[>") : clean}]]>`;
 }
 
 export type XmlOut = string | number | XmlOut[] | { [name: string]: XmlOut };
