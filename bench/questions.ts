@@ -9,3 +9,8 @@ export const QUESTIONS = [
   "你好",
   "失业了能领失业金吗",
 ];
+
+/** Many citizens, each asking now and then: 2,000 web-chat sessions over the question mix. */
+export function chatBodies(): string[] {
+  return Array.from({ length: 2000 }, (_, i) => JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }));
+}

@@ -7,7 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { prepareChannelBench } from "./channels.ts";
 import { runLoad, type LoadResult } from "./load.ts";
-import { QUESTIONS } from "./questions.ts";
+import { chatBodies as makeChatBodies } from "./questions.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -68,8 +68,7 @@ async function main() {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-bench-"));
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
   const channels = await prepareChannelBench();
-  // Many citizens, each asking now and then: 2,000 sessions over the question mix.
-  const chatBodies = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }));
+  const chatBodies = makeChatBodies();
   try {
     await withBenchDatabase(async (databaseUrl) => {
       const env: NodeJS.ProcessEnv = {
@@ -101,7 +100,7 @@ async function main() {
         console.log(`\nchat / echo throughput: ${(ratio * 100).toFixed(1)}%   (target ≥ 25%: ${verdict(ratio >= 0.25)})`);
         console.log(`chat p99 latency:       ${chatResult.p99} ms   (target < 100 ms: ${verdict(chatResult.p99 < 100)})`);
         console.log("");
-        await channels.run(chat.url, chatResult, DURATION, row);
+        await channels.run(chat.url, DURATION, row);
       } finally {
         await stopChild(chat.child);
       }
