@@ -136,7 +136,7 @@ export async function prepareChannelBench(): Promise<ChannelBench> {
 
       const ratio = wechatTotal.requestsPerSecond / chatTotal.requestsPerSecond;
       const p99 = Math.max(rounds[1]!.p99, rounds[2]!.p99);
-      const burstOk = connected.max < WECHAT_WAIT_MS && burst.timeouts === 0;
+      const burstOk = burst.max < WECHAT_WAIT_MS && burst.timeouts === 0;
       console.log(row(chatTotal));
       console.log(row({ ...wechatTotal, p99 }));
       console.log(row(burst));
@@ -147,8 +147,8 @@ export async function prepareChannelBench(): Promise<ChannelBench> {
           `  replies: ${steadyCounts.passive} passive, ${steadyCounts.later} \`success\` + later, ${steadyCounts.other} other`,
           `WeChat under a 10× burst (${BURST_CONNECTIONS} connections for ${burstSeconds} s):`,
           `  replies: ${burstCounts.passive} passive, ${burstCounts.later} \`success\` + later, ${burstCounts.other} other, ${burst.timeouts} timeouts`,
-          `  slowest once connected (after ${CONNECTED_AFTER_MS / 1000} s): ${Math.round(connected.max)} ms, ${connected.over} over ${WECHAT_WAIT_MS / 1000} s   (target: none over 5 s: ${verdict(burstOk)})`,
-          `  slowest overall, including opening ${BURST_CONNECTIONS} connections at once: ${burst.max} ms (p99 ${burst.p99} ms)`,
+          `  slowest reply: ${burst.max} ms, p99 ${burst.p99} ms   (target: none over 5 s: ${verdict(burstOk)})`,
+          `  slowest once all ${BURST_CONNECTIONS} connections were open (after ${CONNECTED_AFTER_MS / 1000} s): ${Math.round(connected.max)} ms, ${connected.over} over 5 s`,
           `  answers sent later through the customer-service API: ${api.sent.length - sentBefore} for ${burstCounts.later} \`success\` replies, ${drainSeconds.toFixed(1)} s after the burst`,
           late ? "  (the pre-encrypted pushes ran out: some were encrypted during the run)" : "",
         ]
