@@ -82,6 +82,7 @@ const BUSY_LOOP = 0.6;
 /** …and while pushes arrived this recently (a worker-only process never waits). */
 const RECENT_PUSH_MS = 2_000;
 const LOOP_SAMPLE_MS = 250;
+const WARN_EVERY_MS = 30_000;
 
 type Timeout = { timeout: true };
 type Claim = "claimed" | "taken" | "uncoordinated" | { decided: PassiveDecision };
@@ -91,6 +92,7 @@ export class PassiveReplies {
   private lastPushAt = 0;
   private loop: { sampledAt: number; since: EventLoopUtilization; utilization: number } | undefined;
   private readonly redis: Redis & ScriptedRedis;
+  private lastRedisWarning = 0;
 
   constructor(private readonly o: PassiveReplyOptions) {
     o.redis.defineCommand("passiveClaim", { numberOfKeys: 2, lua: CLAIM });
@@ -194,7 +196,11 @@ export class PassiveReplies {
       const [state, decided] = await this.redis.passiveClaim(this.claimKey(key), this.decisionKey(key), CLAIM_MS, DECISION_MS, shedding ? LATER_JSON : "");
       if (state === "decided") return { decided: JSON.parse(decided!) as PassiveDecision };
       return state === "taken" ? "taken" : "claimed";
-    } catch {
+    } catch (error) {
+      if (Date.now() - this.lastRedisWarning >= WARN_EVERY_MS) {
+        this.lastRedisWarning = Date.now();
+        this.o.log.warn({ err: error }, "Redis unavailable: pushes are answered without coordinating retries across processes");
+      }
       return "uncoordinated";
     }
   }
