@@ -8,7 +8,7 @@ import type { ConversationPipeline } from "../src/conversation/conversation-pipe
 import { buildApp } from "../src/http/build-app.ts";
 import { createHub, type Hub } from "../src/hub.ts";
 import { createLogger } from "../src/logger.ts";
-import { createTestDatabase, eventually, startTestHub, TEST_REDIS_URL, testConfig } from "./support/test-env.ts";
+import { BACKENDS, createTestDatabase, eventually, startTestHub, TEST_REDIS_URL, testConfig } from "./support/test-env.ts";
 import { startWechatEnv, WECHAT, type WechatTestEnv } from "./support/wechat-env.ts";
 
 const openid = () => `o${randomUUID().replace(/-/g, "").slice(0, 27)}`;
@@ -27,10 +27,10 @@ function countHandled(pipeline: ConversationPipeline, channelUserId: string): ()
   return () => count;
 }
 
-describe("WeChat connector", () => {
+describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
   let w: WechatTestEnv;
   beforeAll(async () => {
-    w = await startWechatEnv("postgresql");
+    w = await startWechatEnv(backend);
   });
   afterAll(async () => {
     await w.close();
@@ -113,6 +113,8 @@ describe("WeChat connector", () => {
     expect(item.reply!.Content).toContain("【住房公积金租房提取】");
     const stale = await event("safe", user, { Event: "CLICK", EventKey: "ITEM_GONE" }, Math.floor(Date.now() / 1000) + 1);
     expect(stale.reply!.Content).toContain("菜单已经更新");
+    const status = await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" }, Math.floor(Date.now() / 1000) + 2);
+    expect(status.reply!.Content).toContain("您还没有通过本账号提交过工单");
   });
 
   it("takes a complaint through the menu: guidance, photo and location held, ticket filed with them, status on request", async () => {
