@@ -187,7 +187,8 @@ describe("WeChat custom menu", () => {
     expect(keys).toContain("ACTION_COMPLAIN");
     expect(keys).toContain("ACTION_TICKET_STATUS");
     for (const key of keys) expect(menu.resolve(key), key).toBeDefined();
-    expect(menu.resolve("ITEM_GA003")).toEqual({ item: catalog.items.find((i) => i.code === "GA003") });
+    expect(menu.resolve("ITEM_GA003")).toEqual({ itemCode: "GA003" });
+    for (const code of menu.itemCodes()) expect(catalog.items.some((i) => i.code === code), code).toBe(true);
   });
 
   it.each([

@@ -16,7 +16,7 @@ import type { MessageKind } from "../../src/understanding/understander.ts";
 import type { ChannelInput } from "./channel-input.ts";
 import * as text from "./channel-text.ts";
 import { type EvidenceAction, EvidenceDesk, KIND_NAMES } from "./evidence.ts";
-import type { Menu } from "./menu.ts";
+import type { Menu, MenuAction } from "./menu.ts";
 import type { OfferedOptions } from "./offered-options.ts";
 import { offeredOptions } from "./plain-text.ts";
 import type { PopularItems } from "./popular-items.ts";
@@ -117,14 +117,15 @@ export class ChannelConversation {
 
   private async menuTap(input: ChannelInput, key: string): Promise<Reply[]> {
     const target = this.deps.menu.resolve(key);
-    if (!target) return this.record(input, `[菜单] ${key}`, { replies: [reply(text.unknownMenuKey())], understanding: nothingToRead });
-    if ("item" in target) {
-      return this.record(input, `[菜单] ${target.item.name}`, {
-        replies: [reply(say.serviceAnswer(target.item))],
-        understanding: certain("service", target.item),
-      });
-    }
-    if (target.action === "complain") {
+    if (target && "action" in target) return this.menuAction(input, target.action);
+    const item = target && this.deps.catalog().items.find((i) => i.code === target.itemCode);
+    // An unknown key (an old menu) or an item the catalog no longer has.
+    if (!item) return this.record(input, `[菜单] ${key}`, { replies: [reply(text.unknownMenuKey())], understanding: nothingToRead });
+    return this.record(input, `[菜单] ${item.name}`, { replies: [reply(say.serviceAnswer(item))], understanding: certain("service", item) });
+  }
+
+  private async menuAction(input: ChannelInput, action: MenuAction): Promise<Reply[]> {
+    if (action === "complain") {
       const windowMinutes = Math.round(this.deps.evidenceWindowMs / 60_000);
       return this.record(
         input,

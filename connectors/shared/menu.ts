@@ -5,7 +5,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { Catalog, ServiceItem } from "../../src/catalog/catalog-schema.ts";
+import type { Catalog } from "../../src/catalog/catalog-schema.ts";
 import { CatalogError } from "../../src/catalog/load-catalog.ts";
 
 export const MENU_FILE = "wechat-menu.yaml";
@@ -34,7 +34,8 @@ export type MenuFile = z.infer<typeof menuFileSchema>;
 export type MenuButton = z.infer<typeof topButtonSchema>;
 export type MenuLeaf = z.infer<typeof subButtonSchema>;
 
-export type MenuTarget = { item: ServiceItem } | { action: MenuAction };
+/** What a key means. Items by code: the catalog can be reloaded while the hub runs. */
+export type MenuTarget = { itemCode: string } | { action: MenuAction };
 
 export function menuKey(leaf: MenuLeaf): string | undefined {
   if ("item" in leaf) return `ITEM_${leaf.item}`;
@@ -45,15 +46,11 @@ export function menuKey(leaf: MenuLeaf): string | undefined {
 export class Menu {
   private readonly targets = new Map<string, MenuTarget>();
 
-  constructor(
-    readonly file: MenuFile,
-    catalog: Catalog,
-  ) {
-    const items = new Map(catalog.items.map((item) => [item.code, item]));
+  constructor(readonly file: MenuFile) {
     for (const leaf of leaves(file)) {
       const key = menuKey(leaf);
       if (!key) continue;
-      if ("item" in leaf) this.targets.set(key, { item: items.get(leaf.item)! });
+      if ("item" in leaf) this.targets.set(key, { itemCode: leaf.item });
       else if ("action" in leaf) this.targets.set(key, { action: leaf.action });
     }
   }
@@ -63,9 +60,9 @@ export class Menu {
     return this.targets.get(key);
   }
 
-  /** The items the menu offers, in menu order. */
-  items(): ServiceItem[] {
-    return [...this.targets.values()].flatMap((t) => ("item" in t ? [t.item] : []));
+  /** The codes of the items the menu offers, in menu order. */
+  itemCodes(): string[] {
+    return [...this.targets.values()].flatMap((t) => ("itemCode" in t ? [t.itemCode] : []));
   }
 }
 
@@ -80,7 +77,7 @@ export async function loadMenu(intentsDir: string, catalog: Catalog): Promise<Me
   try {
     text = await fs.readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Menu({ buttons: [] } as unknown as MenuFile, catalog);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Menu({ buttons: [] } as unknown as MenuFile);
     throw error;
   }
   let data: unknown;
@@ -96,5 +93,5 @@ export async function loadMenu(intentsDir: string, catalog: Catalog): Promise<Me
   const codes = new Set(catalog.items.map((item) => item.code));
   const unknown = leaves(parsed.data).flatMap((leaf) => ("item" in leaf && !codes.has(leaf.item) ? [`${file}: ${leaf.name}: no service item ${leaf.item}`] : []));
   if (unknown.length > 0) throw new CatalogError(unknown);
-  return new Menu(parsed.data, catalog);
+  return new Menu(parsed.data);
 }

@@ -57,7 +57,7 @@ export async function createMessagingChannels(deps: {
     catalog: deps.catalog,
     menu,
     options: new OfferedOptions(pushRedis, config.queuePrefix),
-    popular: new PopularItems(deps.prisma, deps.catalog, () => menu.items()),
+    popular: new PopularItems(deps.prisma, deps.catalog, () => menu.itemCodes()),
     hotline: config.hotline,
     timeZone: config.timeZone,
     evidenceWindowMs: config.complaintEvidenceWindowMs,

@@ -13,8 +13,8 @@ export class PopularItems {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly catalog: () => Catalog,
-    /** Offered when there is not enough history (e.g. the menu's items). */
-    private readonly fallback: () => ServiceItem[],
+    /** Codes offered when there is not enough history (e.g. the menu's items). */
+    private readonly fallback: () => string[],
     private readonly limit = 5,
   ) {}
 
@@ -28,7 +28,8 @@ export class PopularItems {
       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${this.limit * 2}`;
     const byCode = new Map(this.catalog().items.map((item) => [item.code, item]));
     const items: ServiceItem[] = [];
-    for (const item of [...rows.map((r) => byCode.get(r.code)), ...this.fallback(), ...this.catalog().items]) {
+    const codes = [...rows.map((r) => r.code), ...this.fallback(), ...this.catalog().items.map((item) => item.code)];
+    for (const item of codes.map((code) => byCode.get(code))) {
       if (item && !items.includes(item)) items.push(item);
       if (items.length === this.limit) break;
     }

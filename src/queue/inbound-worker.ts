@@ -19,6 +19,6 @@ export function createInboundWorker(deps: WorkerDeps & { handlers: ReadonlyMap<C
       if (!handler) throw new Error(`no inbound handler for channel "${job.name}"`);
       await handler.handleQueued(job.data);
     },
-    4,
+    8,
   );
 }
