@@ -136,23 +136,23 @@ describe("Weibo connector", () => {
   });
 
   describe("public posts", () => {
-    it("files a complaint from a mention push, messages its author once, and the poller's copy changes nothing", async () => {
+    it("answers a mention push in its reply with the ticket number, and the poller's copy changes nothing", async () => {
       const author = fan();
       const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 5000);
       const text = `@市政务服务 ${COMPLAINT}`;
       const response = await w.push(w.platform.push("mention", author, { text, at }));
-      expect([response.status, response.body]).toEqual([200, ""]);
-      const ticket = await eventually(async () => (await prisma().ticket.findFirst({ where: { channelUserId: author } })) ?? undefined);
-      const pm = await eventually(async () => w.api.messages.find((m) => m.receiverId === author));
-      expect(pm.text).toContain(`工单号：${ticket.number}`);
+      expect(response.status).toBe(200);
+      const ticket = await prisma().ticket.findFirstOrThrow({ where: { channelUserId: author } });
+      expect(response.text).toContain(`工单号：${ticket.number}`);
 
-      // The same post, as statuses/mentions lists it.
+      // The same post, as statuses/mentions lists it: no second ticket, no second private message.
       w.api.mentions.push({ id: postId(), uid: author, text, createdAt: at });
       const report = await w.t.hub.channels.weibo!.poller.pollStream("mentions");
       expect(report).toMatchObject({ status: "ok", ingested: 1 });
       await new Promise((r) => setTimeout(r, 300));
       expect(await prisma().ticket.count({ where: { channelUserId: author } })).toBe(1);
-      expect(w.api.messages.filter((m) => m.receiverId === author)).toHaveLength(1);
+      expect(w.api.messages.filter((m) => m.receiverId === author)).toHaveLength(0);
+      expect(await prisma().delivery.count({ where: { channelUserId: author } })).toBe(0);
     });
 
     it("polls comments from a persisted since_id and never takes one in twice", async () => {
@@ -262,6 +262,15 @@ describe("Weibo connector with public replies and late answers", () => {
       return messages.length > 0 ? messages : undefined;
     });
     expect(sent[0]!.text).toContain("社会保障卡");
+  });
+
+  it("answers a mention push that misses the budget in private, once, later", async () => {
+    const author = fan();
+    const response = await w.push(w.platform.push("mention", author, { text: `@市政务服务 ${COMPLAINT}`, at: new Date(Date.now() - 2000) }));
+    expect([response.status, response.body]).toEqual([200, ""]);
+    const pm = await eventually(async () => w.api.messages.find((m) => m.receiverId === author));
+    const ticket = await w.t.hub.db.prisma.ticket.findFirstOrThrow({ where: { channelUserId: author } });
+    expect(pm.text).toContain(ticket.number);
   });
 
   it("records a private message the fan no longer accepts as undeliverable", async () => {

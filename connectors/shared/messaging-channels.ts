@@ -81,6 +81,7 @@ export async function createMessagingChannels(deps: {
         prisma: deps.prisma,
         pipeline: deps.pipeline,
         responder: responder("weibo"),
+        passive,
         inboundQueue: deps.inboundQueue,
         kickRelay: deps.kickRelay,
       })

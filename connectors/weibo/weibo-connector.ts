@@ -1,4 +1,5 @@
 // The Weibo connector's parts, built once per process from the configuration.
+import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WeiboConfig } from "../../src/config.ts";
@@ -6,10 +7,11 @@ import type { ConversationPipeline } from "../../src/conversation/conversation-p
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { QueuedInboundHandler } from "../../src/queue/inbound-worker.ts";
+import type { PassiveDecision, PassiveReplies } from "../shared/passive-reply.ts";
 import type { PushResponder } from "../shared/push-responder.ts";
 import { WeiboApi } from "./weibo-api.ts";
 import { WeiboPoller } from "./weibo-poller.ts";
-import type { PublicPost } from "./weibo-public-post.ts";
+import { type PublicPost, publicPostMessageId } from "./weibo-public-post.ts";
 import { WeiboPublicFeedback } from "./weibo-public-feedback.ts";
 import { WeiboSender } from "./weibo-sender.ts";
 
@@ -20,12 +22,14 @@ export interface WeiboConnector extends QueuedInboundHandler {
   responder: PushResponder;
   feedback: WeiboPublicFeedback;
   poller: WeiboPoller;
-  /** Takes in a public post from a push without keeping the push waiting. */
-  acceptPost(post: PublicPost): Promise<void>;
+  /** A mention push: its private answer passively when ready in time, else later. */
+  respondToMention(post: PublicPost, waitedMs: number): Promise<PassiveDecision>;
 }
 
 interface QueuedPost {
   post: Omit<PublicPost, "createdAt"> & { createdAt: string };
+  /** A mention push shed under load: its private answer is still owed. */
+  fromPush: boolean;
 }
 
 export function createWeiboConnector(deps: {
@@ -36,6 +40,7 @@ export function createWeiboConnector(deps: {
   prisma: PrismaClient;
   pipeline: ConversationPipeline;
   responder: PushResponder;
+  passive: PassiveReplies;
   inboundQueue: Queue | undefined;
   kickRelay: () => void;
 }): WeiboConnector {
@@ -50,23 +55,28 @@ export function createWeiboConnector(deps: {
     responder: deps.responder,
     feedback,
     poller,
-    async acceptPost(post) {
-      try {
-        if (!deps.inboundQueue) throw new Error("no inbound queue");
-        const payload: QueuedPost = { post: { ...post, createdAt: post.createdAt.toISOString() } };
-        await deps.inboundQueue.add("weibo", payload);
-      } catch (error) {
-        deps.log.warn({ err: error }, "cannot queue a Weibo mention; taking it in now");
-        await feedback.ingest(post);
-      }
+    respondToMention(post, waitedMs) {
+      const key = publicPostMessageId(post);
+      return deps.passive.answer(
+        {
+          key: `weibo:${key}`,
+          work: () => feedback.answerPush(post),
+          sendLater: (replies) => feedback.sendPrivately(post, replies),
+          shed: async () => {
+            if (!deps.inboundQueue) throw new Error("no inbound queue");
+            const payload: QueuedPost = { post: { ...post, createdAt: post.createdAt.toISOString() }, fromPush: true };
+            await deps.inboundQueue.add("weibo", payload, { jobId: `weibo-${createHash("sha1").update(key).digest("hex")}` });
+          },
+        },
+        waitedMs,
+      );
     },
     async handleQueued(payload) {
-      if (payload && typeof payload === "object" && "post" in payload) {
-        const { post } = payload as QueuedPost;
-        await feedback.ingest({ ...post, createdAt: new Date(post.createdAt) });
-      } else {
-        await deps.responder.handleQueued(payload);
-      }
+      if (!(payload && typeof payload === "object" && "post" in payload)) return deps.responder.handleQueued(payload);
+      await deps.passive.whenCalm();
+      const queued = payload as QueuedPost;
+      const post: PublicPost = { ...queued.post, createdAt: new Date(queued.post.createdAt) };
+      await feedback.sendPrivately(post, await feedback.answerPush(post));
     },
   };
 }

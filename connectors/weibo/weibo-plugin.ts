@@ -109,21 +109,17 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
       }
       if (read.kind === "ignored") return nothingNow(reply);
       if (read.kind === "post") {
-        await weibo.acceptPost(read.post);
-        return nothingNow(reply);
+        // Weibo allows one reply to a mention: the passive reply carries the first message only.
+        const decision = await weibo.respondToMention(read.post, reply.elapsedTime);
+        if ("later" in decision || decision.now.length === 0) return nothingNow(reply);
+        return passiveReply(weibo, read.post.uid, splitText(plainText(decision.now))[0]!);
       }
       const decision = await weibo.responder.respond(read.input, reply.elapsedTime);
       if ("later" in decision || decision.now.length === 0) return nothingNow(reply);
       // A passive reply holds one message under 300 characters: the rest follows as private messages.
       const [first, ...rest] = splitText(plainText(decision.now));
       if (rest.length > 0) await weibo.responder.sendLater(read.input, [{ type: "text", text: rest.join("\n") }], "rest");
-      return {
-        result: true,
-        sender_id: Number(weibo.config.uid),
-        receiver_id: Number(read.input.channelUserId),
-        type: "text",
-        data: encodeURIComponent(JSON.stringify({ text: first })),
-      };
+      return passiveReply(weibo, read.input.channelUserId, first!);
     },
   );
 
@@ -131,6 +127,17 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
     configured: !!connector,
     streams: connector ? await connector.poller.statuses() : [],
   }));
+}
+
+/** Weibo's passive reply: one text message to the fan, its JSON URL-encoded in `data`. */
+function passiveReply(weibo: WeiboConnector, fan: string, text: string) {
+  return {
+    result: true,
+    sender_id: Number(weibo.config.uid),
+    receiver_id: Number(fan),
+    type: "text",
+    data: encodeURIComponent(JSON.stringify({ text })),
+  };
 }
 
 function nothingNow(reply: FastifyReply) {
