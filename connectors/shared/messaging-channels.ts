@@ -69,18 +69,17 @@ export async function createMessagingChannels(deps: {
     budgetMs: config.passiveReplyBudgetMs,
     maxInFlight: config.passiveReplyMaxInFlight,
   });
-  const responder = (channel: Channel) =>
-    new PushResponder({ channel, conversation, passive, prisma: deps.prisma, inboundQueue: deps.inboundQueue, kickRelay: deps.kickRelay });
+  const responder = new PushResponder({ conversation, passive, prisma: deps.prisma, inboundQueue: deps.inboundQueue, kickRelay: deps.kickRelay });
   const common = { redis: deps.redis, prefix: config.queuePrefix, log: deps.log };
 
-  const wechat = config.wechat ? createWechatConnector({ ...common, config: config.wechat, responder: responder("wechat") }) : undefined;
+  const wechat = config.wechat ? createWechatConnector({ ...common, config: config.wechat, responder }) : undefined;
   const weibo = config.weibo
     ? createWeiboConnector({
         ...common,
         config: config.weibo,
         prisma: deps.prisma,
         pipeline: deps.pipeline,
-        responder: responder("weibo"),
+        responder,
         passive,
         inboundQueue: deps.inboundQueue,
         kickRelay: deps.kickRelay,

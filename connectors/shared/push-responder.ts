@@ -4,7 +4,7 @@
 // for a worker (the `inbound` queue), which answers it the same later way.
 import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
-import type { Channel, Reply } from "../../src/conversation/messages.ts";
+import type { Reply } from "../../src/conversation/messages.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { notify } from "../../src/outbound/notifier.ts";
 import type { QueuedInboundHandler } from "../../src/queue/inbound-worker.ts";
@@ -13,7 +13,6 @@ import type { ChannelInput } from "./channel-input.ts";
 import type { PassiveDecision, PassiveReplies } from "./passive-reply.ts";
 
 export interface PushResponderDeps {
-  channel: Channel;
   conversation: ChannelConversation;
   passive: PassiveReplies;
   prisma: PrismaClient;
