@@ -330,8 +330,8 @@ describe("WeChat connector under load", () => {
   });
 });
 
-describe("WeChat connector when not configured", () => {
-  it("answers 404 saying which settings turn it on", async () => {
+describe("WeChat and Weibo connectors when not configured", () => {
+  it("answer 404 saying which settings turn them on", async () => {
     const t = await startTestHub("pglite");
     const app = await buildApp(t.hub);
     try {
@@ -340,6 +340,10 @@ describe("WeChat connector when not configured", () => {
         expect(response.statusCode).toBe(404);
         expect(response.json().message).toContain("WECHAT_TOKEN");
       }
+      const weibo = await app.inject({ method: "POST", url: "/connectors/weibo?signature=x&timestamp=1&nonce=2", payload: { type: "text" } });
+      expect(weibo.statusCode).toBe(404);
+      expect(weibo.json().message).toContain("WEIBO_APP_SECRET");
+      expect((await app.inject({ method: "GET", url: "/connectors/weibo/status" })).json()).toEqual({ configured: false, streams: [] });
     } finally {
       await app.close();
       await t.close();
