@@ -56,9 +56,9 @@ const envSchema = z.object({
   WECHAT_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   WECHAT_ENCODING_AES_KEY: z.preprocess(
     emptyAsUndefined,
-    z.string().regex(/^[A-Za-z0-9+/]{43}$/, "must be 43 characters (letters and digits)").optional(),
+    z.string().regex(/^[A-Za-z0-9+/]{43}$/, "must be 43 characters (letters, digits, + or /)").optional(),
   ),
-  WECHAT_API_BASE: z.url({ message: "must be a URL" }).default("https://api.weixin.qq.com"),
+  WECHAT_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weixin.qq.com")),
   /** Template message used when the 48-hour customer-service window has closed (optional). */
   WECHAT_TEMPLATE_ID: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** The template's data key that receives the text, e.g. {{content.DATA}}. */
@@ -66,9 +66,9 @@ const envSchema = z.object({
   WEIBO_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   WEIBO_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   WEIBO_UID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{1,19}$/, "must be a numeric Weibo uid").optional()),
-  WEIBO_API_BASE: z.url({ message: "must be a URL" }).default("https://api.weibo.com/2"),
+  WEIBO_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weibo.com/2")),
   /** The fan-service message API (messages/reply.json) lives on its own host. */
-  WEIBO_MESSAGE_API_BASE: z.url({ message: "must be a URL" }).default("https://m.api.weibo.com/2"),
+  WEIBO_MESSAGE_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://m.api.weibo.com/2")),
   WEIBO_POLL_INTERVAL_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1_000).default(60_000),
   /** Also answer public complaints with a public comment (besides the private message). */
   WEIBO_PUBLIC_REPLY: z.preprocess(emptyAsUndefined, booleanString.optional()),

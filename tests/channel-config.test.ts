@@ -18,7 +18,7 @@ describe("channel configuration", () => {
   });
 
   it("turns them on with all their credentials, with the real APIs by default", () => {
-    const config = loadConfig({ ...WECHAT, ...WEIBO });
+    const config = loadConfig({ ...WECHAT, ...WEIBO, WECHAT_API_BASE: "" });
     expect(config.wechat).toEqual({
       token: "AAAAA",
       appId: "wxba5fad812f8e6fb9",
