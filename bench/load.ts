@@ -6,29 +6,49 @@ export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** The slowest request, in ms. */
+  max: number;
+  requests: number;
   errors: number;
+  timeouts: number;
   non2xx: number;
 }
 
 export interface LoadOptions {
   label: string;
   url: string;
-  bodies: string[];
+  /** JSON bodies posted to `url`, in turn. */
+  bodies?: string[];
+  /** Or: each request's path (with query) and body, made fresh (e.g. a signed push). */
+  next?: () => { path: string; body: string };
+  contentType?: string;
+  onResponse?: (status: number, body: string) => void;
   connections?: number;
   durationSeconds?: number;
+  /** A request taking longer counts as a timeout (autocannon's default is 10 s). */
+  timeoutSeconds?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let next = 0;
+  const bodies = options.bodies ?? [];
   const result = await autocannon({
     url: options.url,
     method: "POST",
     connections: options.connections ?? 50,
     duration: options.durationSeconds ?? 10,
-    headers: { "content-type": "application/json" },
+    timeout: options.timeoutSeconds ?? 10,
+    headers: { "content-type": options.contentType ?? "application/json" },
     requests: [
       {
-        setupRequest: (request) => ({ ...request, body: options.bodies[next++ % options.bodies.length] }),
+        setupRequest: (request) => {
+          if (options.next) {
+            const { path, body } = options.next();
+            return { ...request, path, body };
+          }
+          return { ...request, body: bodies[next++ % bodies.length] };
+        },
+        ...(options.onResponse && { onResponse: (status: number, body: string) => options.onResponse!(status, body) }),
       },
     ],
   });
@@ -37,7 +57,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
+    requests: result.requests.total,
     errors: result.errors,
+    timeouts: result.timeouts,
     non2xx: result.non2xx,
   };
 }

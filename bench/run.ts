@@ -6,19 +6,10 @@ import path from "node:path";
 import { runLoad, type LoadResult } from "./load.ts";
 import { REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { runUnderstandingBench } from "./understanding.ts";
+import { prepareChannelBench } from "./channels.ts";
+import { chatBodies as makeChatBodies } from "./questions.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-
-const QUESTIONS = [
-  "身份证丢了怎么办",
-  "租房子能不能提公积金",
-  "政务服务中心几点上班",
-  "驾照到期了要换",
-  "孩子刚出生怎么上户口",
-  "社保卡丢了怎么补",
-  "你好",
-  "失业了能领失业金吗",
-];
 
 function row(r: LoadResult): string {
   return `${r.label.padEnd(26)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
@@ -33,8 +24,8 @@ async function main() {
   await runScript("bench/msgabench.ts");
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-bench-"));
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
-  // Many citizens, each asking now and then: 2,000 sessions over the question mix.
-  const chatBodies = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }));
+  const channels = await prepareChannelBench();
+  const chatBodies = makeChatBodies();
   try {
     await withBenchDatabase(async (databaseUrl) => {
       const env: NodeJS.ProcessEnv = {
@@ -45,6 +36,7 @@ async function main() {
         REDIS_URL,
         QUEUE_PREFIX: `bench${Date.now()}`,
         DATABASE_URL: databaseUrl ?? "",
+        ...channels.env,
       };
       const chat = await startChild(["src/server.ts"], env, SERVER_READY);
       try {
@@ -64,11 +56,14 @@ async function main() {
         console.log(row(chatResult));
         console.log(`\nchat / echo throughput: ${(ratio * 100).toFixed(1)}%   (target ≥ 25%: ${verdict(ratio >= 0.25)})`);
         console.log(`chat p99 latency:       ${chatResult.p99} ms   (target < 100 ms: ${verdict(chatResult.p99 < 100)})`);
+        console.log("");
+        await channels.run(chat.url, DURATION, row);
       } finally {
         await stopChild(chat.child);
       }
     });
   } finally {
+    await channels.stop();
     await stopChild(echo.child);
     await fs.rm(dataDir, { recursive: true, force: true });
   }

@@ -49,7 +49,56 @@ const envSchema = z.object({
   HOTLINE: z.string().min(1).default("12345"),
   /** Bearer token for /api/admin/* (catalog reload, unanswered questions). Unset: the admin API is off. */
   ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** How long a WeChat or Weibo push may wait for its answer; slower answers are sent later through the platform's API. */
+  PASSIVE_REPLY_BUDGET_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).max(4_800).default(4_000),
+  /** Pushes one process answers at once; beyond that they are queued and answered through the platform's API. */
+  PASSIVE_REPLY_MAX_IN_FLIGHT: z.coerce.number({ message: "must be a whole number" }).int().min(0).default(64),
+  /** How long after a complaint a citizen's photos and locations are attached to it as evidence. */
+  COMPLAINT_EVIDENCE_WINDOW_MINUTES: z.coerce.number({ message: "must be a number of minutes" }).int().positive().default(60),
+  WECHAT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, "must be 3–32 letters or digits").optional()),
+  WECHAT_APP_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^wx[0-9a-f]{16}$/i, "must look like wx followed by 16 hex digits").optional()),
+  WECHAT_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  WECHAT_ENCODING_AES_KEY: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^[A-Za-z0-9+/]{43}$/, "must be 43 characters (letters, digits, + or /)").optional(),
+  ),
+  WECHAT_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weixin.qq.com")),
+  /** Template message used when the 48-hour customer-service window has closed (optional). */
+  WECHAT_TEMPLATE_ID: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** The template's data key that receives the text, e.g. {{content.DATA}}. */
+  WECHAT_TEMPLATE_TEXT_KEY: z.string().regex(/^[A-Za-z0-9_]+$/, "must be a template data key").default("content"),
+  WEIBO_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  WEIBO_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  WEIBO_UID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{1,19}$/, "must be a numeric Weibo uid").optional()),
+  WEIBO_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weibo.com/2")),
+  /** The fan-service message API (messages/reply.json) lives on its own host. */
+  WEIBO_MESSAGE_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://m.api.weibo.com/2")),
+  WEIBO_POLL_INTERVAL_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1_000).default(60_000),
+  /** Also answer public complaints with a public comment (besides the private message). */
+  WEIBO_PUBLIC_REPLY: z.preprocess(emptyAsUndefined, booleanString.optional()),
 });
+
+/** The WeChat Official Account connector's settings; absent when it is not configured. */
+export interface WechatConfig {
+  token: string;
+  appId: string;
+  appSecret: string;
+  encodingAesKey: string;
+  apiBase: string;
+  templateId: string | undefined;
+  templateTextKey: string;
+}
+
+/** The Weibo connector's settings; absent when it is not configured. */
+export interface WeiboConfig {
+  appSecret: string;
+  accessToken: string;
+  uid: string;
+  apiBase: string;
+  messageApiBase: string;
+  pollIntervalMs: number;
+  publicReply: boolean;
+}
 
 export interface Config {
   env: "development" | "production" | "test";
@@ -70,6 +119,11 @@ export interface Config {
   outboundMaxAttempts: number;
   outboundBackoffMs: number;
   adminToken: string | undefined;
+  passiveReplyBudgetMs: number;
+  passiveReplyMaxInFlight: number;
+  complaintEvidenceWindowMs: number;
+  wechat: WechatConfig | undefined;
+  weibo: WeiboConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +163,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboundMaxAttempts: e.OUTBOUND_MAX_ATTEMPTS,
     outboundBackoffMs: e.OUTBOUND_BACKOFF_MS,
     adminToken: e.ADMIN_TOKEN,
+    passiveReplyBudgetMs: e.PASSIVE_REPLY_BUDGET_MS,
+    passiveReplyMaxInFlight: e.PASSIVE_REPLY_MAX_IN_FLIGHT,
+    complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
+    wechat: wechatConfig(e),
+    weibo: weiboConfig(e),
+  };
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** A channel is on when all its credentials are set, off when none is; anything between is a mistake. */
+function requireAllOrNone<K extends keyof Env>(e: Env, names: K[]): boolean {
+  const missing = names.filter((name) => e[name] === undefined);
+  if (missing.length === names.length) return false;
+  if (missing.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${missing.join(", ")}: must be set too (${names.join(", ")} go together)`);
+  }
+  return true;
+}
+
+function wechatConfig(e: Env): WechatConfig | undefined {
+  if (!requireAllOrNone(e, ["WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_ENCODING_AES_KEY"])) return undefined;
+  return {
+    token: e.WECHAT_TOKEN!,
+    appId: e.WECHAT_APP_ID!,
+    appSecret: e.WECHAT_APP_SECRET!,
+    encodingAesKey: e.WECHAT_ENCODING_AES_KEY!,
+    apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ""),
+    templateId: e.WECHAT_TEMPLATE_ID,
+    templateTextKey: e.WECHAT_TEMPLATE_TEXT_KEY,
+  };
+}
+
+function weiboConfig(e: Env): WeiboConfig | undefined {
+  if (!requireAllOrNone(e, ["WEIBO_APP_SECRET", "WEIBO_ACCESS_TOKEN", "WEIBO_UID"])) return undefined;
+  return {
+    appSecret: e.WEIBO_APP_SECRET!,
+    accessToken: e.WEIBO_ACCESS_TOKEN!,
+    uid: e.WEIBO_UID!,
+    apiBase: e.WEIBO_API_BASE.replace(/\/+$/, ""),
+    messageApiBase: e.WEIBO_MESSAGE_API_BASE.replace(/\/+$/, ""),
+    pollIntervalMs: e.WEIBO_POLL_INTERVAL_MS,
+    publicReply: e.WEIBO_PUBLIC_REPLY ?? false,
   };
 }
 

@@ -2,6 +2,7 @@
 // server (src/server.ts) and the worker process (src/worker.ts) both start from here.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { createMessagingChannels, type MessagingChannels } from "../connectors/shared/messaging-channels.ts";
 import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
 import type { Catalog } from "./catalog/catalog-schema.ts";
 import { CatalogStore } from "./catalog/catalog-store.ts";
@@ -13,7 +14,7 @@ import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import type { ChannelSender } from "./outbound/channel-sender.ts";
 import { OutboxRelay } from "./queue/outbox-relay.ts";
-import type { QueueName } from "./queue/queue-names.ts";
+import { type QueueName, QueueNames } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { DepartmentRouter } from "./tickets/department-router.ts";
@@ -46,6 +47,8 @@ export interface Hub {
   relay: OutboxRelay;
   /** The outbound half of every channel, used by the outbound queue's worker. */
   senders: Map<Channel, ChannelSender>;
+  /** WeChat and Weibo (when configured) and what they share. */
+  channels: MessagingChannels;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
   });
+  const channels = await createMessagingChannels({
+    config,
+    log,
+    prisma: db.prisma,
+    pipeline,
+    redisUrl,
+    redis,
+    inboundQueue: queues.get(QueueNames.inbound),
+    kickRelay: () => relay.kick(),
+    catalog: () => catalogs.current.catalog,
+  });
+  for (const sender of channels.senders) senders.set(sender.channel, sender);
   relay.start();
   log.info(
     { items: catalogs.current.catalog.items.length, departments: catalogs.current.catalog.departments.length, catalogLoadMs: catalogs.current.loadMs, database: db.backend },
@@ -102,9 +117,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     queues,
     relay,
     senders,
+    channels,
     async close() {
       catalogs.close();
       await relay.stop();
+      await channels.close();
       await closeQueues(queues);
       redis.disconnect();
       await db.close();

@@ -3,6 +3,8 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { webchatCors } from "../../connectors/webchat/webchat-cors.ts";
 import { webchatPlugin } from "../../connectors/webchat/webchat-plugin.ts";
+import { wechatPlugin } from "../../connectors/wechat/wechat-plugin.ts";
+import { weiboPlugin } from "../../connectors/weibo/weibo-plugin.ts";
 import type { Hub } from "../hub.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { errorHandler } from "./error-handler.ts";
@@ -27,5 +29,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(ticketRoutes, { hub });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });
   await app.register(adminRoutes, { hub });
+  await app.register(wechatPlugin, { connector: hub.channels.wechat });
+  await app.register(weiboPlugin, { connector: hub.channels.weibo });
   return app;
 }

@@ -4,6 +4,10 @@ export const QueueNames = {
   routing: "routing",
   /** Deliver notices to citizens on their channel (see src/outbound). */
   outbound: "outbound",
+  /** Platform pushes accepted under load, answered later through the platform's API. */
+  inbound: "inbound",
+  /** Repeating polls of platforms' public streams (Weibo mentions and comments). */
+  channelPoll: "channel-poll",
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -4,7 +4,7 @@ import { Redis, type RedisOptions } from "ioredis";
 
 export type RedisRole = "producer" | "worker" | "probe";
 
-export function connectRedis(url: string, role: RedisRole): Redis {
+export function connectRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
   const options: RedisOptions =
     role === "worker"
       ? { maxRetriesPerRequest: null }
@@ -14,6 +14,7 @@ export function connectRedis(url: string, role: RedisRole): Redis {
     lazyConnect: false,
     // Keep retrying forever, but not more often than every 2 s.
     retryStrategy: (times) => Math.min(times * 200, 2_000),
+    ...extra,
   });
   // Connection errors are reported by readiness and by the relay; an unhandled
   // 'error' event must not crash the process.

@@ -1,0 +1,104 @@
+// Builds the messaging channels (WeChat, Weibo) that are configured, with what they
+// share: one ChannelConversation, one PassiveReplies (so a process counts all its
+// pushes in flight together), the menu and the options memory.
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Catalog } from "../../src/catalog/catalog-schema.ts";
+import type { Config } from "../../src/config.ts";
+import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
+import type { Channel } from "../../src/conversation/messages.ts";
+import type { PrismaClient } from "../../src/db/database.ts";
+import type { Logger } from "../../src/logger.ts";
+import type { ChannelSender } from "../../src/outbound/channel-sender.ts";
+import type { QueuedInboundHandler } from "../../src/queue/inbound-worker.ts";
+import { connectRedis } from "../../src/queue/redis-connection.ts";
+import { createWechatConnector, type WechatConnector } from "../wechat/wechat-connector.ts";
+import { createWeiboConnector, type WeiboConnector } from "../weibo/weibo-connector.ts";
+import { ChannelConversation } from "./channel-conversation.ts";
+import { loadMenu, type Menu } from "./menu.ts";
+import { OfferedOptions } from "./offered-options.ts";
+import { PassiveReplies } from "./passive-reply.ts";
+import { PopularItems } from "./popular-items.ts";
+import { PushResponder } from "./push-responder.ts";
+
+export interface MessagingChannels {
+  wechat: WechatConnector | undefined;
+  weibo: WeiboConnector | undefined;
+  menu: Menu;
+  conversation: ChannelConversation;
+  passive: PassiveReplies;
+  senders: ChannelSender[];
+  /** Handlers for pushes queued under load, by channel (the inbound queue's worker uses them). */
+  inbound: Map<Channel, QueuedInboundHandler>;
+  close(): Promise<void>;
+}
+
+export async function createMessagingChannels(deps: {
+  config: Config;
+  log: Logger;
+  prisma: PrismaClient;
+  pipeline: ConversationPipeline;
+  redisUrl: string;
+  /** The hub's producer connection (access tokens, poll locks). */
+  redis: Redis;
+  inboundQueue: Queue | undefined;
+  kickRelay: () => void;
+  catalog: () => Catalog;
+}): Promise<MessagingChannels> {
+  const { config } = deps;
+  const menu = await loadMenu(config.intentsDir, deps.catalog());
+  // Every push costs a few small Redis commands; auto-pipelining lets concurrent pushes share one write.
+  // Commands wait while the connection is (re)opening — a push coordinated late beats one
+  // processed twice — but never long: past the timeout a push is handled uncoordinated.
+  const pushRedis = connectRedis(deps.redisUrl, "producer", { enableAutoPipelining: true, enableOfflineQueue: true, commandTimeout: 2_000 });
+  const conversation = new ChannelConversation({
+    prisma: deps.prisma,
+    pipeline: deps.pipeline,
+    catalog: deps.catalog,
+    menu,
+    options: new OfferedOptions(pushRedis, config.queuePrefix),
+    popular: new PopularItems(deps.prisma, deps.catalog, () => menu.itemCodes()),
+    hotline: config.hotline,
+    timeZone: config.timeZone,
+    evidenceWindowMs: config.complaintEvidenceWindowMs,
+  });
+  const passive = new PassiveReplies({
+    redis: pushRedis,
+    prefix: config.queuePrefix,
+    log: deps.log,
+    budgetMs: config.passiveReplyBudgetMs,
+    maxInFlight: config.passiveReplyMaxInFlight,
+  });
+  const responder = new PushResponder({ conversation, passive, prisma: deps.prisma, inboundQueue: deps.inboundQueue, kickRelay: deps.kickRelay });
+  const common = { redis: deps.redis, prefix: config.queuePrefix, log: deps.log };
+
+  const wechat = config.wechat ? createWechatConnector({ ...common, config: config.wechat, responder }) : undefined;
+  const weibo = config.weibo
+    ? createWeiboConnector({
+        ...common,
+        config: config.weibo,
+        prisma: deps.prisma,
+        pipeline: deps.pipeline,
+        responder,
+        passive,
+        inboundQueue: deps.inboundQueue,
+        kickRelay: deps.kickRelay,
+      })
+    : undefined;
+
+  const inbound = new Map<Channel, QueuedInboundHandler>();
+  if (wechat) inbound.set("wechat", wechat.responder);
+  if (weibo) inbound.set("weibo", weibo);
+  return {
+    wechat,
+    weibo,
+    menu,
+    conversation,
+    passive,
+    senders: [...(wechat ? [wechat.sender] : []), ...(weibo ? [weibo.sender] : [])],
+    inbound,
+    async close() {
+      pushRedis.disconnect();
+    },
+  };
+}

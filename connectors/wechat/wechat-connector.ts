@@ -1,0 +1,38 @@
+// The WeChat connector's parts, built once per process from the configuration.
+import type { Redis } from "ioredis";
+import type { WechatConfig } from "../../src/config.ts";
+import type { Logger } from "../../src/logger.ts";
+import type { PushResponder } from "../shared/push-responder.ts";
+import { AccessTokens } from "./wechat-access-token.ts";
+import { WechatApi } from "./wechat-api.ts";
+import { WechatEnvelope } from "./wechat-envelope.ts";
+import { WechatSender } from "./wechat-sender.ts";
+
+export interface WechatConnector {
+  config: WechatConfig;
+  envelope: WechatEnvelope;
+  api: WechatApi;
+  tokens: AccessTokens;
+  sender: WechatSender;
+  responder: PushResponder;
+}
+
+export function createWechatConnector(deps: {
+  config: WechatConfig;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  responder: PushResponder;
+}): WechatConnector {
+  const { config } = deps;
+  const api = new WechatApi(config.apiBase);
+  const tokens = new AccessTokens(deps.redis, deps.prefix, config.appId, () => api.fetchToken(config.appId, config.appSecret), deps.log);
+  return {
+    config,
+    envelope: new WechatEnvelope(config.token, config.appId, config.encodingAesKey),
+    api,
+    tokens,
+    sender: new WechatSender(api, tokens, config),
+    responder: deps.responder,
+  };
+}

@@ -1,0 +1,82 @@
+// The Weibo connector's parts, built once per process from the configuration.
+import { createHash } from "node:crypto";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { WeiboConfig } from "../../src/config.ts";
+import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
+import type { PrismaClient } from "../../src/db/database.ts";
+import type { Logger } from "../../src/logger.ts";
+import type { QueuedInboundHandler } from "../../src/queue/inbound-worker.ts";
+import type { PassiveDecision, PassiveReplies } from "../shared/passive-reply.ts";
+import type { PushResponder } from "../shared/push-responder.ts";
+import { WeiboApi } from "./weibo-api.ts";
+import { WeiboPoller } from "./weibo-poller.ts";
+import { type PublicPost, publicPostMessageId } from "./weibo-public-post.ts";
+import { WeiboPublicFeedback } from "./weibo-public-feedback.ts";
+import { WeiboSender } from "./weibo-sender.ts";
+
+export interface WeiboConnector extends QueuedInboundHandler {
+  config: WeiboConfig;
+  api: WeiboApi;
+  sender: WeiboSender;
+  responder: PushResponder;
+  feedback: WeiboPublicFeedback;
+  poller: WeiboPoller;
+  /** A mention push: its private answer passively when ready in time, else later. */
+  respondToMention(post: PublicPost, waitedMs: number): Promise<PassiveDecision>;
+}
+
+interface QueuedPost {
+  post: Omit<PublicPost, "createdAt"> & { createdAt: string };
+  /** A mention push shed under load: its private answer is still owed. */
+  fromPush: boolean;
+}
+
+export function createWeiboConnector(deps: {
+  config: WeiboConfig;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  prisma: PrismaClient;
+  pipeline: ConversationPipeline;
+  responder: PushResponder;
+  passive: PassiveReplies;
+  inboundQueue: Queue | undefined;
+  kickRelay: () => void;
+}): WeiboConnector {
+  const { config } = deps;
+  const api = new WeiboApi(config);
+  const feedback = new WeiboPublicFeedback({ prisma: deps.prisma, pipeline: deps.pipeline, publicReply: config.publicReply, kickRelay: deps.kickRelay });
+  const poller = new WeiboPoller({ api, prisma: deps.prisma, feedback, redis: deps.redis, prefix: deps.prefix, log: deps.log, intervalMs: config.pollIntervalMs });
+  return {
+    config,
+    api,
+    sender: new WeiboSender(api),
+    responder: deps.responder,
+    feedback,
+    poller,
+    respondToMention(post, waitedMs) {
+      const key = publicPostMessageId(post);
+      return deps.passive.answer(
+        {
+          key: `weibo:${key}`,
+          work: () => feedback.answerPush(post),
+          sendLater: (replies) => feedback.sendPrivately(post, replies),
+          shed: async () => {
+            if (!deps.inboundQueue) throw new Error("no inbound queue");
+            const payload: QueuedPost = { post: { ...post, createdAt: post.createdAt.toISOString() }, fromPush: true };
+            await deps.inboundQueue.add("weibo", payload, { jobId: `weibo-${createHash("sha1").update(key).digest("hex")}` });
+          },
+        },
+        waitedMs,
+      );
+    },
+    async handleQueued(payload) {
+      if (!(payload && typeof payload === "object" && "post" in payload)) return deps.responder.handleQueued(payload);
+      await deps.passive.whenCalm();
+      const queued = payload as QueuedPost;
+      const post: PublicPost = { ...queued.post, createdAt: new Date(queued.post.createdAt) };
+      await feedback.sendPrivately(post, await feedback.answerPush(post));
+    },
+  };
+}
