@@ -45,6 +45,19 @@ const envSchema = z.object({
   OUTBOUND_BACKOFF_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(2_000),
   /** Public hotline offered when the hub cannot help. */
   HOTLINE: z.string().min(1).default("12345"),
+  /** Case management (src/tickets, src/cases, src/deadlines, src/staff, src/open311). */
+  CASE_AUTO_CLOSE_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(7),
+  CASE_REOPEN_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(15),
+  CASE_LOW_RATING: z.enum(["reopen", "review"], { message: "must be reopen or review" }).default("reopen"),
+  CASE_DUPLICATE_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(72),
+  CASE_DUPLICATE_SIMILARITY: z.coerce.number({ message: "must be a number from 0 to 1" }).gt(0).max(1).default(0.5),
+  CASE_SUPPLEMENT_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(24),
+  CASE_TIMER_RECONCILE_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(5 * 60_000),
+  STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
+  /** Comma-separated keys Open311 clients send as api_key to file requests. */
+  OPEN311_API_KEYS: z.string().default(""),
+  /** How long a crashed worker's job stays locked before another worker takes it over. */
+  WORKER_LOCK_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1000).default(30_000),
 });
 
 export interface Config {
@@ -64,6 +77,18 @@ export interface Config {
   hotline: string;
   outboundMaxAttempts: number;
   outboundBackoffMs: number;
+  cases: {
+    autoCloseDays: number;
+    reopenDays: number;
+    lowRating: "reopen" | "review";
+    duplicateWindowHours: number;
+    duplicateSimilarity: number;
+    supplementWindowHours: number;
+    timerReconcileMs: number;
+  };
+  staffSessionHours: number;
+  open311ApiKeys: string[];
+  workerLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +126,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hotline: e.HOTLINE,
     outboundMaxAttempts: e.OUTBOUND_MAX_ATTEMPTS,
     outboundBackoffMs: e.OUTBOUND_BACKOFF_MS,
+    cases: {
+      autoCloseDays: e.CASE_AUTO_CLOSE_DAYS,
+      reopenDays: e.CASE_REOPEN_DAYS,
+      lowRating: e.CASE_LOW_RATING,
+      duplicateWindowHours: e.CASE_DUPLICATE_WINDOW_HOURS,
+      duplicateSimilarity: e.CASE_DUPLICATE_SIMILARITY,
+      supplementWindowHours: e.CASE_SUPPLEMENT_WINDOW_HOURS,
+      timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
+    },
+    staffSessionHours: e.STAFF_SESSION_HOURS,
+    open311ApiKeys: e.OPEN311_API_KEYS.split(",").map((k) => k.trim()).filter(Boolean),
+    workerLockMs: e.WORKER_LOCK_MS,
   };
 }
 

@@ -16,7 +16,9 @@ import { OutboxRelay } from "./queue/outbox-relay.ts";
 import type { QueueName } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
-import { DepartmentRouter } from "./tickets/department-router.ts";
+import { type Cases, createCases } from "./cases/cases.ts";
+import { loadCaseRules } from "./routing/load-case-rules.ts";
+import type { RuleRouter } from "./routing/rule-router.ts";
 import { Understander } from "./understanding/understander.ts";
 
 export interface HubOptions {
@@ -35,7 +37,7 @@ export interface Hub {
   db: Database;
   catalog(): Catalog;
   understander(): Understander;
-  router(): DepartmentRouter;
+  router(): RuleRouter;
   pipeline: ConversationPipeline;
   /** The producer connection: fails fast when Redis is down. */
   redis: Redis;
@@ -43,6 +45,8 @@ export interface Hub {
   relay: OutboxRelay;
   /** The outbound half of every channel, used by the outbound queue's worker. */
   senders: Map<Channel, ChannelSender>;
+  /** Case management: lifecycle, routing rules, deadlines (src/cases/cases.ts). */
+  cases: Cases;
   close(): Promise<void>;
 }
 
@@ -50,7 +54,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
   const catalog = await loadCatalog(config.intentsDir);
   const understander = new Understander(catalog);
-  const router = new DepartmentRouter(catalog.departments, catalog.dispatcher);
+  const caseRules = await loadCaseRules(config.intentsDir, catalog);
 
   const db = await openDatabase(options.database ?? databaseTarget(config));
   try {
@@ -67,6 +71,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   const senders = new Map<Channel, ChannelSender>([["webchat", new WebchatSender(db.prisma, redis, config.queuePrefix)]]);
   const relay = new OutboxRelay(db.prisma, queues, log);
+  const cases = createCases({ config, rules: caseRules, catalog, prisma: db.prisma, log, onOutboxWritten: () => relay.kick() });
   const pipeline = new ConversationPipeline(db.prisma, () => understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
@@ -85,12 +90,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     db,
     catalog: () => catalog,
     understander: () => understander,
-    router: () => router,
+    router: () => cases.router,
     pipeline,
     redis,
     queues,
     relay,
     senders,
+    cases,
     async close() {
       await relay.stop();
       await closeQueues(queues);

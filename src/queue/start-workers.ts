@@ -11,7 +11,7 @@ export interface Workers {
 export function startWorkers(hub: Hub): Workers {
   const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log };
   const workers: Worker[] = [
-    createRoutingWorker({ ...deps, router: hub.router }),
+    createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
     createOutboundWorker({ ...deps, senders: hub.senders }),
   ];
   return {
