@@ -68,10 +68,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const redis = connectRedis(redisUrl, "producer");
   const queues = createQueues(redis, config.queuePrefix, log, {
     outbound: { attempts: config.outboundMaxAttempts, backoff: { type: "exponential", delay: config.outboundBackoffMs } },
+    // A fired timer is gone, so the same timer (same job id) can be set again after a reopen.
+    deadlines: { removeOnComplete: true },
   });
   const senders = new Map<Channel, ChannelSender>([["webchat", new WebchatSender(db.prisma, redis, config.queuePrefix)]]);
   const relay = new OutboxRelay(db.prisma, queues, log);
-  const cases = createCases({ config, rules: caseRules, catalog, prisma: db.prisma, log, onOutboxWritten: () => relay.kick() });
+  const cases = createCases({ config, rules: caseRules, catalog, prisma: db.prisma, queues, log, onOutboxWritten: () => relay.kick() });
   const pipeline = new ConversationPipeline(db.prisma, () => understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,

@@ -28,16 +28,11 @@ export interface CaseEffectsDeps {
   timeZone: string;
   onOutboxWritten(): void;
   log: Logger;
-  timers?: TimerScheduler;
+  timers: TimerScheduler;
 }
 
 export class CaseEffects implements ActionEffects {
   constructor(private readonly deps: CaseEffectsDeps) {}
-
-  /** Set once the deadline queue exists (the hub wires it after creating the queues). */
-  set timers(timers: TimerScheduler) {
-    this.deps.timers = timers;
-  }
 
   async inTransaction(tx: Tx, applied: Applied): Promise<void> {
     const { transition } = applied;
@@ -49,7 +44,7 @@ export class CaseEffects implements ActionEffects {
     if (applied.some((a) => a.transition.citizenNotice)) this.deps.onOutboxWritten();
     const ids = [...new Set(applied.map((a) => a.ticket.id))];
     try {
-      await this.deps.timers?.sync(ids);
+      await this.deps.timers.sync(ids);
     } catch (error) {
       // The timers are rebuilt from the database on the next reconcile; the change itself is committed.
       this.deps.log.warn({ err: error, ticketIds: ids }, "could not update deadline timers now; the next reconcile will");

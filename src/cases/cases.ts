@@ -1,13 +1,16 @@
 // Case management, wired together: the rules in intents/, the working-day calendar,
 // the deadline clock, routing, the lifecycle service and what transitions cause.
 // The hub creates one; the web server, the workers and the CLI tools use it.
+import type { Queue } from "bullmq";
 import type { Catalog } from "../catalog/catalog-schema.ts";
 import type { Config } from "../config.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { DeadlineClock } from "../deadlines/deadline-clock.ts";
 import { DeadlinePolicy } from "../deadlines/deadline-policy.ts";
+import { DeadlineTimers } from "../deadlines/deadline-timers.ts";
 import { WorkingCalendar } from "../deadlines/working-calendar.ts";
 import type { Logger } from "../logger.ts";
+import { QueueNames, type QueueName } from "../queue/queue-names.ts";
 import type { CaseRules } from "../routing/case-rules-schema.ts";
 import { RuleRouter } from "../routing/rule-router.ts";
 import { assignTicket } from "../tickets/assign-ticket.ts";
@@ -21,6 +24,7 @@ export interface CasesDeps {
   rules: CaseRules;
   catalog: Catalog;
   prisma: PrismaClient;
+  queues: ReadonlyMap<QueueName, Queue>;
   log: Logger;
   /** Called after a commit that wrote queue work (notices), so the relay runs at once. */
   onOutboxWritten(): void;
@@ -34,6 +38,7 @@ export interface Cases {
   router: RuleRouter;
   effects: CaseEffects;
   actions: TicketActions;
+  timers: DeadlineTimers;
   departmentName(code: string | null): string;
   /** The routing queue's job: assign (or merge) one submitted ticket. */
   route(ticketId: string): Promise<unknown>;
@@ -54,7 +59,16 @@ export function createCases(deps: CasesDeps): Cases {
   );
   const names = new Map(catalog.departments.map((d) => [d.code, d.name]));
   const departmentName = (code: string | null) => (code && names.get(code)) || "相关部门";
-  const effects = new CaseEffects({ departmentName, hotline: config.hotline, timeZone: config.timeZone, onOutboxWritten: deps.onOutboxWritten, log });
+  // Effects need the timers and the timers need the actions: the timers are bound late.
+  let timers: DeadlineTimers | undefined;
+  const effects = new CaseEffects({
+    departmentName,
+    hotline: config.hotline,
+    timeZone: config.timeZone,
+    onOutboxWritten: deps.onOutboxWritten,
+    log,
+    timers: { sync: (ids) => timers!.sync(ids) },
+  });
   const actions = new TicketActions({
     prisma,
     lifecycle: {
@@ -67,6 +81,14 @@ export function createCases(deps: CasesDeps): Cases {
     clockRules: (category) => policy.rulesFor(category),
     effects,
   });
+  timers = new DeadlineTimers({
+    queue: deps.queues.get(QueueNames.deadlines)!,
+    prisma,
+    clock,
+    actions,
+    autoCloseDays: config.cases.autoCloseDays,
+    log,
+  });
   return {
     rules,
     calendar,
@@ -75,6 +97,7 @@ export function createCases(deps: CasesDeps): Cases {
     router,
     effects,
     actions,
+    timers,
     departmentName,
     route: (ticketId) => assignTicket(prisma, actions, router, ticketId),
   };

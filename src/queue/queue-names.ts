@@ -4,6 +4,8 @@ export const QueueNames = {
   routing: "routing",
   /** Deliver notices to citizens on their channel (see src/outbound). */
   outbound: "outbound",
+  /** Deadline timers of tickets: reminders, breach (督办), auto-close (see src/deadlines). */
+  deadlines: "deadlines",
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

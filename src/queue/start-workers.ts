@@ -1,6 +1,8 @@
 // Every queue consumer the hub has, started together and closed together.
 import type { Worker } from "bullmq";
+import { TimerReconciler } from "../deadlines/timer-reconciler.ts";
 import type { Hub } from "../hub.ts";
+import { createDeadlineWorker } from "./deadline-worker.ts";
 import { createOutboundWorker } from "./outbound-worker.ts";
 import { createRoutingWorker } from "./routing-worker.ts";
 
@@ -9,14 +11,19 @@ export interface Workers {
 }
 
 export function startWorkers(hub: Hub): Workers {
-  const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log };
+  const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log, lockDurationMs: hub.config.workerLockMs };
   const workers: Worker[] = [
     createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
     createOutboundWorker({ ...deps, senders: hub.senders }),
+    createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
   ];
+  // Deadline timers are rebuilt from the database at start, so none is lost with Redis's data.
+  const reconciler = new TimerReconciler(hub.cases.timers, hub.log, hub.config.cases.timerReconcileMs);
+  reconciler.start();
   return {
     // close() waits for jobs in progress to finish.
     close: async () => {
+      await reconciler.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };
