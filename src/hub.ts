@@ -78,6 +78,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
+    ticketDesk: cases.desk,
   });
   relay.start();
   log.info(

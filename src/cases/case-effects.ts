@@ -51,8 +51,10 @@ export class CaseEffects implements ActionEffects {
     }
   }
 
-  private async noticeToCitizen(tx: Tx, { ticket, transition }: Applied, kind: CitizenNotice): Promise<void> {
+  private async noticeToCitizen(tx: Tx, { ticket, transition, actor }: Applied, kind: CitizenNotice): Promise<void> {
     if (!isChatChannel(ticket.channel)) return;
+    // What the citizen did themselves is confirmed in the chat reply, not in a second message.
+    if (actor === `citizen:${ticket.channel}`) return;
     const data = transition.event.data as { parentNumber?: string; reply?: string };
     const text = citizenNoticeText[kind]({
       number: ticket.number,

@@ -17,6 +17,7 @@ import { assignTicket } from "../tickets/assign-ticket.ts";
 import { DepartmentRouter } from "../tickets/department-router.ts";
 import { TicketActions } from "../tickets/ticket-actions.ts";
 import { CaseEffects } from "./case-effects.ts";
+import { CitizenDesk } from "./citizen-desk.ts";
 
 export interface CasesDeps {
   config: Config;
@@ -39,6 +40,8 @@ export interface Cases {
   effects: CaseEffects;
   actions: TicketActions;
   timers: DeadlineTimers;
+  /** The citizen's side in chat (the pipeline's ticketDesk) and attachments from connectors. */
+  desk: CitizenDesk;
   departmentName(code: string | null): string;
   /** The routing queue's job: assign (or merge) one submitted ticket. */
   route(ticketId: string): Promise<unknown>;
@@ -89,6 +92,15 @@ export function createCases(deps: CasesDeps): Cases {
     autoCloseDays: config.cases.autoCloseDays,
     log,
   });
+  const desk = new CitizenDesk({
+    prisma,
+    actions,
+    departmentName,
+    hotline: config.hotline,
+    timeZone: config.timeZone,
+    reopenDays: config.cases.reopenDays,
+    supplementWindowHours: config.cases.supplementWindowHours,
+  });
   return {
     rules,
     calendar,
@@ -98,6 +110,7 @@ export function createCases(deps: CasesDeps): Cases {
     effects,
     actions,
     timers,
+    desk,
     departmentName,
     route: (ticketId) => assignTicket(prisma, actions, router, ticketId),
   };
