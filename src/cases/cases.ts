@@ -13,6 +13,7 @@ import type { Logger } from "../logger.ts";
 import { QueueNames, type QueueName } from "../queue/queue-names.ts";
 import type { CaseRules } from "../routing/case-rules-schema.ts";
 import { RuleRouter } from "../routing/rule-router.ts";
+import { StaffSessions } from "../staff/sessions.ts";
 import { assignTicket } from "../tickets/assign-ticket.ts";
 import { DepartmentRouter } from "../tickets/department-router.ts";
 import { TicketActions } from "../tickets/ticket-actions.ts";
@@ -42,6 +43,9 @@ export interface Cases {
   timers: DeadlineTimers;
   /** The citizen's side in chat (the pipeline's ticketDesk) and attachments from connectors. */
   desk: CitizenDesk;
+  /** Staff logins for the department API. */
+  sessions: StaffSessions;
+  departmentCodes: ReadonlySet<string>;
   departmentName(code: string | null): string;
   /** The routing queue's job: assign (or merge) one submitted ticket. */
   route(ticketId: string): Promise<unknown>;
@@ -111,6 +115,8 @@ export function createCases(deps: CasesDeps): Cases {
     actions,
     timers,
     desk,
+    sessions: new StaffSessions(prisma, config.staffSessionHours),
+    departmentCodes: new Set(names.keys()),
     departmentName,
     route: (ticketId) => assignTicket(prisma, actions, router, ticketId),
   };

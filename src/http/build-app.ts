@@ -4,6 +4,7 @@ import { webchatPlugin } from "../../connectors/webchat/webchat-plugin.ts";
 import type { Hub } from "../hub.ts";
 import { errorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health-routes.ts";
+import { staffApi } from "./staff-api.ts";
 import { ticketRoutes } from "./ticket-routes.ts";
 import { validation } from "./validation.ts";
 
@@ -18,6 +19,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(validation);
   await app.register(healthRoutes, { hub });
   await app.register(ticketRoutes, { hub });
+  await app.register(staffApi, { hub });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });
   return app;
 }
