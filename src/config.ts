@@ -50,7 +50,7 @@ const envSchema = z.object({
   CASE_REOPEN_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(15),
   CASE_LOW_RATING: z.enum(["reopen", "review"], { message: "must be reopen or review" }).default("reopen"),
   CASE_DUPLICATE_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(72),
-  CASE_DUPLICATE_SIMILARITY: z.coerce.number({ message: "must be a number from 0 to 1" }).gt(0).max(1).default(0.5),
+  CASE_DUPLICATE_SIMILARITY: z.coerce.number({ message: "must be a number from 0 to 1" }).gt(0).max(1).default(0.3),
   CASE_SUPPLEMENT_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(24),
   CASE_TIMER_RECONCILE_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(5 * 60_000),
   STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
-import { eventsOf, fileAndRoute } from "./support/cases.ts";
+import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -35,7 +35,7 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
   }
 
   it("passes an untouched database", async () => {
-    await worked("东湖区路灯不亮");
+    await worked(`东湖区${road()}路灯不亮`);
     const report = await verifyAuditTrail(t.hub.db.prisma);
     expect(report.problems).toEqual([]);
     expect(report.tickets).toBeGreaterThan(0);
@@ -44,7 +44,7 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
   });
 
   it("reports an edited event with its ticket and sequence number", async () => {
-    const ticket = await worked("西山区井盖丢了");
+    const ticket = await worked(`西山区${road()}井盖丢了`);
     const [, , accepted] = await eventsOf(t.hub, ticket.id);
     await tamper(`UPDATE "TicketEvent" SET "actor" = 'staff:someone-else' WHERE "id" = $1`, [accepted!.id]);
     const report = await verifyAuditTrail(t.hub.db.prisma);
@@ -54,7 +54,7 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
   });
 
   it("reports a removed last event (the chain itself still links up)", async () => {
-    const ticket = await worked("南湖区垃圾没人清运");
+    const ticket = await worked(`南湖区${road()}垃圾没人清运`);
     const events = await eventsOf(t.hub, ticket.id);
     await tamper(`DELETE FROM "TicketEvent" WHERE "id" = $1`, [events.at(-1)!.id]);
     const problems = (await verifyAuditTrail(t.hub.db.prisma)).problems.filter((p) => p.ticketId === ticket.id);
@@ -64,7 +64,7 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
   });
 
   it("reports a ticket row changed behind the lifecycle's back", async () => {
-    const ticket = await worked("北城区暖气不热");
+    const ticket = await worked(`北城区${road()}暖气不热`);
     await t.hub.db.sql.query(`UPDATE "Ticket" SET "departmentCode" = 'GA', "text" = '改过的诉求' WHERE "id" = $1`, [ticket.id]);
     const problems = (await verifyAuditTrail(t.hub.db.prisma)).problems.filter((p) => p.ticketId === ticket.id).map((p) => p.problem);
     expect(problems).toContain('ticket department is "GA" but its history says "ZJ"');
@@ -72,7 +72,7 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
   });
 
   it.runIf(backend === "postgresql")("is a command that prints each tampered ticket and exits 1", async () => {
-    const ticket = await worked("东湖区消防通道被堵");
+    const ticket = await worked(`东湖区${road()}消防通道被堵`);
     const [, assigned] = await eventsOf(t.hub, ticket.id);
     await tamper(`UPDATE "TicketEvent" SET "note" = '悄悄改写' WHERE "id" = $1`, [assigned!.id]);
     const result = spawnSync(process.execPath, ["--import", "tsx", "src/tickets/audit-cli.ts"], {

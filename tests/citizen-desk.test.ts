@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationOutcome } from "../src/conversation/messages.ts";
 import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
-import { eventsOf, fileAndRoute, message } from "./support/cases.ts";
+import { eventsOf, fileAndRoute, message, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 const staff = "staff:wang";
@@ -26,7 +26,7 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
   const replyText = (o: ConversationOutcome) => o.replies.map((r) => r.text).join("\n");
   const newCitizen = () => `web-${randomUUID().slice(0, 8)}`;
 
-  async function resolvedTicket(user: string, text = "东湖区人民路路灯不亮") {
+  async function resolvedTicket(user: string, text = `东湖区${road()}路灯不亮`) {
     const ticket = await fileAndRoute(t.hub, text, { channelUserId: user });
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, staff);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已更换路灯灯泡。" }, staff);
@@ -35,7 +35,7 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
 
   it("answers 查询工单 with the status in Chinese", async () => {
     const user = newCitizen();
-    const ticket = await fileAndRoute(t.hub, "西山区幸福路的路灯坏了", { channelUserId: user });
+    const ticket = await fileAndRoute(t.hub, `西山区${road()}幸福路的路灯坏了`, { channelUserId: user });
     const outcome = await say(user, `查询工单 ${ticket.number}`);
     expect(outcome.ticket).toEqual({ number: ticket.number, status: "assigned" });
     const text = replyText(outcome);
@@ -47,8 +47,8 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
 
   it("lists the citizen's latest tickets for 查询工单 without a number", async () => {
     const user = newCitizen();
-    const first = await fileAndRoute(t.hub, "南湖区路灯不亮", { channelUserId: user });
-    const second = await fileAndRoute(t.hub, "南湖区垃圾没人清运", { channelUserId: user });
+    const first = await fileAndRoute(t.hub, `南湖区${road()}路灯不亮`, { channelUserId: user });
+    const second = await fileAndRoute(t.hub, `南湖区${road()}垃圾没人清运`, { channelUserId: user });
     const text = replyText(await say(user, "查询工单"));
     expect(text).toContain("您最近的工单");
     expect(text.indexOf(second.number)).toBeLessThan(text.indexOf(first.number));
@@ -118,7 +118,7 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
 
   it("adds what the citizen supplies to the ticket, and resumes a suspended one", async () => {
     const user = newCitizen();
-    const ticket = await fileAndRoute(t.hub, "北城区路灯不亮", { channelUserId: user });
+    const ticket = await fileAndRoute(t.hub, `北城区${road()}路灯不亮`, { channelUserId: user });
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, staff);
     expect(replyText(await say(user, `补充 ${ticket.number}：在幸福小区3栋东侧`))).toBe(`已将您补充的信息加入工单 ${ticket.number}，承办部门会一并处理。`);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "suspend", reason: "请提供路灯杆上的编号" }, staff);
@@ -133,7 +133,7 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
 
   it("attaches a photo or location a connector passes on, within the window", async () => {
     const user = newCitizen();
-    const ticket = await fileAndRoute(t.hub, "东湖区井盖丢了", { channelUserId: user });
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}井盖丢了`, { channelUserId: user });
     const reply = await t.hub.cases.desk.attach({ channel: "webchat", channelUserId: user }, { kind: "image", url: "https://example.org/manhole.jpg" });
     expect(reply?.text).toBe(`已将您发送的照片加入工单 ${ticket.number}。`);
     await t.hub.cases.desk.attach({ channel: "webchat", channelUserId: user }, { kind: "location", latitude: 30.5, longitude: 114.3, label: "人民路口" });
@@ -165,7 +165,7 @@ describe("a poor rating routed to review", () => {
 
   it("waits for a supervisor, who is told", async () => {
     const user = `web-${randomUUID().slice(0, 8)}`;
-    const ticket = await fileAndRoute(t.hub, "东湖区路灯不亮", { channelUserId: user });
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}路灯不亮`, { channelUserId: user });
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, staff);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已修复" }, staff);
     const outcome = await t.hub.pipeline.handle(message("非常不满意", user));

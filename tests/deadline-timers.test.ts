@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timerJobId } from "../src/deadlines/deadline-timers.ts";
 import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
-import { eventsOf, fileAndRoute } from "./support/cases.ts";
-import { FAST_TEXT, intentsWithFastCategory } from "./support/fast-intents.ts";
+import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
+import { fastText, intentsWithFastCategory } from "./support/fast-intents.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 describe.each(BACKENDS)("deadline timers on %s", (backend) => {
@@ -13,8 +13,8 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
   let intents: Awaited<ReturnType<typeof intentsWithFastCategory>>;
 
   beforeAll(async () => {
-    // 0.001 h ≈ 4 s to the deadline; resolved tickets close ~2.6 s after resolution.
-    intents = await intentsWithFastCategory(0.001);
+    // 0.003 h ≈ 11 s to the deadline (reminders after ~5 s and ~9 s); resolved tickets close ~2.6 s after resolution.
+    intents = await intentsWithFastCategory(0.003);
     t = await startTestHub(backend, { env: { INTENTS_DIR: intents.dir, CASE_AUTO_CLOSE_DAYS: "0.00003" } });
     workers = startWorkers(t.hub);
   });
@@ -28,7 +28,7 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
   const jobIds = async () => (await queue().getJobs(["delayed", "waiting", "active"])).map((j) => j.id);
 
   it("sets one delayed job per timer, with ids of ticket and kind, and sets them only once", async () => {
-    const ticket = await fileAndRoute(t.hub, "东湖区小区路灯不亮");
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}路灯不亮`);
     const ids = await jobIds();
     for (const kind of ["remind50", "remind80", "breach"] as const) expect(ids).toContain(timerJobId(ticket.id, kind));
     const before = (await queue().getJobCounts("delayed")).delayed;
@@ -40,7 +40,7 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
   });
 
   it("removes the timers of a suspended ticket and sets them again on resume", async () => {
-    const ticket = await fileAndRoute(t.hub, "西山区路灯坏了");
+    const ticket = await fileAndRoute(t.hub, `西山区${road()}路灯坏了`);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:a");
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "suspend", reason: "请提供具体位置" }, "staff:a");
     expect((await jobIds()).filter((id) => id?.startsWith(ticket.id))).toEqual([]);
@@ -50,12 +50,12 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
   });
 
   it("reminds the department at 50% and 80% and escalates at the deadline", async () => {
-    const ticket = await fileAndRoute(t.hub, FAST_TEXT);
-    expect(ticket).toMatchObject({ category: "test-urgent", departmentCode: "CG", dueBasis: "hours", dueBudgetSeconds: 4 });
+    const ticket = await fileAndRoute(t.hub, fastText());
+    expect(ticket).toMatchObject({ category: "test-urgent", departmentCode: "CG", dueBasis: "hours", dueBudgetSeconds: 11 });
     const overdue = await eventually(async () => {
       const row = await t.hub.db.prisma.ticket.findUnique({ where: { id: ticket.id } });
       return row?.overdue ? row : undefined;
-    }, 20_000);
+    }, 30_000);
     expect(overdue.remindersSent).toBe(2);
     const events = await eventsOf(t.hub, ticket.id);
     expect(events.slice(2).map((e) => [e.type, e.actor])).toEqual([
@@ -76,7 +76,7 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
   });
 
   it("closes a resolved ticket nobody rated", async () => {
-    const ticket = await fileAndRoute(t.hub, "南湖区路灯不亮");
+    const ticket = await fileAndRoute(t.hub, `南湖区${road()}路灯不亮`);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:a");
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已修复" }, "staff:a");
     const closed = await eventually(async () => {
@@ -89,7 +89,7 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
 
   it("rebuilds lost timers from the database (Redis lost its data)", async () => {
     await workers!.close();
-    const ticket = await fileAndRoute(t.hub, FAST_TEXT);
+    const ticket = await fileAndRoute(t.hub, fastText());
     await queue().obliterate({ force: true });
     expect(await queue().getJob(timerJobId(ticket.id, "breach"))).toBeUndefined();
     // A worker starting rebuilds every timer from the database and fires what is due.
@@ -97,7 +97,7 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
     const overdue = await eventually(async () => {
       const row = await t.hub.db.prisma.ticket.findUnique({ where: { id: ticket.id } });
       return row?.overdue ? row : undefined;
-    }, 20_000);
+    }, 30_000);
     expect(overdue.overdueAt).toBeInstanceOf(Date);
     expect((await eventsOf(t.hub, ticket.id)).filter((e) => e.type === "overdue")).toHaveLength(1);
   });

@@ -94,6 +94,9 @@ describe("ticket lifecycle", () => {
     expect(to("accepted", { type: "remind", level: 1, percent: 50 })).toMatchObject({ to: "accepted", staffAlert: "reminder", changes: { remindersSent: 1 } });
     expect(decide(state("in_progress", { overdue: true }), { type: "escalate", deadlineAt: now }, ctx).ok).toBe(false);
     expect(decide(state("suspended"), { type: "escalate", deadlineAt: now }, ctx).ok).toBe(false);
+    // Once overdue, a late reminder is moot.
+    expect(to("accepted", { type: "escalate", deadlineAt: now }).changes).toMatchObject({ overdue: true, remindersSent: 2 });
+    expect(decide(state("accepted", { overdue: true }), { type: "remind", level: 2, percent: 80 }, ctx).ok).toBe(false);
   });
 
   it("keeps internal notes as events without changing the state", () => {

@@ -8,7 +8,7 @@ import { CatalogError } from "../src/catalog/load-catalog.ts";
 import { loadCaseRules } from "../src/routing/load-case-rules.ts";
 import { RuleRouter } from "../src/routing/rule-router.ts";
 import { DepartmentRouter } from "../src/tickets/department-router.ts";
-import { eventsOf, fileAndRoute } from "./support/cases.ts";
+import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
 import { INTENTS_DIR, shippedCatalog } from "./support/catalog.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -114,7 +114,7 @@ describe.each(BACKENDS)("dispatcher queue and reassignment on %s", (backend) => 
   });
 
   it("puts a ticket a department hands back (退单) in the dispatcher queue", async () => {
-    const ticket = await fileAndRoute(t.hub, "东湖区小区路灯不亮");
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}小区路灯不亮`);
     const returned = await t.hub.cases.actions.apply({ id: ticket.id }, { type: "return", reason: "该路段路灯由供电公司维护" }, "staff:cg1");
     expect(returned.ticket).toMatchObject({ status: "returned", departmentCode: "RX" });
     const queue = await t.hub.db.prisma.ticket.findMany({ where: { departmentCode: "RX", status: { in: ["assigned", "returned"] } } });

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/http/build-app.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
-import { eventsOf, fileAndRoute, openTestTicket } from "./support/cases.ts";
+import { eventsOf, fileAndRoute, openTestTicket, road } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -79,8 +79,8 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   });
 
   it("shows a department only its own tickets", async () => {
-    const light = await fileAndRoute(t.hub, "东湖区路灯坏了");
-    const noise = await fileAndRoute(t.hub, "楼上邻居半夜噪音扰民");
+    const light = await fileAndRoute(t.hub, `东湖区${road()}路灯坏了`);
+    const noise = await fileAndRoute(t.hub, `${road()}楼上邻居半夜噪音扰民`);
     expect([light.departmentCode, noise.departmentCode]).toEqual(["CG", "GA"]);
     const mine = (await get("cg.zhang", "/api/staff/tickets")).json();
     expect(mine.tickets.map((x: { departmentCode: string }) => x.departmentCode)).toEqual(expect.arrayContaining(["CG"]));
@@ -106,7 +106,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   });
 
   it("lets department staff work a ticket, recording each step with who did it", async () => {
-    const ticket = await fileAndRoute(t.hub, "南湖区井盖丢了");
+    const ticket = await fileAndRoute(t.hub, `南湖区${road()}井盖丢了`);
     const accepted = await act("cg.zhang", ticket.number, { action: "accept", note: "已签收" });
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect(accepted.json()).toMatchObject({ status: "accepted", department: { code: "CG" } });
@@ -121,7 +121,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   });
 
   it("answers an invalid transition with 409 and a message, a missing reason with 400 naming it, a forbidden action with 403", async () => {
-    const ticket = await fileAndRoute(t.hub, "北城区路灯坏了");
+    const ticket = await fileAndRoute(t.hub, `北城区${road()}路灯坏了`);
     const early = await act("cg.zhang", ticket.number, { action: "resolve", reply: "已处理" });
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toContain("cannot resolve a ticket that is assigned");
@@ -137,7 +137,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   });
 
   it("serializes conflicting requests fired at once: one acceptance, the rest 409", async () => {
-    const ticket = await fileAndRoute(t.hub, "东湖区垃圾没人清运");
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}垃圾没人清运`);
     const responses = await Promise.all(Array.from({ length: 6 }, () => act("cg.zhang", ticket.number, { action: "accept" })));
     expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409]);
     expect((await eventsOf(t.hub, ticket.id)).filter((e) => e.type === "accepted")).toHaveLength(1);
@@ -157,7 +157,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   });
 
   it("keeps internal notes internal", async () => {
-    const ticket = await fileAndRoute(t.hub, "西山区路灯不亮");
+    const ticket = await fileAndRoute(t.hub, `西山区${road()}路灯不亮`);
     const noted = await post("cg.zhang", `/api/staff/tickets/${ticket.number}/notes`, { text: "已联系供电公司协调" });
     expect(noted.statusCode).toBe(200);
     expect(noted.json().events.at(-1)).toMatchObject({ type: "note", actor: "staff:cg.zhang", note: "已联系供电公司协调" });
@@ -170,7 +170,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   it("shows the citizen's conversation, masked except to the handling department, and audits the read", async () => {
     const user = "web-conv-1";
     await t.hub.pipeline.handle({ channel: "webchat", channelUserId: user, text: "你好", channelMessageId: "m-conv-1", receivedAt: new Date() });
-    const ticket = await fileAndRoute(t.hub, "东湖区路灯坏了，联系电话13812345678", { channelUserId: user });
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}路灯坏了，联系电话13812345678`, { channelUserId: user });
     const own = (await get("cg.zhang", `/api/staff/tickets/${ticket.number}/conversation`)).json();
     expect(own.masked).toBe(false);
     expect(own.messages[0]).toMatchObject({ direction: "in", text: "你好" });
@@ -239,7 +239,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   });
 
   it("shows staff their notices", async () => {
-    const ticket = await fileAndRoute(t.hub, "东湖区路灯坏了好几天");
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}路灯坏了好几天`);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "remind", level: 1, percent: 50 }, "system:deadline");
     const notices = (await get("cg.zhang", "/api/staff/notices")).json().notices;
     expect(notices[0]).toMatchObject({ kind: "reminder", ticketNumber: ticket.number });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBrokenLink } from "../src/tickets/event-chain.ts";
 import { ActionRejected } from "../src/tickets/ticket-actions.ts";
-import { eventsOf, fileAndRoute } from "./support/cases.ts";
+import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
 const STREET_LIGHT = "东湖区人民路的路灯坏了一个月没人修";
@@ -44,7 +44,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   });
 
   it("tells the citizen, in the same transaction, when the ticket is accepted and resolved", async () => {
-    const ticket = await fileAndRoute(t.hub, "西山区幸福小区门口的井盖丢了，很危险");
+    const ticket = await fileAndRoute(t.hub, `西山区${road()}幸福小区门口的井盖丢了，很危险`);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, staff);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已补装井盖。" }, staff);
     const notices = await t.hub.db.prisma.delivery.findMany({ where: { channelUserId: ticket.channelUserId }, orderBy: { createdAt: "asc" } });
@@ -58,7 +58,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   });
 
   it("refuses an invalid transition and changes nothing", async () => {
-    const ticket = await fileAndRoute(t.hub, "南湖区小区楼下垃圾三天没人清运");
+    const ticket = await fileAndRoute(t.hub, `南湖区${road()}小区楼下垃圾三天没人清运`);
     const attempt = t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已处理" }, staff);
     await expect(attempt).rejects.toBeInstanceOf(ActionRejected);
     await expect(attempt).rejects.toMatchObject({ kind: "conflict", message: expect.stringContaining("cannot resolve a ticket that is assigned") });
@@ -68,7 +68,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   });
 
   it("lets exactly one of many simultaneous acceptances through", async () => {
-    const ticket = await fileAndRoute(t.hub, "北城区路灯不亮好几天了");
+    const ticket = await fileAndRoute(t.hub, `北城区${road()}路灯不亮好几天了`);
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) => t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, `staff:s${i}`)),
     );
@@ -82,7 +82,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   });
 
   it("serializes conflicting actions fired at once: each sees the state the previous one left", async () => {
-    const ticket = await fileAndRoute(t.hub, "东湖区有人在小区里私搭乱建违建");
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}有人在小区里私搭乱建违建`);
     const actions = t.hub.cases.actions;
     const attempts = [
       actions.apply({ id: ticket.id }, { type: "accept" }, "staff:a"),
@@ -110,7 +110,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   });
 
   it("refuses a stale version (optimistic check) when two people act on what they saw", async () => {
-    const ticket = await fileAndRoute(t.hub, "西山区工地夜间施工噪音太大");
+    const ticket = await fileAndRoute(t.hub, `西山区${road()}工地夜间施工噪音太大`);
     const results = await Promise.allSettled([
       t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:a", { expectedVersion: ticket.version }),
       t.hub.cases.actions.apply({ id: ticket.id }, { type: "return", reason: "非本部门" }, "staff:b", { expectedVersion: ticket.version }),
@@ -121,7 +121,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   });
 
   it("keeps the deadline clock: paused while suspended, kept (with a minimum) on transfer", async () => {
-    const ticket = await fileAndRoute(t.hub, "东湖区小区暖气不热，屋里只有十几度");
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}小区暖气不热，屋里只有十几度`);
     expect(ticket).toMatchObject({ category: "heating", dueBasis: "workdays", dueBudgetSeconds: 2 * 86400 });
     expect(ticket.deadlineAt!.getTime()).toBeGreaterThan(ticket.assignedAt!.getTime());
     const actions = t.hub.cases.actions;
@@ -139,7 +139,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   });
 
   it("records internal notes as events, attributed and chained", async () => {
-    const ticket = await fileAndRoute(t.hub, "南湖区饭店餐饮油烟扰民");
+    const ticket = await fileAndRoute(t.hub, `南湖区${road()}饭店餐饮油烟扰民`);
     const noted = await t.hub.cases.actions.apply({ id: ticket.id }, { type: "note", text: "已电话联系群众核实地址" }, staff);
     expect(noted.ticket.status).toBe("assigned");
     const last = (await eventsOf(t.hub, ticket.id)).at(-1)!;

@@ -19,6 +19,7 @@ import { DepartmentRouter } from "../tickets/department-router.ts";
 import { TicketActions } from "../tickets/ticket-actions.ts";
 import { CaseEffects } from "./case-effects.ts";
 import { CitizenDesk } from "./citizen-desk.ts";
+import { DuplicateFinder } from "./duplicate-finder.ts";
 
 export interface CasesDeps {
   config: Config;
@@ -105,6 +106,11 @@ export function createCases(deps: CasesDeps): Cases {
     reopenDays: config.cases.reopenDays,
     supplementWindowHours: config.cases.supplementWindowHours,
   });
+  const duplicates = new DuplicateFinder(prisma, {
+    windowHours: config.cases.duplicateWindowHours,
+    threshold: config.cases.duplicateSimilarity,
+    districts: rules.districts,
+  });
   return {
     rules,
     calendar,
@@ -118,7 +124,7 @@ export function createCases(deps: CasesDeps): Cases {
     sessions: new StaffSessions(prisma, config.staffSessionHours),
     departmentCodes: new Set(names.keys()),
     departmentName,
-    route: (ticketId) => assignTicket(prisma, actions, router, ticketId),
+    route: (ticketId) => assignTicket({ prisma, actions, router, duplicates }, ticketId),
   };
 }
 

@@ -1,6 +1,7 @@
 // Gives a submitted ticket to a department (the routing queue's job). Safe to run
 // twice for the same ticket: only a ticket still in "submitted" is assigned, under
 // its row lock, so a redelivered job changes nothing.
+import type { DuplicateFinder } from "../cases/duplicate-finder.ts";
 import type { PrismaClient } from "../db/database.ts";
 import type { RuleRouter, RuleRoutingDecision } from "../routing/rule-router.ts";
 import { TICKET_SUBMITTED } from "./open-ticket.ts";
@@ -12,12 +13,44 @@ export type AssignResult =
 
 export const ROUTER_ACTOR = "system:router";
 
-export async function assignTicket(prisma: PrismaClient, actions: TicketActions, router: RuleRouter, ticketId: string): Promise<AssignResult> {
+export interface AssignDeps {
+  prisma: PrismaClient;
+  actions: TicketActions;
+  router: RuleRouter;
+  duplicates: DuplicateFinder;
+}
+
+export async function assignTicket({ prisma, actions, router, duplicates }: AssignDeps, ticketId: string): Promise<AssignResult> {
   const ticket = await prisma.ticket.findUnique({ where: { id: ticketId } });
   if (!ticket) return { assigned: false, reason: "ticket not found" };
   if (ticket.status !== TICKET_SUBMITTED) return { assigned: false, reason: `ticket is already ${ticket.status}` };
 
   const decision = router.route(ticket);
+  // The same problem already reported and being worked: merge into it (并案) rather than assign again.
+  const duplicate = await duplicates.findParent(ticket, decision);
+  if (duplicate) {
+    const { parent, similarity } = duplicate;
+    try {
+      await actions.apply(
+        { id: ticketId },
+        {
+          type: "merge",
+          parentId: parent.id,
+          parentNumber: parent.number,
+          reason: `与工单 ${parent.number} 反映同一问题，并案办理`,
+          similarity: Math.round(similarity * 1000) / 1000,
+          departmentCode: parent.departmentCode,
+          category: decision.category,
+          district: decision.district,
+        },
+        ROUTER_ACTOR,
+      );
+      return { assigned: false, reason: "merged", mergedInto: parent.number };
+    } catch (error) {
+      // The parent was finished meanwhile: this one is routed on its own instead.
+      if (!(error instanceof ActionRejected && error.kind === "conflict")) throw error;
+    }
+  }
   try {
     await actions.apply(
       { id: ticketId },

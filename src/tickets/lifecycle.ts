@@ -31,7 +31,17 @@ export type TicketAction =
   | { type: "rate"; rating: number; comment?: string }
   | { type: "close"; note?: string }
   /** 并案: this ticket becomes a child of parentId. */
-  | { type: "merge"; parentId: string; parentNumber: string; reason: string; similarity?: number }
+  | {
+      type: "merge";
+      parentId: string;
+      parentNumber: string;
+      reason: string;
+      similarity?: number;
+      /** Set when merged at routing time: the parent's department, and what routing found. */
+      departmentCode?: string | null;
+      category?: string | null;
+      district?: string | null;
+    }
   /** Internal note: never shown to the citizen. */
   | { type: "note"; text: string }
   | { type: "supplement"; content: Supplement }
@@ -245,8 +255,19 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
     case "merge":
       return move("merged", {
         note: action.reason,
-        data: { parentId: action.parentId, parentNumber: action.parentNumber, similarity: action.similarity },
-        changes: { parentId: action.parentId, closedAt: ctx.now },
+        data: {
+          parentId: action.parentId,
+          parentNumber: action.parentNumber,
+          ...(action.similarity !== undefined && { similarity: action.similarity }),
+          ...(action.departmentCode !== undefined && { departmentCode: action.departmentCode }),
+        },
+        changes: {
+          parentId: action.parentId,
+          closedAt: ctx.now,
+          ...(action.departmentCode && { departmentCode: action.departmentCode }),
+          ...(action.category !== undefined && { category: action.category }),
+          ...(action.district !== undefined && { district: action.district }),
+        },
         clock: "stop",
         citizenNotice: "merged",
       });
@@ -269,7 +290,8 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
       return annotate({
         note: "已超过办理时限，列入督办",
         data: { deadlineAt: action.deadlineAt.toISOString() },
-        changes: { overdue: true, overdueAt: ctx.now },
+        // Reminders due before the deadline are moot once it has passed.
+        changes: { overdue: true, overdueAt: ctx.now, remindersSent: 2 },
         staffAlert: "overdue",
       });
     case "link":
@@ -334,6 +356,7 @@ function checkInput(ticket: TicketState, action: TicketAction, ctx: LifecycleCon
       break;
     case "remind":
       if (ticket.remindersSent >= action.level) return conflict(`reminder ${action.level} was already sent`);
+      if (ticket.overdue) return conflict("the ticket is already overdue");
       break;
     case "escalate":
       if (ticket.overdue) return conflict("the ticket is already overdue");

@@ -7,6 +7,17 @@ import type { Channel } from "../../src/conversation/messages.ts";
 import type { Hub } from "../../src/hub.ts";
 import { nextTicketNumber, openTicket, type NewTicket } from "../../src/tickets/open-ticket.ts";
 
+const NAME_CHARS = "安宁康乐福寿长春和平光明团结胜利建设幸福文化新华民主复兴朝阳友谊红旗前进东风振兴";
+
+/**
+ * A road name no other test uses ("康乐福路"): complaints naming different roads are
+ * never taken for duplicates of each other (并案), so tests stay independent.
+ */
+export function road(): string {
+  const pick = () => NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)]!;
+  return `${pick()}${pick()}${pick()}${pick()}路`;
+}
+
 export function message(text: string, channelUserId = `citizen-${randomUUID().slice(0, 8)}`, channel: Channel = "webchat") {
   return { channel, channelUserId, text, channelMessageId: randomUUID(), receivedAt: new Date() };
 }

@@ -5,7 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { INTENTS_DIR } from "./catalog.ts";
 
-export const FAST_TEXT = "测试急件：东湖区某处需要马上处理";
+import { road } from "./cases.ts";
+
+/** A complaint in the fast category, at a road of its own (never a duplicate of another). */
+export const fastText = () => `测试急件：东湖区${road()}需要马上处理`;
 
 export async function intentsWithFastCategory(deadlineHours: number): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "intents-fast-"));
