@@ -4,6 +4,7 @@ import { webchatPlugin } from "../../connectors/webchat/webchat-plugin.ts";
 import type { Hub } from "../hub.ts";
 import { errorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health-routes.ts";
+import { open311Routes } from "./open311-routes.ts";
 import { staffApi } from "./staff-api.ts";
 import { ticketRoutes } from "./ticket-routes.ts";
 import { validation } from "./validation.ts";
@@ -20,6 +21,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(healthRoutes, { hub });
   await app.register(ticketRoutes, { hub });
   await app.register(staffApi, { hub });
+  await app.register(open311Routes, { hub, prefix: "/open311/v2" });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });
   return app;
 }
