@@ -76,6 +76,19 @@ const envSchema = z.object({
   WEIBO_POLL_INTERVAL_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1_000).default(60_000),
   /** Also answer public complaints with a public comment (besides the private message). */
   WEIBO_PUBLIC_REPLY: z.preprocess(emptyAsUndefined, booleanString.optional()),
+  /** Case management (src/tickets, src/cases, src/deadlines, src/staff, src/open311). */
+  CASE_AUTO_CLOSE_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(7),
+  CASE_REOPEN_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(15),
+  CASE_LOW_RATING: z.enum(["reopen", "review"], { message: "must be reopen or review" }).default("reopen"),
+  CASE_DUPLICATE_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(72),
+  CASE_DUPLICATE_SIMILARITY: z.coerce.number({ message: "must be a number from 0 to 1" }).gt(0).max(1).default(0.3),
+  CASE_SUPPLEMENT_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(24),
+  CASE_TIMER_RECONCILE_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(5 * 60_000),
+  STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
+  /** Comma-separated keys Open311 clients send as api_key to file requests. */
+  OPEN311_API_KEYS: z.string().default(""),
+  /** How long a crashed worker's job stays locked before another worker takes it over. */
+  WORKER_LOCK_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1000).default(30_000),
 });
 
 /** The WeChat Official Account connector's settings; absent when it is not configured. */
@@ -124,6 +137,18 @@ export interface Config {
   complaintEvidenceWindowMs: number;
   wechat: WechatConfig | undefined;
   weibo: WeiboConfig | undefined;
+  cases: {
+    autoCloseDays: number;
+    reopenDays: number;
+    lowRating: "reopen" | "review";
+    duplicateWindowHours: number;
+    duplicateSimilarity: number;
+    supplementWindowHours: number;
+    timerReconcileMs: number;
+  };
+  staffSessionHours: number;
+  open311ApiKeys: string[];
+  workerLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +193,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
     wechat: wechatConfig(e),
     weibo: weiboConfig(e),
+    cases: {
+      autoCloseDays: e.CASE_AUTO_CLOSE_DAYS,
+      reopenDays: e.CASE_REOPEN_DAYS,
+      lowRating: e.CASE_LOW_RATING,
+      duplicateWindowHours: e.CASE_DUPLICATE_WINDOW_HOURS,
+      duplicateSimilarity: e.CASE_DUPLICATE_SIMILARITY,
+      supplementWindowHours: e.CASE_SUPPLEMENT_WINDOW_HOURS,
+      timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
+    },
+    staffSessionHours: e.STAFF_SESSION_HOURS,
+    open311ApiKeys: e.OPEN311_API_KEYS.split(",").map((k) => k.trim()).filter(Boolean),
+    workerLockMs: e.WORKER_LOCK_MS,
   };
 }
 

@@ -17,8 +17,10 @@ import { OutboxRelay } from "./queue/outbox-relay.ts";
 import { type QueueName, QueueNames } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
-import { DepartmentRouter } from "./tickets/department-router.ts";
 import { loadMessageModel } from "./understanding/message-model.ts";
+import { type Cases, createCases } from "./cases/cases.ts";
+import { loadCaseRules } from "./routing/load-case-rules.ts";
+import type { RuleRouter } from "./routing/rule-router.ts";
 import { Understander } from "./understanding/understander.ts";
 
 export interface HubOptions {
@@ -37,9 +39,9 @@ export interface Hub {
   db: Database;
   catalog(): Catalog;
   understander(): Understander;
-  router(): DepartmentRouter;
+  router(): RuleRouter;
   /** The catalog and its models, reloaded when intents/ changes or on request. */
-  catalogs: CatalogStore<{ understander: Understander; router: DepartmentRouter }>;
+  catalogs: CatalogStore<{ understander: Understander }>;
   pipeline: ConversationPipeline;
   /** The producer connection: fails fast when Redis is down. */
   redis: Redis;
@@ -49,6 +51,8 @@ export interface Hub {
   senders: Map<Channel, ChannelSender>;
   /** WeChat and Weibo (when configured) and what they share. */
   channels: MessagingChannels;
+  /** Case management: lifecycle, routing rules, deadlines (src/cases/cases.ts). */
+  cases: Cases;
   close(): Promise<void>;
 }
 
@@ -57,10 +61,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const messageModel = loadMessageModel(config.messageModelDir);
   const catalogs = await CatalogStore.open(
     config.intentsDir,
-    (catalog) => ({ understander: Understander.forCatalog(catalog, { messageModel }), router: new DepartmentRouter(catalog.departments, catalog.dispatcher) }),
+    (catalog) => ({ understander: Understander.forCatalog(catalog, { messageModel }) }),
     log,
   );
   catalogs.watch();
+  // Routing rules and deadlines are read once at start (a catalog reload does not change them).
+  const caseRules = await loadCaseRules(config.intentsDir, catalogs.current.catalog);
 
   const db = await openDatabase(options.database ?? databaseTarget(config));
   try {
@@ -77,13 +83,25 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await producerConnected(redis, 2_000);
   const queues = createQueues(redis, config.queuePrefix, log, {
     outbound: { attempts: config.outboundMaxAttempts, backoff: { type: "exponential", delay: config.outboundBackoffMs } },
+    // A fired timer is gone, so the same timer (same job id) can be set again after a reopen.
+    deadlines: { removeOnComplete: true },
   });
   const senders = new Map<Channel, ChannelSender>([["webchat", new WebchatSender(db.prisma, redis, config.queuePrefix)]]);
   const relay = new OutboxRelay(db.prisma, queues, log);
+  const cases = createCases({
+    config,
+    rules: caseRules,
+    catalog: catalogs.current.catalog,
+    prisma: db.prisma,
+    queues,
+    log,
+    onOutboxWritten: () => relay.kick(),
+  });
   const pipeline = new ConversationPipeline(db.prisma, () => catalogs.current.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
+    ticketDesk: cases.desk,
   });
   const channels = await createMessagingChannels({
     config,
@@ -110,7 +128,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     db,
     catalog: () => catalogs.current.catalog,
     understander: () => catalogs.current.built.understander,
-    router: () => catalogs.current.built.router,
+    router: () => cases.router,
     catalogs,
     pipeline,
     redis,
@@ -118,6 +136,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     relay,
     senders,
     channels,
+    cases,
     async close() {
       catalogs.close();
       await relay.stop();

@@ -89,11 +89,14 @@ export class EvidenceDesk {
   }
 
   private async recordOnTicket(tx: Tx, ticketId: string, channel: string, attachments: { id: string; kind: string }[], at: Date) {
-    // The history is a hash chain: lock the ticket so two additions cannot both take the next link.
+    // The history is a hash chain whose head lives on the ticket: lock the ticket so two
+    // additions cannot both take the next link, then move the head with the new event.
     await tx.$queryRaw`SELECT 1 FROM "Ticket" WHERE "id" = ${ticketId} FOR UPDATE`;
-    await appendTicketEvent(
+    const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { eventCount: true, headHash: true } });
+    const head = await appendTicketEvent(
       tx,
       ticketId,
+      ticket,
       {
         type: "evidence_added",
         actor: `citizen:${channel}`,
@@ -102,6 +105,10 @@ export class EvidenceDesk {
       },
       at,
     );
+    await tx.ticket.update({
+      where: { id: ticketId },
+      data: { eventCount: head.eventCount, headHash: head.headHash, version: { increment: 1 }, updatedAt: at },
+    });
   }
 
   private since(now: Date): Date {

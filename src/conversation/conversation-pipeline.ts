@@ -19,6 +19,8 @@ export interface PipelineOptions {
   hotline: string;
   /** Called after a committed transaction wrote queue work, so it is relayed without waiting for the next poll. */
   onOutboxWritten?: () => void;
+  /** Asked first: answers follow-ups about tickets (查询工单, ratings, 补充 …); see src/cases/citizen-desk.ts. */
+  ticketDesk?: { handle(message: InboundMessage): Promise<ConversationOutcome | undefined> };
 }
 
 class DuplicateMessage extends Error {}
@@ -35,6 +37,8 @@ export class ConversationPipeline {
   }
 
   async handle(message: InboundMessage): Promise<ConversationOutcome> {
+    const followUp = await this.options.ticketDesk?.handle(message);
+    if (followUp) return followUp;
     // One catalog version for the whole message, even if a reload lands meanwhile.
     const understander = this.understander();
     const understanding = understander.understand(message.text);

@@ -9,6 +9,8 @@ import type { Hub } from "../hub.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { errorHandler } from "./error-handler.ts";
 import { healthRoutes } from "./health-routes.ts";
+import { open311Routes } from "./open311-routes.ts";
+import { staffApi } from "./staff-api.ts";
 import { ticketRoutes } from "./ticket-routes.ts";
 import { validation } from "./validation.ts";
 
@@ -27,6 +29,8 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(webchatCors);
   await app.register(healthRoutes, { hub });
   await app.register(ticketRoutes, { hub });
+  await app.register(staffApi, { hub });
+  await app.register(open311Routes, { hub, prefix: "/open311/v2" });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });
   await app.register(adminRoutes, { hub });
   await app.register(wechatPlugin, { connector: hub.channels.wechat });

@@ -1,8 +1,21 @@
-// Read access to tickets for citizens and staff: status, department and history.
+// Public read access to a ticket by its number: status, department and the steps a
+// citizen may see. Internal notes, reminders, staff names and reasons given between
+// departments stay in the department API (src/http/staff-ticket-routes.ts).
 import type { FastifyInstance } from "fastify";
 import type { Hub } from "../hub.ts";
+import { STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
 import { errorResponses } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
+
+/** Steps shown publicly, and those whose note the citizen should read (the reply, the reason, what is needed). */
+const PUBLIC_EVENTS = new Set(["created", "assigned", "accepted", "started", "transferred", "reassigned", "suspended", "resumed", "resolved", "rated", "closed", "rejected", "merged", "reopened", "parent_resolved", "supplemented"]);
+const PUBLIC_NOTES = new Set(["created", "suspended", "resolved", "rejected", "rated", "merged", "parent_resolved"]);
+
+/** "citizen", "system" or "staff": who acted, without naming staff. */
+function publicActor(actor: string): string {
+  const kind = actor.split(":")[0] ?? "";
+  return kind === "citizen" || kind === "system" ? kind : "staff";
+}
 
 const ticketSchema = {
   type: "object",
@@ -10,6 +23,8 @@ const ticketSchema = {
   properties: {
     number: { type: "string" },
     status: { type: "string" },
+    /** The status as a citizen reads it (Chinese). */
+    statusLabel: { type: "string" },
     kind: { type: "string" },
     domain: { type: ["string", "null"] },
     department: {
@@ -58,11 +73,14 @@ export async function ticketRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
       return {
         number: ticket.number,
         status: ticket.status,
+        statusLabel: STATUS_LABELS[ticket.status as TicketStatus] ?? ticket.status,
         kind: ticket.kind,
         domain: ticket.domain,
         department: department ? { code: department.code, name: department.name } : null,
         createdAt: ticket.createdAt.toISOString(),
-        events: ticket.events.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor, note: e.note, at: e.createdAt.toISOString() })),
+        events: ticket.events
+          .filter((e) => PUBLIC_EVENTS.has(e.type))
+          .map((e) => ({ seq: e.seq, type: e.type, actor: publicActor(e.actor), note: PUBLIC_NOTES.has(e.type) ? e.note : null, at: e.createdAt.toISOString() })),
       };
     },
   );

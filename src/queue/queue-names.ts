@@ -8,6 +8,8 @@ export const QueueNames = {
   inbound: "inbound",
   /** Repeating polls of platforms' public streams (Weibo mentions and comments). */
   channelPoll: "channel-poll",
+  /** Deadline timers of tickets: reminders, breach (督办), auto-close (see src/deadlines). */
+  deadlines: "deadlines",
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -11,16 +11,19 @@ export interface WorkerDeps {
   prefix: string;
   prisma: PrismaClient;
   log: Logger;
+  /** How long a job stays locked to its worker; a crashed worker's jobs are taken over after it. */
+  lockDurationMs?: number;
 }
 
 export function createQueueWorker<Data, Result>(
   queue: QueueName,
   deps: WorkerDeps,
-  processor: (job: Job<Data>) => Promise<Result>,
+  processor: (job: Job<Data>, token?: string) => Promise<Result>,
   concurrency: number,
 ): Worker<Data, Result> {
   const connection = connectRedis(deps.redisUrl, "worker");
-  const worker = new Worker<Data, Result>(queue, processor, { connection, prefix: deps.prefix, concurrency });
+  const lock = deps.lockDurationMs ? { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs } : {};
+  const worker = new Worker<Data, Result>(queue, processor, { connection, prefix: deps.prefix, concurrency, ...lock });
   worker.on("failed", (job, error) =>
     deps.log.warn({ queue, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "job failed"),
   );

@@ -1,8 +1,10 @@
 // Every queue consumer the hub has, started together and closed together.
 import type { Worker } from "bullmq";
 import { createWeiboPollWorker, scheduleWeiboPolls } from "../../connectors/weibo/weibo-poll-worker.ts";
-import type { Hub } from "../hub.ts";
 import { createInboundWorker } from "./inbound-worker.ts";
+import { TimerReconciler } from "../deadlines/timer-reconciler.ts";
+import type { Hub } from "../hub.ts";
+import { createDeadlineWorker } from "./deadline-worker.ts";
 import { createOutboundWorker } from "./outbound-worker.ts";
 import { QueueNames } from "./queue-names.ts";
 import { createRoutingWorker } from "./routing-worker.ts";
@@ -12,11 +14,12 @@ export interface Workers {
 }
 
 export function startWorkers(hub: Hub): Workers {
-  const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log };
+  const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log, lockDurationMs: hub.config.workerLockMs };
   const workers: Worker[] = [
-    createRoutingWorker({ ...deps, router: hub.router }),
+    createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
     createOutboundWorker({ ...deps, senders: hub.senders }),
     createInboundWorker({ ...deps, handlers: hub.channels.inbound }),
+    createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
   ];
   const { weibo } = hub.channels;
   if (weibo) workers.push(createWeiboPollWorker({ ...deps, weibo }));
@@ -24,9 +27,13 @@ export function startWorkers(hub: Hub): Workers {
   if (pollQueue) {
     scheduleWeiboPolls(pollQueue, weibo).catch((error: unknown) => hub.log.warn({ err: error }, "cannot schedule the Weibo polls (Redis down?)"));
   }
+  // Deadline timers are rebuilt from the database at start, so none is lost with Redis's data.
+  const reconciler = new TimerReconciler(hub.cases.timers, hub.log, hub.config.cases.timerReconcileMs);
+  reconciler.start();
   return {
     // close() waits for jobs in progress to finish.
     close: async () => {
+      await reconciler.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

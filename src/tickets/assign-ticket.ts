@@ -1,35 +1,86 @@
-// Gives a submitted ticket to a department. Safe to run twice for the same ticket:
-// only a ticket still in "submitted" changes, so a redelivered job does nothing.
+// Gives a submitted ticket to a department (the routing queue's job). Safe to run
+// twice for the same ticket: only a ticket still in "submitted" is assigned, under
+// its row lock, so a redelivered job changes nothing.
+import type { DuplicateFinder } from "../cases/duplicate-finder.ts";
 import type { PrismaClient } from "../db/database.ts";
-import type { DepartmentRouter } from "./department-router.ts";
+import type { RuleRouter, RuleRoutingDecision } from "../routing/rule-router.ts";
 import { TICKET_SUBMITTED } from "./open-ticket.ts";
-import { appendTicketEvent } from "./ticket-events.ts";
+import { ActionRejected, type TicketActions } from "./ticket-actions.ts";
 
-export type AssignResult = { assigned: true; departmentCode: string } | { assigned: false; reason: string };
+export type AssignResult =
+  | { assigned: true; departmentCode: string }
+  | { assigned: false; reason: string; mergedInto?: string };
 
-export async function assignTicket(prisma: PrismaClient, router: DepartmentRouter, ticketId: string): Promise<AssignResult> {
-  const ticket = await prisma.ticket.findUnique({ where: { id: ticketId }, select: { text: true, domain: true, status: true } });
+export const ROUTER_ACTOR = "system:router";
+
+export interface AssignDeps {
+  prisma: PrismaClient;
+  actions: TicketActions;
+  router: RuleRouter;
+  duplicates: DuplicateFinder;
+}
+
+export async function assignTicket({ prisma, actions, router, duplicates }: AssignDeps, ticketId: string): Promise<AssignResult> {
+  const ticket = await prisma.ticket.findUnique({ where: { id: ticketId } });
   if (!ticket) return { assigned: false, reason: "ticket not found" };
   if (ticket.status !== TICKET_SUBMITTED) return { assigned: false, reason: `ticket is already ${ticket.status}` };
 
   const decision = router.route(ticket);
-  const now = new Date();
-  return prisma.$transaction(async (tx) => {
-    const changed = await tx.ticket.updateMany({
-      where: { id: ticketId, status: TICKET_SUBMITTED },
-      data: { status: "assigned", departmentCode: decision.departmentCode, assignedAt: now, updatedAt: now, version: { increment: 1 } },
-    });
-    if (changed.count === 0) return { assigned: false, reason: "ticket was assigned concurrently" } as const;
-    const note =
-      decision.rule === "dispatcher"
-        ? "未匹配到责任部门，转派单中心人工分派"
-        : `按${decision.rule === "keyword" ? "关键词" : "领域"}“${decision.evidence}”分派`;
-    await appendTicketEvent(
-      tx,
-      ticketId,
-      { type: "assigned", actor: "system:router", note, data: { departmentCode: decision.departmentCode, rule: decision.rule } },
-      now,
+  // The same problem already reported and being worked: merge into it (并案) rather than assign again.
+  const duplicate = await duplicates.findParent(ticket, decision);
+  if (duplicate) {
+    const { parent, similarity } = duplicate;
+    try {
+      await actions.apply(
+        { id: ticketId },
+        {
+          type: "merge",
+          parentId: parent.id,
+          parentNumber: parent.number,
+          reason: `与工单 ${parent.number} 反映同一问题，并案办理`,
+          similarity: Math.round(similarity * 1000) / 1000,
+          departmentCode: parent.departmentCode,
+          category: decision.category,
+          district: decision.district,
+        },
+        ROUTER_ACTOR,
+      );
+      return { assigned: false, reason: "merged", mergedInto: parent.number };
+    } catch (error) {
+      // The parent was finished meanwhile: this one is routed on its own instead.
+      if (!(error instanceof ActionRejected && error.kind === "conflict")) throw error;
+    }
+  }
+  try {
+    await actions.apply(
+      { id: ticketId },
+      {
+        type: "assign",
+        departmentCode: decision.departmentCode,
+        note: routingNote(decision),
+        category: decision.category,
+        district: decision.district,
+        routing: { rule: decision.rule, evidence: decision.evidence ?? null },
+      },
+      ROUTER_ACTOR,
     );
-    return { assigned: true, departmentCode: decision.departmentCode } as const;
-  });
+  } catch (error) {
+    // A concurrent delivery of the same job got there first.
+    if (error instanceof ActionRejected && error.kind === "conflict") return { assigned: false, reason: "ticket was assigned concurrently" };
+    throw error;
+  }
+  return { assigned: true, departmentCode: decision.departmentCode };
+}
+
+function routingNote(decision: RuleRoutingDecision): string {
+  switch (decision.rule) {
+    case "rule":
+      return `按派单规则“${decision.evidence}”分派`;
+    case "keyword":
+      return `按关键词“${decision.evidence}”分派`;
+    case "domain":
+      return `按领域“${decision.evidence}”分派`;
+    case "dispatcher":
+      return "未匹配到责任部门，转派单中心人工分派";
+  }
 }

@@ -1,33 +1,41 @@
-// Appends to a ticket's hash-chained history. Callers hold the ticket's row lock
-// (they change the ticket in the same transaction), so events of one ticket never race.
+// Appends to a ticket's hash-chained history. The chain's head (event count and last
+// hash) lives on the ticket row, so appending needs no lookup, and the ticket row and
+// its history vouch for each other (a removed last event no longer matches the head).
+// Callers hold the ticket's row lock and write the returned head in the same transaction.
 import type { Tx } from "../db/transaction.ts";
 import { eventHash, GENESIS_HASH } from "./event-chain.ts";
 
 export interface NewTicketEvent {
   type: string;
-  /** "citizen:<channel>", "system:router", "staff:<id>" … */
+  /** "citizen:<channel>", "system:router", "staff:<username>" … */
   actor: string;
-  note?: string;
+  note?: string | null;
   data?: Record<string, unknown>;
 }
 
-export async function appendTicketEvent(tx: Tx, ticketId: string, event: NewTicketEvent, at = new Date()): Promise<void> {
-  const last = await tx.ticketEvent.findFirst({
-    where: { ticketId },
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
+export interface ChainHead {
+  eventCount: number;
+  headHash: string | null;
+}
+
+/** The event's row (with its hash) after `head`; nothing is written. */
+export function chainedEvent(ticketId: string, head: ChainHead, event: NewTicketEvent, at: Date) {
   const fields = {
     ticketId,
-    seq: (last?.seq ?? 0) + 1,
+    seq: head.eventCount + 1,
     type: event.type,
     actor: event.actor,
     note: event.note ?? null,
     data: event.data ?? {},
     createdAt: at,
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx.ticketEvent.create({
-    data: { ...fields, data: fields.data as object, prevHash, hash: eventHash(prevHash, fields) },
-  });
+  const prevHash = head.headHash ?? GENESIS_HASH;
+  return { ...fields, data: fields.data as object, prevHash, hash: eventHash(prevHash, fields) };
+}
+
+/** Writes the next event and returns the new head, which the caller stores on the ticket. */
+export async function appendTicketEvent(tx: Tx, ticketId: string, head: ChainHead, event: NewTicketEvent, at = new Date()): Promise<ChainHead> {
+  const row = chainedEvent(ticketId, head, event, at);
+  await tx.ticketEvent.create({ data: row });
+  return { eventCount: row.seq, headHash: row.hash };
 }

@@ -1,0 +1,96 @@
+// What a ticket's transition causes beyond the ticket: a progress notice to the
+// citizen on their channel (through the notifier, in the same transaction), notices
+// to staff (reminders, 督办, reviews), and after the commit the deadline timers.
+import type { Channel, Reply } from "../conversation/messages.ts";
+import type { Tx } from "../db/transaction.ts";
+import type { Logger } from "../logger.ts";
+import { notify } from "../outbound/notifier.ts";
+import type { CitizenNotice, StaffAlert } from "../tickets/lifecycle.ts";
+import { RATING_LABELS } from "../tickets/rating.ts";
+import type { ActionEffects, Applied } from "../tickets/ticket-actions.ts";
+import { citizenNoticeText, formatLocalTime, ratingQuickReplies, staffNoticeText } from "./notice-text.ts";
+
+/** Channels where the hub can speak first; other intake (Open311) is polled by its client. */
+const CHAT_CHANNELS: readonly string[] = ["webchat", "wechat", "weibo"] satisfies Channel[];
+
+export function isChatChannel(channel: string): channel is Channel {
+  return CHAT_CHANNELS.includes(channel);
+}
+
+export interface TimerScheduler {
+  /** Brings the ticket's delayed jobs in line with the database. */
+  sync(ticketIds: string[]): Promise<void>;
+}
+
+export interface CaseEffectsDeps {
+  departmentName(code: string | null): string;
+  hotline: string;
+  timeZone: string;
+  onOutboxWritten(): void;
+  log: Logger;
+  timers: TimerScheduler;
+}
+
+export class CaseEffects implements ActionEffects {
+  constructor(private readonly deps: CaseEffectsDeps) {}
+
+  async inTransaction(tx: Tx, applied: Applied): Promise<void> {
+    const { transition } = applied;
+    if (transition.citizenNotice) await this.noticeToCitizen(tx, applied, transition.citizenNotice);
+    if (transition.staffAlert) await this.alertStaff(tx, applied, transition.staffAlert);
+  }
+
+  async afterCommit(applied: Applied[]): Promise<void> {
+    if (applied.some((a) => a.transition.citizenNotice)) this.deps.onOutboxWritten();
+    const ids = [...new Set(applied.map((a) => a.ticket.id))];
+    try {
+      await this.deps.timers.sync(ids);
+    } catch (error) {
+      // The timers are rebuilt from the database on the next reconcile; the change itself is committed.
+      this.deps.log.warn({ err: error, ticketIds: ids }, "could not update deadline timers now; the next reconcile will");
+    }
+  }
+
+  private async noticeToCitizen(tx: Tx, { ticket, transition, actor }: Applied, kind: CitizenNotice): Promise<void> {
+    if (!isChatChannel(ticket.channel)) return;
+    // What the citizen did themselves is confirmed in the chat reply, not in a second message.
+    if (actor === `citizen:${ticket.channel}`) return;
+    const data = transition.event.data as { parentNumber?: string; reply?: string };
+    const text = citizenNoticeText[kind]({
+      number: ticket.number,
+      departmentName: this.deps.departmentName(ticket.departmentCode),
+      hotline: this.deps.hotline,
+      note: transition.event.note,
+      reply: kind === "parent_resolved" ? (data.reply ?? null) : ticket.resolution,
+      parentNumber: data.parentNumber,
+    });
+    const reply: Reply = kind === "resolved" ? { type: "text", text, quickReplies: ratingQuickReplies() } : { type: "text", text };
+    await notify(tx, {
+      channel: ticket.channel,
+      channelUserId: ticket.channelUserId,
+      replies: [reply],
+      reason: `ticket:${ticket.number}:${kind}`,
+      // A ticket may be accepted (or resolved) again after a reopen: one notice per version.
+      dedupeKey: `ticket:${ticket.number}:${kind}:v${ticket.version}`,
+    });
+  }
+
+  private async alertStaff(tx: Tx, { ticket, transition }: Applied, alert: StaffAlert): Promise<void> {
+    const deadline = ticket.deadlineAt ? formatLocalTime(ticket.deadlineAt, this.deps.timeZone) : "—";
+    const department = `department:${ticket.departmentCode ?? ""}`;
+    const notices: { audience: string; text: string }[] = [];
+    if (alert === "reminder") {
+      const percent = Number((transition.event.data as { percent?: number }).percent ?? 0);
+      notices.push({ audience: department, text: staffNoticeText.reminder(ticket.number, percent, deadline) });
+    } else if (alert === "overdue") {
+      const text = staffNoticeText.overdue(ticket.number, this.deps.departmentName(ticket.departmentCode), deadline);
+      notices.push({ audience: department, text }, { audience: "role:supervisor", text });
+    } else {
+      notices.push({ audience: "role:supervisor", text: staffNoticeText.review(ticket.number, RATING_LABELS[ticket.rating ?? 0] ?? "") });
+    }
+    await tx.staffNotice.createMany({
+      data: notices.map((n) => ({ ...n, ticketId: ticket.id, kind: alert, dedupeKey: `${ticket.id}:${alert}:${n.audience}:v${ticket.version}` })),
+      skipDuplicates: true,
+    });
+  }
+}

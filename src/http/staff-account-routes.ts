@@ -1,0 +1,111 @@
+// Staff logins and accounts: POST /api/staff/login, /logout, GET /me, POST /accounts (admin).
+import type { FastifyInstance } from "fastify";
+import type { Hub } from "../hub.ts";
+import { AccountError, createStaffAccount } from "../staff/accounts.ts";
+import { ROLES } from "../staff/roles.ts";
+import { recordStaffAudit } from "../staff/staff-audit.ts";
+import { errorResponseSchema } from "./error-schema.ts";
+import { HttpError } from "./error-handler.ts";
+import { requireStaff, staffOf } from "./staff-auth.ts";
+import { staffErrorResponses, staffSchema } from "./staff-schemas.ts";
+
+interface LoginBody {
+  username: string;
+  password: string;
+}
+
+interface NewAccountBody {
+  username: string;
+  password: string;
+  displayName: string;
+  role: string;
+  departmentCode?: string;
+}
+
+export async function staffAccountRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+  const authenticated = { onRequest: requireStaff(hub) };
+
+  app.post<{ Body: LoginBody }>(
+    "/login",
+    {
+      schema: {
+        body: {
+          type: "object",
+          required: ["username", "password"],
+          additionalProperties: false,
+          properties: { username: { type: "string", minLength: 1, maxLength: 64 }, password: { type: "string", minLength: 1, maxLength: 256 } },
+        },
+        response: {
+          200: {
+            type: "object",
+            required: ["token", "expiresAt", "staff"],
+            properties: { token: { type: "string" }, expiresAt: { type: "string", format: "date-time" }, staff: staffSchema },
+          },
+          ...staffErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const session = await hub.cases.sessions.login(request.body.username, request.body.password, request.ip);
+      if (!session) throw new HttpError(401, "Wrong username or password");
+      const { id: _id, ...staff } = session.staff;
+      return { token: session.token, expiresAt: session.expiresAt.toISOString(), staff };
+    },
+  );
+
+  app.post(
+    "/logout",
+    { ...authenticated, schema: { response: { 200: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } }, ...staffErrorResponses } } },
+    async (request) => {
+      await hub.cases.sessions.logout(request.staffToken!, staffOf(request));
+      return { ok: true };
+    },
+  );
+
+  app.get("/me", { ...authenticated, schema: { response: { 200: staffSchema, ...staffErrorResponses } } }, async (request) => {
+    const { id: _id, ...staff } = staffOf(request);
+    return staff;
+  });
+
+  app.post<{ Body: NewAccountBody }>(
+    "/accounts",
+    {
+      ...authenticated,
+      schema: {
+        body: {
+          type: "object",
+          required: ["username", "password", "displayName", "role"],
+          additionalProperties: false,
+          properties: {
+            username: { type: "string" },
+            password: { type: "string" },
+            displayName: { type: "string", minLength: 1 },
+            role: { type: "string", enum: [...ROLES] },
+            departmentCode: { type: "string" },
+          },
+        },
+        response: { 201: staffSchema, ...staffErrorResponses, 409: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const admin = staffOf(request);
+      if (admin.role !== "admin") throw new HttpError(403, "Only an admin may create staff accounts");
+      try {
+        const account = await createStaffAccount(hub.db.prisma, request.body, hub.cases.departmentCodes);
+        await recordStaffAudit(hub.db.prisma, admin, "create_account", account.username, { role: account.role, departmentCode: account.departmentCode });
+        const { id: _id, ...shown } = account;
+        return reply.status(201).send(shown);
+      } catch (error) {
+        if (error instanceof AccountError) {
+          return reply.status(error.kind === "conflict" ? 409 : 400).send({
+            statusCode: error.kind === "conflict" ? 409 : 400,
+            error: error.kind === "conflict" ? "Conflict" : "Bad Request",
+            message: `body.${error.field}: ${error.message}`,
+            field: `body.${error.field}`,
+          });
+        }
+        throw error;
+      }
+    },
+  );
+}

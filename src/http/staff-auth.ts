@@ -1,0 +1,36 @@
+// Staff requests carry "Authorization: Bearer <session token>". This hook resolves
+// the token to the member of staff (401 without a live session).
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Hub } from "../hub.ts";
+import type { StaffPrincipal } from "../staff/roles.ts";
+import { HttpError } from "./error-handler.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    staff?: StaffPrincipal;
+    staffToken?: string;
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+export function requireStaff(hub: Hub) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const token = bearerToken(request);
+    if (!token) throw new HttpError(401, "Log in first: send Authorization: Bearer <token> from POST /api/staff/login");
+    const staff = await hub.cases.sessions.authenticate(token);
+    if (!staff) throw new HttpError(401, "The session has expired or was ended; log in again");
+    request.staff = staff;
+    request.staffToken = token;
+  };
+}
+
+/** The authenticated member of staff (the hook ran). */
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  if (!request.staff) throw new HttpError(401, "not logged in");
+  return request.staff;
+}

@@ -1,0 +1,120 @@
+// JSON schemas shared by the department API's routes.
+import { STAFF_ACTIONS, ROLES } from "../staff/roles.ts";
+import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
+import { errorResponseSchema, errorResponses } from "./error-schema.ts";
+
+export const staffErrorResponses = { ...errorResponses, 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema } as const;
+
+export const ticketNumberParams = {
+  type: "object",
+  required: ["number"],
+  properties: { number: { type: "string", pattern: "^GD\\d{8}-\\d{6,}$" } },
+} as const;
+
+export const staffSchema = {
+  type: "object",
+  required: ["username", "displayName", "role", "departmentCode"],
+  properties: {
+    username: { type: "string" },
+    displayName: { type: "string" },
+    role: { type: "string", enum: [...ROLES] },
+    departmentCode: { type: ["string", "null"] },
+  },
+} as const;
+
+const nullableDate = { type: ["string", "null"], format: "date-time" } as const;
+
+export const ticketSummarySchema = {
+  type: "object",
+  required: ["number", "status", "statusLabel", "text", "departmentCode", "createdAt", "overdue", "version"],
+  properties: {
+    number: { type: "string" },
+    status: { type: "string", enum: [...TICKET_STATUSES] },
+    statusLabel: { type: "string" },
+    text: { type: "string" },
+    category: { type: ["string", "null"] },
+    district: { type: ["string", "null"] },
+    departmentCode: { type: ["string", "null"] },
+    createdAt: { type: "string", format: "date-time" },
+    deadlineAt: nullableDate,
+    overdue: { type: "boolean" },
+    version: { type: "integer" },
+  },
+} as const;
+
+export const ticketDetailSchema = {
+  type: "object",
+  required: [...ticketSummarySchema.required, "events", "childNumbers", "clockRunning"],
+  properties: {
+    ...ticketSummarySchema.properties,
+    kind: { type: "string" },
+    domain: { type: ["string", "null"] },
+    address: { type: ["string", "null"] },
+    latitude: { type: ["number", "null"] },
+    longitude: { type: ["number", "null"] },
+    department: { type: ["object", "null"], properties: { code: { type: "string" }, name: { type: "string" } } },
+    channel: { type: "string" },
+    assignedAt: nullableDate,
+    acceptedAt: nullableDate,
+    resolvedAt: nullableDate,
+    closedAt: nullableDate,
+    clockRunning: { type: "boolean" },
+    remindersSent: { type: "integer" },
+    resolution: { type: ["string", "null"] },
+    resolvedOnTime: { type: ["boolean", "null"] },
+    rating: { type: ["integer", "null"] },
+    ratingComment: { type: ["string", "null"] },
+    reopenCount: { type: "integer" },
+    parentNumber: { type: ["string", "null"] },
+    childNumbers: { type: "array", items: { type: "string" } },
+    events: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["seq", "type", "actor", "at"],
+        properties: {
+          seq: { type: "integer" },
+          type: { type: "string" },
+          actor: { type: "string" },
+          note: { type: ["string", "null"] },
+          data: { type: "object", additionalProperties: true },
+          at: { type: "string", format: "date-time" },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Each action's required fields; a missing one is a 400 naming it (e.g. body.reason). */
+const requires = (actions: string[], fields: string[]) => ({ if: { properties: { action: { enum: actions } } }, then: { required: fields } });
+
+export const actionBodySchema = {
+  type: "object",
+  required: ["action"],
+  additionalProperties: false,
+  properties: {
+    action: { type: "string", enum: [...STAFF_ACTIONS] },
+    /** What was done or why (free text, recorded on the event). */
+    note: { type: "string", minLength: 1, maxLength: 2000 },
+    /** Required for side paths: transfer, reassign, return, reject, suspend, reopen, merge. */
+    reason: { type: "string", minLength: 1, maxLength: 2000, pattern: "\\S" },
+    /** The reply to the citizen; required to resolve. */
+    reply: { type: "string", minLength: 1, maxLength: 4000, pattern: "\\S" },
+    /** Target department of transfer / reassign. */
+    departmentCode: { type: "string", minLength: 1 },
+    /** The parent case of a merge (并案). */
+    parentNumber: { type: "string", pattern: "^GD\\d{8}-\\d{6,}$" },
+    /** The version the caller saw; a 409 if the ticket changed since. */
+    expectedVersion: { type: "integer", minimum: 0 },
+  },
+  allOf: [
+    requires(["transfer", "reassign"], ["departmentCode", "reason"]),
+    requires(["return", "reject", "suspend", "reopen", "merge"], ["reason"]),
+    requires(["merge"], ["parentNumber"]),
+    requires(["resolve"], ["reply"]),
+    requires(["note"], ["note"]),
+  ],
+} as const;
+
+/** A day ("2026-11-22", the city's local day) or an instant. */
+export const dateParam = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$" } as const;

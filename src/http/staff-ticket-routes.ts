@@ -1,0 +1,269 @@
+// The department API for tickets: list and filter, read one (with its full history),
+// act on it, add internal notes, read the citizen's conversation, and staff notices.
+// A department's staff see only their department's tickets (others are 404 to them);
+// every request is in the staff audit log, every action also in the ticket's chain.
+import type { FastifyInstance } from "fastify";
+import type { Hub } from "../hub.ts";
+import { findTickets } from "../cases/ticket-queries.ts";
+import type { Reply } from "../conversation/messages.ts";
+import { maskText } from "../privacy/mask.ts";
+import { actorOf, canAct, canSee, departmentScope, seesContactDetails, type StaffAction, type StaffPrincipal } from "../staff/roles.ts";
+import { recordStaffAudit } from "../staff/staff-audit.ts";
+import type { TicketAction } from "../tickets/lifecycle.ts";
+import { ActionRejected } from "../tickets/ticket-actions.ts";
+import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
+import { periodBound } from "./date-params.ts";
+import { HttpError } from "./error-handler.ts";
+import { requireStaff, staffOf } from "./staff-auth.ts";
+import { actionBodySchema, dateParam, staffErrorResponses, ticketDetailSchema, ticketNumberParams, ticketSummarySchema } from "./staff-schemas.ts";
+import { ticketDetail, ticketSummary } from "./staff-ticket-view.ts";
+
+interface ListQuery {
+  status?: string[];
+  overdue?: boolean;
+  department?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+interface ActionBody {
+  action: StaffAction;
+  note?: string;
+  reason?: string;
+  reply?: string;
+  departmentCode?: string;
+  parentNumber?: string;
+  expectedVersion?: number;
+}
+
+type Params = { number: string };
+
+export async function staffTicketRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+  const prisma = hub.db.prisma;
+  app.addHook("onRequest", requireStaff(hub));
+
+  /** The ticket, if this member of staff may see it (404 otherwise: its existence is not theirs to know). */
+  async function visibleTicket(staff: StaffPrincipal, number: string) {
+    const ticket = await prisma.ticket.findUnique({ where: { number } });
+    if (!ticket || !canSee(staff, ticket)) throw new HttpError(404, `No ticket numbered ${number}`);
+    return ticket;
+  }
+
+  async function detail(staff: StaffPrincipal, number: string) {
+    const ticket = await prisma.ticket.findUniqueOrThrow({
+      where: { number },
+      include: { events: { orderBy: { seq: "asc" } }, parent: { select: { number: true } }, children: { select: { number: true }, orderBy: { number: "asc" } } },
+    });
+    return ticketDetail(staff, ticket, hub.cases.departmentName);
+  }
+
+  app.get<{ Querystring: ListQuery }>(
+    "/tickets",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            status: { type: "array", items: { type: "string", enum: [...TICKET_STATUSES] } },
+            overdue: { type: "boolean" },
+            department: { type: "string", minLength: 1 },
+            from: dateParam,
+            to: dateParam,
+            limit: { type: "integer", minimum: 1, maximum: 200, default: 50 },
+            offset: { type: "integer", minimum: 0, default: 0 },
+          },
+        },
+        response: {
+          200: { type: "object", required: ["total", "tickets"], properties: { total: { type: "integer" }, tickets: { type: "array", items: ticketSummarySchema } } },
+          ...staffErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const staff = staffOf(request);
+      const q = request.query;
+      const scope = departmentScope(staff);
+      if (scope !== undefined && q.department !== undefined && q.department !== scope) {
+        throw new HttpError(403, `Department staff see only their own department (${scope})`);
+      }
+      const tz = hub.config.timeZone;
+      const result = await findTickets(prisma, {
+        ...(q.status && { statuses: q.status }),
+        ...(q.overdue !== undefined && { overdue: q.overdue }),
+        ...((scope ?? q.department) !== undefined && { departmentCode: scope ?? q.department }),
+        ...(q.from && { from: periodBound(q.from, "from", tz, "querystring.from") }),
+        ...(q.to && { to: periodBound(q.to, "to", tz, "querystring.to") }),
+        limit: q.limit,
+        offset: q.offset,
+      });
+      await recordStaffAudit(prisma, staff, "list_tickets", undefined, { query: { ...q }, total: result.total });
+      return { total: result.total, tickets: result.tickets.map((t) => ticketSummary(staff, t)) };
+    },
+  );
+
+  app.get<{ Params: Params }>(
+    "/tickets/:number",
+    { schema: { params: ticketNumberParams, response: { 200: ticketDetailSchema, ...staffErrorResponses } } },
+    async (request) => {
+      const staff = staffOf(request);
+      await visibleTicket(staff, request.params.number);
+      await recordStaffAudit(prisma, staff, "view_ticket", request.params.number);
+      return detail(staff, request.params.number);
+    },
+  );
+
+  /** Applies a staff action with its audit entry in one transaction. */
+  async function act(staff: StaffPrincipal, number: string, name: StaffAction, action: TicketAction, expectedVersion?: number) {
+    const ticket = await visibleTicket(staff, number);
+    if (!canAct(staff, name, ticket)) throw new HttpError(403, `A ${staff.role} may not ${name} this ticket`);
+    const actions = hub.cases.actions;
+    try {
+      const applied = await actions.transaction(async (tx) => {
+        const result = await actions.applyIn(tx, { id: ticket.id }, action, actorOf(staff), expectedVersion === undefined ? {} : { expectedVersion });
+        await recordStaffAudit(tx, staff, "ticket_action", number, { action: name, version: result[0]!.ticket.version });
+        return result;
+      });
+      await actions.afterCommit(applied);
+    } catch (error) {
+      if (error instanceof ActionRejected) throw new HttpError(error.kind === "conflict" ? 409 : error.kind === "invalid" ? 400 : 404, error.message);
+      throw error;
+    }
+    return detail(staff, number);
+  }
+
+  app.post<{ Params: Params; Body: ActionBody }>(
+    "/tickets/:number/actions",
+    { schema: { params: ticketNumberParams, body: actionBodySchema, response: { 200: ticketDetailSchema, ...staffErrorResponses } } },
+    async (request) => {
+      const staff = staffOf(request);
+      const action = await toTicketAction(request.body);
+      return act(staff, request.params.number, request.body.action, action, request.body.expectedVersion);
+    },
+  );
+
+  app.post<{ Params: Params; Body: { text: string } }>(
+    "/tickets/:number/notes",
+    {
+      schema: {
+        params: ticketNumberParams,
+        body: { type: "object", required: ["text"], additionalProperties: false, properties: { text: { type: "string", minLength: 1, maxLength: 4000, pattern: "\\S" } } },
+        response: { 200: ticketDetailSchema, ...staffErrorResponses },
+      },
+    },
+    async (request) => act(staffOf(request), request.params.number, "note", { type: "note", text: request.body.text }),
+  );
+
+  app.get<{ Params: Params }>(
+    "/tickets/:number/conversation",
+    {
+      schema: {
+        params: ticketNumberParams,
+        response: {
+          200: {
+            type: "object",
+            required: ["number", "masked", "messages"],
+            properties: {
+              number: { type: "string" },
+              masked: { type: "boolean" },
+              messages: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["direction", "text", "at"],
+                  properties: { direction: { type: "string", enum: ["in", "out"] }, text: { type: "string" }, at: { type: "string", format: "date-time" } },
+                },
+              },
+            },
+          },
+          ...staffErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const staff = staffOf(request);
+      const ticket = await visibleTicket(staff, request.params.number);
+      const masked = !seesContactDetails(staff, ticket);
+      const rows = await prisma.message.findMany({ where: { conversationId: ticket.conversationId }, orderBy: { createdAt: "asc" }, take: 500 });
+      const messages: { direction: "in" | "out"; text: string; at: string }[] = [];
+      for (const row of rows) {
+        const at = row.createdAt.toISOString();
+        messages.push({ direction: row.direction === "in" ? "in" : "out", text: row.text, at });
+        // An inbound message keeps the replies it got in its outcome.
+        const replies = (row.outcome as { replies?: Reply[] } | null)?.replies ?? [];
+        for (const reply of replies) messages.push({ direction: "out", text: reply.text, at });
+      }
+      await recordStaffAudit(prisma, staff, "view_conversation", ticket.number, { masked, messages: messages.length });
+      return { number: ticket.number, masked, messages: masked ? messages.map((m) => ({ ...m, text: maskText(m.text) })) : messages };
+    },
+  );
+
+  app.get(
+    "/notices",
+    {
+      schema: {
+        response: {
+          200: {
+            type: "object",
+            required: ["notices"],
+            properties: {
+              notices: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["kind", "text", "ticketNumber", "at"],
+                  properties: { kind: { type: "string" }, text: { type: "string" }, ticketNumber: { type: "string" }, at: { type: "string", format: "date-time" } },
+                },
+              },
+            },
+          },
+          ...staffErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const staff = staffOf(request);
+      const audiences = [`role:${staff.role}`, ...(staff.departmentCode ? [`department:${staff.departmentCode}`] : [])];
+      const notices = await prisma.staffNotice.findMany({
+        where: { audience: { in: audiences } },
+        include: { ticket: { select: { number: true } } },
+        orderBy: { createdAt: "desc" },
+        take: 100,
+      });
+      await recordStaffAudit(prisma, staff, "view_notices", undefined, { count: notices.length });
+      return { notices: notices.map((n) => ({ kind: n.kind, text: n.text, ticketNumber: n.ticket.number, at: n.createdAt.toISOString() })) };
+    },
+  );
+
+  /** The body as a lifecycle action (the schema has checked each action's required fields). */
+  async function toTicketAction(body: ActionBody): Promise<TicketAction> {
+    switch (body.action) {
+      case "accept":
+      case "start":
+      case "resume":
+      case "close":
+        return { type: body.action, ...(body.note && { note: body.note }) };
+      case "resolve":
+        return { type: "resolve", reply: body.reply!, ...(body.note && { note: body.note }) };
+      case "transfer":
+      case "reassign":
+        return { type: body.action, departmentCode: body.departmentCode!, reason: body.reason! };
+      case "return":
+      case "reject":
+      case "suspend":
+      case "reopen":
+        return { type: body.action, reason: body.reason! };
+      case "note":
+        return { type: "note", text: body.note! };
+      case "merge": {
+        // Merge into the root of the parent's family, so the department works one case.
+        let parent = await prisma.ticket.findUnique({ where: { number: body.parentNumber! } });
+        if (parent?.parentId) parent = await prisma.ticket.findUnique({ where: { id: parent.parentId } });
+        if (!parent) throw new HttpError(404, `No ticket numbered ${body.parentNumber}`);
+        return { type: "merge", parentId: parent.id, parentNumber: parent.number, reason: body.reason! };
+      }
+    }
+  }
+}

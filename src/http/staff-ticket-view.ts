@@ -1,0 +1,75 @@
+// How tickets look to staff. Phone and ID numbers are masked except for the staff of
+// the department handling the ticket, who may need to call the citizen back.
+import type { Ticket, TicketEvent } from "../generated/prisma/client.ts";
+import { maskText } from "../privacy/mask.ts";
+import { seesContactDetails, type StaffPrincipal } from "../staff/roles.ts";
+import { STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function textFor(staff: StaffPrincipal, ticket: Ticket): string {
+  return seesContactDetails(staff, ticket) ? ticket.text : maskText(ticket.text);
+}
+
+export function ticketSummary(staff: StaffPrincipal, ticket: Ticket) {
+  return {
+    number: ticket.number,
+    status: ticket.status,
+    statusLabel: STATUS_LABELS[ticket.status as TicketStatus] ?? ticket.status,
+    text: textFor(staff, ticket),
+    category: ticket.category,
+    district: ticket.district,
+    departmentCode: ticket.departmentCode,
+    createdAt: ticket.createdAt.toISOString(),
+    deadlineAt: iso(ticket.deadlineAt),
+    overdue: ticket.overdue,
+    version: ticket.version,
+  };
+}
+
+export function ticketDetail(
+  staff: StaffPrincipal,
+  ticket: Ticket & { events: TicketEvent[]; parent: { number: string } | null; children: { number: string }[] },
+  departmentName: (code: string | null) => string,
+) {
+  const masked = !seesContactDetails(staff, ticket);
+  return {
+    ...ticketSummary(staff, ticket),
+    kind: ticket.kind,
+    domain: ticket.domain,
+    address: ticket.address,
+    latitude: ticket.latitude,
+    longitude: ticket.longitude,
+    department: ticket.departmentCode ? { code: ticket.departmentCode, name: departmentName(ticket.departmentCode) } : null,
+    channel: ticket.channel,
+    assignedAt: iso(ticket.assignedAt),
+    acceptedAt: iso(ticket.acceptedAt),
+    resolvedAt: iso(ticket.resolvedAt),
+    closedAt: iso(ticket.closedAt),
+    clockRunning: ticket.dueRunningSince !== null,
+    remindersSent: ticket.remindersSent,
+    resolution: ticket.resolution,
+    resolvedOnTime: ticket.resolvedOnTime,
+    rating: ticket.rating,
+    ratingComment: ticket.ratingComment,
+    reopenCount: ticket.reopenCount,
+    parentNumber: ticket.parent?.number ?? null,
+    childNumbers: ticket.children.map((c) => c.number),
+    events: ticket.events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor,
+      note: e.note === null ? null : masked ? maskText(e.note) : e.note,
+      data: masked ? (maskStrings(e.data) as object) : (e.data as object),
+      at: e.createdAt.toISOString(),
+    })),
+  };
+}
+
+/** Masks every string in event data (a citizen's supplement may hold a phone number), not hashes. */
+function maskStrings(value: unknown, key = ""): unknown {
+  if (typeof value === "string") return key === "textSha256" ? value : maskText(value);
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, k)]));
+  return value;
+}

@@ -1,0 +1,55 @@
+// Who may see and do what. Department staff work their own department's tickets;
+// dispatchers (派单中心) route and reject; supervisors (督办) oversee, reopen and close
+// reviews; admins may do everything and manage accounts. Pure rules, no I/O.
+import type { ActionType } from "../tickets/lifecycle.ts";
+
+export const ROLES = ["staff", "dispatcher", "supervisor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface StaffPrincipal {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Required for department staff; null for roles that see every department. */
+  departmentCode: string | null;
+}
+
+/** Actions staff take through the API (the rest are the system's or the citizen's). */
+export const STAFF_ACTIONS = ["accept", "start", "resolve", "transfer", "reassign", "return", "reject", "suspend", "resume", "reopen", "close", "merge", "note"] as const satisfies readonly ActionType[];
+export type StaffAction = (typeof STAFF_ACTIONS)[number];
+
+const ALLOWED: Record<Role, readonly StaffAction[]> = {
+  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note"],
+  dispatcher: ["reassign", "reject", "merge", "note"],
+  supervisor: ["reassign", "reject", "merge", "reopen", "close", "note"],
+  admin: STAFF_ACTIONS,
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Department staff see only their department's tickets; the other roles see all. */
+export function canSee(staff: StaffPrincipal, ticket: { departmentCode: string | null }): boolean {
+  return staff.role !== "staff" || (staff.departmentCode !== null && staff.departmentCode === ticket.departmentCode);
+}
+
+export function canAct(staff: StaffPrincipal, action: StaffAction, ticket: { departmentCode: string | null }): boolean {
+  return canSee(staff, ticket) && ALLOWED[staff.role].includes(action);
+}
+
+/** The department a listing or KPI query is limited to, whatever the caller asked. */
+export function departmentScope(staff: StaffPrincipal): string | undefined {
+  return staff.role === "staff" ? (staff.departmentCode ?? "") : undefined;
+}
+
+/** The audit-trail actor of a member of staff. */
+export function actorOf(staff: StaffPrincipal): string {
+  return `staff:${staff.username}`;
+}
+
+/** Staff of the handling department need the citizen's phone number; others see it masked. */
+export function seesContactDetails(staff: StaffPrincipal, ticket: { departmentCode: string | null }): boolean {
+  return staff.role === "staff" && staff.departmentCode === ticket.departmentCode;
+}

@@ -1,0 +1,27 @@
+// The record of what staff did through the API (the database refuses to change it).
+// Ticket actions are also in the ticket's own hash-chained history.
+import type { PrismaClient } from "../db/database.ts";
+import type { Tx } from "../db/transaction.ts";
+import type { StaffPrincipal } from "./roles.ts";
+
+export type StaffAuditAction =
+  | "login"
+  | "login_failed"
+  | "logout"
+  | "list_tickets"
+  | "view_ticket"
+  | "view_conversation"
+  | "ticket_action"
+  | "view_kpis"
+  | "view_notices"
+  | "create_account";
+
+export async function recordStaffAudit(
+  db: PrismaClient | Tx,
+  who: Pick<StaffPrincipal, "id" | "username"> | { id: null; username: string },
+  action: StaffAuditAction,
+  target?: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  await db.staffAudit.create({ data: { staffId: who.id, username: who.username, action, target: target ?? null, detail: detail as object } });
+}

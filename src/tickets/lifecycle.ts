@@ -1,0 +1,402 @@
+// The ticket lifecycle as a pure state machine: given a ticket's state and an action,
+// either the transition (new state, the event to record, field changes, what happens
+// to the deadline clock, whom to tell) or the reason it is not allowed. No I/O here;
+// src/tickets/ticket-actions.ts applies a transition under the ticket's row lock.
+import { isRating, POOR_RATING_MAX, RATING_LABELS } from "./rating.ts";
+import { CLOCK_RUNNING_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, STATUS_LABELS, type TicketStatus } from "./ticket-status.ts";
+
+/** What a citizen adds to an open ticket. */
+export type Supplement =
+  | { kind: "text"; text: string }
+  | { kind: "image"; url: string }
+  | { kind: "location"; latitude: number; longitude: number; label?: string };
+
+export type TicketAction =
+  /** Routing gives the ticket to a department (or the dispatch centre). */
+  | { type: "assign"; departmentCode: string; note: string; category?: string | null; district?: string | null; routing?: Record<string, unknown> }
+  | { type: "accept"; note?: string }
+  | { type: "start"; note?: string }
+  /** The reply is what the citizen reads. */
+  | { type: "resolve"; reply: string; note?: string }
+  /** 转办: the holding department passes it to another one. */
+  | { type: "transfer"; departmentCode: string; reason: string }
+  /** Manual reassignment by the dispatch centre or a supervisor. */
+  | { type: "reassign"; departmentCode: string; reason: string }
+  /** 退单: back to the dispatch centre. */
+  | { type: "return"; reason: string }
+  | { type: "reject"; reason: string }
+  | { type: "suspend"; reason: string }
+  | { type: "resume"; note?: string }
+  | { type: "reopen"; reason: string }
+  | { type: "rate"; rating: number; comment?: string }
+  | { type: "close"; note?: string }
+  /** 并案: this ticket becomes a child of parentId. */
+  | {
+      type: "merge";
+      parentId: string;
+      parentNumber: string;
+      reason: string;
+      similarity?: number;
+      /** Set when merged at routing time: the parent's department, and what routing found. */
+      departmentCode?: string | null;
+      category?: string | null;
+      district?: string | null;
+    }
+  /** Internal note: never shown to the citizen. */
+  | { type: "note"; text: string }
+  | { type: "supplement"; content: Supplement }
+  // Recorded by the system on the ticket's behalf:
+  | { type: "remind"; level: 1 | 2; percent: number }
+  | { type: "escalate"; deadlineAt: Date }
+  | { type: "link"; childId: string; childNumber: string }
+  | { type: "parent_resolved"; parentNumber: string; reply: string };
+
+export type ActionType = TicketAction["type"];
+
+export interface TicketState {
+  status: TicketStatus;
+  departmentCode: string | null;
+  parentId: string | null;
+  resolvedAt: Date | null;
+  remindersSent: number;
+  overdue: boolean;
+}
+
+export interface LifecycleContext {
+  now: Date;
+  /** The dispatch centre's department code (派单中心). */
+  dispatcher: string;
+  departments: ReadonlySet<string>;
+  /** How long after the resolution a citizen may dispute it. */
+  reopenWindowDays: number;
+  /** What a poor rating does. */
+  lowRating: "reopen" | "review";
+}
+
+/**
+ * What happens to the deadline clock (src/deadlines/deadline-clock.ts):
+ * start a new one, keep it (with a minimum left for a new department), pause, resume, stop.
+ */
+export type ClockOp = "none" | "start" | "keep" | "pause" | "resume" | "stop" | "restart";
+
+/** Progress the citizen hears about on their channel. */
+export type CitizenNotice = "accepted" | "resolved" | "rejected" | "suspended" | "merged" | "reopened" | "parent_resolved";
+
+/** Who among staff must hear about it. */
+export type StaffAlert = "reminder" | "overdue" | "review";
+
+export interface TicketChanges {
+  /** Set whenever a department is given the ticket (anew). */
+  assignedAt?: Date;
+  departmentCode?: string;
+  category?: string | null;
+  district?: string | null;
+  parentId?: string;
+  acceptedAt?: Date | null;
+  resolvedAt?: Date | null;
+  closedAt?: Date;
+  resolution?: string;
+  rating?: number;
+  ratingComment?: string | null;
+  ratedAt?: Date;
+  ratingRequestedAt?: Date | null;
+  reopenCountIncrement?: boolean;
+  remindersSent?: number;
+  overdue?: boolean;
+  overdueAt?: Date | null;
+}
+
+export interface Transition {
+  from: TicketStatus;
+  to: TicketStatus;
+  event: { type: string; note: string | null; data: Record<string, unknown> };
+  changes: TicketChanges;
+  clock: ClockOp;
+  citizenNotice?: CitizenNotice;
+  staffAlert?: StaffAlert;
+}
+
+export type Decision = { ok: true; transition: Transition } | { ok: false; kind: "conflict" | "invalid"; message: string };
+
+/** Where each action may start. */
+const ALLOWED_FROM: Record<ActionType, readonly TicketStatus[]> = {
+  assign: ["submitted"],
+  accept: ["assigned"],
+  start: ["accepted"],
+  resolve: ["accepted", "in_progress"],
+  transfer: ["assigned", "accepted", "in_progress"],
+  reassign: ["submitted", "assigned", "returned", "accepted", "in_progress"],
+  return: ["assigned", "accepted"],
+  reject: ["submitted", "assigned", "returned", "accepted"],
+  suspend: ["accepted", "in_progress"],
+  resume: ["suspended"],
+  reopen: ["resolved", "closed", "review"],
+  rate: ["resolved"],
+  close: ["resolved", "review"],
+  merge: ["submitted", "assigned", "returned", "accepted"],
+  note: [...OPEN_STATUSES, ...FINISHED_STATUSES],
+  supplement: OPEN_STATUSES.filter((s) => s !== "review"),
+  remind: CLOCK_RUNNING_STATUSES,
+  escalate: CLOCK_RUNNING_STATUSES,
+  link: OPEN_STATUSES,
+  parent_resolved: ["merged"],
+};
+
+const ACTION_NAMES: Record<ActionType, string> = {
+  assign: "分派",
+  accept: "签收",
+  start: "开始办理",
+  resolve: "办结",
+  transfer: "转办",
+  reassign: "改派",
+  return: "退单",
+  reject: "不予受理",
+  suspend: "挂起",
+  resume: "恢复办理",
+  reopen: "重新办理",
+  rate: "评价",
+  close: "归档",
+  merge: "并案",
+  note: "备注",
+  supplement: "补充材料",
+  remind: "催办提醒",
+  escalate: "督办",
+  link: "关联并案",
+  parent_resolved: "主工单办结",
+};
+
+export function actionName(type: ActionType): string {
+  return ACTION_NAMES[type];
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export function decide(ticket: TicketState, action: TicketAction, ctx: LifecycleContext): Decision {
+  const from = ticket.status;
+  if (!ALLOWED_FROM[action.type].includes(from)) {
+    return conflict(`cannot ${action.type} a ticket that is ${from} (${STATUS_LABELS[from]})`);
+  }
+  const invalid = checkInput(ticket, action, ctx);
+  if (invalid) return invalid;
+
+  const move = (to: TicketStatus, rest: Omit<Transition, "from" | "to" | "event"> & { note?: string | null; data?: Record<string, unknown> }) => {
+    const { note, data, ...others } = rest;
+    const transition: Transition = {
+      from,
+      to,
+      event: { type: eventType(action.type), note: note ?? null, data: { from, to, ...data } },
+      ...others,
+    };
+    return { ok: true, transition } as const;
+  };
+  // Annotations: an event on the record, no change of state.
+  const annotate = (rest: Omit<Transition, "from" | "to" | "event" | "clock"> & { note?: string | null; data?: Record<string, unknown> }) => {
+    const { note, data, ...others } = rest;
+    return { ok: true, transition: { from, to: from, event: { type: eventType(action.type), note: note ?? null, data: data ?? {} }, clock: "none", ...others } } as const;
+  };
+
+  switch (action.type) {
+    case "assign":
+      return move("assigned", {
+        note: action.note,
+        data: { departmentCode: action.departmentCode, category: action.category ?? null, district: action.district ?? null, ...action.routing },
+        changes: {
+          assignedAt: ctx.now,
+          departmentCode: action.departmentCode,
+          ...(action.category !== undefined && { category: action.category }),
+          ...(action.district !== undefined && { district: action.district }),
+        },
+        clock: "start",
+      });
+    case "accept":
+      return move("accepted", { note: action.note, changes: { acceptedAt: ctx.now }, clock: "none", citizenNotice: "accepted" });
+    case "start":
+      return move("in_progress", { note: action.note, changes: {}, clock: "none" });
+    case "resolve":
+      return move("resolved", {
+        note: action.note,
+        data: { reply: action.reply },
+        changes: { resolution: action.reply, resolvedAt: ctx.now, ratingRequestedAt: ctx.now },
+        clock: "stop",
+        citizenNotice: "resolved",
+      });
+    case "transfer":
+    case "reassign":
+      return move("assigned", {
+        note: action.reason,
+        data: { departmentCode: action.departmentCode, fromDepartment: ticket.departmentCode },
+        changes: { assignedAt: ctx.now, departmentCode: action.departmentCode, acceptedAt: null },
+        clock: "keep",
+      });
+    case "return":
+      return move("returned", {
+        note: action.reason,
+        data: { departmentCode: ctx.dispatcher, fromDepartment: ticket.departmentCode },
+        changes: { departmentCode: ctx.dispatcher, acceptedAt: null },
+        clock: "keep",
+      });
+    case "reject":
+      return move("rejected", { note: action.reason, changes: { closedAt: ctx.now }, clock: "stop", citizenNotice: "rejected" });
+    case "suspend":
+      return move("suspended", { note: action.reason, changes: {}, clock: "pause", citizenNotice: "suspended" });
+    case "resume":
+      return move("in_progress", { note: action.note, changes: {}, clock: "resume" });
+    case "reopen":
+      return move("assigned", {
+        note: action.reason,
+        changes: reopenChanges(ctx.now),
+        clock: "restart",
+        citizenNotice: "reopened",
+      });
+    case "rate":
+      return rate(action, ctx, move);
+    case "close":
+      return move("closed", { note: action.note, changes: { closedAt: ctx.now, ratingRequestedAt: null }, clock: "none" });
+    case "merge":
+      return move("merged", {
+        note: action.reason,
+        data: {
+          parentId: action.parentId,
+          parentNumber: action.parentNumber,
+          ...(action.similarity !== undefined && { similarity: action.similarity }),
+          ...(action.departmentCode !== undefined && { departmentCode: action.departmentCode }),
+        },
+        changes: {
+          parentId: action.parentId,
+          closedAt: ctx.now,
+          ...(action.departmentCode && { departmentCode: action.departmentCode }),
+          ...(action.category !== undefined && { category: action.category }),
+          ...(action.district !== undefined && { district: action.district }),
+        },
+        clock: "stop",
+        citizenNotice: "merged",
+      });
+    case "note":
+      return annotate({ note: action.text, changes: {} });
+    case "supplement":
+      // A citizen answering a suspended ticket's question resumes it.
+      if (from === "suspended") {
+        return move("in_progress", { note: "群众补充了信息，恢复办理", data: { supplement: action.content }, changes: {}, clock: "resume" });
+      }
+      return annotate({ note: "群众补充了信息", data: { supplement: action.content }, changes: {} });
+    case "remind":
+      return annotate({
+        note: `办理时限已用${action.percent}%，请抓紧办理`,
+        data: { level: action.level, percent: action.percent },
+        changes: { remindersSent: action.level },
+        staffAlert: "reminder",
+      });
+    case "escalate":
+      return annotate({
+        note: "已超过办理时限，列入督办",
+        data: { deadlineAt: action.deadlineAt.toISOString() },
+        // Reminders due before the deadline are moot once it has passed.
+        changes: { overdue: true, overdueAt: ctx.now, remindersSent: 2 },
+        staffAlert: "overdue",
+      });
+    case "link":
+      return annotate({ note: `工单 ${action.childNumber} 并入本工单`, data: { childId: action.childId, childNumber: action.childNumber }, changes: {} });
+    case "parent_resolved":
+      return annotate({
+        note: `主工单 ${action.parentNumber} 已办结`,
+        data: { parentNumber: action.parentNumber, reply: action.reply },
+        changes: {},
+        citizenNotice: "parent_resolved",
+      });
+  }
+}
+
+type Move = (to: TicketStatus, rest: Omit<Transition, "from" | "to" | "event"> & { note?: string | null; data?: Record<string, unknown> }) => Decision;
+
+function rate(action: { rating: number; comment?: string }, ctx: LifecycleContext, move: Move): Decision {
+  const rated = { rating: action.rating, ratingComment: action.comment ?? null, ratedAt: ctx.now, ratingRequestedAt: null };
+  const data = { rating: action.rating, label: RATING_LABELS[action.rating], comment: action.comment ?? null };
+  const note = `群众评价：${RATING_LABELS[action.rating]}`;
+  if (action.rating > POOR_RATING_MAX) return move("closed", { note, data, changes: { ...rated, closedAt: ctx.now }, clock: "none" });
+  if (ctx.lowRating === "review") return move("review", { note, data, changes: rated, clock: "none", staffAlert: "review" });
+  return move("assigned", { note, data: { ...data, reopened: true }, changes: { ...rated, ...reopenChanges(ctx.now) }, clock: "restart", citizenNotice: "reopened" });
+}
+
+function reopenChanges(now: Date): TicketChanges {
+  return { assignedAt: now, reopenCountIncrement: true, acceptedAt: null, resolvedAt: null, ratingRequestedAt: null, remindersSent: 0, overdue: false, overdueAt: null };
+}
+
+function checkInput(ticket: TicketState, action: TicketAction, ctx: LifecycleContext): Decision | undefined {
+  const blank = (value: string | undefined) => !value || value.trim() === "";
+  switch (action.type) {
+    case "assign":
+    case "transfer":
+    case "reassign":
+      if (!ctx.departments.has(action.departmentCode)) return invalid(`unknown department "${action.departmentCode}"`);
+      if (action.type !== "assign" && action.departmentCode === ticket.departmentCode) {
+        return conflict(`the ticket is already with department ${action.departmentCode}`);
+      }
+      if (action.type === "transfer" && action.departmentCode === ctx.dispatcher) {
+        return invalid("use return (退单) to hand a ticket back to the dispatch centre");
+      }
+      break;
+    case "resolve":
+      if (blank(action.reply)) return invalid("a reply to the citizen is required to resolve a ticket");
+      break;
+    case "rate":
+      if (!isRating(action.rating)) return invalid("rating must be a whole number from 1 to 5");
+      break;
+    case "note":
+      if (blank(action.text)) return invalid("a note needs text");
+      break;
+    case "reopen": {
+      const resolvedAt = ticket.resolvedAt;
+      if (resolvedAt && ctx.now.getTime() - resolvedAt.getTime() > ctx.reopenWindowDays * DAY_MS) {
+        return conflict(`the result can be disputed only within ${ctx.reopenWindowDays} days of the resolution`);
+      }
+      break;
+    }
+    case "merge":
+      if (action.parentId === ticket.parentId) return conflict("already merged into that ticket");
+      break;
+    case "remind":
+      if (ticket.remindersSent >= action.level) return conflict(`reminder ${action.level} was already sent`);
+      if (ticket.overdue) return conflict("the ticket is already overdue");
+      break;
+    case "escalate":
+      if (ticket.overdue) return conflict("the ticket is already overdue");
+      break;
+    default:
+      break;
+  }
+  if ("reason" in action && blank(action.reason)) return invalid(`a reason is required to ${action.type} a ticket`);
+  return undefined;
+}
+
+/** Event types are the past tense of the action, as the audit trail reads. */
+function eventType(type: ActionType): string {
+  const past: Partial<Record<ActionType, string>> = {
+    assign: "assigned",
+    accept: "accepted",
+    start: "started",
+    resolve: "resolved",
+    transfer: "transferred",
+    reassign: "reassigned",
+    return: "returned",
+    reject: "rejected",
+    suspend: "suspended",
+    resume: "resumed",
+    reopen: "reopened",
+    rate: "rated",
+    close: "closed",
+    merge: "merged",
+    supplement: "supplemented",
+    remind: "reminded",
+    escalate: "overdue",
+    link: "linked",
+  };
+  return past[type] ?? type;
+}
+
+function conflict(message: string): Decision {
+  return { ok: false, kind: "conflict", message };
+}
+
+function invalid(message: string): Decision {
+  return { ok: false, kind: "invalid", message };
+}

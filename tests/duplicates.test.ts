@@ -1,0 +1,88 @@
+// Duplicates (并案): a complaint repeating an open case is linked to it as a child;
+// the department works the parent, and its resolution reaches every linked citizen.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { placeNames, samePlaces, textSimilarity } from "../src/cases/similarity.ts";
+import { eventsOf, fileAndRoute, message } from "./support/cases.ts";
+import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
+
+const districts = ["东湖区", "西山区"];
+
+describe("complaint similarity", () => {
+  it("finds the same problem told in other words", () => {
+    expect(textSimilarity("东湖区幸福小区门口垃圾堆了三天没人清运", "东湖区幸福小区门口的垃圾好几天没人清运了，臭死了", districts)).toBeGreaterThan(0.5);
+    expect(textSimilarity("东湖区人民路路灯坏了", "东湖区人民路的路灯不亮了好几天", districts)).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it("tells different problems and different places apart", () => {
+    expect(textSimilarity("东湖区人民路路灯坏了", "东湖区人民路井盖丢了", districts)).toBeLessThan(0.3);
+    expect(samePlaces(placeNames("东湖区人民路路灯坏了", districts), placeNames("东湖区解放路路灯坏了", districts))).toBe(false);
+    expect([...placeNames("人民路与解放路交叉口路灯不亮", districts)]).toEqual(["人民路", "解放路"]);
+  });
+});
+
+describe.each(BACKENDS)("并案 on %s", (backend) => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub(backend);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const citizen = () => `web-${randomUUID().slice(0, 8)}`;
+
+  it("links a repeat of an open case to it as a child, and tells that citizen", async () => {
+    const parent = await fileAndRoute(t.hub, "西山区幸福小区门口垃圾堆了三天没人清运");
+    expect(parent.status).toBe("assigned");
+    const child = await fileAndRoute(t.hub, "西山区幸福小区门口的垃圾好几天没人清运了，臭死了", { channelUserId: citizen() });
+    expect(child).toMatchObject({ status: "merged", parentId: parent.id, departmentCode: parent.departmentCode, category: "garbage" });
+    const childEvents = await eventsOf(t.hub, child.id);
+    expect(childEvents.at(-1)).toMatchObject({ type: "merged", actor: "system:router", note: `与工单 ${parent.number} 反映同一问题，并案办理` });
+    expect((childEvents.at(-1)!.data as { similarity: number }).similarity).toBeGreaterThan(0.3);
+    expect((await eventsOf(t.hub, parent.id)).at(-1)).toMatchObject({ type: "linked", data: { childNumber: child.number } });
+    const notice = await t.hub.db.prisma.delivery.findFirstOrThrow({ where: { reason: `ticket:${child.number}:merged` } });
+    expect((notice.replies as { text: string }[])[0]!.text).toContain(`与工单 ${parent.number} 反映的是同一问题`);
+  });
+
+  it("does not merge a different place, a different problem, or an old case", async () => {
+    await fileAndRoute(t.hub, "东湖区人民路路灯坏了");
+    expect((await fileAndRoute(t.hub, "东湖区解放路路灯坏了")).status).toBe("assigned");
+    expect((await fileAndRoute(t.hub, "东湖区人民路井盖丢了")).status).toBe("assigned");
+    const old = await fileAndRoute(t.hub, "北城区光明小区门口垃圾堆了三天没人清运", { at: new Date(Date.now() - 80 * 3600 * 1000) });
+    expect(old.status).toBe("assigned");
+    expect((await fileAndRoute(t.hub, "北城区光明小区门口的垃圾三天没人清运")).status).toBe("assigned");
+  });
+
+  it("notifies every linked citizen when the parent is resolved", async () => {
+    const parent = await fileAndRoute(t.hub, "南湖区和平路的路灯不亮了好几天", { channelUserId: citizen() });
+    const users = [citizen(), citizen()];
+    const children = [];
+    for (const user of users) children.push(await fileAndRoute(t.hub, "南湖区和平路的路灯坏了，好几天不亮了", { channelUserId: user }));
+    expect(children.map((c) => c.status)).toEqual(["merged", "merged"]);
+
+    await t.hub.cases.actions.apply({ id: parent.id }, { type: "accept" }, "staff:cg");
+    await t.hub.cases.actions.apply({ id: parent.id }, { type: "resolve", reply: "和平路路灯线路已修复。" }, "staff:cg");
+    for (const [i, child] of children.entries()) {
+      expect((await eventsOf(t.hub, child.id)).at(-1)).toMatchObject({ type: "parent_resolved", actor: "staff:cg" });
+      const notice = await t.hub.db.prisma.delivery.findFirstOrThrow({ where: { reason: `ticket:${child.number}:parent_resolved` } });
+      expect(notice.channelUserId).toBe(users[i]);
+      expect((notice.replies as { text: string }[])[0]!.text).toContain("和平路路灯线路已修复。");
+    }
+    const status = await t.hub.pipeline.handle(message(`查询工单 ${children[0]!.number}`, users[0]));
+    expect(status.replies[0]!.text).toContain(`已与工单 ${parent.number} 合并办理，已办结，等待您的评价`);
+  });
+
+  it("lets the dispatcher merge by hand, into an open case only", async () => {
+    const parent = await fileAndRoute(t.hub, "高新区科技园门口的井盖丢了");
+    const other = await fileAndRoute(t.hub, "有个井盖不见了，很危险");
+    const merged = await t.hub.cases.actions.apply({ id: other.id }, { type: "merge", parentId: parent.id, parentNumber: parent.number, reason: "同一井盖" }, "staff:dispatcher");
+    expect(merged.ticket).toMatchObject({ status: "merged", parentId: parent.id });
+    await t.hub.cases.actions.apply({ id: parent.id }, { type: "reject", reason: "测试" }, "staff:dispatcher");
+    const late = await fileAndRoute(t.hub, "另一件事，说不清楚");
+    await expect(
+      t.hub.cases.actions.apply({ id: late.id }, { type: "merge", parentId: parent.id, parentNumber: parent.number, reason: "x" }, "staff:dispatcher"),
+    ).rejects.toMatchObject({ kind: "conflict" });
+    expect((await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: late.id } })).status).toBe("assigned");
+  });
+});
