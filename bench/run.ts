@@ -1,13 +1,13 @@
 // `npm run bench`: measures the chat API against a bare Fastify echo route in the
 // same run, so the ratio holds on a noisy machine where absolute numbers don't.
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { startChild, stopChild } from "./children.ts";
+import { benchIntake, intakeRow } from "./intake.ts";
 import { runLoad, type LoadResult } from "./load.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -22,28 +22,6 @@ const QUESTIONS = [
   "你好",
   "失业了能领失业金吗",
 ];
-
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const onData = (data: Buffer) => {
-      output += data;
-      const match = ready.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
 
 async function withBenchDatabase<T>(fn: (url: string | undefined) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: DATABASE_URL });
@@ -78,6 +56,7 @@ async function main() {
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
   // Many citizens, each asking now and then: 2,000 sessions over the question mix.
   const chatBodies = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }));
+  let echoResult: LoadResult | undefined;
   try {
     await withBenchDatabase(async (databaseUrl) => {
       const env: NodeJS.ProcessEnv = {
@@ -95,7 +74,7 @@ async function main() {
         // Warm up both (JIT, connection pools), then measure one after the other.
         await runLoad({ label: "warm-up", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: 2 });
         await runLoad({ label: "warm-up", url: `${chat.url}/api/chat/messages`, bodies: chatBodies, durationSeconds: 2 });
-        const echoResult = await runLoad({ label: "baseline: Fastify echo", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: DURATION });
+        echoResult = await runLoad({ label: "baseline: Fastify echo", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: DURATION });
         const chatResult = await runLoad({
           label: `chat API (${databaseUrl ? "PostgreSQL" : "PGlite"})`,
           url: `${chat.url}/api/chat/messages`,
@@ -111,10 +90,27 @@ async function main() {
         await stopChild(chat.child);
       }
     });
+    // Complaint intake end to end (issue 5), on a database and queues of its own.
+    if (process.env.BENCH_INTAKE !== "0") await withBenchDatabase((databaseUrl) => intakeBench(databaseUrl, dataDir, echoResult!));
   } finally {
     await stopChild(echo.child);
     await fs.rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function intakeBench(databaseUrl: string | undefined, dataDir: string, echoResult: LoadResult): Promise<void> {
+  if (!databaseUrl) {
+    console.log("\n(complaint intake is measured on PostgreSQL only)");
+    return;
+  }
+  console.log(`\nComplaint intake (chat API → ticket → outbox → BullMQ → routing worker → assigned), web and worker processes, ${DURATION} s per run:\n`);
+  const intake = await benchIntake({ databaseUrl, redisUrl: REDIS_URL, dataDir, seconds: DURATION, targetRate: 300 });
+  console.log(row(echoResult));
+  for (const run of intake) console.log(intakeRow(run));
+  const best = Math.max(...intake.map((r) => r.endToEndPerSecond));
+  const paced = intake[intake.length - 1]!;
+  console.log(`\nintake end to end:       ${best.toFixed(0)} tickets/s   (target ≥ 300: ${verdict(best >= 300)})`);
+  console.log(`p99 time to assignment:  ${paced.p99Ms} ms at 300/s   (target < 2000 ms: ${verdict(paced.p99Ms < 2000)})`);
 }
 
 await main();
