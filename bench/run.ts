@@ -3,6 +3,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { benchIntake, intakeRow } from "./intake.ts";
 import { runLoad, type LoadResult } from "./load.ts";
 import { REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { runUnderstandingBench } from "./understanding.ts";
@@ -26,6 +27,7 @@ async function main() {
   const echo = await startChild(["bench/echo-server.ts"], process.env, /listening (http:\/\/\S+)/);
   const channels = await prepareChannelBench();
   const chatBodies = makeChatBodies();
+  let echoResult: LoadResult | undefined;
   try {
     await withBenchDatabase(async (databaseUrl) => {
       const env: NodeJS.ProcessEnv = {
@@ -44,7 +46,7 @@ async function main() {
         // Warm up both (JIT, connection pools), then measure one after the other.
         await runLoad({ label: "warm-up", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: 2 });
         await runLoad({ label: "warm-up", url: `${chat.url}/api/chat/messages`, bodies: chatBodies, durationSeconds: 2 });
-        const echoResult = await runLoad({ label: "baseline: Fastify echo", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: DURATION });
+        echoResult = await runLoad({ label: "baseline: Fastify echo", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: DURATION });
         const chatResult = await runLoad({
           label: `chat API (${databaseUrl ? "PostgreSQL" : "PGlite"})`,
           url: `${chat.url}/api/chat/messages`,
@@ -62,11 +64,28 @@ async function main() {
         await stopChild(chat.child);
       }
     });
+    // Complaint intake end to end (issue 5), on a database and queues of its own.
+    if (process.env.BENCH_INTAKE !== "0") await withBenchDatabase((databaseUrl) => intakeBench(databaseUrl, dataDir, echoResult!));
   } finally {
     await channels.stop();
     await stopChild(echo.child);
     await fs.rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function intakeBench(databaseUrl: string | undefined, dataDir: string, echoResult: LoadResult): Promise<void> {
+  if (!databaseUrl) {
+    console.log("\n(complaint intake is measured on PostgreSQL only)");
+    return;
+  }
+  console.log(`\nComplaint intake (chat API → ticket → outbox → BullMQ → routing worker → assigned), web and worker processes, ${DURATION} s per run:\n`);
+  const intake = await benchIntake({ databaseUrl, redisUrl: REDIS_URL, dataDir, seconds: DURATION, targetRate: 300 });
+  console.log(row(echoResult));
+  for (const run of intake) console.log(intakeRow(run));
+  const best = Math.max(...intake.map((r) => r.endToEndPerSecond));
+  const paced = intake[intake.length - 1]!;
+  console.log(`\nintake end to end:       ${best.toFixed(0)} tickets/s   (target ≥ 300: ${verdict(best >= 300)})`);
+  console.log(`p99 time to assignment:  ${paced.p99Ms} ms at 300/s   (target < 2000 ms: ${verdict(paced.p99Ms < 2000)})`);
 }
 
 // Understanding alone first (one core, no I/O), then the chat API under load.

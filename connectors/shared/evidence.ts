@@ -2,9 +2,11 @@
 // (TicketAttachment): attached to their latest open ticket from the last window, or,
 // when they have started a complaint but not described it yet, held and attached to
 // the ticket it becomes. Each attachment is also an event in the ticket's history.
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Tx } from "../../src/db/transaction.ts";
-import { appendTicketEvent } from "../../src/tickets/ticket-events.ts";
+import { chainedEvent } from "../../src/tickets/ticket-events.ts";
+import { readTicket, writeTransition } from "../../src/tickets/ticket-writes.ts";
 import type { ChannelInput } from "./channel-input.ts";
 
 /** Statuses after which a ticket takes no more evidence. */
@@ -89,12 +91,11 @@ export class EvidenceDesk {
   }
 
   private async recordOnTicket(tx: Tx, ticketId: string, channel: string, attachments: { id: string; kind: string }[], at: Date) {
-    // The history is a hash chain whose head lives on the ticket: lock the ticket so two
-    // additions cannot both take the next link, then move the head with the new event.
-    await tx.$queryRaw`SELECT 1 FROM "Ticket" WHERE "id" = ${ticketId} FOR UPDATE`;
-    const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { eventCount: true, headHash: true } });
-    const head = await appendTicketEvent(
-      tx,
+    // The history is a hash chain whose head lives on the ticket: read it under the row
+    // lock, so two additions cannot both take the next link, and write event and head together.
+    const ticket = await readTicket(tx, { id: ticketId }, true);
+    if (!ticket) return;
+    const event = chainedEvent(
       ticketId,
       ticket,
       {
@@ -105,10 +106,7 @@ export class EvidenceDesk {
       },
       at,
     );
-    await tx.ticket.update({
-      where: { id: ticketId },
-      data: { eventCount: head.eventCount, headHash: head.headHash, version: { increment: 1 }, updatedAt: at },
-    });
+    await writeTransition(tx, { ticketId, set: {}, incrementReopenCount: false, event: { ...event, id: randomUUID() } });
   }
 
   private since(now: Date): Date {

@@ -2,9 +2,11 @@
 // citizen on their channel (through the notifier, in the same transaction), notices
 // to staff (reminders, 督办, reviews), and after the commit the deadline timers.
 import type { Channel, Reply } from "../conversation/messages.ts";
+import type { Ticket } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/transaction.ts";
 import type { Logger } from "../logger.ts";
 import { notify } from "../outbound/notifier.ts";
+import { withTimeout } from "../queue/with-timeout.ts";
 import type { CitizenNotice, StaffAlert } from "../tickets/lifecycle.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
 import type { ActionEffects, Applied } from "../tickets/ticket-actions.ts";
@@ -13,13 +15,18 @@ import { citizenNoticeText, formatLocalTime, ratingQuickReplies, staffNoticeText
 /** Channels where the hub can speak first; other intake (Open311) is polled by its client. */
 const CHAT_CHANNELS: readonly string[] = ["webchat", "wechat", "weibo"] satisfies Channel[];
 
+// Setting timers must not hold up the action's caller while Redis is down.
+const TIMER_CALL_TIMEOUT_MS = 3_000;
+
 export function isChatChannel(channel: string): channel is Channel {
   return CHAT_CHANNELS.includes(channel);
 }
 
 export interface TimerScheduler {
-  /** Brings the ticket's delayed jobs in line with the database. */
-  sync(ticketIds: string[]): Promise<void>;
+  /** Brings the tickets' delayed jobs in line with these (just written) rows. */
+  syncRows(tickets: Ticket[]): Promise<void>;
+  /** Sets the timers of tickets that had none (just routed). */
+  addFirst(tickets: Ticket[]): Promise<void>;
 }
 
 export interface CaseEffectsDeps {
@@ -42,12 +49,25 @@ export class CaseEffects implements ActionEffects {
 
   async afterCommit(applied: Applied[]): Promise<void> {
     if (applied.some((a) => a.transition.citizenNotice)) this.deps.onOutboxWritten();
-    const ids = [...new Set(applied.map((a) => a.ticket.id))];
+    // Each ticket's latest row; tickets leaving "submitted" have no timers yet.
+    const latest = new Map<string, { ticket: Ticket; first: boolean }>();
+    for (const a of applied) {
+      const seen = latest.get(a.ticket.id);
+      latest.set(a.ticket.id, { ticket: a.ticket, first: seen ? seen.first : a.transition.from === "submitted" });
+    }
+    const rows = [...latest.values()];
     try {
-      await this.deps.timers.sync(ids);
+      await withTimeout(
+        Promise.all([
+          this.deps.timers.addFirst(rows.filter((r) => r.first).map((r) => r.ticket)),
+          this.deps.timers.syncRows(rows.filter((r) => !r.first).map((r) => r.ticket)),
+        ]),
+        TIMER_CALL_TIMEOUT_MS,
+        "Redis",
+      );
     } catch (error) {
       // The timers are rebuilt from the database on the next reconcile; the change itself is committed.
-      this.deps.log.warn({ err: error, ticketIds: ids }, "could not update deadline timers now; the next reconcile will");
+      this.deps.log.warn({ err: error, ticketIds: [...latest.keys()] }, "could not update deadline timers now; the next reconcile will");
     }
   }
 

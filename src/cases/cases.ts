@@ -14,7 +14,7 @@ import { QueueNames, type QueueName } from "../queue/queue-names.ts";
 import type { CaseRules } from "../routing/case-rules-schema.ts";
 import { RuleRouter } from "../routing/rule-router.ts";
 import { StaffSessions } from "../staff/sessions.ts";
-import { assignTicket } from "../tickets/assign-ticket.ts";
+import { TicketAssigner } from "../tickets/assign-ticket.ts";
 import { DepartmentRouter } from "../tickets/department-router.ts";
 import { TicketActions } from "../tickets/ticket-actions.ts";
 import { CaseEffects } from "./case-effects.ts";
@@ -75,7 +75,7 @@ export function createCases(deps: CasesDeps): Cases {
     timeZone: config.timeZone,
     onOutboxWritten: deps.onOutboxWritten,
     log,
-    timers: { sync: (ids) => timers!.sync(ids) },
+    timers: { syncRows: (rows) => timers!.syncRows(rows), addFirst: (rows) => timers!.addFirst(rows) },
   });
   const actions = new TicketActions({
     prisma,
@@ -111,6 +111,7 @@ export function createCases(deps: CasesDeps): Cases {
     threshold: config.cases.duplicateSimilarity,
     districts: rules.districts,
   });
+  const assigner = new TicketAssigner({ prisma, actions, router, duplicates, timers });
   return {
     rules,
     calendar,
@@ -124,7 +125,7 @@ export function createCases(deps: CasesDeps): Cases {
     sessions: new StaffSessions(prisma, config.staffSessionHours),
     departmentCodes: new Set(names.keys()),
     departmentName,
-    route: (ticketId) => assignTicket({ prisma, actions, router, duplicates }, ticketId),
+    route: (ticketId) => assigner.route(ticketId),
   };
 }
 

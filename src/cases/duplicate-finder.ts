@@ -1,9 +1,9 @@
 // Finds the open case a new complaint repeats (并案): filed within the window, at the
 // same place (same district, or within 300 m when both have coordinates), naming the
-// same road or complex if both name one, of the same category if both have one, and
-// with similar words (bigram Jaccard at or above the configured threshold).
+// same road or complex if the new one names any, of the same category if both have
+// one, and with similar words (bigram Jaccard at or above the configured threshold).
 import type { PrismaClient } from "../db/database.ts";
-import type { Prisma, Ticket } from "../generated/prisma/client.ts";
+import { Prisma, type Ticket } from "../generated/prisma/client.ts";
 import { metresBetween, placeNames, samePlaces, textSimilarity } from "./similarity.ts";
 
 export interface DuplicateMatch {
@@ -27,25 +27,20 @@ export class DuplicateFinder {
   async findParent(ticket: Pick<Ticket, "id" | "text" | "latitude" | "longitude">, place: { district: string | null; category: string | null }, now = new Date()): Promise<DuplicateMatch | undefined> {
     const where = this.placeCondition(ticket, place.district);
     if (!where) return undefined;
-    const candidates = await this.prisma.ticket.findMany({
-      where: {
-        AND: [
-          where,
-          {
-            id: { not: ticket.id },
-            parentId: null,
-            status: { in: PARENT_STATUSES },
-            createdAt: { gte: new Date(now.getTime() - this.options.windowHours * 3600 * 1000) },
-          },
-        ],
-      },
-      orderBy: { createdAt: "desc" },
-      take: MAX_CANDIDATES,
-    });
     const places = placeNames(ticket.text, this.options.districts);
+    const since = new Date(now.getTime() - this.options.windowHours * 3600 * 1000);
+    // Narrowed in the database: the same place, the same category (or none), naming one of the same roads.
+    const candidates = await this.prisma.$queryRaw<Ticket[]>`
+      SELECT * FROM "Ticket"
+      WHERE "id" <> ${ticket.id} AND "parentId" IS NULL AND "createdAt" >= ${since}
+        AND "status" IN (${Prisma.join(PARENT_STATUSES)})
+        AND (${where})
+        ${place.category ? Prisma.sql`AND ("category" = ${place.category} OR "category" IS NULL)` : Prisma.empty}
+        ${places.size > 0 ? Prisma.sql`AND (${Prisma.join([...places].map((name) => Prisma.sql`"text" LIKE ${`%${escapeLike(name)}%`}`), " OR ")})` : Prisma.empty}
+      ORDER BY "createdAt" DESC
+      LIMIT ${MAX_CANDIDATES}`;
     let best: DuplicateMatch | undefined;
     for (const candidate of candidates) {
-      if (place.category && candidate.category && place.category !== candidate.category) continue;
       if (!samePlaces(places, placeNames(candidate.text, this.options.districts))) continue;
       if (!this.near(ticket, candidate, place.district)) continue;
       const similarity = textSimilarity(ticket.text, candidate.text, this.options.districts);
@@ -54,16 +49,14 @@ export class DuplicateFinder {
     return best;
   }
 
-  private placeCondition(ticket: Pick<Ticket, "latitude" | "longitude">, district: string | null): Prisma.TicketWhereInput | undefined {
-    const or: Prisma.TicketWhereInput[] = [];
-    if (district) or.push({ district });
+  private placeCondition(ticket: Pick<Ticket, "latitude" | "longitude">, district: string | null): Prisma.Sql | undefined {
+    const or: Prisma.Sql[] = [];
+    if (district) or.push(Prisma.sql`"district" = ${district}`);
     if (ticket.latitude !== null && ticket.longitude !== null) {
-      or.push({
-        latitude: { gte: ticket.latitude - BOX_DEGREES, lte: ticket.latitude + BOX_DEGREES },
-        longitude: { gte: ticket.longitude - BOX_DEGREES * 2, lte: ticket.longitude + BOX_DEGREES * 2 },
-      });
+      or.push(Prisma.sql`("latitude" BETWEEN ${ticket.latitude - BOX_DEGREES} AND ${ticket.latitude + BOX_DEGREES}
+        AND "longitude" BETWEEN ${ticket.longitude - BOX_DEGREES * 2} AND ${ticket.longitude + BOX_DEGREES * 2})`);
     }
-    return or.length > 0 ? { OR: or } : undefined;
+    return or.length > 0 ? Prisma.join(or, " OR ") : undefined;
   }
 
   private near(ticket: Pick<Ticket, "latitude" | "longitude">, candidate: Ticket, district: string | null): boolean {
@@ -71,4 +64,9 @@ export class DuplicateFinder {
     if (ticket.latitude === null || ticket.longitude === null || candidate.latitude === null || candidate.longitude === null) return false;
     return metresBetween({ latitude: ticket.latitude, longitude: ticket.longitude }, { latitude: candidate.latitude, longitude: candidate.longitude }) <= NEARBY_METRES;
   }
+}
+
+/** A LIKE pattern matches the text literally (backslash is LIKE's escape character). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

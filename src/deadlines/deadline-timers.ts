@@ -50,10 +50,31 @@ export class DeadlineTimers {
     return planTimers(ticket, this.deps.clock, this.deps.autoCloseDays);
   }
 
-  /** Makes the delayed jobs of these tickets match their rows. */
+  /** Makes the delayed jobs of these tickets match their rows (read afresh). */
   async sync(ticketIds: string[]): Promise<void> {
     const tickets = await this.deps.prisma.ticket.findMany({ where: { id: { in: ticketIds } } });
+    await this.syncRows(tickets);
+  }
+
+  /** Makes the delayed jobs of these tickets match the rows given (just written by the caller). */
+  async syncRows(tickets: Ticket[]): Promise<void> {
     await Promise.all(tickets.map((ticket) => this.syncTicket(ticket)));
+  }
+
+  /**
+   * Sets the timers of tickets that cannot have any yet (just assigned from "submitted"):
+   * one round trip to Redis. Adding is idempotent on the job id, so a repeat is harmless.
+   */
+  async addFirst(tickets: Ticket[]): Promise<void> {
+    const now = Date.now();
+    const jobs = tickets.flatMap((ticket) =>
+      this.plan(ticket).map((t) => ({
+        name: "timer",
+        data: { ticketId: ticket.id, kind: t.kind, dueAt: t.dueAt.getTime() } satisfies TimerJob,
+        opts: { jobId: timerJobId(ticket.id, t.kind), delay: Math.max(0, t.dueAt.getTime() - now) },
+      })),
+    );
+    if (jobs.length > 0) await this.deps.queue.addBulk(jobs);
   }
 
   /** sync() for every ticket that may have timers; returns how many tickets were checked. */
@@ -67,7 +88,7 @@ export class DeadlineTimers {
         take: PAGE,
       });
       if (tickets.length === 0) return checked;
-      for (let i = 0; i < tickets.length; i += 50) await Promise.all(tickets.slice(i, i + 50).map((t) => this.syncTicket(t)));
+      for (let i = 0; i < tickets.length; i += 50) await this.syncRows(tickets.slice(i, i + 50));
       checked += tickets.length;
       after = tickets[tickets.length - 1]!.id;
     }

@@ -21,8 +21,24 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// Offsets change (if ever) on whole hours; asking Intl is slow, so each hour is asked once.
+const HOUR_MS = 3600 * 1000;
+const offsetCache = new Map<string, number>();
+const MAX_CACHED = 10_000;
+
 /** How far the zone's wall clock is ahead of UTC at this instant, in ms. */
 export function zoneOffsetMs(at: Date, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(at.getTime() / HOUR_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size >= MAX_CACHED) offsetCache.clear();
+    offset = askOffset(new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS), timeZone);
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function askOffset(at: Date, timeZone: string): number {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
   const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return wall - Math.floor(at.getTime() / 1000) * 1000;

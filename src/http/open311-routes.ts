@@ -226,7 +226,7 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
       );
       const created = {
         service_request_id: ticket.number,
-        service_notice: serviceNotice(cases.policy.deadlineOf(ticket.category)),
+        service_notice: serviceNotice(cases.policy.deadlineOf(category?.code ?? null)),
         account_id: body.account_id ?? null,
       };
       return send(reply, request.params.format, "service_requests", "request", [created]);

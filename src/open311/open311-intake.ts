@@ -4,8 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { conversationIdFor } from "../conversation/conversation-id.ts";
 import type { PrismaClient } from "../db/database.ts";
-import type { Ticket } from "../generated/prisma/client.ts";
-import { nextTicketNumber, openTicket } from "../tickets/open-ticket.ts";
+import { nextTicketNumber, type OpenedTicket, openTicket } from "../tickets/open-ticket.ts";
 
 export const OPEN311_CHANNEL = "open311";
 
@@ -42,7 +41,7 @@ export async function fileOpen311Request(
   service: { code: string | null; name: string },
   client: string,
   now = new Date(),
-): Promise<Ticket> {
+): Promise<OpenedTicket> {
   const channelUserId = submitter(submission, client);
   const conversationId = conversationIdFor(OPEN311_CHANNEL, channelUserId);
   const text = submission.description?.trim() || service.name;

@@ -4,8 +4,11 @@ import type { Queue } from "bullmq";
 import type { PrismaClient } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { QueueName } from "./queue-names.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 const BATCH_SIZE = 200;
+// Give up on a queue call after this and try again later (the rows stay in the outbox).
+const QUEUE_CALL_TIMEOUT_MS = 5_000;
 // While Redis is down the relay fails every poll; say so once, then every 30 s.
 const WARN_EVERY_MS = 30_000;
 
@@ -63,7 +66,12 @@ export class OutboxRelay {
       });
   }
 
-  /** Delivers pending entries; returns how many. Stops at the first failure (Redis down). */
+  /**
+   * Delivers pending entries; returns how many. Each batch goes to Redis in one round
+   * trip per queue (addBulk) and is marked delivered in one statement. Stops at the
+   * first failure (Redis down); a batch half added is added again later, harmlessly
+   * (jobId = business id).
+   */
   async flush(): Promise<number> {
     let delivered = 0;
     for (;;) {
@@ -73,20 +81,25 @@ export class OutboxRelay {
         take: BATCH_SIZE,
       });
       if (batch.length === 0) return delivered;
-      for (const entry of batch) {
-        const queue = this.queues.get(entry.queue as QueueName);
+      const byQueue = new Map<string, typeof batch>();
+      for (const entry of batch) byQueue.set(entry.queue, [...(byQueue.get(entry.queue) ?? []), entry]);
+      for (const [name, entries] of byQueue) {
+        const queue = this.queues.get(name as QueueName);
         try {
-          if (!queue) throw new Error(`no queue named "${entry.queue}"`);
-          await queue.add(entry.jobName, entry.payload, { jobId: entry.jobId });
+          if (!queue) throw new Error(`no queue named "${name}"`);
+          await withTimeout(
+            queue.addBulk(entries.map((e) => ({ name: e.jobName, data: e.payload, opts: { jobId: e.jobId } }))),
+            QUEUE_CALL_TIMEOUT_MS,
+          );
         } catch (error) {
-          await this.prisma.outboxEntry.update({
-            where: { id: entry.id },
+          await this.prisma.outboxEntry.updateMany({
+            where: { id: { in: entries.map((e) => e.id) } },
             data: { attempts: { increment: 1 }, lastError: String((error as Error).message ?? error).slice(0, 500) },
           });
           throw error;
         }
-        await this.prisma.outboxEntry.update({ where: { id: entry.id }, data: { deliveredAt: new Date() } });
-        delivered++;
+        await this.prisma.outboxEntry.updateMany({ where: { id: { in: entries.map((e) => e.id) } }, data: { deliveredAt: new Date() } });
+        delivered += entries.length;
       }
     }
   }
@@ -104,3 +117,4 @@ export class OutboxRelay {
     return this.prisma.outboxEntry.count({ where: { deliveredAt: null } });
   }
 }
+

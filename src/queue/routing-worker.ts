@@ -1,4 +1,5 @@
-// Consumes the routing queue: each job hands one ticket to its department.
+// Consumes the routing queue: each job hands one ticket to its department. Many jobs run
+// at once so that the assigner can route them together (see src/tickets/assign-ticket.ts).
 import type { Worker } from "bullmq";
 import { QueueNames } from "./queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "./queue-worker.ts";
@@ -12,6 +13,6 @@ export function createRoutingWorker(deps: WorkerDeps & { route(ticketId: string)
       deps.log.debug({ ticketId: job.data.ticketId, result }, "routing job done");
       return result;
     },
-    8,
+    32,
   );
 }

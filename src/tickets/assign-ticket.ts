@@ -1,11 +1,16 @@
-// Gives a submitted ticket to a department (the routing queue's job). Safe to run
-// twice for the same ticket: only a ticket still in "submitted" is assigned, under
-// its row lock, so a redelivered job changes nothing.
+// Gives submitted tickets to departments (the routing queue's work). Tickets whose
+// jobs run at the same time are routed together (group commit): read in one query,
+// and all those assigned written in one statement, guarded by each ticket's version,
+// so a redelivered or concurrent job changes nothing. A ticket repeating an open case
+// is merged into it instead (并案), one by one, under row locks.
 import type { DuplicateFinder } from "../cases/duplicate-finder.ts";
+import type { DeadlineTimers } from "../deadlines/deadline-timers.ts";
 import type { PrismaClient } from "../db/database.ts";
+import type { Ticket } from "../generated/prisma/client.ts";
 import type { RuleRouter, RuleRoutingDecision } from "../routing/rule-router.ts";
 import { TICKET_SUBMITTED } from "./open-ticket.ts";
-import { ActionRejected, type TicketActions } from "./ticket-actions.ts";
+import { ActionRejected, type Applied, type TicketActions } from "./ticket-actions.ts";
+import { readTickets, type TransitionWrite, writeTransitions } from "./ticket-writes.ts";
 
 export type AssignResult =
   | { assigned: true; departmentCode: string }
@@ -18,21 +23,82 @@ export interface AssignDeps {
   actions: TicketActions;
   router: RuleRouter;
   duplicates: DuplicateFinder;
+  timers: Pick<DeadlineTimers, "syncRows">;
 }
 
-export async function assignTicket({ prisma, actions, router, duplicates }: AssignDeps, ticketId: string): Promise<AssignResult> {
-  const ticket = await prisma.ticket.findUnique({ where: { id: ticketId } });
-  if (!ticket) return { assigned: false, reason: "ticket not found" };
-  if (ticket.status !== TICKET_SUBMITTED) return { assigned: false, reason: `ticket is already ${ticket.status}` };
+interface Waiting {
+  ticketId: string;
+  resolve(result: AssignResult): void;
+  reject(error: unknown): void;
+}
 
-  const decision = router.route(ticket);
-  // The same problem already reported and being worked: merge into it (并案) rather than assign again.
-  const duplicate = await duplicates.findParent(ticket, decision);
-  if (duplicate) {
-    const { parent, similarity } = duplicate;
+const MAX_BATCH = 100;
+
+export class TicketAssigner {
+  private waiting: Waiting[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly deps: AssignDeps,
+    /** Batches that may run at once (keep below the connection pool size). */
+    private readonly maxConcurrent = 2,
+  ) {}
+
+  /** Routes one ticket; resolves once it is assigned, merged, or found already routed. */
+  route(ticketId: string): Promise<AssignResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ticketId, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && this.inFlight < this.maxConcurrent) {
+      const batch = this.waiting.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.assignMany(batch.map((w) => w.ticketId))
+        .then((results) => batch.forEach((w) => w.resolve(results.get(w.ticketId)!)))
+        .catch((error: unknown) => batch.forEach((w) => w.reject(error)))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
+  }
+
+  private async assignMany(ids: string[]): Promise<Map<string, AssignResult>> {
+    const { prisma, actions, router, duplicates, timers } = this.deps;
+    const results = new Map<string, AssignResult>(ids.map((id) => [id, { assigned: false, reason: "ticket not found" }]));
+    const tickets = await readTickets(prisma, [...new Set(ids)]);
+
+    // A redelivered job (the worker died after the commit): make sure the timers it set exist.
+    const routed = tickets.filter((t) => t.status !== TICKET_SUBMITTED);
+    for (const t of routed) results.set(t.id, { assigned: false, reason: `ticket is already ${t.status}` });
+    if (routed.length > 0) await timers.syncRows(routed);
+
+    const submitted = tickets.filter((t) => t.status === TICKET_SUBMITTED);
+    const decided = await Promise.all(
+      submitted.map(async (ticket) => {
+        const decision = router.route(ticket);
+        return { ticket, decision, duplicate: await duplicates.findParent(ticket, decision) };
+      }),
+    );
+    const toAssign: { ticket: Ticket; decision: RuleRoutingDecision }[] = [];
+    for (const { ticket, decision, duplicate } of decided) {
+      // The same problem already reported and being worked: merge into it (并案) rather than assign again.
+      const merged = duplicate && (await this.merge(ticket, decision, duplicate.parent, duplicate.similarity));
+      if (merged) results.set(ticket.id, { assigned: false, reason: "merged", mergedInto: duplicate.parent.number });
+      else toAssign.push({ ticket, decision });
+    }
+    for (const [id, result] of await this.assign(toAssign)) results.set(id, result);
+    return results;
+  }
+
+  /** Merges a ticket into its parent; false when the parent was finished meanwhile. */
+  private async merge(ticket: Ticket, decision: RuleRoutingDecision, parent: Ticket, similarity: number): Promise<boolean> {
     try {
-      await actions.apply(
-        { id: ticketId },
+      await this.deps.actions.apply(
+        { id: ticket.id },
         {
           type: "merge",
           parentId: parent.id,
@@ -45,31 +111,55 @@ export async function assignTicket({ prisma, actions, router, duplicates }: Assi
         },
         ROUTER_ACTOR,
       );
-      return { assigned: false, reason: "merged", mergedInto: parent.number };
+      return true;
     } catch (error) {
-      // The parent was finished meanwhile: this one is routed on its own instead.
-      if (!(error instanceof ActionRejected && error.kind === "conflict")) throw error;
+      if (error instanceof ActionRejected && error.kind === "conflict") return false;
+      throw error;
     }
   }
-  try {
-    await actions.apply(
-      { id: ticketId },
-      {
-        type: "assign",
-        departmentCode: decision.departmentCode,
-        note: routingNote(decision),
-        category: decision.category,
-        district: decision.district,
-        routing: { rule: decision.rule, evidence: decision.evidence ?? null },
-      },
-      ROUTER_ACTOR,
-    );
-  } catch (error) {
-    // A concurrent delivery of the same job got there first.
-    if (error instanceof ActionRejected && error.kind === "conflict") return { assigned: false, reason: "ticket was assigned concurrently" };
-    throw error;
+
+  /** Assigns tickets in one statement; any that changed meanwhile are retried one by one. */
+  private async assign(items: { ticket: Ticket; decision: RuleRoutingDecision }[]): Promise<Map<string, AssignResult>> {
+    const { prisma, actions } = this.deps;
+    const results = new Map<string, AssignResult>();
+    const now = new Date();
+    const planned: { ticket: Ticket; decision: RuleRoutingDecision; applied: Omit<Applied, "ticket">; write: TransitionWrite }[] = [];
+    for (const { ticket, decision } of items) {
+      const { transition, write } = actions.plan(ticket, assignAction(decision), ROUTER_ACTOR, now);
+      planned.push({ ticket, decision, applied: { transition, actor: ROUTER_ACTOR }, write: { ...write, expectedVersion: ticket.version } });
+    }
+    const updated = new Map((await writeTransitions(prisma, planned.map((p) => p.write))).map((t) => [t.id, t]));
+    const applied: Applied[] = [];
+    for (const p of planned) {
+      const ticket = updated.get(p.ticket.id);
+      if (ticket) {
+        applied.push({ ...p.applied, ticket });
+        results.set(ticket.id, { assigned: true, departmentCode: p.decision.departmentCode });
+        continue;
+      }
+      // Someone changed it between our read and our write (e.g. a redelivered job): decide again.
+      try {
+        await actions.applyOptimistic(p.ticket.id, assignAction(p.decision), ROUTER_ACTOR);
+        results.set(p.ticket.id, { assigned: true, departmentCode: p.decision.departmentCode });
+      } catch (error) {
+        if (!(error instanceof ActionRejected && error.kind === "conflict")) throw error;
+        results.set(p.ticket.id, { assigned: false, reason: "ticket was assigned concurrently" });
+      }
+    }
+    await actions.afterCommit(applied);
+    return results;
   }
-  return { assigned: true, departmentCode: decision.departmentCode };
+}
+
+function assignAction(decision: RuleRoutingDecision) {
+  return {
+    type: "assign",
+    departmentCode: decision.departmentCode,
+    note: routingNote(decision),
+    category: decision.category,
+    district: decision.district,
+    routing: { rule: decision.rule, evidence: decision.evidence ?? null },
+  } as const;
 }
 
 function routingNote(decision: RuleRoutingDecision): string {

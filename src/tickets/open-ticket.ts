@@ -3,7 +3,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
-import { addToOutbox } from "../queue/outbox.ts";
+import { outboxInsert } from "../queue/outbox.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { chainedEvent } from "./ticket-events.ts";
 import { formatTicketNumber, localDay } from "./ticket-number.ts";
@@ -30,7 +30,16 @@ export interface NewTicket {
   longitude?: number;
 }
 
-export async function openTicket(tx: Tx, input: NewTicket, now = new Date()) {
+export interface OpenedTicket {
+  id: string;
+  number: string;
+}
+
+/**
+ * Writes the ticket, its first event and its routing job in one statement (plain SQL:
+ * this runs for every complaint, and one statement costs a fraction of three model calls).
+ */
+export async function openTicket(tx: Tx, input: NewTicket, now = new Date()): Promise<OpenedTicket> {
   const id = randomUUID();
   // The first event is hashed before the ticket exists, so the ticket is written once, with its chain head.
   const created = chainedEvent(
@@ -44,33 +53,24 @@ export async function openTicket(tx: Tx, input: NewTicket, now = new Date()) {
     },
     now,
   );
-  const ticket = await tx.ticket.create({
-    data: {
-      id,
-      number: input.number,
-      status: TICKET_SUBMITTED,
-      kind: input.kind,
-      text: input.text,
-      domain: input.domain ?? null,
-      category: input.category ?? null,
-      district: input.district ?? null,
-      address: input.address ?? null,
-      latitude: input.latitude ?? null,
-      longitude: input.longitude ?? null,
-      channel: input.channel,
-      channelUserId: input.channelUserId,
-      conversationId: input.conversationId,
-      sourceMessageId: input.sourceMessageId,
-      details: (input.details ?? {}) as object,
-      createdAt: now,
-      updatedAt: now,
-      eventCount: created.seq,
-      headHash: created.hash,
-    },
-  });
-  await tx.ticketEvent.create({ data: created });
-  await addToOutbox(tx, { queue: QueueNames.routing, jobName: "route-ticket", jobId: ticket.id, payload: { ticketId: ticket.id } });
-  return ticket;
+  const job = outboxInsert({ queue: QueueNames.routing, jobName: "route-ticket", jobId: id, payload: { ticketId: id } });
+  await tx.$executeRaw`
+    WITH ticket AS (
+      INSERT INTO "Ticket" ("id", "number", "status", "kind", "text", "domain", "category", "district", "address", "latitude", "longitude",
+        "channel", "channelUserId", "conversationId", "sourceMessageId", "details", "createdAt", "updatedAt", "eventCount", "headHash")
+      VALUES (${id}, ${input.number}, ${TICKET_SUBMITTED}, ${input.kind}, ${input.text}, ${input.domain ?? null}, ${input.category ?? null},
+        ${input.district ?? null}, ${input.address ?? null}, ${input.latitude ?? null}, ${input.longitude ?? null}, ${input.channel},
+        ${input.channelUserId}, ${input.conversationId}, ${input.sourceMessageId}, ${JSON.stringify(input.details ?? {})}::jsonb,
+        ${now}, ${now}, ${created.seq}, ${created.hash})
+      RETURNING "id"
+    ), event AS (
+      INSERT INTO "TicketEvent" ("id", "ticketId", "seq", "type", "actor", "note", "data", "createdAt", "prevHash", "hash")
+      SELECT ${randomUUID()}, "id", ${created.seq}, ${created.type}, ${created.actor}, ${created.note}, ${JSON.stringify(created.data)}::jsonb,
+        ${now}, ${created.prevHash}, ${created.hash}
+      FROM ticket
+    ), job AS (${job})
+    SELECT 1`;
+  return { id, number: input.number };
 }
 
 export function sha256(text: string): string {

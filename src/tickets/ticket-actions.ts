@@ -1,15 +1,24 @@
-// Applies lifecycle actions to tickets. One transaction per action: lock the ticket
-// row (SELECT … FOR UPDATE), decide with the pure state machine, move the deadline
-// clock, append the hash-chained event, update the ticket, and write what the change
-// tells citizens and staff (notices go through the outbox). Concurrent actions on one
-// ticket therefore run one after the other, and each sees the state the previous left.
+// Applies lifecycle actions to tickets: decide with the pure state machine, move the
+// deadline clock, append the hash-chained event and update the ticket in one
+// statement, and write what the change tells citizens and staff (notices go through
+// the outbox) in the same transaction.
+//
+// Concurrency, two ways over the same planning and the same write:
+// - apply()/applyIn(): an interactive transaction holding the ticket's row lock
+//   (SELECT … FOR UPDATE), so concurrent actions on one ticket run one after the other
+//   and each sees the state the previous one left. Used for everything with effects.
+// - applyOptimistic(): for transitions that write nothing but the ticket and its event
+//   (routing's assignment, the hot path): one statement guarded by the ticket's version;
+//   if someone changed the ticket meanwhile, it re-reads and decides again.
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import type { ClockRules, ClockState, DeadlineClock } from "../deadlines/deadline-clock.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
 import { decide, type LifecycleContext, type TicketAction, type TicketState, type Transition } from "./lifecycle.ts";
-import { appendTicketEvent } from "./ticket-events.ts";
+import { chainedEvent } from "./ticket-events.ts";
 import type { TicketStatus } from "./ticket-status.ts";
+import { readTicket, type TransitionWrite, writeTransition } from "./ticket-writes.ts";
 
 export type TicketRef = { id: string } | { number: string };
 
@@ -52,7 +61,7 @@ export interface ApplyOptions {
   now?: Date;
 }
 
-// A deadlock between two transactions (PostgreSQL aborts one) is retried.
+// A deadlock between two transactions (PostgreSQL aborts one) or a lost version race is retried.
 const MAX_ATTEMPTS = 3;
 
 export class TicketActions {
@@ -68,13 +77,51 @@ export class TicketActions {
   /** Applies one action inside the caller's transaction; the caller runs afterCommit. */
   async applyIn(tx: Tx, ref: TicketRef, action: TicketAction, actor: string, options: ApplyOptions = {}): Promise<Applied[]> {
     const now = options.now ?? new Date();
-    const id = await this.idOf(tx, ref);
-    // Lock every ticket the action touches, in id order, so two actions never wait on each other.
-    const touched = action.type === "merge" ? [id, action.parentId] : [id];
-    for (const ticketId of [...new Set(touched)].sort()) await lockTicket(tx, ticketId);
     const applied: Applied[] = [];
-    await this.applyLocked(tx, id, action, actor, now, applied, options.expectedVersion);
+    if (action.type !== "merge") {
+      const ticket = await readTicket(tx, ref, true);
+      if (!ticket) throw notFound(ref);
+      await this.applyLocked(tx, ticket, action, actor, now, applied, options.expectedVersion);
+      return applied;
+    }
+    // A merge touches two tickets: lock both in id order, so two actions never wait on each other.
+    const found = await readTicket(tx, ref);
+    if (!found) throw notFound(ref);
+    const locked = new Map<string, Ticket>();
+    for (const id of [...new Set([found.id, action.parentId])].sort()) {
+      const row = await readTicket(tx, { id }, true);
+      if (!row) throw notFound({ id });
+      locked.set(id, row);
+    }
+    await this.applyLocked(tx, locked.get(found.id)!, action, actor, now, applied, options.expectedVersion);
+    await this.applyLocked(tx, locked.get(action.parentId)!, { type: "link", childId: found.id, childNumber: found.number }, actor, now, applied);
     return applied;
+  }
+
+  /**
+   * Applies an action without an interactive transaction, guarded by the ticket's
+   * version. Only for actions whose transition has no effects inside a transaction
+   * (no notice, no staff alert, no cascade); anything else goes through apply().
+   */
+  async applyOptimistic(id: string, action: TicketAction, actor: string, options: { now?: Date; ticket?: Ticket } = {}): Promise<Applied> {
+    for (let attempt = 1; ; attempt++) {
+      const now = options.now ?? new Date();
+      // The caller may hand over the row it just read; a retry reads it afresh.
+      const ticket = attempt === 1 && options.ticket ? options.ticket : await readTicket(this.deps.prisma, { id });
+      if (!ticket) throw notFound({ id });
+      const planned = this.plan(ticket, action, actor, now);
+      const { transition } = planned;
+      if (transition.citizenNotice || transition.staffAlert || action.type === "merge" || transition.to === "resolved") {
+        return this.apply({ id }, action, actor, { ...(options.now && { now: options.now }) });
+      }
+      const updated = await writeTransition(this.deps.prisma, { ...planned.write, expectedVersion: ticket.version });
+      if (updated) {
+        const applied = [{ ticket: updated, transition, actor }];
+        await this.deps.effects.afterCommit(applied);
+        return applied[0]!;
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new ActionRejected("conflict", `${ticket.number}: changed concurrently; try again`);
+    }
   }
 
   async afterCommit(applied: Applied[]): Promise<void> {
@@ -92,80 +139,71 @@ export class TicketActions {
     }
   }
 
-  private async applyLocked(
-    tx: Tx,
-    id: string,
-    action: TicketAction,
-    actor: string,
-    now: Date,
-    applied: Applied[],
-    expectedVersion?: number,
-  ): Promise<void> {
-    const ticket = await tx.ticket.findUniqueOrThrow({ where: { id } });
+  /** The transition and the write that records it; throws ActionRejected when not allowed. */
+  plan(ticket: Ticket, action: TicketAction, actor: string, now: Date, expectedVersion?: number): { transition: Transition; write: TransitionWrite } {
     if (expectedVersion !== undefined && ticket.version !== expectedVersion) {
       throw new ActionRejected("conflict", `ticket ${ticket.number} changed (version ${ticket.version}, expected ${expectedVersion}); reload it and try again`);
     }
     const decision = decide(stateOf(ticket), action, { ...this.deps.lifecycle, now });
     if (!decision.ok) throw new ActionRejected(decision.kind, `${ticket.number}: ${decision.message}`);
     const transition = decision.transition;
-    const { changes } = transition;
+    const { reopenCountIncrement, ...changes } = transition.changes;
 
     const category = changes.category !== undefined ? changes.category : ticket.category;
     const clock = this.deps.clock.apply(transition.clock, clockOf(ticket), now, this.deps.clockRules(category));
     // A deadline set or moved is on the record, so no one can quietly push it back.
-    const event = clockMoved(transition.clock) ? { ...transition.event, data: { ...transition.event.data, deadlineAt: clock.deadlineAt?.toISOString() ?? null } } : transition.event;
-    const head = await appendTicketEvent(tx, ticket.id, ticket, { ...event, actor }, now);
+    const data = clockMoved(transition.clock) ? { ...transition.event.data, deadlineAt: clock.deadlineAt?.toISOString() ?? null } : transition.event.data;
+    const event = chainedEvent(ticket.id, ticket, { ...transition.event, data, actor }, now);
     const resolvedOnTime =
       transition.to === "resolved" && transition.from !== "resolved"
         ? !ticket.overdue && clock.dueUsedSeconds <= (clock.dueBudgetSeconds ?? Number.POSITIVE_INFINITY)
-        : undefined;
-
-    const { reopenCountIncrement, ...fields } = changes;
-    const updated = await tx.ticket.update({
-      where: { id },
-      data: {
-        ...fields,
-        ...clock,
-        status: transition.to,
-        version: { increment: 1 },
-        updatedAt: now,
-        eventCount: head.eventCount,
-        headHash: head.headHash,
-        ...(resolvedOnTime !== undefined && { resolvedOnTime }),
-        ...(reopenCountIncrement && { reopenCount: { increment: 1 }, resolvedOnTime: null }),
+        : reopenCountIncrement
+          ? null
+          : undefined;
+    return {
+      transition,
+      write: {
+        ticketId: ticket.id,
+        set: {
+          ...changes,
+          ...clock,
+          status: transition.to,
+          updatedAt: now,
+          eventCount: event.seq,
+          headHash: event.hash,
+          ...(resolvedOnTime !== undefined && { resolvedOnTime }),
+        },
+        incrementReopenCount: reopenCountIncrement === true,
+        event: { ...event, id: randomUUID() },
       },
-    });
+    };
+  }
+
+  /** Applies an action to a ticket whose row this transaction has locked (and read). */
+  private async applyLocked(tx: Tx, ticket: Ticket, action: TicketAction, actor: string, now: Date, applied: Applied[], expectedVersion?: number): Promise<void> {
+    const { transition, write } = this.plan(ticket, action, actor, now, expectedVersion);
+    const updated = (await writeTransition(tx, write))!;
     const result: Applied = { ticket: updated, transition, actor };
     applied.push(result);
     await this.deps.effects.inTransaction(tx, result);
 
-    // What the action cascades to, in the same transaction.
-    if (action.type === "merge") {
-      await this.applyLocked(tx, action.parentId, { type: "link", childId: ticket.id, childNumber: ticket.number }, actor, now, applied);
-    }
+    // A resolved parent (并案) tells every linked ticket, in the same transaction.
     if (transition.to === "resolved" && transition.from !== "resolved") {
-      const children = await tx.ticket.findMany({ where: { parentId: id, status: "merged" }, select: { id: true }, orderBy: { id: "asc" } });
+      const children = await tx.ticket.findMany({ where: { parentId: ticket.id, status: "merged" }, select: { id: true }, orderBy: { id: "asc" } });
       for (const child of children) {
-        await lockTicket(tx, child.id);
-        const reply = updated.resolution ?? "";
-        await this.applyLocked(tx, child.id, { type: "parent_resolved", parentNumber: updated.number, reply }, actor, now, applied);
+        const row = await readTicket(tx, { id: child.id }, true);
+        if (row) await this.applyLocked(tx, row, { type: "parent_resolved", parentNumber: updated.number, reply: updated.resolution ?? "" }, actor, now, applied);
       }
     }
   }
+}
 
-  private async idOf(tx: Tx, ref: TicketRef): Promise<string> {
-    const found = await tx.ticket.findUnique({ where: "id" in ref ? { id: ref.id } : { number: ref.number }, select: { id: true } });
-    if (!found) throw new ActionRejected("not_found", `no ticket ${"id" in ref ? ref.id : ref.number}`);
-    return found.id;
-  }
+function notFound(ref: TicketRef): ActionRejected {
+  return new ActionRejected("not_found", `no ticket ${"id" in ref ? ref.id : ref.number}`);
 }
 
 function clockMoved(op: Transition["clock"]): boolean {
   return op === "start" || op === "restart" || op === "keep" || op === "resume";
-}
-
-async function lockTicket(tx: Tx, id: string): Promise<void> {
-  await tx.$queryRaw`SELECT "id" FROM "Ticket" WHERE "id" = ${id} FOR UPDATE`;
 }
 
 function stateOf(ticket: Ticket): TicketState {

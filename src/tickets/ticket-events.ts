@@ -1,8 +1,7 @@
-// Appends to a ticket's hash-chained history. The chain's head (event count and last
-// hash) lives on the ticket row, so appending needs no lookup, and the ticket row and
-// its history vouch for each other (a removed last event no longer matches the head).
-// Callers hold the ticket's row lock and write the returned head in the same transaction.
-import type { Tx } from "../db/transaction.ts";
+// The next event of a ticket's hash-chained history. The chain's head (event count and
+// last hash) lives on the ticket row, so appending needs no lookup, and the ticket row
+// and its history vouch for each other (a removed last event no longer matches the head).
+// The caller writes the event and the new head together (src/tickets/ticket-writes.ts).
 import { eventHash, GENESIS_HASH } from "./event-chain.ts";
 
 export interface NewTicketEvent {
@@ -31,11 +30,4 @@ export function chainedEvent(ticketId: string, head: ChainHead, event: NewTicket
   };
   const prevHash = head.headHash ?? GENESIS_HASH;
   return { ...fields, data: fields.data as object, prevHash, hash: eventHash(prevHash, fields) };
-}
-
-/** Writes the next event and returns the new head, which the caller stores on the ticket. */
-export async function appendTicketEvent(tx: Tx, ticketId: string, head: ChainHead, event: NewTicketEvent, at = new Date()): Promise<ChainHead> {
-  const row = chainedEvent(ticketId, head, event, at);
-  await tx.ticketEvent.create({ data: row });
-  return { eventCount: row.seq, headHash: row.hash };
 }

@@ -1,13 +1,12 @@
 // Readable ticket numbers a citizen can read out over the phone: GD20261122-000123.
 // The date is the local (city) date; the counter restarts every day.
+import { localDate } from "../deadlines/zoned-days.ts";
 
 export const TICKET_NUMBER = /^GD(\d{8})-(\d{6,})$/;
 
 /** YYYYMMDD of `at` in the given time zone. */
 export function localDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get("year")}${get("month")}${get("day")}`;
+  return localDate(at, timeZone).replace(/-/g, "");
 }
 
 export function formatTicketNumber(day: string, sequence: number): string {

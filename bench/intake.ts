@@ -1,0 +1,152 @@
+// Complaint intake, end to end: complaints posted to the chat API are recorded with
+// their ticket, routed through the outbox and BullMQ, and assigned (or merged) by the
+// routing worker. The hub runs in its production layout: a web process
+// (WORKERS_IN_PROCESS=false) and a worker process (npm run worker), on PostgreSQL.
+// Measured from the database: each ticket's time from the API receiving the complaint
+// (createdAt) to its assignment, and how many tickets per second make it all the way.
+// Two runs: as fast as 50 connections go (throughput), then paced at the target rate
+// (time to assignment at that load).
+import autocannon from "autocannon";
+import pg from "pg";
+import { startChild, stopChild } from "./processes.ts";
+
+export interface IntakeRun {
+  label: string;
+  /** Complaints the API accepted per second during the load. */
+  acceptedPerSecond: number;
+  /** Tickets assigned per second, first complaint received to last ticket assigned. */
+  endToEndPerSecond: number;
+  tickets: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  apiP99Ms: number;
+  errors: number;
+}
+
+const DISTRICTS = ["东湖区", "西山区", "南湖区", "北城区"];
+const PROBLEMS = ["路灯坏了好几天没人修", "垃圾堆了三天没人清运", "井盖丢了很危险", "晚上广场舞噪音扰民", "有人占道经营摆摊", "小区暖气不热"];
+const NAME = "安宁康乐福寿长春和平光明团结胜利建设幸福文化新华民主复兴朝阳友谊红旗前进东风振兴";
+
+/** The i-th road name: distinct for every complaint, so none is a duplicate (并案) of another. */
+function roadName(i: number): string {
+  let name = "";
+  for (let n = i, k = 0; k < 4; k++, n = Math.floor(n / NAME.length)) name += NAME[n % NAME.length];
+  return `${name}路`;
+}
+
+function complaintBodies(count: number, offset: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      sessionId: `intake-${offset + i}`,
+      text: `投诉：${DISTRICTS[i % DISTRICTS.length]}${roadName(offset + i)}${PROBLEMS[i % PROBLEMS.length]}`,
+    }),
+  );
+}
+
+async function load(url: string, bodies: string[], seconds: number, overallRate?: number) {
+  let next = 0;
+  return autocannon({
+    url: `${url}/api/chat/messages`,
+    method: "POST",
+    connections: 50,
+    duration: seconds,
+    ...(overallRate && { overallRate }),
+    headers: { "content-type": "application/json" },
+    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+  });
+}
+
+/** Waits until no ticket waits for routing, then measures the tickets filed since `since`. */
+async function measure(db: pg.Client, since: Date, label: string, loadSeconds: number, apiP99Ms: number, errors: number): Promise<IntakeRun> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "Ticket" WHERE "status" = 'submitted' AND "createdAt" >= $1`, [since]);
+    if (Number(rows[0]!.n) === 0) break;
+    if (Date.now() > deadline) throw new Error(`${rows[0]!.n} tickets still unrouted after 120 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // A merged ticket was routed when it was merged (closedAt).
+  const { rows } = await db.query<{ tickets: string; first: Date; last: Date; p50: number; p99: number; max: number }>(
+    `WITH routed AS (
+       SELECT "createdAt", COALESCE("assignedAt", "closedAt") AS "routedAt" FROM "Ticket" WHERE "createdAt" >= $1
+     )
+     SELECT count(*) AS tickets, min("createdAt") AS first, max("routedAt") AS last,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("routedAt" - "createdAt"))) * 1000 AS p50,
+       percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("routedAt" - "createdAt"))) * 1000 AS p99,
+       max(EXTRACT(EPOCH FROM ("routedAt" - "createdAt"))) * 1000 AS max
+     FROM routed`,
+    [since],
+  );
+  const r = rows[0]!;
+  const tickets = Number(r.tickets);
+  const spanSeconds = (new Date(r.last).getTime() - new Date(r.first).getTime()) / 1000;
+  return {
+    label,
+    acceptedPerSecond: tickets / loadSeconds,
+    endToEndPerSecond: tickets / Math.max(spanSeconds, 0.001),
+    tickets,
+    p50Ms: Math.round(Number(r.p50)),
+    p99Ms: Math.round(Number(r.p99)),
+    maxMs: Math.round(Number(r.max)),
+    apiP99Ms: apiP99Ms,
+    errors,
+  };
+}
+
+export interface IntakeOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  dataDir: string;
+  seconds: number;
+  targetRate: number;
+}
+
+export async function benchIntake(options: IntakeOptions): Promise<IntakeRun[]> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: "0",
+    DATA_DIR: options.dataDir,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: `intake${Date.now()}`,
+  };
+  const web = await startChild(["src/server.ts"], { ...env, LOG_LEVEL: "warn", WORKERS_IN_PROCESS: "false" }, /web chat\s+(http:\/\/\S+?)\/\s/);
+  const worker = await startChild(["src/worker.ts"], { ...env, LOG_LEVEL: "info" }, /workers running()/).catch(async (error: unknown) => {
+    await stopChild(web.child);
+    throw error;
+  });
+  const db = new pg.Client({ connectionString: options.databaseUrl });
+  await db.connect();
+  try {
+    return await runs({ ...options, url: web.url }, db);
+  } finally {
+    await db.end();
+    await stopChild(worker.child);
+    await stopChild(web.child);
+  }
+}
+
+async function runs(options: IntakeOptions & { url: string }, db: pg.Client): Promise<IntakeRun[]> {
+  const bodies = complaintBodies(200_000, 0);
+  // Warm-up: JIT, pools, the routing worker.
+  await load(options.url, bodies.slice(150_000), 2);
+  await measure(db, new Date(0), "warm-up", 2, 0, 0);
+
+  let since = new Date();
+  const saturated = await load(options.url, bodies.slice(0, 100_000), options.seconds);
+  const unpaced = await measure(db, since, "50 connections, unpaced", options.seconds, saturated.latency.p99, saturated.errors + saturated.non2xx);
+
+  since = new Date();
+  const pacedLoad = await load(options.url, bodies.slice(100_000, 150_000), options.seconds, options.targetRate);
+  const paced = await measure(db, since, `paced at ${options.targetRate}/s`, options.seconds, pacedLoad.latency.p99, pacedLoad.errors + pacedLoad.non2xx);
+  return [unpaced, paced];
+}
+
+export function intakeRow(r: IntakeRun): string {
+  return (
+    `${r.label.padEnd(26)} ${r.endToEndPerSecond.toFixed(0).padStart(6)} tickets/s end to end   ` +
+    `(${r.acceptedPerSecond.toFixed(0)}/s accepted, ${r.tickets} tickets)   ` +
+    `to assignment p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  max ${r.maxMs} ms   API p99 ${r.apiP99Ms} ms   errors ${r.errors}`
+  );
+}
