@@ -106,7 +106,12 @@ export class EvidenceDesk {
       },
       at,
     );
-    await writeTransition(tx, { ticketId, set: {}, incrementReopenCount: false, event: { ...event, id: randomUUID() } });
+    await writeTransition(tx, {
+      ticketId,
+      set: { eventCount: event.seq, headHash: event.hash, updatedAt: at },
+      incrementReopenCount: false,
+      event: { ...event, id: randomUUID() },
+    });
   }
 
   private since(now: Date): Date {
