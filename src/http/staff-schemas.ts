@@ -2,6 +2,7 @@
 import { STAFF_ACTIONS, ROLES } from "../staff/roles.ts";
 import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { errorResponseSchema, errorResponses } from "./error-schema.ts";
+import { ticketEventsSchema } from "./ticket-event-schema.ts";
 
 export const staffErrorResponses = { ...errorResponses, 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema } as const;
 
@@ -67,21 +68,7 @@ export const ticketDetailSchema = {
     reopenCount: { type: "integer" },
     parentNumber: { type: ["string", "null"] },
     childNumbers: { type: "array", items: { type: "string" } },
-    events: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["seq", "type", "actor", "at"],
-        properties: {
-          seq: { type: "integer" },
-          type: { type: "string" },
-          actor: { type: "string" },
-          note: { type: ["string", "null"] },
-          data: { type: "object", additionalProperties: true },
-          at: { type: "string", format: "date-time" },
-        },
-      },
-    },
+    events: ticketEventsSchema({ data: { type: "object", additionalProperties: true } }),
   },
 } as const;
 

@@ -6,6 +6,7 @@ import type { Hub } from "../hub.ts";
 import { STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
 import { errorResponses } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
+import { ticketEventsSchema } from "./ticket-event-schema.ts";
 
 /** Steps shown publicly, and those whose note the citizen should read (the reply, the reason, what is needed). */
 const PUBLIC_EVENTS = new Set(["created", "assigned", "accepted", "started", "transferred", "reassigned", "suspended", "resumed", "resolved", "rated", "closed", "rejected", "merged", "reopened", "parent_resolved", "supplemented"]);
@@ -33,20 +34,7 @@ const ticketSchema = {
       properties: { code: { type: "string" }, name: { type: "string" } },
     },
     createdAt: { type: "string", format: "date-time" },
-    events: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["seq", "type", "actor", "at"],
-        properties: {
-          seq: { type: "integer" },
-          type: { type: "string" },
-          actor: { type: "string" },
-          note: { type: ["string", "null"] },
-          at: { type: "string", format: "date-time" },
-        },
-      },
-    },
+    events: ticketEventsSchema(),
   },
 } as const;
 
