@@ -24,6 +24,11 @@ export class DuplicateFinder {
     private readonly options: { windowHours: number; threshold: number; districts: readonly string[] },
   ) {}
 
+  /** The roads and complexes a text names (stored with the ticket, indexed). */
+  placesOf(text: string): string[] {
+    return [...placeNames(text, this.options.districts)];
+  }
+
   async findParent(ticket: Pick<Ticket, "id" | "text" | "latitude" | "longitude">, place: { district: string | null; category: string | null }, now = new Date()): Promise<DuplicateMatch | undefined> {
     const where = this.placeCondition(ticket, place.district);
     if (!where) return undefined;
@@ -36,7 +41,7 @@ export class DuplicateFinder {
         AND "status" IN (${Prisma.join(PARENT_STATUSES)})
         AND (${where})
         ${place.category ? Prisma.sql`AND ("category" = ${place.category} OR "category" IS NULL)` : Prisma.empty}
-        ${places.size > 0 ? Prisma.sql`AND (${Prisma.join([...places].map((name) => Prisma.sql`"text" LIKE ${`%${escapeLike(name)}%`}`), " OR ")})` : Prisma.empty}
+        ${places.size > 0 ? Prisma.sql`AND "places" && ARRAY[${Prisma.join([...places])}]::text[]` : Prisma.empty}
       ORDER BY "createdAt" DESC
       LIMIT ${MAX_CANDIDATES}`;
     let best: DuplicateMatch | undefined;
@@ -66,7 +71,3 @@ export class DuplicateFinder {
   }
 }
 
-/** A LIKE pattern matches the text literally (backslash is LIKE's escape character). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

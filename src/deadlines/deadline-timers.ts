@@ -1,5 +1,6 @@
 // The deadline timers as BullMQ delayed jobs, one per ticket and kind
-// (jobId = "<ticket id>-<kind>", so adding one twice is harmless). The database is the
+// (jobId = "<ticket id>-<kind>", so adding one twice is harmless); only a ticket's next
+// timer waits in the queue, and firing it sets the one after. The database is the
 // truth: sync() makes a ticket's jobs match its row after every change, rebuild() does
 // it for every ticket that can still have a timer (when a worker starts, and every few
 // minutes, so jobs lost with Redis's data come back), and fire() re-checks the row
@@ -11,7 +12,7 @@ import type { Logger } from "../logger.ts";
 import { ActionRejected, type TicketActions } from "../tickets/ticket-actions.ts";
 import type { TicketStatus } from "../tickets/ticket-status.ts";
 import type { DeadlineClock } from "./deadline-clock.ts";
-import { type PlannedTimer, planTimers, REMINDERS, TIMER_KINDS, type TimerKind } from "./timer-plan.ts";
+import { nextTimers, type PlannedTimer, planTimers, REMINDERS, TIMER_KINDS, type TimerKind } from "./timer-plan.ts";
 
 export const DEADLINE_ACTOR = "system:deadline";
 
@@ -68,7 +69,7 @@ export class DeadlineTimers {
   async addFirst(tickets: Ticket[]): Promise<void> {
     const now = Date.now();
     const jobs = tickets.flatMap((ticket) =>
-      this.plan(ticket).map((t) => ({
+      nextTimers(this.plan(ticket)).map((t) => ({
         name: "timer",
         data: { ticketId: ticket.id, kind: t.kind, dueAt: t.dueAt.getTime() } satisfies TimerJob,
         opts: { jobId: timerJobId(ticket.id, t.kind), delay: Math.max(0, t.dueAt.getTime() - now) },
@@ -125,7 +126,7 @@ export class DeadlineTimers {
   }
 
   private async syncTicket(ticket: Ticket): Promise<void> {
-    const planned = new Map(this.plan(ticket).map((t) => [t.kind, t.dueAt]));
+    const planned = new Map(nextTimers(this.plan(ticket)).map((t) => [t.kind, t.dueAt]));
     await Promise.all(TIMER_KINDS.map((kind) => this.syncJob(ticket.id, kind, planned.get(kind))));
   }
 

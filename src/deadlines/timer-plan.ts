@@ -39,3 +39,13 @@ export function planTimers(ticket: PlannableTicket, clock: DeadlineClock, autoCl
   }
   return timers;
 }
+
+/**
+ * The timers that must be waiting in the queue now: only the earliest of the planned
+ * ones. When it fires, the ticket changes and the next one is set, so each open ticket
+ * keeps one delayed job in Redis rather than three.
+ */
+export function nextTimers(planned: PlannedTimer[]): PlannedTimer[] {
+  const earliest = planned.reduce<PlannedTimer | undefined>((best, t) => (!best || t.dueAt < best.dueAt ? t : best), undefined);
+  return earliest ? [earliest] : [];
+}

@@ -71,6 +71,10 @@ export async function healthRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
         return undefined;
       }),
       check(async () => {
+        // Just after start the connection may still be connecting: wait for it (within the check's time).
+        if (hub.redis.status === "connecting" || hub.redis.status === "connect" || hub.redis.status === "wait") {
+          await new Promise((resolve) => hub.redis.once("ready", resolve));
+        }
         await hub.redis.ping();
         return undefined;
       }),

@@ -70,7 +70,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof AccountError) {
-      console.error(`--${error.field === "departmentCode" ? "department" : error.field}: ${error.message}`);
+      const option = { departmentCode: "--department", username: "--username", role: "--role", password: "the password" }[error.field] ?? error.field;
+      console.error(`${option}: ${error.message}`);
       return 1;
     }
     throw error;

@@ -12,6 +12,9 @@ import { TICKET_SUBMITTED } from "./open-ticket.ts";
 import { ActionRejected, type Applied, type TicketActions } from "./ticket-actions.ts";
 import { readTickets, type TransitionWrite, writeTransitions } from "./ticket-writes.ts";
 
+/** What routing decided, with the places the complaint names (kept for finding duplicates). */
+type Decision = RuleRoutingDecision & { places: string[] };
+
 export type AssignResult =
   | { assigned: true; departmentCode: string }
   | { assigned: false; reason: string; mergedInto?: string };
@@ -79,11 +82,11 @@ export class TicketAssigner {
     const submitted = tickets.filter((t) => t.status === TICKET_SUBMITTED);
     const decided = await Promise.all(
       submitted.map(async (ticket) => {
-        const decision = router.route(ticket);
+        const decision = { ...router.route(ticket), places: duplicates.placesOf(ticket.text) };
         return { ticket, decision, duplicate: await duplicates.findParent(ticket, decision) };
       }),
     );
-    const toAssign: { ticket: Ticket; decision: RuleRoutingDecision }[] = [];
+    const toAssign: { ticket: Ticket; decision: Decision }[] = [];
     for (const { ticket, decision, duplicate } of decided) {
       // The same problem already reported and being worked: merge into it (并案) rather than assign again.
       const merged = duplicate && (await this.merge(ticket, decision, duplicate.parent, duplicate.similarity));
@@ -95,7 +98,7 @@ export class TicketAssigner {
   }
 
   /** Merges a ticket into its parent; false when the parent was finished meanwhile. */
-  private async merge(ticket: Ticket, decision: RuleRoutingDecision, parent: Ticket, similarity: number): Promise<boolean> {
+  private async merge(ticket: Ticket, decision: Decision, parent: Ticket, similarity: number): Promise<boolean> {
     try {
       await this.deps.actions.apply(
         { id: ticket.id },
@@ -108,6 +111,7 @@ export class TicketAssigner {
           departmentCode: parent.departmentCode,
           category: decision.category,
           district: decision.district,
+          places: decision.places,
         },
         ROUTER_ACTOR,
       );
@@ -119,11 +123,11 @@ export class TicketAssigner {
   }
 
   /** Assigns tickets in one statement; any that changed meanwhile are retried one by one. */
-  private async assign(items: { ticket: Ticket; decision: RuleRoutingDecision }[]): Promise<Map<string, AssignResult>> {
+  private async assign(items: { ticket: Ticket; decision: Decision }[]): Promise<Map<string, AssignResult>> {
     const { prisma, actions } = this.deps;
     const results = new Map<string, AssignResult>();
     const now = new Date();
-    const planned: { ticket: Ticket; decision: RuleRoutingDecision; applied: Omit<Applied, "ticket">; write: TransitionWrite }[] = [];
+    const planned: { ticket: Ticket; decision: Decision; applied: Omit<Applied, "ticket">; write: TransitionWrite }[] = [];
     for (const { ticket, decision } of items) {
       const { transition, write } = actions.plan(ticket, assignAction(decision), ROUTER_ACTOR, now);
       planned.push({ ticket, decision, applied: { transition, actor: ROUTER_ACTOR }, write: { ...write, expectedVersion: ticket.version } });
@@ -151,18 +155,19 @@ export class TicketAssigner {
   }
 }
 
-function assignAction(decision: RuleRoutingDecision) {
+function assignAction(decision: Decision) {
   return {
     type: "assign",
     departmentCode: decision.departmentCode,
     note: routingNote(decision),
     category: decision.category,
     district: decision.district,
+    places: decision.places,
     routing: { rule: decision.rule, evidence: decision.evidence ?? null },
   } as const;
 }
 
-function routingNote(decision: RuleRoutingDecision): string {
+function routingNote(decision: Decision): string {
   switch (decision.rule) {
     case "rule":
       return `按派单规则“${decision.evidence}”分派`;

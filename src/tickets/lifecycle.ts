@@ -13,7 +13,15 @@ export type Supplement =
 
 export type TicketAction =
   /** Routing gives the ticket to a department (or the dispatch centre). */
-  | { type: "assign"; departmentCode: string; note: string; category?: string | null; district?: string | null; routing?: Record<string, unknown> }
+  | {
+      type: "assign";
+      departmentCode: string;
+      note: string;
+      category?: string | null;
+      district?: string | null;
+      places?: string[];
+      routing?: Record<string, unknown>;
+    }
   | { type: "accept"; note?: string }
   | { type: "start"; note?: string }
   /** The reply is what the citizen reads. */
@@ -41,6 +49,7 @@ export type TicketAction =
       departmentCode?: string | null;
       category?: string | null;
       district?: string | null;
+      places?: string[];
     }
   /** Internal note: never shown to the citizen. */
   | { type: "note"; text: string }
@@ -91,6 +100,7 @@ export interface TicketChanges {
   departmentCode?: string;
   category?: string | null;
   district?: string | null;
+  places?: string[];
   parentId?: string;
   acceptedAt?: Date | null;
   resolvedAt?: Date | null;
@@ -205,6 +215,7 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
           departmentCode: action.departmentCode,
           ...(action.category !== undefined && { category: action.category }),
           ...(action.district !== undefined && { district: action.district }),
+          ...(action.places !== undefined && { places: action.places }),
         },
         clock: "start",
       });
@@ -267,6 +278,7 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
           ...(action.departmentCode && { departmentCode: action.departmentCode }),
           ...(action.category !== undefined && { category: action.category }),
           ...(action.district !== undefined && { district: action.district }),
+          ...(action.places !== undefined && { places: action.places }),
         },
         clock: "stop",
         citizenNotice: "merged",

@@ -15,6 +15,7 @@ const COLUMN_TYPES = {
   departmentCode: "text",
   category: "text",
   district: "text",
+  places: "text[]",
   parentId: "text",
   assignedAt: "timestamp(3)",
   acceptedAt: "timestamp(3)",

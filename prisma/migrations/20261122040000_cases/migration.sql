@@ -1,6 +1,7 @@
 -- AlterTable
 ALTER TABLE "Ticket" ADD COLUMN     "category" TEXT,
 ADD COLUMN     "district" TEXT,
+ADD COLUMN     "places" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "address" TEXT,
 ADD COLUMN     "latitude" DOUBLE PRECISION,
 ADD COLUMN     "longitude" DOUBLE PRECISION,
@@ -83,6 +84,9 @@ CREATE INDEX "Ticket_parentId_idx" ON "Ticket"("parentId");
 
 -- CreateIndex
 CREATE INDEX "Ticket_district_createdAt_idx" ON "Ticket"("district", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Ticket_places_idx" ON "Ticket" USING GIN ("places");
 
 -- CreateIndex
 CREATE INDEX "Ticket_channel_channelUserId_createdAt_idx" ON "Ticket"("channel", "channelUserId", "createdAt");
