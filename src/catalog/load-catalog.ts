@@ -2,8 +2,8 @@
 // field, and nothing is served from a catalog that has one.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { readDataFile } from "./read-data-file.ts";
 import {
   type Catalog,
   departmentsFileSchema,
@@ -68,32 +68,6 @@ async function listDataFiles(dir: string, problems: string[]): Promise<string[]>
     problems.push(`${dir}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     return [];
   }
-}
-
-async function readDataFile<S extends z.ZodType>(
-  dir: string,
-  file: string,
-  schema: S,
-  problems: string[],
-): Promise<z.infer<S> | undefined> {
-  const fullPath = path.join(dir, file);
-  let data: unknown;
-  try {
-    const text = await fs.readFile(fullPath, "utf8");
-    data = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    problems.push(`${fullPath}: ${(error as Error).message.split("\n")[0]}`);
-    return undefined;
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const field = issue.path.length > 0 ? issue.path.join(".") : "(file)";
-      problems.push(`${fullPath}: ${field}: ${issue.message}`);
-    }
-    return undefined;
-  }
-  return result.data;
 }
 
 function checkReferences(

@@ -1,12 +1,9 @@
 // Reads and validates the case-management data under intents/ against the catalog:
 // every department, category and district a rule names must exist. Problems are
 // reported with file and field, and nothing starts with a bad file (like the catalog).
-import fs from "node:fs/promises";
-import path from "node:path";
-import { parse as parseYaml } from "yaml";
-import type { z } from "zod";
 import type { Catalog } from "../catalog/catalog-schema.ts";
 import { CatalogError } from "../catalog/load-catalog.ts";
+import { readDataFile } from "../catalog/read-data-file.ts";
 import { calendarFileProblems, calendarFileSchema } from "../deadlines/holiday-data.ts";
 import { type CaseRules, categoriesFileSchema, routingFileSchema } from "./case-rules-schema.ts";
 
@@ -52,23 +49,4 @@ export async function loadCaseRules(dir: string, catalog: Pick<Catalog, "departm
     rules: routingFile.rules,
     calendar: calendarFile,
   };
-}
-
-async function readDataFile<S extends z.ZodType>(dir: string, file: string, schema: S, problems: string[]): Promise<z.infer<S> | undefined> {
-  const fullPath = path.join(dir, file);
-  let data: unknown;
-  try {
-    data = parseYaml(await fs.readFile(fullPath, "utf8"));
-  } catch (error) {
-    problems.push(`${fullPath}: ${(error as Error).message.split("\n")[0]}`);
-    return undefined;
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      problems.push(`${fullPath}: ${issue.path.length > 0 ? issue.path.join(".") : "(file)"}: ${issue.message}`);
-    }
-    return undefined;
-  }
-  return result.data;
 }
