@@ -58,7 +58,10 @@ function run(command: string, args: string[]): Promise<number> {
 }
 
 let aptUpdated: Promise<void> | undefined;
-// apt-get holds a global lock, so concurrent installs must queue.
+// apt-get holds a global lock, so concurrent installs must queue: within this process
+// through aptQueue, and behind other processes (another test run, unattended upgrades)
+// by letting apt-get wait for the lock instead of failing at once.
+const APT_LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=600"];
 let aptQueue: Promise<unknown> = Promise.resolve();
 
 /** apt-get install one package (root only); runs `apt-get update` once per process first. */
@@ -71,7 +74,7 @@ export function installDebianPackage(debianPackage: string, log: Log = stderrLog
     }
     aptUpdated ??= (async () => {
       log("apt-get update…");
-      const code = await run("apt-get", ["update"]);
+      const code = await run("apt-get", [...APT_LOCK_WAIT, "update"]);
       if (code !== 0) {
         aptUpdated = undefined; // let a later call retry
         throw new Error(`apt-get update failed (exit ${code}): are the Debian mirrors reachable?`);
@@ -79,7 +82,7 @@ export function installDebianPackage(debianPackage: string, log: Log = stderrLog
     })();
     await aptUpdated;
     log(`apt-get install ${debianPackage}…`);
-    const code = await run("apt-get", ["install", "-y", "--no-install-recommends", debianPackage]);
+    const code = await run("apt-get", [...APT_LOCK_WAIT, "install", "-y", "--no-install-recommends", debianPackage]);
     if (code !== 0) {
       throw new Error(`apt-get install ${debianPackage} failed (exit ${code})`);
     }
