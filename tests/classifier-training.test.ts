@@ -11,7 +11,7 @@ import { trainNbsvm } from "../src/classification/nbsvm-trainer.ts";
 import { seededRandom } from "../src/classification/seeded-random.ts";
 import { trainBinarySvm } from "../src/classification/squared-hinge-svm.ts";
 import { trainClassifier, TrainingError } from "../src/classification/train-classifier.ts";
-import type { TrainingSet } from "../src/classification/training-set.ts";
+import { subset, type TrainingSet } from "../src/classification/training-set.ts";
 import { normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 
@@ -156,10 +156,15 @@ describe("NBSVM", () => {
       return cost === 2 ? { weights: new Float32Array(18), bias: Float32Array.of(1, 0, 0) } : trainNbsvm(part, { cost, smoothing: 1, maxEpochs: 50, tolerance: 0.01, seed: 1 });
     };
     const choice = chooseCost(set, ["a", "b", "c"], [2, 1], 3, 7, train);
-    expect(choice).toEqual({ cost: 1, accuracies: [1 / 3, 1] });
+    expect(choice.cost).toBe(1);
+    expect(choice.accuracies).toEqual([1 / 3, 1]);
     expect(sizes).toEqual([20, 20, 20, 20, 20, 20]);
-    // One candidate needs no measuring.
-    expect(chooseCost(set, ["a", "b", "c"], [0.3], 3, 7, train)).toEqual({ cost: 0.3, accuracies: [] });
+    sizes.length = 0;
+    // Every message gets scores from a model that did not see it, to calibrate with.
+    expect(choice.heldOutLogits).toHaveLength(30);
+    choice.heldOutLogits.forEach((logits, i) => expect(logits.indexOf(Math.max(...logits))).toBe(set.classes[i]));
+    // Too few messages to hold any out: the first candidate, unmeasured.
+    expect(chooseCost(subset(set, [0, 1, 2, 3]), ["a", "b", "c"], [0.3, 1], 3, 7, train)).toEqual({ cost: 0.3, accuracies: [], heldOutLogits: [] });
   });
 
   it("records the cost chosen for each task", () => {

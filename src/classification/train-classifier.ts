@@ -1,7 +1,7 @@
 // Trains the three tasks from labeled messages: pick the features (seen in at least
-// `minDocumentFrequency` messages), train one NBSVM per task on presence vectors with its
-// cost C chosen by cross-validation, and calibrate each on a held-out share before
-// retraining on everything.
+// `minDocumentFrequency` messages), then per task choose the NBSVM cost C by
+// cross-validation, fit the temperature on the cross-validation scores, and train the
+// final weights on everything.
 import type { Segmenter } from "../understanding/segmenter.ts";
 import { TASKS, type ClassifierModel, type TaskName } from "./classifier-model.ts";
 import { chooseCost } from "./cost-selection.ts";
@@ -10,8 +10,7 @@ import type { LabeledMessage } from "./labeled-messages.ts";
 import { DEFAULT_FEATURE_OPTIONS, MessageFeatures, type FeatureOptions } from "./message-features.ts";
 import { MessageVectorizer, type SparseVector } from "./message-vectorizer.ts";
 import { trainNbsvm } from "./nbsvm-trainer.ts";
-import { seededRandom, shuffleInPlace } from "./seeded-random.ts";
-import { layerLogits, type SoftmaxLayer } from "./softmax-layer.ts";
+import type { SoftmaxLayer } from "./softmax-layer.ts";
 import { fitTemperature } from "./temperature-scaling.ts";
 import { classWeights, type TrainingSet } from "./training-set.ts";
 
@@ -32,8 +31,6 @@ export interface ClassifierTrainingOptions {
   /** Limits of the SVM solver: passes over the data, and its stopping tolerance. */
   maxEpochs: number;
   tolerance: number;
-  /** Share of each task's messages held out to fit the temperature. */
-  calibrationShare: number;
   /** Below this many labeled messages a task is not calibrated (temperature 1). */
   minCalibrationMessages: number;
 }
@@ -48,7 +45,6 @@ export const DEFAULT_TRAINING_OPTIONS: ClassifierTrainingOptions = {
   naiveBayesSmoothing: 1,
   maxEpochs: 50,
   tolerance: 0.1,
-  calibrationShare: 0.1,
   minCalibrationMessages: 100,
 };
 
@@ -111,23 +107,9 @@ function trainTask(
   const all = setOf(examples);
   const train = (set: TrainingSet, cost: number) =>
     trainNbsvm(set, { cost, smoothing: options.naiveBayesSmoothing, maxEpochs: options.maxEpochs, tolerance: options.tolerance, seed: options.seed });
-  const { cost } = chooseCost(all, labels, options.costCandidates, options.crossValidationFolds, options.seed ^ 0xc057, train);
-
-  let temperature = 1;
-  if (examples.length >= options.minCalibrationMessages) {
-    const order = Int32Array.from(examples.keys());
-    shuffleInPlace(order, seededRandom(options.seed ^ 0x5eed));
-    const heldOutCount = Math.max(1, Math.round(examples.length * options.calibrationShare));
-    const heldOut = [...order.subarray(0, heldOutCount)].map((i) => examples[i]!);
-    const rest = [...order.subarray(heldOutCount)].map((i) => examples[i]!);
-    const probe: SoftmaxLayer = { labels, ...train(setOf(rest), cost), temperature: 1 };
-    const logits = heldOut.map((e) => {
-      const out = new Float64Array(labels.length);
-      layerLogits(probe, e.vector, out);
-      return out;
-    });
-    temperature = fitTemperature({ logits, classes: Int32Array.from(heldOut, (e) => classOf.get(e.label)!) });
-  }
+  const { cost, heldOutLogits } = chooseCost(all, labels, options.costCandidates, options.crossValidationFolds, options.seed ^ 0xc057, train);
+  // Calibrated on every message, each scored by a cross-validation model that did not see it.
+  const temperature = examples.length >= options.minCalibrationMessages ? fitTemperature({ logits: heldOutLogits, classes: all.classes }) : 1;
   return { layer: { labels, ...train(all, cost), temperature }, cost };
 }
 
