@@ -3,7 +3,7 @@
 // place in memory. (Separate value and per-task weight arrays cost a cache miss each per
 // feature, which dominated the time of long messages.)
 import { FeatureIndex } from "./feature-index.ts";
-import { termWeight } from "./message-vectorizer.ts";
+import { occurrences, termWeight } from "./message-vectorizer.ts";
 
 export class FeatureTable {
   private readonly index: FeatureIndex;
@@ -41,11 +41,9 @@ export class FeatureTable {
     const { cells, stride, width, index } = this;
     let squares = 0;
     for (let i = 0; i < sortedHashes.length; ) {
-      const hash = sortedHashes[i]!;
-      let count = 1;
-      while (i + count < sortedHashes.length && sortedHashes[i + count] === hash) count++;
+      const count = occurrences(sortedHashes, i);
+      const row = index.row(sortedHashes[i]!);
       i += count;
-      const row = index.row(hash);
       if (row < 0) continue;
       const at = row * stride;
       const value = termWeight(count, cells[at]!);

@@ -21,6 +21,14 @@ export function termWeight(_count: number, featureValue: number): number {
   return featureValue;
 }
 
+/** How many entries from `start` on equal sortedHashes[start]: one feature's count in a message. */
+export function occurrences(sortedHashes: Uint32Array, start: number): number {
+  const hash = sortedHashes[start];
+  let count = 1;
+  while (start + count < sortedHashes.length && sortedHashes[start + count] === hash) count++;
+  return count;
+}
+
 export class MessageVectorizer {
   private rows = new Int32Array(512);
   private values = new Float32Array(512);
@@ -45,11 +53,9 @@ export class MessageVectorizer {
     let length = 0;
     let squares = 0;
     for (let i = 0; i < sortedHashes.length; ) {
-      const hash = sortedHashes[i]!;
-      let count = 1;
-      while (i + count < sortedHashes.length && sortedHashes[i + count] === hash) count++;
+      const count = occurrences(sortedHashes, i);
+      const row = this.index.row(sortedHashes[i]!);
       i += count;
-      const row = this.index.row(hash);
       if (row < 0) continue;
       const value = termWeight(count, this.featureValues[row]!);
       rows[length] = row;

@@ -36,24 +36,27 @@ export function trainBinarySvm(problem: BinarySvmProblem, options: BinarySvmOpti
   const alpha = new Float64Array(n);
   const diagonal = new Float64Array(n);
   const squaredNorm = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const { rows, values } = vectors[i]!;
+  // The scaled values, computed once: the passes below read them many times.
+  const scaled = vectors.map(({ rows, values }, i) => {
+    const x = new Float64Array(rows.length);
     let sum = 1;
     for (let j = 0; j < rows.length; j++) {
-      const x = values[j]! * columnScale[rows[j]!]!;
-      sum += x * x;
+      x[j] = values[j]! * columnScale[rows[j]!]!;
+      sum += x[j]! * x[j]!;
     }
     diagonal[i] = 1 / (2 * (positive[i] ? problem.costPositive : problem.costNegative));
     squaredNorm[i] = sum + diagonal[i]!;
-  }
+    return x;
+  });
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let epoch = 0; epoch < options.maxEpochs; epoch++) {
     shuffleInPlace(order, options.random);
     let largest = 0;
     for (const i of order) {
-      const { rows, values } = vectors[i]!;
+      const rows = vectors[i]!.rows;
+      const x = scaled[i]!;
       let margin = bias;
-      for (let j = 0; j < rows.length; j++) margin += w[rows[j]!]! * values[j]! * columnScale[rows[j]!]!;
+      for (let j = 0; j < rows.length; j++) margin += w[rows[j]!]! * x[j]!;
       const y = positive[i] ? 1 : -1;
       const gradient = y * margin - 1 + alpha[i]! * diagonal[i]!;
       const projected = alpha[i] === 0 ? Math.min(gradient, 0) : gradient;
@@ -63,7 +66,7 @@ export function trainBinarySvm(problem: BinarySvmProblem, options: BinarySvmOpti
       alpha[i] = Math.max(before - gradient / squaredNorm[i]!, 0);
       const step = (alpha[i]! - before) * y;
       if (step === 0) continue;
-      for (let j = 0; j < rows.length; j++) w[rows[j]!] = w[rows[j]!]! + step * values[j]! * columnScale[rows[j]!]!;
+      for (let j = 0; j < rows.length; j++) w[rows[j]!] = w[rows[j]!]! + step * x[j]!;
       bias += step;
     }
     if (largest < options.tolerance) break;
