@@ -163,6 +163,7 @@ describe("NBSVM", () => {
     // Every message gets scores from a model that did not see it, to calibrate with.
     expect(choice.heldOutLogits).toHaveLength(30);
     choice.heldOutLogits.forEach((logits, i) => expect(logits.indexOf(Math.max(...logits))).toBe(set.classes[i]));
+    expect(() => chooseCost(set, ["a", "b", "c"], [1], 1, 7, train)).toThrow(/at least 2 folds, got 1/);
     // Too few messages to hold any out: the first candidate, unmeasured.
     expect(chooseCost(subset(set, [0, 1, 2, 3]), ["a", "b", "c"], [0.3, 1], 3, 7, train)).toEqual({ cost: 0.3, accuracies: [], heldOutLogits: [] });
   });

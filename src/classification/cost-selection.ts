@@ -28,6 +28,7 @@ export function chooseCost(
   train: (part: TrainingSet, cost: number) => TrainedWeights,
 ): CostChoice {
   if (candidates.length === 0) throw new Error("chooseCost: no candidate cost");
+  if (!Number.isInteger(folds) || folds < 2) throw new Error(`chooseCost: cross-validation needs at least 2 folds, got ${folds}`);
   const n = set.vectors.length;
   if (n < 2 * folds) return { cost: candidates[0]!, accuracies: [], heldOutLogits: [] };
   const order = Int32Array.from({ length: n }, (_, i) => i);
