@@ -178,6 +178,13 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
       ["citizen:wechat", { supplement: { kind: "text", text: "井盖在3号楼东侧" } }],
     ]);
     expect((await verifyAuditTrail(prisma())).problems).toEqual([]);
+
+    // 我要投诉 starts a new complaint: the next photo is held for it, not added to this ticket.
+    // (WeChat's times are whole seconds: the tap is stamped after the ticket's filing.)
+    await event("safe", user, { Event: "CLICK", EventKey: "ACTION_COMPLAIN" }, Math.floor(Date.now() / 1000) + 1);
+    const next = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/z.jpg", MediaId: "media-10", MsgId: msgId() });
+    expect(next.reply!.Content).toContain("已收到您发送的图片。请再用文字描述");
+    expect(await prisma().ticketAttachment.findFirstOrThrow({ where: { mediaId: "media-10" } })).toMatchObject({ ticketId: null });
   });
 
   it("acknowledges a photo outside any complaint without filing anything", async () => {

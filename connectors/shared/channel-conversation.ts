@@ -103,8 +103,10 @@ export class ChannelConversation {
     const { action } = input;
     const what = materialName(action.type === "location" ? { kind: "location", label: action.label } : { kind: action.media });
     const conversationId = conversationIdFor(input.channel, input.channelUserId);
-    const ticket = await this.evidence.target(input, input.receivedAt);
-    const held = !ticket && (await this.evidence.complaintStarted(conversationId, input.receivedAt));
+    const [open, started] = await Promise.all([this.evidence.target(input, input.receivedAt), this.evidence.complaintStarted(conversationId, input.receivedAt)]);
+    // After 我要投诉 for a new problem, material is for that one, not an earlier ticket.
+    const ticket = open && !(started && started > open.createdAt) ? open : undefined;
+    const held = !ticket && !!started;
     const answer = ticket
       ? deskReply.attached(ticket.number, what, ticket.status === "suspended")
       : held

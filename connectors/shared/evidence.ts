@@ -47,12 +47,12 @@ export class EvidenceDesk {
     return this.supplements.supplementTarget(citizen, now);
   }
 
-  /** True when the citizen asked to complain (menu) within the window and has not filed it yet. */
-  async complaintStarted(conversationId: string, now: Date): Promise<boolean> {
+  /** When the citizen asked to complain (menu), if within the window and not filed yet. */
+  async complaintStarted(conversationId: string, now: Date): Promise<Date | undefined> {
     const rows = await this.prisma.$queryRaw<{ started: Date | null }[]>`
       SELECT ("context"->>${CONTEXT_FLAG})::timestamptz AS "started" FROM "Conversation" WHERE "id" = ${conversationId}`;
     const started = rows[0]?.started;
-    return !!started && started.getTime() >= this.since(now).getTime();
+    return started && started.getTime() >= this.since(now).getTime() ? started : undefined;
   }
 
   /** True while a 我要投诉 of this citizen's waits for its complaint (however long ago): material may be held. */
