@@ -64,3 +64,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
   };
 }
+
+/** One line of the benchmark's table. */
+export function formatRow(r: LoadResult): string {
+  return `${r.label.padEnd(26)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
+}

@@ -61,3 +61,17 @@ export async function withBenchDatabase<T>(fn: (url: string | undefined) => Prom
 
 /** The server's ready line: "web chat  http://…/". */
 export const SERVER_READY = /web chat\s+(http:\/\/\S+?)\/\s/;
+
+/** The environment of a hub under test: quiet, its own queue prefix, on the bench database (or PGlite). */
+export function hubEnv(dataDir: string, databaseUrl: string | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    DATA_DIR: dataDir,
+    REDIS_URL,
+    QUEUE_PREFIX: `bench${Date.now()}`,
+    DATABASE_URL: databaseUrl ?? "",
+    ...extra,
+  };
+}

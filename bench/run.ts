@@ -4,17 +4,15 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { benchIntake, intakeRow } from "./intake.ts";
-import { runLoad, type LoadResult } from "./load.ts";
-import { REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
+import { formatRow, runLoad, type LoadResult } from "./load.ts";
+import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { runUnderstandingBench } from "./understanding.ts";
 import { prepareChannelBench } from "./channels.ts";
 import { chatBodies as makeChatBodies } from "./questions.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
-function row(r: LoadResult): string {
-  return `${r.label.padEnd(26)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
-}
+const row = formatRow;
 
 function verdict(ok: boolean): string {
   return ok ? "met" : "NOT MET";
@@ -30,17 +28,7 @@ async function main() {
   let echoResult: LoadResult | undefined;
   try {
     await withBenchDatabase(async (databaseUrl) => {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: "0",
-        LOG_LEVEL: "warn",
-        DATA_DIR: dataDir,
-        REDIS_URL,
-        QUEUE_PREFIX: `bench${Date.now()}`,
-        DATABASE_URL: databaseUrl ?? "",
-        ...channels.env,
-      };
-      const chat = await startChild(["src/server.ts"], env, SERVER_READY);
+      const chat = await startChild(["src/server.ts"], hubEnv(dataDir, databaseUrl, channels.env), SERVER_READY);
       try {
         console.log(`Benchmark: 50 connections, ${DURATION} s each, after a 2 s warm-up.\n`);
         // Warm up both (JIT, connection pools), then measure one after the other.

@@ -113,6 +113,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     inboundQueue: queues.get(QueueNames.inbound),
     kickRelay: () => relay.kick(),
     catalog: () => catalogs.current.catalog,
+    supplements: cases.desk,
   });
   for (const sender of channels.senders) senders.set(sender.channel, sender);
   relay.start();

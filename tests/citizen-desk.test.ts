@@ -135,7 +135,7 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     const user = newCitizen();
     const ticket = await fileAndRoute(t.hub, `东湖区${road()}井盖丢了`, { channelUserId: user });
     const reply = await t.hub.cases.desk.attach({ channel: "webchat", channelUserId: user }, { kind: "image", url: "https://example.org/manhole.jpg" });
-    expect(reply?.text).toBe(`已将您发送的照片加入工单 ${ticket.number}。`);
+    expect(reply?.text).toBe(`已收到您发送的图片，已作为工单 ${ticket.number} 的补充材料登记。`);
     await t.hub.cases.desk.attach({ channel: "webchat", channelUserId: user }, { kind: "location", latitude: 30.5, longitude: 114.3, label: "人民路口" });
     const kinds = (await eventsOf(t.hub, ticket.id)).filter((e) => e.type === "supplemented").map((e) => (e.data as { supplement: { kind: string } }).supplement.kind);
     expect(kinds).toEqual(["image", "location"]);

@@ -289,38 +289,37 @@ describe("web chat in a browser", () => {
     await context.close();
   });
 
-  it("offers quick replies as buttons and sends the chosen one", async () => {
+  it("offers the dialogue's clarifying options as buttons, and answers the one clicked", async () => {
     const context = await newContext();
-    // The catalog's answers carry no quick replies yet, so the test adds them to the hub's
-    // first reply on its way to the page; what the button sends goes to the real hub.
-    await context.routeWebSocket(SOCKET_ROUTE, (ws) => {
-      const server = ws.connectToServer();
-      let first = true;
-      server.onMessage((message) => {
-        const frame = JSON.parse(String(message));
-        if (frame.type === "reply" && first) {
-          first = false;
-          frame.replies[0].text = "请问您想办理的是哪一项？";
-          frame.replies[0].quickReplies = [
-            { label: "1. 居民身份证补领", text: "身份证丢了怎么办" },
-            { label: "2. 其他事项", text: "转人工" },
-          ];
-        }
-        ws.send(JSON.stringify(frame));
-      });
-    });
-    const { page } = await openPortal(context);
+    const { page, errors } = await openPortal(context);
     const widget = chat(page);
     await widget.open();
-    await widget.say("证件");
-    const option = page.getByRole("button", { name: "1. 居民身份证补领" });
-    await option.click();
-    await widget.botSaying("所需材料").waitFor();
-    expect(await page.locator(".msg.me").allTextContents()).toEqual(["证件", "1. 居民身份证补领"]);
-    expect(await option.isDisabled()).toBe(true); // a later answer retires the old options
+    // Too short to tell which service is meant: the hub asks, with numbered options.
+    await widget.say("社保卡");
+    const question = widget.botSaying("您想问的是哪一项");
+    await question.waitFor();
+    const buttons = question.locator(".quick button");
+    const labels = await buttons.allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    labels.forEach((label, i) => expect(label).toMatch(new RegExp(`^${i + 1}\\. \\S`)));
+    const chosen = labels[1]!.replace(/^2\. /, "");
+
+    await buttons.nth(1).click();
+    const answer = widget.botSaying(`【${chosen}】`);
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain("所需材料");
+    expect(await page.locator(".msg.me").allTextContents()).toEqual(["社保卡", labels[1]]);
+    expect(await buttons.nth(0).isDisabled()).toBe(true); // a later answer retires the old options
+
+    // The button sent the option's number; the hub read it as a pick of the item it had offered.
     const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
     const sent = await t.hub.db.prisma.message.findMany({ where: { conversationId: conversationIdFor("webchat", sessionId!) }, orderBy: { createdAt: "asc" } });
-    expect(sent.map((m) => m.text)).toEqual(["证件", "身份证丢了怎么办"]);
+    expect(sent.map((m) => m.text)).toEqual(["社保卡", "2"]);
+    const options = (sent[0]!.outcome as { understanding: { decision: string; options: { name: string }[] } }).understanding;
+    expect(options.decision).toBe("clarify");
+    expect(options.options.map((o, i) => `${i + 1}. ${o.name}`)).toEqual(labels);
+    expect((sent[1]!.outcome as { understanding: unknown }).understanding).toMatchObject({ decision: "answer", serviceItem: { name: chosen } });
+    expect(errors).toEqual([]);
     await context.close();
   });
 

@@ -1,31 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WechatMode } from "../connectors/wechat/wechat-envelope.ts";
-import type { FastifyInstance } from "fastify";
 import { FakeWechatApi } from "../connectors/wechat/testing/fake-wechat-api.ts";
-import { WechatPlatform } from "../connectors/wechat/testing/wechat-platform.ts";
-import type { ConversationPipeline } from "../src/conversation/conversation-pipeline.ts";
 import { buildApp } from "../src/http/build-app.ts";
-import { createHub, type Hub } from "../src/hub.ts";
-import { createLogger } from "../src/logger.ts";
-import { BACKENDS, createTestDatabase, eventually, startTestHub, TEST_REDIS_URL, testConfig } from "./support/test-env.ts";
+import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
+import { road } from "./support/cases.ts";
+import { countHandled } from "./support/channel-env.ts";
+import { BACKENDS, createTestDatabase, eventually, startTestHub, uniqueName } from "./support/test-env.ts";
 import { startWechatEnv, WECHAT, type WechatTestEnv } from "./support/wechat-env.ts";
 
 const openid = () => `o${randomUUID().replace(/-/g, "").slice(0, 27)}`;
 let msgIds = 7_000_000_000_000_000_000n;
 const msgId = () => String(++msgIds);
 const MODES: WechatMode[] = ["plaintext", "compatible", "safe"];
-
-/** Counts how often the pipeline runs for one citizen's messages (instrumentation, not a stand-in). */
-function countHandled(pipeline: ConversationPipeline, channelUserId: string): () => number {
-  let count = 0;
-  const handle = pipeline.handle.bind(pipeline);
-  pipeline.handle = (message) => {
-    if (message.channelUserId === channelUserId) count++;
-    return handle(message);
-  };
-  return () => count;
-}
 
 describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
   let w: WechatTestEnv;
@@ -41,6 +28,9 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     w.send(mode, user, { MsgType: "text", Content: content, MsgId: id });
   const event = (mode: WechatMode, user: string, fields: Record<string, string>, createTime?: number) =>
     w.send(mode, user, { MsgType: "event", ...fields }, createTime);
+  /** Who added what to the ticket, from its history. */
+  const supplementsOf = async (ticketId: string) =>
+    (await prisma().ticketEvent.findMany({ where: { ticketId, type: "supplemented" }, orderBy: { seq: "asc" } })).map((e) => [e.actor, e.data]);
 
   describe("URL verification", () => {
     it("echoes echostr when the signature matches", async () => {
@@ -128,9 +118,12 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
 
     const complaint = await text("safe", user, "人民路菜市场门口的井盖丢了，很危险，请尽快处理");
     const ticketNumber = /GD\d{8}-\d{6}/.exec(complaint.reply!.Content as string)![0];
-    const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number: ticketNumber }, include: { attachments: true, events: true } });
+    const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number: ticketNumber }, include: { attachments: true } });
     expect(ticket.attachments.map((a) => [a.kind, a.mediaId, a.url])).toEqual([["image", "media-1", "http://mmbiz.qpic.cn/x.jpg"]]);
-    expect(ticket.events.map((e) => e.type)).toContain("evidence_added");
+    // Added the way case management adds anything a citizen supplies: an event on the chain.
+    expect(await supplementsOf(ticket.id)).toEqual([
+      ["citizen:wechat", { supplement: { kind: "image", mediaId: "media-1", url: "http://mmbiz.qpic.cn/x.jpg", attachmentId: ticket.attachments[0]!.id } }],
+    ]);
 
     const location = await w.send("safe", user, {
       MsgType: "location",
@@ -144,10 +137,54 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const attachments = await prisma().ticketAttachment.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: "asc" } });
     expect(attachments.map((a) => a.kind)).toEqual(["image", "location"]);
     expect(attachments[1]!.data).toEqual({ latitude: 23.134521, longitude: 113.358803, label: "人民路菜市场", scale: 20 });
+    expect((await supplementsOf(ticket.id))[1]).toEqual([
+      "citizen:wechat",
+      { supplement: { kind: "location", latitude: 23.134521, longitude: 113.358803, label: "人民路菜市场", scale: 20, attachmentId: attachments[1]!.id } },
+    ]);
+    expect((await verifyAuditTrail(prisma())).problems).toEqual([]);
 
     const status = await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" });
     expect(status.reply!.Content).toContain(`工单号：${ticketNumber}`);
     expect(status.reply!.Content).toMatch(/办理进度：(已登记，正在分派责任部门|已转交.+办理)/);
+  });
+
+  it("adds a photo and a typed 补充 to a ticket the same one way, and a photo resumes a ticket waiting for the citizen", async () => {
+    const user = openid();
+    const complaint = await text("safe", user, `${road()}的井盖丢了，很危险，请尽快处理`);
+    const number = /GD\d{8}-\d{6}/.exec(complaint.reply!.Content as string)![0];
+    const ticket = await eventually(async () => {
+      const found = await prisma().ticket.findUnique({ where: { number } });
+      return found?.status === "assigned" ? found : undefined;
+    });
+    await w.t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:test");
+    await w.t.hub.cases.actions.apply({ id: ticket.id }, { type: "suspend", reason: "请提供现场照片" }, "staff:test");
+
+    const photo = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/y.jpg", MediaId: "media-9", MsgId: msgId() });
+    expect(photo.reply!.Content).toBe(`已收到您发送的图片，已作为工单 ${number} 的补充材料登记。工单已恢复办理。`);
+    const resumed = await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(resumed.status).toBe("in_progress");
+    expect(resumed.dueRunningSince).not.toBeNull(); // the deadline clock runs again
+
+    const typed = await text("safe", user, `补充 ${number}：井盖在3号楼东侧`);
+    expect(typed.reply!.Content).toBe(`已将您补充的信息加入工单 ${number}，承办部门会一并处理。`);
+
+    const [attachment] = await prisma().ticketAttachment.findMany({ where: { ticketId: ticket.id } });
+    const events = await prisma().ticketEvent.findMany({ where: { ticketId: ticket.id, type: "supplemented" }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => [e.actor, e.data])).toEqual([
+      [
+        "citizen:wechat",
+        expect.objectContaining({ from: "suspended", to: "in_progress", supplement: { kind: "image", mediaId: "media-9", url: "http://mmbiz.qpic.cn/y.jpg", attachmentId: attachment!.id } }),
+      ],
+      ["citizen:wechat", { supplement: { kind: "text", text: "井盖在3号楼东侧" } }],
+    ]);
+    expect((await verifyAuditTrail(prisma())).problems).toEqual([]);
+
+    // 我要投诉 starts a new complaint: the next photo is held for it, not added to this ticket.
+    // (WeChat's times are whole seconds: the tap is stamped after the ticket's filing.)
+    await event("safe", user, { Event: "CLICK", EventKey: "ACTION_COMPLAIN" }, Math.floor(Date.now() / 1000) + 1);
+    const next = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/z.jpg", MediaId: "media-10", MsgId: msgId() });
+    expect(next.reply!.Content).toContain("已收到您发送的图片。请再用文字描述");
+    expect(await prisma().ticketAttachment.findFirstOrThrow({ where: { mediaId: "media-10" } })).toMatchObject({ ticketId: null });
   });
 
   it("acknowledges a photo outside any complaint without filing anything", async () => {
@@ -227,32 +264,21 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
 });
 
 describe("WeChat connector in two processes", () => {
-  // Two hubs on one database and one Redis, as a web tier of two processes would be.
-  let hubs: Hub[];
-  let apps: FastifyInstance[];
+  // Two hubs on one database, one Redis and one queue prefix, as a web tier of two processes would be.
+  let envs: WechatTestEnv[];
   let api: FakeWechatApi;
   let drop: () => Promise<void>;
-  const platform = new WechatPlatform(WECHAT);
 
   beforeAll(async () => {
     api = new FakeWechatApi(WECHAT.appId, WECHAT.appSecret);
-    const apiBase = await api.start();
+    await api.start();
     const database = await createTestDatabase("postgresql");
     drop = database.drop;
-    const config = testConfig({
-      WECHAT_TOKEN: WECHAT.token,
-      WECHAT_APP_ID: WECHAT.appId,
-      WECHAT_APP_SECRET: WECHAT.appSecret,
-      WECHAT_ENCODING_AES_KEY: WECHAT.encodingAesKey,
-      WECHAT_API_BASE: apiBase,
-    });
-    hubs = [];
-    for (let i = 0; i < 2; i++) hubs.push(await createHub({ config, redisUrl: TEST_REDIS_URL, log: createLogger("silent"), database: database.target }));
-    apps = await Promise.all(hubs.map((hub) => buildApp(hub)));
+    const shared = { api, database: database.target, env: { QUEUE_PREFIX: uniqueName("two") }, workers: false };
+    envs = [await startWechatEnv("postgresql", shared), await startWechatEnv("postgresql", shared)];
   });
   afterAll(async () => {
-    for (const app of apps) await app.close();
-    for (const hub of hubs) await hub.close();
+    for (const env of envs) await env.close();
     await drop();
     await api.stop();
   });
@@ -260,18 +286,14 @@ describe("WeChat connector in two processes", () => {
   it("processes three concurrent tries spread over both processes once, with one reply", async () => {
     const user = openid();
     const id = msgId();
-    const counters = hubs.map((hub) => countHandled(hub.pipeline, user));
+    const counters = envs.map((env) => countHandled(env.t.hub.pipeline, user));
     const tries = await Promise.all(
-      [0, 1, 0].map(async (which) => {
-        const push = platform.push("safe", user, { MsgType: "text", Content: "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", MsgId: id });
-        const response = await apps[which]!.inject({ method: "POST", url: push.url, payload: push.body, headers: { "content-type": "text/xml" } });
-        return platform.openReply("safe", response.body)?.Content;
-      }),
+      [0, 1, 0].map(async (which) => (await envs[which]!.send("safe", user, { MsgType: "text", Content: "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", MsgId: id })).reply?.Content),
     );
     expect(new Set(tries).size).toBe(1);
     expect(tries[0]).toMatch(/工单号：GD\d{8}-\d{6}/);
     expect(counters.reduce((sum, count) => sum + count(), 0)).toBe(1);
-    expect(await hubs[0]!.db.prisma.ticket.count({ where: { channelUserId: user } })).toBe(1);
+    expect(await envs[0]!.t.hub.db.prisma.ticket.count({ where: { channelUserId: user } })).toBe(1);
   });
 });
 
@@ -279,7 +301,7 @@ describe("WeChat connector when answers miss the passive budget", () => {
   let w: WechatTestEnv;
   beforeAll(async () => {
     // Budget 0: no answer is ever ready in time, so every one goes through the customer-service API.
-    w = await startWechatEnv("postgresql", { PASSIVE_REPLY_BUDGET_MS: "0" });
+    w = await startWechatEnv("postgresql", { env: { PASSIVE_REPLY_BUDGET_MS: "0" } });
   });
   afterAll(async () => {
     await w.close();
@@ -314,7 +336,7 @@ describe("WeChat connector under load", () => {
   let w: WechatTestEnv;
   beforeAll(async () => {
     // No room for passive answers: every push is shed to the inbound queue.
-    w = await startWechatEnv("pglite", { PASSIVE_REPLY_MAX_IN_FLIGHT: "0" });
+    w = await startWechatEnv("pglite", { env: { PASSIVE_REPLY_MAX_IN_FLIGHT: "0" } });
   });
   afterAll(async () => {
     await w.close();

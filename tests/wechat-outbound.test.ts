@@ -131,7 +131,7 @@ describe("WeChat access token and customer-service sends", () => {
 describe("WeChat notices through the outbound queue", () => {
   let w: WechatTestEnv;
   beforeAll(async () => {
-    w = await startWechatEnv("pglite", { OUTBOUND_MAX_ATTEMPTS: "3" });
+    w = await startWechatEnv("pglite", { env: { OUTBOUND_MAX_ATTEMPTS: "3" } });
   });
   afterAll(async () => {
     await w.close();

@@ -4,7 +4,7 @@ import { sortedSha1 } from "../connectors/shared/sorted-sha1.ts";
 import { NO_PERMISSION, RATE_LIMITED } from "../connectors/weibo/testing/fake-weibo-api.ts";
 import { parseWeiboDate } from "../connectors/weibo/weibo-date.ts";
 import { splitText } from "../connectors/weibo/weibo-text.ts";
-import type { ConversationPipeline } from "../src/conversation/conversation-pipeline.ts";
+import { countHandled } from "./support/channel-env.ts";
 import { eventually } from "./support/test-env.ts";
 import { startWeiboEnv, WEIBO, type WeiboTestEnv } from "./support/weibo-env.ts";
 
@@ -12,16 +12,6 @@ const fan = () => String(randomInt(1_000_000_000, 9_000_000_000));
 let postIds = 4_900_000_000_000_000n;
 const postId = () => String(++postIds);
 const COMPLAINT = "人民路的路灯坏了一个星期了，晚上很黑，请尽快修理";
-
-function countHandled(pipeline: ConversationPipeline, channelUserId: string): () => number {
-  let count = 0;
-  const handle = pipeline.handle.bind(pipeline);
-  pipeline.handle = (message) => {
-    if (message.channelUserId === channelUserId) count++;
-    return handle(message);
-  };
-  return () => count;
-}
 
 describe("Weibo protocol details", () => {
   it("signs pushes like the wiki's vector", () => {
@@ -104,6 +94,23 @@ describe("Weibo connector", () => {
       expect([gone.status, gone.body]).toEqual([200, ""]);
       const texts = (await prisma().message.findMany({ where: { conversation: { channelUserId: sender } }, orderBy: { createdAt: "asc" } })).map((m) => m.text);
       expect(texts).toEqual(["[关注]", "[菜单] 居民身份证补领", "[取消关注]"]);
+    });
+
+    it("adds a photo and a position to the fan's ticket the way every channel does", async () => {
+      const sender = fan();
+      const complaint = await w.push(w.platform.push("text", sender, { text: COMPLAINT, at: new Date(Date.now() - 3000) }));
+      const number = /GD\d{8}-\d{6}/.exec(complaint.text!)![0];
+      const photo = await w.push(w.platform.push("image", sender, { data: { vfid: "821804459", tovfid: "821804460" }, at: new Date(Date.now() - 2000) }));
+      expect(photo.text).toBe(`已收到您发送的图片，已作为工单 ${number} 的补充材料登记。`);
+      const place = await w.push(w.platform.push("position", sender, { data: { latitude: "39.9", longitude: "116.4" }, at: new Date(Date.now() - 1000) }));
+      expect(place.text).toBe(`已收到您发送的位置，已作为工单 ${number} 的补充材料登记。`);
+      const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number }, include: { attachments: { orderBy: { createdAt: "asc" } } } });
+      const [image, position] = ticket.attachments;
+      const events = await prisma().ticketEvent.findMany({ where: { ticketId: ticket.id, type: "supplemented" }, orderBy: { seq: "asc" } });
+      expect(events.map((e) => [e.actor, e.data])).toEqual([
+        ["citizen:weibo", { supplement: { kind: "image", mediaId: "821804459", attachmentId: image!.id } }],
+        ["citizen:weibo", { supplement: { kind: "location", latitude: 39.9, longitude: 116.4, attachmentId: position!.id } }],
+      ]);
     });
 
     it("ignores unknown push types without recording them", async () => {
@@ -234,7 +241,7 @@ describe("Weibo connector", () => {
 describe("Weibo connector with public replies and late answers", () => {
   let w: WeiboTestEnv;
   beforeAll(async () => {
-    w = await startWeiboEnv("pglite", { WEIBO_PUBLIC_REPLY: "true", PASSIVE_REPLY_BUDGET_MS: "0", WEIBO_POLL_INTERVAL_MS: "1000" });
+    w = await startWeiboEnv("pglite", { env: { WEIBO_PUBLIC_REPLY: "true", PASSIVE_REPLY_BUDGET_MS: "0", WEIBO_POLL_INTERVAL_MS: "1000" } });
   });
   afterAll(async () => {
     await w.close();

@@ -1,9 +1,11 @@
 // The messaging channels' side of a conversation (WeChat, Weibo private messages):
 // text goes through the conversation pipeline like web chat; photos and locations
-// become evidence for a complaint; follows, scans and menu taps get their own answers.
+// are added to the citizen's ticket (evidence.ts); follows, scans and menu taps get
+// their own answers.
 // Everything is recorded as an exchange, idempotently on the channel message id, so
 // a platform's retry gets the same replies and never a second side effect.
 import { randomUUID } from "node:crypto";
+import { deskReply, materialName } from "../../src/cases/desk-replies.ts";
 import type { Catalog } from "../../src/catalog/catalog-schema.ts";
 import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
 import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
@@ -12,10 +14,11 @@ import type { ConversationOutcome, InboundMessage, Reply } from "../../src/conve
 import * as say from "../../src/conversation/reply-text.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Tx } from "../../src/db/transaction.ts";
+import type { Applied } from "../../src/tickets/ticket-actions.ts";
 import type { MessageKind } from "../../src/understanding/understander.ts";
 import type { ChannelInput } from "./channel-input.ts";
 import * as text from "./channel-text.ts";
-import { type EvidenceAction, EvidenceDesk, KIND_NAMES } from "./evidence.ts";
+import { type EvidenceAction, EvidenceDesk, type SupplementDesk } from "./evidence.ts";
 import type { Menu, MenuAction } from "./menu.ts";
 import type { OfferedOptions } from "./offered-options.ts";
 import { offeredOptions } from "./plain-text.ts";
@@ -30,6 +33,9 @@ export interface ChannelConversationDeps {
   popular: PopularItems;
   hotline: string;
   timeZone: string;
+  /** Case management's way of adding what a citizen sends to their ticket. */
+  supplements: SupplementDesk;
+  /** How long after 我要投诉 photos and locations are held for the complaint. */
   evidenceWindowMs: number;
 }
 
@@ -50,7 +56,7 @@ export class ChannelConversation {
   private readonly evidence: EvidenceDesk;
 
   constructor(private readonly deps: ChannelConversationDeps) {
-    this.evidence = new EvidenceDesk(deps.prisma, deps.evidenceWindowMs);
+    this.evidence = new EvidenceDesk(deps.prisma, deps.supplements, deps.evidenceWindowMs);
   }
 
   /** The replies for one platform message; empty when the platform expects no answer. */
@@ -82,8 +88,12 @@ export class ChannelConversation {
 
   private async converse(input: ChannelInput, said: string): Promise<Reply[]> {
     const outcome = await this.deps.pipeline.handle(inbound(input, said));
-    if (outcome.ticket && !outcome.duplicate) {
-      await this.evidence.attachHeld(conversationIdFor(input.channel, input.channelUserId), outcome.ticket.number, input.channel, input.receivedAt);
+    // Also for a repeat: a crash may have come between filing the ticket and this.
+    if (outcome.ticket) {
+      const conversationId = conversationIdFor(input.channel, input.channelUserId);
+      if (await this.evidence.complaintPending(conversationId)) {
+        await this.evidence.attachHeld(input, conversationId, { ticketNumber: outcome.ticket.number, channelMessageId: input.channelMessageId }, input.receivedAt);
+      }
     }
     await this.deps.options.remember(input.channel, input.channelUserId, offeredOptions(outcome.replies));
     return outcome.replies;
@@ -91,11 +101,17 @@ export class ChannelConversation {
 
   private async receiveEvidence(input: ChannelInput & { action: EvidenceAction }): Promise<Reply[]> {
     const { action } = input;
-    const what = action.type === "location" ? (action.label ? `位置（${action.label}）` : "位置") : KIND_NAMES[action.media]!;
+    const what = materialName(action.type === "location" ? { kind: "location", label: action.label } : { kind: action.media });
     const conversationId = conversationIdFor(input.channel, input.channelUserId);
-    const ticket = await this.evidence.openTicket(conversationId, input.receivedAt);
-    const held = !ticket && (await this.evidence.complaintStarted(conversationId, input.receivedAt));
-    const answer = ticket ? text.evidenceAttached(what, ticket.number) : held ? text.evidenceHeld(what) : text.mediaReceived(what);
+    const [open, started] = await Promise.all([this.evidence.target(input, input.receivedAt), this.evidence.complaintStarted(conversationId, input.receivedAt)]);
+    // After 我要投诉 for a new problem, material is for that one, not an earlier ticket.
+    const ticket = open && !(started && started > open.createdAt) ? open : undefined;
+    const held = !ticket && !!started;
+    const answer = ticket
+      ? deskReply.attached(ticket.number, what, ticket.status === "suspended")
+      : held
+        ? text.evidenceHeld(what)
+        : text.mediaReceived(what);
     return this.record(
       input,
       `[${what}]`,
@@ -163,20 +179,23 @@ export class ChannelConversation {
 
   /**
    * Records an exchange the connector answered itself, with its side effects, in one
-   * transaction. A retry finds the message recorded and gets the replies stored then.
+   * transaction (then what the side effects leave for after the commit). A retry finds
+   * the message recorded and gets the replies stored then.
    */
   private async record(
     input: ChannelInput,
     said: string,
     outcome: ConversationOutcome,
-    sideEffect?: (tx: Tx, recorded: RecordedExchange) => Promise<void>,
+    sideEffect?: (tx: Tx, recorded: RecordedExchange) => Promise<Applied[] | void>,
   ): Promise<Reply[]> {
     const message = inbound(input, said);
+    let applied: Applied[] = [];
     const recorded = await this.deps.prisma.$transaction(async (tx) => {
       const [row] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome }]);
-      if (row && sideEffect) await sideEffect(tx, row);
+      if (row && sideEffect) applied = (await sideEffect(tx, row)) ?? [];
       return row;
     });
+    await this.evidence.afterCommit(applied);
     if (recorded) return outcome.replies;
     return (await storedOutcome(this.deps.prisma, message))?.replies ?? outcome.replies;
   }

@@ -1,5 +1,5 @@
 // What the messaging channels say beyond the pipeline's answers: welcomes, receipts
-// for photos and locations, guidance for a complaint, a ticket's progress. Plain,
+// for photos and locations (once on a ticket, case management's words: desk-replies.ts), guidance for a complaint, a ticket's progress. Plain,
 // polite Simplified Chinese, short lines that read well on a phone.
 import type { QuickReply } from "../../src/conversation/messages.ts";
 
@@ -21,10 +21,6 @@ export function complainGuidance(windowMinutes: number): string {
     "3. 具体情况和您的诉求",
     `描述后我们会登记工单并告诉您工单号。${windowMinutes}分钟内发送的照片、视频和位置会作为材料一并登记。`,
   ].join("\n");
-}
-
-export function evidenceAttached(what: string, ticketNumber: string): string {
-  return `已收到您发送的${what}，已作为工单 ${ticketNumber} 的补充材料登记。`;
 }
 
 export function evidenceHeld(what: string): string {

@@ -1,47 +1,65 @@
-// Photos, videos and locations a citizen sends while complaining become evidence
-// (TicketAttachment): attached to their latest open ticket from the last window, or,
-// when they have started a complaint but not described it yet, held and attached to
-// the ticket it becomes. Each attachment is also an event in the ticket's history.
-import { randomUUID } from "node:crypto";
+// Photos, videos and locations a citizen sends on a messaging channel. The material
+// itself is kept as a TicketAttachment (the platform's media id, URL, coordinates).
+// It reaches a ticket the one way everything a citizen adds does, whichever channel
+// it came from: case management's `supplement` action (CitizenDesk.supplementIn), an
+// event on the ticket's hash-chained history. It goes to the citizen's ticket that
+// takes supplements (CitizenDesk.supplementTarget); or, when they have started a
+// complaint (menu 我要投诉) but not described it yet, it is held and added to the
+// ticket the complaint becomes.
+import type { CitizenDesk } from "../../src/cases/citizen-desk.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Tx } from "../../src/db/transaction.ts";
-import { chainedEvent } from "../../src/tickets/ticket-events.ts";
-import { readTicket, writeTransition } from "../../src/tickets/ticket-writes.ts";
+import type { Ticket } from "../../src/generated/prisma/client.ts";
+import type { Supplement } from "../../src/tickets/lifecycle.ts";
+import type { Applied } from "../../src/tickets/ticket-actions.ts";
 import type { ChannelInput } from "./channel-input.ts";
 
-/** Statuses after which a ticket takes no more evidence. */
-const FINISHED = ["resolved", "closed", "rejected", "withdrawn"];
 const CONTEXT_FLAG = "complaintStartedAt";
 
 export type EvidenceAction = Extract<ChannelInput["action"], { type: "media" | "location" }>;
 
-export interface OpenTicket {
+/** What of case management the channels use to add material to tickets. */
+export type SupplementDesk = Pick<CitizenDesk, "supplementTarget" | "supplementIn" | "afterCommit">;
+
+interface Citizen {
+  channel: ChannelInput["channel"];
+  channelUserId: string;
+}
+
+interface StoredAttachment {
   id: string;
-  number: string;
+  kind: string;
+  mediaId: string | null;
+  url: string | null;
+  data: unknown;
 }
 
 export class EvidenceDesk {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly windowMs: number,
+    private readonly supplements: SupplementDesk,
+    /** How long after 我要投诉 material is held for the complaint being described. */
+    private readonly holdWindowMs: number,
   ) {}
 
-  /** The citizen's latest ticket that is still open and was filed within the window. */
-  async openTicket(conversationId: string, now: Date): Promise<OpenTicket | undefined> {
-    const ticket = await this.prisma.ticket.findFirst({
-      where: { conversationId, status: { notIn: FINISHED }, createdAt: { gte: this.since(now) } },
-      orderBy: { createdAt: "desc" },
-      select: { id: true, number: true },
-    });
-    return ticket ?? undefined;
+  /** The ticket this citizen's material goes to now, if any. */
+  target(citizen: Citizen, now: Date): Promise<Ticket | undefined> {
+    return this.supplements.supplementTarget(citizen, now);
   }
 
-  /** True when the citizen asked to complain (menu) within the window and has not filed it yet. */
-  async complaintStarted(conversationId: string, now: Date): Promise<boolean> {
+  /** When the citizen asked to complain (menu), if within the window and not filed yet. */
+  async complaintStarted(conversationId: string, now: Date): Promise<Date | undefined> {
     const rows = await this.prisma.$queryRaw<{ started: Date | null }[]>`
       SELECT ("context"->>${CONTEXT_FLAG})::timestamptz AS "started" FROM "Conversation" WHERE "id" = ${conversationId}`;
     const started = rows[0]?.started;
-    return !!started && started.getTime() >= this.since(now).getTime();
+    return started && started.getTime() >= this.since(now).getTime() ? started : undefined;
+  }
+
+  /** True while a 我要投诉 of this citizen's waits for its complaint (however long ago): material may be held. */
+  async complaintPending(conversationId: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ pending: boolean }[]>`
+      SELECT ("context"->>${CONTEXT_FLAG}) IS NOT NULL AS "pending" FROM "Conversation" WHERE "id" = ${conversationId}`;
+    return rows[0]?.pending === true;
   }
 
   async startComplaint(tx: Tx, conversationId: string, at: Date): Promise<void> {
@@ -50,8 +68,17 @@ export class EvidenceDesk {
       WHERE "id" = ${conversationId}`;
   }
 
-  /** Records the evidence in the caller's transaction; `ticket` undefined holds it for the complaint being filed. */
-  async attach(tx: Tx, input: ChannelInput & { action: EvidenceAction }, ids: { conversationId: string; sourceMessageId: string }, ticket?: OpenTicket) {
+  /**
+   * Keeps the material and, with a ticket, adds it to that ticket — in the caller's
+   * transaction (the caller runs afterCommit() with the result). No ticket: held for
+   * the complaint being described.
+   */
+  async attach(
+    tx: Tx,
+    input: ChannelInput & { action: EvidenceAction },
+    ids: { conversationId: string; sourceMessageId: string },
+    ticket: { id: string } | undefined,
+  ): Promise<Applied[]> {
     const { action } = input;
     const attachment = await tx.ticketAttachment.create({
       data: {
@@ -69,13 +96,26 @@ export class EvidenceDesk {
         createdAt: input.receivedAt,
       },
     });
-    if (ticket) await this.recordOnTicket(tx, ticket.id, input.channel, [attachment], input.receivedAt);
+    if (!ticket) return [];
+    return this.supplements.supplementIn(tx, ticket.id, supplementOf(attachment), input, input.receivedAt);
   }
 
-  /** After a complaint is filed: attaches what the citizen sent for it beforehand. */
-  async attachHeld(conversationId: string, ticketNumber: string, channel: string, now: Date): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const ticket = await tx.ticket.findUnique({ where: { number: ticketNumber }, select: { id: true } });
+  afterCommit(applied: Applied[]): Promise<void> {
+    return applied.length > 0 ? this.supplements.afterCommit(applied) : Promise.resolve();
+  }
+
+  /**
+   * After a message of this citizen's filed a ticket: adds to it what they sent for
+   * the complaint beforehand. Idempotent (held material is added once), so it also
+   * runs when the message is handled again after a crash.
+   */
+  async attachHeld(citizen: Citizen, conversationId: string, filed: { ticketNumber: string; channelMessageId: string }, now: Date): Promise<number> {
+    let applied: Applied[] = [];
+    const count = await this.prisma.$transaction(async (tx) => {
+      // Only the ticket this very message filed (not one it merely asked about).
+      const [ticket] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT t."id" FROM "Ticket" t JOIN "Message" m ON m."id" = t."sourceMessageId"
+        WHERE t."number" = ${filed.ticketNumber} AND m."channel" = ${citizen.channel} AND m."channelMessageId" = ${filed.channelMessageId}`;
       if (!ticket) return 0;
       await tx.$executeRaw`
         UPDATE "Conversation" SET "context" = "context" - ${CONTEXT_FLAG}::text WHERE "id" = ${conversationId}`;
@@ -85,38 +125,37 @@ export class EvidenceDesk {
       });
       if (held.length === 0) return 0;
       await tx.ticketAttachment.updateMany({ where: { id: { in: held.map((a) => a.id) } }, data: { ticketId: ticket.id } });
-      await this.recordOnTicket(tx, ticket.id, channel, held, now);
+      for (const attachment of held) {
+        applied = applied.concat(await this.supplements.supplementIn(tx, ticket.id, supplementOf(attachment), citizen, now));
+      }
       return held.length;
     });
-  }
-
-  private async recordOnTicket(tx: Tx, ticketId: string, channel: string, attachments: { id: string; kind: string }[], at: Date) {
-    // The history is a hash chain whose head lives on the ticket: read it under the row
-    // lock, so two additions cannot both take the next link, and write event and head together.
-    const ticket = await readTicket(tx, { id: ticketId }, true);
-    if (!ticket) return;
-    const event = chainedEvent(
-      ticketId,
-      ticket,
-      {
-        type: "evidence_added",
-        actor: `citizen:${channel}`,
-        note: `群众补充材料：${attachments.map((a) => KIND_NAMES[a.kind] ?? a.kind).join("、")}`,
-        data: { attachmentIds: attachments.map((a) => a.id) },
-      },
-      at,
-    );
-    await writeTransition(tx, {
-      ticketId,
-      set: { eventCount: event.seq, headHash: event.hash, updatedAt: at },
-      incrementReopenCount: false,
-      event: { ...event, id: randomUUID() },
-    });
+    await this.afterCommit(applied);
+    return count;
   }
 
   private since(now: Date): Date {
-    return new Date(now.getTime() - this.windowMs);
+    return new Date(now.getTime() - this.holdWindowMs);
   }
 }
 
-export const KIND_NAMES: Record<string, string> = { image: "图片", video: "视频", location: "位置" };
+/** The supplement recorded on the ticket for a kept attachment. */
+function supplementOf(attachment: StoredAttachment): Supplement {
+  if (attachment.kind === "location") {
+    const place = attachment.data as { latitude: number; longitude: number; label: string | null; scale: number | null };
+    return {
+      kind: "location",
+      latitude: place.latitude,
+      longitude: place.longitude,
+      ...(place.label && { label: place.label }),
+      ...(place.scale !== null && { scale: place.scale }),
+      attachmentId: attachment.id,
+    };
+  }
+  return {
+    kind: attachment.kind === "video" ? "video" : "image",
+    ...(attachment.mediaId && { mediaId: attachment.mediaId }),
+    ...(attachment.url && { url: attachment.url }),
+    attachmentId: attachment.id,
+  };
+}

@@ -1,6 +1,6 @@
 // Builds the messaging channels (WeChat, Weibo) that are configured, with what they
 // share: one ChannelConversation, one PassiveReplies (so a process counts all its
-// pushes in flight together), the menu and the options memory.
+// pushes in flight together) and its safety net, the menu and the options memory.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Catalog } from "../../src/catalog/catalog-schema.ts";
@@ -15,11 +15,13 @@ import { connectRedis } from "../../src/queue/redis-connection.ts";
 import { createWechatConnector, type WechatConnector } from "../wechat/wechat-connector.ts";
 import { createWeiboConnector, type WeiboConnector } from "../weibo/weibo-connector.ts";
 import { ChannelConversation } from "./channel-conversation.ts";
+import type { SupplementDesk } from "./evidence.ts";
 import { loadMenu, type Menu } from "./menu.ts";
 import { OfferedOptions } from "./offered-options.ts";
 import { PassiveReplies } from "./passive-reply.ts";
 import { PopularItems } from "./popular-items.ts";
 import { PushResponder } from "./push-responder.ts";
+import { PushSafetyNet } from "./push-safety-net.ts";
 
 export interface MessagingChannels {
   wechat: WechatConnector | undefined;
@@ -27,6 +29,8 @@ export interface MessagingChannels {
   menu: Menu;
   conversation: ChannelConversation;
   passive: PassiveReplies;
+  /** Hands pushes that were shed, or whose process died, to the inbound queue. */
+  safetyNet: PushSafetyNet;
   senders: ChannelSender[];
   /** Handlers for pushes queued under load, by channel (the inbound queue's worker uses them). */
   inbound: Map<Channel, QueuedInboundHandler>;
@@ -44,6 +48,8 @@ export async function createMessagingChannels(deps: {
   inboundQueue: Queue | undefined;
   kickRelay: () => void;
   catalog: () => Catalog;
+  /** Case management's way of adding what a citizen sends to their ticket. */
+  supplements: SupplementDesk;
 }): Promise<MessagingChannels> {
   const { config } = deps;
   const menu = await loadMenu(config.intentsDir, deps.catalog());
@@ -60,6 +66,7 @@ export async function createMessagingChannels(deps: {
     popular: new PopularItems(deps.prisma, deps.catalog, () => menu.itemCodes()),
     hotline: config.hotline,
     timeZone: config.timeZone,
+    supplements: deps.supplements,
     evidenceWindowMs: config.complaintEvidenceWindowMs,
   });
   const passive = new PassiveReplies({
@@ -69,7 +76,7 @@ export async function createMessagingChannels(deps: {
     budgetMs: config.passiveReplyBudgetMs,
     maxInFlight: config.passiveReplyMaxInFlight,
   });
-  const responder = new PushResponder({ conversation, passive, prisma: deps.prisma, inboundQueue: deps.inboundQueue, kickRelay: deps.kickRelay });
+  const responder = new PushResponder({ conversation, passive, prisma: deps.prisma, kickRelay: deps.kickRelay });
   const common = { redis: deps.redis, prefix: config.queuePrefix, log: deps.log };
 
   const wechat = config.wechat ? createWechatConnector({ ...common, config: config.wechat, responder }) : undefined;
@@ -81,7 +88,6 @@ export async function createMessagingChannels(deps: {
         pipeline: deps.pipeline,
         responder,
         passive,
-        inboundQueue: deps.inboundQueue,
         kickRelay: deps.kickRelay,
       })
     : undefined;
@@ -89,15 +95,27 @@ export async function createMessagingChannels(deps: {
   const inbound = new Map<Channel, QueuedInboundHandler>();
   if (wechat) inbound.set("wechat", wechat.responder);
   if (weibo) inbound.set("weibo", weibo);
+  const safetyNet = new PushSafetyNet(
+    passive,
+    deps.inboundQueue
+      ? PushSafetyNet.toQueue(deps.inboundQueue)
+      : async (jobs) => {
+          for (const { job } of jobs) await inbound.get(job.name as Channel)?.handleQueued(job.data);
+        },
+    deps.log,
+  );
+  if (wechat || weibo) safetyNet.start();
   return {
     wechat,
     weibo,
     menu,
     conversation,
     passive,
+    safetyNet,
     senders: [...(wechat ? [wechat.sender] : []), ...(weibo ? [weibo.sender] : [])],
     inbound,
     async close() {
+      await safetyNet.stop();
       pushRedis.disconnect();
     },
   };

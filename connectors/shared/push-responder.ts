@@ -1,9 +1,7 @@
 // Answers a channel's pushes: passively within the budget when possible (see
 // PassiveReplies), otherwise later through the platform's API — as a notice on the
-// outbound queue — or, when this process is busy, by queueing the message itself
-// for a worker (the `inbound` queue), which answers it the same later way.
-import { createHash } from "node:crypto";
-import type { Queue } from "bullmq";
+// outbound queue — or, when this process is busy or died on the way, through a job
+// on the `inbound` queue (see PushSafetyNet), which answers it the same later way.
 import type { Reply } from "../../src/conversation/messages.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { notify } from "../../src/outbound/notifier.ts";
@@ -16,7 +14,6 @@ export interface PushResponderDeps {
   conversation: ChannelConversation;
   passive: PassiveReplies;
   prisma: PrismaClient;
-  inboundQueue: Queue | undefined;
   /** Relays the outbox now instead of at its next poll. */
   kickRelay: () => void;
 }
@@ -35,7 +32,7 @@ export class PushResponder implements QueuedInboundHandler {
         key: `${input.channel}:${input.channelMessageId}`,
         work: () => this.deps.conversation.handle(input),
         sendLater: (replies) => this.sendLater(input, replies),
-        shed: () => this.enqueue(input),
+        queued: { name: input.channel, data: { input: { ...input, receivedAt: input.receivedAt.toISOString() } } satisfies QueuedPush },
       },
       waitedMs,
     );
@@ -59,12 +56,5 @@ export class PushResponder implements QueuedInboundHandler {
     const reason = `${input.channel}:${part}:${input.channelMessageId}`;
     await this.deps.prisma.$transaction((tx) => notify(tx, { channel: input.channel, channelUserId: input.channelUserId, replies, reason }));
     this.deps.kickRelay();
-  }
-
-  private async enqueue(input: ChannelInput): Promise<void> {
-    if (!this.deps.inboundQueue) throw new Error("no inbound queue");
-    const jobId = `${input.channel}-${createHash("sha1").update(input.channelMessageId).digest("hex")}`;
-    const payload: QueuedPush = { input: { ...input, receivedAt: input.receivedAt.toISOString() } };
-    await this.deps.inboundQueue.add(input.channel, payload, { jobId });
   }
 }

@@ -8,14 +8,11 @@ import { HttpError } from "../../src/http/error-handler.ts";
 import { signatureMatches, sortedSha1 } from "../shared/sorted-sha1.ts";
 import { WechatCipher, WechatCryptoError } from "./wechat-cipher.ts";
 import { buildWechatXml, parseWechatXml, textOf, type XmlElement, XmlError } from "./wechat-xml.ts";
+import type { SignedQuery } from "../shared/signed-query.ts";
 
 export type WechatMode = "plaintext" | "compatible" | "safe";
 
-export interface WechatQuery {
-  signature?: string;
-  timestamp?: string;
-  nonce?: string;
-  echostr?: string;
+export interface WechatQuery extends SignedQuery {
   openid?: string;
   encrypt_type?: string;
   msg_signature?: string;

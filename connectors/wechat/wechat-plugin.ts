@@ -3,9 +3,9 @@
 // mode — passively when the answer is ready within the budget, else `success` now
 // and the answer through the customer-service API.
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { errorResponses } from "../../src/http/error-schema.ts";
 import { HttpError } from "../../src/http/error-handler.ts";
 import { plainText } from "../shared/plain-text.ts";
+import { signedQueryProperties, signedTextResponse } from "../shared/signed-query.ts";
 import type { WechatConnector } from "./wechat-connector.ts";
 import { textReplyXml, type WechatQuery } from "./wechat-envelope.ts";
 import { WechatMessageError, wechatHeader, wechatInput } from "./wechat-message.ts";
@@ -17,17 +17,12 @@ const PATH = "/connectors/wechat";
 const querySchema = {
   type: "object",
   properties: {
-    signature: { type: "string", maxLength: 64 },
-    timestamp: { type: "string", pattern: "^\\d{1,13}$" },
-    nonce: { type: "string", maxLength: 64 },
-    echostr: { type: "string", maxLength: 1024 },
+    ...signedQueryProperties,
     openid: { type: "string", maxLength: 64 },
     encrypt_type: { type: "string", maxLength: 16 },
     msg_signature: { type: "string", maxLength: 64 },
   },
 } as const;
-
-const textResponse = { 200: { type: "string" }, ...errorResponses, 401: errorResponses[400] } as const;
 
 export async function wechatPlugin(app: FastifyInstance, { connector }: { connector: WechatConnector | undefined }) {
   // WeChat posts XML (text/xml); the body stays a string until the signature is checked.
@@ -45,14 +40,14 @@ export async function wechatPlugin(app: FastifyInstance, { connector }: { connec
     return connector;
   };
 
-  app.get<{ Querystring: WechatQuery }>(PATH, { schema: { querystring: querySchema, response: textResponse } }, async (request, reply) => {
+  app.get<{ Querystring: WechatQuery }>(PATH, { schema: { querystring: querySchema, response: signedTextResponse } }, async (request, reply) => {
     const echo = configured().envelope.verifyUrl(request.query);
     return reply.type("text/plain; charset=utf-8").send(echo);
   });
 
   app.post<{ Querystring: WechatQuery; Body: string }>(
     PATH,
-    { bodyLimit: WECHAT_BODY_LIMIT, schema: { querystring: querySchema, body: { type: "string" }, response: textResponse } },
+    { bodyLimit: WECHAT_BODY_LIMIT, schema: { querystring: querySchema, body: { type: "string" }, response: signedTextResponse } },
     async (request, reply) => {
       const wechat = configured();
       const { mode, fields } = wechat.envelope.open(request.query, request.body ?? "");

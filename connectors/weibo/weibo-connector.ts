@@ -1,6 +1,4 @@
 // The Weibo connector's parts, built once per process from the configuration.
-import { createHash } from "node:crypto";
-import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WeiboConfig } from "../../src/config.ts";
 import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
@@ -41,7 +39,6 @@ export function createWeiboConnector(deps: {
   pipeline: ConversationPipeline;
   responder: PushResponder;
   passive: PassiveReplies;
-  inboundQueue: Queue | undefined;
   kickRelay: () => void;
 }): WeiboConnector {
   const { config } = deps;
@@ -56,17 +53,13 @@ export function createWeiboConnector(deps: {
     feedback,
     poller,
     respondToMention(post, waitedMs) {
-      const key = publicPostMessageId(post);
+      const queued: QueuedPost = { post: { ...post, createdAt: post.createdAt.toISOString() }, fromPush: true };
       return deps.passive.answer(
         {
-          key: `weibo:${key}`,
+          key: `weibo:${publicPostMessageId(post)}`,
           work: () => feedback.answerPush(post),
           sendLater: (replies) => feedback.sendPrivately(post, replies),
-          shed: async () => {
-            if (!deps.inboundQueue) throw new Error("no inbound queue");
-            const payload: QueuedPost = { post: { ...post, createdAt: post.createdAt.toISOString() }, fromPush: true };
-            await deps.inboundQueue.add("weibo", payload, { jobId: `weibo-${createHash("sha1").update(key).digest("hex")}` });
-          },
+          queued: { name: "weibo", data: queued },
         },
         waitedMs,
       );

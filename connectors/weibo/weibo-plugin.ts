@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { errorResponses } from "../../src/http/error-schema.ts";
 import { HttpError } from "../../src/http/error-handler.ts";
 import { plainText } from "../shared/plain-text.ts";
+import { type SignedQuery, signedQueryProperties, signedTextResponse, unauthorizedResponse } from "../shared/signed-query.ts";
 import { signatureMatches } from "../shared/sorted-sha1.ts";
 import type { WeiboConnector } from "./weibo-connector.ts";
 import { readWeiboPush, type WeiboPush, WeiboPushError, weiboPushSchema } from "./weibo-push.ts";
@@ -14,22 +15,7 @@ import { splitText } from "./weibo-text.ts";
 const PATH = "/connectors/weibo";
 const BODY_LIMIT = 32 * 1024;
 
-interface PushQuery {
-  signature?: string;
-  timestamp?: string;
-  nonce?: string;
-  echostr?: string;
-}
-
-const querySchema = {
-  type: "object",
-  properties: {
-    signature: { type: "string", maxLength: 64 },
-    timestamp: { type: "string", pattern: "^\\d{1,13}$" },
-    nonce: { type: "string", maxLength: 64 },
-    echostr: { type: "string", maxLength: 1024 },
-  },
-} as const;
+const querySchema = { type: "object", properties: signedQueryProperties } as const;
 
 const passiveReplySchema = {
   type: "object",
@@ -68,8 +54,6 @@ const statusSchema = {
   },
 } as const;
 
-const unauthorized = { 401: errorResponses[400] } as const;
-
 export async function weiboPlugin(app: FastifyInstance, { connector }: { connector: WeiboConnector | undefined }) {
   const configured = (): WeiboConnector => {
     if (!connector) {
@@ -78,25 +62,25 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
     return connector;
   };
   // Signed with the app secret like WeChat's with its token; checked before the body is looked at.
-  const checkSignature = async (request: FastifyRequest<{ Querystring: PushQuery }>) => {
+  const checkSignature = async (request: FastifyRequest<{ Querystring: SignedQuery }>) => {
     const { signature, timestamp, nonce } = request.query;
     if (!timestamp || !nonce || !signatureMatches(signature, [configured().config.appSecret, timestamp, nonce])) {
       throw new HttpError(401, "signature does not match");
     }
   };
 
-  app.get<{ Querystring: PushQuery }>(
+  app.get<{ Querystring: SignedQuery }>(
     PATH,
-    { schema: { querystring: querySchema, response: { 200: { type: "string" }, ...errorResponses, ...unauthorized } }, preHandler: checkSignature },
+    { schema: { querystring: querySchema, response: signedTextResponse }, preHandler: checkSignature },
     async (request, reply) => reply.type("text/plain; charset=utf-8").send(request.query.echostr ?? ""),
   );
 
-  app.post<{ Querystring: PushQuery; Body: WeiboPush }>(
+  app.post<{ Querystring: SignedQuery; Body: WeiboPush }>(
     PATH,
     {
       bodyLimit: BODY_LIMIT,
       preValidation: checkSignature,
-      schema: { querystring: querySchema, body: weiboPushSchema, response: { 200: passiveReplySchema, ...errorResponses, ...unauthorized } },
+      schema: { querystring: querySchema, body: weiboPushSchema, response: { 200: passiveReplySchema, ...errorResponses, ...unauthorizedResponse } },
     },
     async (request, reply) => {
       const weibo = configured();

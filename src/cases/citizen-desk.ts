@@ -16,7 +16,7 @@ import { POOR_RATING_MAX } from "../tickets/rating.ts";
 import { ActionRejected, type Applied, type TicketActions } from "../tickets/ticket-actions.ts";
 import { OPEN_STATUSES, type TicketStatus } from "../tickets/ticket-status.ts";
 import { type CitizenCommand, parseCitizenCommand } from "./citizen-commands.ts";
-import { deskReply, ticketStatus } from "./desk-replies.ts";
+import { deskReply, materialName, ticketStatus } from "./desk-replies.ts";
 import { formatLocalTime } from "./notice-text.ts";
 
 export interface CitizenDeskDeps {
@@ -48,6 +48,8 @@ interface Answer {
 class Duplicate extends Error {}
 
 const OPEN: readonly string[] = OPEN_STATUSES;
+/** Where the lifecycle takes a supplement. */
+const SUPPLEMENTABLE = OPEN_STATUSES.filter((s) => s !== "review");
 
 export class CitizenDesk {
   constructor(private readonly deps: CitizenDeskDeps) {}
@@ -69,23 +71,47 @@ export class CitizenDesk {
   }
 
   /**
-   * For channel connectors: a photo or location the citizen sent. It is added to their
-   * latest open ticket if that was filed within the supplement window or is waiting for
-   * them (suspended). Returns the reply to send, or undefined when no ticket takes it.
+   * The ticket a photo, video or location the citizen sends goes to: their latest open
+   * ticket filed within the supplement window, or one waiting for them (suspended).
    */
-  async attach(citizen: Citizen, supplement: Supplement, now = new Date()): Promise<Reply | undefined> {
+  async supplementTarget(citizen: Citizen, now = new Date()): Promise<Ticket | undefined> {
     const since = new Date(now.getTime() - this.deps.supplementWindowHours * 3600 * 1000);
     const ticket = await this.deps.prisma.ticket.findFirst({
       where: {
         ...this.owner(citizen),
-        status: { in: OPEN_STATUSES.filter((s) => s !== "review") },
+        status: { in: SUPPLEMENTABLE },
         OR: [{ createdAt: { gte: since } }, { status: "suspended" }],
       },
       orderBy: { createdAt: "desc" },
     });
+    return ticket ?? undefined;
+  }
+
+  /**
+   * The one way anything a citizen sends is added to a ticket, whichever the channel
+   * (a typed 补充, a WeChat photo, a Weibo location): the `supplement` action, an event
+   * on the ticket's hash-chained history; a suspended ticket resumes. In the caller's
+   * transaction; the caller then runs afterCommit() with what it returns.
+   */
+  supplementIn(tx: Tx, ticketId: string, supplement: Supplement, citizen: Citizen, now: Date): Promise<Applied[]> {
+    return this.deps.actions.applyIn(tx, { id: ticketId }, { type: "supplement", content: supplement }, `citizen:${citizen.channel}`, { now });
+  }
+
+  /** What must follow a committed supplementIn() (a resumed ticket's deadline timers). */
+  afterCommit(applied: Applied[]): Promise<void> {
+    return this.deps.actions.afterCommit(applied);
+  }
+
+  /**
+   * Adds a photo, video or location to the supplementTarget(), in a transaction of its
+   * own. Returns the reply to send, or undefined when no ticket takes it.
+   */
+  async attach(citizen: Citizen, supplement: Supplement, now = new Date()): Promise<Reply | undefined> {
+    const ticket = await this.supplementTarget(citizen, now);
     if (!ticket) return undefined;
-    await this.deps.actions.apply({ id: ticket.id }, { type: "supplement", content: supplement }, `citizen:${citizen.channel}`, { now });
-    return { type: "text", text: deskReply.attached(ticket.number, supplement.kind) };
+    const applied = await this.deps.actions.transaction((tx) => this.supplementIn(tx, ticket.id, supplement, citizen, now));
+    await this.afterCommit(applied);
+    return { type: "text", text: deskReply.attached(ticket.number, materialName(supplement), applied[0]!.transition.from === "suspended") };
   }
 
   private async answer(message: InboundMessage, command: CitizenCommand): Promise<Answer | undefined> {
@@ -134,7 +160,7 @@ export class CitizenDesk {
       : await this.deps.prisma.ticket.findFirst({ where: { ...this.owner(citizen), status: { in: [...OPEN] } }, orderBy: { createdAt: "desc" } });
     if (!ticket) return { text: number ? deskReply.notFound(number) : deskReply.noOpenTicket() };
     if (!this.isOwn(citizen, ticket)) return { text: deskReply.notYours(ticket.number) };
-    if (!OPEN.includes(ticket.status) || ticket.status === "review") {
+    if (!(SUPPLEMENTABLE as readonly string[]).includes(ticket.status)) {
       return { text: deskReply.cannotSupplement(ticket.number, ticket.status as TicketStatus), ticket };
     }
     return {

@@ -1,4 +1,5 @@
 // What the hub answers when a citizen asks about their tickets, rates or adds to one.
+import type { Supplement } from "../tickets/lifecycle.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
 import { STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
 import { formatLocalTime, ratingPrompt } from "./notice-text.ts";
@@ -51,6 +52,15 @@ export const deskReply = {
   ratedReopened: (number: string, departmentName: string) =>
     `感谢您的反馈。我们已将工单 ${number} 交${departmentName}重新办理，办理进展会继续告诉您。`,
   ratedReview: (number: string) => `感谢您的反馈。我们会对工单 ${number} 的办理结果进行复核，并尽快与您联系。`,
-  attached: (number: string, kind: "image" | "location" | "text") =>
-    `已将您发送的${kind === "image" ? "照片" : kind === "location" ? "位置" : "信息"}加入工单 ${number}。`,
+  /** A photo, video or location added to a ticket (`what`: materialName()). */
+  attached: (number: string, what: string, resumed: boolean) =>
+    `已收到您发送的${what}，已作为工单 ${number} 的补充材料登记。${resumed ? "工单已恢复办理。" : ""}`,
 };
+
+const MATERIAL_NAMES: Record<Supplement["kind"], string> = { text: "信息", image: "图片", video: "视频", location: "位置" };
+
+/** What the citizen sent, in words: 图片, 视频, 位置（人民路口）, 信息. */
+export function materialName(supplement: Pick<Supplement, "kind"> & { label?: string | null }): string {
+  const name = MATERIAL_NAMES[supplement.kind];
+  return supplement.kind === "location" && supplement.label ? `${name}（${supplement.label}）` : name;
+}

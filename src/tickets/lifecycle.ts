@@ -5,11 +5,15 @@
 import { isRating, POOR_RATING_MAX, RATING_LABELS } from "./rating.ts";
 import { CLOCK_RUNNING_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, STATUS_LABELS, type TicketStatus } from "./ticket-status.ts";
 
-/** What a citizen adds to an open ticket. */
+/**
+ * What a citizen adds to an open ticket, from any channel: a note, or material they
+ * sent — a photo or video (the platform's media id and/or URL), a location.
+ * `attachmentId` points at the TicketAttachment that keeps a channel's material.
+ */
 export type Supplement =
   | { kind: "text"; text: string }
-  | { kind: "image"; url: string }
-  | { kind: "location"; latitude: number; longitude: number; label?: string };
+  | { kind: "image" | "video"; url?: string; mediaId?: string; attachmentId?: string }
+  | { kind: "location"; latitude: number; longitude: number; label?: string; scale?: number; attachmentId?: string };
 
 export type TicketAction =
   /** Routing gives the ticket to a department (or the dispatch centre). */

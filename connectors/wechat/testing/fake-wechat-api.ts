@@ -55,10 +55,16 @@ export class FakeWechatApi {
     readonly secret: string,
   ) {}
 
+  /** The API base once started. */
+  get url(): string {
+    if (!this.server?.listening) throw new Error("the fake WeChat API is not started");
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => void this.route(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
   }
 
   async stop(): Promise<void> {
