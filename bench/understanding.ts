@@ -15,7 +15,7 @@ import { loadCatalog } from "../src/catalog/load-catalog.ts";
 import { readEvalSets } from "../src/understanding/evaluation.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 import { Understander } from "../src/understanding/understander.ts";
-import { REDIS_URL, root, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
+import { childProcessIds, REDIS_URL, root, SERVER_READY, startScript, stopChild, withBenchDatabase } from "./processes.ts";
 
 const ROUNDS = 6;
 const BURST_MS = Number(process.env.BENCH_BURST_MS ?? 500);
@@ -70,7 +70,11 @@ async function serverRss(): Promise<{ rssMb: number; peakMb: number; database: s
         QUEUE_PREFIX: `benchrss${Date.now()}`,
         DATABASE_URL: databaseUrl ?? "",
       };
-      const server = await startChild(["src/server.ts"], env, SERVER_READY);
+      // As `npm start` runs it: its bootstrap (which compiles, then starts node) and the
+      // server that bootstrap starts, whose memory is the figure.
+      const server = await startScript("start", env, SERVER_READY);
+      const serverPid = childProcessIds(server.child.pid!)[0];
+      if (serverPid === undefined) throw new Error("npm start's command started no server process");
       try {
         // Answer some questions first: the figure is for a server at work, not an idle one.
         const sets = await readEvalSets(path.join(root, "tests/fixtures/eval"));
@@ -83,7 +87,7 @@ async function serverRss(): Promise<{ rssMb: number; peakMb: number; database: s
           });
           await res.arrayBuffer();
         }
-        const status = await fs.readFile(`/proc/${server.child.pid}/status`, "utf8");
+        const status = await fs.readFile(`/proc/${serverPid}/status`, "utf8");
         const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
         return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024, database: databaseUrl ? "PostgreSQL" : "PGlite" };
       } finally {

@@ -1,10 +1,11 @@
-// The newcomer's path, end to end: `npm start`'s entry point with no DATABASE_URL and
+// The newcomer's path, end to end: `npm start`'s command with no DATABASE_URL and
 // no REDIS_URL (embedded PGlite, private redis-server), driven over real HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { npmScriptCommand } from "../scripts/npm-script.ts";
 import { eventually } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -20,7 +21,9 @@ describe("the hub, started as npm start starts it", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
-    server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    // package.json's own start command (bootstrap, compile to .build/, node on the output), without npm in between.
+    const { program, args } = npmScriptCommand("start");
+    server = spawn(program, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     server.stdout!.on("data", (d) => (output += d));
     server.stderr!.on("data", (d) => (output += d));
     baseUrl = await eventually(async () => /web chat\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], 60_000);

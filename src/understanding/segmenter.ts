@@ -1,7 +1,8 @@
 // Step 2: Chinese word segmentation (jieba), taught the catalog's own vocabulary so
 // that "住房公积金" or "港澳通行证" stay whole words.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
 
 // jieba's dictionary format: "word frequency", one per line. A high frequency makes
 // the user's words win over the general dictionary's splits.
@@ -35,9 +36,18 @@ let grammatical: Set<string> | undefined;
 const NOUN_TAGS = new Set(["n", "nz", "nt", "nrt", "vn", "j", "ng", "an"]);
 const NON_CONTENT_TAGS = new Set(["ns", "t", "m", "r", "d", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "y", "q", "f", "e", "o"]);
 
+/**
+ * jieba's dictionary file ("word frequency tag" per line, 5 MB), read when needed and
+ * then let go: the package's own `dict.js` export would keep it, and its 6 MB idf
+ * table, in memory for the life of the process.
+ */
+function dictionaryBytes(): Uint8Array {
+  return readFileSync(createRequire(import.meta.url).resolve("@node-rs/jieba/dict.txt"));
+}
+
 /** The lines of jieba's dictionary ("word frequency tag") whose frequency reaches MIN_WORD_FREQUENCY. */
 function commonWords(): Uint8Array {
-  const bytes = dict as Uint8Array;
+  const bytes = dictionaryBytes();
   const kept: Uint8Array[] = [];
   let lineStart = 0;
   while (lineStart < bytes.length) {
@@ -91,7 +101,7 @@ export class Segmenter {
       grammatical = new Set();
       // Scan the dictionary's bytes ("word frequency tag" per line) and decode only the
       // words kept: decoding all 350,000 lines at once would cost ~40 MB of memory.
-      const bytes = dict as Uint8Array;
+      const bytes = dictionaryBytes();
       const decoder = new TextDecoder();
       let lineStart = 0;
       while (lineStart < bytes.length) {
