@@ -19,6 +19,14 @@ export interface AnalyzedText extends Terms {
 }
 
 const HAN = /\p{Script=Han}/u;
+/** Whether a token has a Han character: the common CJK block without a regular expression. */
+function hasHan(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code >= 0x4e00 && code <= 0x9fff) return true;
+  }
+  return HAN.test(token);
+}
 
 const MAX_CACHED_WORDS = 50_000;
 
@@ -56,7 +64,7 @@ export class TextAnalyzer {
       tokens[i] = canonical;
       words.push(canonical);
       const { functionWords } = this.vocabulary;
-      if (token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && HAN.test(token)) content.push(canonical);
+      if (token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && hasHan(token)) content.push(canonical);
       if (token.length > 2) for (const sub of this.subwords(token)) words.push(sub);
     }
     return { text, tokens, words, content };
