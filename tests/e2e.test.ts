@@ -30,7 +30,13 @@ describe("the hub, started as npm start starts it", () => {
   }, 90_000);
 
   afterAll(async () => {
-    if (server.exitCode === null) server.kill("SIGKILL");
+    if (server.exitCode === null) {
+      // SIGTERM first: bootstrap passes it on, so the hub and its private Redis stop too.
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
@@ -69,8 +75,11 @@ describe("the hub, started as npm start starts it", () => {
     expect(ticket.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned"]);
   });
 
-  it("shuts down cleanly on SIGTERM and stops its private Redis", async () => {
+  it("shuts down cleanly on SIGTERM, even when the signal comes twice, and stops its private Redis", async () => {
     const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+    // Twice, as Ctrl+C does: the terminal signals the whole process group, and bootstrap forwards it again.
+    server.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 50));
     server.kill("SIGTERM");
     expect(await exited).toBe(0);
     // The private redis-server kept its data on disk (append-only) and is gone.
