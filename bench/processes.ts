@@ -1,16 +1,27 @@
 // Child processes and a throwaway database for the benchmarks (bench/run.ts,
 // bench/understanding.ts): start a server, wait for its ready line, stop it.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { npmScriptCommand } from "../scripts/npm-script.ts";
 
 export const root = path.resolve(import.meta.dirname, "..");
 export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  return waitUntilReady(spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }), args, ready);
+}
+
+/** Runs an npm script's command (`start`: the server as `npm start` runs it) until it prints `ready`. */
+export function startScript(name: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  const { program, args } = npmScriptCommand(name);
+  return waitUntilReady(spawn(program, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }), [program, ...args], ready);
+}
+
+function waitUntilReady(child: ChildProcess, args: string[], ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const onData = (data: Buffer) => {
       output += data;
@@ -29,6 +40,12 @@ export function runScript(file: string): Promise<void> {
     const child = spawn(process.execPath, ["--import", "tsx", file], { cwd: root, stdio: "inherit" });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`))));
   });
+}
+
+/** Ids of a process's children (Linux /proc). */
+export function childProcessIds(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8");
+  return children.split(/\s+/).filter(Boolean).map(Number);
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Prepares a checkout, then runs a command: `node scripts/bootstrap.mjs <command> [args…]`.
+// Prepares a checkout, then runs a command: `node scripts/bootstrap.mjs [--build] <command> [args…]`.
 //  1. installs node_modules when missing or older than package-lock.json;
 //  2. generates the Prisma client when missing or older than prisma/schema.prisma;
-//  3. runs the command (node_modules/.bin on PATH), forwarding SIGINT/SIGTERM, and exits with its code.
+//  3. with --build, compiles src/ and connectors/ to JavaScript in .build/ where sources
+//     are newer (scripts/build.mjs), for commands that run `node` on the output;
+//  4. runs the command (node_modules/.bin on PATH), forwarding SIGINT/SIGTERM, and exits with its code.
 // Plain Node with no dependencies: it runs before node_modules exists.
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -90,13 +92,34 @@ if (generateReason) {
   );
 }
 
-// 3. The command.
-const [command, ...args] = process.argv.slice(2);
+// 3. Compiled JavaScript, for `npm start` and `npm run worker` (loaded only now: it needs
+// the TypeScript compiler from node_modules).
+let argv = process.argv.slice(2);
+if (argv[0] === "--build") {
+  argv = argv.slice(1);
+  const { build, OUT_DIR } = await import("./build.mjs");
+  try {
+    const { written, removed } = build(root);
+    if (written + removed > 0) say(`compiled ${written} changed file(s) to ${OUT_DIR}/${removed ? `, removed ${removed} stale one(s)` : ""}`);
+  } catch (error) {
+    fail(`compiling to .build/ failed: ${error.message}`);
+  }
+}
+
+// 4. The command.
+const [command, ...args] = argv;
 if (!command) process.exit(0); // setup only
 
 const child = spawn(command, args, {
   stdio: "inherit",
-  env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}` },
+  env: {
+    // glibc's malloc gives each thread that allocates its own arena of up to 64 MB, kept
+    // once touched; node's few helper threads need none, and the server stays ~40 MB
+    // smaller with one (see docs/benchmarks.md). Ignored elsewhere; the caller's setting wins.
+    MALLOC_ARENA_MAX: "1",
+    ...process.env,
+    PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+  },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   // Keep running until the child has exited, so its exit code is ours.

@@ -25,8 +25,10 @@ export function closeOnSignals(log: Logger, timeoutMs: number, closers: Closer[]
     log.info("stopped");
     process.exit(0);
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  // `on`, not `once`: Ctrl+C reaches the hub twice (from the terminal, and forwarded by
+  // scripts/bootstrap.mjs), and without a listener the second would kill it mid-shutdown.
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
 /** Prints a start-up failure as one readable message (no stack for known errors) and exits. */

@@ -1,10 +1,11 @@
-// The newcomer's path, end to end: `npm start`'s entry point with no DATABASE_URL and
+// The newcomer's path, end to end: `npm start`'s command with no DATABASE_URL and
 // no REDIS_URL (embedded PGlite, private redis-server), driven over real HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { npmScriptCommand } from "../scripts/npm-script.ts";
 import { eventually } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -20,14 +21,22 @@ describe("the hub, started as npm start starts it", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
-    server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    // package.json's own start command (bootstrap, compile to .build/, node on the output), without npm in between.
+    const { program, args } = npmScriptCommand("start");
+    server = spawn(program, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     server.stdout!.on("data", (d) => (output += d));
     server.stderr!.on("data", (d) => (output += d));
     baseUrl = await eventually(async () => /web chat\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], 60_000);
   }, 90_000);
 
   afterAll(async () => {
-    if (server.exitCode === null) server.kill("SIGKILL");
+    if (server.exitCode === null) {
+      // SIGTERM first: bootstrap passes it on, so the hub and its private Redis stop too.
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
@@ -66,8 +75,11 @@ describe("the hub, started as npm start starts it", () => {
     expect(ticket.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned"]);
   });
 
-  it("shuts down cleanly on SIGTERM and stops its private Redis", async () => {
+  it("shuts down cleanly on SIGTERM, even when the signal comes twice, and stops its private Redis", async () => {
     const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+    // Twice, as Ctrl+C does: the terminal signals the whole process group, and bootstrap forwards it again.
+    server.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 50));
     server.kill("SIGTERM");
     expect(await exited).toBe(0);
     // The private redis-server kept its data on disk (append-only) and is gone.

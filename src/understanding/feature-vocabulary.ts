@@ -55,7 +55,7 @@ export class FeatureVocabulary {
       let id = this.bigrams.get(key);
       if (id === undefined) {
         this.bigrams.set(key, (id = this.names.length));
-        this.names.push(`b:${String.fromCharCode(Math.floor(key / 0x10000), key % 0x10000)}`);
+        this.names.push(`b:${String.fromCharCode(key >>> 16, key & 0xffff)}`);
       }
       ids.add(id);
     });
@@ -87,7 +87,7 @@ export class FeatureVocabulary {
           continue;
         }
         if (previous !== 0) {
-          const id = this.bigrams.get(previous * 0x10000 + code);
+          const id = this.bigrams.get(bigramKey(previous, code));
           if (id !== undefined && stamps[id] !== stamp) {
             stamps[id] = stamp;
             ids.push(id);
@@ -100,6 +100,15 @@ export class FeatureVocabulary {
   }
 }
 
+/**
+ * One 32-bit integer per pair of BMP characters: a small integer to V8, where a key
+ * above 2^31 (previous * 0x10000 + code, for the commoner half of Han) would be a
+ * boxed double, slower to hash and allocated on every lookup.
+ */
+function bigramKey(previous: number, code: number): number {
+  return (previous << 16) | code;
+}
+
 /** Calls back with a numeric key per adjacent Han pair across the joined words. */
 function forEachBigram(words: readonly string[], visit: (key: number) => void): void {
   let previous = 0;
@@ -107,7 +116,7 @@ function forEachBigram(words: readonly string[], visit: (key: number) => void): 
     for (let i = 0; i < word.length; i++) {
       const code = word.charCodeAt(i);
       if (isHan(code)) {
-        if (previous !== 0) visit(previous * 0x10000 + code);
+        if (previous !== 0) visit(bigramKey(previous, code));
         previous = code;
       } else previous = 0;
     }

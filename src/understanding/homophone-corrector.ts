@@ -18,8 +18,8 @@ interface Term {
 
 export class HomophoneCorrector {
   private readonly pinyin = HanPinyin.shared();
-  /** Terms by the reading ids of their first character. */
-  private readonly byFirstReading = new Map<number, Term[]>();
+  /** Terms by the reading id of their first character (index = reading id). */
+  private readonly byFirstReading: (Term[] | undefined)[] = [];
   private search = 0;
 
   constructor(terms: Iterable<string>) {
@@ -27,13 +27,13 @@ export class HomophoneCorrector {
       if (text.length < 2 || text.length > MAX_TERM_LENGTH || !HAN_ONLY.test(text)) continue;
       const codes = [...text].map((c) => c.codePointAt(0)!);
       for (const reading of this.pinyin.readingsOf(codes[0]!)) {
-        let list = this.byFirstReading.get(reading);
-        if (!list) this.byFirstReading.set(reading, (list = []));
+        let list = this.byFirstReading[reading];
+        if (!list) this.byFirstReading[reading] = list = [];
         list.push({ text, codes, visited: 0 });
       }
     }
     // Longest first: "户口迁移" is preferred to "户口".
-    for (const list of this.byFirstReading.values()) list.sort((a, b) => b.codes.length - a.codes.length);
+    for (const list of this.byFirstReading) list?.sort((a, b) => b.codes.length - a.codes.length);
   }
 
   /** The tokens with misspelled catalog terms replaced; the same array when nothing changed. */
@@ -53,12 +53,13 @@ export class HomophoneCorrector {
   }
 
   private matchAt(tokens: string[], start: number): { text: string; lastToken: number } | undefined {
+    if (!singleCharTokenWithin(tokens, start)) return undefined;
     const first = tokens[start]!.charCodeAt(0);
     const search = ++this.search;
     for (let slot = 0; ; slot++) {
       const reading = this.pinyin.readingAt(first, slot);
       if (reading === 0) return undefined;
-      const terms = this.byFirstReading.get(reading);
+      const terms = this.byFirstReading[reading];
       if (!terms) continue;
       for (const term of terms) {
         if (term.visited === search) continue;
@@ -95,4 +96,20 @@ export class HomophoneCorrector {
     if (length === 2 ? singleCharTokens < 2 : singleCharTokens < 1) return undefined;
     return tokenCount > 0 ? t - 1 : undefined;
   }
+}
+
+/**
+ * Whether a single-character token starts within MAX_TERM_LENGTH characters of
+ * tokens[start]: a repair needs one inside the term (see alignedMisspelling), so
+ * without it no term is worth trying — most positions of most messages.
+ */
+function singleCharTokenWithin(tokens: string[], start: number): boolean {
+  let length = 0;
+  for (let t = start; t < tokens.length; t++) {
+    const tokenLength = tokens[t]!.length;
+    length += tokenLength;
+    if (length > MAX_TERM_LENGTH) return false;
+    if (tokenLength === 1) return true;
+  }
+  return false;
 }

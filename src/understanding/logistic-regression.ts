@@ -49,9 +49,10 @@ export class LogisticRegression {
     return new LogisticRegression(w);
   }
 
-  probability(x: ArrayLike<number>): number {
+  /** Probability for the features x[at …] (one row of a larger buffer, or x itself). */
+  probability(x: ArrayLike<number>, at = 0): number {
     let z = this.weights[this.weights.length - 1]!;
-    for (let j = 0; j < this.weights.length - 1; j++) z += this.weights[j]! * x[j]!;
+    for (let j = 0; j < this.weights.length - 1; j++) z += this.weights[j]! * x[at + j]!;
     return sigmoid(z);
   }
 }

@@ -8,6 +8,13 @@ const WHITESPACE = /\s+/g;
 
 /** Full-width ASCII (Ａ１！) to half-width (A1!), ideographic space to a space. */
 export function toHalfWidth(text: string): string {
+  // Most messages have no full-width character: return them as they are, unbuilt.
+  let i = 0;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3000 || (code >= 0xff01 && code <= 0xff5e)) break;
+  }
+  if (i === text.length) return text;
   let out = "";
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

@@ -10,11 +10,14 @@ export interface Occurrence {
 
 export class PhraseIndex {
   private readonly byFirstChar = new Map<number, number[]>();
+  /** 1 for each UTF-16 code unit some phrase starts with: most positions start none. */
+  private readonly starts = new Uint8Array(0x10000);
 
   constructor(readonly phrases: readonly string[]) {
     phrases.forEach((phrase, i) => {
       if (phrase.length === 0) return;
       const first = phrase.charCodeAt(0);
+      this.starts[first] = 1;
       let list = this.byFirstChar.get(first);
       if (!list) this.byFirstChar.set(first, (list = []));
       list.push(i);
@@ -25,7 +28,9 @@ export class PhraseIndex {
   find(text: string): Occurrence[] {
     let found: Occurrence[] | undefined;
     for (let start = 0; start < text.length; start++) {
-      const list = this.byFirstChar.get(text.charCodeAt(start));
+      const code = text.charCodeAt(start);
+      if (this.starts[code] === 0) continue;
+      const list = this.byFirstChar.get(code);
       if (!list) continue;
       for (const phrase of list) {
         if (text.startsWith(this.phrases[phrase]!, start)) (found ??= []).push({ phrase, start });

@@ -1,7 +1,8 @@
 // Step 2: Chinese word segmentation (jieba), taught the catalog's own vocabulary so
 // that "住房公积金" or "港澳通行证" stay whole words.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
 
 // jieba's dictionary format: "word frequency", one per line. A high frequency makes
 // the user's words win over the general dictionary's splits.
@@ -35,22 +36,56 @@ let grammatical: Set<string> | undefined;
 const NOUN_TAGS = new Set(["n", "nz", "nt", "nrt", "vn", "j", "ng", "an"]);
 const NON_CONTENT_TAGS = new Set(["ns", "t", "m", "r", "d", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "y", "q", "f", "e", "o"]);
 
+/**
+ * jieba's dictionary file ("word frequency tag" per line, 5 MB), read when needed and
+ * then let go: the package's own `dict.js` export would keep it, and its 6 MB idf
+ * table, in memory for the life of the process.
+ */
+function dictionaryBytes(): Uint8Array {
+  return readFileSync(createRequire(import.meta.url).resolve("@node-rs/jieba/dict.txt"));
+}
+
+/**
+ * Calls back with the start and end (the newline's index, or the length) of every
+ * line. A plain loop: Buffer#indexOf per line is a native call, and there are 350,000.
+ */
+function forEachLine(bytes: Uint8Array, visit: (start: number, end: number) => void): void {
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    visit(start, i);
+    start = i + 1;
+  }
+  if (start < bytes.length) visit(start, bytes.length);
+}
+
 /** The lines of jieba's dictionary ("word frequency tag") whose frequency reaches MIN_WORD_FREQUENCY. */
 function commonWords(): Uint8Array {
-  const bytes = dict as Uint8Array;
-  const kept: Uint8Array[] = [];
-  let lineStart = 0;
-  while (lineStart < bytes.length) {
-    let lineEnd = bytes.indexOf(0x0a, lineStart);
-    if (lineEnd < 0) lineEnd = bytes.length;
-    const frequencyStart = bytes.indexOf(0x20, lineStart) + 1;
+  const bytes = dictionaryBytes();
+  const kept = new Uint8Array(bytes.length);
+  let length = 0;
+  forEachLine(bytes, (lineStart, lineEnd) => {
+    let i = lineStart;
+    while (i < lineEnd && bytes[i] !== 0x20) i++;
     let frequency = 0;
-    for (let i = frequencyStart; i > 0 && i < lineEnd && bytes[i]! >= 0x30 && bytes[i]! <= 0x39; i++) frequency = frequency * 10 + bytes[i]! - 0x30;
-    if (frequency >= MIN_WORD_FREQUENCY) kept.push(bytes.subarray(lineStart, lineEnd + 1));
-    lineStart = lineEnd + 1;
-  }
-  return Buffer.concat(kept);
+    for (i++; i < lineEnd && bytes[i]! >= 0x30 && bytes[i]! <= 0x39; i++) frequency = frequency * 10 + bytes[i]! - 0x30;
+    if (frequency < MIN_WORD_FREQUENCY) return;
+    // The line and its newline (the last line may have none), byte by byte: a view
+    // per kept line (105,000 of them) costs more than the copy.
+    const end = Math.min(lineEnd + 1, bytes.length);
+    for (let k = lineStart; k < end; k++) kept[length++] = bytes[k]!;
+  });
+  return kept.subarray(0, length);
 }
+
+/** A tag of one or two ASCII letters as a number: no string per dictionary line. */
+function tagKey(bytes: ArrayLike<number>, start: number, end: number): number {
+  let key = 0;
+  for (let i = start; i < end; i++) key = key * 256 + bytes[i]!;
+  return key;
+}
+
+const NON_CONTENT_TAG_KEYS = new Set([...NON_CONTENT_TAGS].map((tag) => tagKey(Buffer.from(tag, "latin1"), 0, tag.length)));
 
 export class Segmenter {
   private readonly jieba: Jieba;
@@ -91,22 +126,24 @@ export class Segmenter {
       grammatical = new Set();
       // Scan the dictionary's bytes ("word frequency tag" per line) and decode only the
       // words kept: decoding all 350,000 lines at once would cost ~40 MB of memory.
-      const bytes = dict as Uint8Array;
-      const decoder = new TextDecoder();
-      let lineStart = 0;
-      while (lineStart < bytes.length) {
-        let lineEnd = bytes.indexOf(0x0a, lineStart);
-        if (lineEnd < 0) lineEnd = bytes.length;
-        const lastSpace = bytes.lastIndexOf(0x20, lineEnd - 1);
-        if (lastSpace > lineStart && lineEnd - lastSpace <= 3) {
-          const tag = String.fromCharCode(...bytes.subarray(lastSpace + 1, lineEnd)).trim();
-          if (NON_CONTENT_TAGS.has(tag)) {
-            const wordEnd = bytes.indexOf(0x20, lineStart);
-            grammatical.add(decoder.decode(bytes.subarray(lineStart, wordEnd)));
-          }
-        }
-        lineStart = lineEnd + 1;
-      }
+      const bytes = dictionaryBytes();
+      // The kept words' bytes, newline-separated, decoded once at the end: a decode
+      // call per word (37,000 of them) took most of the time.
+      const kept = new Uint8Array(bytes.length);
+      let length = 0;
+      forEachLine(bytes, (lineStart, lineEnd) => {
+        // The tag: the last field, of one or two characters (surrounding whitespace aside).
+        let tagEnd = lineEnd;
+        while (tagEnd > lineStart && bytes[tagEnd - 1]! <= 0x20 && bytes[tagEnd - 1] !== 0x20) tagEnd--;
+        let lastSpace = lineEnd - 1;
+        while (lastSpace >= lineStart && bytes[lastSpace] !== 0x20) lastSpace--;
+        if (lastSpace <= lineStart || lineEnd - lastSpace > 3) return;
+        if (!NON_CONTENT_TAG_KEYS.has(tagKey(bytes, lastSpace + 1, Math.min(tagEnd, lineEnd)))) return;
+        for (let k = lineStart; bytes[k] !== 0x20; k++) kept[length++] = bytes[k]!;
+        kept[length++] = 0x0a;
+      });
+      const text = new TextDecoder().decode(kept.subarray(0, length));
+      for (const word of text.split("\n")) if (word) grammatical.add(word);
     }
     return grammatical;
   }

@@ -19,6 +19,14 @@ export interface AnalyzedText extends Terms {
 }
 
 const HAN = /\p{Script=Han}/u;
+/** Whether a token has a Han character: the common CJK block without a regular expression. */
+function hasHan(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code >= 0x4e00 && code <= 0x9fff) return true;
+  }
+  return HAN.test(token);
+}
 
 const MAX_CACHED_WORDS = 50_000;
 
@@ -29,9 +37,24 @@ export interface AnalyzerVocabulary {
   functionWords: ReadonlySet<string>;
 }
 
+/** What the analyzer reads of one token, worked out once per distinct token. */
+interface TokenReading {
+  canonical: string;
+  /** Carries meaning: two or more characters, Han, not a function word. */
+  content: boolean;
+  /** Known sub-words (canonical) of a token longer than two characters. */
+  subwords: readonly string[];
+}
+
+const NO_SUBWORDS: readonly string[] = [];
+
 export class TextAnalyzer {
-  /** Known sub-words of long tokens; tokens come from a bounded dictionary, so this stays small. */
-  private readonly subwordCache = new Map<string, string[]>();
+  /**
+   * Readings of the tokens seen: one lookup per token instead of four. Tokens come
+   * from a bounded dictionary (plus numbers), so this stays small; it is cleared when full.
+   * It holds facts about words, never about a message.
+   */
+  private readonly readings = new Map<string, TokenReading>();
 
   constructor(
     private readonly segmenter: Segmenter,
@@ -51,29 +74,38 @@ export class TextAnalyzer {
     const words: string[] = [];
     const content: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i]!;
-      const canonical = this.synonyms.canonicalize(token);
-      tokens[i] = canonical;
-      words.push(canonical);
-      const { functionWords } = this.vocabulary;
-      if (token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && HAN.test(token)) content.push(canonical);
-      if (token.length > 2) for (const sub of this.subwords(token)) words.push(sub);
+      const reading = this.reading(tokens[i]!);
+      tokens[i] = reading.canonical;
+      words.push(reading.canonical);
+      if (reading.content) content.push(reading.canonical);
+      for (const sub of reading.subwords) words.push(sub);
     }
     return { text, tokens, words, content };
   }
 
+  private reading(token: string): TokenReading {
+    let reading = this.readings.get(token);
+    if (reading) return reading;
+    const canonical = this.synonyms.canonicalize(token);
+    const { functionWords } = this.vocabulary;
+    reading = {
+      canonical,
+      content: token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && hasHan(token),
+      subwords: token.length > 2 ? this.subwords(token) : NO_SUBWORDS,
+    };
+    if (this.readings.size >= MAX_CACHED_WORDS) this.readings.clear();
+    this.readings.set(token, reading);
+    return reading;
+  }
+
   private subwords(token: string): string[] {
-    let found = this.subwordCache.get(token);
-    if (found) return found;
-    found = [];
+    const found: string[] = [];
     for (let length = token.length - 1; length >= 2; length--) {
       for (let start = 0; start + length <= token.length; start++) {
         const sub = token.slice(start, start + length);
         if (this.vocabulary.knownWords.has(sub)) found.push(this.synonyms.canonicalize(sub));
       }
     }
-    if (this.subwordCache.size >= MAX_CACHED_WORDS) this.subwordCache.clear();
-    this.subwordCache.set(token, found);
     return found;
   }
 }
