@@ -55,7 +55,7 @@ function train(file: string, modelDir: string, seedText: string | undefined): vo
   for (const task of TASKS) {
     const layer = model.tasks[task];
     if (!layer) console.log(`  ${task}: no labels, not trained`);
-    else console.log(`  ${task}: ${model.training.labeled[task]} labeled, ${layer.labels.length} labels (${layer.labels.join(" ")}), SVM cost C ${model.training.cost?.[task]} (cross-validated), temperature ${layer.temperature.toFixed(2)}`);
+    else console.log(`  ${task}: ${model.training.labeled[task]} labeled, ${layer.labels.length} labels (${layer.labels.join(" ")}), temperature ${layer.temperature.toFixed(2)}`);
   }
   console.log(`  ${model.hashes.length} features; model written to ${modelDir} (${(bytes / 1e6).toFixed(1)} MB)`);
 }

@@ -6,12 +6,7 @@ import { oneVsRestReport, taskReport } from "../src/classification/evaluation.ts
 import { LabeledDataError, parseLabeledMessages, readLabeledMessages, type LabeledMessage } from "../src/classification/labeled-messages.ts";
 import { MessageClassifier } from "../src/classification/message-classifier.ts";
 import { loadModel, ModelFileError, saveModel } from "../src/classification/model-file.ts";
-import { chooseCost } from "../src/classification/cost-selection.ts";
-import { trainNbsvm } from "../src/classification/nbsvm-trainer.ts";
-import { seededRandom } from "../src/classification/seeded-random.ts";
-import { trainBinarySvm } from "../src/classification/squared-hinge-svm.ts";
 import { trainClassifier, TrainingError } from "../src/classification/train-classifier.ts";
-import { subset, type TrainingSet } from "../src/classification/training-set.ts";
 import { normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 
@@ -100,78 +95,6 @@ describe("trainClassifier", () => {
     const raw = "ＶＩＰ挂号太差了，我要投诉！！！";
     const text = normalizeText(raw);
     expect(classifier.classifyNormalized(text, segmenter.segment(text))).toEqual(classifier.classify(raw));
-  });
-});
-
-// Three classes over six features: class k's messages have feature k and one of the
-// shared features 3–5, spread evenly over the classes (noise that says nothing).
-function threeClassSet(): TrainingSet {
-  const vectors = [];
-  const classes = [];
-  for (let i = 0; i < 30; i++) {
-    const k = i % 3;
-    vectors.push({ rows: Int32Array.of(k, 3 + (Math.floor(i / 3) % 3)), values: Float32Array.of(Math.SQRT1_2, Math.SQRT1_2) });
-    classes.push(k);
-  }
-  return { vectors, classes: Int32Array.from(classes), classCount: 3, featureCount: 6, classWeights: Float64Array.of(1, 1, 1) };
-}
-
-const score = (weights: Float32Array, bias: Float32Array, rows: number[], k: number, K = 3) =>
-  bias[k]! + rows.reduce((sum, row) => sum + weights[row * K + k]! * Math.SQRT1_2, 0);
-
-describe("NBSVM", () => {
-  it("the squared-hinge SVM separates a separable problem", () => {
-    const set = threeClassSet();
-    const { weights, bias } = trainBinarySvm(
-      { vectors: set.vectors, positive: Uint8Array.from(set.classes, (c) => (c === 0 ? 1 : 0)), columnScale: new Float64Array(6).fill(1), costPositive: 1, costNegative: 1 },
-      { maxEpochs: 50, tolerance: 0.01, random: seededRandom(1) },
-    );
-    set.vectors.forEach(({ rows, values }, i) => {
-      let margin = bias;
-      rows.forEach((row, j) => (margin += weights[row]! * values[j]!));
-      expect(margin > 0).toBe(set.classes[i] === 0);
-    });
-    expect(weights[0]).toBeGreaterThan(0);
-    expect(weights[1]).toBeLessThan(0);
-  });
-
-  it("weighs a feature seen only in one class for that class and against the others", () => {
-    const { weights, bias } = trainNbsvm(threeClassSet(), { cost: 1, smoothing: 1, maxEpochs: 50, tolerance: 0.01, seed: 1 });
-    for (let k = 0; k < 3; k++) {
-      for (let other = 0; other < 3; other++) {
-        if (other === k) expect(weights[k * 3 + other]).toBeGreaterThan(0);
-        else expect(weights[k * 3 + other]).toBeLessThan(0);
-      }
-      const scores = [0, 1, 2].map((c) => score(weights, bias, [k, 4], c));
-      expect(scores.indexOf(Math.max(...scores))).toBe(k);
-    }
-  });
-
-  it("chooses the cost by cross-validation, training on the other folds only", () => {
-    const set = threeClassSet();
-    const sizes: number[] = [];
-    // Candidate 2 stands for a cost that learns nothing: it always says class 0.
-    const train = (part: TrainingSet, cost: number) => {
-      sizes.push(part.vectors.length);
-      return cost === 2 ? { weights: new Float32Array(18), bias: Float32Array.of(1, 0, 0) } : trainNbsvm(part, { cost, smoothing: 1, maxEpochs: 50, tolerance: 0.01, seed: 1 });
-    };
-    const choice = chooseCost(set, ["a", "b", "c"], [2, 1], 3, 7, train);
-    expect(choice.cost).toBe(1);
-    expect(choice.accuracies).toEqual([1 / 3, 1]);
-    expect(sizes).toEqual([20, 20, 20, 20, 20, 20]);
-    sizes.length = 0;
-    // Every message gets scores from a model that did not see it, to calibrate with.
-    expect(choice.heldOutLogits).toHaveLength(30);
-    choice.heldOutLogits.forEach((logits, i) => expect(logits.indexOf(Math.max(...logits))).toBe(set.classes[i]));
-    expect(() => chooseCost(set, ["a", "b", "c"], [1], 1, 7, train)).toThrow(/at least 2 folds, got 1/);
-    // Too few messages to hold any out: the first candidate, unmeasured.
-    expect(chooseCost(subset(set, [0, 1, 2, 3]), ["a", "b", "c"], [0.3, 1], 3, 7, train)).toEqual({ cost: 0.3, accuracies: [], heldOutLogits: [] });
-  });
-
-  it("records the cost chosen for each task", () => {
-    const model = trainClassifier(toySet(), segmenter, { costCandidates: [0.3, 1] });
-    for (const task of ["type", "domain", "emotion"] as const) expect([0.3, 1]).toContain(model.training.cost?.[task]);
-    expect(trainClassifier(toySet(), segmenter, { costCandidates: [0.3] }).training.cost).toEqual({ type: 0.3, domain: 0.3, emotion: 0.3 });
   });
 });
 

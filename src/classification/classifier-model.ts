@@ -1,5 +1,5 @@
-// The trained classifier as data: which features exist, the value each gets when present,
-// and one softmax layer per task. Written by the trainer, read by MessageClassifier.
+// The trained classifier as data: which features exist, their idf, and one softmax
+// layer per task. Written by the trainer, read by MessageClassifier.
 import type { FeatureOptions } from "./message-features.ts";
 import type { SoftmaxLayer } from "./softmax-layer.ts";
 
@@ -15,16 +15,10 @@ export interface ClassifierModel {
   features: FeatureOptions;
   /** Feature hash of each row. */
   hashes: Uint32Array;
-  /** Value of each row's feature when present, before the vector is scaled to unit length. */
-  featureValues: Float32Array;
+  /** Inverse document frequency of each row. */
+  idf: Float32Array;
   /** A task is absent when the training data had no labels for it. */
   tasks: Partial<Record<TaskName, SoftmaxLayer>>;
   /** What the model was trained on, for the record. */
-  training: {
-    messages: number;
-    seed: number;
-    labeled: Partial<Record<TaskName, number>>;
-    /** The SVM cost C that cross-validation chose per task. */
-    cost?: Partial<Record<TaskName, number>>;
-  };
+  training: { messages: number; seed: number; labeled: Partial<Record<TaskName, number>> };
 }

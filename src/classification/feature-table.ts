@@ -1,13 +1,13 @@
-// The model laid out for classifying: per feature one row holding its value and its weights
+// The model laid out for classifying: per feature one row holding its idf and its weights
 // for every label of every task, so scoring a feature for all three tasks reads one
-// place in memory. (Separate value and per-task weight arrays cost a cache miss each per
+// place in memory. (Separate idf and per-task weight arrays cost a cache miss each per
 // feature, which dominated the time of long messages.)
 import { FeatureIndex } from "./feature-index.ts";
-import { occurrences, termWeight } from "./message-vectorizer.ts";
+import { termWeight } from "./tfidf-vectorizer.ts";
 
 export class FeatureTable {
   private readonly index: FeatureIndex;
-  /** Row r: cells[r * stride] = the feature's value, then the weights of every task's labels. */
+  /** Row r: cells[r * stride] = idf, then the weights of every task's labels. */
   private readonly cells: Float32Array;
   private readonly stride: number;
   /** Number of weights per feature (all labels of all tasks). */
@@ -15,17 +15,17 @@ export class FeatureTable {
 
   /**
    * @param hashes feature hash of each row
-   * @param featureValues value of each row's feature when present
+   * @param idf idf of each row
    * @param blocks per task, row-major weights (rows × width), laid side by side in this order
    */
-  constructor(hashes: Uint32Array, featureValues: Float32Array, blocks: { weights: Float32Array; width: number }[]) {
+  constructor(hashes: Uint32Array, idf: Float32Array, blocks: { weights: Float32Array; width: number }[]) {
     this.index = new FeatureIndex(hashes);
     this.width = blocks.reduce((n, b) => n + b.width, 0);
     this.stride = 1 + this.width;
     this.cells = new Float32Array(hashes.length * this.stride);
     for (let row = 0; row < hashes.length; row++) {
       let at = row * this.stride;
-      this.cells[at++] = featureValues[row]!;
+      this.cells[at++] = idf[row]!;
       for (const { weights, width } of blocks) {
         this.cells.set(weights.subarray(row * width, (row + 1) * width), at);
         at += width;
@@ -34,16 +34,18 @@ export class FeatureTable {
   }
 
   /**
-   * Adds Σ weight · feature value over the message's known features to out[0 … width) and
-   * returns the length of its vector: out / length is the score of the unit vector.
+   * Adds Σ weight · tf-idf value over the message's known features to out[0 … width) and
+   * returns the length of its tf-idf vector: out / length is the score of the unit vector.
    */
   accumulate(sortedHashes: Uint32Array, out: Float64Array): number {
     const { cells, stride, width, index } = this;
     let squares = 0;
     for (let i = 0; i < sortedHashes.length; ) {
-      const count = occurrences(sortedHashes, i);
-      const row = index.row(sortedHashes[i]!);
+      const hash = sortedHashes[i]!;
+      let count = 1;
+      while (i + count < sortedHashes.length && sortedHashes[i + count] === hash) count++;
       i += count;
+      const row = index.row(hash);
       if (row < 0) continue;
       const at = row * stride;
       const value = termWeight(count, cells[at]!);

@@ -63,7 +63,7 @@ export class MessageClassifier {
     });
     this.table = new FeatureTable(
       model.hashes,
-      model.featureValues,
+      model.idf,
       this.tasks.map((t) => ({ weights: model.tasks[t.task]!.weights, width: t.labels.length })),
     );
     this.sums = new Float64Array(this.table.width);

@@ -28,7 +28,7 @@ export class ModelFileError extends Error {}
 if (os.endianness() !== "LE") throw new Error("model files are little-endian; this machine is big-endian");
 
 export function saveModel(model: ClassifierModel, dir: string): void {
-  const parts: ArrayBufferView[] = [model.hashes, model.featureValues];
+  const parts: ArrayBufferView[] = [model.hashes, model.idf];
   const tasks: ModelManifest["tasks"] = [];
   for (const name of TASKS) {
     const layer = model.tasks[name];
@@ -85,7 +85,7 @@ export function loadModel(dir: string): ClassifierModel {
   };
   const F = manifest.featureCount;
   const hashes = take((b, o, n) => new Uint32Array(b, o, n), F);
-  const featureValues = take((b, o, n) => new Float32Array(b, o, n), F);
+  const idf = take((b, o, n) => new Float32Array(b, o, n), F);
   const tasks: ClassifierModel["tasks"] = {};
   for (const task of manifest.tasks) {
     const K = task.labels.length;
@@ -93,5 +93,5 @@ export function loadModel(dir: string): ClassifierModel {
     const bias = take((b, o, n) => new Float32Array(b, o, n), K);
     tasks[task.name] = { labels: task.labels, weights, bias, temperature: task.temperature };
   }
-  return { features: manifest.features, hashes, featureValues, tasks, training: manifest.training };
+  return { features: manifest.features, hashes, idf, tasks, training: manifest.training };
 }

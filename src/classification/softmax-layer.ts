@@ -1,7 +1,7 @@
 // One classification task (type, domain or emotion) as a linear softmax over the shared
 // feature vector. Probabilities are divided by a temperature fitted on held-out messages,
 // so a confidence of 0.8 means right about 80% of the time.
-import type { SparseVector } from "./message-vectorizer.ts";
+import type { SparseVector } from "./tfidf-vectorizer.ts";
 
 export interface SoftmaxLayer {
   labels: string[];

@@ -1,50 +1,40 @@
 // Trains the three tasks from labeled messages: pick the features (seen in at least
-// `minDocumentFrequency` messages), then per task choose the NBSVM cost C by
-// cross-validation, fit the temperature on the cross-validation scores, and train the
-// final weights on everything.
+// `minDocumentFrequency` messages), weigh them by idf, train one softmax per task, and
+// calibrate each on a held-out share before retraining on everything.
 import type { Segmenter } from "../understanding/segmenter.ts";
 import { TASKS, type ClassifierModel, type TaskName } from "./classifier-model.ts";
-import { chooseCost } from "./cost-selection.ts";
 import { FeatureIndex } from "./feature-index.ts";
 import type { LabeledMessage } from "./labeled-messages.ts";
 import { DEFAULT_FEATURE_OPTIONS, MessageFeatures, type FeatureOptions } from "./message-features.ts";
-import { MessageVectorizer, type SparseVector } from "./message-vectorizer.ts";
-import { trainNbsvm } from "./nbsvm-trainer.ts";
-import type { SoftmaxLayer } from "./softmax-layer.ts";
+import { seededRandom, shuffleInPlace } from "./seeded-random.ts";
+import { layerLogits, type SoftmaxLayer } from "./softmax-layer.ts";
+import { classWeights, trainSoftmax, type SoftmaxTrainingOptions, type TrainingSet } from "./softmax-trainer.ts";
 import { fitTemperature } from "./temperature-scaling.ts";
-import { classWeights, type TrainingSet } from "./training-set.ts";
+import { inverseDocumentFrequency, TfIdfVectorizer, type SparseVector } from "./tfidf-vectorizer.ts";
 
-export interface ClassifierTrainingOptions {
+export interface ClassifierTrainingOptions extends SoftmaxTrainingOptions {
   features: FeatureOptions;
-  seed: number;
   /** A feature must occur in this many messages to be kept. Default: 1 below 500 messages, else 2. */
   minDocumentFrequency?: number;
   /** Upper bound on the number of features (the most frequent are kept). */
   maxFeatures: number;
   /** 0 = no class weighting, 1 = fully balanced. */
   classWeightPower: number;
-  /** SVM costs C that cross-validation chooses from, per task. */
-  costCandidates: number[];
-  crossValidationFolds: number;
-  /** Laplace smoothing of NBSVM's naive-Bayes counts. */
-  naiveBayesSmoothing: number;
-  /** Limits of the SVM solver: passes over the data, and its stopping tolerance. */
-  maxEpochs: number;
-  tolerance: number;
+  /** Share of each task's messages held out to fit the temperature. */
+  calibrationShare: number;
   /** Below this many labeled messages a task is not calibrated (temperature 1). */
   minCalibrationMessages: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: ClassifierTrainingOptions = {
   features: DEFAULT_FEATURE_OPTIONS,
+  epochs: 20,
+  l2: 2e-5,
+  learningRate: 0.1,
   seed: 1,
   maxFeatures: 400_000,
   classWeightPower: 0.5,
-  costCandidates: [0.1, 0.3, 1],
-  crossValidationFolds: 3,
-  naiveBayesSmoothing: 1,
-  maxEpochs: 50,
-  tolerance: 0.1,
+  calibrationShare: 0.1,
   minCalibrationMessages: 100,
 };
 
@@ -63,25 +53,19 @@ export function trainClassifier(
   const extractor = new MessageFeatures(segmenter, options.features);
   const messageHashes = messages.map((m) => extractor.extract(m.text).slice());
   const minDf = options.minDocumentFrequency ?? (messages.length < 500 ? 1 : 2);
-  const hashes = selectFeatures(messageHashes, minDf, options.maxFeatures);
-  // Every feature present counts the same: the naive-Bayes ratios in the weights say how
-  // telling it is (presence beat presence × idf under NBSVM on MSGABench domains).
-  const featureValues = new Float32Array(hashes.length).fill(1);
-  const vectorizer = new MessageVectorizer(new FeatureIndex(hashes), featureValues);
+  const { hashes, idf } = selectFeatures(messageHashes, minDf, options.maxFeatures);
+  const vectorizer = new TfIdfVectorizer(new FeatureIndex(hashes), idf);
   const vectors = messageHashes.map((h) => copyVector(vectorizer.vectorize(h)));
 
   const tasks: ClassifierModel["tasks"] = {};
   const labeled: ClassifierModel["training"]["labeled"] = {};
-  const cost: NonNullable<ClassifierModel["training"]["cost"]> = {};
   for (const task of TASKS) {
     const examples = messages.flatMap((m, i) => (m[task] === undefined ? [] : [{ vector: vectors[i]!, label: m[task]! }]));
     if (examples.length === 0) continue;
     labeled[task] = examples.length;
-    const trained = trainTask(task, examples, hashes.length, options);
-    tasks[task] = trained.layer;
-    cost[task] = trained.cost;
+    tasks[task] = trainTask(task, examples, hashes.length, options);
   }
-  return { features: options.features, hashes, featureValues, tasks, training: { messages: messages.length, seed: options.seed, labeled, cost } };
+  return { features: options.features, hashes, idf, tasks, training: { messages: messages.length, seed: options.seed, labeled } };
 }
 
 function trainTask(
@@ -89,7 +73,7 @@ function trainTask(
   examples: { vector: SparseVector; label: string }[],
   featureCount: number,
   options: ClassifierTrainingOptions,
-): { layer: SoftmaxLayer; cost: number } {
+): SoftmaxLayer {
   const labels = labelsByFrequency(examples.map((e) => e.label));
   if (labels.length < 2) throw new TrainingError(`"${task}" needs at least two different labels; the data has only "${labels[0]}"`);
   const classOf = new Map(labels.map((label, k) => [label, k]));
@@ -104,13 +88,22 @@ function trainTask(
     };
   };
 
-  const all = setOf(examples);
-  const train = (set: TrainingSet, cost: number) =>
-    trainNbsvm(set, { cost, smoothing: options.naiveBayesSmoothing, maxEpochs: options.maxEpochs, tolerance: options.tolerance, seed: options.seed });
-  const { cost, heldOutLogits } = chooseCost(all, labels, options.costCandidates, options.crossValidationFolds, options.seed ^ 0xc057, train);
-  // Calibrated on every message, each scored by a cross-validation model that did not see it.
-  const temperature = examples.length >= options.minCalibrationMessages ? fitTemperature({ logits: heldOutLogits, classes: all.classes }) : 1;
-  return { layer: { labels, ...train(all, cost), temperature }, cost };
+  let temperature = 1;
+  if (examples.length >= options.minCalibrationMessages) {
+    const order = Int32Array.from(examples.keys());
+    shuffleInPlace(order, seededRandom(options.seed ^ 0x5eed));
+    const heldOutCount = Math.max(1, Math.round(examples.length * options.calibrationShare));
+    const heldOut = [...order.subarray(0, heldOutCount)].map((i) => examples[i]!);
+    const rest = [...order.subarray(heldOutCount)].map((i) => examples[i]!);
+    const probe: SoftmaxLayer = { labels, ...trainSoftmax(setOf(rest), options), temperature: 1 };
+    const logits = heldOut.map((e) => {
+      const out = new Float64Array(labels.length);
+      layerLogits(probe, e.vector, out);
+      return out;
+    });
+    temperature = fitTemperature({ logits, classes: Int32Array.from(heldOut, (e) => classOf.get(e.label)!) });
+  }
+  return { labels, ...trainSoftmax(setOf(examples), options), temperature };
 }
 
 /** Most frequent first; ties in code-point order, so the order never depends on input order. */
@@ -120,7 +113,7 @@ function labelsByFrequency(labels: string[]): string[] {
   return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function selectFeatures(messageHashes: Uint32Array[], minDf: number, maxFeatures: number): Uint32Array {
+function selectFeatures(messageHashes: Uint32Array[], minDf: number, maxFeatures: number): { hashes: Uint32Array; idf: Float32Array } {
   const documentFrequency = new Map<number, number>();
   for (const sorted of messageHashes) {
     for (let i = 0; i < sorted.length; i++) {
@@ -135,7 +128,10 @@ function selectFeatures(messageHashes: Uint32Array[], minDf: number, maxFeatures
   }
   kept.sort((a, b) => a[0] - b[0]);
   if (kept.length === 0) throw new TrainingError("no feature occurs often enough to learn from; add more messages");
-  return Uint32Array.from(kept, ([hash]) => hash);
+  return {
+    hashes: Uint32Array.from(kept, ([hash]) => hash),
+    idf: Float32Array.from(kept, ([, df]) => inverseDocumentFrequency(messageHashes.length, df)),
+  };
 }
 
 function copyVector(vector: SparseVector): SparseVector {
