@@ -6,6 +6,10 @@ import type { PrismaClient } from "../db/database.ts";
 import { Prisma, type Ticket } from "../generated/prisma/client.ts";
 import { metresBetween, placeNames, samePlaces, textSimilarity } from "./similarity.ts";
 
+/** The ticket looked up, and where routing placed it. */
+type Candidate = Pick<Ticket, "id" | "text" | "latitude" | "longitude">;
+type Place = { district: string | null; category: string | null };
+
 export interface DuplicateMatch {
   parent: Ticket;
   similarity: number;
@@ -29,25 +33,52 @@ export class DuplicateFinder {
     return [...placeNames(text, this.options.districts)];
   }
 
-  async findParent(ticket: Pick<Ticket, "id" | "text" | "latitude" | "longitude">, place: { district: string | null; category: string | null }, now = new Date()): Promise<DuplicateMatch | undefined> {
-    const where = this.placeCondition(ticket, place.district);
-    if (!where) return undefined;
-    const places = placeNames(ticket.text, this.options.districts);
+  /** The open case this ticket repeats, if any. */
+  async findParent(ticket: Candidate, place: Place, now = new Date()): Promise<DuplicateMatch | undefined> {
+    return (await this.findParents([{ ticket, place }], now)).get(ticket.id);
+  }
+
+  /**
+   * The open case each ticket repeats, by ticket id, in one query for all of them (the
+   * routing worker asks for a whole batch): one narrowed lookup per ticket, joined by
+   * UNION ALL, so each keeps the plan it would have on its own.
+   */
+  async findParents(items: { ticket: Candidate; place: Place }[], now = new Date()): Promise<Map<string, DuplicateMatch>> {
     const since = new Date(now.getTime() - this.options.windowHours * 3600 * 1000);
-    // Narrowed in the database: the same place, the same category (or none), naming one of the same roads.
-    const candidates = await this.prisma.$queryRaw<Ticket[]>`
-      SELECT * FROM "Ticket"
-      WHERE "id" <> ${ticket.id} AND "parentId" IS NULL AND "createdAt" >= ${since}
-        AND "status" IN (${Prisma.join(PARENT_STATUSES)})
-        AND (${where})
-        ${place.category ? Prisma.sql`AND ("category" = ${place.category} OR "category" IS NULL)` : Prisma.empty}
-        ${places.size > 0 ? Prisma.sql`AND "places" && ARRAY[${Prisma.join([...places])}]::text[]` : Prisma.empty}
-      ORDER BY "createdAt" DESC
-      LIMIT ${MAX_CANDIDATES}`;
+    const lookups = items.flatMap(({ ticket, place }) => {
+      const where = this.placeCondition(ticket, place.district);
+      if (!where) return [];
+      const places = placeNames(ticket.text, this.options.districts);
+      // Narrowed in the database: the same place, the same category (or none), naming one of the same roads.
+      return [
+        Prisma.sql`(SELECT ${ticket.id}::text AS "lookupFor", * FROM "Ticket"
+          WHERE "id" <> ${ticket.id} AND "parentId" IS NULL AND "createdAt" >= ${since}
+            AND "status" IN (${Prisma.join(PARENT_STATUSES)})
+            AND (${where})
+            ${place.category ? Prisma.sql`AND ("category" = ${place.category} OR "category" IS NULL)` : Prisma.empty}
+            ${places.size > 0 ? Prisma.sql`AND "places" && ARRAY[${Prisma.join([...places])}]::text[]` : Prisma.empty}
+          ORDER BY "createdAt" DESC
+          LIMIT ${MAX_CANDIDATES})`,
+      ];
+    });
+    const found = new Map<string, DuplicateMatch>();
+    if (lookups.length === 0) return found;
+    const rows = await this.prisma.$queryRaw<(Ticket & { lookupFor: string })[]>`${Prisma.join(lookups, " UNION ALL ")}`;
+    const byTicket = new Map<string, Ticket[]>();
+    for (const { lookupFor, ...candidate } of rows) byTicket.set(lookupFor, [...(byTicket.get(lookupFor) ?? []), candidate]);
+    for (const { ticket, place } of items) {
+      const best = this.best(ticket, place.district, byTicket.get(ticket.id) ?? []);
+      if (best) found.set(ticket.id, best);
+    }
+    return found;
+  }
+
+  private best(ticket: Candidate, district: string | null, candidates: Ticket[]): DuplicateMatch | undefined {
+    const places = placeNames(ticket.text, this.options.districts);
     let best: DuplicateMatch | undefined;
     for (const candidate of candidates) {
       if (!samePlaces(places, placeNames(candidate.text, this.options.districts))) continue;
-      if (!this.near(ticket, candidate, place.district)) continue;
+      if (!this.near(ticket, candidate, district)) continue;
       const similarity = textSimilarity(ticket.text, candidate.text, this.options.districts);
       if (similarity >= this.options.threshold && (!best || similarity > best.similarity)) best = { parent: candidate, similarity };
     }

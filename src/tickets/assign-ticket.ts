@@ -80,14 +80,11 @@ export class TicketAssigner {
     if (routed.length > 0) await timers.syncRows(routed);
 
     const submitted = tickets.filter((t) => t.status === TICKET_SUBMITTED);
-    const decided = await Promise.all(
-      submitted.map(async (ticket) => {
-        const decision = { ...router.route(ticket), places: duplicates.placesOf(ticket.text) };
-        return { ticket, decision, duplicate: await duplicates.findParent(ticket, decision) };
-      }),
-    );
+    const decided = submitted.map((ticket) => ({ ticket, decision: { ...router.route(ticket), places: duplicates.placesOf(ticket.text) } }));
+    const parents = await duplicates.findParents(decided.map(({ ticket, decision }) => ({ ticket, place: decision })));
     const toAssign: { ticket: Ticket; decision: Decision }[] = [];
-    for (const { ticket, decision, duplicate } of decided) {
+    for (const { ticket, decision } of decided) {
+      const duplicate = parents.get(ticket.id);
       // The same problem already reported and being worked: merge into it (并案) rather than assign again.
       const merged = duplicate && (await this.merge(ticket, decision, duplicate.parent, duplicate.similarity));
       if (merged) results.set(ticket.id, { assigned: false, reason: "merged", mergedInto: duplicate.parent.number });
