@@ -80,6 +80,19 @@ describe.each(BACKENDS)("并案 on %s", (backend) => {
     ]);
   });
 
+  it("without a district, finds the repeat by coordinates (within 300 m), with or without a road name", async () => {
+    const at = { latitude: 30.5512, longitude: 114.3121 };
+    const near = { latitude: 30.5516, longitude: 114.3125 };
+    const far = { latitude: 30.5712, longitude: 114.3321 };
+    const unnamed = await fileAndRoute(t.hub, "公交站台旁边井盖丢了很危险", at);
+    const named = await fileAndRoute(t.hub, "嘉运路公交站台旁边垃圾堆了三天没人清运", at);
+    expect([unnamed.district, named.district]).toEqual([null, null]);
+    expect(await fileAndRoute(t.hub, "公交站台旁边的井盖丢了，很危险", near)).toMatchObject({ status: "merged", parentId: unnamed.id });
+    expect(await fileAndRoute(t.hub, "嘉运路公交站台旁边的垃圾三天没人清运", near)).toMatchObject({ status: "merged", parentId: named.id });
+    expect((await fileAndRoute(t.hub, "公交站台旁边井盖丢了很危险", far)).status).toBe("assigned");
+    expect((await fileAndRoute(t.hub, "嘉运路公交站台旁边垃圾堆了三天没人清运", far)).status).toBe("assigned");
+  });
+
   it("notifies every linked citizen when the parent is resolved", async () => {
     const parent = await fileAndRoute(t.hub, "南湖区和平路的路灯不亮了好几天", { channelUserId: citizen() });
     const users = [citizen(), citizen()];
