@@ -38,6 +38,8 @@ export interface CpuPerTicket {
   postgres: number;
   /** The whole Redis server, which other work on the machine may share. */
   redis: number;
+  /** This process: autocannon driving the load (not part of the hub, but on the same cores). */
+  loadGenerator: number;
 }
 
 const DISTRICTS = ["东湖区", "西山区", "南湖区", "北城区"];
@@ -89,6 +91,7 @@ function processCpuMs(pid: number): number | undefined {
 }
 
 interface CpuSample {
+  bench: number;
   web: number;
   worker: number;
   /** Per PostgreSQL backend pid. */
@@ -117,7 +120,8 @@ async function sampleCpu(probe: Probe): Promise<CpuSample | undefined> {
   }
   const info = await probe.redis.info("cpu");
   const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return { web, worker, postgres, redis: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000 };
+  const own = process.cpuUsage();
+  return { bench: (own.user + own.system) / 1000, web, worker, postgres, redis: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000 };
 }
 
 function cpuPerTicket(before: CpuSample | undefined, after: CpuSample | undefined, tickets: number): CpuPerTicket | undefined {
@@ -125,7 +129,13 @@ function cpuPerTicket(before: CpuSample | undefined, after: CpuSample | undefine
   let postgres = 0;
   for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
   const per = (ms: number) => Math.round((ms / tickets) * 100) / 100;
-  return { web: per(after.web - before.web), worker: per(after.worker - before.worker), postgres: per(postgres), redis: per(after.redis - before.redis) };
+  return {
+    web: per(after.web - before.web),
+    worker: per(after.worker - before.worker),
+    postgres: per(postgres),
+    redis: per(after.redis - before.redis),
+    loadGenerator: per(after.bench - before.bench),
+  };
 }
 
 /** Waits until no ticket waits for routing, then measures the tickets filed since `since`. */
@@ -237,7 +247,7 @@ export function intakeCpuRow(r: IntakeRun): string {
   return (
     `${r.label.padEnd(26)} CPU ms per ticket: web ${c.web.toFixed(2)}  worker ${c.worker.toFixed(2)}  ` +
     `PostgreSQL ${c.postgres.toFixed(2)}  Redis ${c.redis.toFixed(2)} (shared server)  = ${total.toFixed(2)} ` +
-    `(≈ ${Math.round(1000 / total)} tickets/s per core)`
+    `(≈ ${Math.round(1000 / total)} tickets/s per core; load generator ${c.loadGenerator.toFixed(2)} more)`
   );
 }
 
