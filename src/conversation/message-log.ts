@@ -4,9 +4,10 @@
 // questions the hub could not answer, and what a message filed: a complaint's ticket
 // (with its first event and routing job) or a suggestion — for one message or a batch
 // (see ExchangeBatcher). What a message filed is written only if the message itself
-// is new, so a retry never files twice. Plain SQL through Prisma's tagged templates: parameterized, and
-// the same on both backends. Measured: storing the replies as separate rows cost
-// ~40% of the chat API's database time, and the outcome already holds them.
+// is new, so a retry never files twice. Plain SQL through Prisma's tagged templates:
+// parameterized, and the same on both backends. Measured: storing the replies as
+// separate rows cost ~40% of the chat API's database time, and the outcome already
+// holds them.
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import { Prisma } from "../generated/prisma/client.ts";
