@@ -6,9 +6,14 @@
 // (createdAt) to its assignment, and how many tickets per second make it all the way.
 // Two runs: as fast as 50 connections go (throughput), then paced at the target rate
 // (time to assignment at that load).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
+import { Redis } from "ioredis";
 import pg from "pg";
-import { startChild, stopChild } from "./processes.ts";
+import { REDIS_URL, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 
 export interface IntakeRun {
   label: string;
@@ -22,11 +27,25 @@ export interface IntakeRun {
   maxMs: number;
   apiP99Ms: number;
   errors: number;
+  /** CPU ms per ticket in each process (Linux /proc; absent elsewhere): the steady figure on a shared machine. */
+  cpuPerTicket?: CpuPerTicket;
+}
+
+export interface CpuPerTicket {
+  web: number;
+  worker: number;
+  /** The bench database's PostgreSQL backends (approximate: a backend that exits mid-run is missed). */
+  postgres: number;
+  /** The whole Redis server, which other work on the machine may share. */
+  redis: number;
+  /** This process: autocannon driving the load (not part of the hub, but on the same cores). */
+  loadGenerator: number;
 }
 
 const DISTRICTS = ["东湖区", "西山区", "南湖区", "北城区"];
 const PROBLEMS = ["路灯坏了好几天没人修", "垃圾堆了三天没人清运", "井盖丢了很危险", "晚上广场舞噪音扰民", "有人占道经营摆摊", "小区暖气不热"];
-const NAME = "安宁康乐福寿长春和平光明团结胜利建设幸福文化新华民主复兴朝阳友谊红旗前进东风振兴";
+// Forty distinct characters, none a word that place extraction strips (和, 与 …).
+const NAME = "安宁康乐福寿长春嘉平光明团结胜利建设幸运文化新华民主复兴朝阳友谊红旗前进东风振中";
 
 /** The i-th road name: distinct for every complaint, so none is a duplicate (并案) of another. */
 function roadName(i: number): string {
@@ -55,6 +74,68 @@ async function load(url: string, bodies: string[], seconds: number, overallRate?
     headers: { "content-type": "application/json" },
     requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
   });
+}
+
+// CPU time of processes, read from /proc (clock ticks of 10 ms on Linux).
+const TICK_MS = 10;
+
+/** CPU ms a process has used so far, or undefined when it is gone or /proc is missing. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+interface CpuSample {
+  bench: number;
+  web: number;
+  worker: number;
+  /** Per PostgreSQL backend pid. */
+  postgres: Map<number, number>;
+  redis: number;
+}
+
+interface Probe {
+  webPid: number;
+  workerPid: number;
+  db: pg.Client;
+  redis: Redis;
+}
+
+async function sampleCpu(probe: Probe): Promise<CpuSample | undefined> {
+  const web = processCpuMs(probe.webPid);
+  const worker = processCpuMs(probe.workerPid);
+  if (web === undefined || worker === undefined) return undefined;
+  const { rows } = await probe.db.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+  );
+  const postgres = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = processCpuMs(pid);
+    if (ms !== undefined) postgres.set(pid, ms);
+  }
+  const info = await probe.redis.info("cpu");
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  const own = process.cpuUsage();
+  return { bench: (own.user + own.system) / 1000, web, worker, postgres, redis: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000 };
+}
+
+function cpuPerTicket(before: CpuSample | undefined, after: CpuSample | undefined, tickets: number): CpuPerTicket | undefined {
+  if (!before || !after || tickets === 0) return undefined;
+  let postgres = 0;
+  for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
+  const per = (ms: number) => Math.round((ms / tickets) * 100) / 100;
+  return {
+    web: per(after.web - before.web),
+    worker: per(after.worker - before.worker),
+    postgres: per(postgres),
+    redis: per(after.redis - before.redis),
+    loadGenerator: per(after.bench - before.bench),
+  };
 }
 
 /** Waits until no ticket waits for routing, then measures the tickets filed since `since`. */
@@ -111,35 +192,43 @@ export async function benchIntake(options: IntakeOptions): Promise<IntakeRun[]> 
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: `intake${Date.now()}`,
   };
-  const web = await startChild(["src/server.ts"], { ...env, LOG_LEVEL: "warn", WORKERS_IN_PROCESS: "false" }, /web chat\s+(http:\/\/\S+?)\/\s/);
-  const worker = await startChild(["src/worker.ts"], { ...env, LOG_LEVEL: "info" }, /workers running()/).catch(async (error: unknown) => {
+  // BENCH_PROFILE_DIR=<dir>: V8 CPU profiles of both processes, written when they stop.
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const web = await startChild([...profile, "src/server.ts"], { ...env, LOG_LEVEL: "warn", WORKERS_IN_PROCESS: "false" }, /web chat\s+(http:\/\/\S+?)\/\s/);
+  const worker = await startChild([...profile, "src/worker.ts"], { ...env, LOG_LEVEL: "info" }, /workers running()/).catch(async (error: unknown) => {
     await stopChild(web.child);
     throw error;
   });
   const db = new pg.Client({ connectionString: options.databaseUrl });
-  await db.connect();
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   try {
-    return await runs({ ...options, url: web.url }, db);
+    await db.connect();
+    return await runs({ ...options, url: web.url }, { webPid: web.child.pid!, workerPid: worker.child.pid!, db, redis });
   } finally {
+    redis.disconnect();
     await db.end();
     await stopChild(worker.child);
     await stopChild(web.child);
   }
 }
 
-async function runs(options: IntakeOptions & { url: string }, db: pg.Client): Promise<IntakeRun[]> {
+async function runs(options: IntakeOptions & { url: string }, probe: Probe): Promise<IntakeRun[]> {
+  const { db } = probe;
   const bodies = complaintBodies(200_000, 0);
   // Warm-up: JIT, pools, the routing worker.
   await load(options.url, bodies.slice(150_000), 2);
   await measure(db, new Date(0), "warm-up", 2, 0, 0);
 
-  let since = new Date();
-  const saturated = await load(options.url, bodies.slice(0, 100_000), options.seconds);
-  const unpaced = await measure(db, since, "50 connections, unpaced", options.seconds, saturated.latency.p99, saturated.errors + saturated.non2xx);
-
-  since = new Date();
-  const pacedLoad = await load(options.url, bodies.slice(100_000, 150_000), options.seconds, options.targetRate);
-  const paced = await measure(db, since, `paced at ${options.targetRate}/s`, options.seconds, pacedLoad.latency.p99, pacedLoad.errors + pacedLoad.non2xx);
+  const measured = async (label: string, slice: string[], rate?: number): Promise<IntakeRun> => {
+    const since = new Date();
+    const before = await sampleCpu(probe);
+    const result = await load(options.url, slice, options.seconds, rate);
+    const run = await measure(db, since, label, options.seconds, result.latency.p99, result.errors + result.non2xx);
+    const perTicket = cpuPerTicket(before, await sampleCpu(probe), run.tickets);
+    return { ...run, ...(perTicket && { cpuPerTicket: perTicket }) };
+  };
+  const unpaced = await measured("50 connections, unpaced", bodies.slice(0, 100_000));
+  const paced = await measured(`paced at ${options.targetRate}/s`, bodies.slice(100_000, 150_000), options.targetRate);
   return [unpaced, paced];
 }
 
@@ -149,4 +238,30 @@ export function intakeRow(r: IntakeRun): string {
     `(${r.acceptedPerSecond.toFixed(0)}/s accepted, ${r.tickets} tickets)   ` +
     `to assignment p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  max ${r.maxMs} ms   API p99 ${r.apiP99Ms} ms   errors ${r.errors}`
   );
+}
+
+export function intakeCpuRow(r: IntakeRun): string {
+  const c = r.cpuPerTicket;
+  if (!c) return `${r.label.padEnd(26)} CPU per ticket: not measured (needs Linux /proc)`;
+  const total = c.web + c.worker + c.postgres + c.redis;
+  return (
+    `${r.label.padEnd(26)} CPU ms per ticket: web ${c.web.toFixed(2)}  worker ${c.worker.toFixed(2)}  ` +
+    `PostgreSQL ${c.postgres.toFixed(2)}  Redis ${c.redis.toFixed(2)} (shared server)  = ${total.toFixed(2)} ` +
+    `(≈ ${Math.round(1000 / total)} tickets/s per core; load generator ${c.loadGenerator.toFixed(2)} more)`
+  );
+}
+
+// `npx tsx bench/intake.ts`: only this benchmark (BENCH_SECONDS, default 10).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await withBenchDatabase(async (databaseUrl) => {
+    if (!databaseUrl) throw new Error("the intake benchmark needs PostgreSQL (BENCH_DATABASE_URL)");
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-intake-"));
+    try {
+      const runs = await benchIntake({ databaseUrl, redisUrl: REDIS_URL, dataDir, seconds: Number(process.env.BENCH_SECONDS ?? 10), targetRate: 300 });
+      for (const run of runs) console.log(intakeRow(run));
+      for (const run of runs) console.log(intakeCpuRow(run));
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 }

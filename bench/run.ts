@@ -3,7 +3,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { benchIntake, intakeRow } from "./intake.ts";
+import { benchIntake, intakeCpuRow, intakeRow } from "./intake.ts";
 import { formatRow, runLoad, type LoadResult } from "./load.ts";
 import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { runUnderstandingBench } from "./understanding.ts";
@@ -70,6 +70,7 @@ async function intakeBench(databaseUrl: string | undefined, dataDir: string, ech
   const intake = await benchIntake({ databaseUrl, redisUrl: REDIS_URL, dataDir, seconds: DURATION, targetRate: 300 });
   console.log(row(echoResult));
   for (const run of intake) console.log(intakeRow(run));
+  for (const run of intake) console.log(intakeCpuRow(run));
   const best = Math.max(...intake.map((r) => r.endToEndPerSecond));
   const paced = intake[intake.length - 1]!;
   console.log(`\nintake end to end:       ${best.toFixed(0)} tickets/s   (target ≥ 300: ${verdict(best >= 300)})`);

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { placeNames, samePlaces, textSimilarity } from "../src/cases/similarity.ts";
-import { eventsOf, fileAndRoute, message } from "./support/cases.ts";
+import { eventsOf, fileAndRoute, message, openTestTicket } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
 const districts = ["东湖区", "西山区"];
@@ -18,6 +18,10 @@ describe("complaint similarity", () => {
     expect(textSimilarity("东湖区人民路路灯坏了", "东湖区人民路井盖丢了", districts)).toBeLessThan(0.3);
     expect(samePlaces(placeNames("东湖区人民路路灯坏了", districts), placeNames("东湖区解放路路灯坏了", districts))).toBe(false);
     expect([...placeNames("人民路与解放路交叉口路灯不亮", districts)]).toEqual(["人民路", "解放路"]);
+    // 广场舞 is a dance, not a square: noise from it on two roads is two problems.
+    expect([...placeNames("东湖区人民路晚上广场舞噪音扰民", districts)]).toEqual(["人民路"]);
+    expect(samePlaces(placeNames("东湖区人民路晚上广场舞噪音扰民", districts), placeNames("东湖区解放路晚上广场舞噪音扰民", districts))).toBe(false);
+    expect([...placeNames("人民广场跳广场舞太吵", districts)]).toEqual(["人民广场"]);
   });
 });
 
@@ -52,6 +56,41 @@ describe.each(BACKENDS)("并案 on %s", (backend) => {
     const old = await fileAndRoute(t.hub, "北城区光明小区门口垃圾堆了三天没人清运", { at: new Date(Date.now() - 80 * 3600 * 1000) });
     expect(old.status).toBe("assigned");
     expect((await fileAndRoute(t.hub, "北城区光明小区门口的垃圾三天没人清运")).status).toBe("assigned");
+  });
+
+  it("merges only the repeats among tickets routed together, each into its own case", async () => {
+    const garbage = await fileAndRoute(t.hub, "南湖区复兴小区门口垃圾堆了三天没人清运");
+    const light = await fileAndRoute(t.hub, "北城区友谊路的路灯坏了一个星期");
+    const texts = [
+      "南湖区复兴小区门口的垃圾好几天没人清运了", // repeats garbage
+      "北城区友谊路路灯坏了一个星期没人修", // repeats light
+      "北城区红旗路路灯坏了一个星期没人修", // another road
+      "南湖区复兴小区晚上广场舞噪音扰民", // same place, another problem
+    ];
+    const filed = await Promise.all(texts.map((text) => openTestTicket(t.hub, text)));
+    // Routed at the same time, so the routing worker looks them up in one batch.
+    await Promise.all(filed.map((f) => t.hub.cases.route(f.id)));
+    const rows = await t.hub.db.prisma.ticket.findMany({ where: { id: { in: filed.map((f) => f.id) } } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(filed.map((f) => [byId.get(f.id)!.status, byId.get(f.id)!.parentId])).toEqual([
+      ["merged", garbage.id],
+      ["merged", light.id],
+      ["assigned", null],
+      ["assigned", null],
+    ]);
+  });
+
+  it("without a district, finds the repeat by coordinates (within 300 m), with or without a road name", async () => {
+    const at = { latitude: 30.5512, longitude: 114.3121 };
+    const near = { latitude: 30.5516, longitude: 114.3125 };
+    const far = { latitude: 30.5712, longitude: 114.3321 };
+    const unnamed = await fileAndRoute(t.hub, "公交站台旁边井盖丢了很危险", at);
+    const named = await fileAndRoute(t.hub, "嘉运路公交站台旁边垃圾堆了三天没人清运", at);
+    expect([unnamed.district, named.district]).toEqual([null, null]);
+    expect(await fileAndRoute(t.hub, "公交站台旁边的井盖丢了，很危险", near)).toMatchObject({ status: "merged", parentId: unnamed.id });
+    expect(await fileAndRoute(t.hub, "嘉运路公交站台旁边的垃圾三天没人清运", near)).toMatchObject({ status: "merged", parentId: named.id });
+    expect((await fileAndRoute(t.hub, "公交站台旁边井盖丢了很危险", far)).status).toBe("assigned");
+    expect((await fileAndRoute(t.hub, "嘉运路公交站台旁边垃圾堆了三天没人清运", far)).status).toBe("assigned");
   });
 
   it("notifies every linked citizen when the parent is resolved", async () => {

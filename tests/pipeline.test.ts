@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InboundMessage } from "../src/conversation/messages.ts";
+import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
 function inbound(text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
@@ -107,6 +108,43 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
     expect(outcomes.every((o) => !o.duplicate)).toBe(true);
     expect(await t.hub.db.prisma.message.count({ where: { channelMessageId: { in: burst.map((m) => m.channelMessageId) } } })).toBe(60);
     expect(await t.hub.db.prisma.conversation.count({ where: { channelUserId: { startsWith: "burst-" } } })).toBe(7);
+  });
+
+  it("files a burst of concurrent complaints, suggestions and retries each once, with numbers, events and routing jobs", async () => {
+    const complaints = Array.from({ length: 40 }, (_, i) => inbound(`投诉：东湖区第${i + 1}号路灯坏了很久没人修`, { channelUserId: `burst-c-${i % 9}` }));
+    const suggestions = Array.from({ length: 6 }, (_, i) => inbound("建议在地铁站附近多增设一些共享单车停放点", { channelUserId: `burst-s-${i}` }));
+    const questions = Array.from({ length: 10 }, (_, i) => inbound("身份证丢了怎么办", { channelUserId: `burst-q-${i}` }));
+    // Every fourth complaint is also retried at the same moment (same channel message id).
+    const retries = complaints.filter((_, i) => i % 4 === 0).map((m) => ({ ...m }));
+    const all = [...complaints, ...suggestions, ...questions, ...retries];
+    const outcomes = await Promise.all(all.map((m) => t.hub.pipeline.handle(m)));
+
+    const byMessage = new Map<string, string[]>();
+    all.forEach((m, i) => {
+      if (outcomes[i]!.ticket) byMessage.set(m.channelMessageId, [...(byMessage.get(m.channelMessageId) ?? []), outcomes[i]!.ticket!.number]);
+    });
+    expect(byMessage.size).toBe(complaints.length);
+    // A retry is told the same number as the first try.
+    for (const numbers of byMessage.values()) expect(new Set(numbers).size).toBe(1);
+    const numbers = [...byMessage.values()].map((n) => n[0]!);
+    expect(new Set(numbers).size).toBe(complaints.length);
+
+    const tickets = await t.hub.db.prisma.ticket.findMany({
+      where: { channelUserId: { startsWith: "burst-c-" } },
+      include: { events: true },
+    });
+    expect(tickets.map((x) => x.number).sort()).toEqual([...numbers].sort());
+    for (const ticket of tickets) {
+      expect(ticket.events.map((e) => e.type)).toEqual(["created"]);
+      expect(ticket.headHash).toBe(ticket.events[0]!.hash);
+    }
+    const jobs = await t.hub.db.prisma.outboxEntry.findMany({ where: { jobId: { in: tickets.map((x) => x.id) } } });
+    expect(jobs.map((j) => j.jobId).sort()).toEqual(tickets.map((x) => x.id).sort());
+    expect(await t.hub.db.prisma.message.count({ where: { channelMessageId: { in: all.map((m) => m.channelMessageId) } } })).toBe(
+      complaints.length + suggestions.length + questions.length,
+    );
+    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: { startsWith: "burst-s-" } } })).toBe(suggestions.length);
+    expect((await verifyAuditTrail(t.hub.db.prisma)).problems).toEqual([]);
   });
 
   it("keeps one conversation per citizen and channel", async () => {

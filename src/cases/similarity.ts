@@ -8,8 +8,8 @@
 
 const PARTICLES = /[的了啊吧呢吗呀哦嘛么]/g;
 const NOT_WORDS = /[^\p{Script=Han}\p{L}\p{N}]/gu;
-// "路" followed by "灯" is a street light, not the end of a road's name.
-const PLACE = /[\p{Script=Han}\dA-Za-z]{1,6}?(?:路(?!灯)|街|大道|大街|巷|胡同|小区|社区|村|广场|公园|花园|大厦|市场|学校|医院)/gu;
+// "路" followed by "灯" is a street light, not the end of a road's name; "广场舞" is a dance.
+const PLACE = /[\p{Script=Han}\dA-Za-z]{1,6}?(?:路(?!灯)|街|大道|大街|巷|胡同|小区|社区|村|广场(?!舞)|公园|花园|大厦|市场|学校|医院)/gu;
 const LEADING_WORDS = /^[与和在的到从往向对]+/;
 
 export function bigrams(text: string): Set<string> {

@@ -4,13 +4,14 @@
 // second ticket, and does not change the conversation's context again.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
-import { isUniqueViolation, type Tx } from "../db/transaction.ts";
-import { nextTicketNumber, openTicket, TICKET_SUBMITTED } from "../tickets/open-ticket.ts";
+import { isUniqueViolation } from "../db/transaction.ts";
+import { planTicket, TICKET_SUBMITTED } from "../tickets/open-ticket.ts";
 import type { Understander, Understanding } from "../understanding/understander.ts";
 import { readContext } from "./dialogue-context.ts";
 import { needsContext, respond } from "./dialogue.ts";
 import { ExchangeBatcher } from "./exchange-batcher.ts";
-import { recordExchanges, storedOutcome } from "./message-log.ts";
+import { conversationIdFor } from "./conversation-id.ts";
+import { storableText, storedOutcome } from "./message-log.ts";
 import type { ConversationOutcome, InboundMessage } from "./messages.ts";
 import * as say from "./reply-text.ts";
 
@@ -23,8 +24,6 @@ export interface PipelineOptions {
   ticketDesk?: { handle(message: InboundMessage): Promise<ConversationOutcome | undefined> };
 }
 
-class DuplicateMessage extends Error {}
-
 export class ConversationPipeline {
   private readonly batcher: ExchangeBatcher;
 
@@ -33,7 +32,7 @@ export class ConversationPipeline {
     private readonly understander: () => Understander,
     private readonly options: PipelineOptions,
   ) {
-    this.batcher = new ExchangeBatcher(prisma);
+    this.batcher = new ExchangeBatcher(prisma, { timeZone: options.timeZone, ...(options.onOutboxWritten && { onOutboxWritten: options.onOutboxWritten }) });
   }
 
   async handle(message: InboundMessage): Promise<ConversationOutcome> {
@@ -45,12 +44,12 @@ export class ConversationPipeline {
     try {
       const outcome =
         understanding.kind === "complaint" || understanding.kind === "suggestion"
-          ? await this.handleWithSideEffects(message, understanding)
+          ? await this.fileWithSideEffects(message, understanding)
           : await this.answer(message, understanding, understander);
       return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
       // A concurrent retry of the same message committed first: answer as it did.
-      if (error instanceof DuplicateMessage || isUniqueViolation(error)) return this.earlierOutcome(message);
+      if (isUniqueViolation(error)) return this.earlierOutcome(message);
       throw error;
     }
   }
@@ -64,75 +63,55 @@ export class ConversationPipeline {
     const context = needsContext(understanding) ? await readContext(this.prisma, message) : undefined;
     const turn = respond(understanding, context, { hotline: this.options.hotline, item: (code) => understander.item(code) });
     const outcome: ConversationOutcome = { replies: turn.replies, understanding: turn.understanding };
-    const recorded = await this.batcher.record({
-      inboundId: randomUUID(),
+    return this.batcher.record({
       message,
-      outcome,
-      ...(turn.context && { context: turn.context }),
-      ...(turn.unanswered && { unanswered: { id: randomUUID(), candidates: understanding.candidates } }),
+      build: () => ({
+        inboundId: randomUUID(),
+        message,
+        outcome,
+        ...(turn.context && { context: turn.context }),
+        ...(turn.unanswered && { unanswered: { id: randomUUID(), candidates: understanding.candidates } }),
+      }),
     });
-    return recorded ? outcome : undefined;
   }
 
-  /** Complaints and suggestions write more than the exchange, in one transaction. */
-  private async handleWithSideEffects(message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome | undefined> {
-    // Retries are the common duplicate here (WeChat retries slow answers): skip the work.
-    const earlier = await storedOutcome(this.prisma, message);
-    if (earlier) return earlier;
-    // Taken outside the transaction, so the day's counter row is locked only for an instant.
-    const ticketNumber =
-      understanding.kind === "complaint" ? await nextTicketNumber(this.prisma, this.options.timeZone, message.receivedAt) : undefined;
-    const outcome: ConversationOutcome = ticketNumber
-      ? {
+  /**
+   * Complaints and suggestions: the ticket (with its first event and routing job) or the
+   * feedback is written by the same statement as the message, shared with concurrent
+   * messages (see ExchangeBatcher), so it is durable before the citizen hears the number.
+   */
+  private fileWithSideEffects(message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome | undefined> {
+    const complaint = understanding.kind === "complaint";
+    return this.batcher.record({
+      message,
+      files: true,
+      numbered: complaint,
+      build: (ticketNumber) => {
+        const inboundId = randomUUID();
+        if (!complaint) {
+          const outcome = { replies: [{ type: "text" as const, text: say.suggestionReceived() }], understanding: summarize(understanding) };
+          return { inboundId, message, outcome, feedback: { kind: "suggestion", domain: understanding.domain ?? null } };
+        }
+        if (!ticketNumber) throw new Error("a complaint's exchange was built without its ticket number");
+        const outcome: ConversationOutcome = {
           replies: [{ type: "text", text: say.complaintReceived(ticketNumber, this.options.hotline) }],
           understanding: summarize(understanding),
           ticket: { number: ticketNumber, status: TICKET_SUBMITTED },
-        }
-      : { replies: [{ type: "text", text: say.suggestionReceived() }], understanding: summarize(understanding) };
-
-    await this.prisma.$transaction(async (tx) => {
-      // The exchange goes first: a concurrent retry stops here, before any ticket exists.
-      const [recorded] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome }]);
-      if (!recorded) throw new DuplicateMessage();
-      if (ticketNumber) await this.fileTicket(tx, message, understanding, { ...recorded, ticketNumber });
-      else await this.recordSuggestion(tx, message, understanding, recorded.inboundId);
-    });
-    // The ticket's routing job is in the outbox: relay it now rather than at the next poll.
-    if (outcome.ticket) this.options.onOutboxWritten?.();
-    return outcome;
-  }
-
-  private fileTicket(
-    tx: Tx,
-    message: InboundMessage,
-    understanding: Understanding,
-    ids: { conversationId: string; inboundId: string; ticketNumber: string },
-  ) {
-    return openTicket(
-      tx,
-      {
-        number: ids.ticketNumber,
-        kind: "complaint",
-        text: message.text,
-        domain: understanding.domain,
-        channel: message.channel,
-        channelUserId: message.channelUserId,
-        conversationId: ids.conversationId,
-        sourceMessageId: ids.inboundId,
-      },
-      message.receivedAt,
-    );
-  }
-
-  private async recordSuggestion(tx: Tx, message: InboundMessage, understanding: Understanding, inboundId: string): Promise<void> {
-    await tx.feedback.create({
-      data: {
-        kind: "suggestion",
-        channel: message.channel,
-        channelUserId: message.channelUserId,
-        text: message.text,
-        domain: understanding.domain ?? null,
-        sourceMessageId: inboundId,
+        };
+        const ticket = planTicket(
+          {
+            number: ticketNumber,
+            kind: "complaint",
+            text: storableText(message.text),
+            domain: understanding.domain,
+            channel: message.channel,
+            channelUserId: message.channelUserId,
+            conversationId: conversationIdFor(message.channel, message.channelUserId),
+            sourceMessageId: inboundId,
+          },
+          message.receivedAt,
+        );
+        return { inboundId, message, outcome, ticket };
       },
     });
   }

@@ -1,12 +1,17 @@
 // The record of what was said, on the hot path of every channel. One SQL statement
 // records whole exchanges — the conversation (with its dialogue context) and each
-// inbound message with its outcome (the replies sent and what was understood), and
-// the questions the hub could not answer — for one message or a batch (see
-// ExchangeBatcher). Plain SQL through Prisma's tagged templates: parameterized, and
-// the same on both backends. Measured: storing the replies as separate rows cost
-// ~40% of the chat API's database time, and the outcome already holds them.
+// inbound message with its outcome (the replies sent and what was understood), the
+// questions the hub could not answer, and what a message filed: a complaint's ticket
+// (with its first event and routing job) or a suggestion — for one message or a batch
+// (see ExchangeBatcher). What a message filed is written only if the message itself
+// is new, so a retry never files twice. Plain SQL through Prisma's tagged templates:
+// parameterized, and the same on both backends. Measured: storing the replies as
+// separate rows cost ~40% of the chat API's database time, and the outcome already
+// holds them.
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { INSERT_TICKET_ROWS, PLANNED_TICKET_COLUMNS, type PlannedTicket } from "../tickets/open-ticket.ts";
 import { maskText } from "../privacy/mask.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import type { DialogueContext } from "./dialogue-context.ts";
@@ -23,6 +28,10 @@ export interface Exchange {
   context?: DialogueContext;
   /** Set when the hub could not answer: the question is logged for catalog editors. */
   unanswered?: { id: string; candidates: { code: string; name: string; probability: number }[] };
+  /** A complaint: the ticket it opens (sourceMessageId = inboundId), from planTicket(). */
+  ticket?: PlannedTicket;
+  /** A suggestion, recorded as feedback. */
+  feedback?: { kind: "suggestion"; domain: string | null };
 }
 
 export interface RecordedExchange {
@@ -34,26 +43,48 @@ export interface RecordedExchange {
 const NUL = /\u0000/g;
 const NUL_ESCAPE = /\\u0000/g;
 
+/** The text as it can be stored (without U+0000). */
+export function storableText(text: string): string {
+  return text.replace(NUL, "");
+}
+
 /**
  * Records exchanges in one statement and returns those written. A message recorded
  * before (same channel and channel message id) is skipped: its caller is a retry.
  */
 export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<RecordedExchange[]> {
   const input = JSON.stringify(
-    exchanges.map(({ inboundId, message, outcome, context, unanswered }) => ({
+    exchanges.map(({ inboundId, message, outcome, context, unanswered, ticket, feedback }) => ({
       inboundId,
       conversationId: conversationIdFor(message.channel, message.channelUserId),
       channel: message.channel,
       channelUserId: message.channelUserId,
       channelMessageId: message.channelMessageId,
-      text: message.text.replace(NUL, ""),
+      text: storableText(message.text),
       raw: message.raw ?? null,
       outcome,
       context: context ?? null,
-      unanswered: unanswered ? { ...unanswered, text: maskText(message.text.replace(NUL, "")) } : null,
+      unanswered: unanswered ? { ...unanswered, text: maskText(storableText(message.text)) } : null,
+      ticket: ticket ?? null,
+      feedback: feedback ?? null,
       at: message.receivedAt.toISOString(),
     })),
   ).replace(NUL_ESCAPE, "");
+  // Only what the batch needs is in the statement, so a plain answer's write stays small.
+  const filed = [
+    exchanges.some((e) => e.ticket) &&
+      Prisma.sql`, ticket_rows AS (
+        SELECT r.* FROM input i JOIN inbound n ON n."id" = i."inboundId", jsonb_to_record(i."ticket") AS r(${PLANNED_TICKET_COLUMNS})
+        WHERE i."ticket" IS NOT NULL
+      ), ${INSERT_TICKET_ROWS}`,
+    exchanges.some((e) => e.feedback) &&
+      Prisma.sql`, feedback AS (
+        INSERT INTO "Feedback" ("id", "kind", "channel", "channelUserId", "text", "domain", "sourceMessageId", "createdAt")
+        SELECT gen_random_uuid()::text, i."feedback"->>'kind', i."channel", i."channelUserId", i."text", i."feedback"->>'domain', i."inboundId", i."at"
+        FROM input i JOIN inbound n ON n."id" = i."inboundId"
+        WHERE i."feedback" IS NOT NULL
+      )`,
+  ].filter((part): part is Prisma.Sql => part !== false);
   // A retry (its message already recorded) must not change the context: only new
   // messages ("fresh") set it, and the latest one per conversation wins. Context and
   // activity are set by the one upsert, since a statement may update a row only once.
@@ -61,7 +92,7 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(
         "inboundId" text, "conversationId" text, "channel" text, "channelUserId" text, "channelMessageId" text,
-        "text" text, "raw" jsonb, "outcome" jsonb, "context" jsonb, "unanswered" jsonb, "at" timestamp(3))
+        "text" text, "raw" jsonb, "outcome" jsonb, "context" jsonb, "unanswered" jsonb, "ticket" jsonb, "feedback" jsonb, "at" timestamp(3))
     ), new_context AS (
       SELECT DISTINCT ON (i."conversationId") i."conversationId", i."context"
       FROM input i
@@ -91,15 +122,27 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
       SELECT i."unanswered"->>'id', i."inboundId", i."channel", i."unanswered"->>'text', i."unanswered"->'candidates', i."at"
       FROM input i JOIN inbound n ON n."id" = i."inboundId"
       WHERE i."unanswered" IS NOT NULL
-    )
+    )${filed.length > 0 ? Prisma.join(filed, "") : Prisma.empty}
     SELECT "id" AS "inboundId", "conversationId" FROM inbound`;
 }
 
 /** The answer already given to this message, if it was handled before. */
 export async function storedOutcome(db: Sql, message: InboundMessage): Promise<ConversationOutcome | undefined> {
-  const rows = await db.$queryRaw<{ outcome: ConversationOutcome | null }[]>`
-    SELECT "outcome" FROM "Message"
-    WHERE "channel" = ${message.channel} AND "channelMessageId" = ${message.channelMessageId}`;
-  const outcome = rows[0]?.outcome;
-  return outcome ? { ...outcome, duplicate: true } : undefined;
+  return (await storedOutcomes(db, [message])).get(messageKey(message));
+}
+
+/** The answers already given to any of these messages, by messageKey(); one query. */
+export async function storedOutcomes(db: Sql, messages: InboundMessage[]): Promise<Map<string, ConversationOutcome>> {
+  if (messages.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ channel: string; channelMessageId: string; outcome: ConversationOutcome | null }[]>`
+    SELECT "channel", "channelMessageId", "outcome" FROM "Message"
+    WHERE ("channel", "channelMessageId") IN (${Prisma.join(messages.map((m) => Prisma.sql`(${m.channel}, ${m.channelMessageId})`))})`;
+  const found = new Map<string, ConversationOutcome>();
+  for (const row of rows) if (row.outcome) found.set(messageKey(row), { ...row.outcome, duplicate: true });
+  return found;
+}
+
+/** Identifies a message across retries. */
+export function messageKey(message: { channel: string; channelMessageId: string }): string {
+  return `${message.channel}\n${message.channelMessageId}`;
 }

@@ -1,8 +1,11 @@
 // Consumes the routing queue: each job hands one ticket to its department. Many jobs run
-// at once so that the assigner can route them together (see src/tickets/assign-ticket.ts).
+// at once so that the assigner can route them together (see src/tickets/assign-ticket.ts):
+// as many as one batch holds.
 import type { Worker } from "bullmq";
 import { QueueNames } from "./queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "./queue-worker.ts";
+
+const ROUTING_CONCURRENCY = 100;
 
 export function createRoutingWorker(deps: WorkerDeps & { route(ticketId: string): Promise<unknown> }): Worker {
   return createQueueWorker<{ ticketId: string }, unknown>(
@@ -13,6 +16,6 @@ export function createRoutingWorker(deps: WorkerDeps & { route(ticketId: string)
       deps.log.debug({ ticketId: job.data.ticketId, result }, "routing job done");
       return result;
     },
-    32,
+    ROUTING_CONCURRENCY,
   );
 }

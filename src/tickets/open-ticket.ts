@@ -1,9 +1,11 @@
-// Files a complaint as a ticket: the ticket, its first event and the routing job,
-// all in the caller's transaction, so either everything exists or nothing does.
+// Files a complaint as a ticket: the ticket, its first event and the routing job, all
+// in one statement (or the caller's transaction), so either everything exists or
+// nothing does. The same SQL opens one ticket (Open311, tests) or every ticket of a
+// batch of chat messages (src/conversation/message-log.ts).
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
-import { outboxInsert } from "../queue/outbox.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { chainedEvent } from "./ticket-events.ts";
 import { formatTicketNumber, localDay } from "./ticket-number.ts";
@@ -12,7 +14,7 @@ import { formatTicketNumber, localDay } from "./ticket-number.ts";
 export const TICKET_SUBMITTED = "submitted";
 
 export interface NewTicket {
-  /** From nextTicketNumber(). */
+  /** From nextTicketNumber() or reserveTicketNumbers(). */
   number: string;
   kind: "complaint" | "help";
   text: string;
@@ -35,13 +37,15 @@ export interface OpenedTicket {
   number: string;
 }
 
+/** A ticket ready to be written: its row, its first event (hashed) and its routing job, as plain JSON. */
+export type PlannedTicket = ReturnType<typeof planTicket>;
+
 /**
- * Writes the ticket, its first event and its routing job in one statement (plain SQL:
- * this runs for every complaint, and one statement costs a fraction of three model calls).
+ * The rows that open a ticket. The first event is hashed before the ticket exists, so
+ * the ticket is written once, with its chain head.
  */
-export async function openTicket(tx: Tx, input: NewTicket, now = new Date()): Promise<OpenedTicket> {
+export function planTicket(input: NewTicket, now: Date) {
   const id = randomUUID();
-  // The first event is hashed before the ticket exists, so the ticket is written once, with its chain head.
   const created = chainedEvent(
     id,
     { eventCount: 0, headHash: null },
@@ -53,24 +57,72 @@ export async function openTicket(tx: Tx, input: NewTicket, now = new Date()): Pr
     },
     now,
   );
-  const job = outboxInsert({ queue: QueueNames.routing, jobName: "route-ticket", jobId: id, payload: { ticketId: id } });
+  return {
+    id,
+    number: input.number,
+    kind: input.kind,
+    text: input.text,
+    domain: input.domain ?? null,
+    category: input.category ?? null,
+    district: input.district ?? null,
+    address: input.address ?? null,
+    latitude: input.latitude ?? null,
+    longitude: input.longitude ?? null,
+    channel: input.channel,
+    channelUserId: input.channelUserId,
+    conversationId: input.conversationId,
+    sourceMessageId: input.sourceMessageId,
+    details: input.details ?? {},
+    at: now.toISOString(),
+    eventId: randomUUID(),
+    eventSeq: created.seq,
+    eventType: created.type,
+    eventActor: created.actor,
+    eventNote: created.note,
+    eventData: created.data,
+    prevHash: created.prevHash,
+    hash: created.hash,
+    jobRowId: randomUUID(),
+  };
+}
+
+/** The columns of a PlannedTicket in SQL (for jsonb_to_recordset / jsonb_to_record). */
+export const PLANNED_TICKET_COLUMNS = Prisma.sql`"id" text, "number" text, "kind" text, "text" text, "domain" text, "category" text,
+  "district" text, "address" text, "latitude" double precision, "longitude" double precision, "channel" text, "channelUserId" text,
+  "conversationId" text, "sourceMessageId" text, "details" jsonb, "at" timestamp(3), "eventId" text, "eventSeq" integer,
+  "eventType" text, "eventActor" text, "eventNote" text, "eventData" jsonb, "prevHash" text, "hash" text, "jobRowId" text`;
+
+/**
+ * WITH-clause entries that write the tickets in a CTE named "ticket_rows" (columns as
+ * PLANNED_TICKET_COLUMNS), their first events and their routing jobs. The caller defines
+ * ticket_rows before these, e.g. from a JSON parameter.
+ */
+export const INSERT_TICKET_ROWS = Prisma.sql`new_ticket AS (
+    INSERT INTO "Ticket" ("id", "number", "status", "kind", "text", "domain", "category", "district", "address", "latitude", "longitude",
+      "channel", "channelUserId", "conversationId", "sourceMessageId", "details", "createdAt", "updatedAt", "eventCount", "headHash")
+    SELECT r."id", r."number", ${TICKET_SUBMITTED}, r."kind", r."text", r."domain", r."category", r."district", r."address", r."latitude",
+      r."longitude", r."channel", r."channelUserId", r."conversationId", r."sourceMessageId", r."details", r."at", r."at", r."eventSeq", r."hash"
+    FROM ticket_rows r
+    RETURNING "id"
+  ), new_ticket_event AS (
+    INSERT INTO "TicketEvent" ("id", "ticketId", "seq", "type", "actor", "note", "data", "createdAt", "prevHash", "hash")
+    SELECT r."eventId", r."id", r."eventSeq", r."eventType", r."eventActor", r."eventNote", r."eventData", r."at", r."prevHash", r."hash"
+    FROM ticket_rows r JOIN new_ticket t ON t."id" = r."id"
+  ), new_ticket_job AS (
+    INSERT INTO "OutboxEntry" ("id", "queue", "jobName", "jobId", "payload")
+    SELECT r."jobRowId", ${QueueNames.routing}, 'route-ticket', r."id", jsonb_build_object('ticketId', r."id")
+    FROM ticket_rows r JOIN new_ticket t ON t."id" = r."id"
+  )`;
+
+/** Writes one ticket, its first event and its routing job in one statement (in the caller's transaction). */
+export async function openTicket(tx: Tx, input: NewTicket, now = new Date()): Promise<OpenedTicket> {
+  const planned = planTicket(input, now);
   await tx.$executeRaw`
-    WITH ticket AS (
-      INSERT INTO "Ticket" ("id", "number", "status", "kind", "text", "domain", "category", "district", "address", "latitude", "longitude",
-        "channel", "channelUserId", "conversationId", "sourceMessageId", "details", "createdAt", "updatedAt", "eventCount", "headHash")
-      VALUES (${id}, ${input.number}, ${TICKET_SUBMITTED}, ${input.kind}, ${input.text}, ${input.domain ?? null}, ${input.category ?? null},
-        ${input.district ?? null}, ${input.address ?? null}, ${input.latitude ?? null}, ${input.longitude ?? null}, ${input.channel},
-        ${input.channelUserId}, ${input.conversationId}, ${input.sourceMessageId}, ${JSON.stringify(input.details ?? {})}::jsonb,
-        ${now}, ${now}, ${created.seq}, ${created.hash})
-      RETURNING "id"
-    ), event AS (
-      INSERT INTO "TicketEvent" ("id", "ticketId", "seq", "type", "actor", "note", "data", "createdAt", "prevHash", "hash")
-      SELECT ${randomUUID()}, "id", ${created.seq}, ${created.type}, ${created.actor}, ${created.note}, ${JSON.stringify(created.data)}::jsonb,
-        ${now}, ${created.prevHash}, ${created.hash}
-      FROM ticket
-    ), job AS (${job})
+    WITH ticket_rows AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify([planned])}::jsonb) AS x(${PLANNED_TICKET_COLUMNS})
+    ), ${INSERT_TICKET_ROWS}
     SELECT 1`;
-  return { id, number: input.number };
+  return { id: planned.id, number: planned.number };
 }
 
 export function sha256(text: string): string {
@@ -84,10 +136,24 @@ export function sha256(text: string): string {
  * is harmless (numbers are unique and ordered, not gapless).
  */
 export async function nextTicketNumber(db: PrismaClient | Tx, timeZone: string, at: Date): Promise<string> {
-  const day = localDay(at, timeZone);
-  const rows = await db.$queryRaw<{ value: number }[]>`
-    INSERT INTO "TicketCounter" ("day", "value") VALUES (${day}, 1)
-    ON CONFLICT ("day") DO UPDATE SET "value" = "TicketCounter"."value" + 1
-    RETURNING "value"`;
-  return formatTicketNumber(day, Number(rows[0]!.value));
+  return (await reserveTicketNumbers(db, timeZone, [at]))[0]!;
+}
+
+/** Numbers for tickets received at these times, in the same order: one upsert per call, whatever the count. */
+export async function reserveTicketNumbers(db: PrismaClient | Tx, timeZone: string, times: Date[]): Promise<string[]> {
+  const days = times.map((at) => localDay(at, timeZone));
+  const counts = new Map<string, number>();
+  for (const day of days) counts.set(day, (counts.get(day) ?? 0) + 1);
+  const rows = await db.$queryRaw<{ day: string; value: number }[]>`
+    INSERT INTO "TicketCounter" ("day", "value")
+    SELECT * FROM jsonb_to_recordset(${JSON.stringify([...counts].map(([day, n]) => ({ day, n })))}::jsonb) AS x("day" text, "n" integer)
+    ON CONFLICT ("day") DO UPDATE SET "value" = "TicketCounter"."value" + EXCLUDED."value"
+    RETURNING "day", "value"`;
+  // Each day's block ends at the value returned; hand it out in order.
+  const next = new Map(rows.map((r) => [r.day, Number(r.value) - counts.get(r.day)! + 1]));
+  return days.map((day) => {
+    const sequence = next.get(day)!;
+    next.set(day, sequence + 1);
+    return formatTicketNumber(day, sequence);
+  });
 }
