@@ -68,12 +68,13 @@ export class DuplicateFinder {
           SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x("id" text, "district" text, "category" text,
             "latitude" double precision, "longitude" double precision, "places" text[])
         ), named AS MATERIALIZED (
+          -- Open cases of the window only: a busy road's years of closed tickets stay out.
           SELECT * FROM "Ticket" WHERE "places" && ${[...new Set(named.flatMap((l) => l.places))]}::text[]
+            AND "parentId" IS NULL AND "createdAt" >= ${since} AND "status" IN (${Prisma.join(PARENT_STATUSES)})
         ), ranked AS (
           SELECT i."id" AS "lookupFor", t.*, row_number() OVER (PARTITION BY i."id" ORDER BY t."createdAt" DESC) AS "rank"
           FROM input i JOIN named t ON t."places" && i."places"
-          WHERE t."id" <> i."id" AND t."parentId" IS NULL AND t."createdAt" >= ${since}
-            AND t."status" IN (${Prisma.join(PARENT_STATUSES)})
+          WHERE t."id" <> i."id"
             AND ((i."district" IS NOT NULL AND t."district" = i."district")
               OR (i."latitude" IS NOT NULL AND i."longitude" IS NOT NULL
                 AND t."latitude" BETWEEN i."latitude" - ${BOX_DEGREES} AND i."latitude" + ${BOX_DEGREES}
