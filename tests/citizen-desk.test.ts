@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationOutcome } from "../src/conversation/messages.ts";
 import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
+import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
 import { eventsOf, fileAndRoute, message, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -131,16 +132,26 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     expect(replyText(await say(newCitizen(), `补充 ${ticket.number}：我也看到了`))).toContain("不是通过您的账号提交的");
   });
 
-  it("attaches a photo or location a connector passes on, within the window", async () => {
+  it("adds a photo or location a connector passes on to the ticket it targets, within the window", async () => {
     const user = newCitizen();
+    const citizen = { channel: "webchat" as const, channelUserId: user };
     const ticket = await fileAndRoute(t.hub, `东湖区${road()}井盖丢了`, { channelUserId: user });
-    const reply = await t.hub.cases.desk.attach({ channel: "webchat", channelUserId: user }, { kind: "image", url: "https://example.org/manhole.jpg" });
-    expect(reply?.text).toBe(`已收到您发送的图片，已作为工单 ${ticket.number} 的补充材料登记。`);
-    await t.hub.cases.desk.attach({ channel: "webchat", channelUserId: user }, { kind: "location", latitude: 30.5, longitude: 114.3, label: "人民路口" });
+    const desk = t.hub.cases.desk;
+    const target = await desk.supplementTarget(citizen);
+    expect(target?.id).toBe(ticket.id);
+    for (const supplement of [
+      { kind: "image" as const, url: "https://example.org/manhole.jpg" },
+      { kind: "location" as const, latitude: 30.5, longitude: 114.3, label: "人民路口" },
+    ]) {
+      const applied = await t.hub.db.prisma.$transaction((tx) => desk.supplementIn(tx, target!.id, supplement, citizen, new Date()));
+      await desk.afterCommit(applied);
+    }
     const kinds = (await eventsOf(t.hub, ticket.id)).filter((e) => e.type === "supplemented").map((e) => (e.data as { supplement: { kind: string } }).supplement.kind);
     expect(kinds).toEqual(["image", "location"]);
+    expect((await verifyAuditTrail(t.hub.db.prisma)).problems).toEqual([]);
+    // Past the supplement window an active ticket no longer takes material.
     const tomorrow = new Date(Date.now() + 25 * 3600 * 1000);
-    expect(await t.hub.cases.desk.attach({ channel: "webchat", channelUserId: user }, { kind: "image", url: "https://example.org/x.jpg" }, tomorrow)).toBeUndefined();
+    expect(await desk.supplementTarget(citizen, tomorrow)).toBeUndefined();
   });
 
   it("reopens a closed ticket the citizen disputes within the window", async () => {

@@ -16,7 +16,7 @@ import { POOR_RATING_MAX } from "../tickets/rating.ts";
 import { ActionRejected, type Applied, type TicketActions } from "../tickets/ticket-actions.ts";
 import { OPEN_STATUSES, type TicketStatus } from "../tickets/ticket-status.ts";
 import { type CitizenCommand, parseCitizenCommand } from "./citizen-commands.ts";
-import { deskReply, materialName, ticketStatus } from "./desk-replies.ts";
+import { deskReply, ticketStatus } from "./desk-replies.ts";
 import { formatLocalTime } from "./notice-text.ts";
 
 export interface CitizenDeskDeps {
@@ -100,18 +100,6 @@ export class CitizenDesk {
   /** What must follow a committed supplementIn() (a resumed ticket's deadline timers). */
   afterCommit(applied: Applied[]): Promise<void> {
     return this.deps.actions.afterCommit(applied);
-  }
-
-  /**
-   * Adds a photo, video or location to the supplementTarget(), in a transaction of its
-   * own. Returns the reply to send, or undefined when no ticket takes it.
-   */
-  async attach(citizen: Citizen, supplement: Supplement, now = new Date()): Promise<Reply | undefined> {
-    const ticket = await this.supplementTarget(citizen, now);
-    if (!ticket) return undefined;
-    const applied = await this.deps.actions.transaction((tx) => this.supplementIn(tx, ticket.id, supplement, citizen, now));
-    await this.afterCommit(applied);
-    return { type: "text", text: deskReply.attached(ticket.number, materialName(supplement), applied[0]!.transition.from === "suspended") };
   }
 
   private async answer(message: InboundMessage, command: CitizenCommand): Promise<Answer | undefined> {
