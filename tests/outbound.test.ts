@@ -12,10 +12,12 @@ import { BACKENDS, eventually, startTestHub, TEST_REDIS_URL, type TestHub } from
 class ScriptedPlatform {
   readonly channel = "wechat" as const;
   readonly calls: OutboundMessage[] = [];
-  constructor(private readonly script: (call: number, message: OutboundMessage) => void) {}
+  readonly sent: OutboundMessage[] = [];
+  constructor(private readonly script: (call: number, message: OutboundMessage) => void | Promise<void>) {}
   async send(message: OutboundMessage): Promise<void> {
     this.calls.push(message);
-    this.script(this.calls.filter((c) => c.deliveryId === message.deliveryId).length, message);
+    await this.script(this.calls.filter((c) => c.deliveryId === message.deliveryId).length, message);
+    this.sent.push(message);
   }
 }
 
@@ -27,6 +29,10 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
     if (user === "flaky" && call <= 2) throw new DeliveryError("system busy (-1)", "retry");
     if (user === "broken") throw new Error("socket hang up");
     if (user === "gone") throw new DeliveryError("out of the 48 h window (45015)", "undeliverable");
+    // The first notice to this citizen meets a slow platform, then a busy one.
+    if (user.startsWith("in-order") && message.replies[0]?.text === "第一条" && call === 1) {
+      return new Promise<void>((_resolve, reject) => setTimeout(() => reject(new DeliveryError("system busy (-1)", "retry")), 300));
+    }
   });
 
   beforeAll(async () => {
@@ -39,8 +45,8 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
     await t.close();
   });
 
-  const send = (channelUserId: string, channel: "wechat" | "webchat" = "wechat", reason = `test:${randomUUID()}`) =>
-    t.hub.db.prisma.$transaction((tx) => notify(tx, { channel, channelUserId, reason, replies: [{ type: "text", text: "您的工单已受理。" }] }));
+  const send = (channelUserId: string, channel: "wechat" | "webchat" = "wechat", reason = `test:${randomUUID()}`, text = "您的工单已受理。") =>
+    t.hub.db.prisma.$transaction((tx) => notify(tx, { channel, channelUserId, reason, replies: [{ type: "text", text }] }));
 
   const finished = (id: string) =>
     eventually(async () => {
@@ -82,6 +88,17 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
     expect(again).toBe(first);
     await finished(first);
     expect(platform.calls.filter((c) => c.deliveryId === first)).toHaveLength(1);
+  });
+
+  it("delivers one citizen's notices in the order they were written, even when the first is slow", async () => {
+    const user = `in-order-${randomUUID()}`;
+    const first = await send(user, "wechat", undefined, "第一条");
+    const second = await send(user, "wechat", undefined, "第二条");
+    const third = await send(user, "wechat", undefined, "第三条");
+    for (const id of [first, second, third]) expect((await finished(id)).status).toBe("sent");
+    expect(platform.sent.filter((m) => m.channelUserId === user).map((m) => m.replies[0]?.text)).toEqual(["第一条", "第二条", "第三条"]);
+    // The later ones waited rather than failing: one attempt each.
+    expect((await finished(second)).attempts).toHaveLength(1);
   });
 
   it("puts a web chat notice in the citizen's conversation and announces it", async () => {
