@@ -3,7 +3,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationOutcome } from "../src/conversation/messages.ts";
-import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
 import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
 import { eventsOf, fileAndRoute, message, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
@@ -12,15 +11,10 @@ const staff = "staff:wang";
 
 describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
   let t: TestHub;
-  let workers: Workers;
   beforeAll(async () => {
-    t = await startTestHub(backend);
-    workers = startWorkers(t.hub);
+    t = await startTestHub(backend, { workers: true });
   });
-  afterAll(async () => {
-    await workers.close();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   const say = (user: string, text: string, channelMessageId = randomUUID()): Promise<ConversationOutcome> =>
     t.hub.pipeline.handle({ ...message(text, user), channelMessageId });

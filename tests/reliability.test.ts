@@ -6,14 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hub } from "../src/hub.ts";
-import { createHub } from "../src/hub.ts";
 import { startPrivateRedis, type PrivateService } from "../src/infra/private-redis.ts";
-import { createLogger } from "../src/logger.ts";
 import { timerJobId } from "../src/deadlines/deadline-timers.ts";
 import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
 import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
 import { openTestTicket, road } from "./support/cases.ts";
-import { BACKENDS, createTestDatabase, eventually, startTestHub, TEST_REDIS_URL, testConfig, type TestHub } from "./support/test-env.ts";
+import { BACKENDS, eventually, startTestHub, TEST_REDIS_URL, type TestHub } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -45,8 +43,8 @@ async function fileTickets(hub: Hub, count: number): Promise<string[]> {
 }
 
 describe("a worker process killed in the middle of its jobs", () => {
+  let t: TestHub;
   let hub: Hub;
-  let drop: () => Promise<void>;
   let databaseUrl: string;
   const prefix = `kill${Date.now()}`;
   const workers: ChildProcess[] = [];
@@ -63,16 +61,13 @@ describe("a worker process killed in the middle of its jobs", () => {
   }
 
   beforeAll(async () => {
-    const database = await createTestDatabase("postgresql");
-    drop = database.drop;
-    databaseUrl = (database.target as { url: string }).url;
     // The web side: files tickets and relays their jobs, runs no workers.
-    hub = await createHub({ config: testConfig({ QUEUE_PREFIX: prefix }), redisUrl: TEST_REDIS_URL, log: createLogger("silent"), database: database.target });
+    t = await startTestHub("postgresql", { env: { QUEUE_PREFIX: prefix } });
+    ({ hub, databaseUrl } = t as TestHub & { databaseUrl: string });
   });
   afterAll(async () => {
     for (const child of workers) if (child.exitCode === null) child.kill("SIGKILL");
-    await hub.close();
-    await drop();
+    await t.close();
   });
 
   it("loses no ticket, event or timer: another worker takes over its jobs", async () => {

@@ -4,7 +4,6 @@ import fs from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrivateRedis } from "../src/infra/private-redis.ts";
-import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
 import { recordExchanges } from "../src/conversation/message-log.ts";
 import { findBrokenLink } from "../src/tickets/event-chain.ts";
 import { nextTicketNumber, openTicket } from "../src/tickets/open-ticket.ts";
@@ -16,15 +15,10 @@ function complaint(text: string) {
 
 describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
   let t: TestHub;
-  let workers: Workers;
   beforeAll(async () => {
-    t = await startTestHub(backend);
-    workers = startWorkers(t.hub);
+    t = await startTestHub(backend, { workers: true });
   });
-  afterAll(async () => {
-    await workers.close();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it("assigns a complaint to the department its rules name, with a chained history", async () => {
     const outcome = await t.hub.pipeline.handle(complaint("小区门口路灯坏了一个月没人修"));
@@ -74,8 +68,7 @@ describe("when Redis is down", () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "redis-down-"));
     let redis = await startPrivateRedis({ dataDir });
     const port = new URL(redis.url).port;
-    const t = await startTestHub("postgresql", { redisUrl: redis.url });
-    const workers = startWorkers(t.hub);
+    const t = await startTestHub("postgresql", { redisUrl: redis.url, workers: true });
     try {
       await redis.stop();
 
@@ -94,7 +87,6 @@ describe("when Redis is down", () => {
       }, 20_000);
       expect(assigned.departmentCode).toBeTruthy();
     } finally {
-      await workers.close();
       await t.close();
       await redis.stop();
       await fs.rm(dataDir, { recursive: true, force: true });

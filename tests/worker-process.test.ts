@@ -3,29 +3,25 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, eventually, TEST_REDIS_URL, testConfig } from "./support/test-env.ts";
-import { createHub, type Hub } from "../src/hub.ts";
-import { createLogger } from "../src/logger.ts";
+import { eventually, startTestHub, TEST_REDIS_URL, type TestHub } from "./support/test-env.ts";
+import type { Hub } from "../src/hub.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const workerArgs = ["--import", "tsx", "src/worker.ts"];
 
 describe("the separate worker process", () => {
+  let t: TestHub;
   let hub: Hub;
-  let drop: () => Promise<void>;
   let databaseUrl: string;
   const prefix = `worker${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    const database = await createTestDatabase("postgresql");
-    drop = database.drop;
-    databaseUrl = (database.target as { url: string }).url;
     // The web side only: it files tickets but runs no workers.
-    hub = await createHub({ config: testConfig({ QUEUE_PREFIX: prefix }), redisUrl: TEST_REDIS_URL, log: createLogger("silent"), database: database.target });
+    t = await startTestHub("postgresql", { env: { QUEUE_PREFIX: prefix } });
+    ({ hub, databaseUrl } = t as TestHub & { databaseUrl: string });
   });
   afterAll(async () => {
-    await hub.close();
-    await drop();
+    await t.close();
   });
 
   it("assigns tickets filed by the web process, and stops cleanly on SIGTERM", async () => {

@@ -19,6 +19,13 @@ export const idPattern = "^[A-Za-z0-9_-]{1,128}$";
 /** The longest message a citizen may send, in characters. */
 export const TEXT_MAX_LENGTH = 2000;
 
+/** A catalog item as the chat names it: its code and name. */
+const serviceItemRefSchema = {
+  type: "object",
+  required: ["code", "name"],
+  properties: { code: { type: "string" }, name: { type: "string" } },
+} as const;
+
 export const chatRequestSchema = {
   type: "object",
   required: ["text"],
@@ -61,11 +68,7 @@ export const chatResponseSchema = {
       required: ["kind", "confidence"],
       properties: {
         kind: { type: "string", enum: ["service", "complaint", "suggestion", "greeting", "handoff", "unknown"] },
-        serviceItem: {
-          type: "object",
-          required: ["code", "name"],
-          properties: { code: { type: "string" }, name: { type: "string" } },
-        },
+        serviceItem: serviceItemRefSchema,
         confidence: { type: "number" },
         /** Service questions: "answer", "clarify" (options offered) or "fallback" (hotline, human). */
         decision: { type: "string", enum: ["answer", "clarify", "fallback"] },
@@ -74,11 +77,7 @@ export const chatResponseSchema = {
         /** The items offered by a clarifying question; reply "1", "2" … to pick one. */
         options: {
           type: "array",
-          items: {
-            type: "object",
-            required: ["code", "name"],
-            properties: { code: { type: "string" }, name: { type: "string" } },
-          },
+          items: serviceItemRefSchema,
         },
       },
     },

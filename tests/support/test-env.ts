@@ -5,6 +5,7 @@ import pg from "pg";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { DatabaseTarget } from "../../src/db/database.ts";
 import { createHub, type Hub } from "../../src/hub.ts";
+import { startWorkers } from "../../src/queue/start-workers.ts";
 import { createLogger } from "../../src/logger.ts";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -44,10 +45,19 @@ export async function createTestDatabase(backend: Backend): Promise<{ target: Da
 
 export interface TestHub {
   hub: Hub;
+  /** The PostgreSQL database's URL, for a child process to share it; undefined on PGlite. */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
-export async function startTestHub(backend: Backend, options: { redisUrl?: string; env?: Record<string, string> } = {}): Promise<TestHub> {
+export interface TestHubOptions {
+  redisUrl?: string;
+  env?: Record<string, string>;
+  /** Also start the queue workers (closed before the hub). */
+  workers?: boolean;
+}
+
+export async function startTestHub(backend: Backend, options: TestHubOptions = {}): Promise<TestHub> {
   const database = await createTestDatabase(backend);
   const config = testConfig(options.env);
   const hub = await createHub({
@@ -56,9 +66,13 @@ export async function startTestHub(backend: Backend, options: { redisUrl?: strin
     log: createLogger("silent"),
     database: database.target,
   });
+  const target = database.target as { url?: string };
+  const workers = options.workers ? startWorkers(hub) : undefined;
   return {
     hub,
+    databaseUrl: target.url,
     async close() {
+      await workers?.close();
       await hub.close();
       await database.drop();
     },

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { readRequestBody } from "../../shared/testing/read-request-body.ts";
 
 export interface SentMessage {
   touser: string;
@@ -90,7 +91,7 @@ export class FakeWechatApi {
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
-    const body = await readBody(req);
+    const body = await readRequestBody(req);
     const reply = (status: number, payload: unknown) => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
       res.end(JSON.stringify(payload));
@@ -220,15 +221,6 @@ function checkLeaf(button: Record<string, unknown>, nameBytes: number, codes: { 
     return undefined;
   }
   return { errcode: codes.type, errmsg: "invalid button type" };
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function json(body: string): Record<string, unknown> | undefined {

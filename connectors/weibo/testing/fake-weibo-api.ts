@@ -5,6 +5,7 @@
 // and missing permissions.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { readRequestBody } from "../../shared/testing/read-request-body.ts";
 import { formatWeiboDate } from "../weibo-date.ts";
 
 export interface FakePost {
@@ -62,7 +63,7 @@ export class FakeWeiboApi {
     const url = new URL(req.url ?? "/", "http://fake");
     const path = url.pathname;
     this.calls[path] = (this.calls[path] ?? 0) + 1;
-    const body = await readBody(req);
+    const body = await readRequestBody(req);
     const form = new URLSearchParams(req.method === "POST" ? body : "");
     const param = (name: string) => form.get(name) ?? url.searchParams.get(name);
     const send = (status: number, payload: unknown) => {
@@ -149,13 +150,4 @@ function comment(post: FakePost) {
     user: user(post),
     status: post.status ? { id: Number(post.status.id), idstr: post.status.id, text: post.status.text } : undefined,
   };
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
