@@ -140,6 +140,18 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
     expect(human.understanding.kind).toBe("handoff");
   });
 
+  it("answers thanks politely and files nothing", async () => {
+    const c = citizen();
+    await c.say("身份证丢了怎么补办");
+    for (const text of ["好的，知道了", "谢谢你们，辛苦了"]) {
+      const outcome = await c.say(text);
+      expect(outcome.understanding.kind, text).toBe("thanks");
+      expect(outcome.ticket).toBeUndefined();
+      expect(outcome.replies[0]!.text).toContain("不客气");
+    }
+    expect(await t.hub.db.prisma.ticket.count({ where: { channelUserId: c.channelUserId } })).toBe(0);
+  });
+
   it("asks which item a follow-up means when nothing is under discussion", async () => {
     const c = citizen();
     const outcome = await c.say("要带什么材料");

@@ -104,6 +104,14 @@ describe("understander on the shipped catalog", () => {
     expect(understander.understand("转人工").kind).toBe("handoff");
   });
 
+  it("takes thanks and acknowledgements as closing the exchange, and only when nothing else is said", () => {
+    for (const text of ["谢谢", "谢谢你们，问题解决了", "好的，知道了", "辛苦了！", "你好，收到了", "OK"]) {
+      expect(understander.understand(text).kind, text).toBe("thanks");
+    }
+    expect(understander.understand("谢谢，身份证丢了怎么补办").kind).toBe("service");
+    expect(understander.understand("好的，可是路灯还是不亮，一直没人修").kind).toBe("complaint");
+  });
+
   it("does not answer a question outside the catalog with the nearest item", () => {
     for (const text of ["明天天气怎么样", "推荐一部好看的电影", "股票怎么买"]) {
       expect(understander.understand(text).kind, text).toBe("unknown");

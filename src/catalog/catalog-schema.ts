@@ -71,6 +71,8 @@ export const synonymsFileSchema = z.strictObject({
 export const messageKindsFileSchema = z.strictObject({
   greeting: z.strictObject({ cues: z.array(nonEmpty).min(1) }),
   handoff: z.strictObject({ cues: z.array(nonEmpty).min(1) }),
+  /** Thanks and acknowledgements that close an exchange ("谢谢", "好的，知道了"). */
+  thanks: z.strictObject({ cues: z.array(nonEmpty).min(1) }),
   complaint: z.strictObject({
     /** Words or phrases that signal a complaint or a request for help, with a weight. */
     cues: z.record(nonEmpty, z.number().positive()),

@@ -72,6 +72,8 @@ export function respond(u: Understanding, stored: DialogueContext | undefined, o
   switch (u.kind) {
     case "greeting":
       return { replies: [text(say.greeting())], understanding: { kind: "greeting", confidence: u.confidence } };
+    case "thanks":
+      return { replies: [text(say.thanks())], understanding: { kind: "thanks", confidence: u.confidence } };
     case "handoff":
       return { replies: [text(say.handoff(options.hotline))], understanding: { kind: "handoff", confidence: u.confidence } };
     default:

@@ -120,6 +120,10 @@ export function greeting(): string {
   ].join("\n");
 }
 
+export function thanks(): string {
+  return "不客气，很高兴能帮到您！还有其他事情，随时发消息给我。";
+}
+
 export function handoff(hotline: string): string {
   return `好的，已为您转接人工服务，请稍候。工作人员会尽快回复您；如情况紧急，也可直接拨打${hotline}政务服务便民热线。`;
 }

@@ -16,7 +16,7 @@ import { type ServiceCandidate, ServiceMatcher } from "./service-matcher.ts";
 import { SynonymTable } from "./synonyms.ts";
 import { TextAnalyzer } from "./text-analyzer.ts";
 
-export type MessageKind = "service" | "complaint" | "suggestion" | "greeting" | "handoff" | "unknown";
+export type MessageKind = "service" | "complaint" | "suggestion" | "greeting" | "thanks" | "handoff" | "unknown";
 
 /** For service questions: answer with the item, ask which of a few items is meant, or admit not knowing. */
 export type Decision = "answer" | "clarify" | "fallback";
@@ -113,6 +113,7 @@ export class Understander {
   private readonly facets: FacetDetector;
   private readonly greeting: CueScorer;
   private readonly handoff: CueScorer;
+  private readonly thanks: CueScorer;
   private readonly thresholds: DecisionThresholds;
 
   constructor(catalog: Catalog, options: UnderstanderOptions = {}) {
@@ -144,6 +145,7 @@ export class Understander {
     this.facets = new FacetDetector(catalog.facets);
     this.greeting = new CueScorer(catalog.messageKinds.greeting.cues);
     this.handoff = new CueScorer(catalog.messageKinds.handoff.cues);
+    this.thanks = new CueScorer(catalog.messageKinds.thanks.cues);
   }
 
   /** The catalog's item with this code (a conversation remembers items by code). */
@@ -170,6 +172,10 @@ export class Understander {
 
     const greeting = this.greeting.score(text);
     if (greeting.score > 0 && GREETING_FILLER.test(greeting.rest)) return { kind: "greeting", confidence: 1, candidates: [] };
+
+    // "谢谢，问题解决了", "好的，知道了": the citizen closes the exchange; nothing to file or answer.
+    const thanks = this.thanks.score(greeting.rest);
+    if (thanks.score > 0 && GREETING_FILLER.test(thanks.rest)) return { kind: "thanks", confidence: 1, candidates: [] };
 
     const classification = this.classifier.classify(analyzed);
     if (classification.type !== "consultation") {
