@@ -35,7 +35,9 @@ export class TrainedMessageClassifier implements MessageClassifier {
   }
 
   classify(analyzed: AnalyzedText): MessageClassification {
-    const predicted = this.model.classify(analyzed.text);
+    // The pipeline has normalized and segmented already; every Segmenter shares one jieba,
+    // so its words are the ones the model would cut itself.
+    const predicted = this.model.classifyNormalized(analyzed.text, analyzed.segmented);
     const byCues = this.cues.classify(analyzed);
     const typeLabel = predicted.type ? TYPES[predicted.type.label] : undefined;
     let type: MessageClassification["type"] = "consultation";
