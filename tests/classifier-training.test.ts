@@ -96,6 +96,18 @@ describe("trainClassifier", () => {
     const text = normalizeText(raw);
     expect(classifier.classifyNormalized(text, segmenter.segment(text))).toEqual(classifier.classify(raw));
   });
+
+  it("scores only the tasks asked for, each exactly as in the whole classification", () => {
+    const classifier = new MessageClassifier(trainClassifier(toySet(), segmenter), segmenter);
+    for (const raw of ["红绿灯太差了我要投诉", "建议小学多增加一些便民措施", "今天天气不错"]) {
+      const text = normalizeText(raw);
+      const words = segmenter.segment(text);
+      const whole = classifier.classify(raw);
+      expect(classifier.classifyNormalized(text, words, ["type"])).toEqual({ type: whole.type, complaintProbability: whole.complaintProbability, angerProbability: 0 });
+      expect(classifier.classifyNormalized(text, words, ["domain"])).toEqual({ domain: whole.domain, complaintProbability: 0, angerProbability: 0 });
+      expect(classifier.classifyNormalized(text, words, ["emotion", "type"])).toEqual({ ...whole, domain: undefined });
+    }
+  });
 });
 
 describe("model files", () => {

@@ -3,6 +3,7 @@
 // reads the raw message on its own (same features, so same probabilities).
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { TASKS, type TaskName } from "../src/classification/classifier-model.ts";
 import { readLabeledMessages } from "../src/classification/labeled-messages.ts";
 import type { MessageClassification, MessageClassifier } from "../src/classification/message-classifier.ts";
 import { readEvalSets } from "../src/understanding/evaluation.ts";
@@ -15,16 +16,16 @@ const fixtures = path.resolve(import.meta.dirname, "fixtures");
 describe("the trained message model in the pipeline", () => {
   const model = loadMessageModel();
   /** What the pipeline asked the model, and what the model answered. */
-  const calls: { text: string; words: readonly string[]; answer: MessageClassification }[] = [];
+  const calls: { text: string; words: readonly string[]; tasks: readonly TaskName[]; answer: MessageClassification }[] = [];
   let understander: Understander;
   let messages: string[];
 
   beforeAll(async () => {
     // The shipped model, with its pre-segmented entry point recorded.
     const recording: MessageClassifier = Object.create(model);
-    recording.classifyNormalized = (text, words) => {
-      const answer = model.classifyNormalized(text, words);
-      calls.push({ text, words: [...words], answer });
+    recording.classifyNormalized = (text, words, tasks = TASKS) => {
+      const answer = model.classifyNormalized(text, words, tasks);
+      calls.push({ text, words: [...words], tasks, answer });
       return answer;
     };
     understander = new Understander(await shippedCatalog(), { messageModel: recording });
@@ -39,18 +40,30 @@ describe("the trained message model in the pipeline", () => {
     ];
   });
 
-  it("gives the same answer from the pipeline's analysis as from the raw message", () => {
+  it("gives the same answers from the pipeline's analysis as from the raw message", () => {
     let classified = 0;
+    let withDomain = 0;
     for (const raw of messages) {
       calls.length = 0;
-      understander.understand(raw);
+      const understanding = understander.understand(raw);
       // Greetings, picks and empty messages end before the classify step.
       if (calls.length === 0) continue;
-      expect(calls).toHaveLength(1);
-      expect(calls[0]!.answer, raw).toEqual(model.classify(raw));
       classified++;
+      const whole = model.classify(raw);
+      for (const { tasks, answer } of calls) {
+        expect(answer, raw).toEqual({
+          complaintProbability: tasks.includes("type") ? whole.complaintProbability : 0,
+          angerProbability: tasks.includes("emotion") ? whole.angerProbability : 0,
+          ...Object.fromEntries(tasks.map((task) => [task, whole[task]])),
+        });
+      }
+      // The domain is asked for only when the message is a complaint or a suggestion.
+      const askedDomain = calls.some((c) => c.tasks.includes("domain"));
+      expect(askedDomain, raw).toBe(understanding.kind === "complaint" || understanding.kind === "suggestion");
+      if (askedDomain) withDomain++;
     }
     expect(classified).toBeGreaterThan(messages.length * 0.9);
+    expect(withDomain).toBeGreaterThan(50);
   });
 
   it("is handed the segmenter's words as cut, not the repaired canonical tokens", () => {

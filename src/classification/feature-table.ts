@@ -34,11 +34,12 @@ export class FeatureTable {
   }
 
   /**
-   * Adds Σ weight · tf-idf value over the message's known features to out[0 … width) and
+   * Adds Σ weight · tf-idf value over the message's known features to out[from … to) and
    * returns the length of its tf-idf vector: out / length is the score of the unit vector.
+   * A column range lets a caller that needs one task skip the others' weights.
    */
-  accumulate(sortedHashes: Uint32Array, out: Float64Array): number {
-    const { cells, stride, width, index } = this;
+  accumulate(sortedHashes: Uint32Array, out: Float64Array, from = 0, to = this.width): number {
+    const { cells, stride, index } = this;
     let squares = 0;
     for (let i = 0; i < sortedHashes.length; ) {
       const hash = sortedHashes[i]!;
@@ -50,7 +51,7 @@ export class FeatureTable {
       const at = row * stride;
       const value = termWeight(count, cells[at]!);
       squares += value * value;
-      for (let k = 0; k < width; k++) out[k] = out[k]! + cells[at + 1 + k]! * value;
+      for (let k = from; k < to; k++) out[k] = out[k]! + cells[at + 1 + k]! * value;
     }
     return Math.sqrt(squares);
   }
