@@ -2,10 +2,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { COMPLAINT_TYPE } from "../src/classification/classifier-model.ts";
 import { oneVsRestReport, taskReport } from "../src/classification/evaluation.ts";
+import { FeatureIndex } from "../src/classification/feature-index.ts";
 import { LabeledDataError, parseLabeledMessages, readLabeledMessages, type LabeledMessage } from "../src/classification/labeled-messages.ts";
 import { MessageClassifier } from "../src/classification/message-classifier.ts";
+import { MessageFeatures } from "../src/classification/message-features.ts";
 import { loadModel, ModelFileError, saveModel } from "../src/classification/model-file.ts";
+import { layerLogits, softmaxInPlace } from "../src/classification/softmax-layer.ts";
+import { TfIdfVectorizer } from "../src/classification/tfidf-vectorizer.ts";
 import { trainClassifier, TrainingError } from "../src/classification/train-classifier.ts";
 import { normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
@@ -95,6 +100,20 @@ describe("trainClassifier", () => {
     const raw = "ＶＩＰ挂号太差了，我要投诉！！！";
     const text = normalizeText(raw);
     expect(classifier.classifyNormalized(text, segmenter.segment(text))).toEqual(classifier.classify(raw));
+  });
+
+  it("scores a message as training read it: each feature once, however often it occurs", () => {
+    const model = trainClassifier(toySet(), segmenter);
+    const classifier = new MessageClassifier(model, segmenter);
+    const features = new MessageFeatures(segmenter, model.features);
+    const vectorizer = new TfIdfVectorizer(new FeatureIndex(model.hashes), model.idf);
+    const layer = model.tasks.type!;
+    for (const raw of ["投诉投诉投诉，路灯路灯坏了坏了坏了", "建议建议多开公交公交", "红绿灯太差了我要投诉"]) {
+      const logits = new Float64Array(layer.labels.length);
+      layerLogits(layer, vectorizer.vectorize(features.extract(raw).slice().sort()), logits);
+      softmaxInPlace(logits, layer.labels.length, layer.temperature);
+      expect(classifier.classify(raw).complaintProbability).toBeCloseTo(logits[layer.labels.indexOf(COMPLAINT_TYPE)]!, 6);
+    }
   });
 
   it("scores only the tasks asked for, each exactly as in the whole classification", () => {

@@ -12,6 +12,9 @@ export class FeatureTable {
   private readonly stride: number;
   /** Number of weights per feature (all labels of all tasks). */
   readonly width: number;
+  /** Per row, the stamp of the last message that counted it. */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
 
   /**
    * @param hashes feature hash of each row
@@ -23,6 +26,7 @@ export class FeatureTable {
     this.width = blocks.reduce((n, b) => n + b.width, 0);
     this.stride = 1 + this.width;
     this.cells = new Float32Array(hashes.length * this.stride);
+    this.seen = new Uint32Array(hashes.length);
     for (let row = 0; row < hashes.length; row++) {
       let at = row * this.stride;
       this.cells[at++] = idf[row]!;
@@ -36,23 +40,31 @@ export class FeatureTable {
   /**
    * Adds Σ weight · tf-idf value over the message's known features to out[from … to) and
    * returns the length of its tf-idf vector: out / length is the score of the unit vector.
-   * A column range lets a caller that needs one task skip the others' weights.
+   * A column range lets a caller that needs one task skip the others' weights. The hashes
+   * may come in any order; a feature that occurs more than once counts once.
    */
-  accumulate(sortedHashes: Uint32Array, out: Float64Array, from = 0, to = this.width): number {
-    const { cells, stride, index } = this;
+  accumulate(hashes: Uint32Array, out: Float64Array, from = 0, to = this.width): number {
+    const { cells, stride, index, seen } = this;
+    // Rows already counted carry this message's stamp: no sort to bring repeats together.
+    const stamp = this.nextStamp();
     let squares = 0;
-    for (let i = 0; i < sortedHashes.length; ) {
-      const hash = sortedHashes[i]!;
-      let count = 1;
-      while (i + count < sortedHashes.length && sortedHashes[i + count] === hash) count++;
-      i += count;
-      const row = index.row(hash);
-      if (row < 0) continue;
+    for (let i = 0; i < hashes.length; i++) {
+      const row = index.row(hashes[i]!);
+      if (row < 0 || seen[row] === stamp) continue;
+      seen[row] = stamp;
       const at = row * stride;
-      const value = termWeight(count, cells[at]!);
+      const value = termWeight(cells[at]!);
       squares += value * value;
       for (let k = from; k < to; k++) out[k] = out[k]! + cells[at + 1 + k]! * value;
     }
     return Math.sqrt(squares);
+  }
+
+  private nextStamp(): number {
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
   }
 }
