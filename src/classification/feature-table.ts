@@ -3,6 +3,7 @@
 // place in memory. (Separate idf and per-task weight arrays cost a cache miss each per
 // feature, which dominated the time of long messages.)
 import { FeatureIndex } from "./feature-index.ts";
+import { SeenHashes } from "./seen-hashes.ts";
 import { termWeight } from "./tfidf-vectorizer.ts";
 
 export class FeatureTable {
@@ -12,9 +13,8 @@ export class FeatureTable {
   private readonly stride: number;
   /** Number of weights per feature (all labels of all tasks). */
   readonly width: number;
-  /** Per row, the stamp of the last message that counted it. */
-  private readonly seen: Uint32Array;
-  private stamp = 0;
+  /** The hashes of the message being scored that are already counted. */
+  private readonly seen = new SeenHashes();
 
   /**
    * @param hashes feature hash of each row
@@ -26,7 +26,6 @@ export class FeatureTable {
     this.width = blocks.reduce((n, b) => n + b.width, 0);
     this.stride = 1 + this.width;
     this.cells = new Float32Array(hashes.length * this.stride);
-    this.seen = new Uint32Array(hashes.length);
     for (let row = 0; row < hashes.length; row++) {
       let at = row * this.stride;
       this.cells[at++] = idf[row]!;
@@ -45,26 +44,18 @@ export class FeatureTable {
    */
   accumulate(hashes: Uint32Array, out: Float64Array, from = 0, to = this.width): number {
     const { cells, stride, index, seen } = this;
-    // Rows already counted carry this message's stamp: no sort to bring repeats together.
-    const stamp = this.nextStamp();
+    seen.clear(hashes.length);
     let squares = 0;
     for (let i = 0; i < hashes.length; i++) {
-      const row = index.row(hashes[i]!);
-      if (row < 0 || seen[row] === stamp) continue;
-      seen[row] = stamp;
+      const hash = hashes[i]!;
+      if (!seen.add(hash)) continue;
+      const row = index.row(hash);
+      if (row < 0) continue;
       const at = row * stride;
       const value = termWeight(cells[at]!);
       squares += value * value;
       for (let k = from; k < to; k++) out[k] = out[k]! + cells[at + 1 + k]! * value;
     }
     return Math.sqrt(squares);
-  }
-
-  private nextStamp(): number {
-    if (this.stamp === 0xffffffff) {
-      this.seen.fill(0);
-      this.stamp = 0;
-    }
-    return ++this.stamp;
   }
 }
