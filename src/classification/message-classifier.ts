@@ -43,10 +43,10 @@ export class MessageClassifier {
   private readonly angerClass: number;
 
   /**
-   * The segmenter must cut words the way the training one did; the default (jieba's own
-   * dictionary, no user words) is what `npm run nlp -- train` uses. Passing the pipeline's
-   * catalog-taught segmenter saves a second jieba dictionary in memory and differs only
-   * in the catalog's own words.
+   * The segmenter must cut words the way the training one did (`Segmenter.segment`);
+   * `npm run nlp -- train` uses jieba's own dictionary. Every Segmenter of a process
+   * shares one jieba, so in a process that has built the pipeline this one also knows the
+   * catalog's words: a few word features differ from training, the n-grams do not.
    */
   constructor(
     model: ClassifierModel,
