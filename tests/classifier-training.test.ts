@@ -2,10 +2,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { COMPLAINT_TYPE } from "../src/classification/classifier-model.ts";
 import { oneVsRestReport, taskReport } from "../src/classification/evaluation.ts";
+import { FeatureIndex } from "../src/classification/feature-index.ts";
 import { LabeledDataError, parseLabeledMessages, readLabeledMessages, type LabeledMessage } from "../src/classification/labeled-messages.ts";
 import { MessageClassifier } from "../src/classification/message-classifier.ts";
+import { MessageFeatures } from "../src/classification/message-features.ts";
 import { loadModel, ModelFileError, saveModel } from "../src/classification/model-file.ts";
+import { layerLogits, softmaxInPlace } from "../src/classification/softmax-layer.ts";
+import { TfIdfVectorizer } from "../src/classification/tfidf-vectorizer.ts";
 import { trainClassifier, TrainingError } from "../src/classification/train-classifier.ts";
 import { normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
@@ -95,6 +100,34 @@ describe("trainClassifier", () => {
     const raw = "ＶＩＰ挂号太差了，我要投诉！！！";
     const text = normalizeText(raw);
     expect(classifier.classifyNormalized(text, segmenter.segment(text))).toEqual(classifier.classify(raw));
+  });
+
+  it("scores a message as training read it: each feature once, however often it occurs", () => {
+    const model = trainClassifier(toySet(), segmenter);
+    const classifier = new MessageClassifier(model, segmenter);
+    const features = new MessageFeatures(segmenter, model.features);
+    const vectorizer = new TfIdfVectorizer(new FeatureIndex(model.hashes), model.idf);
+    const layer = model.tasks.type!;
+    // The last is a letter of ~300 features, more than the scorer's first hash set holds.
+    const letter = Array.from({ length: 12 }, (_, i) => `第${"一二三四五六七八九十"[i % 10]}次反映小区路灯坏了没人修，`).join("");
+    for (const raw of ["投诉投诉投诉，路灯路灯坏了坏了坏了", "建议建议多开公交公交", "红绿灯太差了我要投诉", letter]) {
+      const logits = new Float64Array(layer.labels.length);
+      layerLogits(layer, vectorizer.vectorize(features.extract(raw).slice().sort()), logits);
+      softmaxInPlace(logits, layer.labels.length, layer.temperature);
+      expect(classifier.classify(raw).complaintProbability).toBeCloseTo(logits[layer.labels.indexOf(COMPLAINT_TYPE)]!, 6);
+    }
+  });
+
+  it("scores only the tasks asked for, each exactly as in the whole classification", () => {
+    const classifier = new MessageClassifier(trainClassifier(toySet(), segmenter), segmenter);
+    for (const raw of ["红绿灯太差了我要投诉", "建议小学多增加一些便民措施", "今天天气不错"]) {
+      const text = normalizeText(raw);
+      const words = segmenter.segment(text);
+      const whole = classifier.classify(raw);
+      expect(classifier.classifyNormalized(text, words, ["type"])).toEqual({ type: whole.type, complaintProbability: whole.complaintProbability, angerProbability: 0 });
+      expect(classifier.classifyNormalized(text, words, ["domain"])).toEqual({ domain: whole.domain, complaintProbability: 0, angerProbability: 0 });
+      expect(classifier.classifyNormalized(text, words, ["emotion", "type"])).toEqual({ ...whole, domain: undefined });
+    }
   });
 });
 

@@ -43,10 +43,10 @@ export class MessageClassifier {
   private readonly angerClass: number;
 
   /**
-   * The segmenter must cut words the way the training one did; the default (jieba's own
-   * dictionary, no user words) is what `npm run nlp -- train` uses. Passing the pipeline's
-   * catalog-taught segmenter saves a second jieba dictionary in memory and differs only
-   * in the catalog's own words.
+   * The segmenter must cut words the way the training one did (`Segmenter.segment`);
+   * `npm run nlp -- train` uses jieba's own dictionary. Every Segmenter of a process
+   * shares one jieba, so in a process that has built the pipeline this one also knows the
+   * catalog's words: a few word features differ from training, the n-grams do not.
    */
   constructor(
     model: ClassifierModel,
@@ -86,20 +86,31 @@ export class MessageClassifier {
   }
 
   /**
-   * For a pipeline that has already normalized (normalizeText) and segmented the text,
-   * so that work is not done twice.
+   * For a pipeline that has already normalized (normalizeText) and segmented the text
+   * (Segmenter.segment), so that work is not done twice. `tasks` limits the work to the
+   * tasks a caller uses; the others are absent from the result, and their probability
+   * (complaint, anger) is 0.
    */
-  classifyNormalized(text: string, words: readonly string[]): MessageClassification {
-    return this.classifyHashes(this.features.extractNormalized(text, this.features.options.words ? words : []));
+  classifyNormalized(text: string, words: readonly string[], tasks: readonly TaskName[] = TASKS): MessageClassification {
+    return this.classifyHashes(this.features.extractNormalized(text, this.features.options.words ? words : []), tasks);
   }
 
-  private classifyHashes(hashes: Uint32Array): MessageClassification {
+  private classifyHashes(hashes: Uint32Array, only: readonly TaskName[] = TASKS): MessageClassification {
     const { sums, scores } = this;
-    sums.fill(0);
-    const length = this.table.accumulate(hashes, sums);
+    // The table's columns the asked tasks span.
+    let from = this.table.width;
+    let to = 0;
+    for (const { task, labels, offset } of this.tasks) {
+      if (!only.includes(task)) continue;
+      from = Math.min(from, offset);
+      to = Math.max(to, offset + labels.length);
+    }
+    sums.fill(0, from, to);
+    const length = this.table.accumulate(hashes, sums, from, to);
     const scale = length > 0 ? 1 / length : 0;
     const result: MessageClassification = { complaintProbability: 0, angerProbability: 0 };
     for (const { task, labels, offset, bias, temperature } of this.tasks) {
+      if (!only.includes(task)) continue;
       const classes = labels.length;
       for (let k = 0; k < classes; k++) scores[k] = sums[offset + k]! * scale + bias[k]!;
       softmaxInPlace(scores, classes, temperature);

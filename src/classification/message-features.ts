@@ -35,8 +35,8 @@ export class MessageFeatures {
   }
 
   /**
-   * Feature hashes of a raw message, one per occurrence, sorted so that equal features
-   * are adjacent. The returned array is reused by the next call.
+   * Feature hashes of a raw message, one per occurrence, in the order they occur (sort
+   * them to bring repeats together). The returned array is reused by the next call.
    */
   extract(rawText: string): Uint32Array {
     const text = normalizeText(rawText);
@@ -61,9 +61,7 @@ export class MessageFeatures {
       }
     }
     for (const word of words) out[count++] = hashString(WORD_FAMILY, word);
-    const result = out.subarray(0, count);
-    result.sort();
-    return result;
+    return out.subarray(0, count);
   }
 
   /** Code points of the text between START and END marks, digits folded; returns the count. */

@@ -51,7 +51,8 @@ export function trainClassifier(
     throw new TrainingError("no message has a type, domain or emotion label");
   }
   const extractor = new MessageFeatures(segmenter, options.features);
-  const messageHashes = messages.map((m) => extractor.extract(m.text).slice());
+  // Sorted: document frequencies and vectors count each feature of a message once.
+  const messageHashes = messages.map((m) => extractor.extract(m.text).slice().sort());
   const minDf = options.minDocumentFrequency ?? (messages.length < 500 ? 1 : 2);
   const { hashes, idf } = selectFeatures(messageHashes, minDf, options.maxFeatures);
   const vectorizer = new TfIdfVectorizer(new FeatureIndex(hashes), idf);

@@ -10,6 +10,8 @@ import type { SynonymTable } from "./synonyms.ts";
 export interface AnalyzedText extends Terms {
   /** The normalized text (half-width, simplified, no emoji, lower case). */
   text: string;
+  /** The segmenter's words as cut, before typo repair and canonical forms: the trained message model's word features. */
+  segmented: string[];
   /** Canonical tokens in order, typos repaired: 身分正 → 居民身份证. */
   tokens: string[];
   /** The tokens plus the known words inside longer ones (身份证丢了 → 居民身份证, 丢了). */
@@ -70,7 +72,9 @@ export class TextAnalyzer {
 
   analyze(raw: string): AnalyzedText {
     const text = normalizeText(raw);
-    const tokens = this.corrector.correct(this.segmenter.segment(text));
+    const segmented = this.segmenter.segment(text);
+    // A copy: the corrector returns its input when nothing needs repair, and tokens are rewritten below.
+    const tokens = this.corrector.correct(segmented.slice());
     const words: string[] = [];
     const content: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
@@ -80,7 +84,7 @@ export class TextAnalyzer {
       if (reading.content) content.push(reading.canonical);
       for (const sub of reading.subwords) words.push(sub);
     }
-    return { text, tokens, words, content };
+    return { text, segmented, tokens, words, content };
   }
 
   private reading(token: string): TokenReading {

@@ -2,12 +2,17 @@
 // model's calibrated probabilities; the catalog's cue phrases still count, so an
 // explicit "投诉"/"举报" is never missed, and give the domain when the model has none.
 import type { MessageKindsFile } from "../catalog/catalog-schema.ts";
+import type { TaskName } from "../classification/classifier-model.ts";
 import type { MessageClassifier as TrainedModel } from "../classification/message-classifier.ts";
 import { CueMessageClassifier, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
 import type { AnalyzedText } from "./text-analyzer.ts";
 
 /** The training data's type labels (MSGABench's) mapped to the pipeline's. */
 const TYPES: Record<string, MessageClassification["type"]> = { 咨询: "consultation", 建言: "suggestion", "投诉/求助": "complaint" };
+
+// The model's tasks the pipeline uses (emotion is not one of them).
+const TYPE: readonly TaskName[] = ["type"];
+const DOMAIN: readonly TaskName[] = ["domain"];
 
 export interface TrainedThresholds {
   /** Probability of 投诉/求助 that makes a message a complaint. */
@@ -35,7 +40,9 @@ export class TrainedMessageClassifier implements MessageClassifier {
   }
 
   classify(analyzed: AnalyzedText): MessageClassification {
-    const predicted = this.model.classify(analyzed.text);
+    // The pipeline has normalized and segmented already; every Segmenter shares one jieba,
+    // so its words are the ones the model would cut itself.
+    const predicted = this.model.classifyNormalized(analyzed.text, analyzed.segmented, TYPE);
     const byCues = this.cues.classify(analyzed);
     const typeLabel = predicted.type ? TYPES[predicted.type.label] : undefined;
     let type: MessageClassification["type"] = "consultation";
@@ -48,9 +55,10 @@ export class TrainedMessageClassifier implements MessageClassifier {
       confidence = typeLabel === "suggestion" ? predicted.type!.confidence : byCues.confidence;
     }
     if (type === "consultation") return { type, confidence: round(confidence) };
+    // The domain only now: most messages are consultations, which need none.
     // An unsure domain is left out: the dispatcher routes such a ticket by hand.
-    const domain =
-      predicted.domain && predicted.domain.confidence >= this.thresholds.domain ? predicted.domain.label : byCues.domain;
+    const modelDomain = this.model.classifyNormalized(analyzed.text, analyzed.segmented, DOMAIN).domain;
+    const domain = modelDomain && modelDomain.confidence >= this.thresholds.domain ? modelDomain.label : byCues.domain;
     return { type, confidence: round(confidence), ...(domain && { domain }) };
   }
 }
