@@ -74,4 +74,17 @@ describe("the trained message model in the pipeline", () => {
     expect(calls[0]!.words).not.toContain("住房公积金");
     expect(calls[0]!.words.join("")).toBe(calls[0]!.text.replace(/[^\p{L}\p{N}]/gu, ""));
   });
+
+  it("does not file a bare topic word on the model's word alone", async () => {
+    // A model sure that everything is a complaint: what stops a ticket is the pipeline.
+    const alarmist: MessageClassifier = Object.create(model);
+    alarmist.classifyNormalized = (text, words, tasks = TASKS) => {
+      const answer = model.classifyNormalized(text, words, tasks);
+      return { ...answer, complaintProbability: 0.99, type: { label: "投诉/求助", confidence: 0.99 } };
+    };
+    const pipeline = new Understander(await shippedCatalog(), { messageModel: alarmist });
+    for (const topic of ["工资", "出租车？", "老师"]) expect(pipeline.understand(topic).kind, topic).not.toBe("complaint");
+    // Anything said about the topic, or a cue word, is enough.
+    for (const text of ["老师打人", "工资没发", "救命"]) expect(pipeline.understand(text).kind, text).toBe("complaint");
+  });
 });

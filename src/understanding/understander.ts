@@ -14,7 +14,7 @@ import { TrainedMessageClassifier } from "./trained-message-classifier.ts";
 import { Segmenter } from "./segmenter.ts";
 import { type ServiceCandidate, ServiceMatcher } from "./service-matcher.ts";
 import { SynonymTable } from "./synonyms.ts";
-import { TextAnalyzer } from "./text-analyzer.ts";
+import { type AnalyzedText, TextAnalyzer } from "./text-analyzer.ts";
 
 export type MessageKind = "service" | "complaint" | "suggestion" | "greeting" | "thanks" | "handoff" | "unknown";
 
@@ -140,12 +140,21 @@ export class Understander {
       isNoun: (word) => this.analyzer.isNoun(word),
     });
     this.classifier = options.messageModel
-      ? new TrainedMessageClassifier(options.messageModel, catalog.messageKinds)
+      ? new TrainedMessageClassifier(options.messageModel, catalog.messageKinds, (analyzed) => this.namesOnlyATopic(analyzed))
       : new CueMessageClassifier(catalog.messageKinds);
     this.facets = new FacetDetector(catalog.facets);
     this.greeting = new CueScorer(catalog.messageKinds.greeting.cues);
     this.handoff = new CueScorer(catalog.messageKinds.handoff.cues);
     this.thanks = new CueScorer(catalog.messageKinds.thanks.cues);
+  }
+
+  /**
+   * One noun and nothing else but particles ("工资", "出租车？"). Only one: jieba's part of
+   * speech is too rough to tell 老师打人 (two "nouns") from a topic.
+   */
+  private namesOnlyATopic(analyzed: AnalyzedText): boolean {
+    const words = analyzed.segmented.filter((word) => !GREETING_FILLER.test(word));
+    return words.length === 1 && this.analyzer.isNoun(words[0]!);
   }
 
   /** The catalog's item with this code (a conversation remembers items by code). */
