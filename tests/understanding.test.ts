@@ -2,7 +2,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateUnderstanding, readEvalSets } from "../src/understanding/evaluation.ts";
 import { HomophoneCorrector } from "../src/understanding/homophone-corrector.ts";
-import { normalizeText } from "../src/understanding/normalize.ts";
+import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 import { SynonymTable } from "../src/understanding/synonyms.ts";
 import { toSimplified } from "../src/understanding/traditional-to-simplified.ts";
@@ -21,6 +21,40 @@ describe("normalize", () => {
     // Already simplified text comes back as it was.
     const simplified = "住房公积金怎么提取";
     expect(toSimplified(simplified)).toBe(simplified);
+  });
+
+  it("takes the fast path for common text, with the same result as every step in turn", async () => {
+    // Each BMP code unit alone, doubled, between spaces and beside letters and punctuation.
+    let fast = 0;
+    for (let code = 0; code < 0x10000; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const c = String.fromCharCode(code);
+      for (const text of [c, c + c, ` ${c}　${c} `, `A${c}ｂ`, `？${c}，`]) {
+        const common = normalizeCommonText(text);
+        if (common === undefined) continue;
+        fast++;
+        if (common !== normalizeStepByStep(text)) expect(common, `U+${code.toString(16)} in ${JSON.stringify(text)}`).toBe(normalizeStepByStep(text));
+      }
+    }
+    // Simplified Han, ASCII and full-width ASCII in every context: some 90,000 texts.
+    expect(fast).toBeGreaterThan(80_000);
+    const sets = await readEvalSets(path.join(import.meta.dirname, "fixtures/eval"));
+    const messages = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) => q.text);
+    let common = 0;
+    for (const text of messages) {
+      if (normalizeCommonText(text) !== undefined) common++;
+      expect(normalizeText(text), text).toBe(normalizeStepByStep(text));
+    }
+    // Most messages are common text (the rest have emoji, traditional characters …).
+    expect(common).toBeGreaterThan(messages.length / 2);
+  });
+
+  it("leaves text it does not handle to every step in turn", () => {
+    for (const text of ["身份證", "怎么办😭", "a\tb", "…", "ｶﾞ", "ⅰ", "x".repeat(300)]) {
+      expect(normalizeCommonText(text), text).toBeUndefined();
+      expect(normalizeText(text)).toBe(normalizeStepByStep(text));
+    }
+    expect(normalizeText("  ＡＢＣ，，办  理。。 ")).toBe("abc,办 理。");
   });
 });
 

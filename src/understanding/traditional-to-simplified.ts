@@ -25,6 +25,12 @@ function load(): Tables {
   return { convert: ConverterFactory([[TSPhrases, TSCharacters]]), startsTraditional };
 }
 
+/** One byte per BMP code unit: 1 for a traditional character (one toSimplified converts). */
+export function traditionalCharacters(): Uint8Array {
+  tables ??= load();
+  return tables.startsTraditional;
+}
+
 /** The text in Simplified Chinese; the same string when it has no traditional character. */
 export function toSimplified(text: string): string {
   tables ??= load();
