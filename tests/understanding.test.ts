@@ -74,6 +74,12 @@ describe("homophone repair", () => {
     expect(corrector.correct(tokens)).toBe(tokens);
     expect(corrector.correct(["我", "会", "算", "账"])).toEqual(["我", "会", "算", "账"]);
   });
+
+  it("repairs a term at the end of the message, and nothing after its first character alone", () => {
+    expect(corrector.correct(["丢了", "驾", "找"])).toEqual(["丢了", "驾照"]);
+    expect(corrector.correct(["丢了", "驾"])).toEqual(["丢了", "驾"]);
+    expect(corrector.correct(["丢了", "公", "机"])).toEqual(["丢了", "公", "机"]);
+  });
 });
 
 describe("synonym table", () => {
