@@ -12,10 +12,11 @@ export interface Terms {
 }
 
 export interface QueryFeatures {
-  /** Distinct feature ids of known words and bigrams. */
-  ids: number[];
-  /** Words (of two or more characters) that no catalog text uses: 天气, 专利, 狗证. */
-  unseenWords: string[];
+  /** Distinct feature ids of known words and bigrams: the first `count` entries. */
+  ids: Int32Array;
+  count: number;
+  /** How many words (of two or more characters) no catalog text uses: 天气, 专利, 狗证. */
+  unseenWords: number;
 }
 
 export class FeatureVocabulary {
@@ -25,6 +26,7 @@ export class FeatureVocabulary {
   /** Per feature, the query that last listed it: deduplication without a set per query. */
   private stamps = new Uint32Array(0);
   private stamp = 0;
+  private readonly query: QueryFeatures = { ids: new Int32Array(64), count: 0, unseenWords: 0 };
 
   get size(): number {
     return this.names.length;
@@ -62,20 +64,30 @@ export class FeatureVocabulary {
     return [...ids];
   }
 
-  /** Feature ids of a question; features the catalog never saw are left out (and unseen words listed). */
+  /**
+   * Feature ids of a question; features the catalog never saw are left out (and unseen
+   * words counted). The answer is one reused object, overwritten by the next call: a
+   * question allocates nothing here.
+   */
   features({ tokens, words }: Terms): QueryFeatures {
     if (this.stamps.length !== this.names.length) this.stamps = new Uint32Array(this.names.length);
     const stamps = this.stamps;
     const stamp = ++this.stamp;
-    const ids: number[] = [];
-    const unseenWords: string[] = [];
+    const query = this.query;
+    // At most one feature per word and one per character of the tokens.
+    let capacity = words.length;
+    for (const token of tokens) capacity += token.length;
+    if (query.ids.length < capacity) query.ids = new Int32Array(Math.max(capacity, 2 * query.ids.length));
+    const ids = query.ids;
+    let count = 0;
+    let unseenWords = 0;
     for (const word of words) {
       const id = this.words.get(word);
       if (id === undefined) {
-        if (word.length > 1) unseenWords.push(word);
+        if (word.length > 1) unseenWords++;
       } else if (stamps[id] !== stamp) {
         stamps[id] = stamp;
-        ids.push(id);
+        ids[count++] = id;
       }
     }
     let previous = 0;
@@ -90,13 +102,15 @@ export class FeatureVocabulary {
           const id = this.bigrams.get(bigramKey(previous, code));
           if (id !== undefined && stamps[id] !== stamp) {
             stamps[id] = stamp;
-            ids.push(id);
+            ids[count++] = id;
           }
         }
         previous = code;
       }
     }
-    return { ids, unseenWords };
+    query.count = count;
+    query.unseenWords = unseenWords;
+    return query;
   }
 }
 
