@@ -2,6 +2,8 @@
 // Longest first, so "没人修" is counted before "修" could be; each cue counts once.
 import { PhraseIndex, removePhrases } from "./phrase-index.ts";
 
+const byId = (a: number, b: number): number => a - b;
+
 export class CueScorer {
   private readonly index: PhraseIndex;
   private readonly weights: number[];
@@ -16,13 +18,15 @@ export class CueScorer {
   }
 
   /** Sum of the weights of the cues found, and the text left once they are removed. */
-  score(text: string): { score: number; matched: string[]; rest: string } {
+  score(text: string): { score: number; rest: string } {
     const occurrences = this.index.find(text);
-    if (occurrences.length === 0) return { score: 0, matched: [], rest: text };
+    if (occurrences.length === 0) return { score: 0, rest: text };
     // Phrase ids are in longest-first order already.
-    const { counted, rest } = removePhrases(text, occurrences, (p) => this.index.phrases[p]!.length, (a, b) => a - b);
+    const { counted, rest } = removePhrases(text, occurrences, this.phraseLength, byId);
     let score = 0;
     for (const p of counted) score += this.weights[p]!;
-    return { score, matched: counted.map((p) => this.index.phrases[p]!), rest };
+    return { score, rest };
   }
+
+  private readonly phraseLength = (phrase: number): number => this.index.phrases[phrase]!.length;
 }

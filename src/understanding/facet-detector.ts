@@ -28,13 +28,15 @@ export class FacetDetector {
     this.filler = new CueScorer(file.filler);
   }
 
+  private readonly phraseLength = (phrase: number): number => this.index.phrases[phrase]!.length;
+
   detect(text: string): FacetReading | undefined {
     const occurrences = this.index.find(text);
     if (occurrences.length === 0) return undefined;
     // The facet asked first; at one position, the longest phrase (lowest id).
     let first = occurrences[0]!;
     for (const o of occurrences) if (o.start < first.start || (o.start === first.start && o.phrase < first.phrase)) first = o;
-    const { rest } = removePhrases(text, occurrences, (p) => this.index.phrases[p]!.length, (a, b) => a - b);
+    const { rest } = removePhrases(text, occurrences, this.phraseLength, (a, b) => a - b);
     return { facet: this.facetOf[first.phrase]!, alone: !LEFTOVER.test(this.filler.score(rest).rest) };
   }
 }

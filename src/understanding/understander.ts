@@ -70,6 +70,7 @@ export interface UnderstanderOptions {
   messageModel?: TrainedModel;
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 // What is left of a greeting once the greeting words are removed: particles and punctuation.
 const GREETING_FILLER = /^[\s\p{P}\p{S}啊呀呢哈嗯哦噢吧吗么]*$/u;
 // A reply picking an offered option: "2", "第二个", "2.", "选1".
@@ -154,7 +155,9 @@ export class Understander {
   understand(rawText: string): Understanding {
     const analyzed = this.analyzer.analyze(rawText);
     const { text } = analyzed;
-    if (text.length === 0 || !/[\p{L}\p{N}]/u.test(text)) return { kind: "unknown", confidence: 1, candidates: [] };
+    // A token means a letter or digit (segmentation keeps only those): the regular
+    // expression is left for texts without one (it also sees astral letters, 𠀀).
+    if (analyzed.tokens.length === 0 && !LETTER_OR_DIGIT.test(text)) return { kind: "unknown", confidence: 1, candidates: [] };
 
     const pick = PICK.exec(text);
     if (pick) {
@@ -179,7 +182,7 @@ export class Understander {
     const candidates = this.matcher.match(analyzed);
     const facet = this.facets.detect(text);
     const understanding = this.decide(candidates, facet);
-    if (!facet && ELLIPSIS.test(text)) understanding.elliptical = true;
+    if (!facet && text.includes("呢") && ELLIPSIS.test(text)) understanding.elliptical = true;
     return understanding;
   }
 
