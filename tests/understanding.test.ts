@@ -2,6 +2,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateUnderstanding, readEvalSets } from "../src/understanding/evaluation.ts";
 import { HomophoneCorrector } from "../src/understanding/homophone-corrector.ts";
+import { IntegerMap } from "../src/understanding/integer-map.ts";
 import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 import { SynonymTable } from "../src/understanding/synonyms.ts";
@@ -79,6 +80,40 @@ describe("homophone repair", () => {
     expect(corrector.correct(["丢了", "驾", "找"])).toEqual(["丢了", "驾照"]);
     expect(corrector.correct(["丢了", "驾"])).toEqual(["丢了", "驾"]);
     expect(corrector.correct(["丢了", "公", "机"])).toEqual(["丢了", "公", "机"]);
+  });
+});
+
+describe("integer map", () => {
+  it("answers like a Map for keys it holds and -1 for others, across growth and overwrites", () => {
+    const map = new IntegerMap();
+    const reference = new Map<number, number>();
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+    for (let i = 0; i < 5000; i++) {
+      // Bigram-like keys (negative too) and small ones that collide in few slots.
+      const key = i % 3 === 0 ? (next() | 1) : (i % 97) + 1;
+      map.set(key, i);
+      reference.set(key, i);
+    }
+    expect(map.size).toBe(reference.size);
+    for (const [key, value] of reference) expect(map.get(key)).toBe(value);
+    let absent = 0;
+    for (let i = 0; i < 5000; i++) {
+      const key = next() | 1;
+      if (!reference.has(key)) {
+        absent++;
+        expect(map.get(key)).toBe(-1);
+      }
+    }
+    expect(absent).toBeGreaterThan(4000);
+  });
+
+  it("refuses keys it cannot hold", () => {
+    const map = new IntegerMap();
+    expect(() => map.set(0, 1)).toThrow(RangeError);
+    expect(() => map.set(2 ** 32, 1)).toThrow(RangeError);
+    expect(() => map.set(1.5, 1)).toThrow(RangeError);
+    expect(() => map.set(5, -1)).toThrow(RangeError);
   });
 });
 

@@ -3,6 +3,8 @@
 // segmentation splits differently ("身份证补办" vs "补办身份证") and survive unknown
 // words. Ids are dense, so models can keep their weights in flat typed arrays.
 
+import { IntegerMap } from "./integer-map.ts";
+
 const isHan = (code: number) => (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf);
 
 /** What the vocabulary reads: the token sequence (for bigrams) and the words (tokens plus known sub-words). */
@@ -21,7 +23,7 @@ export interface QueryFeatures {
 
 export class FeatureVocabulary {
   private readonly words = new Map<string, number>();
-  private readonly bigrams = new Map<number, number>();
+  private readonly bigrams = new IntegerMap();
   private readonly names: string[] = [];
   /** Per feature, the query that last listed it: deduplication without a set per query. */
   private stamps = new Uint32Array(0);
@@ -55,7 +57,7 @@ export class FeatureVocabulary {
     }
     forEachBigram(tokens, (key) => {
       let id = this.bigrams.get(key);
-      if (id === undefined) {
+      if (id < 0) {
         this.bigrams.set(key, (id = this.names.length));
         this.names.push(`b:${String.fromCharCode(key >>> 16, key & 0xffff)}`);
       }
@@ -100,7 +102,7 @@ export class FeatureVocabulary {
         }
         if (previous !== 0) {
           const id = this.bigrams.get(bigramKey(previous, code));
-          if (id !== undefined && stamps[id] !== stamp) {
+          if (id >= 0 && stamps[id] !== stamp) {
             stamps[id] = stamp;
             ids[count++] = id;
           }
