@@ -10,14 +10,18 @@ export interface Occurrence {
 
 export class PhraseIndex {
   private readonly byFirstChar = new Map<number, number[]>();
-  /** 1 for each UTF-16 code unit some phrase starts with: most positions start none. */
-  private readonly starts = new Uint8Array(0x10000);
+  /**
+   * A bit for each UTF-16 code unit some phrase starts with: most positions start none.
+   * Bits, not bytes: 8 KB per index instead of 64 KB, so the half-dozen indexes every
+   * message is scanned with stay in the CPU cache beside jieba's dictionary.
+   */
+  private readonly starts = new Int32Array(0x10000 >>> 5);
 
   constructor(readonly phrases: readonly string[]) {
     phrases.forEach((phrase, i) => {
       if (phrase.length === 0) return;
       const first = phrase.charCodeAt(0);
-      this.starts[first] = 1;
+      this.starts[first >>> 5]! |= 1 << (first & 31);
       let list = this.byFirstChar.get(first);
       if (!list) this.byFirstChar.set(first, (list = []));
       list.push(i);
@@ -29,7 +33,7 @@ export class PhraseIndex {
     let found: Occurrence[] | undefined;
     for (let start = 0; start < text.length; start++) {
       const code = text.charCodeAt(start);
-      if (this.starts[code] === 0) continue;
+      if ((this.starts[code >>> 5]! & (1 << (code & 31))) === 0) continue;
       const list = this.byFirstChar.get(code);
       if (!list) continue;
       for (const phrase of list) {

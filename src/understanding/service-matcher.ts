@@ -79,7 +79,10 @@ class Evidence {
   private readonly itemIndex: Bm25Index;
   private readonly exampleIndex: Bm25Index;
   private readonly exampleItem: Int32Array;
-  /** itemUses[item * vocabulary size + id] = 1 when the item's texts use word feature id. */
+  /**
+   * itemUses[id * itemCount + item] = 1 when the item's texts use word feature id. Word
+   * by word, so a question's word has all its items in one cache line.
+   */
   private readonly itemUses: Uint8Array;
   /** 1 for feature ids that some item's texts use (the others come from out-of-scope questions). */
   private readonly usedByItems: Uint8Array;
@@ -130,7 +133,7 @@ class Evidence {
       if (t.item === undefined) return;
       for (const word of t.terms.words) {
         const id = this.vocabulary.wordId(word);
-        this.itemUses[t.item * size + id] = 1;
+        this.itemUses[id * itemCount + t.item] = 1;
         this.usedByItems[id] = 1;
       }
     });
@@ -251,10 +254,9 @@ class Evidence {
       let missing = 0;
       let explained = 0;
       let explains = 0;
-      const uses = c * this.usedByItems.length;
       for (let i = 0; i < content.length; i++) {
         const id = contentIds[i]!;
-        if (id >= 0 && this.itemUses[uses + id] === 1) {
+        if (id >= 0 && this.itemUses[id * itemCount + c] === 1) {
           explained += contentIdfs[i]!;
           if (i < 31) explains |= 1 << i;
         } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
