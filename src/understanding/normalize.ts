@@ -1,5 +1,5 @@
 // Step 1 of the language pipeline: make the text comparable before anything reads it.
-import { toSimplified, traditionalCharacters } from "./traditional-to-simplified.ts";
+import { isTraditional, toSimplified } from "./traditional-to-simplified.ts";
 
 const EMOJI = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}\u{1F3FB}-\u{1F3FF}]/gu;
 // Runs of the same punctuation ("？？？", "!!!", "。。。") carry emotion, not meaning.
@@ -56,13 +56,12 @@ const built = new Uint16Array(MAX_COMMON_LENGTH);
  */
 export function normalizeCommonText(text: string): string | undefined {
   if (text.length > MAX_COMMON_LENGTH) return undefined;
-  const traditional = traditionalCharacters();
   let length = 0;
   let changed = false;
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code >= 0x4e00 && code <= 0x9fff) {
-      if (traditional[code] === 1) return undefined;
+      if (isTraditional(code)) return undefined;
       built[length++] = code;
       continue;
     }
