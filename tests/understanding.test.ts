@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateUnderstanding, readEvalSets } from "../src/understanding/evaluation.ts";
 import { HomophoneCorrector } from "../src/understanding/homophone-corrector.ts";
 import { IntegerMap } from "../src/understanding/integer-map.ts";
+import { PhraseIndex, removePhrases } from "../src/understanding/phrase-index.ts";
 import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 import { SynonymTable } from "../src/understanding/synonyms.ts";
@@ -114,6 +115,26 @@ describe("integer map", () => {
     expect(() => map.set(2 ** 32, 1)).toThrow(RangeError);
     expect(() => map.set(1.5, 1)).toThrow(RangeError);
     expect(() => map.set(5, -1)).toThrow(RangeError);
+  });
+});
+
+describe("phrase removal", () => {
+  it("removes phrases found once or many times as repeated split/join would, longest first", () => {
+    const phrases = ["多少钱", "怎么办", "办", "钱"];
+    const index = new PhraseIndex(phrases);
+    const length = (p: number) => phrases[p]!.length;
+    for (const text of ["身份证多少钱", "护照丢了怎么办", "办证多少钱怎么办", "钱钱钱", "没有", "办", "补办身份证"]) {
+      const { counted, rest } = removePhrases(text, index.find(text), length, (a, b) => a - b);
+      let expected = text;
+      const expectedCounted: number[] = [];
+      phrases.forEach((phrase, p) => {
+        if (!expected.includes(phrase)) return;
+        expectedCounted.push(p);
+        expected = expected.split(phrase).join(" ");
+      });
+      expect(rest, text).toBe(expected);
+      expect(counted, text).toEqual(expectedCounted);
+    }
   });
 });
 

@@ -59,6 +59,11 @@ export function removePhrases(
   order: (a: number, b: number) => number,
 ): { counted: number[]; rest: string } {
   if (occurrences.length === 0) return { counted: [], rest: text };
+  // One occurrence (the common case: 怎么办, 多少钱) is removed with nothing to order or overlap.
+  if (occurrences.length === 1) {
+    const { phrase, start } = occurrences[0]!;
+    return { counted: [phrase], rest: `${text.slice(0, start)} ${text.slice(start + lengthOf(phrase))}` };
+  }
   const sorted = [...occurrences].sort((a, b) => order(a.phrase, b.phrase) || a.start - b.start);
   const removed = new Uint8Array(text.length);
   const starts: { start: number; end: number }[] = [];
