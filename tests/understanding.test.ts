@@ -82,6 +82,14 @@ describe("homophone repair", () => {
     expect(corrector.correct(["丢了", "驾"])).toEqual(["丢了", "驾"]);
     expect(corrector.correct(["丢了", "公", "机"])).toEqual(["丢了", "公", "机"]);
   });
+
+  it("repairs terms whose second character has no pinyin reading, which only an equal character matches", () => {
+    // 㐀 (CJK extension A) is outside the pinyin table: it sounds like nothing but itself.
+    const rare = new HomophoneCorrector(["驾㐀", "公积金"]);
+    expect(rare.correct(["价", "㐀"])).toEqual(["驾㐀"]);
+    expect(rare.correct(["价", "丢"])).toEqual(["价", "丢"]);
+    expect(rare.correct(["公", "机", "金"])).toEqual(["公积金"]);
+  });
 });
 
 describe("integer map", () => {
