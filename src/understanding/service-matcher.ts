@@ -96,7 +96,8 @@ class Evidence {
   private readonly exampleScores: Float64Array;
   private readonly touched: Int32Array;
   private readonly bestExample: Float64Array;
-  private readonly nouns = new Map<string, boolean>();
+  /** Words known to be (or not be) foreign nouns: see foreignNoun(). */
+  private readonly foreignNouns = new Map<string, boolean>();
   private readonly probabilities: Float64Array;
   private readonly picked = new Int32Array(MAX_CANDIDATES);
   private readonly mostProbable = new Int32Array(3);
@@ -242,7 +243,7 @@ class Evidence {
       contentIdfs[i] = idf;
       contentWeight += idf;
       // Only the first unfamiliar noun counts: the lookups stop once one is found.
-      if (foreignNoun === 0 && !(id >= 0 && this.usedByItems[id] === 1) && !this.familiar.has(word) && this.noun(word)) foreignNoun = 1;
+      if (foreignNoun === 0 && !(id >= 0 && this.usedByItems[id] === 1) && this.foreignNoun(word)) foreignNoun = 1;
     }
 
     const row = found.rows;
@@ -284,15 +285,19 @@ class Evidence {
     return found;
   }
 
-  /** Whether jieba knows the word as a noun; remembered, since citizens repeat their words. */
-  private noun(word: string): boolean {
-    let noun = this.nouns.get(word);
-    if (noun === undefined) {
-      noun = this.isNoun(word);
-      if (this.nouns.size >= 50_000) this.nouns.clear();
-      this.nouns.set(word, noun);
+  /**
+   * Whether a word no item's texts are made of is a noun in jieba's dictionary (公务员,
+   * 银行卡: likely the real topic). Remembered, since citizens repeat their words: one
+   * lookup instead of the familiar-word set, then jieba.
+   */
+  private foreignNoun(word: string): boolean {
+    let foreign = this.foreignNouns.get(word);
+    if (foreign === undefined) {
+      foreign = !this.familiar.has(word) && this.isNoun(word);
+      if (this.foreignNouns.size >= 50_000) this.foreignNouns.clear();
+      this.foreignNouns.set(word, foreign);
     }
-    return noun;
+    return foreign;
   }
 }
 
