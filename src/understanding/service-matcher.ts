@@ -101,6 +101,8 @@ class Evidence {
   private readonly probabilities: Float64Array;
   private readonly picked = new Int32Array(MAX_CANDIDATES);
   private readonly mostProbable = new Int32Array(3);
+  private readonly probabilityRanks = new Float64Array(3);
+  private readonly scoreRanks = new Float64Array(3);
   /** The question's meaningful words: feature id (-1: unknown) and weight; grown as needed. */
   private contentIds = new Int32Array(16);
   private contentIdfs = new Float64Array(16);
@@ -201,30 +203,16 @@ class Evidence {
     }
     let topScore = 1e-9;
     let topExample = 1e-9;
-    // The two highest probabilities and scores among the picked (each candidate is set against the best other one).
-    let firstProbability = 0;
-    let firstProbabilityOf = -1;
-    let secondProbability = 0;
-    let firstScore = 0;
-    let firstScoreOf = -1;
-    let secondScore = 0;
     for (let k = 0; k < pickedCount; k++) {
       const c = picked[k]!;
       topScore = Math.max(topScore, scores[c]!);
       topExample = Math.max(topExample, bestExample[c]!);
-      const p = probabilities[c]!;
-      if (p > firstProbability) {
-        secondProbability = firstProbability;
-        firstProbability = p;
-        firstProbabilityOf = c;
-      } else if (p > secondProbability) secondProbability = p;
-      const score = scores[c]!;
-      if (score > firstScore) {
-        secondScore = firstScore;
-        firstScore = score;
-        firstScoreOf = c;
-      } else if (score > secondScore) secondScore = score;
     }
+    // Each candidate is set against the best other one: the best, or for the best itself the runner-up.
+    const probabilityRanks = this.probabilityRanks;
+    const scoreRanks = this.scoreRanks;
+    topTwo(probabilities, picked, pickedCount, probabilityRanks);
+    topTwo(scores, picked, pickedCount, scoreRanks);
     const none = probabilities[itemCount]!;
     // The meaningful words of the question and their weight (a word no item uses weighs most).
     const content = terms.content;
@@ -262,8 +250,8 @@ class Evidence {
           if (i < 31) explains |= 1 << i;
         } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
       }
-      const otherProbability = c === firstProbabilityOf ? secondProbability : firstProbability;
-      const otherScore = c === firstScoreOf ? secondScore : firstScore;
+      const otherProbability = c === probabilityRanks[TOP_OF] ? probabilityRanks[RUNNER_UP]! : probabilityRanks[TOP]!;
+      const otherScore = c === scoreRanks[TOP_OF] ? scoreRanks[RUNNER_UP]! : scoreRanks[TOP]!;
       const n = found.count++;
       const at = n * FEATURE_COUNT;
       row[at] = missing / maxIdf;
@@ -365,6 +353,33 @@ export class ServiceMatcher {
     }
     return out;
   }
+}
+
+// Slots of topTwo's answer.
+const TOP = 0;
+const TOP_OF = 1;
+const RUNNER_UP = 2;
+
+/**
+ * Among values[picked[0 … count-1]]: the highest (floored at 0), the index holding it
+ * first (-1 when none is above 0), and the highest of the others, into `ranks`.
+ */
+function topTwo(values: Float64Array, picked: Int32Array, count: number, ranks: Float64Array): void {
+  let top = 0;
+  let topOf = -1;
+  let runnerUp = 0;
+  for (let k = 0; k < count; k++) {
+    const c = picked[k]!;
+    const v = values[c]!;
+    if (v > top) {
+      runnerUp = top;
+      top = v;
+      topOf = c;
+    } else if (v > runnerUp) runnerUp = v;
+  }
+  ranks[TOP] = top;
+  ranks[TOP_OF] = topOf;
+  ranks[RUNNER_UP] = runnerUp;
 }
 
 /**
