@@ -1,8 +1,7 @@
 // Weighted cue phrases, looked up as substrings: robust to segmentation and cheap.
 // Longest first, so "没人修" is counted before "修" could be; each cue counts once.
-import { PhraseIndex, removePhrases } from "./phrase-index.ts";
+import { inListOrder, PhraseIndex, removePhrases } from "./phrase-index.ts";
 
-const byId = (a: number, b: number): number => a - b;
 
 export class CueScorer {
   private readonly index: PhraseIndex;
@@ -22,11 +21,9 @@ export class CueScorer {
     const occurrences = this.index.find(text);
     if (occurrences.length === 0) return { score: 0, rest: text };
     // Phrase ids are in longest-first order already.
-    const { counted, rest } = removePhrases(text, occurrences, this.phraseLength, byId);
+    const { counted, rest } = removePhrases(text, occurrences, this.index.lengthOf, inListOrder);
     let score = 0;
     for (const p of counted) score += this.weights[p]!;
     return { score, rest };
   }
-
-  private readonly phraseLength = (phrase: number): number => this.index.phrases[phrase]!.length;
 }
