@@ -7,6 +7,7 @@ import { PhraseIndex, removePhrases } from "../src/understanding/phrase-index.ts
 import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 import { SynonymTable } from "../src/understanding/synonyms.ts";
+import { TextAnalyzer } from "../src/understanding/text-analyzer.ts";
 import { toSimplified } from "../src/understanding/traditional-to-simplified.ts";
 import { Understander } from "../src/understanding/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
@@ -117,6 +118,17 @@ describe("integer map", () => {
     expect(absent).toBeGreaterThan(4000);
   });
 
+  it("forgets every key when cleared, and takes new ones after", () => {
+    const map = new IntegerMap();
+    for (let key = 1; key <= 100; key++) map.set(key, key);
+    map.clear();
+    expect(map.size).toBe(0);
+    for (let key = 1; key <= 100; key++) expect(map.get(key)).toBe(-1);
+    map.set(7, 70);
+    expect(map.get(7)).toBe(70);
+    expect(map.size).toBe(1);
+  });
+
   it("refuses keys it cannot hold", () => {
     const map = new IntegerMap();
     expect(() => map.set(0, 1)).toThrow(RangeError);
@@ -143,6 +155,24 @@ describe("phrase removal", () => {
       expect(rest, text).toBe(expected);
       expect(counted, text).toEqual(expectedCounted);
     }
+  });
+});
+
+describe("text analyzer", () => {
+  it("reads tokens of every length the same from its remembered readings as the first time", () => {
+    const make = () =>
+      new TextAnalyzer(
+        new Segmenter(["居民身份证", "住房公积金"]),
+        new SynonymTable([["居民身份证", "身份证", "身分证"], ["住房公积金", "公积金"]]),
+        new HomophoneCorrector(["住房公积金", "公积金", "身分证"]),
+        { knownWords: new Set(["身份证", "公积金", "丢了"]), functionWords: new Set(["请问"]) },
+      );
+    const warm = make();
+    const texts = ["请问身份证丢了怎么办", "公机金怎么提取", "我", "我们", "请问我们", "丢了", "丢失", "a1 身分证", "身份证丢了身份证丢了", "12345", "x\u0000y 办"];
+    for (const text of texts) warm.analyze(text);
+    for (const text of texts) expect(warm.analyze(text), text).toEqual(make().analyze(text));
+    // The remembered readings are the ones a fresh analyzer works out: canonical forms included.
+    expect(warm.analyze("身分证").tokens).toEqual(["居民身份证"]);
   });
 });
 

@@ -36,6 +36,12 @@ export class IntegerMap {
     this.place(key, value);
   }
 
+  /** Forgets every key (keeping the table's size). */
+  clear(): void {
+    this.keys.fill(EMPTY);
+    this.count = 0;
+  }
+
   private place(key: number, value: number): void {
     const keys = this.keys;
     const mask = keys.length - 1;

@@ -3,6 +3,7 @@
 // change what they are understood to ask.
 import type { Terms } from "./feature-vocabulary.ts";
 import type { HomophoneCorrector } from "./homophone-corrector.ts";
+import { IntegerMap } from "./integer-map.ts";
 import { normalizeText } from "./normalize.ts";
 import type { Segmenter } from "./segmenter.ts";
 import type { SynonymTable } from "./synonyms.ts";
@@ -30,6 +31,16 @@ function hasHan(token: string): boolean {
 
 const MAX_CACHED_WORDS = 50_000;
 
+/**
+ * A token of one or two UTF-16 code units as one non-zero integer (first << 16 | second,
+ * or the one code unit); 0 for any other token (and one starting with U+0000).
+ */
+function shortTokenKey(token: string): number {
+  if (token.length === 1) return token.charCodeAt(0);
+  if (token.length === 2 && token.charCodeAt(0) !== 0) return (token.charCodeAt(0) << 16) | token.charCodeAt(1);
+  return 0;
+}
+
 export interface AnalyzerVocabulary {
   /** Words worth finding inside longer tokens: the catalog's own vocabulary. */
   knownWords: ReadonlySet<string>;
@@ -55,6 +66,12 @@ export class TextAnalyzer {
    * It holds facts about words, never about a message.
    */
   private readonly readings = new Map<string, TokenReading>();
+  /**
+   * The same for tokens of one or two characters (most of them), keyed by their code
+   * units in one integer: a lookup without hashing a fresh string from jieba.
+   */
+  private readonly shortReadings = new IntegerMap();
+  private readonly shortReadingList: TokenReading[] = [];
 
   constructor(
     private readonly segmenter: Segmenter,
@@ -84,18 +101,36 @@ export class TextAnalyzer {
   }
 
   private reading(token: string): TokenReading {
-    let reading = this.readings.get(token);
-    if (reading) return reading;
+    const key = shortTokenKey(token);
+    if (key !== 0) {
+      const index = this.shortReadings.get(key);
+      if (index >= 0) return this.shortReadingList[index]!;
+    } else {
+      const known = this.readings.get(token);
+      if (known) return known;
+    }
+    const reading = this.read(token);
+    if (this.readings.size + this.shortReadingList.length >= MAX_CACHED_WORDS) {
+      this.readings.clear();
+      this.shortReadings.clear();
+      this.shortReadingList.length = 0;
+    }
+    if (key !== 0) {
+      this.shortReadings.set(key, this.shortReadingList.length);
+      this.shortReadingList.push(reading);
+    } else this.readings.set(token, reading);
+    return reading;
+  }
+
+  /** What the analyzer reads of a token, worked out afresh. */
+  private read(token: string): TokenReading {
     const canonical = this.synonyms.canonicalize(token);
     const { functionWords } = this.vocabulary;
-    reading = {
+    return {
       canonical,
       content: token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && hasHan(token),
       subwords: token.length > 2 ? this.subwords(token) : NO_SUBWORDS,
     };
-    if (this.readings.size >= MAX_CACHED_WORDS) this.readings.clear();
-    this.readings.set(token, reading);
-    return reading;
   }
 
   private subwords(token: string): string[] {
