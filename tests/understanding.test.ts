@@ -2,7 +2,8 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateUnderstanding, readEvalSets } from "../src/understanding/evaluation.ts";
 import { HomophoneCorrector } from "../src/understanding/homophone-corrector.ts";
-import { IntegerMap } from "../src/understanding/integer-map.ts";
+import { FeatureVocabulary } from "../src/understanding/feature-vocabulary.ts";
+import { IntegerMap, shortTextKey } from "../src/understanding/integer-map.ts";
 import { PhraseIndex, removePhrases } from "../src/understanding/phrase-index.ts";
 import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
@@ -155,6 +156,31 @@ describe("phrase removal", () => {
       expect(rest, text).toBe(expected);
       expect(counted, text).toEqual(expectedCounted);
     }
+  });
+});
+
+describe("short text keys and the feature vocabulary", () => {
+  it("gives one- and two-character texts distinct non-zero keys, and 0 to the rest", () => {
+    const texts = ["我", "们", "我们", "们我", "a", "ab", "ba", "\u0001", "\u0001\u0001", "\u9fff\u9fff", "\uffff\uffff"];
+    const keys = texts.map(shortTextKey);
+    expect(new Set(keys).size).toBe(texts.length);
+    expect(keys).not.toContain(0);
+    for (const text of ["", "身份证", "\u0000", "\u0000a", "abc"]) expect(shortTextKey(text), JSON.stringify(text)).toBe(0);
+  });
+
+  it("finds the id of every word it learnt, short or long, and no id for others", () => {
+    const vocabulary = new FeatureVocabulary();
+    const texts = [
+      { tokens: ["我", "要", "办", "居民身份证"], words: ["我", "要", "办", "居民身份证", "身份证"] },
+      { tokens: ["护照", "丢了", "怎么办"], words: ["护照", "丢了", "怎么办"] },
+    ];
+    for (const text of texts) vocabulary.learn(text);
+    // Each word's id names that word (the vocabulary's own record of what it learnt).
+    for (const word of texts.flatMap((t) => t.words)) expect(vocabulary.name(vocabulary.wordId(word)), word).toBe(`w:${word}`);
+    for (const word of ["你", "护", "丢失", "身份", "居民身份"]) expect(vocabulary.wordId(word), word).toBe(-1);
+    const query = vocabulary.features({ tokens: ["护照", "丢失", "了"], words: ["护照", "丢失", "了"] });
+    expect([...query.ids.subarray(0, query.count)]).toContain(vocabulary.wordId("护照"));
+    expect(query.unseenWords).toBe(1); // 丢失
   });
 });
 

@@ -3,7 +3,7 @@
 // segmentation splits differently ("身份证补办" vs "补办身份证") and survive unknown
 // words. Ids are dense, so models can keep their weights in flat typed arrays.
 
-import { IntegerMap } from "./integer-map.ts";
+import { IntegerMap, shortTextKey } from "./integer-map.ts";
 
 const isHan = (code: number) => (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf);
 
@@ -23,6 +23,8 @@ export interface QueryFeatures {
 
 export class FeatureVocabulary {
   private readonly words = new Map<string, number>();
+  /** The ids of words of one or two characters again, by shortTextKey: no string hashing per question. */
+  private readonly shortWords = new IntegerMap();
   private readonly bigrams = new IntegerMap();
   private readonly names: string[] = [];
   /** Per feature, the query that last listed it: deduplication without a set per query. */
@@ -36,7 +38,8 @@ export class FeatureVocabulary {
 
   /** Feature id of a word, or -1 when no catalog text uses it. */
   wordId(word: string): number {
-    return this.words.get(word) ?? -1;
+    const key = shortTextKey(word);
+    return key !== 0 ? this.shortWords.get(key) : (this.words.get(word) ?? -1);
   }
 
   /** A readable name for a feature id ("w:护照", "b:护照"), for explanations. */
@@ -51,6 +54,8 @@ export class FeatureVocabulary {
       let id = this.words.get(word);
       if (id === undefined) {
         this.words.set(word, (id = this.names.length));
+        const key = shortTextKey(word);
+        if (key !== 0) this.shortWords.set(key, id);
         this.names.push(`w:${word}`);
       }
       ids.add(id);
@@ -84,8 +89,8 @@ export class FeatureVocabulary {
     let count = 0;
     let unseenWords = 0;
     for (const word of words) {
-      const id = this.words.get(word);
-      if (id === undefined) {
+      const id = this.wordId(word);
+      if (id < 0) {
         if (word.length > 1) unseenWords++;
       } else if (stamps[id] !== stamp) {
         stamps[id] = stamp;

@@ -61,3 +61,14 @@ export class IntegerMap {
     for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== EMPTY) this.place(keys[slot]!, values[slot]!);
   }
 }
+
+/**
+ * A text of one or two UTF-16 code units as one non-zero integer (first << 16 | second,
+ * or the one code unit), a key for an IntegerMap; 0 for any other text (and one
+ * starting with U+0000). Most tokens and words are this short.
+ */
+export function shortTextKey(text: string): number {
+  if (text.length === 1) return text.charCodeAt(0);
+  if (text.length === 2 && text.charCodeAt(0) !== 0) return (text.charCodeAt(0) << 16) | text.charCodeAt(1);
+  return 0;
+}

@@ -3,7 +3,7 @@
 // change what they are understood to ask.
 import type { Terms } from "./feature-vocabulary.ts";
 import type { HomophoneCorrector } from "./homophone-corrector.ts";
-import { IntegerMap } from "./integer-map.ts";
+import { IntegerMap, shortTextKey } from "./integer-map.ts";
 import { normalizeText } from "./normalize.ts";
 import type { Segmenter } from "./segmenter.ts";
 import type { SynonymTable } from "./synonyms.ts";
@@ -30,16 +30,6 @@ function hasHan(token: string): boolean {
 }
 
 const MAX_CACHED_WORDS = 50_000;
-
-/**
- * A token of one or two UTF-16 code units as one non-zero integer (first << 16 | second,
- * or the one code unit); 0 for any other token (and one starting with U+0000).
- */
-function shortTokenKey(token: string): number {
-  if (token.length === 1) return token.charCodeAt(0);
-  if (token.length === 2 && token.charCodeAt(0) !== 0) return (token.charCodeAt(0) << 16) | token.charCodeAt(1);
-  return 0;
-}
 
 export interface AnalyzerVocabulary {
   /** Words worth finding inside longer tokens: the catalog's own vocabulary. */
@@ -101,7 +91,7 @@ export class TextAnalyzer {
   }
 
   private reading(token: string): TokenReading {
-    const key = shortTokenKey(token);
+    const key = shortTextKey(token);
     if (key !== 0) {
       const index = this.shortReadings.get(key);
       if (index >= 0) return this.shortReadingList[index]!;
