@@ -2,9 +2,13 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateUnderstanding, readEvalSets } from "../src/understanding/evaluation.ts";
 import { HomophoneCorrector } from "../src/understanding/homophone-corrector.ts";
-import { normalizeText } from "../src/understanding/normalize.ts";
+import { FeatureVocabulary } from "../src/understanding/feature-vocabulary.ts";
+import { IntegerMap, shortTextKey } from "../src/understanding/integer-map.ts";
+import { PhraseIndex, removePhrases } from "../src/understanding/phrase-index.ts";
+import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/understanding/normalize.ts";
 import { Segmenter } from "../src/understanding/segmenter.ts";
 import { SynonymTable } from "../src/understanding/synonyms.ts";
+import { TextAnalyzer } from "../src/understanding/text-analyzer.ts";
 import { toSimplified } from "../src/understanding/traditional-to-simplified.ts";
 import { Understander } from "../src/understanding/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
@@ -21,6 +25,40 @@ describe("normalize", () => {
     // Already simplified text comes back as it was.
     const simplified = "住房公积金怎么提取";
     expect(toSimplified(simplified)).toBe(simplified);
+  });
+
+  it("takes the fast path for common text, with the same result as every step in turn", async () => {
+    // Each BMP code unit alone, doubled, between spaces and beside letters and punctuation.
+    let fast = 0;
+    for (let code = 0; code < 0x10000; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const c = String.fromCharCode(code);
+      for (const text of [c, c + c, ` ${c}　${c} `, `A${c}ｂ`, `？${c}，`]) {
+        const common = normalizeCommonText(text);
+        if (common === undefined) continue;
+        fast++;
+        if (common !== normalizeStepByStep(text)) expect(common, `U+${code.toString(16)} in ${JSON.stringify(text)}`).toBe(normalizeStepByStep(text));
+      }
+    }
+    // Simplified Han, ASCII and full-width ASCII in every context: some 90,000 texts.
+    expect(fast).toBeGreaterThan(80_000);
+    const sets = await readEvalSets(path.join(import.meta.dirname, "fixtures/eval"));
+    const messages = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) => q.text);
+    let common = 0;
+    for (const text of messages) {
+      if (normalizeCommonText(text) !== undefined) common++;
+      expect(normalizeText(text), text).toBe(normalizeStepByStep(text));
+    }
+    // Most messages are common text (the rest have emoji, traditional characters …).
+    expect(common).toBeGreaterThan(messages.length / 2);
+  });
+
+  it("leaves text it does not handle to every step in turn", () => {
+    for (const text of ["身份證", "怎么办😭", "a\tb", "…", "ｶﾞ", "ⅰ", "x".repeat(300)]) {
+      expect(normalizeCommonText(text), text).toBeUndefined();
+      expect(normalizeText(text)).toBe(normalizeStepByStep(text));
+    }
+    expect(normalizeText("  ＡＢＣ，，办  理。。 ")).toBe("abc,办 理。");
   });
 });
 
@@ -39,6 +77,128 @@ describe("homophone repair", () => {
     const tokens = ["事业单位", "招聘"];
     expect(corrector.correct(tokens)).toBe(tokens);
     expect(corrector.correct(["我", "会", "算", "账"])).toEqual(["我", "会", "算", "账"]);
+  });
+
+  it("repairs a term at the end of the message, and nothing after its first character alone", () => {
+    expect(corrector.correct(["丢了", "驾", "找"])).toEqual(["丢了", "驾照"]);
+    expect(corrector.correct(["丢了", "驾"])).toEqual(["丢了", "驾"]);
+    expect(corrector.correct(["丢了", "公", "机"])).toEqual(["丢了", "公", "机"]);
+  });
+
+  it("repairs terms whose second character has no pinyin reading, which only an equal character matches", () => {
+    // 㐀 (CJK extension A) is outside the pinyin table: it sounds like nothing but itself.
+    const rare = new HomophoneCorrector(["驾㐀", "公积金"]);
+    expect(rare.correct(["价", "㐀"])).toEqual(["驾㐀"]);
+    expect(rare.correct(["价", "丢"])).toEqual(["价", "丢"]);
+    expect(rare.correct(["公", "机", "金"])).toEqual(["公积金"]);
+  });
+});
+
+describe("integer map", () => {
+  it("answers like a Map for keys it holds and -1 for others, across growth and overwrites", () => {
+    const map = new IntegerMap();
+    const reference = new Map<number, number>();
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+    for (let i = 0; i < 5000; i++) {
+      // Bigram-like keys (negative too) and small ones that collide in few slots.
+      const key = i % 3 === 0 ? (next() | 1) : (i % 97) + 1;
+      map.set(key, i);
+      reference.set(key, i);
+    }
+    expect(map.size).toBe(reference.size);
+    for (const [key, value] of reference) expect(map.get(key)).toBe(value);
+    let absent = 0;
+    for (let i = 0; i < 5000; i++) {
+      const key = next() | 1;
+      if (!reference.has(key)) {
+        absent++;
+        expect(map.get(key)).toBe(-1);
+      }
+    }
+    expect(absent).toBeGreaterThan(4000);
+  });
+
+  it("forgets every key when cleared, and takes new ones after", () => {
+    const map = new IntegerMap();
+    for (let key = 1; key <= 100; key++) map.set(key, key);
+    map.clear();
+    expect(map.size).toBe(0);
+    for (let key = 1; key <= 100; key++) expect(map.get(key)).toBe(-1);
+    map.set(7, 70);
+    expect(map.get(7)).toBe(70);
+    expect(map.size).toBe(1);
+  });
+
+  it("refuses keys it cannot hold", () => {
+    const map = new IntegerMap();
+    expect(() => map.set(0, 1)).toThrow(RangeError);
+    expect(() => map.set(2 ** 32, 1)).toThrow(RangeError);
+    expect(() => map.set(1.5, 1)).toThrow(RangeError);
+    expect(() => map.set(5, -1)).toThrow(RangeError);
+  });
+});
+
+describe("phrase removal", () => {
+  it("removes phrases found once or many times as repeated split/join would, longest first", () => {
+    const phrases = ["多少钱", "怎么办", "办", "钱"];
+    const index = new PhraseIndex(phrases);
+    const length = (p: number) => phrases[p]!.length;
+    for (const text of ["身份证多少钱", "护照丢了怎么办", "办证多少钱怎么办", "钱钱钱", "没有", "办", "补办身份证"]) {
+      const { counted, rest } = removePhrases(text, index.find(text), length, (a, b) => a - b);
+      let expected = text;
+      const expectedCounted: number[] = [];
+      phrases.forEach((phrase, p) => {
+        if (!expected.includes(phrase)) return;
+        expectedCounted.push(p);
+        expected = expected.split(phrase).join(" ");
+      });
+      expect(rest, text).toBe(expected);
+      expect(counted, text).toEqual(expectedCounted);
+    }
+  });
+});
+
+describe("short text keys and the feature vocabulary", () => {
+  it("gives one- and two-character texts distinct non-zero keys, and 0 to the rest", () => {
+    const texts = ["我", "们", "我们", "们我", "a", "ab", "ba", "\u0001", "\u0001\u0001", "\u9fff\u9fff", "\uffff\uffff"];
+    const keys = texts.map(shortTextKey);
+    expect(new Set(keys).size).toBe(texts.length);
+    expect(keys).not.toContain(0);
+    for (const text of ["", "身份证", "\u0000", "\u0000a", "abc"]) expect(shortTextKey(text), JSON.stringify(text)).toBe(0);
+  });
+
+  it("finds the id of every word it learnt, short or long, and no id for others", () => {
+    const vocabulary = new FeatureVocabulary();
+    const texts = [
+      { tokens: ["我", "要", "办", "居民身份证"], words: ["我", "要", "办", "居民身份证", "身份证"] },
+      { tokens: ["护照", "丢了", "怎么办"], words: ["护照", "丢了", "怎么办"] },
+    ];
+    for (const text of texts) vocabulary.learn(text);
+    // Each word's id names that word (the vocabulary's own record of what it learnt).
+    for (const word of texts.flatMap((t) => t.words)) expect(vocabulary.name(vocabulary.wordId(word)), word).toBe(`w:${word}`);
+    for (const word of ["你", "护", "丢失", "身份", "居民身份"]) expect(vocabulary.wordId(word), word).toBe(-1);
+    const query = vocabulary.features({ tokens: ["护照", "丢失", "了"], words: ["护照", "丢失", "了"] });
+    expect([...query.ids.subarray(0, query.count)]).toContain(vocabulary.wordId("护照"));
+    expect(query.unseenWords).toBe(1); // 丢失
+  });
+});
+
+describe("text analyzer", () => {
+  it("reads tokens of every length the same from its remembered readings as the first time", () => {
+    const make = () =>
+      new TextAnalyzer(
+        new Segmenter(["居民身份证", "住房公积金"]),
+        new SynonymTable([["居民身份证", "身份证", "身分证"], ["住房公积金", "公积金"]]),
+        new HomophoneCorrector(["住房公积金", "公积金", "身分证"]),
+        { knownWords: new Set(["身份证", "公积金", "丢了"]), functionWords: new Set(["请问"]) },
+      );
+    const warm = make();
+    const texts = ["请问身份证丢了怎么办", "公机金怎么提取", "我", "我们", "请问我们", "丢了", "丢失", "a1 身分证", "身份证丢了身份证丢了", "12345", "x\u0000y 办"];
+    for (const text of texts) warm.analyze(text);
+    for (const text of texts) expect(warm.analyze(text), text).toEqual(make().analyze(text));
+    // The remembered readings are the ones a fresh analyzer works out: canonical forms included.
+    expect(warm.analyze("身分证").tokens).toEqual(["居民身份证"]);
   });
 });
 

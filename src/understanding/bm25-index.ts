@@ -12,14 +12,17 @@ export class Bm25Index {
   private readonly weight: Float64Array;
   private readonly idfs: Float64Array;
   readonly documentCount: number;
+  /** The highest idf any feature can have: what a word no document uses would weigh. */
+  readonly maxIdf: number;
 
   /**
    * docs[d] = feature ids of document d (repeats count as term frequency).
    * `maxDocumentShare` drops the postings of features in more than that share of the
    * documents from searches: they weigh next to nothing and are the longest lists.
    */
-  constructor(docs: number[][], featureCount: number, maxDocumentShare = 1) {
+  constructor(docs: readonly (readonly number[] | Int32Array)[], featureCount: number, maxDocumentShare = 1) {
     this.documentCount = docs.length;
+    this.maxIdf = Math.log(1 + (docs.length + 0.5) / 0.5);
     const lengths = docs.map((d) => d.length);
     const average = lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length);
     const counts = docs.map((d) => {
@@ -53,19 +56,15 @@ export class Bm25Index {
     return this.idfs[feature] ?? 0;
   }
 
-  /** The highest idf any feature can have: what a word no document uses would weigh. */
-  get maxIdf(): number {
-    return Math.log(1 + (this.documentCount + 0.5) / 0.5);
-  }
-
   /**
-   * Adds each document's BM25 score into `scores` (zeroed by the caller) and lists the
+   * Adds each document's BM25 score for the first `featureCount` features into `scores` (zeroed by the caller) and lists the
    * documents it touched in `touched`; returns how many. For large indexes, where
    * zeroing and scanning every document would cost more than the search.
    */
-  scoreSparse(features: readonly number[], scores: Float64Array, touched: Int32Array): number {
+  scoreSparse(features: Int32Array, featureCount: number, scores: Float64Array, touched: Int32Array): number {
     let count = 0;
-    for (const f of features) {
+    for (let i = 0; i < featureCount; i++) {
+      const f = features[i]!;
       const end = this.start[f + 1];
       if (end === undefined) continue;
       for (let p = this.start[f]!; p < end; p++) {
@@ -78,11 +77,12 @@ export class Bm25Index {
   }
 
   /**
-   * Adds each document's BM25 score into `scores` and the idf of the query features
+   * Adds each document's BM25 score for the first `featureCount` features into `scores` and the idf of the query features
    * it contains into `matched` (both sized documentCount, zeroed by the caller).
    */
-  score(features: readonly number[], scores: Float64Array, matched: Float64Array): void {
-    for (const f of features) {
+  score(features: Int32Array, featureCount: number, scores: Float64Array, matched: Float64Array): void {
+    for (let i = 0; i < featureCount; i++) {
+      const f = features[i]!;
       const end = this.start[f + 1];
       if (end === undefined) continue;
       const idf = this.idfs[f]!;

@@ -1,6 +1,7 @@
 // Weighted cue phrases, looked up as substrings: robust to segmentation and cheap.
 // Longest first, so "没人修" is counted before "修" could be; each cue counts once.
-import { PhraseIndex, removePhrases } from "./phrase-index.ts";
+import { inListOrder, PhraseIndex, removePhrases } from "./phrase-index.ts";
+
 
 export class CueScorer {
   private readonly index: PhraseIndex;
@@ -16,13 +17,13 @@ export class CueScorer {
   }
 
   /** Sum of the weights of the cues found, and the text left once they are removed. */
-  score(text: string): { score: number; matched: string[]; rest: string } {
+  score(text: string): { score: number; rest: string } {
     const occurrences = this.index.find(text);
-    if (occurrences.length === 0) return { score: 0, matched: [], rest: text };
+    if (occurrences.length === 0) return { score: 0, rest: text };
     // Phrase ids are in longest-first order already.
-    const { counted, rest } = removePhrases(text, occurrences, (p) => this.index.phrases[p]!.length, (a, b) => a - b);
+    const { counted, rest } = removePhrases(text, occurrences, this.index.lengthOf, inListOrder);
     let score = 0;
     for (const p of counted) score += this.weights[p]!;
-    return { score, matched: counted.map((p) => this.index.phrases[p]!), rest };
+    return { score, rest };
   }
 }

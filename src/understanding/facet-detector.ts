@@ -3,7 +3,7 @@
 // "要带什么材料" that refers to the item already under discussion.
 import type { Facet, FacetsFile } from "../catalog/catalog-schema.ts";
 import { CueScorer } from "./cue-scorer.ts";
-import { PhraseIndex, removePhrases } from "./phrase-index.ts";
+import { inListOrder, PhraseIndex, removePhrases } from "./phrase-index.ts";
 
 const LEFTOVER = /[\p{Script=Han}a-z0-9]/u;
 
@@ -34,7 +34,7 @@ export class FacetDetector {
     // The facet asked first; at one position, the longest phrase (lowest id).
     let first = occurrences[0]!;
     for (const o of occurrences) if (o.start < first.start || (o.start === first.start && o.phrase < first.phrase)) first = o;
-    const { rest } = removePhrases(text, occurrences, (p) => this.index.phrases[p]!.length, (a, b) => a - b);
+    const { rest } = removePhrases(text, occurrences, this.index.lengthOf, inListOrder);
     return { facet: this.facetOf[first.phrase]!, alone: !LEFTOVER.test(this.filler.score(rest).rest) };
   }
 }

@@ -3,6 +3,8 @@
 // segmentation splits differently ("身份证补办" vs "补办身份证") and survive unknown
 // words. Ids are dense, so models can keep their weights in flat typed arrays.
 
+import { IntegerMap, shortTextKey } from "./integer-map.ts";
+
 const isHan = (code: number) => (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf);
 
 /** What the vocabulary reads: the token sequence (for bigrams) and the words (tokens plus known sub-words). */
@@ -12,19 +14,23 @@ export interface Terms {
 }
 
 export interface QueryFeatures {
-  /** Distinct feature ids of known words and bigrams. */
-  ids: number[];
-  /** Words (of two or more characters) that no catalog text uses: 天气, 专利, 狗证. */
-  unseenWords: string[];
+  /** Distinct feature ids of known words and bigrams: the first `count` entries. */
+  ids: Int32Array;
+  count: number;
+  /** How many words (of two or more characters) no catalog text uses: 天气, 专利, 狗证. */
+  unseenWords: number;
 }
 
 export class FeatureVocabulary {
   private readonly words = new Map<string, number>();
-  private readonly bigrams = new Map<number, number>();
+  /** The ids of words of one or two characters again, by shortTextKey: no string hashing per question. */
+  private readonly shortWords = new IntegerMap();
+  private readonly bigrams = new IntegerMap();
   private readonly names: string[] = [];
   /** Per feature, the query that last listed it: deduplication without a set per query. */
   private stamps = new Uint32Array(0);
   private stamp = 0;
+  private readonly query: QueryFeatures = { ids: new Int32Array(64), count: 0, unseenWords: 0 };
 
   get size(): number {
     return this.names.length;
@@ -32,7 +38,8 @@ export class FeatureVocabulary {
 
   /** Feature id of a word, or -1 when no catalog text uses it. */
   wordId(word: string): number {
-    return this.words.get(word) ?? -1;
+    const key = shortTextKey(word);
+    return key !== 0 ? this.shortWords.get(key) : (this.words.get(word) ?? -1);
   }
 
   /** A readable name for a feature id ("w:护照", "b:护照"), for explanations. */
@@ -47,13 +54,15 @@ export class FeatureVocabulary {
       let id = this.words.get(word);
       if (id === undefined) {
         this.words.set(word, (id = this.names.length));
+        const key = shortTextKey(word);
+        if (key !== 0) this.shortWords.set(key, id);
         this.names.push(`w:${word}`);
       }
       ids.add(id);
     }
     forEachBigram(tokens, (key) => {
       let id = this.bigrams.get(key);
-      if (id === undefined) {
+      if (id < 0) {
         this.bigrams.set(key, (id = this.names.length));
         this.names.push(`b:${String.fromCharCode(key >>> 16, key & 0xffff)}`);
       }
@@ -62,20 +71,30 @@ export class FeatureVocabulary {
     return [...ids];
   }
 
-  /** Feature ids of a question; features the catalog never saw are left out (and unseen words listed). */
+  /**
+   * Feature ids of a question; features the catalog never saw are left out (and unseen
+   * words counted). The answer is one reused object, overwritten by the next call: a
+   * question allocates nothing here.
+   */
   features({ tokens, words }: Terms): QueryFeatures {
     if (this.stamps.length !== this.names.length) this.stamps = new Uint32Array(this.names.length);
     const stamps = this.stamps;
     const stamp = ++this.stamp;
-    const ids: number[] = [];
-    const unseenWords: string[] = [];
+    const query = this.query;
+    // At most one feature per word and one per character of the tokens.
+    let capacity = words.length;
+    for (const token of tokens) capacity += token.length;
+    if (query.ids.length < capacity) query.ids = new Int32Array(Math.max(capacity, 2 * query.ids.length));
+    const ids = query.ids;
+    let count = 0;
+    let unseenWords = 0;
     for (const word of words) {
-      const id = this.words.get(word);
-      if (id === undefined) {
-        if (word.length > 1) unseenWords.push(word);
+      const id = this.wordId(word);
+      if (id < 0) {
+        if (word.length > 1) unseenWords++;
       } else if (stamps[id] !== stamp) {
         stamps[id] = stamp;
-        ids.push(id);
+        ids[count++] = id;
       }
     }
     let previous = 0;
@@ -88,15 +107,17 @@ export class FeatureVocabulary {
         }
         if (previous !== 0) {
           const id = this.bigrams.get(bigramKey(previous, code));
-          if (id !== undefined && stamps[id] !== stamp) {
+          if (id >= 0 && stamps[id] !== stamp) {
             stamps[id] = stamp;
-            ids.push(id);
+            ids[count++] = id;
           }
         }
         previous = code;
       }
     }
-    return { ids, unseenWords };
+    query.count = count;
+    query.unseenWords = unseenWords;
+    return query;
   }
 }
 

@@ -16,24 +16,47 @@ interface Term {
   visited: number;
 }
 
+/** The terms whose first character has one reading. */
+interface TermList {
+  terms: Term[];
+  /**
+   * A bit (reading id mod 32) for each reading of the terms' second characters; every
+   * bit when one of them has no reading. A run whose second character shares no bit
+   * with it can match none of the terms: the list is skipped with one test.
+   */
+  secondReadings: number;
+}
+
 export class HomophoneCorrector {
   private readonly pinyin = HanPinyin.shared();
   /** Terms by the reading id of their first character (index = reading id). */
-  private readonly byFirstReading: (Term[] | undefined)[] = [];
+  private readonly byFirstReading: (TermList | undefined)[] = [];
   private search = 0;
 
   constructor(terms: Iterable<string>) {
     for (const text of new Set(terms)) {
       if (text.length < 2 || text.length > MAX_TERM_LENGTH || !HAN_ONLY.test(text)) continue;
       const codes = [...text].map((c) => c.codePointAt(0)!);
+      const second = this.readingBits(codes[1]!);
       for (const reading of this.pinyin.readingsOf(codes[0]!)) {
         let list = this.byFirstReading[reading];
-        if (!list) this.byFirstReading[reading] = list = [];
-        list.push({ text, codes, visited: 0 });
+        if (!list) this.byFirstReading[reading] = list = { terms: [], secondReadings: 0 };
+        list.terms.push({ text, codes, visited: 0 });
+        list.secondReadings |= second === 0 ? -1 : second;
       }
     }
     // Longest first: "户口迁移" is preferred to "户口".
-    for (const list of this.byFirstReading) list?.sort((a, b) => b.codes.length - a.codes.length);
+    for (const list of this.byFirstReading) list?.terms.sort((a, b) => b.codes.length - a.codes.length);
+  }
+
+  /** A bit (reading id mod 32) per reading of a character; 0 when it has none. */
+  private readingBits(code: number): number {
+    let bits = 0;
+    for (let slot = 0; ; slot++) {
+      const reading = this.pinyin.readingAt(code, slot);
+      if (reading === 0) return bits;
+      bits |= 1 << (reading & 31);
+    }
   }
 
   /** The tokens with misspelled catalog terms replaced; the same array when nothing changed. */
@@ -54,16 +77,24 @@ export class HomophoneCorrector {
 
   private matchAt(tokens: string[], start: number): { text: string; lastToken: number } | undefined {
     if (!singleCharTokenWithin(tokens, start)) return undefined;
-    const first = tokens[start]!.charCodeAt(0);
+    const token = tokens[start]!;
+    const first = token.charCodeAt(0);
+    // Every term has a second character, which must sound like the run's: a check that
+    // spares aligning most terms (a message tried ~35 of them per position).
+    const second = token.length > 1 ? token.charCodeAt(1) : start + 1 < tokens.length ? tokens[start + 1]!.charCodeAt(0) : -1;
+    if (second < 0) return undefined;
+    // A second character without a reading can still equal a term's: then no list is skipped.
+    const secondBits = this.readingBits(second) || -1;
     const search = ++this.search;
     for (let slot = 0; ; slot++) {
       const reading = this.pinyin.readingAt(first, slot);
       if (reading === 0) return undefined;
-      const terms = this.byFirstReading[reading];
-      if (!terms) continue;
-      for (const term of terms) {
+      const list = this.byFirstReading[reading];
+      if (!list || (list.secondReadings & secondBits) === 0) continue;
+      for (const term of list.terms) {
         if (term.visited === search) continue;
         term.visited = search;
+        if (!this.pinyin.soundAlike(second, term.codes[1]!)) continue;
         const lastToken = this.alignedMisspelling(tokens, start, term);
         if (lastToken !== undefined) return { text: term.text, lastToken };
       }

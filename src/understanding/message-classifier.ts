@@ -43,14 +43,16 @@ export class CueMessageClassifier implements MessageClassifier {
 
   classify({ text }: AnalyzedText): MessageClassification {
     // Complaints before suggestions: "建议你们管管噪音" is someone asking for help.
-    for (const type of ["complaint", "suggestion"] as const) {
-      const { score } = this[type].score(text);
-      const threshold = this.thresholds[type];
-      if (score >= threshold) {
-        return { type, confidence: round(Math.min(1, score / (2 * threshold))), domain: this.domains.classify(text)?.domain };
-      }
-    }
+    const complaint = this.complaint.score(text).score;
+    if (complaint >= this.thresholds.complaint) return this.classified("complaint", complaint, text);
+    const suggestion = this.suggestion.score(text).score;
+    if (suggestion >= this.thresholds.suggestion) return this.classified("suggestion", suggestion, text);
     return { type: "consultation", confidence: 1 };
+  }
+
+  private classified(type: "complaint" | "suggestion", score: number, text: string): MessageClassification {
+    const threshold = this.thresholds[type];
+    return { type, confidence: round(Math.min(1, score / (2 * threshold))), domain: this.domains.classify(text)?.domain };
   }
 }
 

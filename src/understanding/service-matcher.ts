@@ -22,12 +22,17 @@ const FEATURE_COUNT = 12;
 /** Candidates per question: the BM25 top RETRIEVED and the classifier's top 3. */
 const MAX_CANDIDATES = RETRIEVED + 3;
 
-/** A candidate item; its evidence is FEATURE_COUNT numbers from `at` in Evidence.rows. */
-interface RawCandidate {
-  item: number;
-  coverage: number;
-  explains: number;
-  at: number;
+/**
+ * The last question's candidates, overwritten by the next: candidate k is item[k],
+ * with its evidence (FEATURE_COUNT numbers) from k * FEATURE_COUNT in `rows`. Flat
+ * arrays reused question after question: a question allocates no candidate objects.
+ */
+interface Candidates {
+  count: number;
+  item: Int32Array;
+  coverage: Float64Array;
+  explains: Int32Array;
+  rows: Float64Array;
 }
 const FOLDS = 5;
 // Features in more than this share of the example questions (怎么, 办理) are left out of
@@ -74,7 +79,10 @@ class Evidence {
   private readonly itemIndex: Bm25Index;
   private readonly exampleIndex: Bm25Index;
   private readonly exampleItem: Int32Array;
-  /** itemUses[item * vocabulary size + id] = 1 when the item's texts use word feature id. */
+  /**
+   * itemUses[id * itemCount + item] = 1 when the item's texts use word feature id. Word
+   * by word, so a question's word has all its items in one cache line.
+   */
   private readonly itemUses: Uint8Array;
   /** 1 for feature ids that some item's texts use (the others come from out-of-scope questions). */
   private readonly usedByItems: Uint8Array;
@@ -88,10 +96,23 @@ class Evidence {
   private readonly exampleScores: Float64Array;
   private readonly touched: Int32Array;
   private readonly bestExample: Float64Array;
-  private readonly nouns = new Map<string, boolean>();
+  /** Words known to be (or not be) foreign nouns: see foreignNoun(). */
+  private readonly foreignNouns = new Map<string, boolean>();
   private readonly probabilities: Float64Array;
-  /** The last question's candidate evidence, FEATURE_COUNT numbers per candidate (overwritten by the next). */
-  readonly rows = new Float64Array(MAX_CANDIDATES * FEATURE_COUNT);
+  private readonly picked = new Int32Array(MAX_CANDIDATES);
+  private readonly mostProbable = new Int32Array(3);
+  private readonly probabilityRanks = new Float64Array(3);
+  private readonly scoreRanks = new Float64Array(3);
+  /** The question's meaningful words: feature id (-1: unknown) and weight; grown as needed. */
+  private contentIds = new Int32Array(16);
+  private contentIdfs = new Float64Array(16);
+  private readonly found: Candidates = {
+    count: 0,
+    item: new Int32Array(MAX_CANDIDATES),
+    coverage: new Float64Array(MAX_CANDIDATES),
+    explains: new Int32Array(MAX_CANDIDATES),
+    rows: new Float64Array(MAX_CANDIDATES * FEATURE_COUNT),
+  };
 
   constructor(
     texts: LabeledText[],
@@ -107,7 +128,7 @@ class Evidence {
         }
       }
     }
-    const featuresOf = texts.map((t) => this.vocabulary.learn(t.terms));
+    const featuresOf = texts.map((t) => Int32Array.from(this.vocabulary.learn(t.terms)));
     const size = this.vocabulary.size;
     this.itemUses = new Uint8Array(itemCount * size);
     this.usedByItems = new Uint8Array(size);
@@ -115,12 +136,12 @@ class Evidence {
       if (t.item === undefined) return;
       for (const word of t.terms.words) {
         const id = this.vocabulary.wordId(word);
-        this.itemUses[t.item * size + id] = 1;
+        this.itemUses[id * itemCount + t.item] = 1;
         this.usedByItems[id] = 1;
       }
     });
     const itemDocs: number[][] = Array.from({ length: itemCount }, () => []);
-    const exampleDocs: number[][] = [];
+    const exampleDocs: Int32Array[] = [];
     const exampleItem: number[] = [];
     const samples: TrainingSample[] = [];
     texts.forEach((text, i) => {
@@ -143,18 +164,20 @@ class Evidence {
     this.probabilities = new Float64Array(itemCount + 1);
   }
 
-  /** Candidate items; their evidence for the re-ranker is in `rows` until the next call. */
-  candidates(terms: Terms): RawCandidate[] {
-    const { ids, unseenWords } = this.vocabulary.features(terms);
-    if (ids.length === 0) return [];
-    const { scores, matched, exampleScores, touched, bestExample, probabilities, itemCount } = this;
+  /** Candidate items and their evidence for the re-ranker, until the next call. */
+  candidates(terms: Terms): Candidates {
+    const found = this.found;
+    found.count = 0;
+    const { ids, count: featureCount, unseenWords } = this.vocabulary.features(terms);
+    if (featureCount === 0) return found;
+    const { scores, matched, exampleScores, touched, bestExample, probabilities, itemCount, picked } = this;
     scores.fill(0);
     matched.fill(0);
     bestExample.fill(0);
-    this.itemIndex.score(ids, scores, matched);
-    this.classifier.predictInto(ids, probabilities);
+    this.itemIndex.score(ids, featureCount, scores, matched);
+    this.classifier.predictInto(ids, featureCount, probabilities);
     // The closest single example of each item (then the example scores are zeroed again).
-    const hits = this.exampleIndex.scoreSparse(ids, exampleScores, touched);
+    const hits = this.exampleIndex.scoreSparse(ids, featureCount, exampleScores, touched);
     for (let k = 0; k < hits; k++) {
       const e = touched[k]!;
       const item = this.exampleItem[e]!;
@@ -163,62 +186,74 @@ class Evidence {
     }
 
     let known = 0;
-    for (const f of ids) known += this.itemIndex.idf(f);
+    for (let i = 0; i < featureCount; i++) known += this.itemIndex.idf(ids[i]!);
     const maxIdf = this.itemIndex.maxIdf;
-    const unseen = unseenWords.length * maxIdf * UNSEEN_WORD_WEIGHT;
+    const unseen = unseenWords * maxIdf * UNSEEN_WORD_WEIGHT;
     const queryWeight = known + unseen;
 
-    const picked = topIndexes(scores, RETRIEVED);
-    for (const c of topIndexes(probabilities, 3, itemCount)) if (!picked.includes(c)) picked.push(c);
+    // The BM25 top RETRIEVED, then the classifier's top 3 not among them.
+    let pickedCount = topIndexes(scores, RETRIEVED, itemCount, picked);
+    const mostProbable = this.mostProbable;
+    const probableCount = topIndexes(probabilities, 3, itemCount, mostProbable);
+    for (let k = 0; k < probableCount; k++) {
+      const c = mostProbable[k]!;
+      let listed = false;
+      for (let j = 0; j < pickedCount; j++) if (picked[j] === c) listed = true;
+      if (!listed) picked[pickedCount++] = c;
+    }
     let topScore = 1e-9;
     let topExample = 1e-9;
-    for (const c of picked) {
+    for (let k = 0; k < pickedCount; k++) {
+      const c = picked[k]!;
       topScore = Math.max(topScore, scores[c]!);
       topExample = Math.max(topExample, bestExample[c]!);
     }
+    // Each candidate is set against the best other one: the best, or for the best itself the runner-up.
+    const probabilityRanks = this.probabilityRanks;
+    const scoreRanks = this.scoreRanks;
+    topTwo(probabilities, picked, pickedCount, probabilityRanks);
+    topTwo(scores, picked, pickedCount, scoreRanks);
     const none = probabilities[itemCount]!;
     // The meaningful words of the question and their weight (a word no item uses weighs most).
     const content = terms.content;
-    const contentIds: number[] = [];
-    const contentIdfs: number[] = [];
+    if (this.contentIds.length < content.length) {
+      this.contentIds = new Int32Array(content.length);
+      this.contentIdfs = new Float64Array(content.length);
+    }
+    const { contentIds, contentIdfs } = this;
     let contentWeight = 0;
     let foreignNoun = 0;
-    for (const word of content) {
+    for (let i = 0; i < content.length; i++) {
+      const word = content[i]!;
       const id = this.vocabulary.wordId(word);
       const idf = id < 0 ? maxIdf : Math.max(this.itemIndex.idf(id), 0.1);
-      contentIds.push(id);
-      contentIdfs.push(idf);
+      contentIds[i] = id;
+      contentIdfs[i] = idf;
       contentWeight += idf;
-      const familiar = (id >= 0 && this.usedByItems[id] === 1) || this.familiar.has(word);
-      if (foreignNoun === 0 && !familiar && this.noun(word)) foreignNoun = 1;
+      // Only the first unfamiliar noun counts: the lookups stop once one is found.
+      if (foreignNoun === 0 && !(id >= 0 && this.usedByItems[id] === 1) && this.foreignNoun(word)) foreignNoun = 1;
     }
 
-    const out: RawCandidate[] = [];
-    const row = this.rows;
-    for (const c of picked) {
+    const row = found.rows;
+    for (let k = 0; k < pickedCount; k++) {
+      const c = picked[k]!;
       if (!(scores[c]! > 0 || probabilities[c]! > 0.05)) continue;
       const coverage = matched[c]! / queryWeight;
       // The most specific meaningful word this item does not explain (专利, 银行, 二手车).
       let missing = 0;
       let explained = 0;
       let explains = 0;
-      const uses = c * this.usedByItems.length;
-      for (let i = 0; i < contentIds.length; i++) {
+      for (let i = 0; i < content.length; i++) {
         const id = contentIds[i]!;
-        if (id >= 0 && this.itemUses[uses + id] === 1) {
+        if (id >= 0 && this.itemUses[id * itemCount + c] === 1) {
           explained += contentIdfs[i]!;
           if (i < 31) explains |= 1 << i;
         } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
       }
-      let otherProbability = 0;
-      let otherScore = 0;
-      for (const o of picked) {
-        if (o === c) continue;
-        if (probabilities[o]! > otherProbability) otherProbability = probabilities[o]!;
-        if (scores[o]! > otherScore) otherScore = scores[o]!;
-      }
-      // Into one reused buffer: a typed array per candidate cost ~5% of all matching time.
-      const at = out.length * FEATURE_COUNT;
+      const otherProbability = c === probabilityRanks[TOP_OF] ? probabilityRanks[RUNNER_UP]! : probabilityRanks[TOP]!;
+      const otherScore = c === scoreRanks[TOP_OF] ? scoreRanks[RUNNER_UP]! : scoreRanks[TOP]!;
+      const n = found.count++;
+      const at = n * FEATURE_COUNT;
       row[at] = missing / maxIdf;
       row[at + 1] = contentWeight > 0 ? explained / contentWeight : 0;
       row[at + 2] = content.length === 0 ? 1 : 0;
@@ -231,20 +266,26 @@ class Evidence {
       row[at + 9] = unseen / queryWeight;
       row[at + 10] = probabilities[c]! - otherProbability;
       row[at + 11] = (scores[c]! - otherScore) / topScore;
-      out.push({ item: c, coverage, explains, at });
+      found.item[n] = c;
+      found.coverage[n] = coverage;
+      found.explains[n] = explains;
     }
-    return out;
+    return found;
   }
 
-  /** Whether jieba knows the word as a noun; remembered, since citizens repeat their words. */
-  private noun(word: string): boolean {
-    let noun = this.nouns.get(word);
-    if (noun === undefined) {
-      noun = this.isNoun(word);
-      if (this.nouns.size >= 50_000) this.nouns.clear();
-      this.nouns.set(word, noun);
+  /**
+   * Whether a word no item's texts are made of is a noun in jieba's dictionary (公务员,
+   * 银行卡: likely the real topic). Remembered, since citizens repeat their words: one
+   * lookup instead of the familiar-word set, then jieba.
+   */
+  private foreignNoun(word: string): boolean {
+    let foreign = this.foreignNouns.get(word);
+    if (foreign === undefined) {
+      foreign = !this.familiar.has(word) && this.isNoun(word);
+      if (this.foreignNouns.size >= 50_000) this.foreignNouns.clear();
+      this.foreignNouns.set(word, foreign);
     }
-    return noun;
+    return foreign;
   }
 }
 
@@ -252,6 +293,9 @@ export class ServiceMatcher {
   private readonly items: ServiceItem[];
   private readonly evidence: Evidence;
   private readonly reranker: LogisticRegression;
+  // Scratch for match(): candidates' probabilities and the order of the most probable.
+  private readonly probability = new Float64Array(MAX_CANDIDATES);
+  private readonly order = new Int32Array(MAX_CANDIDATES);
 
   constructor(data: MatcherTrainingData) {
     this.items = data.items;
@@ -273,9 +317,10 @@ export class ServiceMatcher {
       );
       for (const text of texts) {
         if (text.fold !== fold) continue;
-        for (const candidate of evidence.candidates(text.terms)) {
-          rows.push(evidence.rows.slice(candidate.at, candidate.at + FEATURE_COUNT));
-          labels.push(candidate.item === text.item ? 1 : 0);
+        const found = evidence.candidates(text.terms);
+        for (let k = 0; k < found.count; k++) {
+          rows.push(found.rows.slice(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+          labels.push(found.item[k] === text.item ? 1 : 0);
         }
       }
     }
@@ -285,28 +330,74 @@ export class ServiceMatcher {
 
   /** Candidate items, most probable first. */
   match(terms: Terms, limit = 3): ServiceCandidate[] {
-    const { rows } = this.evidence;
-    return this.evidence
-      .candidates(terms)
-      .map((c) => ({ item: this.items[c.item]!, probability: this.reranker.probability(rows, c.at), coverage: c.coverage, explains: c.explains }))
-      .sort((a, b) => b.probability - a.probability)
-      .slice(0, limit);
+    const found = this.evidence.candidates(terms);
+    // The `limit` most probable, in a stable order (ties keep retrieval order): objects
+    // only for those returned.
+    const order = this.order;
+    const probability = this.probability;
+    let kept = 0;
+    for (let k = 0; k < found.count; k++) {
+      const p = this.reranker.probability(found.rows, k * FEATURE_COUNT);
+      probability[k] = p;
+      let at = kept < limit ? kept++ : limit;
+      while (at > 0 && probability[order[at - 1]!]! < p) {
+        if (at < limit) order[at] = order[at - 1]!;
+        at--;
+      }
+      if (at < limit) order[at] = k;
+    }
+    const out: ServiceCandidate[] = [];
+    for (let i = 0; i < kept; i++) {
+      const k = order[i]!;
+      out.push({ item: this.items[found.item[k]!]!, probability: probability[k]!, coverage: found.coverage[k]!, explains: found.explains[k]! });
+    }
+    return out;
   }
 }
 
-/** Indexes of the `count` largest positive values among the first `length`, largest first. */
-function topIndexes(values: ArrayLike<number>, count: number, length = values.length): number[] {
-  const top: number[] = [];
+// Slots of topTwo's answer.
+const TOP = 0;
+const TOP_OF = 1;
+const RUNNER_UP = 2;
+
+/**
+ * Among values[picked[0 … count-1]]: the highest (floored at 0), the index holding it
+ * first (-1 when none is above 0), and the highest of the others, into `ranks`.
+ */
+function topTwo(values: Float64Array, picked: Int32Array, count: number, ranks: Float64Array): void {
+  let top = 0;
+  let topOf = -1;
+  let runnerUp = 0;
+  for (let k = 0; k < count; k++) {
+    const c = picked[k]!;
+    const v = values[c]!;
+    if (v > top) {
+      runnerUp = top;
+      top = v;
+      topOf = c;
+    } else if (v > runnerUp) runnerUp = v;
+  }
+  ranks[TOP] = top;
+  ranks[TOP_OF] = topOf;
+  ranks[RUNNER_UP] = runnerUp;
+}
+
+/**
+ * Writes the indexes of the `count` largest positive values among the first `length`
+ * into `top`, largest first (ties: lower index first); returns how many.
+ */
+function topIndexes(values: Float64Array, count: number, length: number, top: Int32Array): number {
+  let size = 0;
   for (let i = 0; i < length; i++) {
     const v = values[i]!;
-    if (v <= 0 || (top.length === count && v <= values[top[count - 1]!]!)) continue;
+    if (v <= 0 || (size === count && v <= values[top[count - 1]!]!)) continue;
     // Insertion into a list of at most `count` entries.
-    let at = top.length === count ? count - 1 : top.length;
+    let at = size === count ? count - 1 : size++;
     while (at > 0 && values[top[at - 1]!]! < v) {
       top[at] = top[at - 1]!;
       at--;
     }
     top[at] = i;
   }
-  return top;
+  return size;
 }

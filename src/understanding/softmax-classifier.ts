@@ -5,7 +5,7 @@
 // Prediction is one row of weights per feature.
 
 export interface TrainingSample {
-  features: readonly number[];
+  features: Int32Array;
   label: number;
 }
 
@@ -45,7 +45,7 @@ export class SoftmaxClassifier {
       shuffle(order, random);
       for (const index of order) {
         const { features, label } = samples[index]!;
-        model.predictInto(features, probabilities);
+        model.predictInto(features, features.length, probabilities);
         for (let c = 0; c < classCount; c++) {
           const gradient = probabilities[c]! - (c === label ? 1 : 0);
           if (gradient > -NEGLIGIBLE && gradient < NEGLIGIBLE) continue;
@@ -60,14 +60,16 @@ export class SoftmaxClassifier {
     return model;
   }
 
-  /** Class probabilities of a sample into `out` (length classCount). */
-  predictInto(features: readonly number[], out: Float64Array): void {
+  /** Class probabilities of a sample (its first `count` features) into `out` (length classCount). */
+  predictInto(features: Int32Array, count: number, out: Float64Array): void {
     const n = this.classCount;
     const w = this.weights;
-    const biasRow = this.featureCount * n;
+    const featureCount = this.featureCount;
+    const biasRow = featureCount * n;
     for (let c = 0; c < n; c++) out[c] = w[biasRow + c]!;
-    for (const f of features) {
-      if (f >= this.featureCount) continue;
+    for (let i = 0; i < count; i++) {
+      const f = features[i]!;
+      if (f >= featureCount) continue;
       const row = f * n;
       for (let c = 0; c < n; c++) out[c]! += w[row + c]!;
     }

@@ -3,6 +3,7 @@
 // change what they are understood to ask.
 import type { Terms } from "./feature-vocabulary.ts";
 import type { HomophoneCorrector } from "./homophone-corrector.ts";
+import { IntegerMap, shortTextKey } from "./integer-map.ts";
 import { normalizeText } from "./normalize.ts";
 import type { Segmenter } from "./segmenter.ts";
 import type { SynonymTable } from "./synonyms.ts";
@@ -57,6 +58,12 @@ export class TextAnalyzer {
    * It holds facts about words, never about a message.
    */
   private readonly readings = new Map<string, TokenReading>();
+  /**
+   * The same for tokens of one or two characters (most of them), keyed by their code
+   * units in one integer: a lookup without hashing a fresh string from jieba.
+   */
+  private readonly shortReadings = new IntegerMap();
+  private readonly shortReadingList: TokenReading[] = [];
 
   constructor(
     private readonly segmenter: Segmenter,
@@ -88,18 +95,36 @@ export class TextAnalyzer {
   }
 
   private reading(token: string): TokenReading {
-    let reading = this.readings.get(token);
-    if (reading) return reading;
+    const key = shortTextKey(token);
+    if (key !== 0) {
+      const index = this.shortReadings.get(key);
+      if (index >= 0) return this.shortReadingList[index]!;
+    } else {
+      const known = this.readings.get(token);
+      if (known) return known;
+    }
+    const reading = this.read(token);
+    if (this.readings.size + this.shortReadingList.length >= MAX_CACHED_WORDS) {
+      this.readings.clear();
+      this.shortReadings.clear();
+      this.shortReadingList.length = 0;
+    }
+    if (key !== 0) {
+      this.shortReadings.set(key, this.shortReadingList.length);
+      this.shortReadingList.push(reading);
+    } else this.readings.set(token, reading);
+    return reading;
+  }
+
+  /** What the analyzer reads of a token, worked out afresh. */
+  private read(token: string): TokenReading {
     const canonical = this.synonyms.canonicalize(token);
     const { functionWords } = this.vocabulary;
-    reading = {
+    return {
       canonical,
       content: token.length > 1 && !functionWords.has(canonical) && !functionWords.has(token) && hasHan(token),
       subwords: token.length > 2 ? this.subwords(token) : NO_SUBWORDS,
     };
-    if (this.readings.size >= MAX_CACHED_WORDS) this.readings.clear();
-    this.readings.set(token, reading);
-    return reading;
   }
 
   private subwords(token: string): string[] {
