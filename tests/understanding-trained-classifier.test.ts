@@ -8,6 +8,7 @@ import { readLabeledMessages } from "../src/classification/labeled-messages.ts";
 import type { MessageClassification, MessageClassifier } from "../src/classification/message-classifier.ts";
 import { readEvalSets } from "../src/understanding/evaluation.ts";
 import { loadMessageModel } from "../src/understanding/message-model.ts";
+import { DEFAULT_TRAINED_THRESHOLDS } from "../src/understanding/trained-message-classifier.ts";
 import { Understander } from "../src/understanding/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
 
@@ -75,16 +76,34 @@ describe("the trained message model in the pipeline", () => {
     expect(calls[0]!.words.join("")).toBe(calls[0]!.text.replace(/[^\p{L}\p{N}]/gu, ""));
   });
 
+  /** The shipped model, but with every message given this probability of 投诉/求助. */
+  const sayingComplaint = async (probability: number) => {
+    const fixed: MessageClassifier = Object.create(model);
+    fixed.classifyNormalized = (text, words, tasks = TASKS) => {
+      const answer = model.classifyNormalized(text, words, tasks);
+      return { ...answer, complaintProbability: probability, type: { label: "投诉/求助", confidence: probability } };
+    };
+    return new Understander(await shippedCatalog(), { messageModel: fixed });
+  };
+
   it("does not file a bare topic word on the model's word alone", async () => {
     // A model sure that everything is a complaint: what stops a ticket is the pipeline.
-    const alarmist: MessageClassifier = Object.create(model);
-    alarmist.classifyNormalized = (text, words, tasks = TASKS) => {
-      const answer = model.classifyNormalized(text, words, tasks);
-      return { ...answer, complaintProbability: 0.99, type: { label: "投诉/求助", confidence: 0.99 } };
-    };
-    const pipeline = new Understander(await shippedCatalog(), { messageModel: alarmist });
+    const pipeline = await sayingComplaint(0.99);
     for (const topic of ["工资", "出租车？", "老师"]) expect(pipeline.understand(topic).kind, topic).not.toBe("complaint");
     // Anything said about the topic, or a cue word, is enough.
     for (const text of ["老师打人", "工资没发", "救命"]) expect(pipeline.understand(text).kind, text).toBe("complaint");
+  });
+
+  it("asks more of the model for a message of a few characters than for a longer one", async () => {
+    const { complaint, shortComplaint, shortMessage } = DEFAULT_TRAINED_THRESHOLDS;
+    expect(complaint).toBeLessThan(shortComplaint);
+    const between = await sayingComplaint((complaint + shortComplaint) / 2);
+    const short = "啊啊啊啊";
+    const long = "楼下那家店每天晚上都开到很晚";
+    expect(short.length).toBeLessThanOrEqual(shortMessage);
+    expect(long.length).toBeGreaterThan(shortMessage);
+    expect(between.understand(short).kind).not.toBe("complaint");
+    expect(between.understand(long).kind).toBe("complaint");
+    expect((await sayingComplaint(shortComplaint)).understand(short).kind).toBe("complaint");
   });
 });
