@@ -2,7 +2,8 @@
 import type { Worker } from "bullmq";
 import { createWeiboPollWorker, scheduleWeiboPolls } from "../../connectors/weibo/weibo-poll-worker.ts";
 import { createInboundWorker } from "./inbound-worker.ts";
-import { TimerReconciler } from "../deadlines/timer-reconciler.ts";
+import { recoverLostJobs } from "./lost-job-recovery.ts";
+import { Reconciler } from "./reconciler.ts";
 import type { Hub } from "../hub.ts";
 import { createDeadlineWorker } from "./deadline-worker.ts";
 import { createOutboundWorker } from "./outbound-worker.ts";
@@ -27,8 +28,17 @@ export function startWorkers(hub: Hub): Workers {
   if (pollQueue) {
     scheduleWeiboPolls(pollQueue, weibo).catch((error: unknown) => hub.log.warn({ err: error }, "cannot schedule the Weibo polls (Redis down?)"));
   }
-  // Deadline timers are rebuilt from the database at start, so none is lost with Redis's data.
-  const reconciler = new TimerReconciler(hub.cases.timers, hub.log, hub.config.cases.timerReconcileMs);
+  // Timers and jobs are rebuilt from the database at start, so none is lost with Redis's data.
+  const everyMs = hub.config.cases.timerReconcileMs;
+  const reconciler = new Reconciler(
+    [
+      { name: "deadline timers", run: () => hub.cases.timers.rebuild() },
+      // Rows younger than a round are the outbox relay's to add.
+      { name: "lost jobs", run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }) },
+    ],
+    hub.log,
+    everyMs,
+  );
   reconciler.start();
   return {
     // close() waits for jobs in progress to finish.

@@ -1,0 +1,52 @@
+// Makes Redis agree with the database when a worker starts and then every few minutes:
+// deadline timers are rebuilt, and jobs lost with Redis's data (or never added, because
+// a process died between its commit and the add) are put back. Each pass is idempotent.
+import type { Logger } from "../logger.ts";
+
+export interface ReconcilePass {
+  name: string;
+  /** Does the pass; resolves with what it found, for the log. */
+  run(): Promise<unknown>;
+}
+
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly passes: ReconcilePass[],
+    private readonly log: Logger,
+    private readonly everyMs: number,
+  ) {}
+
+  start(): void {
+    void this.run();
+    this.timer = setInterval(() => void this.run(), this.everyMs);
+    this.timer.unref();
+  }
+
+  /** One round of every pass now (unless one is under way); resolves when it is done. */
+  run(): Promise<void> {
+    this.running ??= this.round().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async round(): Promise<void> {
+    // One failing pass (Redis down) does not keep the others from running.
+    for (const pass of this.passes) {
+      try {
+        this.log.debug({ pass: pass.name, result: await pass.run() }, "reconciled");
+      } catch (error) {
+        this.log.warn({ pass: pass.name, err: error }, "could not reconcile; will try again");
+      }
+    }
+  }
+}
