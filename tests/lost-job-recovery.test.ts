@@ -40,8 +40,14 @@ describe.each(BACKENDS)("recovering lost jobs on %s", (backend) => {
     // Once back, they are not added twice.
     expect(await recover()).toEqual({ routing: 0, outbound: 0 });
 
+    // Past the first page too: a second waiting ticket, read one row per query.
+    const second = await openTestTicket(t.hub, `东湖区${road()}井盖丢了`);
+    await routing.obliterate({ force: true });
+    expect(await recoverLostJobs({ prisma: t.hub.db.prisma, queues: t.hub.queues, graceMs: 0, pageSize: 1 })).toEqual({ routing: 2, outbound: 0 });
+    expect(await routing.getJob(second.id)).toBeDefined();
+
     // Rows with nothing left to do get no job: a routed ticket, a sent notice.
-    await t.hub.db.prisma.ticket.update({ where: { id: ticket.id }, data: { status: "assigned" } });
+    await t.hub.db.prisma.ticket.updateMany({ where: { id: { in: [ticket.id, second.id] } }, data: { status: "assigned" } });
     await t.hub.db.prisma.delivery.update({ where: { id: deliveryId }, data: { status: "sent" } });
     await routing.obliterate({ force: true });
     await outbound.obliterate({ force: true });

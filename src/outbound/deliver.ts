@@ -13,7 +13,7 @@ import { type ChannelSender, DeliveryError } from "./channel-sender.ts";
 
 export type DeliveryOutcome = "sent" | "undeliverable" | "dead" | "already-finished" | "waiting";
 
-export const ORDER_HOLD_MS = 60_000;
+const ORDER_HOLD_MS = 60_000;
 
 export async function deliver(
   prisma: PrismaClient,

@@ -21,35 +21,44 @@ export async function recoverLostJobs(deps: {
   /** Rows written less than this long ago are left to the outbox relay. */
   graceMs: number;
   now?: Date;
+  /** Rows read per query. */
+  pageSize?: number;
 }): Promise<LostJobs> {
+  const { prisma, queues } = deps;
+  const take = deps.pageSize ?? PAGE;
   const before = new Date((deps.now ?? new Date()).getTime() - deps.graceMs);
-  const waiting = await deps.prisma.ticket.findMany({
-    where: { status: TICKET_SUBMITTED, createdAt: { lt: before } },
-    select: { id: true },
-    orderBy: { createdAt: "asc" },
-    take: PAGE,
-  });
-  const pending = await deps.prisma.delivery.findMany({
-    where: { status: "pending", createdAt: { lt: before } },
-    select: { id: true },
-    orderBy: { createdAt: "asc" },
-    take: PAGE,
-  });
-  return {
-    routing: await requeue(deps.queues, QueueNames.routing, "route-ticket", waiting.map((t) => [t.id, { ticketId: t.id }])),
-    outbound: await requeue(deps.queues, QueueNames.outbound, "deliver", pending.map((d) => [d.id, { deliveryId: d.id }])),
-  };
+  // Page by id through every such row: a backlog of notices being retried must not hide
+  // a lost one behind the first page.
+  const routing = await requeueAll(queues.get(QueueNames.routing), "route-ticket", take, (after) =>
+    prisma.ticket
+      .findMany({ where: { status: TICKET_SUBMITTED, createdAt: { lt: before }, id: { gt: after } }, select: { id: true }, orderBy: { id: "asc" }, take })
+      .then((rows) => rows.map((t) => [t.id, { ticketId: t.id }] as const)),
+  );
+  const outbound = await requeueAll(queues.get(QueueNames.outbound), "deliver", take, (after) =>
+    prisma.delivery
+      .findMany({ where: { status: "pending", createdAt: { lt: before }, id: { gt: after } }, select: { id: true }, orderBy: { id: "asc" }, take })
+      .then((rows) => rows.map((d) => [d.id, { deliveryId: d.id }] as const)),
+  );
+  return { routing, outbound };
 }
 
-/** Adds the jobs the queue no longer has; returns how many that was. */
-async function requeue(queues: ReadonlyMap<QueueName, Queue>, name: QueueName, jobName: string, jobs: [string, object][]): Promise<number> {
-  const queue = queues.get(name);
+/** Adds the jobs the queue no longer has, page after page; returns how many that was. */
+async function requeueAll(
+  queue: Queue | undefined,
+  jobName: string,
+  pageSize: number,
+  page: (afterId: string) => Promise<(readonly [string, object])[]>,
+): Promise<number> {
   if (!queue) return 0;
   let added = 0;
-  for (const [jobId, data] of jobs) {
-    if (await queue.getJob(jobId)) continue;
-    await queue.add(jobName, data, { jobId });
-    added++;
+  for (let after = ""; ; ) {
+    const jobs = await page(after);
+    for (const [jobId, data] of jobs) {
+      if (await queue.getJob(jobId)) continue;
+      await queue.add(jobName, data, { jobId });
+      added++;
+    }
+    if (jobs.length < pageSize) return added;
+    after = jobs[jobs.length - 1]![0];
   }
-  return added;
 }
