@@ -2,10 +2,10 @@
 // sets in tests/fixtures/eval/ (written apart from the catalog's examples). Prints
 // each figure beside its target; `--misses` lists the questions it got wrong, and
 // `--json` ends with one JSON line of the figures.
-import { evaluateUnderstanding, formatReport, readEvalSets } from "../src/understanding/evaluation.ts";
-import { loadCatalog } from "../src/catalog/load-catalog.ts";
-import { loadMessageModel } from "../src/understanding/message-model.ts";
-import { Understander } from "../src/understanding/understander.ts";
+import { evaluateUnderstanding, formatReport, readEvalSets } from "../src/language/evaluation.ts";
+import { loadCatalog } from "../src/knowledge/load-catalog.ts";
+import { loadMessageModel } from "../src/language/message-model.ts";
+import { Understander } from "../src/language/understander.ts";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");

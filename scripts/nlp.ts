@@ -5,14 +5,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { TASKS } from "../src/classification/classifier-model.ts";
-import { evaluateClassifier } from "../src/classification/evaluate-classifier.ts";
-import { formatReport } from "../src/classification/format-report.ts";
-import { LabeledDataError, readLabeledMessages } from "../src/classification/labeled-messages.ts";
-import { MessageClassifier } from "../src/classification/message-classifier.ts";
-import { ModelFileError, saveModel } from "../src/classification/model-file.ts";
-import { trainClassifier, TrainingError } from "../src/classification/train-classifier.ts";
-import { Segmenter } from "../src/understanding/segmenter.ts";
+import { TASKS } from "../src/language/classification/classifier-model.ts";
+import { evaluateClassifier } from "../src/language/classification/evaluate-classifier.ts";
+import { formatReport } from "../src/language/classification/format-report.ts";
+import { LabeledDataError, readLabeledMessages } from "../src/language/classification/labeled-messages.ts";
+import { MessageClassifier } from "../src/language/classification/message-classifier.ts";
+import { ModelFileError, saveModel } from "../src/language/classification/model-file.ts";
+import { trainClassifier, TrainingError } from "../src/language/classification/train-classifier.ts";
+import { Segmenter } from "../src/language/segmenter.ts";
 
 const USAGE = `usage:
   npm run nlp -- train <labeled.jsonl> --model <dir> [--seed N]

@@ -4,11 +4,12 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { createMessagingChannels, type MessagingChannels } from "../connectors/shared/messaging-channels.ts";
 import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
-import type { Catalog } from "./catalog/catalog-schema.ts";
-import { CatalogStore } from "./catalog/catalog-store.ts";
+import type { Catalog } from "./knowledge/catalog-schema.ts";
+import { CatalogStore } from "./knowledge/catalog-store.ts";
 import type { Config } from "./config.ts";
+import { CitizenDesk } from "./conversation/citizen-desk.ts";
 import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
-import type { Channel } from "./conversation/messages.ts";
+import type { Channel } from "./messages/messages.ts";
 import { type Database, type DatabaseTarget, databaseTarget, openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
@@ -17,11 +18,11 @@ import { OutboxRelay } from "./queue/outbox-relay.ts";
 import { type QueueName, QueueNames } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
-import { loadMessageModel } from "./understanding/message-model.ts";
+import { loadMessageModel } from "./language/message-model.ts";
 import { type Cases, createCases } from "./cases/cases.ts";
-import { loadCaseRules } from "./routing/load-case-rules.ts";
+import { loadCaseRules } from "./knowledge/load-case-rules.ts";
 import type { RuleRouter } from "./routing/rule-router.ts";
-import { Understander } from "./understanding/understander.ts";
+import { Understander } from "./language/understander.ts";
 
 export interface HubOptions {
   config: Config;
@@ -51,6 +52,8 @@ export interface Hub {
   senders: Map<Channel, ChannelSender>;
   /** WeChat and Weibo (when configured) and what they share. */
   channels: MessagingChannels;
+  /** The citizen's side of case management in chat. */
+  desk: CitizenDesk;
   /** Case management: lifecycle, routing rules, deadlines (src/cases/cases.ts). */
   cases: Cases;
   close(): Promise<void>;
@@ -97,11 +100,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     log,
     onOutboxWritten: () => relay.kick(),
   });
+  // The citizen's side of case management in chat (the pipeline's ticketDesk) and attachments from connectors.
+  const desk = new CitizenDesk({
+    prisma: db.prisma,
+    actions: cases.actions,
+    departmentName: cases.departmentName,
+    hotline: config.hotline,
+    timeZone: config.timeZone,
+    reopenDays: config.cases.reopenDays,
+    supplementWindowHours: config.cases.supplementWindowHours,
+  });
   const pipeline = new ConversationPipeline(db.prisma, () => catalogs.current.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
-    ticketDesk: cases.desk,
+    ticketDesk: desk,
   });
   const channels = await createMessagingChannels({
     config,
@@ -113,7 +126,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     inboundQueue: queues.get(QueueNames.inbound),
     kickRelay: () => relay.kick(),
     catalog: () => catalogs.current.catalog,
-    supplements: cases.desk,
+    supplements: desk,
   });
   for (const sender of channels.senders) senders.set(sender.channel, sender);
   relay.start();
@@ -138,6 +151,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     senders,
     channels,
     cases,
+    desk,
     async close() {
       catalogs.close();
       await relay.stop();

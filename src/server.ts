@@ -3,11 +3,11 @@
 import path from "node:path";
 import { loadConfig } from "./config.ts";
 import { createHub } from "./hub.ts";
-import { buildApp } from "./http/build-app.ts";
+import { buildApp } from "./build-app.ts";
 import { startPrivateRedis } from "./infra/private-redis.ts";
-import { closeOnSignals, type Closer, exitOnStartupError } from "./lifecycle.ts";
+import { closeOnSignals, type Closer, exitOnStartupError } from "./infra/process-lifecycle.ts";
 import { createLogger } from "./logger.ts";
-import { startWorkers } from "./queue/start-workers.ts";
+import { startWorkers } from "./start-workers.ts";
 
 async function main() {
   const config = loadConfig();

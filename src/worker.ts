@@ -1,10 +1,10 @@
 // `npm run worker`: queue workers in their own process, for production layouts
 // where web and workers scale separately. Needs a shared database and Redis.
 import { createHub } from "./hub.ts";
-import { closeOnSignals, exitOnStartupError } from "./lifecycle.ts";
+import { closeOnSignals, exitOnStartupError } from "./infra/process-lifecycle.ts";
 import { createLogger } from "./logger.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { startWorkers } from "./queue/start-workers.ts";
+import { startWorkers } from "./start-workers.ts";
 
 async function main() {
   const config = loadConfig();

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 

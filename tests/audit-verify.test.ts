@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
+import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
 import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -75,7 +75,7 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
     const ticket = await worked(`东湖区${road()}消防通道被堵`);
     const [, assigned] = await eventsOf(t.hub, ticket.id);
     await tamper(`UPDATE "TicketEvent" SET "note" = '悄悄改写' WHERE "id" = $1`, [assigned!.id]);
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/tickets/audit-cli.ts"], {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/cases/audit-cli.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: await databaseUrlOf(t) },
       encoding: "utf8",

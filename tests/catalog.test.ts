@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CatalogError, loadCatalog } from "../src/catalog/load-catalog.ts";
+import { CatalogError, loadCatalog } from "../src/knowledge/load-catalog.ts";
 import { INTENTS_DIR, shippedCatalog } from "./support/catalog.ts";
 
 const REQUIRED_ITEMS = `居民身份证首次申领, 居民身份证换领, 居民身份证补领, 居住证申领, 新生儿出生登记, 户口迁移, 普通护照签发, 往来港澳通行证签发, 无犯罪记录证明开具, 机动车驾驶证换证, 机动车驾驶证补证, 交通违法处理, 机动车年检, 社会保障卡申领, 社会保障卡挂失补换, 失业保险金申领, 基本养老保险关系转移接续, 灵活就业人员参保登记, 职工退休申请, 异地就医备案, 医疗费用零星报销, 生育津贴申领, 住房公积金租房提取, 住房公积金购房提取, 住房公积金个人住房贷款, 结婚登记, 离婚登记, 最低生活保障申请, 高龄津贴申领, 个体工商户设立登记, 企业设立登记, 食品经营许可证核发, 个人所得税年度汇算, 发票申领, 义务教育入学登记, 中小学转学, 出生医学证明办理, 预防接种证办理, 不动产登记, 公共租赁住房申请, 政务服务中心办公时间地址`.split(", ");

@@ -2,8 +2,8 @@
 // additions and disputes, through the real conversation pipeline.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConversationOutcome } from "../src/conversation/messages.ts";
-import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
+import type { ConversationOutcome } from "../src/messages/messages.ts";
+import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
 import { eventsOf, fileAndRoute, message, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -130,7 +130,7 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     const user = newCitizen();
     const citizen = { channel: "webchat" as const, channelUserId: user };
     const ticket = await fileAndRoute(t.hub, `东湖区${road()}井盖丢了`, { channelUserId: user });
-    const desk = t.hub.cases.desk;
+    const desk = t.hub.desk;
     const target = await desk.supplementTarget(citizen);
     expect(target?.id).toBe(ticket.id);
     for (const supplement of [

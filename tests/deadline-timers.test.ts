@@ -1,8 +1,8 @@
 // Deadline timers as BullMQ delayed jobs: reminders at 50% and 80%, escalation (督办)
 // at the deadline, auto-close after resolution, and rebuilding from the database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { timerJobId } from "../src/deadlines/deadline-timers.ts";
-import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
+import { timerJobId } from "../src/cases/deadline-timers.ts";
+import { startWorkers, type Workers } from "../src/start-workers.ts";
 import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
 import { fastText, intentsWithFastCategory } from "./support/fast-intents.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";

@@ -1,9 +1,9 @@
 // Working days on the Chinese calendar and the deadline clock (pure).
 import { describe, expect, it } from "vitest";
 import { DeadlineClock, type ClockState } from "../src/deadlines/deadline-clock.ts";
-import { statutoryHolidays } from "../src/deadlines/holiday-data.ts";
+import { statutoryHolidays } from "../src/calendar/holiday-data.ts";
 import { planTimers } from "../src/deadlines/timer-plan.ts";
-import { WorkingCalendar } from "../src/deadlines/working-calendar.ts";
+import { WorkingCalendar } from "../src/calendar/working-calendar.ts";
 
 const TZ = "Asia/Shanghai";
 const DAY = 24 * 3600 * 1000;

@@ -2,7 +2,7 @@
 // facet, options, quickReplies) reach the client, and a session carries the context.
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { startTestHub, type TestHub } from "./support/test-env.ts";
 
 describe("dialogue over the web chat API", () => {

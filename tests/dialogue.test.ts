@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
 import { ConversationPipeline } from "../src/conversation/conversation-pipeline.ts";
-import type { ConversationOutcome, InboundMessage } from "../src/conversation/messages.ts";
+import type { ConversationOutcome, InboundMessage } from "../src/messages/messages.ts";
 import { type Database, openDatabase } from "../src/db/database.ts";
 import { createHub, type Hub } from "../src/hub.ts";
 import { createLogger } from "../src/logger.ts";

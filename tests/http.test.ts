@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { startTestHub, type TestHub } from "./support/test-env.ts";
 
 describe("HTTP API", () => {

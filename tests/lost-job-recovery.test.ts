@@ -2,7 +2,7 @@
 // routed and a notice still pending each get their job again, once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notify } from "../src/outbound/notifier.ts";
-import { recoverLostJobs } from "../src/queue/lost-job-recovery.ts";
+import { recoverLostJobs } from "../src/cases/lost-job-recovery.ts";
 import { openTestTicket, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 

@@ -3,7 +3,7 @@
 // JSON and XML, and our states mapped to open/closed with status_notes.
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { fileAndRoute, road } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 

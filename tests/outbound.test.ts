@@ -5,7 +5,7 @@ import { webchatNoticeTopic } from "../connectors/webchat/webchat-sender.ts";
 import type { OutboundMessage } from "../src/outbound/channel-sender.ts";
 import { DeliveryError } from "../src/outbound/channel-sender.ts";
 import { notify } from "../src/outbound/notifier.ts";
-import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
+import { startWorkers, type Workers } from "../src/start-workers.ts";
 import { BACKENDS, eventually, startTestHub, TEST_REDIS_URL, type TestHub } from "./support/test-env.ts";
 
 /** Stands in for a platform's send API (beyond the network edge): scripted answers, every call kept. */

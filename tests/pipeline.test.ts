@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { InboundMessage } from "../src/conversation/messages.ts";
-import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
+import type { InboundMessage } from "../src/messages/messages.ts";
+import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
 function inbound(text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusterQuestions, jaccard, shingles } from "../src/catalog/question-clusters.ts";
+import { clusterQuestions, jaccard, shingles } from "../src/conversation/question-clusters.ts";
 
 describe("question clusters", () => {
   it("puts wordings of one question together and keeps different questions apart", () => {

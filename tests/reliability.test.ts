@@ -7,9 +7,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hub } from "../src/hub.ts";
 import { startPrivateRedis, type PrivateService } from "../src/infra/private-redis.ts";
-import { timerJobId } from "../src/deadlines/deadline-timers.ts";
-import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
-import { verifyAuditTrail } from "../src/tickets/audit-verify.ts";
+import { timerJobId } from "../src/cases/deadline-timers.ts";
+import { startWorkers, type Workers } from "../src/start-workers.ts";
+import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
 import { openTestTicket, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, TEST_REDIS_URL, type TestHub } from "./support/test-env.ts";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrivateRedis } from "../src/infra/private-redis.ts";
 import { recordExchanges } from "../src/conversation/message-log.ts";
 import { findBrokenLink } from "../src/tickets/event-chain.ts";
-import { nextTicketNumber, openTicket } from "../src/tickets/open-ticket.ts";
+import { nextTicketNumber, openTicket } from "../src/cases/open-ticket.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 function complaint(text: string) {

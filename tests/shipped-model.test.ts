@@ -4,13 +4,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { COMPLAINT_TYPE } from "../src/classification/classifier-model.ts";
-import { evaluateClassifier, type EvaluationReport } from "../src/classification/evaluate-classifier.ts";
-import { readLabeledMessages } from "../src/classification/labeled-messages.ts";
-import { MessageClassifier } from "../src/classification/message-classifier.ts";
-import { loadModel } from "../src/classification/model-file.ts";
-import { trainClassifier } from "../src/classification/train-classifier.ts";
-import { Segmenter } from "../src/understanding/segmenter.ts";
+import { COMPLAINT_TYPE } from "../src/language/classification/classifier-model.ts";
+import { evaluateClassifier, type EvaluationReport } from "../src/language/classification/evaluate-classifier.ts";
+import { readLabeledMessages } from "../src/language/classification/labeled-messages.ts";
+import { MessageClassifier } from "../src/language/classification/message-classifier.ts";
+import { loadModel } from "../src/language/classification/model-file.ts";
+import { trainClassifier } from "../src/language/classification/train-classifier.ts";
+import { Segmenter } from "../src/language/segmenter.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const MODEL_DIR = path.join(root, "intents/models/default");

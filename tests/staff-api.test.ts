@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
 import { eventsOf, fileAndRoute, openTestTicket, road } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";

@@ -2,7 +2,7 @@
 // history, notices in the same transaction, and conflicting actions fired at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBrokenLink } from "../src/tickets/event-chain.ts";
-import { ActionRejected } from "../src/tickets/ticket-actions.ts";
+import { ActionRejected } from "../src/cases/ticket-actions.ts";
 import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 

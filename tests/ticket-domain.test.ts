@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DepartmentRouter } from "../src/tickets/department-router.ts";
+import { DepartmentRouter } from "../src/routing/department-router.ts";
 import { canonicalJson, eventHash, findBrokenLink, GENESIS_HASH, type StoredEvent } from "../src/tickets/event-chain.ts";
 import { formatTicketNumber, isTicketNumber, localDay } from "../src/tickets/ticket-number.ts";
 

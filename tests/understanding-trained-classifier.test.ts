@@ -3,13 +3,13 @@
 // reads the raw message on its own (same features, so same probabilities).
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TASKS, type TaskName } from "../src/classification/classifier-model.ts";
-import { readLabeledMessages } from "../src/classification/labeled-messages.ts";
-import type { MessageClassification, MessageClassifier } from "../src/classification/message-classifier.ts";
-import { readEvalSets } from "../src/understanding/evaluation.ts";
-import { loadMessageModel } from "../src/understanding/message-model.ts";
-import { DEFAULT_TRAINED_THRESHOLDS } from "../src/understanding/trained-message-classifier.ts";
-import { Understander } from "../src/understanding/understander.ts";
+import { TASKS, type TaskName } from "../src/language/classification/classifier-model.ts";
+import { readLabeledMessages } from "../src/language/classification/labeled-messages.ts";
+import type { MessageClassification, MessageClassifier } from "../src/language/classification/message-classifier.ts";
+import { readEvalSets } from "../src/language/evaluation.ts";
+import { loadMessageModel } from "../src/language/message-model.ts";
+import { DEFAULT_TRAINED_THRESHOLDS } from "../src/language/trained-message-classifier.ts";
+import { Understander } from "../src/language/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
 
 const fixtures = path.resolve(import.meta.dirname, "fixtures");

@@ -1,16 +1,16 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateUnderstanding, readEvalSets } from "../src/understanding/evaluation.ts";
-import { HomophoneCorrector } from "../src/understanding/homophone-corrector.ts";
-import { FeatureVocabulary } from "../src/understanding/feature-vocabulary.ts";
-import { IntegerMap, shortTextKey } from "../src/understanding/integer-map.ts";
-import { PhraseIndex, removePhrases } from "../src/understanding/phrase-index.ts";
-import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/understanding/normalize.ts";
-import { Segmenter } from "../src/understanding/segmenter.ts";
-import { SynonymTable } from "../src/understanding/synonyms.ts";
-import { TextAnalyzer } from "../src/understanding/text-analyzer.ts";
-import { toSimplified } from "../src/understanding/traditional-to-simplified.ts";
-import { Understander } from "../src/understanding/understander.ts";
+import { evaluateUnderstanding, readEvalSets } from "../src/language/evaluation.ts";
+import { HomophoneCorrector } from "../src/language/homophone-corrector.ts";
+import { FeatureVocabulary } from "../src/language/feature-vocabulary.ts";
+import { IntegerMap, shortTextKey } from "../src/language/integer-map.ts";
+import { PhraseIndex, removePhrases } from "../src/language/phrase-index.ts";
+import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/language/normalize.ts";
+import { Segmenter } from "../src/language/segmenter.ts";
+import { SynonymTable } from "../src/language/synonyms.ts";
+import { TextAnalyzer } from "../src/language/text-analyzer.ts";
+import { toSimplified } from "../src/language/traditional-to-simplified.ts";
+import { Understander } from "../src/language/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
 
 describe("normalize", () => {

@@ -2,7 +2,7 @@
 // CORS answers that let a widget on another site call the citizen-facing API.
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { startTestHub, type TestHub } from "./support/test-env.ts";
 
 describe("web chat assets and cross-origin access", () => {

@@ -11,9 +11,9 @@ import type { FastifyInstance } from "fastify";
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { ensureCommand } from "../src/infra/system-package.ts";
-import { startWorkers, type Workers } from "../src/queue/start-workers.ts";
+import { startWorkers, type Workers } from "../src/start-workers.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).

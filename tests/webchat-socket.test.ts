@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { serverFrameSchema, type ServerFrame } from "../connectors/webchat/chat-frames.ts";
-import { buildApp } from "../src/http/build-app.ts";
+import { buildApp } from "../src/build-app.ts";
 import { startTestHub, type TestHub } from "./support/test-env.ts";
 
 const conformsToProtocol = new Ajv({ strict: false }).compile(serverFrameSchema);

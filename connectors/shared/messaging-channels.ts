@@ -3,23 +3,23 @@
 // pushes in flight together) and its safety net, the menu and the options memory.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Catalog } from "../../src/catalog/catalog-schema.ts";
+import type { Catalog } from "../../src/knowledge/catalog-schema.ts";
 import type { Config } from "../../src/config.ts";
 import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
-import type { Channel } from "../../src/conversation/messages.ts";
+import type { Channel } from "../../src/messages/messages.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { ChannelSender } from "../../src/outbound/channel-sender.ts";
-import type { QueuedInboundHandler } from "../../src/queue/inbound-worker.ts";
+import type { QueuedInboundHandler } from "./inbound-worker.ts";
 import { connectRedis } from "../../src/queue/redis-connection.ts";
 import { createWechatConnector, type WechatConnector } from "../wechat/wechat-connector.ts";
 import { createWeiboConnector, type WeiboConnector } from "../weibo/weibo-connector.ts";
-import { ChannelConversation } from "./channel-conversation.ts";
-import type { SupplementDesk } from "./evidence.ts";
-import { loadMenu, type Menu } from "./menu.ts";
-import { OfferedOptions } from "./offered-options.ts";
-import { PassiveReplies } from "./passive-reply.ts";
-import { PopularItems } from "./popular-items.ts";
+import { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
+import type { SupplementDesk } from "../../src/conversation/evidence.ts";
+import { loadMenu, type Menu } from "../../src/knowledge/menu.ts";
+import { OfferedOptions } from "../../src/conversation/offered-options.ts";
+import { PassiveReplies } from "../../src/infra/passive-reply.ts";
+import { PopularItems } from "../../src/conversation/popular-items.ts";
 import { PushResponder } from "./push-responder.ts";
 import { PushSafetyNet } from "./push-safety-net.ts";
 

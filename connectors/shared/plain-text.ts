@@ -1,7 +1,7 @@
 // Replies for channels that show text only (WeChat, Weibo): quick replies become
 // numbered lines the citizen answers by typing the number (see OfferedOptions).
-import type { QuickReply, Reply } from "../../src/conversation/messages.ts";
-import { numberedHint, numberedLines } from "./channel-text.ts";
+import type { Reply } from "../../src/messages/messages.ts";
+import { numberedHint, numberedLines } from "../../src/conversation/channel-text.ts";
 
 export function plainText(replies: Reply[]): string {
   return replies.map(replyText).join("\n\n");
@@ -10,9 +10,4 @@ export function plainText(replies: Reply[]): string {
 function replyText(reply: Reply): string {
   if (!reply.quickReplies?.length) return reply.text;
   return [reply.text, ...numberedLines(reply.quickReplies), numberedHint()].join("\n");
-}
-
-/** The options the replies offer, in the order they are numbered. */
-export function offeredOptions(replies: Reply[]): QuickReply[] {
-  return replies.flatMap((reply) => reply.quickReplies ?? []);
 }

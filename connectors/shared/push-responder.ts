@@ -2,13 +2,13 @@
 // PassiveReplies), otherwise later through the platform's API — as a notice on the
 // outbound queue — or, when this process is busy or died on the way, through a job
 // on the `inbound` queue (see PushSafetyNet), which answers it the same later way.
-import type { Reply } from "../../src/conversation/messages.ts";
+import type { Reply } from "../../src/messages/messages.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { notify } from "../../src/outbound/notifier.ts";
-import type { QueuedInboundHandler } from "../../src/queue/inbound-worker.ts";
-import type { ChannelConversation } from "./channel-conversation.ts";
-import type { ChannelInput } from "./channel-input.ts";
-import type { PassiveDecision, PassiveReplies } from "./passive-reply.ts";
+import type { QueuedInboundHandler } from "./inbound-worker.ts";
+import type { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
+import type { ChannelInput } from "../../src/messages/channel-input.ts";
+import type { PassiveDecision, PassiveReplies } from "../../src/infra/passive-reply.ts";
 
 export interface PushResponderDeps {
   conversation: ChannelConversation;

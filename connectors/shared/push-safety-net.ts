@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { Logger } from "../../src/logger.ts";
-import type { PassiveReplies, QueuedJob } from "./passive-reply.ts";
+import type { PassiveReplies, QueuedJob } from "../../src/infra/passive-reply.ts";
 
 const BATCH = 200;
 const IDLE_POLL_MS = 250;

@@ -3,7 +3,7 @@
 // the chat response. Both transports therefore give identical answers, and a message
 // resent over the other transport (same messageId) is recognized as the same message.
 import { randomUUID } from "node:crypto";
-import type { ConversationOutcome, InboundMessage } from "../../src/conversation/messages.ts";
+import type { ConversationOutcome, InboundMessage } from "../../src/messages/messages.ts";
 import type { ChatRequest, ChatResponse } from "./chat-schema.ts";
 
 /** What web chat needs from the pipeline. */

@@ -1,6 +1,6 @@
 // The public web chat contract. Web chat, tests and benchmarks call it: keep it stable
 // (add optional fields only). The WebSocket protocol (chat-frames.ts) carries the same shapes.
-import type { ConversationOutcome } from "../../src/conversation/messages.ts";
+import type { ConversationOutcome } from "../../src/messages/messages.ts";
 
 export interface ChatRequest {
   sessionId?: string;

@@ -1,12 +1,12 @@
 // `npm run wechat:menu`: creates the account's custom menu from intents/wechat-menu.yaml
 // through WeChat's menu/create API. With REDIS_URL it uses the hub's shared access
 // token; without, a stable_token, which leaves a running hub's token valid.
-import { loadCatalog } from "../../src/catalog/load-catalog.ts";
+import { loadCatalog } from "../../src/knowledge/load-catalog.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
-import { exitOnStartupError } from "../../src/lifecycle.ts";
+import { exitOnStartupError } from "../../src/infra/process-lifecycle.ts";
 import { createLogger } from "../../src/logger.ts";
 import { connectRedis } from "../../src/queue/redis-connection.ts";
-import { leaves, loadMenu, menuKey } from "../shared/menu.ts";
+import { leaves, loadMenu, menuKey } from "../../src/knowledge/menu.ts";
 import { AccessTokens } from "./wechat-access-token.ts";
 import { WechatApi } from "./wechat-api.ts";
 import { createWechatMenu } from "./wechat-menu.ts";

@@ -1,5 +1,5 @@
 // The custom menu in WeChat's menu/create format, built from intents/wechat-menu.yaml.
-import { type MenuFile, type MenuLeaf, menuKey } from "../shared/menu.ts";
+import { type MenuFile, type MenuLeaf, menuKey } from "../../src/knowledge/menu.ts";
 import type { AccessTokens } from "./wechat-access-token.ts";
 import type { WechatApi } from "./wechat-api.ts";
 

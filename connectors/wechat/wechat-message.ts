@@ -1,7 +1,7 @@
 // WeChat's inbound message fields → the channels' normalized ChannelInput.
 // Retries of a message share its MsgId; events have none, so they are keyed on
 // FromUserName + CreateTime (+ the event, since one second can carry two events).
-import type { ChannelAction, ChannelInput } from "../shared/channel-input.ts";
+import type { ChannelAction, ChannelInput } from "../../src/messages/channel-input.ts";
 import { textOf, type XmlElement } from "./wechat-xml.ts";
 
 export class WechatMessageError extends Error {

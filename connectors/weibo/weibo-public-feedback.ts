@@ -9,7 +9,7 @@
 // private message, and Weibo allows one reply per mention). Then that reply is the
 // private answer, whatever the post asked, and the poller's copy adds nothing.
 import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
-import type { ConversationOutcome, Reply } from "../../src/conversation/messages.ts";
+import type { ConversationOutcome, Reply } from "../../src/messages/messages.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { notify } from "../../src/outbound/notifier.ts";
 import { formatWeiboAddress, type WeiboAddress } from "./weibo-address.ts";

@@ -2,7 +2,7 @@
 // and events become a ChannelInput; an @-mention is a public post. Pushes carry no
 // message id, so retries are recognized by sender, time and content.
 import { createHash } from "node:crypto";
-import type { ChannelAction, ChannelInput } from "../shared/channel-input.ts";
+import type { ChannelAction, ChannelInput } from "../../src/messages/channel-input.ts";
 import { parseWeiboDate } from "./weibo-date.ts";
 import type { PublicPost } from "./weibo-public-post.ts";
 

@@ -1,7 +1,7 @@
 // What a ticket's transition causes beyond the ticket: a progress notice to the
 // citizen on their channel (through the notifier, in the same transaction), notices
 // to staff (reminders, 督办, reviews), and after the commit the deadline timers.
-import type { Channel, Reply } from "../conversation/messages.ts";
+import type { Channel, Reply } from "../messages/messages.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/transaction.ts";
 import type { Logger } from "../logger.ts";
@@ -9,7 +9,7 @@ import { notify } from "../outbound/notifier.ts";
 import { withTimeout } from "../queue/with-timeout.ts";
 import type { CitizenNotice, StaffAlert } from "../tickets/lifecycle.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
-import type { ActionEffects, Applied } from "../tickets/ticket-actions.ts";
+import type { ActionEffects, Applied } from "./ticket-actions.ts";
 import { citizenNoticeText, formatLocalTime, ratingQuickReplies, staffNoticeText } from "./notice-text.ts";
 
 /** Channels where the hub can speak first; other intake (Open311) is polled by its client. */

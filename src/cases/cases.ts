@@ -2,23 +2,22 @@
 // the deadline clock, routing, the lifecycle service and what transitions cause.
 // The hub creates one; the web server, the workers and the CLI tools use it.
 import type { Queue } from "bullmq";
-import type { Catalog } from "../catalog/catalog-schema.ts";
+import type { Catalog } from "../knowledge/catalog-schema.ts";
 import type { Config } from "../config.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { DeadlineClock } from "../deadlines/deadline-clock.ts";
 import { DeadlinePolicy } from "../deadlines/deadline-policy.ts";
-import { DeadlineTimers } from "../deadlines/deadline-timers.ts";
-import { WorkingCalendar } from "../deadlines/working-calendar.ts";
+import { DeadlineTimers } from "./deadline-timers.ts";
+import { WorkingCalendar } from "../calendar/working-calendar.ts";
 import type { Logger } from "../logger.ts";
 import { QueueNames, type QueueName } from "../queue/queue-names.ts";
-import type { CaseRules } from "../routing/case-rules-schema.ts";
+import type { CaseRules } from "../knowledge/case-rules-schema.ts";
 import { RuleRouter } from "../routing/rule-router.ts";
 import { StaffSessions } from "../staff/sessions.ts";
-import { TicketAssigner } from "../tickets/assign-ticket.ts";
-import { DepartmentRouter } from "../tickets/department-router.ts";
-import { TicketActions } from "../tickets/ticket-actions.ts";
+import { TicketAssigner } from "./assign-ticket.ts";
+import { DepartmentRouter } from "../routing/department-router.ts";
+import { TicketActions } from "./ticket-actions.ts";
 import { CaseEffects } from "./case-effects.ts";
-import { CitizenDesk } from "./citizen-desk.ts";
 import { DuplicateFinder } from "./duplicate-finder.ts";
 
 export interface CasesDeps {
@@ -42,8 +41,6 @@ export interface Cases {
   effects: CaseEffects;
   actions: TicketActions;
   timers: DeadlineTimers;
-  /** The citizen's side in chat (the pipeline's ticketDesk) and attachments from connectors. */
-  desk: CitizenDesk;
   /** Staff logins for the department API. */
   sessions: StaffSessions;
   departmentCodes: ReadonlySet<string>;
@@ -97,15 +94,6 @@ export function createCases(deps: CasesDeps): Cases {
     autoCloseDays: config.cases.autoCloseDays,
     log,
   });
-  const desk = new CitizenDesk({
-    prisma,
-    actions,
-    departmentName,
-    hotline: config.hotline,
-    timeZone: config.timeZone,
-    reopenDays: config.cases.reopenDays,
-    supplementWindowHours: config.cases.supplementWindowHours,
-  });
   const duplicates = new DuplicateFinder(prisma, {
     windowHours: config.cases.duplicateWindowHours,
     threshold: config.cases.duplicateSimilarity,
@@ -121,7 +109,6 @@ export function createCases(deps: CasesDeps): Cases {
     effects,
     actions,
     timers,
-    desk,
     sessions: new StaffSessions(prisma, config.staffSessionHours),
     departmentCodes: new Set(names.keys()),
     departmentName,

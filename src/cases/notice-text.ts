@@ -1,5 +1,5 @@
 // What citizens and staff are told when a ticket moves: polite, concise Chinese.
-import type { QuickReply } from "../conversation/messages.ts";
+import type { QuickReply } from "../messages/messages.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
 
 export interface NoticeFacts {

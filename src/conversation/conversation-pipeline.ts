@@ -5,14 +5,14 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import { isUniqueViolation } from "../db/transaction.ts";
-import { planTicket, TICKET_SUBMITTED } from "../tickets/open-ticket.ts";
-import type { Understander, Understanding } from "../understanding/understander.ts";
+import { planTicket, TICKET_SUBMITTED } from "../cases/open-ticket.ts";
+import type { Understander, Understanding } from "../language/understander.ts";
 import { readContext } from "./dialogue-context.ts";
 import { needsContext, respond } from "./dialogue.ts";
 import { ExchangeBatcher } from "./exchange-batcher.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import { storableText, storedOutcome } from "./message-log.ts";
-import type { ConversationOutcome, InboundMessage } from "./messages.ts";
+import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
 import * as say from "./reply-text.ts";
 
 export interface PipelineOptions {
@@ -20,7 +20,7 @@ export interface PipelineOptions {
   hotline: string;
   /** Called after a committed transaction wrote queue work, so it is relayed without waiting for the next poll. */
   onOutboxWritten?: () => void;
-  /** Asked first: answers follow-ups about tickets (查询工单, ratings, 补充 …); see src/cases/citizen-desk.ts. */
+  /** Asked first: answers follow-ups about tickets (查询工单, ratings, 补充 …); see src/conversation/citizen-desk.ts. */
   ticketDesk?: { handle(message: InboundMessage): Promise<ConversationOutcome | undefined> };
 }
 

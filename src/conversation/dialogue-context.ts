@@ -4,11 +4,11 @@
 // the same thing; the conversation's id is derived (conversation-id.ts), so reading
 // it is one indexed select, and it is written in the statement that records the
 // exchange (message-log.ts).
-import type { Facet } from "../catalog/catalog-schema.ts";
-import { FACETS } from "../catalog/catalog-schema.ts";
+import type { Facet } from "../knowledge/catalog-schema.ts";
+import { FACETS } from "../knowledge/catalog-schema.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { conversationIdFor } from "./conversation-id.ts";
-import type { InboundMessage } from "./messages.ts";
+import type { InboundMessage } from "../messages/messages.ts";
 
 export interface DialogueContext {
   /** Code of the service item under discussion. */

@@ -1,10 +1,10 @@
 // The dialogue policy: what to say to a message, given what it means on its own
 // (the Understander's reading) and what the conversation remembers (its context).
 // Pure: the pipeline reads the context, calls respond(), and records the turn.
-import type { Facet, ServiceItem } from "../catalog/catalog-schema.ts";
-import type { Understanding } from "../understanding/understander.ts";
+import type { Facet, ServiceItem } from "../knowledge/catalog-schema.ts";
+import type { Understanding } from "../language/understander.ts";
 import type { DialogueContext } from "./dialogue-context.ts";
-import type { ConversationOutcome, Reply } from "./messages.ts";
+import type { ConversationOutcome, Reply } from "../messages/messages.ts";
 import * as say from "./reply-text.ts";
 
 export interface Turn {

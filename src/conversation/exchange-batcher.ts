@@ -7,9 +7,9 @@
 // complaints costs three statements in all — the answers already given to any of them
 // (retries), their ticket numbers, and the write — instead of a transaction each.
 import type { PrismaClient } from "../db/database.ts";
-import { reserveTicketNumbers } from "../tickets/open-ticket.ts";
+import { reserveTicketNumbers } from "../cases/open-ticket.ts";
 import { type Exchange, messageKey, recordExchanges, storedOutcomes } from "./message-log.ts";
-import type { ConversationOutcome, InboundMessage } from "./messages.ts";
+import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
 
 const MAX_BATCH = 256;
 

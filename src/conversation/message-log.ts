@@ -11,11 +11,11 @@
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { INSERT_TICKET_ROWS, PLANNED_TICKET_COLUMNS, type PlannedTicket } from "../tickets/open-ticket.ts";
+import { INSERT_TICKET_ROWS, PLANNED_TICKET_COLUMNS, type PlannedTicket } from "../cases/open-ticket.ts";
 import { maskText } from "../privacy/mask.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import type { DialogueContext } from "./dialogue-context.ts";
-import type { ConversationOutcome, InboundMessage } from "./messages.ts";
+import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
 
 type Sql = PrismaClient | Tx;
 

@@ -1,6 +1,6 @@
 // What the hub says, in the voice of a good service-centre clerk: polite, concise,
 // plain Simplified Chinese that an elderly citizen can read on a phone.
-import type { Facet, ServiceItem } from "../catalog/catalog-schema.ts";
+import type { Facet, ServiceItem } from "../knowledge/catalog-schema.ts";
 
 /** What a follow-up may ask, as the hint after an answer lists it. */
 const FOLLOW_UP_HINT = "还想了解哪一项，可以直接问我，如“要带什么材料”“多少钱”“在哪办”“多久能办好”“可以网上办吗”。";

@@ -12,7 +12,7 @@
 // - resolve, reject, merge: stopped;
 // - reopen: a new clock with a fresh budget.
 import type { ClockOp } from "../tickets/lifecycle.ts";
-import type { WorkingCalendar } from "./working-calendar.ts";
+import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 
 export type DueBasis = "workdays" | "hours";
 

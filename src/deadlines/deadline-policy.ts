@@ -1,5 +1,5 @@
 // Per-category deadlines (限时办结) from intents/case-categories.yaml, as clock budgets.
-import type { CaseCategory, DeadlineSpec } from "../routing/case-rules-schema.ts";
+import type { CaseCategory, DeadlineSpec } from "../knowledge/case-rules-schema.ts";
 import type { Budget, ClockRules } from "./deadline-clock.ts";
 
 export class DeadlinePolicy {

@@ -1,7 +1,7 @@
 // Catalog operations for editors and operators: reload intents/ without a restart,
 // and read what citizens asked that the hub could not answer. Bearer-token protected.
 import type { FastifyInstance } from "fastify";
-import { unansweredReport } from "../catalog/unanswered-report.ts";
+import { unansweredReport } from "../conversation/unanswered-report.ts";
 import type { Hub } from "../hub.ts";
 import { adminAuth } from "./admin-auth.ts";
 import { errorResponseSchema, errorResponses } from "./error-schema.ts";

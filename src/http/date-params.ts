@@ -1,5 +1,5 @@
 // Dates in query strings: a local day ("2026-11-22", in the city's time zone) or an instant.
-import { nextDay, startOfLocalDay } from "../deadlines/zoned-days.ts";
+import { nextDay, startOfLocalDay } from "../calendar/zoned-days.ts";
 import { HttpError } from "./error-handler.ts";
 
 /** `from`: the start of the day; `to`: the end of the day (the start of the next), so both ends are included. */

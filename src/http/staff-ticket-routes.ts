@@ -5,12 +5,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Hub } from "../hub.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
-import type { Reply } from "../conversation/messages.ts";
+import type { Reply } from "../messages/messages.ts";
 import { maskText } from "../privacy/mask.ts";
 import { actorOf, canAct, canSee, departmentScope, seesContactDetails, type StaffAction, type StaffPrincipal } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import type { TicketAction } from "../tickets/lifecycle.ts";
-import { ActionRejected } from "../tickets/ticket-actions.ts";
+import { ActionRejected } from "../cases/ticket-actions.ts";
 import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { periodBound } from "./date-params.ts";
 import { HttpError } from "./error-handler.ts";

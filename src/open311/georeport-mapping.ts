@@ -5,7 +5,7 @@
 import { describeDeadline } from "../deadlines/deadline-policy.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
 import { maskText } from "../privacy/mask.ts";
-import type { CaseCategory, DeadlineSpec } from "../routing/case-rules-schema.ts";
+import type { CaseCategory, DeadlineSpec } from "../knowledge/case-rules-schema.ts";
 import { FINISHED_STATUSES, STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
 
 /** The service for complaints in no category (the default deadline applies). */

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { conversationIdFor } from "../conversation/conversation-id.ts";
 import type { PrismaClient } from "../db/database.ts";
-import { nextTicketNumber, type OpenedTicket, openTicket } from "../tickets/open-ticket.ts";
+import { nextTicketNumber, type OpenedTicket, openTicket } from "../cases/open-ticket.ts";
 
 export const OPEN311_CHANNEL = "open311";
 

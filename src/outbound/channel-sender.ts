@@ -1,7 +1,7 @@
 // The outbound half of a channel connector: sends one normalized message to a citizen.
 // Each connector (connectors/<channel>/) provides one; the rest of the hub never sees
 // a platform's API.
-import type { Channel, Reply } from "../conversation/messages.ts";
+import type { Channel, Reply } from "../messages/messages.ts";
 
 export interface OutboundMessage {
   deliveryId: string;

@@ -7,7 +7,7 @@
 // "resolved"), though the queue works many at once: a notice with an earlier one to
 // the same citizen still pending waits for it, up to ORDER_HOLD_MS, after which a
 // stuck earlier notice no longer holds the later ones back.
-import type { Channel, Reply } from "../conversation/messages.ts";
+import type { Channel, Reply } from "../messages/messages.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { type ChannelSender, DeliveryError } from "./channel-sender.ts";
 

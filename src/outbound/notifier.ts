@@ -2,7 +2,7 @@
 // conversation came from. It is written in the caller's transaction (with the change
 // it reports) and delivered by the outbound queue, so a notice is never lost and
 // never sent for a change that was rolled back.
-import type { Channel, Reply } from "../conversation/messages.ts";
+import type { Channel, Reply } from "../messages/messages.ts";
 import type { Tx } from "../db/transaction.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import { QueueNames } from "../queue/queue-names.ts";

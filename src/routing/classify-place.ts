@@ -1,5 +1,5 @@
 // Finds a complaint's category and district in its words, from the data in intents/.
-import type { CaseCategory } from "./case-rules-schema.ts";
+import type { CaseCategory } from "../knowledge/case-rules-schema.ts";
 
 /** The category whose keyword matches longest ("暖气不热" over "暖气"); the first listed on a tie. */
 export function findCategory(categories: readonly CaseCategory[], text: string): { code: string; keyword: string } | undefined {

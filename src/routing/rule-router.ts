@@ -3,9 +3,9 @@
 // the rule with the most conditions wins, then the first listed), then the keywords
 // and domains departments own (DepartmentRouter), and when nothing matches, the
 // dispatch centre (派单中心) assigns it by hand.
-import type { CaseCategory, RoutingRule } from "./case-rules-schema.ts";
+import type { CaseCategory, RoutingRule } from "../knowledge/case-rules-schema.ts";
 import { findCategory, findDistrict } from "./classify-place.ts";
-import type { DepartmentRouter, RoutingDecision } from "../tickets/department-router.ts";
+import type { DepartmentRouter, RoutingDecision } from "./department-router.ts";
 
 export interface RoutableTicket {
   text: string;

@@ -7,7 +7,7 @@
 // The password comes from STAFF_PASSWORD, or else the first line of standard input.
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "../catalog/load-catalog.ts";
+import { loadCatalog } from "../knowledge/load-catalog.ts";
 import { loadConfig } from "../config.ts";
 import { databaseTarget, openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";

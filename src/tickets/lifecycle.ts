@@ -1,7 +1,7 @@
 // The ticket lifecycle as a pure state machine: given a ticket's state and an action,
 // either the transition (new state, the event to record, field changes, what happens
 // to the deadline clock, whom to tell) or the reason it is not allowed. No I/O here;
-// src/tickets/ticket-actions.ts applies a transition under the ticket's row lock.
+// src/cases/ticket-actions.ts applies a transition under the ticket's row lock.
 import { isRating, POOR_RATING_MAX, RATING_LABELS } from "./rating.ts";
 import { CLOCK_RUNNING_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, STATUS_LABELS, type TicketStatus } from "./ticket-status.ts";
 

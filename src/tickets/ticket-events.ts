@@ -1,7 +1,7 @@
 // The next event of a ticket's hash-chained history. The chain's head (event count and
 // last hash) lives on the ticket row, so appending needs no lookup, and the ticket row
 // and its history vouch for each other (a removed last event no longer matches the head).
-// The caller writes the event and the new head together (src/tickets/ticket-writes.ts).
+// The caller writes the event and the new head together (src/cases/ticket-writes.ts).
 import { eventHash, GENESIS_HASH } from "./event-chain.ts";
 
 export interface NewTicketEvent {

@@ -1,6 +1,6 @@
 // Readable ticket numbers a citizen can read out over the phone: GD20261122-000123.
 // The date is the local (city) date; the counter restarts every day.
-import { localDate } from "../deadlines/zoned-days.ts";
+import { localDate } from "../calendar/zoned-days.ts";
 
 export const TICKET_NUMBER = /^GD(\d{8})-(\d{6,})$/;
 

@@ -3,9 +3,9 @@
 // its own), so these tests do not depend on how a message is classified.
 import { randomUUID } from "node:crypto";
 import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
-import type { Channel } from "../../src/conversation/messages.ts";
+import type { Channel } from "../../src/messages/messages.ts";
 import type { Hub } from "../../src/hub.ts";
-import { nextTicketNumber, openTicket, type NewTicket } from "../../src/tickets/open-ticket.ts";
+import { nextTicketNumber, openTicket, type NewTicket } from "../../src/cases/open-ticket.ts";
 
 const NAME_CHARS = [...new Set("安宁康乐福寿长春和平光明团结胜利建设幸福文化新华民主复兴朝阳友谊红旗前进东风振")].join("");
 

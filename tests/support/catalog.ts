@@ -1,6 +1,6 @@
 import path from "node:path";
-import { loadCatalog } from "../../src/catalog/load-catalog.ts";
-import type { Catalog } from "../../src/catalog/catalog-schema.ts";
+import { loadCatalog } from "../../src/knowledge/load-catalog.ts";
+import type { Catalog } from "../../src/knowledge/catalog-schema.ts";
 
 export const INTENTS_DIR = path.resolve(import.meta.dirname, "../../intents");
 

@@ -5,9 +5,9 @@ import type { FastifyInstance } from "fastify";
 import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
 import type { DatabaseTarget } from "../../src/db/database.ts";
 import { createHub } from "../../src/hub.ts";
-import { buildApp } from "../../src/http/build-app.ts";
+import { buildApp } from "../../src/build-app.ts";
 import { createLogger } from "../../src/logger.ts";
-import { startWorkers, type Workers } from "../../src/queue/start-workers.ts";
+import { startWorkers, type Workers } from "../../src/start-workers.ts";
 import { type Backend, startTestHub, TEST_REDIS_URL, testConfig, type TestHub } from "./test-env.ts";
 
 export interface ChannelHubOptions {

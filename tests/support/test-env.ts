@@ -5,7 +5,7 @@ import pg from "pg";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { DatabaseTarget } from "../../src/db/database.ts";
 import { createHub, type Hub } from "../../src/hub.ts";
-import { startWorkers } from "../../src/queue/start-workers.ts";
+import { startWorkers } from "../../src/start-workers.ts";
 import { createLogger } from "../../src/logger.ts";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";

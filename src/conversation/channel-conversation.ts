@@ -1,0 +1,213 @@
+// The messaging channels' side of a conversation (WeChat, Weibo private messages):
+// text goes through the conversation pipeline like web chat; photos and locations
+// are added to the citizen's ticket (evidence.ts); follows, scans and menu taps get
+// their own answers.
+// Everything is recorded as an exchange, idempotently on the channel message id, so
+// a platform's retry gets the same replies and never a second side effect.
+import { randomUUID } from "node:crypto";
+import { deskReply, materialName } from "./desk-replies.ts";
+import type { Catalog } from "../knowledge/catalog-schema.ts";
+import { conversationIdFor } from "./conversation-id.ts";
+import type { ConversationPipeline } from "./conversation-pipeline.ts";
+import { recordExchanges, type RecordedExchange, storedOutcome } from "./message-log.ts";
+import type { ConversationOutcome, InboundMessage, Reply } from "../messages/messages.ts";
+import * as say from "./reply-text.ts";
+import type { PrismaClient } from "../db/database.ts";
+import type { Tx } from "../db/transaction.ts";
+import type { Applied } from "../cases/ticket-actions.ts";
+import type { MessageKind } from "../language/understander.ts";
+import type { ChannelInput } from "../messages/channel-input.ts";
+import * as text from "./channel-text.ts";
+import { offeredOptions } from "./channel-text.ts";
+import { type EvidenceAction, EvidenceDesk, type SupplementDesk } from "./evidence.ts";
+import type { Menu, MenuAction } from "../knowledge/menu.ts";
+import type { OfferedOptions } from "./offered-options.ts";
+import type { PopularItems } from "./popular-items.ts";
+
+export interface ChannelConversationDeps {
+  prisma: PrismaClient;
+  pipeline: ConversationPipeline;
+  catalog: () => Catalog;
+  menu: Menu;
+  options: OfferedOptions;
+  popular: PopularItems;
+  hotline: string;
+  timeZone: string;
+  /** Case management's way of adding what a citizen sends to their ticket. */
+  supplements: SupplementDesk;
+  /** How long after 我要投诉 photos and locations are held for the complaint. */
+  evidenceWindowMs: number;
+}
+
+type Understood = ConversationOutcome["understanding"];
+
+/** Answers decided by rule, not by the language pipeline, are certain of their kind. */
+const certain = (kind: MessageKind, item?: { code: string; name: string }): Understood => ({
+  kind,
+  confidence: 1,
+  ...(item && { serviceItem: { code: item.code, name: item.name } }),
+});
+/** Nothing was said that the language pipeline could read (a photo, an unfollow). */
+const nothingToRead: Understood = { kind: "unknown", confidence: 0 };
+
+const reply = (value: string): Reply => ({ type: "text", text: value });
+
+export class ChannelConversation {
+  private readonly evidence: EvidenceDesk;
+
+  constructor(private readonly deps: ChannelConversationDeps) {
+    this.evidence = new EvidenceDesk(deps.prisma, deps.supplements, deps.evidenceWindowMs);
+  }
+
+  /** The replies for one platform message; empty when the platform expects no answer. */
+  async handle(input: ChannelInput): Promise<Reply[]> {
+    const { action } = input;
+    switch (action.type) {
+      case "text":
+        return this.converse(input, await this.deps.options.resolve(input.channel, input.channelUserId, action.text));
+      case "voice":
+        return action.recognition?.trim()
+          ? this.converse(input, action.recognition)
+          : this.record(input, "[语音]", { replies: [reply(text.voiceNotUnderstood())], understanding: nothingToRead });
+      case "link":
+        return this.converse(input, [action.title, action.description].filter((s) => s.trim()).join("\n") || action.url);
+      case "media":
+      case "location":
+        return this.receiveEvidence(input as ChannelInput & { action: EvidenceAction });
+      case "follow":
+      case "scan":
+        return this.welcome(input, action.type === "scan");
+      case "unfollow":
+        return this.record(input, "[取消关注]", { replies: [], understanding: nothingToRead });
+      case "menu":
+        return this.menuTap(input, action.key);
+      case "unsupported":
+        return this.record(input, `[${action.what}]`, { replies: [reply(text.unsupported())], understanding: nothingToRead });
+    }
+  }
+
+  private async converse(input: ChannelInput, said: string): Promise<Reply[]> {
+    const outcome = await this.deps.pipeline.handle(inbound(input, said));
+    // Also for a repeat: a crash may have come between filing the ticket and this.
+    if (outcome.ticket) {
+      const conversationId = conversationIdFor(input.channel, input.channelUserId);
+      if (await this.evidence.complaintPending(conversationId)) {
+        await this.evidence.attachHeld(input, conversationId, { ticketNumber: outcome.ticket.number, channelMessageId: input.channelMessageId }, input.receivedAt);
+      }
+    }
+    await this.deps.options.remember(input.channel, input.channelUserId, offeredOptions(outcome.replies));
+    return outcome.replies;
+  }
+
+  private async receiveEvidence(input: ChannelInput & { action: EvidenceAction }): Promise<Reply[]> {
+    const { action } = input;
+    const what = materialName(action.type === "location" ? { kind: "location", label: action.label } : { kind: action.media });
+    const conversationId = conversationIdFor(input.channel, input.channelUserId);
+    const [open, started] = await Promise.all([this.evidence.target(input, input.receivedAt), this.evidence.complaintStarted(conversationId, input.receivedAt)]);
+    // After 我要投诉 for a new problem, material is for that one, not an earlier ticket.
+    const ticket = open && !(started && started > open.createdAt) ? open : undefined;
+    const held = !ticket && !!started;
+    const answer = ticket
+      ? deskReply.attached(ticket.number, what, ticket.status === "suspended")
+      : held
+        ? text.evidenceHeld(what)
+        : text.mediaReceived(what);
+    return this.record(
+      input,
+      `[${what}]`,
+      { replies: [reply(answer)], understanding: nothingToRead },
+      ticket || held ? (tx, recorded) => this.evidence.attach(tx, input, { conversationId, sourceMessageId: recorded.inboundId }, ticket) : undefined,
+    );
+  }
+
+  private async welcome(input: ChannelInput, returning: boolean): Promise<Reply[]> {
+    const items = await this.deps.popular.top();
+    const replies: Reply[] = [
+      { type: "text", text: text.welcome(returning), quickReplies: items.map((item) => ({ label: item.name, text: item.name })) },
+      reply(text.welcomeFooter()),
+    ];
+    const answered = await this.record(input, returning ? "[扫码]" : "[关注]", { replies, understanding: certain("greeting") });
+    await this.deps.options.remember(input.channel, input.channelUserId, offeredOptions(answered));
+    return answered;
+  }
+
+  private async menuTap(input: ChannelInput, key: string): Promise<Reply[]> {
+    const target = this.deps.menu.resolve(key);
+    if (target && "action" in target) return this.menuAction(input, target.action);
+    const item = target && this.deps.catalog().items.find((i) => i.code === target.itemCode);
+    // An unknown key (an old menu) or an item the catalog no longer has.
+    if (!item) return this.record(input, `[菜单] ${key}`, { replies: [reply(text.unknownMenuKey())], understanding: nothingToRead });
+    return this.record(input, `[菜单] ${item.name}`, { replies: [reply(say.serviceAnswer(item))], understanding: certain("service", item) });
+  }
+
+  private async menuAction(input: ChannelInput, action: MenuAction): Promise<Reply[]> {
+    if (action === "complain") {
+      const windowMinutes = Math.round(this.deps.evidenceWindowMs / 60_000);
+      return this.record(
+        input,
+        "[菜单] 我要投诉",
+        { replies: [reply(text.complainGuidance(windowMinutes))], understanding: certain("complaint") },
+        (tx, recorded) => this.evidence.startComplaint(tx, recorded.conversationId, input.receivedAt),
+      );
+    }
+    return this.record(input, "[菜单] 查询工单", { replies: [reply(await this.latestTicketStatus(input))], understanding: certain("service") });
+  }
+
+  private async latestTicketStatus(input: ChannelInput): Promise<string> {
+    const ticket = await this.deps.prisma.ticket.findFirst({
+      where: { conversationId: conversationIdFor(input.channel, input.channelUserId) },
+      orderBy: { createdAt: "desc" },
+      select: { number: true, status: true, departmentCode: true, text: true, createdAt: true },
+    });
+    if (!ticket) return text.noTicketYet();
+    const department = this.deps.catalog().departments.find((d) => d.code === ticket.departmentCode);
+    const excerpt = ticket.text.length > 30 ? `${ticket.text.slice(0, 30)}…` : ticket.text;
+    const createdAt = new Intl.DateTimeFormat("zh-CN", {
+      timeZone: this.deps.timeZone,
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    }).format(ticket.createdAt);
+    return text.ticketStatus(
+      { number: ticket.number, createdAt, progress: text.progressOf(ticket.status, department?.name), excerpt },
+      this.deps.hotline,
+    );
+  }
+
+  /**
+   * Records an exchange the connector answered itself, with its side effects, in one
+   * transaction (then what the side effects leave for after the commit). A retry finds
+   * the message recorded and gets the replies stored then.
+   */
+  private async record(
+    input: ChannelInput,
+    said: string,
+    outcome: ConversationOutcome,
+    sideEffect?: (tx: Tx, recorded: RecordedExchange) => Promise<Applied[] | void>,
+  ): Promise<Reply[]> {
+    const message = inbound(input, said);
+    let applied: Applied[] = [];
+    const recorded = await this.deps.prisma.$transaction(async (tx) => {
+      const [row] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome }]);
+      if (row && sideEffect) applied = (await sideEffect(tx, row)) ?? [];
+      return row;
+    });
+    await this.evidence.afterCommit(applied);
+    if (recorded) return outcome.replies;
+    return (await storedOutcome(this.deps.prisma, message))?.replies ?? outcome.replies;
+  }
+}
+
+function inbound(input: ChannelInput, said: string): InboundMessage {
+  return {
+    channel: input.channel,
+    channelUserId: input.channelUserId,
+    text: said,
+    channelMessageId: input.channelMessageId,
+    receivedAt: input.receivedAt,
+    raw: input.raw,
+  };
+}

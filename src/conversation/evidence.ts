@@ -1,0 +1,161 @@
+// Photos, videos and locations a citizen sends on a messaging channel. The material
+// itself is kept as a TicketAttachment (the platform's media id, URL, coordinates).
+// It reaches a ticket the one way everything a citizen adds does, whichever channel
+// it came from: case management's `supplement` action (CitizenDesk.supplementIn), an
+// event on the ticket's hash-chained history. It goes to the citizen's ticket that
+// takes supplements (CitizenDesk.supplementTarget); or, when they have started a
+// complaint (menu 我要投诉) but not described it yet, it is held and added to the
+// ticket the complaint becomes.
+import type { CitizenDesk } from "./citizen-desk.ts";
+import type { PrismaClient } from "../db/database.ts";
+import type { Tx } from "../db/transaction.ts";
+import type { Ticket } from "../generated/prisma/client.ts";
+import type { Supplement } from "../tickets/lifecycle.ts";
+import type { Applied } from "../cases/ticket-actions.ts";
+import type { ChannelInput } from "../messages/channel-input.ts";
+
+const CONTEXT_FLAG = "complaintStartedAt";
+
+export type EvidenceAction = Extract<ChannelInput["action"], { type: "media" | "location" }>;
+
+/** What of case management the channels use to add material to tickets. */
+export type SupplementDesk = Pick<CitizenDesk, "supplementTarget" | "supplementIn" | "afterCommit">;
+
+interface Citizen {
+  channel: ChannelInput["channel"];
+  channelUserId: string;
+}
+
+interface StoredAttachment {
+  id: string;
+  kind: string;
+  mediaId: string | null;
+  url: string | null;
+  data: unknown;
+}
+
+export class EvidenceDesk {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly supplements: SupplementDesk,
+    /** How long after 我要投诉 material is held for the complaint being described. */
+    private readonly holdWindowMs: number,
+  ) {}
+
+  /** The ticket this citizen's material goes to now, if any. */
+  target(citizen: Citizen, now: Date): Promise<Ticket | undefined> {
+    return this.supplements.supplementTarget(citizen, now);
+  }
+
+  /** When the citizen asked to complain (menu), if within the window and not filed yet. */
+  async complaintStarted(conversationId: string, now: Date): Promise<Date | undefined> {
+    const rows = await this.prisma.$queryRaw<{ started: Date | null }[]>`
+      SELECT ("context"->>${CONTEXT_FLAG})::timestamptz AS "started" FROM "Conversation" WHERE "id" = ${conversationId}`;
+    const started = rows[0]?.started;
+    return started && started.getTime() >= this.since(now).getTime() ? started : undefined;
+  }
+
+  /** True while a 我要投诉 of this citizen's waits for its complaint (however long ago): material may be held. */
+  async complaintPending(conversationId: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ pending: boolean }[]>`
+      SELECT ("context"->>${CONTEXT_FLAG}) IS NOT NULL AS "pending" FROM "Conversation" WHERE "id" = ${conversationId}`;
+    return rows[0]?.pending === true;
+  }
+
+  async startComplaint(tx: Tx, conversationId: string, at: Date): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE "Conversation" SET "context" = "context" || jsonb_build_object(${CONTEXT_FLAG}::text, ${at.toISOString()}::text)
+      WHERE "id" = ${conversationId}`;
+  }
+
+  /**
+   * Keeps the material and, with a ticket, adds it to that ticket — in the caller's
+   * transaction (the caller runs afterCommit() with the result). No ticket: held for
+   * the complaint being described.
+   */
+  async attach(
+    tx: Tx,
+    input: ChannelInput & { action: EvidenceAction },
+    ids: { conversationId: string; sourceMessageId: string },
+    ticket: { id: string } | undefined,
+  ): Promise<Applied[]> {
+    const { action } = input;
+    const attachment = await tx.ticketAttachment.create({
+      data: {
+        conversationId: ids.conversationId,
+        ticketId: ticket?.id ?? null,
+        sourceMessageId: ids.sourceMessageId,
+        channel: input.channel,
+        kind: action.type === "media" ? action.media : "location",
+        mediaId: action.type === "media" ? (action.mediaId ?? null) : null,
+        url: action.type === "media" ? (action.url ?? null) : null,
+        data:
+          action.type === "location"
+            ? { latitude: action.latitude, longitude: action.longitude, label: action.label ?? null, scale: action.scale ?? null }
+            : {},
+        createdAt: input.receivedAt,
+      },
+    });
+    if (!ticket) return [];
+    return this.supplements.supplementIn(tx, ticket.id, supplementOf(attachment), input, input.receivedAt);
+  }
+
+  afterCommit(applied: Applied[]): Promise<void> {
+    return applied.length > 0 ? this.supplements.afterCommit(applied) : Promise.resolve();
+  }
+
+  /**
+   * After a message of this citizen's filed a ticket: adds to it what they sent for
+   * the complaint beforehand. Idempotent (held material is added once), so it also
+   * runs when the message is handled again after a crash.
+   */
+  async attachHeld(citizen: Citizen, conversationId: string, filed: { ticketNumber: string; channelMessageId: string }, now: Date): Promise<number> {
+    let applied: Applied[] = [];
+    const count = await this.prisma.$transaction(async (tx) => {
+      // Only the ticket this very message filed (not one it merely asked about).
+      const [ticket] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT t."id" FROM "Ticket" t JOIN "Message" m ON m."id" = t."sourceMessageId"
+        WHERE t."number" = ${filed.ticketNumber} AND m."channel" = ${citizen.channel} AND m."channelMessageId" = ${filed.channelMessageId}`;
+      if (!ticket) return 0;
+      await tx.$executeRaw`
+        UPDATE "Conversation" SET "context" = "context" - ${CONTEXT_FLAG}::text WHERE "id" = ${conversationId}`;
+      const held = await tx.ticketAttachment.findMany({
+        where: { conversationId, ticketId: null, createdAt: { gte: this.since(now) } },
+        orderBy: { createdAt: "asc" },
+      });
+      if (held.length === 0) return 0;
+      await tx.ticketAttachment.updateMany({ where: { id: { in: held.map((a) => a.id) } }, data: { ticketId: ticket.id } });
+      for (const attachment of held) {
+        applied = applied.concat(await this.supplements.supplementIn(tx, ticket.id, supplementOf(attachment), citizen, now));
+      }
+      return held.length;
+    });
+    await this.afterCommit(applied);
+    return count;
+  }
+
+  private since(now: Date): Date {
+    return new Date(now.getTime() - this.holdWindowMs);
+  }
+}
+
+/** The supplement recorded on the ticket for a kept attachment. */
+function supplementOf(attachment: StoredAttachment): Supplement {
+  if (attachment.kind === "location") {
+    const place = attachment.data as { latitude: number; longitude: number; label: string | null; scale: number | null };
+    return {
+      kind: "location",
+      latitude: place.latitude,
+      longitude: place.longitude,
+      ...(place.label && { label: place.label }),
+      ...(place.scale !== null && { scale: place.scale }),
+      attachmentId: attachment.id,
+    };
+  }
+  return {
+    kind: attachment.kind === "video" ? "video" : "image",
+    ...(attachment.mediaId && { mediaId: attachment.mediaId }),
+    ...(attachment.url && { url: attachment.url }),
+    attachmentId: attachment.id,
+  };
+}

@@ -1,0 +1,403 @@
+// Step 3 (retrieve and re-rank): which catalog item a question is about, and how sure
+// the hub may be. Three kinds of evidence, combined by a trained re-ranker:
+//   - BM25 over words and Han bigrams, one document per item, and the share of the
+//     question's weight the item explains (a word no item uses — 天气, 专利 — counts
+//     against every match: it may be what the question is really about);
+//   - BM25 against each single example question (phrasing close to one example);
+//   - a softmax classifier over items plus "none of them", trained on the items' names,
+//     aliases and examples and on questions the catalog does not cover.
+// The re-ranker is a logistic regression trained on held-out folds of the same data,
+// so its output is a calibrated probability that the candidate is the right item.
+import type { ServiceItem } from "../knowledge/catalog-schema.ts";
+import { Bm25Index } from "./bm25-index.ts";
+import { FeatureVocabulary, type Terms as VocabularyTerms } from "./feature-vocabulary.ts";
+import { LogisticRegression } from "./logistic-regression.ts";
+import { SoftmaxClassifier, type TrainingSample } from "./softmax-classifier.ts";
+
+/** Weight of a word no catalog text uses, relative to the rarest known word. */
+const UNSEEN_WORD_WEIGHT = 0.5;
+const RETRIEVED = 5;
+/** Evidence per candidate: the re-ranker's inputs (see Evidence.candidates). */
+const FEATURE_COUNT = 12;
+/** Candidates per question: the BM25 top RETRIEVED and the classifier's top 3. */
+const MAX_CANDIDATES = RETRIEVED + 3;
+
+/**
+ * The last question's candidates, overwritten by the next: candidate k is item[k],
+ * with its evidence (FEATURE_COUNT numbers) from k * FEATURE_COUNT in `rows`. Flat
+ * arrays reused question after question: a question allocates no candidate objects.
+ */
+interface Candidates {
+  count: number;
+  item: Int32Array;
+  coverage: Float64Array;
+  explains: Int32Array;
+  rows: Float64Array;
+}
+const FOLDS = 5;
+// Features in more than this share of the example questions (怎么, 办理) are left out of
+// the per-example search: they barely move its scores and their postings are the longest.
+const EXAMPLE_INDEX_MAX_SHARE = 0.05;
+
+/** What the matcher reads of a text (see TextAnalyzer). */
+export interface Terms extends VocabularyTerms {
+  /** Tokens that carry meaning: a question is about them. */
+  content: readonly string[];
+}
+
+export interface ServiceCandidate {
+  item: ServiceItem;
+  /** Calibrated probability (0–1) that this is the item the question is about. */
+  probability: number;
+  /** Share of the question's weight that the item explains (0–1). */
+  coverage: number;
+  /** Which of the question's meaningful words the item uses (bit i = content word i). */
+  explains: number;
+}
+
+/** A training text: analyzed terms and the item it belongs to (undefined: out of scope). */
+interface LabeledText {
+  terms: Terms;
+  item: number | undefined;
+  /** Examples and out-of-scope questions are held out in folds; names and aliases never are. */
+  fold: number | undefined;
+}
+
+export interface MatcherTrainingData {
+  items: ServiceItem[];
+  /** Analyzed texts per item: name, aliases, then examples. */
+  itemTexts: { terms: Terms; isExample: boolean }[][];
+  /** Analyzed questions the catalog does not answer. */
+  outOfScope: Terms[];
+  /** Whether a word is a noun (jieba's dictionary): an unfamiliar noun may be the real topic. */
+  isNoun(word: string): boolean;
+}
+
+/** One set of models built from some of the texts (all of them, or all but one fold). */
+class Evidence {
+  private readonly vocabulary = new FeatureVocabulary();
+  private readonly itemIndex: Bm25Index;
+  private readonly exampleIndex: Bm25Index;
+  private readonly exampleItem: Int32Array;
+  /**
+   * itemUses[id * itemCount + item] = 1 when the item's texts use word feature id. Word
+   * by word, so a question's word has all its items in one cache line.
+   */
+  private readonly itemUses: Uint8Array;
+  /** 1 for feature ids that some item's texts use (the others come from out-of-scope questions). */
+  private readonly usedByItems: Uint8Array;
+  /** Words the items use and their parts (人才落户 makes 人才 familiar): no sign of a foreign topic. */
+  private readonly familiar = new Set<string>();
+  private readonly classifier: SoftmaxClassifier;
+  private readonly itemCount: number;
+  // Scratch buffers: matching allocates little.
+  private readonly scores: Float64Array;
+  private readonly matched: Float64Array;
+  private readonly exampleScores: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly bestExample: Float64Array;
+  /** Words known to be (or not be) foreign nouns: see foreignNoun(). */
+  private readonly foreignNouns = new Map<string, boolean>();
+  private readonly probabilities: Float64Array;
+  private readonly picked = new Int32Array(MAX_CANDIDATES);
+  private readonly mostProbable = new Int32Array(3);
+  private readonly probabilityRanks = new Float64Array(3);
+  private readonly scoreRanks = new Float64Array(3);
+  /** The question's meaningful words: feature id (-1: unknown) and weight; grown as needed. */
+  private contentIds = new Int32Array(16);
+  private contentIdfs = new Float64Array(16);
+  private readonly found: Candidates = {
+    count: 0,
+    item: new Int32Array(MAX_CANDIDATES),
+    coverage: new Float64Array(MAX_CANDIDATES),
+    explains: new Int32Array(MAX_CANDIDATES),
+    rows: new Float64Array(MAX_CANDIDATES * FEATURE_COUNT),
+  };
+
+  constructor(
+    texts: LabeledText[],
+    itemCount: number,
+    private readonly isNoun: (word: string) => boolean,
+  ) {
+    this.itemCount = itemCount;
+    for (const { terms, item } of texts) {
+      if (item === undefined) continue;
+      for (const word of terms.words) {
+        for (let length = 2; length <= word.length; length++) {
+          for (let start = 0; start + length <= word.length; start++) this.familiar.add(word.slice(start, start + length));
+        }
+      }
+    }
+    const featuresOf = texts.map((t) => Int32Array.from(this.vocabulary.learn(t.terms)));
+    const size = this.vocabulary.size;
+    this.itemUses = new Uint8Array(itemCount * size);
+    this.usedByItems = new Uint8Array(size);
+    texts.forEach((t) => {
+      if (t.item === undefined) return;
+      for (const word of t.terms.words) {
+        const id = this.vocabulary.wordId(word);
+        this.itemUses[id * itemCount + t.item] = 1;
+        this.usedByItems[id] = 1;
+      }
+    });
+    const itemDocs: number[][] = Array.from({ length: itemCount }, () => []);
+    const exampleDocs: Int32Array[] = [];
+    const exampleItem: number[] = [];
+    const samples: TrainingSample[] = [];
+    texts.forEach((text, i) => {
+      const features = featuresOf[i]!;
+      samples.push({ features, label: text.item ?? itemCount });
+      if (text.item === undefined) return;
+      itemDocs[text.item]!.push(...features);
+      exampleDocs.push(features);
+      exampleItem.push(text.item);
+    });
+    this.itemIndex = new Bm25Index(itemDocs, size);
+    this.exampleIndex = new Bm25Index(exampleDocs, size, EXAMPLE_INDEX_MAX_SHARE);
+    this.exampleItem = Int32Array.from(exampleItem);
+    this.classifier = SoftmaxClassifier.train(samples, size, itemCount + 1);
+    this.scores = new Float64Array(itemCount);
+    this.matched = new Float64Array(itemCount);
+    this.exampleScores = new Float64Array(exampleDocs.length);
+    this.touched = new Int32Array(exampleDocs.length);
+    this.bestExample = new Float64Array(itemCount);
+    this.probabilities = new Float64Array(itemCount + 1);
+  }
+
+  /** Candidate items and their evidence for the re-ranker, until the next call. */
+  candidates(terms: Terms): Candidates {
+    const found = this.found;
+    found.count = 0;
+    const { ids, count: featureCount, unseenWords } = this.vocabulary.features(terms);
+    if (featureCount === 0) return found;
+    const { scores, matched, exampleScores, touched, bestExample, probabilities, itemCount, picked } = this;
+    scores.fill(0);
+    matched.fill(0);
+    bestExample.fill(0);
+    this.itemIndex.score(ids, featureCount, scores, matched);
+    this.classifier.predictInto(ids, featureCount, probabilities);
+    // The closest single example of each item (then the example scores are zeroed again).
+    const hits = this.exampleIndex.scoreSparse(ids, featureCount, exampleScores, touched);
+    for (let k = 0; k < hits; k++) {
+      const e = touched[k]!;
+      const item = this.exampleItem[e]!;
+      if (exampleScores[e]! > bestExample[item]!) bestExample[item] = exampleScores[e]!;
+      exampleScores[e] = 0;
+    }
+
+    let known = 0;
+    for (let i = 0; i < featureCount; i++) known += this.itemIndex.idf(ids[i]!);
+    const maxIdf = this.itemIndex.maxIdf;
+    const unseen = unseenWords * maxIdf * UNSEEN_WORD_WEIGHT;
+    const queryWeight = known + unseen;
+
+    // The BM25 top RETRIEVED, then the classifier's top 3 not among them.
+    let pickedCount = topIndexes(scores, RETRIEVED, itemCount, picked);
+    const mostProbable = this.mostProbable;
+    const probableCount = topIndexes(probabilities, 3, itemCount, mostProbable);
+    for (let k = 0; k < probableCount; k++) {
+      const c = mostProbable[k]!;
+      let listed = false;
+      for (let j = 0; j < pickedCount; j++) if (picked[j] === c) listed = true;
+      if (!listed) picked[pickedCount++] = c;
+    }
+    let topScore = 1e-9;
+    let topExample = 1e-9;
+    for (let k = 0; k < pickedCount; k++) {
+      const c = picked[k]!;
+      topScore = Math.max(topScore, scores[c]!);
+      topExample = Math.max(topExample, bestExample[c]!);
+    }
+    // Each candidate is set against the best other one: the best, or for the best itself the runner-up.
+    const probabilityRanks = this.probabilityRanks;
+    const scoreRanks = this.scoreRanks;
+    topTwo(probabilities, picked, pickedCount, probabilityRanks);
+    topTwo(scores, picked, pickedCount, scoreRanks);
+    const none = probabilities[itemCount]!;
+    // The meaningful words of the question and their weight (a word no item uses weighs most).
+    const content = terms.content;
+    if (this.contentIds.length < content.length) {
+      this.contentIds = new Int32Array(content.length);
+      this.contentIdfs = new Float64Array(content.length);
+    }
+    const { contentIds, contentIdfs } = this;
+    let contentWeight = 0;
+    let foreignNoun = 0;
+    for (let i = 0; i < content.length; i++) {
+      const word = content[i]!;
+      const id = this.vocabulary.wordId(word);
+      const idf = id < 0 ? maxIdf : Math.max(this.itemIndex.idf(id), 0.1);
+      contentIds[i] = id;
+      contentIdfs[i] = idf;
+      contentWeight += idf;
+      // Only the first unfamiliar noun counts: the lookups stop once one is found.
+      if (foreignNoun === 0 && !(id >= 0 && this.usedByItems[id] === 1) && this.foreignNoun(word)) foreignNoun = 1;
+    }
+
+    const row = found.rows;
+    for (let k = 0; k < pickedCount; k++) {
+      const c = picked[k]!;
+      if (!(scores[c]! > 0 || probabilities[c]! > 0.05)) continue;
+      const coverage = matched[c]! / queryWeight;
+      // The most specific meaningful word this item does not explain (专利, 银行, 二手车).
+      let missing = 0;
+      let explained = 0;
+      let explains = 0;
+      for (let i = 0; i < content.length; i++) {
+        const id = contentIds[i]!;
+        if (id >= 0 && this.itemUses[id * itemCount + c] === 1) {
+          explained += contentIdfs[i]!;
+          if (i < 31) explains |= 1 << i;
+        } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
+      }
+      const otherProbability = c === probabilityRanks[TOP_OF] ? probabilityRanks[RUNNER_UP]! : probabilityRanks[TOP]!;
+      const otherScore = c === scoreRanks[TOP_OF] ? scoreRanks[RUNNER_UP]! : scoreRanks[TOP]!;
+      const n = found.count++;
+      const at = n * FEATURE_COUNT;
+      row[at] = missing / maxIdf;
+      row[at + 1] = contentWeight > 0 ? explained / contentWeight : 0;
+      row[at + 2] = content.length === 0 ? 1 : 0;
+      row[at + 3] = foreignNoun;
+      row[at + 4] = probabilities[c]!;
+      row[at + 5] = none;
+      row[at + 6] = coverage;
+      row[at + 7] = scores[c]! / topScore;
+      row[at + 8] = bestExample[c]! / topExample;
+      row[at + 9] = unseen / queryWeight;
+      row[at + 10] = probabilities[c]! - otherProbability;
+      row[at + 11] = (scores[c]! - otherScore) / topScore;
+      found.item[n] = c;
+      found.coverage[n] = coverage;
+      found.explains[n] = explains;
+    }
+    return found;
+  }
+
+  /**
+   * Whether a word no item's texts are made of is a noun in jieba's dictionary (公务员,
+   * 银行卡: likely the real topic). Remembered, since citizens repeat their words: one
+   * lookup instead of the familiar-word set, then jieba.
+   */
+  private foreignNoun(word: string): boolean {
+    let foreign = this.foreignNouns.get(word);
+    if (foreign === undefined) {
+      foreign = !this.familiar.has(word) && this.isNoun(word);
+      if (this.foreignNouns.size >= 50_000) this.foreignNouns.clear();
+      this.foreignNouns.set(word, foreign);
+    }
+    return foreign;
+  }
+}
+
+export class ServiceMatcher {
+  private readonly items: ServiceItem[];
+  private readonly evidence: Evidence;
+  private readonly reranker: LogisticRegression;
+  // Scratch for match(): candidates' probabilities and the order of the most probable.
+  private readonly probability = new Float64Array(MAX_CANDIDATES);
+  private readonly order = new Int32Array(MAX_CANDIDATES);
+
+  constructor(data: MatcherTrainingData) {
+    this.items = data.items;
+    const texts: LabeledText[] = [];
+    data.itemTexts.forEach((list, item) => {
+      let example = 0;
+      for (const { terms, isExample } of list) texts.push({ terms, item, fold: isExample ? (item + example++) % FOLDS : undefined });
+    });
+    data.outOfScope.forEach((terms, i) => texts.push({ terms, item: undefined, fold: i % FOLDS }));
+
+    // Held-out evidence for every example and out-of-scope question trains the re-ranker.
+    const rows: Float64Array[] = [];
+    const labels: number[] = [];
+    for (let fold = 0; fold < FOLDS; fold++) {
+      const evidence = new Evidence(
+        texts.filter((t) => t.fold !== fold),
+        data.items.length,
+        data.isNoun,
+      );
+      for (const text of texts) {
+        if (text.fold !== fold) continue;
+        const found = evidence.candidates(text.terms);
+        for (let k = 0; k < found.count; k++) {
+          rows.push(found.rows.slice(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+          labels.push(found.item[k] === text.item ? 1 : 0);
+        }
+      }
+    }
+    this.reranker = LogisticRegression.train(rows, labels);
+    this.evidence = new Evidence(texts, data.items.length, data.isNoun);
+  }
+
+  /** Candidate items, most probable first. */
+  match(terms: Terms, limit = 3): ServiceCandidate[] {
+    const found = this.evidence.candidates(terms);
+    // The `limit` most probable, in a stable order (ties keep retrieval order): objects
+    // only for those returned.
+    const order = this.order;
+    const probability = this.probability;
+    let kept = 0;
+    for (let k = 0; k < found.count; k++) {
+      const p = this.reranker.probability(found.rows, k * FEATURE_COUNT);
+      probability[k] = p;
+      let at = kept < limit ? kept++ : limit;
+      while (at > 0 && probability[order[at - 1]!]! < p) {
+        if (at < limit) order[at] = order[at - 1]!;
+        at--;
+      }
+      if (at < limit) order[at] = k;
+    }
+    const out: ServiceCandidate[] = [];
+    for (let i = 0; i < kept; i++) {
+      const k = order[i]!;
+      out.push({ item: this.items[found.item[k]!]!, probability: probability[k]!, coverage: found.coverage[k]!, explains: found.explains[k]! });
+    }
+    return out;
+  }
+}
+
+// Slots of topTwo's answer.
+const TOP = 0;
+const TOP_OF = 1;
+const RUNNER_UP = 2;
+
+/**
+ * Among values[picked[0 … count-1]]: the highest (floored at 0), the index holding it
+ * first (-1 when none is above 0), and the highest of the others, into `ranks`.
+ */
+function topTwo(values: Float64Array, picked: Int32Array, count: number, ranks: Float64Array): void {
+  let top = 0;
+  let topOf = -1;
+  let runnerUp = 0;
+  for (let k = 0; k < count; k++) {
+    const c = picked[k]!;
+    const v = values[c]!;
+    if (v > top) {
+      runnerUp = top;
+      top = v;
+      topOf = c;
+    } else if (v > runnerUp) runnerUp = v;
+  }
+  ranks[TOP] = top;
+  ranks[TOP_OF] = topOf;
+  ranks[RUNNER_UP] = runnerUp;
+}
+
+/**
+ * Writes the indexes of the `count` largest positive values among the first `length`
+ * into `top`, largest first (ties: lower index first); returns how many.
+ */
+function topIndexes(values: Float64Array, count: number, length: number, top: Int32Array): number {
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    const v = values[i]!;
+    if (v <= 0 || (size === count && v <= values[top[count - 1]!]!)) continue;
+    // Insertion into a list of at most `count` entries.
+    let at = size === count ? count - 1 : size++;
+    while (at > 0 && values[top[at - 1]!]! < v) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = i;
+  }
+  return size;
+}

@@ -1,0 +1,53 @@
+// The one message shape every channel speaks to the rest of the system. A connector
+// turns its platform's wire format into InboundMessage and renders ConversationOutcome.
+import type { Facet } from "../knowledge/catalog-schema.ts";
+import type { Decision, MessageKind } from "../language/understander.ts";
+
+export type Channel = "webchat" | "wechat" | "weibo";
+
+export interface InboundMessage {
+  channel: Channel;
+  /** The citizen's id on that channel (openid, uid, web session id). */
+  channelUserId: string;
+  text: string;
+  /** The platform's message id; retries of one message share it. */
+  channelMessageId: string;
+  receivedAt: Date;
+  /** The wire payload as received, kept for the record. */
+  raw?: unknown;
+}
+
+/** A suggested answer the citizen can tap instead of typing (e.g. clarification options). */
+export interface QuickReply {
+  /** What the button shows, e.g. "1. 居民身份证补领". */
+  label: string;
+  /** What is sent as the citizen's message when tapped, e.g. "1". */
+  text: string;
+}
+
+export interface TextReply {
+  type: "text";
+  text: string;
+  /** Offered answers; channels without buttons show them as numbered lines in the text. */
+  quickReplies?: QuickReply[];
+}
+
+export type Reply = TextReply;
+
+export interface ConversationOutcome {
+  replies: Reply[];
+  understanding: {
+    kind: MessageKind;
+    serviceItem?: { code: string; name: string };
+    confidence: number;
+    /** For service questions: answered, asked which item was meant, or admitted not knowing. */
+    decision?: Decision;
+    /** The part of the item answered (materials, fee …), when the question asked for one. */
+    facet?: Facet;
+    /** The items offered when the decision is "clarify", in the order shown. */
+    options?: { code: string; name: string }[];
+  };
+  ticket?: { number: string; status: string };
+  /** True when this is a retry of a message already answered. */
+  duplicate?: boolean;
+}

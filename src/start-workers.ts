@@ -1,0 +1,50 @@
+// Every queue consumer the hub has, started together and closed together.
+import type { Worker } from "bullmq";
+import { createWeiboPollWorker, scheduleWeiboPolls } from "../connectors/weibo/weibo-poll-worker.ts";
+import { createInboundWorker } from "../connectors/shared/inbound-worker.ts";
+import { recoverLostJobs } from "./cases/lost-job-recovery.ts";
+import { Reconciler } from "./queue/reconciler.ts";
+import type { Hub } from "./hub.ts";
+import { createDeadlineWorker } from "./cases/deadline-worker.ts";
+import { createOutboundWorker } from "./outbound/outbound-worker.ts";
+import { QueueNames } from "./queue/queue-names.ts";
+import { createRoutingWorker } from "./cases/routing-worker.ts";
+
+export interface Workers {
+  close(): Promise<void>;
+}
+
+export function startWorkers(hub: Hub): Workers {
+  const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log, lockDurationMs: hub.config.workerLockMs };
+  const workers: Worker[] = [
+    createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
+    createOutboundWorker({ ...deps, senders: hub.senders }),
+    createInboundWorker({ ...deps, handlers: hub.channels.inbound }),
+    createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
+  ];
+  const { weibo } = hub.channels;
+  if (weibo) workers.push(createWeiboPollWorker({ ...deps, weibo }));
+  const pollQueue = hub.queues.get(QueueNames.channelPoll);
+  if (pollQueue) {
+    scheduleWeiboPolls(pollQueue, weibo).catch((error: unknown) => hub.log.warn({ err: error }, "cannot schedule the Weibo polls (Redis down?)"));
+  }
+  // Timers and jobs are rebuilt from the database at start, so none is lost with Redis's data.
+  const everyMs = hub.config.cases.timerReconcileMs;
+  const reconciler = new Reconciler(
+    [
+      { name: "deadline timers", run: () => hub.cases.timers.rebuild() },
+      // Rows younger than a round are the outbox relay's to add.
+      { name: "lost jobs", run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }) },
+    ],
+    hub.log,
+    everyMs,
+  );
+  reconciler.start();
+  return {
+    // close() waits for jobs in progress to finish.
+    close: async () => {
+      await reconciler.stop();
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
