@@ -69,7 +69,11 @@ function readHeaders() {
     if (folder.split("/").includes(TESTING_DIR)) continue;
     const file = path.join(ROOT, folder, "README.md");
     if (!fs.existsSync(file)) fail(`${folder}/ has code but no README.md header`);
-    const [first = "", second = ""] = fs.readFileSync(file, "utf8").split("\n");
+    // Line 1 is the heading; the list is the next non-blank line (a Markdown formatter may add one).
+    const [first = "", second = ""] = fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line, i) => i === 0 || line.trim());
     const header = HEADER.exec(first);
     if (!header || header[1] !== folder) fail(`${folder}/README.md line 1 must be "# ${folder} — what it owns."`);
     const list = MAY_IMPORT.exec(second);
