@@ -8,10 +8,12 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
-import type { Hub } from "../src/hub.ts";
+import { createHub, type Hub } from "../src/hub.ts";
+import { CatalogError } from "../src/knowledge/load-catalog.ts";
+import { createLogger } from "../src/logger.ts";
 import { fileAndRoute, road } from "./support/cases.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
-import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
+import { eventually, startTestHub, TEST_REDIS_URL, testConfig, type TestHub } from "./support/test-env.ts";
 
 const TOKEN = "test-admin-token-0123456789";
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -160,5 +162,27 @@ describe("a knowledge reload through the admin endpoint", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: "reloaded", version: before.version + 1 });
     await expectNewKnowledge(t.hub);
+  });
+});
+
+describe("knowledge at start", () => {
+  it("stops the start on a bad routing rule or menu, naming the file and the field", async () => {
+    const intents = await copyIntents();
+    const start = () =>
+      createHub({ config: testConfig({ INTENTS_DIR: intents }), redisUrl: TEST_REDIS_URL, log: createLogger("silent"), database: { backend: "pglite" } });
+    try {
+      await editFile(path.join(intents, "routing-rules.yaml"), (text) => text.replace("  - id: street-light\n    department: CG", "  - id: street-light\n    department: NOPE"));
+      const rules = await start().catch((e: unknown) => e);
+      expect(rules).toBeInstanceOf(CatalogError);
+      expect((rules as Error).message).toMatch(/routing-rules\.yaml: rules\.\d+ \(street-light\): department: "NOPE" is not in departments\.yaml/);
+
+      await fs.cp(path.join(INTENTS_DIR, "routing-rules.yaml"), path.join(intents, "routing-rules.yaml"));
+      await editFile(path.join(intents, "wechat-menu.yaml"), (text) => text.replace(/item: [A-Z]+\d+/, "item: ZZ999"));
+      const menu = await start().catch((e: unknown) => e);
+      expect(menu).toBeInstanceOf(CatalogError);
+      expect((menu as Error).message).toMatch(/wechat-menu\.yaml: .*no service item ZZ999/);
+    } finally {
+      await fs.rm(intents, { recursive: true, force: true });
+    }
   });
 });
