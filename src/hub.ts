@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { createMessagingChannels, type MessagingChannels } from "../connectors/shared/messaging-channels.ts";
 import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
 import type { Catalog } from "./knowledge/catalog-schema.ts";
-import { CatalogStore } from "./knowledge/catalog-store.ts";
+import { KnowledgeStore } from "./knowledge/knowledge-store.ts";
 import type { Config } from "./config.ts";
 import { CitizenDesk } from "./conversation/citizen-desk.ts";
 import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
@@ -20,7 +20,6 @@ import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { loadMessageModel } from "./language/message-model.ts";
 import { type Cases, createCases } from "./cases/cases.ts";
-import { loadCaseRules } from "./knowledge/load-case-rules.ts";
 import type { RuleRouter } from "./routing/rule-router.ts";
 import { Understander } from "./language/understander.ts";
 
@@ -41,8 +40,9 @@ export interface Hub {
   catalog(): Catalog;
   understander(): Understander;
   router(): RuleRouter;
-  /** The catalog and its models, reloaded when intents/ changes or on request. */
-  catalogs: CatalogStore<{ understander: Understander }>;
+  /** Everything read from intents/ (catalog, case rules, departments, menu, calendar) and the
+   * understander built from it, reloaded as one when intents/ changes or on request. */
+  knowledge: KnowledgeStore<{ understander: Understander }>;
   pipeline: ConversationPipeline;
   /** The producer connection: fails fast when Redis is down. */
   redis: Redis;
@@ -62,21 +62,20 @@ export interface Hub {
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
   const messageModel = loadMessageModel(config.messageModelDir);
-  const catalogs = await CatalogStore.open(
-    config.intentsDir,
-    (catalog) => ({ understander: Understander.forCatalog(catalog, { messageModel }) }),
+  // Read before the database is opened, so a bad file stops the start early.
+  const knowledge = await KnowledgeStore.open(config.intentsDir, {
+    timeZone: config.timeZone,
+    build: ({ catalog }) => ({ understander: Understander.forCatalog(catalog, { messageModel }) }),
     log,
-  );
-  catalogs.watch();
-  // Routing rules and deadlines are read once at start (a catalog reload does not change them).
-  const caseRules = await loadCaseRules(config.intentsDir, catalogs.current.catalog);
+  });
+  knowledge.watch();
 
   const db = await openDatabase(options.database ?? databaseTarget(config));
   try {
     const applied = await migrate(db.sql);
     if (applied.length > 0) log.info({ applied }, "database migrated");
   } catch (error) {
-    catalogs.close();
+    knowledge.close();
     await db.close();
     throw error;
   }
@@ -93,8 +92,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const relay = new OutboxRelay(db.prisma, queues, log);
   const cases = createCases({
     config,
-    rules: caseRules,
-    catalog: catalogs.current.catalog,
+    knowledge: () => knowledge.current,
     prisma: db.prisma,
     queues,
     log,
@@ -110,7 +108,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     reopenDays: config.cases.reopenDays,
     supplementWindowHours: config.cases.supplementWindowHours,
   });
-  const pipeline = new ConversationPipeline(db.prisma, () => catalogs.current.built.understander, {
+  const pipeline = new ConversationPipeline(db.prisma, () => knowledge.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
@@ -125,13 +123,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     redis,
     inboundQueue: queues.get(QueueNames.inbound),
     kickRelay: () => relay.kick(),
-    catalog: () => catalogs.current.catalog,
+    catalog: () => knowledge.current.catalog,
+    menu: () => knowledge.current.menu,
     supplements: desk,
   });
   for (const sender of channels.senders) senders.set(sender.channel, sender);
   relay.start();
   log.info(
-    { items: catalogs.current.catalog.items.length, departments: catalogs.current.catalog.departments.length, catalogLoadMs: catalogs.current.loadMs, database: db.backend },
+    { items: knowledge.current.catalog.items.length, departments: knowledge.current.catalog.departments.length, catalogLoadMs: knowledge.loadMs, database: db.backend },
     "hub ready",
   );
 
@@ -140,10 +139,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     log,
     redisUrl,
     db,
-    catalog: () => catalogs.current.catalog,
-    understander: () => catalogs.current.built.understander,
-    router: () => cases.router,
-    catalogs,
+    catalog: () => knowledge.current.catalog,
+    understander: () => knowledge.built.understander,
+    router: () => cases.knowledge().router,
+    knowledge,
     pipeline,
     redis,
     queues,
@@ -153,7 +152,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     cases,
     desk,
     async close() {
-      catalogs.close();
+      knowledge.close();
       await relay.stop();
       await channels.close();
       await closeQueues(queues);

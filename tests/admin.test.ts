@@ -86,7 +86,7 @@ describe("admin API", () => {
   });
 
   it("rejects a catalog that does not validate and keeps the old one serving", async () => {
-    const before = t.hub.catalogs.current;
+    const before = t.hub.knowledge.current;
     const file = path.join(intents, "items/GA003.yaml");
     const original = await fs.readFile(file, "utf8");
     await fs.writeFile(file, original.replace(/^department: .*$/m, "department: NOPE"));
@@ -98,7 +98,7 @@ describe("admin API", () => {
       expect(body.problems.join("\n")).toContain("GA003");
       expect(body.problems.join("\n")).toContain("department");
       expect(body.serving.items).toBe(before.catalog.items.length);
-      expect(t.hub.catalogs.current).toBe(before);
+      expect(t.hub.knowledge.current).toBe(before);
       const answer = await chat("reload-2", "身份证丢了怎么办");
       expect(answer.understanding.serviceItem.code).toBe("GA003");
     } finally {
@@ -107,9 +107,9 @@ describe("admin API", () => {
   });
 
   it("reloads by itself when a file under intents/ changes", async () => {
-    const before = t.hub.catalogs.current;
+    const before = t.hub.knowledge.current;
     await editFile(path.join(intents, "items/GA008.yaml"), (text) => text.replace(/^timeLimit: .*$/m, "timeLimit: 7个工作日（测试改动）"));
-    await eventually(async () => (t.hub.catalogs.current !== before ? true : undefined), 20_000);
+    await eventually(async () => (t.hub.knowledge.current !== before ? true : undefined), 20_000);
     const answer = await chat("watch-1", "港澳通行证要多久能办好");
     expect(answer.replies[0].text).toContain("7个工作日（测试改动）");
   });

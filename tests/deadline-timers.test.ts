@@ -33,7 +33,7 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
     expect(mine).toEqual([timerJobId(ticket.id, "remind50")]);
     const next = await queue().getJob(timerJobId(ticket.id, "remind50"));
     // Half the working time (weekends and holidays do not count), measured back on the calendar.
-    const workedByThen = t.hub.cases.calendar.workingTimeBetween(ticket.dueRunningSince!, new Date(next!.data.dueAt));
+    const workedByThen = t.hub.cases.knowledge().calendar.workingTimeBetween(ticket.dueRunningSince!, new Date(next!.data.dueAt));
     expect(workedByThen).toBe(Math.ceil(ticket.dueBudgetSeconds! / 2) * 1000);
     expect(next!.data.dueAt).toBeLessThan(ticket.deadlineAt!.getTime());
     const before = (await queue().getJobCounts("delayed")).delayed;

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CatalogError } from "../src/knowledge/load-catalog.ts";
 import { loadCaseRules } from "../src/knowledge/load-case-rules.ts";
+import { loadKnowledge } from "../src/knowledge/knowledge.ts";
 import { RuleRouter } from "../src/routing/rule-router.ts";
 import { DepartmentRouter } from "../src/routing/department-router.ts";
 import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
@@ -18,6 +19,17 @@ describe("routing rules data", () => {
     expect(rules.categories.length).toBeGreaterThanOrEqual(10);
     expect(rules.rules.length).toBeGreaterThanOrEqual(10);
     expect(rules.districts).toContain("高新区");
+  });
+
+  it("loads them with the catalog, departments, menu and calendar as one snapshot", async () => {
+    const knowledge = await loadKnowledge(INTENTS_DIR, { timeZone: "Asia/Shanghai" });
+    expect(knowledge.version).toBe(1);
+    expect(knowledge.caseRules.rules.length).toBeGreaterThanOrEqual(10);
+    for (const rule of knowledge.caseRules.rules) expect(knowledge.departments.codes, rule.id).toContain(rule.department);
+    expect(knowledge.departments.codes).toContain(knowledge.departments.dispatcher);
+    expect(knowledge.departments.nameOf("CG")).toBe(knowledge.catalog.departments.find((d) => d.code === "CG")!.name);
+    expect(knowledge.menu.itemCodes().length).toBeGreaterThan(0);
+    expect(knowledge.calendar.timeZone).toBe("Asia/Shanghai");
   });
 
   async function withEdited(file: string, edit: (text: string) => string, fn: (dir: string) => Promise<void>) {

@@ -22,7 +22,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
   beforeAll(async () => {
     t = await startTestHub(backend);
     app = await buildApp(t.hub);
-    const departments = t.hub.cases.departmentCodes;
+    const departments = t.hub.cases.knowledge().departments.codes;
     const accounts = [
       { username: "admin", role: "admin", displayName: "管理员" },
       { username: "dispatcher", role: "dispatcher", displayName: "派单员" },

@@ -16,7 +16,7 @@ import { createWechatConnector, type WechatConnector } from "../wechat/wechat-co
 import { createWeiboConnector, type WeiboConnector } from "../weibo/weibo-connector.ts";
 import { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
 import type { SupplementDesk } from "../../src/conversation/evidence.ts";
-import { loadMenu, type Menu } from "../../src/knowledge/menu.ts";
+import type { Menu } from "../../src/knowledge/menu.ts";
 import { OfferedOptions } from "../../src/conversation/offered-options.ts";
 import { PassiveReplies } from "../../src/infra/passive-reply.ts";
 import { PopularItems } from "../../src/conversation/popular-items.ts";
@@ -26,7 +26,6 @@ import { PushSafetyNet } from "./push-safety-net.ts";
 export interface MessagingChannels {
   wechat: WechatConnector | undefined;
   weibo: WeiboConnector | undefined;
-  menu: Menu;
   conversation: ChannelConversation;
   passive: PassiveReplies;
   /** Hands pushes that were shed, or whose process died, to the inbound queue. */
@@ -48,11 +47,12 @@ export async function createMessagingChannels(deps: {
   inboundQueue: Queue | undefined;
   kickRelay: () => void;
   catalog: () => Catalog;
+  /** The current snapshot's menu (a reload changes it with the catalog). */
+  menu: () => Menu;
   /** Case management's way of adding what a citizen sends to their ticket. */
   supplements: SupplementDesk;
 }): Promise<MessagingChannels> {
   const { config } = deps;
-  const menu = await loadMenu(config.intentsDir, deps.catalog());
   // Every push costs a few small Redis commands; auto-pipelining lets concurrent pushes share one write.
   // Commands wait while the connection is (re)opening — a push coordinated late beats one
   // processed twice — but never long: past the timeout a push is handled uncoordinated.
@@ -61,9 +61,9 @@ export async function createMessagingChannels(deps: {
     prisma: deps.prisma,
     pipeline: deps.pipeline,
     catalog: deps.catalog,
-    menu,
+    menu: deps.menu,
     options: new OfferedOptions(pushRedis, config.queuePrefix),
-    popular: new PopularItems(deps.prisma, deps.catalog, () => menu.itemCodes()),
+    popular: new PopularItems(deps.prisma, deps.catalog, () => deps.menu().itemCodes()),
     hotline: config.hotline,
     timeZone: config.timeZone,
     supplements: deps.supplements,
@@ -108,7 +108,6 @@ export async function createMessagingChannels(deps: {
   return {
     wechat,
     weibo,
-    menu,
     conversation,
     passive,
     safetyNet,

@@ -1,17 +1,19 @@
 // Case management, wired together: the rules in intents/, the working-day calendar,
 // the deadline clock, routing, the lifecycle service and what transitions cause.
 // The hub creates one; the web server, the workers and the CLI tools use it.
+// What comes from intents/ is read from the current knowledge snapshot on every use,
+// so a catalog reload changes routing, departments and deadlines at once.
 import type { Queue } from "bullmq";
-import type { Catalog } from "../knowledge/catalog-schema.ts";
 import type { Config } from "../config.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { DeadlineClock } from "../deadlines/deadline-clock.ts";
 import { DeadlinePolicy } from "../deadlines/deadline-policy.ts";
 import { DeadlineTimers } from "./deadline-timers.ts";
-import { WorkingCalendar } from "../calendar/working-calendar.ts";
+import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import type { Logger } from "../logger.ts";
 import { QueueNames, type QueueName } from "../queue/queue-names.ts";
 import type { CaseRules } from "../knowledge/case-rules-schema.ts";
+import type { Departments, Knowledge } from "../knowledge/knowledge.ts";
 import { RuleRouter } from "../routing/rule-router.ts";
 import { StaffSessions } from "../staff/sessions.ts";
 import { TicketAssigner } from "./assign-ticket.ts";
@@ -22,9 +24,8 @@ import { DuplicateFinder } from "./duplicate-finder.ts";
 
 export interface CasesDeps {
   config: Config;
-  /** From loadCaseRules(), read before the database is opened so a bad file stops the start early. */
-  rules: CaseRules;
-  catalog: Catalog;
+  /** The knowledge snapshot serving now (KnowledgeStore.current). */
+  knowledge: () => Knowledge;
   prisma: PrismaClient;
   queues: ReadonlyMap<QueueName, Queue>;
   log: Logger;
@@ -32,38 +33,42 @@ export interface CasesDeps {
   onOutboxWritten(): void;
 }
 
-export interface Cases {
+/** What case management builds from one knowledge snapshot; rebuilt when the snapshot changes. */
+export interface CaseKnowledge {
+  version: number;
   rules: CaseRules;
+  departments: Departments;
   calendar: WorkingCalendar;
   clock: DeadlineClock;
   policy: DeadlinePolicy;
   router: RuleRouter;
+}
+
+export interface Cases {
+  /** The routing rules, departments, calendar and deadlines in force now. Read it per use; don't keep it. */
+  knowledge(): CaseKnowledge;
   effects: CaseEffects;
   actions: TicketActions;
   timers: DeadlineTimers;
   /** Staff logins for the department API. */
   sessions: StaffSessions;
-  departmentCodes: ReadonlySet<string>;
   departmentName(code: string | null): string;
   /** The routing queue's job: assign (or merge) one submitted ticket. */
   route(ticketId: string): Promise<unknown>;
 }
 
 export function createCases(deps: CasesDeps): Cases {
-  const { config, catalog, prisma, log, rules } = deps;
-  const calendar = WorkingCalendar.load(config.timeZone, rules.calendar);
-  warnAboutUnannouncedYears(calendar, log);
-  const clock = new DeadlineClock(calendar);
-  const policy = new DeadlinePolicy(rules.categories, rules.defaultDeadline, rules.transferMinimumShare);
-  const router = new RuleRouter(
-    rules.rules,
-    rules.categories,
-    rules.districts,
-    new DepartmentRouter(catalog.departments, catalog.dispatcher),
-    catalog.dispatcher,
-  );
-  const names = new Map(catalog.departments.map((d) => [d.code, d.name]));
-  const departmentName = (code: string | null) => (code && names.get(code)) || "相关部门";
+  const { config, prisma, log } = deps;
+  let built: { from: Knowledge; cases: CaseKnowledge } | undefined;
+  const current = (): CaseKnowledge => {
+    const knowledge = deps.knowledge();
+    if (built?.from !== knowledge) built = { from: knowledge, cases: caseKnowledgeOf(knowledge, log) };
+    return built.cases;
+  };
+  current();
+  const departmentName = (code: string | null) => (code && current().departments.nameOf(code)) || "相关部门";
+  // The services below read what comes from intents/ through these getters, on every
+  // action, timer plan and routing batch (none keeps it): a reload applies from the next one.
   // Effects need the timers and the timers need the actions: the timers are bound late.
   let timers: DeadlineTimers | undefined;
   const effects = new CaseEffects({
@@ -77,19 +82,27 @@ export function createCases(deps: CasesDeps): Cases {
   const actions = new TicketActions({
     prisma,
     lifecycle: {
-      dispatcher: catalog.dispatcher,
-      departments: new Set(names.keys()),
+      get dispatcher() {
+        return current().departments.dispatcher;
+      },
+      get departments() {
+        return current().departments.codes;
+      },
       reopenWindowDays: config.cases.reopenDays,
       lowRating: config.cases.lowRating,
     },
-    clock,
-    clockRules: (category) => policy.rulesFor(category),
+    get clock() {
+      return current().clock;
+    },
+    clockRules: (category) => current().policy.rulesFor(category),
     effects,
   });
   timers = new DeadlineTimers({
     queue: deps.queues.get(QueueNames.deadlines)!,
     prisma,
-    clock,
+    get clock() {
+      return current().clock;
+    },
     actions,
     autoCloseDays: config.cases.autoCloseDays,
     log,
@@ -97,22 +110,47 @@ export function createCases(deps: CasesDeps): Cases {
   const duplicates = new DuplicateFinder(prisma, {
     windowHours: config.cases.duplicateWindowHours,
     threshold: config.cases.duplicateSimilarity,
-    districts: rules.districts,
+    get districts() {
+      return current().rules.districts;
+    },
   });
-  const assigner = new TicketAssigner({ prisma, actions, router, duplicates, timers });
+  const assigner = new TicketAssigner({
+    prisma,
+    actions,
+    get router() {
+      return current().router;
+    },
+    duplicates,
+    timers,
+  });
   return {
-    rules,
-    calendar,
-    clock,
-    policy,
-    router,
+    knowledge: current,
     effects,
     actions,
     timers,
     sessions: new StaffSessions(prisma, config.staffSessionHours),
-    departmentCodes: new Set(names.keys()),
     departmentName,
     route: (ticketId) => assigner.route(ticketId),
+  };
+}
+
+function caseKnowledgeOf(knowledge: Knowledge, log: Logger): CaseKnowledge {
+  const { caseRules: rules, departments, calendar } = knowledge;
+  warnAboutUnannouncedYears(calendar, log);
+  return {
+    version: knowledge.version,
+    rules,
+    departments,
+    calendar,
+    clock: new DeadlineClock(calendar),
+    policy: new DeadlinePolicy(rules.categories, rules.defaultDeadline, rules.transferMinimumShare),
+    router: new RuleRouter(
+      rules.rules,
+      rules.categories,
+      rules.districts,
+      new DepartmentRouter(knowledge.catalog.departments, departments.dispatcher),
+      departments.dispatcher,
+    ),
   };
 }
 

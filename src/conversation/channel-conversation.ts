@@ -28,7 +28,7 @@ export interface ChannelConversationDeps {
   prisma: PrismaClient;
   pipeline: ConversationPipeline;
   catalog: () => Catalog;
-  menu: Menu;
+  menu: () => Menu;
   options: OfferedOptions;
   popular: PopularItems;
   hotline: string;
@@ -132,7 +132,7 @@ export class ChannelConversation {
   }
 
   private async menuTap(input: ChannelInput, key: string): Promise<Reply[]> {
-    const target = this.deps.menu.resolve(key);
+    const target = this.deps.menu().resolve(key);
     if (target && "action" in target) return this.menuAction(input, target.action);
     const item = target && this.deps.catalog().items.find((i) => i.code === target.itemCode);
     // An unknown key (an old menu) or an item the catalog no longer has.

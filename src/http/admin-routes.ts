@@ -15,9 +15,11 @@ const headersSchema = {
 
 const reloadedSchema = {
   type: "object",
-  required: ["status", "items", "loadedAt", "loadMs"],
+  required: ["status", "version", "items", "loadedAt", "loadMs"],
   properties: {
     status: { type: "string", enum: ["reloaded"] },
+    /** The knowledge snapshot now serving (catalog, routing rules, departments, menu, calendar). */
+    version: { type: "integer" },
     items: { type: "integer" },
     loadedAt: { type: "string", format: "date-time" },
     loadMs: { type: "integer" },
@@ -31,11 +33,11 @@ const rejectedSchema = {
     status: { type: "string", enum: ["rejected"] },
     /** Each problem names the file and the field. */
     problems: { type: "array", items: { type: "string" } },
-    /** The catalog that keeps serving. */
+    /** The snapshot that keeps serving. */
     serving: {
       type: "object",
-      required: ["items", "loadedAt"],
-      properties: { items: { type: "integer" }, loadedAt: { type: "string", format: "date-time" } },
+      required: ["version", "items", "loadedAt"],
+      properties: { version: { type: "integer" }, items: { type: "integer" }, loadedAt: { type: "string", format: "date-time" } },
     },
   },
 } as const;
@@ -97,12 +99,16 @@ export async function adminRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
     "/api/admin/catalog/reload",
     { schema: { headers: headersSchema, response: { 200: reloadedSchema, 422: rejectedSchema, ...adminErrors } } },
     async (_request, reply) => {
-      const result = await hub.catalogs.reload();
-      if (result.ok) return { status: "reloaded", items: result.items, loadedAt: result.loadedAt.toISOString(), loadMs: result.loadMs };
+      const result = await hub.knowledge.reload();
+      if (result.ok) {
+        const { version, items, loadedAt, loadMs } = result;
+        return { status: "reloaded", version, items, loadedAt: loadedAt.toISOString(), loadMs };
+      }
+      const { serving } = result;
       return reply.status(422).send({
         status: "rejected",
         problems: result.problems,
-        serving: { items: result.serving.items, loadedAt: result.serving.loadedAt.toISOString() },
+        serving: { version: serving.version, items: serving.items, loadedAt: serving.loadedAt.toISOString() },
       });
     },
   );

@@ -100,9 +100,9 @@ interface ListQuery {
 
 export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub }) {
   const { cases } = hub;
-  const categories = new Map(cases.rules.categories.map((c) => [c.code, c]));
-  const services = servicesOf(cases.rules.categories);
-  const ctx: MappingContext = { categories, departmentName: cases.departmentName, deadlineOf: (c) => cases.policy.deadlineOf(c) };
+  const categories = new Map(cases.knowledge().rules.categories.map((c) => [c.code, c]));
+  const services = servicesOf(cases.knowledge().rules.categories);
+  const ctx: MappingContext = { categories, departmentName: cases.departmentName, deadlineOf: (c) => cases.knowledge().policy.deadlineOf(c) };
   const apiKeys = new Set(hub.config.open311ApiKeys);
 
   // GeoReport v2 posts forms.
@@ -226,7 +226,7 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
       );
       const created = {
         service_request_id: ticket.number,
-        service_notice: serviceNotice(cases.policy.deadlineOf(category?.code ?? null)),
+        service_notice: serviceNotice(cases.knowledge().policy.deadlineOf(category?.code ?? null)),
         account_id: body.account_id ?? null,
       };
       return send(reply, request.params.format, "service_requests", "request", [created]);

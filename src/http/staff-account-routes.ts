@@ -91,7 +91,7 @@ export async function staffAccountRoutes(app: FastifyInstance, { hub }: { hub: H
       const admin = staffOf(request);
       if (admin.role !== "admin") throw new HttpError(403, "Only an admin may create staff accounts");
       try {
-        const account = await createStaffAccount(hub.db.prisma, request.body, hub.cases.departmentCodes);
+        const account = await createStaffAccount(hub.db.prisma, request.body, hub.cases.knowledge().departments.codes);
         await recordStaffAudit(hub.db.prisma, admin, "create_account", account.username, { role: account.role, departmentCode: account.departmentCode });
         const { id: _id, ...shown } = account;
         return reply.status(201).send(shown);

@@ -1,0 +1,62 @@
+// One snapshot of everything read from intents/: the catalog, the case rules, the
+// departments, the menu and the working-day calendar. It is loaded and validated as a
+// whole, so the parts always agree (a rule's department exists, a menu item exists),
+// and it is never changed: a reload makes a new snapshot (KnowledgeStore swaps it in).
+import { WorkingCalendar } from "../calendar/working-calendar.ts";
+import type { CaseRules } from "./case-rules-schema.ts";
+import type { Catalog, Department } from "./catalog-schema.ts";
+import { loadCaseRules } from "./load-case-rules.ts";
+import { loadCatalog } from "./load-catalog.ts";
+import { loadMenu, type Menu } from "./menu.ts";
+
+export interface Departments {
+  list: readonly Department[];
+  /** Where unrouted complaints and handed-back tickets go (派单中心). */
+  dispatcher: string;
+  codes: ReadonlySet<string>;
+  /** The department's name; undefined for a code this snapshot does not have. */
+  nameOf(code: string): string | undefined;
+}
+
+export interface Knowledge {
+  /** 1 for the first snapshot a store loads, one more for each reload it accepts. */
+  version: number;
+  loadedAt: Date;
+  catalog: Catalog;
+  caseRules: CaseRules;
+  departments: Departments;
+  menu: Menu;
+  /** Working days: the holiday data with intents/calendar.yaml's entries. */
+  calendar: WorkingCalendar;
+}
+
+export interface LoadKnowledgeOptions {
+  timeZone: string;
+  version?: number;
+}
+
+/** Reads and validates intents/; throws CatalogError naming every bad file and field. */
+export async function loadKnowledge(dir: string, options: LoadKnowledgeOptions): Promise<Knowledge> {
+  const catalog = await loadCatalog(dir);
+  const caseRules = await loadCaseRules(dir, catalog);
+  const menu = await loadMenu(dir, catalog);
+  return {
+    version: options.version ?? 1,
+    loadedAt: new Date(),
+    catalog,
+    caseRules,
+    departments: departmentsOf(catalog),
+    menu,
+    calendar: WorkingCalendar.load(options.timeZone, caseRules.calendar),
+  };
+}
+
+function departmentsOf(catalog: Catalog): Departments {
+  const names = new Map(catalog.departments.map((d) => [d.code, d.name]));
+  return {
+    list: catalog.departments,
+    dispatcher: catalog.dispatcher,
+    codes: new Set(names.keys()),
+    nameOf: (code) => names.get(code),
+  };
+}
