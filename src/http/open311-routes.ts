@@ -5,9 +5,9 @@
 //   GET  /open311/v2/requests/:id.(json|xml)
 // Errors use the spec's shape: [{code, description}] or <errors><error>…</error></errors>.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Hub } from "../hub.ts";
+import type { Cases } from "../cases/cases.ts";
 import { type GeoReportRequest, type GeoReportStatus, type MappingContext, OTHER_SERVICE, serviceNotice, servicesOf, statusesFor, toGeoReportRequest } from "../open311/georeport-mapping.ts";
-import { fileOpen311Request, type Open311Submission } from "../open311/open311-intake.ts";
+import { fileOpen311Request, type IntakeDeps, type Open311Submission } from "../open311/open311-intake.ts";
 import { xmlList, type XmlValue } from "../open311/xml.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
 import { HttpError } from "./error-handler.ts";
@@ -98,12 +98,20 @@ interface ListQuery {
   jurisdiction_id?: string;
 }
 
-export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  const { cases } = hub;
+/** The intake's needs (database, time zone, relay kick), the case rules and policy, and the API keys. */
+export interface Open311RoutesOptions extends IntakeDeps {
+  cases: Pick<Cases, "rules" | "policy" | "departmentName">;
+  /** Keys a client must send to file a request (OPEN311_API_KEYS). */
+  apiKeys: readonly string[];
+}
+
+export async function open311Routes(app: FastifyInstance, options: Open311RoutesOptions) {
+  const { cases, prisma } = options;
+  const intake: IntakeDeps = { prisma, timeZone: options.timeZone, onOutboxWritten: options.onOutboxWritten };
   const categories = new Map(cases.rules.categories.map((c) => [c.code, c]));
   const services = servicesOf(cases.rules.categories);
   const ctx: MappingContext = { categories, departmentName: cases.departmentName, deadlineOf: (c) => cases.policy.deadlineOf(c) };
-  const apiKeys = new Set(hub.config.open311ApiKeys);
+  const apiKeys = new Set(options.apiKeys);
 
   // GeoReport v2 posts forms.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
@@ -219,7 +227,7 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
       }
       const { api_key: _key, jurisdiction_id: _jurisdiction, ...submission } = body;
       const ticket = await fileOpen311Request(
-        { prisma: hub.db.prisma, timeZone: hub.config.timeZone, onOutboxWritten: () => hub.relay.kick() },
+        intake,
         { ...submission, ...(lat !== undefined && { lat, long }) },
         { code: category?.code ?? null, name: category?.name ?? OTHER_SERVICE.service_name },
         `key:${body.api_key!.slice(0, 4)}`,
@@ -254,8 +262,8 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
   }
 
   async function fetchRequests(filter: Parameters<typeof findTickets>[1]): Promise<GeoReportRequest[]> {
-    const { tickets } = await findTickets(hub.db.prisma, filter);
-    const parents = await hub.db.prisma.ticket.findMany({
+    const { tickets } = await findTickets(prisma, filter);
+    const parents = await prisma.ticket.findMany({
       where: { id: { in: tickets.map((t) => t.parentId).filter((id): id is string => id !== null) } },
       select: { id: true, number: true },
     });
