@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Database } from "../db/database.ts";
 import { pendingMigrations } from "../db/migrate.ts";
+import { withTimeout } from "../queue/with-timeout.ts";
 
 const checkSchema = {
   type: "object",
@@ -28,18 +29,12 @@ interface Check {
   detail?: string;
 }
 
-async function check(run: () => Promise<string | undefined>, timeoutMs = 2_000): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
+async function check(what: string, run: () => Promise<string | undefined>, timeoutMs = 2_000): Promise<Check> {
   try {
-    const detail = await Promise.race([run(), timeout]);
+    const detail = await withTimeout(run(), timeoutMs, what);
     return detail ? { ok: true, detail } : { ok: true };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -68,16 +63,16 @@ export async function healthRoutes(app: FastifyInstance, { db, redis: producer }
 
   app.get("/readyz", { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
     const [database, migrations, redis] = await Promise.all([
-      check(async () => {
+      check("the database", async () => {
         await db.sql.query("SELECT 1");
         return db.backend;
       }),
-      check(async () => {
+      check("the database", async () => {
         const pending = await pendingMigrations(db.sql);
         if (pending.length > 0) throw new Error(`pending: ${pending.join(", ")}`);
         return undefined;
       }),
-      check(async () => {
+      check("Redis", async () => {
         // Just after start the connection may still be connecting: wait for it (within the check's time).
         if (producer.status === "connecting" || producer.status === "connect" || producer.status === "wait") {
           await new Promise((resolve) => producer.once("ready", resolve));

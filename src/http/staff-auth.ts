@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { StaffSessions } from "../staff/sessions.ts";
 import type { StaffPrincipal } from "../staff/roles.ts";
+import { bearerToken } from "./bearer-token.ts";
 import { HttpError } from "./error-handler.ts";
 
 declare module "fastify" {
@@ -10,12 +11,6 @@ declare module "fastify" {
     staff?: StaffPrincipal;
     staffToken?: string;
   }
-}
-
-export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
 }
 
 export function requireStaff(sessions: Pick<StaffSessions, "authenticate">) {

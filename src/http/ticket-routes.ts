@@ -4,7 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import type { PrismaClient } from "../db/database.ts";
 import type { Catalog } from "../knowledge/catalog-schema.ts";
-import { STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
+import { statusLabel } from "../tickets/ticket-status.ts";
 import { errorResponses } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
 import { ticketEventsSchema } from "./ticket-event-schema.ts";
@@ -68,7 +68,7 @@ export async function ticketRoutes(app: FastifyInstance, { prisma, catalog }: Ti
       return {
         number: ticket.number,
         status: ticket.status,
-        statusLabel: STATUS_LABELS[ticket.status as TicketStatus] ?? ticket.status,
+        statusLabel: statusLabel(ticket.status),
         kind: ticket.kind,
         domain: ticket.domain,
         department: department ? { code: department.code, name: department.name } : null,
