@@ -27,12 +27,25 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   // A frame larger than the body limit closes the socket (1009), as a larger body gets a 413.
   await app.register(websocket, { options: { maxPayload: hub.config.bodyLimit } });
   await app.register(webchatCors);
-  await app.register(healthRoutes, { hub });
-  await app.register(ticketRoutes, { hub });
-  await app.register(staffApi, { hub });
-  await app.register(open311Routes, { hub, prefix: "/open311/v2" });
+  const { db, config, cases } = hub;
+  await app.register(healthRoutes, { db, redis: hub.redis });
+  await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
+  await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone });
+  await app.register(open311Routes, {
+    prisma: db.prisma,
+    cases,
+    timeZone: config.timeZone,
+    apiKeys: config.open311ApiKeys,
+    onOutboxWritten: () => hub.relay.kick(),
+    prefix: "/open311/v2",
+  });
   await app.register(webchatPlugin, { pipeline: hub.pipeline });
-  await app.register(adminRoutes, { hub });
+  await app.register(adminRoutes, {
+    prisma: db.prisma,
+    adminToken: config.adminToken,
+    catalog: () => hub.catalog(),
+    reloadCatalog: () => hub.knowledge.reload(),
+  });
   await app.register(wechatPlugin, { connector: hub.channels.wechat });
   await app.register(weiboPlugin, { connector: hub.channels.weibo });
   return app;

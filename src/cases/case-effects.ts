@@ -1,26 +1,19 @@
 // What a ticket's transition causes beyond the ticket: a progress notice to the
 // citizen on their channel (through the notifier, in the same transaction), notices
 // to staff (reminders, 督办, reviews), and after the commit the deadline timers.
-import type { Channel, Reply } from "../messages/messages.ts";
+import type { Reply } from "../messages/messages.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/transaction.ts";
 import type { Logger } from "../logger.ts";
-import { notify } from "../outbound/notifier.ts";
+import { notify, speaksFirstOn } from "../outbound/notifier.ts";
 import { withTimeout } from "../queue/with-timeout.ts";
 import type { CitizenNotice, StaffAlert } from "../tickets/lifecycle.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
 import type { ActionEffects, Applied } from "./ticket-actions.ts";
 import { citizenNoticeText, formatLocalTime, ratingQuickReplies, staffNoticeText } from "./notice-text.ts";
 
-/** Channels where the hub can speak first; other intake (Open311) is polled by its client. */
-const CHAT_CHANNELS: readonly string[] = ["webchat", "wechat", "weibo"] satisfies Channel[];
-
 // Setting timers must not hold up the action's caller while Redis is down.
 const TIMER_CALL_TIMEOUT_MS = 3_000;
-
-export function isChatChannel(channel: string): channel is Channel {
-  return CHAT_CHANNELS.includes(channel);
-}
 
 export interface TimerScheduler {
   /** Brings the tickets' delayed jobs in line with these (just written) rows. */
@@ -72,7 +65,8 @@ export class CaseEffects implements ActionEffects {
   }
 
   private async noticeToCitizen(tx: Tx, { ticket, transition, actor }: Applied, kind: CitizenNotice): Promise<void> {
-    if (!isChatChannel(ticket.channel)) return;
+    // Other intake (Open311) is polled by its client: no notice.
+    if (!speaksFirstOn(ticket.channel)) return;
     // What the citizen did themselves is confirmed in the chat reply, not in a second message.
     if (actor === `citizen:${ticket.channel}`) return;
     const data = transition.event.data as { parentNumber?: string; reply?: string };

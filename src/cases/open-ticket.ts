@@ -9,9 +9,10 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { chainedEvent } from "../tickets/ticket-events.ts";
 import { formatTicketNumber, localDay } from "../tickets/ticket-number.ts";
+import type { TicketStatus } from "../tickets/ticket-status.ts";
 
 /** The status of a ticket that waits for routing. */
-export const TICKET_SUBMITTED = "submitted";
+export const TICKET_SUBMITTED = "submitted" satisfies TicketStatus;
 
 export interface NewTicket {
   /** From nextTicketNumber() or reserveTicketNumbers(). */

@@ -8,6 +8,7 @@ import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
+import type { StoredEvent } from "../tickets/event-chain.ts";
 
 /** Ticket columns a transition may set, with their SQL types (names are never taken from input). */
 const COLUMN_TYPES = {
@@ -41,16 +42,9 @@ const COLUMN_TYPES = {
 } as const;
 export type WritableColumn = keyof typeof COLUMN_TYPES;
 
-export interface EventRow {
-  ticketId: string;
-  seq: number;
-  type: string;
-  actor: string;
-  note: string | null;
+/** A chained event as written (its data is a JSON object). */
+export interface EventRow extends StoredEvent {
   data: object;
-  createdAt: Date;
-  prevHash: string;
-  hash: string;
 }
 
 export interface TransitionWrite {

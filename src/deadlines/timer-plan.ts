@@ -1,7 +1,6 @@
 // Which deadline timers a ticket needs, and when, derived from the database row alone
 // (so they can be rebuilt at any time): reminders at 50% and 80% of the time, the
 // breach (督办) at the deadline, and closing a resolved ticket nobody rated.
-import type { Ticket } from "../generated/prisma/client.ts";
 import { CLOCK_RUNNING_STATUSES, type TicketStatus } from "../tickets/ticket-status.ts";
 import type { ClockState, DeadlineClock } from "./deadline-clock.ts";
 
@@ -21,7 +20,13 @@ export const REMINDERS = [
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export type PlannableTicket = Pick<Ticket, "status" | "remindersSent" | "overdue" | "resolvedAt"> & ClockState;
+/** The fields of a ticket row the plan reads (plain data, so the plan needs no database types). */
+export interface PlannableTicket extends ClockState {
+  status: string;
+  remindersSent: number;
+  overdue: boolean;
+  resolvedAt: Date | null;
+}
 
 export function planTimers(ticket: PlannableTicket, clock: DeadlineClock, autoCloseDays: number): PlannedTimer[] {
   const timers: PlannedTimer[] = [];

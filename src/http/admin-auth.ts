@@ -2,6 +2,7 @@
 // No token configured means the admin API is off (503), never open.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { bearerToken } from "./bearer-token.ts";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -11,8 +12,7 @@ export function adminAuth(token: string | undefined) {
     if (!expected) {
       return reply.status(503).send({ statusCode: 503, error: "Service Unavailable", message: "admin API disabled: set ADMIN_TOKEN" });
     }
-    const header = request.headers.authorization ?? "";
-    const presented = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const presented = bearerToken(request);
     // Compare digests: equal length, constant time, whatever the caller sent.
     if (!presented || !timingSafeEqual(digest(presented), expected)) {
       return reply

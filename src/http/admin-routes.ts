@@ -2,7 +2,9 @@
 // and read what citizens asked that the hub could not answer. Bearer-token protected.
 import type { FastifyInstance } from "fastify";
 import { unansweredReport } from "../conversation/unanswered-report.ts";
-import type { Hub } from "../hub.ts";
+import type { PrismaClient } from "../db/database.ts";
+import type { Catalog } from "../knowledge/catalog-schema.ts";
+import type { ReloadResult } from "../knowledge/knowledge-store.ts";
 import { adminAuth } from "./admin-auth.ts";
 import { errorResponseSchema, errorResponses } from "./error-schema.ts";
 
@@ -92,14 +94,24 @@ const unansweredSchema = {
   },
 } as const;
 
-export async function adminRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  app.addHook("onRequest", adminAuth(hub.config.adminToken));
+export interface AdminRoutesOptions {
+  prisma: PrismaClient;
+  /** ADMIN_TOKEN; without one the admin API answers 503. */
+  adminToken: string | undefined;
+  /** The catalog now serving. */
+  catalog(): Catalog;
+  /** Reloads intents/ (the catalog store's reload). */
+  reloadCatalog(): Promise<ReloadResult>;
+}
+
+export async function adminRoutes(app: FastifyInstance, { prisma, adminToken, catalog: currentCatalog, reloadCatalog }: AdminRoutesOptions) {
+  app.addHook("onRequest", adminAuth(adminToken));
 
   app.post(
     "/api/admin/catalog/reload",
     { schema: { headers: headersSchema, response: { 200: reloadedSchema, 422: rejectedSchema, ...adminErrors } } },
     async (_request, reply) => {
-      const result = await hub.knowledge.reload();
+      const result = await reloadCatalog();
       if (result.ok) {
         const { version, items, loadedAt, loadMs } = result;
         return { status: "reloaded", version, items, loadedAt: loadedAt.toISOString(), loadMs };
@@ -118,8 +130,8 @@ export async function adminRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
     { schema: { headers: headersSchema, querystring: unansweredQuerySchema, response: { 200: unansweredSchema, ...adminErrors } } },
     async (request) => {
       const since = new Date(Date.now() - request.query.days * 24 * 60 * 60 * 1000);
-      const report = await unansweredReport(hub.db.prisma, { since, limit: request.query.limit });
-      const catalog = hub.catalog();
+      const report = await unansweredReport(prisma, { since, limit: request.query.limit });
+      const catalog = currentCatalog();
       return {
         since: report.since.toISOString(),
         total: report.total,

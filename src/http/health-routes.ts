@@ -1,7 +1,9 @@
 // Liveness (/healthz: the process answers) and readiness (/readyz: it can do its job).
 import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Database } from "../db/database.ts";
 import { pendingMigrations } from "../db/migrate.ts";
-import type { Hub } from "../hub.ts";
+import { withTimeout } from "../queue/with-timeout.ts";
 
 const checkSchema = {
   type: "object",
@@ -27,22 +29,22 @@ interface Check {
   detail?: string;
 }
 
-async function check(run: () => Promise<string | undefined>, timeoutMs = 2_000): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
+async function check(what: string, run: () => Promise<string | undefined>, timeoutMs = 2_000): Promise<Check> {
   try {
-    const detail = await Promise.race([run(), timeout]);
+    const detail = await withTimeout(run(), timeoutMs, what);
     return detail ? { ok: true, detail } : { ok: true };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
-export async function healthRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+export interface HealthRoutesOptions {
+  db: Pick<Database, "sql" | "backend">;
+  /** The producer connection the web process uses. */
+  redis: Redis;
+}
+
+export async function healthRoutes(app: FastifyInstance, { db, redis: producer }: HealthRoutesOptions) {
   app.get(
     "/healthz",
     {
@@ -61,21 +63,21 @@ export async function healthRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
 
   app.get("/readyz", { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
     const [database, migrations, redis] = await Promise.all([
-      check(async () => {
-        await hub.db.sql.query("SELECT 1");
-        return hub.db.backend;
+      check("the database", async () => {
+        await db.sql.query("SELECT 1");
+        return db.backend;
       }),
-      check(async () => {
-        const pending = await pendingMigrations(hub.db.sql);
+      check("the database", async () => {
+        const pending = await pendingMigrations(db.sql);
         if (pending.length > 0) throw new Error(`pending: ${pending.join(", ")}`);
         return undefined;
       }),
-      check(async () => {
+      check("Redis", async () => {
         // Just after start the connection may still be connecting: wait for it (within the check's time).
-        if (hub.redis.status === "connecting" || hub.redis.status === "connect" || hub.redis.status === "wait") {
-          await new Promise((resolve) => hub.redis.once("ready", resolve));
+        if (producer.status === "connecting" || producer.status === "connect" || producer.status === "wait") {
+          await new Promise((resolve) => producer.once("ready", resolve));
         }
-        await hub.redis.ping();
+        await producer.ping();
         return undefined;
       }),
     ]);

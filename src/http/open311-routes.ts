@@ -5,9 +5,9 @@
 //   GET  /open311/v2/requests/:id.(json|xml)
 // Errors use the spec's shape: [{code, description}] or <errors><error>…</error></errors>.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Hub } from "../hub.ts";
+import type { Cases } from "../cases/cases.ts";
 import { type GeoReportRequest, type GeoReportStatus, type MappingContext, OTHER_SERVICE, serviceNotice, servicesOf, statusesFor, toGeoReportRequest } from "../open311/georeport-mapping.ts";
-import { fileOpen311Request, type Open311Submission } from "../open311/open311-intake.ts";
+import { fileOpen311Request, type IntakeDeps, type Open311Submission } from "../open311/open311-intake.ts";
 import { xmlList, type XmlValue } from "../open311/xml.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
 import { HttpError } from "./error-handler.ts";
@@ -98,12 +98,24 @@ interface ListQuery {
   jurisdiction_id?: string;
 }
 
-export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  const { cases } = hub;
-  const categories = new Map(cases.knowledge().rules.categories.map((c) => [c.code, c]));
-  const services = servicesOf(cases.knowledge().rules.categories);
-  const ctx: MappingContext = { categories, departmentName: cases.departmentName, deadlineOf: (c) => cases.knowledge().policy.deadlineOf(c) };
-  const apiKeys = new Set(hub.config.open311ApiKeys);
+/** The intake's needs (database, time zone, relay kick), the case rules and policy, and the API keys. */
+export interface Open311RoutesOptions extends IntakeDeps {
+  cases: Pick<Cases, "knowledge" | "departmentName">;
+  /** Keys a client must send to file a request (OPEN311_API_KEYS). */
+  apiKeys: readonly string[];
+}
+
+export async function open311Routes(app: FastifyInstance, options: Open311RoutesOptions) {
+  const { cases, prisma } = options;
+  const intake: IntakeDeps = { prisma, timeZone: options.timeZone, onOutboxWritten: options.onOutboxWritten };
+  // Read per request from the current knowledge, so a catalog reload changes the services too.
+  const categoryRules = () => cases.knowledge().rules.categories;
+  const mappingContext = (): MappingContext => ({
+    categories: new Map(categoryRules().map((c) => [c.code, c])),
+    departmentName: cases.departmentName,
+    deadlineOf: (c) => cases.knowledge().policy.deadlineOf(c),
+  });
+  const apiKeys = new Set(options.apiKeys);
 
   // GeoReport v2 posts forms.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
@@ -131,7 +143,7 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
   app.get<{ Params: { format: Format } }>(
     "/services.:format",
     { schema: { params: { type: "object", required: ["format"], properties: { format: formatParam } }, response: { 200: { type: "array", items: serviceSchema }, ...errors } } },
-    async (request, reply) => send(reply, request.params.format, "services", "service", services),
+    async (request, reply) => send(reply, request.params.format, "services", "service", servicesOf(categoryRules())),
   );
 
   app.get<{ Params: { format: Format }; Querystring: ListQuery }>(
@@ -208,7 +220,7 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
     },
     async (request, reply) => {
       const body = request.body;
-      const category = body.service_code === OTHER_SERVICE.service_code ? null : categories.get(body.service_code);
+      const category = body.service_code === OTHER_SERVICE.service_code ? null : categoryRules().find((c) => c.code === body.service_code);
       if (category === undefined) throw new Open311Error(404, `service_code ${body.service_code} not found`);
       const lat = body.lat === undefined ? undefined : Number(body.lat);
       const long = body.long === undefined ? undefined : Number(body.long);
@@ -219,7 +231,7 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
       }
       const { api_key: _key, jurisdiction_id: _jurisdiction, ...submission } = body;
       const ticket = await fileOpen311Request(
-        { prisma: hub.db.prisma, timeZone: hub.config.timeZone, onOutboxWritten: () => hub.relay.kick() },
+        intake,
         { ...submission, ...(lat !== undefined && { lat, long }) },
         { code: category?.code ?? null, name: category?.name ?? OTHER_SERVICE.service_name },
         `key:${body.api_key!.slice(0, 4)}`,
@@ -254,12 +266,13 @@ export async function open311Routes(app: FastifyInstance, { hub }: { hub: Hub })
   }
 
   async function fetchRequests(filter: Parameters<typeof findTickets>[1]): Promise<GeoReportRequest[]> {
-    const { tickets } = await findTickets(hub.db.prisma, filter);
-    const parents = await hub.db.prisma.ticket.findMany({
+    const { tickets } = await findTickets(prisma, filter);
+    const parents = await prisma.ticket.findMany({
       where: { id: { in: tickets.map((t) => t.parentId).filter((id): id is string => id !== null) } },
       select: { id: true, number: true },
     });
     const parentNumber = new Map(parents.map((p) => [p.id, p.number]));
+    const ctx = mappingContext();
     return tickets.map((t) => toGeoReportRequest({ ...t, parent: t.parentId ? { number: parentNumber.get(t.parentId) ?? "" } : null }, ctx));
   }
 }

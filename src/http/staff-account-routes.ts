@@ -1,6 +1,7 @@
 // Staff logins and accounts: POST /api/staff/login, /logout, GET /me, POST /accounts (admin).
 import type { FastifyInstance } from "fastify";
-import type { Hub } from "../hub.ts";
+import type { Cases } from "../cases/cases.ts";
+import type { PrismaClient } from "../db/database.ts";
 import { AccountError, createStaffAccount } from "../staff/accounts.ts";
 import { ROLES } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
@@ -22,8 +23,14 @@ interface NewAccountBody {
   departmentCode?: string;
 }
 
-export async function staffAccountRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  const authenticated = { onRequest: requireStaff(hub) };
+export interface StaffAccountRoutesOptions {
+  prisma: PrismaClient;
+  /** Logins, and the department codes a new account may belong to. */
+  cases: Pick<Cases, "sessions" | "knowledge">;
+}
+
+export async function staffAccountRoutes(app: FastifyInstance, { prisma, cases }: StaffAccountRoutesOptions) {
+  const authenticated = { onRequest: requireStaff(cases.sessions) };
 
   app.post<{ Body: LoginBody }>(
     "/login",
@@ -46,7 +53,7 @@ export async function staffAccountRoutes(app: FastifyInstance, { hub }: { hub: H
       },
     },
     async (request) => {
-      const session = await hub.cases.sessions.login(request.body.username, request.body.password, request.ip);
+      const session = await cases.sessions.login(request.body.username, request.body.password, request.ip);
       if (!session) throw new HttpError(401, "Wrong username or password");
       const { id: _id, ...staff } = session.staff;
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), staff };
@@ -57,7 +64,7 @@ export async function staffAccountRoutes(app: FastifyInstance, { hub }: { hub: H
     "/logout",
     { ...authenticated, schema: { response: { 200: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } }, ...staffErrorResponses } } },
     async (request) => {
-      await hub.cases.sessions.logout(request.staffToken!, staffOf(request));
+      await cases.sessions.logout(request.staffToken!, staffOf(request));
       return { ok: true };
     },
   );
@@ -91,8 +98,8 @@ export async function staffAccountRoutes(app: FastifyInstance, { hub }: { hub: H
       const admin = staffOf(request);
       if (admin.role !== "admin") throw new HttpError(403, "Only an admin may create staff accounts");
       try {
-        const account = await createStaffAccount(hub.db.prisma, request.body, hub.cases.knowledge().departments.codes);
-        await recordStaffAudit(hub.db.prisma, admin, "create_account", account.username, { role: account.role, departmentCode: account.departmentCode });
+        const account = await createStaffAccount(prisma, request.body, cases.knowledge().departments.codes);
+        await recordStaffAudit(prisma, admin, "create_account", account.username, { role: account.role, departmentCode: account.departmentCode });
         const { id: _id, ...shown } = account;
         return reply.status(201).send(shown);
       } catch (error) {

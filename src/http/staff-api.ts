@@ -1,12 +1,15 @@
 // The department API under /api/staff (README: "Department API").
 import type { FastifyInstance } from "fastify";
-import type { Hub } from "../hub.ts";
-import { staffAccountRoutes } from "./staff-account-routes.ts";
-import { staffKpiRoutes } from "./staff-kpi-routes.ts";
-import { staffTicketRoutes } from "./staff-ticket-routes.ts";
+import { type StaffAccountRoutesOptions, staffAccountRoutes } from "./staff-account-routes.ts";
+import { type StaffKpiRoutesOptions, staffKpiRoutes } from "./staff-kpi-routes.ts";
+import { type StaffTicketRoutesOptions, staffTicketRoutes } from "./staff-ticket-routes.ts";
 
-export async function staffApi(app: FastifyInstance, { hub }: { hub: Hub }) {
-  await app.register(staffAccountRoutes, { hub, prefix: "/api/staff" });
-  await app.register(staffTicketRoutes, { hub, prefix: "/api/staff" });
-  await app.register(staffKpiRoutes, { hub, prefix: "/api/staff" });
+/** What the three parts of the department API use, together. */
+export type StaffApiOptions = StaffAccountRoutesOptions & StaffTicketRoutesOptions & StaffKpiRoutesOptions;
+
+export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
+  const { prisma, cases, timeZone } = options;
+  await app.register(staffAccountRoutes, { prisma, cases, prefix: "/api/staff" });
+  await app.register(staffTicketRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
+  await app.register(staffKpiRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
 }

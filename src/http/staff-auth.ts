@@ -1,8 +1,9 @@
 // Staff requests carry "Authorization: Bearer <session token>". This hook resolves
 // the token to the member of staff (401 without a live session).
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Hub } from "../hub.ts";
+import type { StaffSessions } from "../staff/sessions.ts";
 import type { StaffPrincipal } from "../staff/roles.ts";
+import { bearerToken } from "./bearer-token.ts";
 import { HttpError } from "./error-handler.ts";
 
 declare module "fastify" {
@@ -12,17 +13,11 @@ declare module "fastify" {
   }
 }
 
-export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
-}
-
-export function requireStaff(hub: Hub) {
+export function requireStaff(sessions: Pick<StaffSessions, "authenticate">) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const token = bearerToken(request);
     if (!token) throw new HttpError(401, "Log in first: send Authorization: Bearer <token> from POST /api/staff/login");
-    const staff = await hub.cases.sessions.authenticate(token);
+    const staff = await sessions.authenticate(token);
     if (!staff) throw new HttpError(401, "The session has expired or was ended; log in again");
     request.staff = staff;
     request.staffToken = token;

@@ -2,7 +2,8 @@
 // (src/cases/kpis.ts). Department staff see their own department's.
 import type { FastifyInstance } from "fastify";
 import { departmentKpis } from "../cases/kpis.ts";
-import type { Hub } from "../hub.ts";
+import type { Cases } from "../cases/cases.ts";
+import type { PrismaClient } from "../db/database.ts";
 import { departmentScope } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import { periodBound } from "./date-params.ts";
@@ -13,11 +14,18 @@ import { dateParam, staffErrorResponses } from "./staff-schemas.ts";
 const rate = { type: ["number", "null"], minimum: 0, maximum: 1 } as const;
 const hours = { type: ["number", "null"], minimum: 0 } as const;
 
-export async function staffKpiRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+export interface StaffKpiRoutesOptions {
+  prisma: PrismaClient;
+  cases: Pick<Cases, "sessions" | "departmentName">;
+  /** The zone a period's dates are read in. */
+  timeZone: string;
+}
+
+export async function staffKpiRoutes(app: FastifyInstance, { prisma, cases, timeZone }: StaffKpiRoutesOptions) {
   app.get<{ Querystring: { from: string; to: string; department?: string } }>(
     "/kpis",
     {
-      onRequest: requireStaff(hub),
+      onRequest: requireStaff(cases.sessions),
       schema: {
         querystring: {
           type: "object",
@@ -63,16 +71,15 @@ export async function staffKpiRoutes(app: FastifyInstance, { hub }: { hub: Hub }
       if (scope !== undefined && request.query.department !== undefined && request.query.department !== scope) {
         throw new HttpError(403, `Department staff see only their own department (${scope})`);
       }
-      const tz = hub.config.timeZone;
-      const from = periodBound(request.query.from, "from", tz, "querystring.from")!;
-      const to = periodBound(request.query.to, "to", tz, "querystring.to")!;
+      const from = periodBound(request.query.from, "from", timeZone, "querystring.from")!;
+      const to = periodBound(request.query.to, "to", timeZone, "querystring.to")!;
       if (to.getTime() <= from.getTime()) throw new HttpError(400, "querystring.to must be after querystring.from");
-      const rows = await departmentKpis(hub.db.prisma, { from, to }, scope ?? request.query.department);
-      await recordStaffAudit(hub.db.prisma, staff, "view_kpis", undefined, { from: from.toISOString(), to: to.toISOString(), department: scope ?? request.query.department ?? null });
+      const rows = await departmentKpis(prisma, { from, to }, scope ?? request.query.department);
+      await recordStaffAudit(prisma, staff, "view_kpis", undefined, { from: from.toISOString(), to: to.toISOString(), department: scope ?? request.query.department ?? null });
       return {
         from: from.toISOString(),
         to: to.toISOString(),
-        departments: rows.map((r) => ({ ...r, departmentName: hub.cases.departmentName(r.departmentCode) })),
+        departments: rows.map((r) => ({ ...r, departmentName: cases.departmentName(r.departmentCode) })),
       };
     },
   );

@@ -3,8 +3,9 @@
 // A department's staff see only their department's tickets (others are 404 to them);
 // every request is in the staff audit log, every action also in the ticket's chain.
 import type { FastifyInstance } from "fastify";
-import type { Hub } from "../hub.ts";
+import type { Cases } from "../cases/cases.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
+import type { PrismaClient } from "../db/database.ts";
 import type { Reply } from "../messages/messages.ts";
 import { maskText } from "../privacy/mask.ts";
 import { actorOf, canAct, canSee, departmentScope, seesContactDetails, type StaffAction, type StaffPrincipal } from "../staff/roles.ts";
@@ -40,9 +41,16 @@ interface ActionBody {
 
 type Params = { number: string };
 
-export async function staffTicketRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
-  const prisma = hub.db.prisma;
-  app.addHook("onRequest", requireStaff(hub));
+export interface StaffTicketRoutesOptions {
+  prisma: PrismaClient;
+  /** Logins, the lifecycle service staff act through, and department names. */
+  cases: Pick<Cases, "sessions" | "actions" | "departmentName">;
+  /** The zone the list's dates are read in. */
+  timeZone: string;
+}
+
+export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, timeZone }: StaffTicketRoutesOptions) {
+  app.addHook("onRequest", requireStaff(cases.sessions));
 
   /** The ticket, if this member of staff may see it (404 otherwise: its existence is not theirs to know). */
   async function visibleTicket(staff: StaffPrincipal, number: string) {
@@ -56,7 +64,7 @@ export async function staffTicketRoutes(app: FastifyInstance, { hub }: { hub: Hu
       where: { number },
       include: { events: { orderBy: { seq: "asc" } }, parent: { select: { number: true } }, children: { select: { number: true }, orderBy: { number: "asc" } } },
     });
-    return ticketDetail(staff, ticket, hub.cases.departmentName);
+    return ticketDetail(staff, ticket, cases.departmentName);
   }
 
   app.get<{ Querystring: ListQuery }>(
@@ -89,13 +97,12 @@ export async function staffTicketRoutes(app: FastifyInstance, { hub }: { hub: Hu
       if (scope !== undefined && q.department !== undefined && q.department !== scope) {
         throw new HttpError(403, `Department staff see only their own department (${scope})`);
       }
-      const tz = hub.config.timeZone;
       const result = await findTickets(prisma, {
         ...(q.status && { statuses: q.status }),
         ...(q.overdue !== undefined && { overdue: q.overdue }),
         ...((scope ?? q.department) !== undefined && { departmentCode: scope ?? q.department }),
-        ...(q.from && { from: periodBound(q.from, "from", tz, "querystring.from") }),
-        ...(q.to && { to: periodBound(q.to, "to", tz, "querystring.to") }),
+        ...(q.from && { from: periodBound(q.from, "from", timeZone, "querystring.from") }),
+        ...(q.to && { to: periodBound(q.to, "to", timeZone, "querystring.to") }),
         limit: q.limit,
         offset: q.offset,
       });
@@ -119,7 +126,7 @@ export async function staffTicketRoutes(app: FastifyInstance, { hub }: { hub: Hu
   async function act(staff: StaffPrincipal, number: string, name: StaffAction, action: TicketAction, expectedVersion?: number) {
     const ticket = await visibleTicket(staff, number);
     if (!canAct(staff, name, ticket)) throw new HttpError(403, `A ${staff.role} may not ${name} this ticket`);
-    const actions = hub.cases.actions;
+    const actions = cases.actions;
     try {
       const applied = await actions.transaction(async (tx) => {
         const result = await actions.applyIn(tx, { id: ticket.id }, action, actorOf(staff), expectedVersion === undefined ? {} : { expectedVersion });

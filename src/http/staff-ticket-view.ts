@@ -3,7 +3,7 @@
 import type { Ticket, TicketEvent } from "../generated/prisma/client.ts";
 import { maskText } from "../privacy/mask.ts";
 import { seesContactDetails, type StaffPrincipal } from "../staff/roles.ts";
-import { STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
+import { statusLabel } from "../tickets/ticket-status.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -15,7 +15,7 @@ export function ticketSummary(staff: StaffPrincipal, ticket: Ticket) {
   return {
     number: ticket.number,
     status: ticket.status,
-    statusLabel: STATUS_LABELS[ticket.status as TicketStatus] ?? ticket.status,
+    statusLabel: statusLabel(ticket.status),
     text: textFor(staff, ticket),
     category: ticket.category,
     district: ticket.district,

@@ -2,8 +2,9 @@
 // citizen may see. Internal notes, reminders, staff names and reasons given between
 // departments stay in the department API (src/http/staff-ticket-routes.ts).
 import type { FastifyInstance } from "fastify";
-import type { Hub } from "../hub.ts";
-import { STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
+import type { PrismaClient } from "../db/database.ts";
+import type { Catalog } from "../knowledge/catalog-schema.ts";
+import { statusLabel } from "../tickets/ticket-status.ts";
 import { errorResponses } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
 import { ticketEventsSchema } from "./ticket-event-schema.ts";
@@ -38,7 +39,13 @@ const ticketSchema = {
   },
 } as const;
 
-export async function ticketRoutes(app: FastifyInstance, { hub }: { hub: Hub }) {
+export interface TicketRoutesOptions {
+  prisma: PrismaClient;
+  /** The catalog now serving (for the department's name). */
+  catalog(): Catalog;
+}
+
+export async function ticketRoutes(app: FastifyInstance, { prisma, catalog }: TicketRoutesOptions) {
   app.get<{ Params: { number: string } }>(
     "/api/tickets/:number",
     {
@@ -52,16 +59,16 @@ export async function ticketRoutes(app: FastifyInstance, { hub }: { hub: Hub }) 
       },
     },
     async (request) => {
-      const ticket = await hub.db.prisma.ticket.findUnique({
+      const ticket = await prisma.ticket.findUnique({
         where: { number: request.params.number },
         include: { events: { orderBy: { seq: "asc" } } },
       });
       if (!ticket) throw new HttpError(404, `No ticket numbered ${request.params.number}`);
-      const department = hub.catalog().departments.find((d) => d.code === ticket.departmentCode);
+      const department = catalog().departments.find((d) => d.code === ticket.departmentCode);
       return {
         number: ticket.number,
         status: ticket.status,
-        statusLabel: STATUS_LABELS[ticket.status as TicketStatus] ?? ticket.status,
+        statusLabel: statusLabel(ticket.status),
         kind: ticket.kind,
         domain: ticket.domain,
         department: department ? { code: department.code, name: department.name } : null,

@@ -6,7 +6,7 @@ import { describeDeadline } from "../deadlines/deadline-policy.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
 import { maskText } from "../privacy/mask.ts";
 import type { CaseCategory, DeadlineSpec } from "../knowledge/case-rules-schema.ts";
-import { FINISHED_STATUSES, STATUS_LABELS, type TicketStatus } from "../tickets/ticket-status.ts";
+import { FINISHED_STATUSES, STATUS_LABELS, statusLabel, type TicketStatus } from "../tickets/ticket-status.ts";
 
 /** The service for complaints in no category (the default deadline applies). */
 export const OTHER_SERVICE = { service_code: "other", service_name: "其他诉求", description: "不属于以上类别的投诉、求助", group: "其他" } as const;
@@ -83,7 +83,7 @@ function statusNotes(ticket: Ticket & { parent: { number: string } | null }, ctx
   if (status === "merged" && ticket.parent) return `已与 ${ticket.parent.number} 并案办理`;
   if ((status === "resolved" || status === "closed") && ticket.resolution) return ticket.resolution;
   if (status === "assigned" || status === "accepted" || status === "in_progress") return `${ctx.departmentName(ticket.departmentCode)}：${STATUS_LABELS[status]}`;
-  return STATUS_LABELS[status] ?? status;
+  return statusLabel(status);
 }
 
 /** A ticket as a GeoReport service request. Anyone may read these: phone and ID numbers are masked. */

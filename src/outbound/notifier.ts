@@ -7,6 +7,16 @@ import type { Tx } from "../db/transaction.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 
+// Every chat channel, checked both ways against the Channel type: adding a channel there
+// without here (or the reverse) does not compile. Intake that is polled by its client
+// (Open311) is not a Channel, so it gets no notices.
+const CHAT_CHANNELS: Record<Channel, true> = { webchat: true, wechat: true, weibo: true };
+
+/** True for a channel the hub can speak first on (a chat channel, not polled intake). */
+export function speaksFirstOn(channel: string): channel is Channel {
+  return Object.hasOwn(CHAT_CHANNELS, channel);
+}
+
 export interface Notice {
   channel: Channel;
   channelUserId: string;

@@ -8,7 +8,7 @@ export const QueueNames = {
   inbound: "inbound",
   /** Repeating polls of platforms' public streams (Weibo mentions and comments). */
   channelPoll: "channel-poll",
-  /** Deadline timers of tickets: reminders, breach (督办), auto-close (see src/deadlines). */
+  /** Deadline timers of tickets: reminders, breach (督办), auto-close (src/cases/deadline-worker.ts). */
   deadlines: "deadlines",
 } as const;
 

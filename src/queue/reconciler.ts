@@ -1,6 +1,6 @@
-// Makes Redis agree with the database when a worker starts and then every few minutes:
-// deadline timers are rebuilt, and jobs lost with Redis's data (or never added, because
-// a process died between its commit and the add) are put back. Each pass is idempotent.
+// Makes Redis agree with the database when a worker starts and then every few minutes,
+// through the passes it is given (the worker starter's: deadline timers rebuilt, jobs
+// lost with Redis's data put back). Each pass must be idempotent.
 import type { Logger } from "../logger.ts";
 
 export interface ReconcilePass {

@@ -1,6 +1,6 @@
 // Redis calls can wait for a connection to become ready, which never happens while
 // Redis is down. Callers that must not hang (the outbox relay, timers set after a
-// commit) bound them with this and retry later.
+// commit, the readiness checks) bound them with this and retry later.
 export function withTimeout<T>(promise: Promise<T>, ms: number, what = "the queue"): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

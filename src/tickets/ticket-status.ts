@@ -53,3 +53,8 @@ export const STATUS_LABELS: Record<TicketStatus, string> = {
   rejected: "不予受理",
   merged: "已并案办理",
 };
+
+/** The label of a status read from a row (a string); an unknown one is shown as it is. */
+export function statusLabel(status: string): string {
+  return isTicketStatus(status) ? STATUS_LABELS[status] : status;
+}
