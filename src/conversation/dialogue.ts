@@ -88,7 +88,8 @@ export function respond(u: Understanding, stored: ConversationContext | undefine
   if (u.decision === "clarify" && u.options && u.options.length > 0) return clarify(u.options, u.facet, u.confidence);
 
   // Honest fallback: the hotline and a human, and the question goes to the catalog editors.
-  const cleared = context.options ? { ...(context.item && { item: context.item }), ...(context.facet && { facet: context.facet }) } : undefined;
+  // A pending question is dropped; the item under discussion stays (when it was read).
+  const cleared = stored ? { ...(context.item && { item: context.item }), ...(context.facet && { facet: context.facet }) } : undefined;
   return {
     replies: [text(say.notUnderstood(options.hotline), [{ label: "转人工服务", text: "人工" }])],
     understanding: { kind: "unknown", confidence: u.confidence, decision: "fallback" },
