@@ -140,6 +140,18 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
     expect(human.understanding.kind).toBe("handoff");
   });
 
+  it("reads a typed number as the numbered option it names, whichever the option", async () => {
+    const c = citizen();
+    const fallback = await c.say("怎么申请专利");
+    expect(fallback.replies[0]!.quickReplies).toEqual([{ label: "转人工服务", text: "人工" }]);
+    expect(await context(c.channelUserId)).toEqual({ offered: ["人工"] });
+    // "1" is what the button sends: a hand-off, as on the text-only channels.
+    const human = await c.say("1");
+    expect(human.understanding.kind).toBe("handoff");
+    const nothing = await c.say("你好");
+    expect(nothing.understanding.kind).toBe("greeting");
+  });
+
   it("answers thanks politely and files nothing", async () => {
     const c = citizen();
     await c.say("身份证丢了怎么补办");

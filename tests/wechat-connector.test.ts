@@ -4,7 +4,7 @@ import type { WechatMode } from "../connectors/wechat/wechat-envelope.ts";
 import { FakeWechatApi } from "../connectors/wechat/testing/fake-wechat-api.ts";
 import { buildApp } from "../src/build-app.ts";
 import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
-import { road } from "./support/cases.ts";
+import { fileAndRoute, road } from "./support/cases.ts";
 import { countHandled } from "./support/channel-env.ts";
 import { BACKENDS, createTestDatabase, eventually, startTestHub, uniqueName } from "./support/test-env.ts";
 import { startWechatEnv, WECHAT, type WechatTestEnv } from "./support/wechat-env.ts";
@@ -104,7 +104,8 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const stale = await event("safe", user, { Event: "CLICK", EventKey: "ITEM_GONE" }, Math.floor(Date.now() / 1000) + 1);
     expect(stale.reply!.Content).toContain("菜单已经更新");
     const status = await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" }, Math.floor(Date.now() / 1000) + 2);
-    expect(status.reply!.Content).toContain("您还没有通过本账号提交过工单");
+    // The same answer as a typed 查询工单.
+    expect(status.reply!.Content).toContain("您还没有通过这里提交过诉求");
   });
 
   it("takes a complaint through the menu: guidance, photo and location held, ticket filed with them, status on request", async () => {
@@ -144,8 +145,52 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     expect((await verifyAuditTrail(prisma())).problems).toEqual([]);
 
     const status = await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" });
-    expect(status.reply!.Content).toContain(`工单号：${ticketNumber}`);
-    expect(status.reply!.Content).toMatch(/办理进度：(已登记，正在分派责任部门|已转交.+办理)/);
+    expect(status.reply!.Content).toMatch(new RegExp(`${ticketNumber}（.+）：(已登记，正在分派|已分派，等待部门签收)`));
+  });
+
+  it("holds a photo for the complaint started in the menu even after a question in between", async () => {
+    const user = openid();
+    const t0 = Math.floor(Date.now() / 1000) - 60;
+    await event("safe", user, { Event: "CLICK", EventKey: "ACTION_COMPLAIN" }, t0);
+    // A question answered by the dialogue, which changes what the conversation remembers.
+    const question = await w.send("safe", user, { MsgType: "text", Content: "身份证丢了怎么补办", MsgId: msgId() }, t0 + 1);
+    expect(question.reply!.Content).toContain("居民身份证补领");
+    const photo = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/h.jpg", MediaId: "media-held", MsgId: msgId() }, t0 + 2);
+    expect(photo.reply!.Content).toContain("已收到您发送的图片。请再用文字描述");
+    const complaint = await text("safe", user, `${road()}的路灯坏了，晚上很黑，请尽快修理`);
+    const ticketNumber = /GD\d{8}-\d{6}/.exec(complaint.reply!.Content as string)![0];
+    const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number: ticketNumber }, include: { attachments: true } });
+    expect(ticket.attachments.map((a) => a.mediaId)).toEqual(["media-held"]);
+  });
+
+  it("answers the menu's 查询工单 as a typed one, in each state's public words: rejected and merged are not 正在办理", async () => {
+    const user = openid();
+    const options = { channel: "wechat" as const, channelUserId: user };
+    const parent = await fileAndRoute(w.t.hub, `东湖区${road()}路灯不亮`, options);
+    const merged = await fileAndRoute(w.t.hub, `东湖区${road()}井盖丢了`, options);
+    const rejected = await fileAndRoute(w.t.hub, `东湖区${road()}邻居装修太吵`, options);
+    const actions = w.t.hub.cases.actions;
+    await actions.apply({ id: merged.id }, { type: "merge", parentId: parent.id, parentNumber: parent.number, reason: "同一问题" }, "staff:test");
+    await actions.apply({ id: rejected.id }, { type: "reject", reason: "属民事纠纷" }, "staff:test");
+
+    const tapped = (await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" })).reply!.Content as string;
+    expect(tapped).toMatch(new RegExp(`${rejected.number}（.+）：不予受理`));
+    expect(tapped).toMatch(new RegExp(`${merged.number}（.+）：已并案办理`));
+    expect(tapped).toContain(parent.number);
+    expect(tapped).not.toContain("正在办理");
+    const typed = await text("safe", user, "查询工单");
+    expect(typed.reply!.Content).toBe(tapped);
+  });
+
+  it("takes a bare digit as a rating when the rating request came after the options offered", async () => {
+    const user = openid();
+    const welcome = await event("safe", user, { Event: "subscribe", EventKey: "" }, Math.floor(Date.now() / 1000) - 5);
+    expect(welcome.reply!.Content).toContain("5. ");
+    const ticket = await fileAndRoute(w.t.hub, `东湖区${road()}路灯不亮`, { channel: "wechat", channelUserId: user });
+    await w.t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:test");
+    await w.t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已更换路灯灯泡。" }, "staff:test");
+    const rated = await text("safe", user, "5");
+    expect(rated.reply!.Content).toBe(`感谢您的评价（非常满意）！工单 ${ticket.number} 已办结归档。`);
   });
 
   it("adds a photo and a typed 补充 to a ticket the same one way, and a photo resumes a ticket waiting for the citizen", async () => {

@@ -1,6 +1,6 @@
 // Builds the messaging channels (WeChat, Weibo) that are configured, with what they
 // share: one ChannelConversation, one PassiveReplies (so a process counts all its
-// pushes in flight together) and its safety net, the menu and the options memory.
+// pushes in flight together) and its safety net, and the menu.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Catalog } from "../../src/knowledge/catalog-schema.ts";
@@ -17,7 +17,6 @@ import { createWeiboConnector, type WeiboConnector } from "../weibo/weibo-connec
 import { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
 import type { SupplementDesk } from "../../src/conversation/evidence.ts";
 import type { Menu } from "../../src/knowledge/menu.ts";
-import { OfferedOptions } from "../../src/conversation/offered-options.ts";
 import { PassiveReplies } from "../../src/infra/passive-reply.ts";
 import { PopularItems } from "../../src/conversation/popular-items.ts";
 import { PushResponder } from "./push-responder.ts";
@@ -62,7 +61,6 @@ export async function createMessagingChannels(deps: {
     pipeline: deps.pipeline,
     catalog: deps.catalog,
     menu: deps.menu,
-    options: new OfferedOptions(pushRedis, config.queuePrefix),
     popular: new PopularItems(deps.prisma, deps.catalog, () => deps.menu().itemCodes()),
     hotline: config.hotline,
     timeZone: config.timeZone,

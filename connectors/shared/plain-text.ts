@@ -1,5 +1,5 @@
 // Replies for channels that show text only (WeChat, Weibo): quick replies become
-// numbered lines the citizen answers by typing the number (see OfferedOptions).
+// numbered lines the citizen answers by typing the number (see src/conversation/numbered-options.ts).
 import type { Reply } from "../../src/messages/messages.ts";
 import { numberedHint, numberedLines } from "../../src/conversation/channel-text.ts";
 

@@ -18,10 +18,10 @@ import type { Applied } from "../cases/ticket-actions.ts";
 import type { MessageKind } from "../language/understander.ts";
 import type { ChannelInput } from "../messages/channel-input.ts";
 import * as text from "./channel-text.ts";
-import { offeredOptions } from "./channel-text.ts";
+import { complaintStartedChange, type ContextChange, offeredChange, readContext } from "./conversation-context.ts";
 import { type EvidenceAction, EvidenceDesk, type SupplementDesk } from "./evidence.ts";
+import { latestTickets } from "./latest-tickets.ts";
 import type { Menu, MenuAction } from "../knowledge/menu.ts";
-import type { OfferedOptions } from "./offered-options.ts";
 import type { PopularItems } from "./popular-items.ts";
 
 export interface ChannelConversationDeps {
@@ -29,7 +29,6 @@ export interface ChannelConversationDeps {
   pipeline: ConversationPipeline;
   catalog: () => Catalog;
   menu: () => Menu;
-  options: OfferedOptions;
   popular: PopularItems;
   hotline: string;
   timeZone: string;
@@ -64,7 +63,7 @@ export class ChannelConversation {
     const { action } = input;
     switch (action.type) {
       case "text":
-        return this.converse(input, await this.deps.options.resolve(input.channel, input.channelUserId, action.text));
+        return this.converse(input, action.text);
       case "voice":
         return action.recognition?.trim()
           ? this.converse(input, action.recognition)
@@ -90,12 +89,12 @@ export class ChannelConversation {
     const outcome = await this.deps.pipeline.handle(inbound(input, said));
     // Also for a repeat: a crash may have come between filing the ticket and this.
     if (outcome.ticket) {
-      const conversationId = conversationIdFor(input.channel, input.channelUserId);
-      if (await this.evidence.complaintPending(conversationId)) {
+      // A 我要投诉 waiting for its complaint (however long ago): material may be held for it.
+      if ((await readContext(this.deps.prisma, input, input.receivedAt)).complaintStartedAt) {
+        const conversationId = conversationIdFor(input.channel, input.channelUserId);
         await this.evidence.attachHeld(input, conversationId, { ticketNumber: outcome.ticket.number, channelMessageId: input.channelMessageId }, input.receivedAt);
       }
     }
-    await this.deps.options.remember(input.channel, input.channelUserId, offeredOptions(outcome.replies));
     return outcome.replies;
   }
 
@@ -103,7 +102,8 @@ export class ChannelConversation {
     const { action } = input;
     const what = materialName(action.type === "location" ? { kind: "location", label: action.label } : { kind: action.media });
     const conversationId = conversationIdFor(input.channel, input.channelUserId);
-    const [open, started] = await Promise.all([this.evidence.target(input, input.receivedAt), this.evidence.complaintStarted(conversationId, input.receivedAt)]);
+    const [open, context] = await Promise.all([this.evidence.target(input, input.receivedAt), readContext(this.deps.prisma, input, input.receivedAt)]);
+    const started = this.evidence.complaintStarted(context, input.receivedAt);
     // After 我要投诉 for a new problem, material is for that one, not an earlier ticket.
     const ticket = open && !(started && started > open.createdAt) ? open : undefined;
     const held = !ticket && !!started;
@@ -116,7 +116,7 @@ export class ChannelConversation {
       input,
       `[${what}]`,
       { replies: [reply(answer)], understanding: nothingToRead },
-      ticket || held ? (tx, recorded) => this.evidence.attach(tx, input, { conversationId, sourceMessageId: recorded.inboundId }, ticket) : undefined,
+      ticket || held ? { sideEffect: (tx, recorded) => this.evidence.attach(tx, input, { conversationId, sourceMessageId: recorded.inboundId }, ticket) } : {},
     );
   }
 
@@ -126,9 +126,9 @@ export class ChannelConversation {
       { type: "text", text: text.welcome(returning), quickReplies: items.map((item) => ({ label: item.name, text: item.name })) },
       reply(text.welcomeFooter()),
     ];
-    const answered = await this.record(input, returning ? "[扫码]" : "[关注]", { replies, understanding: certain("greeting") });
-    await this.deps.options.remember(input.channel, input.channelUserId, offeredOptions(answered));
-    return answered;
+    // The items are numbered on text-only channels: "2" asks about the second.
+    const offered = offeredChange(replies);
+    return this.record(input, returning ? "[扫码]" : "[关注]", { replies, understanding: certain("greeting") }, offered ? { context: offered } : {});
   }
 
   private async menuTap(input: ChannelInput, key: string): Promise<Reply[]> {
@@ -147,51 +147,30 @@ export class ChannelConversation {
         input,
         "[菜单] 我要投诉",
         { replies: [reply(text.complainGuidance(windowMinutes))], understanding: certain("complaint") },
-        (tx, recorded) => this.evidence.startComplaint(tx, recorded.conversationId, input.receivedAt),
+        { context: complaintStartedChange(input.receivedAt) },
       );
     }
-    return this.record(input, "[菜单] 查询工单", { replies: [reply(await this.latestTicketStatus(input))], understanding: certain("service") });
-  }
-
-  private async latestTicketStatus(input: ChannelInput): Promise<string> {
-    const ticket = await this.deps.prisma.ticket.findFirst({
-      where: { conversationId: conversationIdFor(input.channel, input.channelUserId) },
-      orderBy: { createdAt: "desc" },
-      select: { number: true, status: true, departmentCode: true, text: true, createdAt: true },
-    });
-    if (!ticket) return text.noTicketYet();
-    const department = this.deps.catalog().departments.find((d) => d.code === ticket.departmentCode);
-    const excerpt = ticket.text.length > 30 ? `${ticket.text.slice(0, 30)}…` : ticket.text;
-    const createdAt = new Intl.DateTimeFormat("zh-CN", {
-      timeZone: this.deps.timeZone,
-      year: "numeric",
-      month: "long",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hour12: false,
-    }).format(ticket.createdAt);
-    return text.ticketStatus(
-      { number: ticket.number, createdAt, progress: text.progressOf(ticket.status, department?.name), excerpt },
-      this.deps.hotline,
-    );
+    // The same answer as a typed 查询工单 (the citizen desk's).
+    const { text: status } = await latestTickets(this.deps.prisma, input, this.deps);
+    return this.record(input, "[菜单] 查询工单", { replies: [reply(status)], understanding: certain("service") });
   }
 
   /**
-   * Records an exchange the connector answered itself, with its side effects, in one
-   * transaction (then what the side effects leave for after the commit). A retry finds
-   * the message recorded and gets the replies stored then.
+   * Records an exchange answered here, with what it changes in the conversation's
+   * context and its side effects, in one transaction (then what the side effects leave
+   * for after the commit). A retry finds the message recorded and gets the replies stored then.
    */
   private async record(
     input: ChannelInput,
     said: string,
     outcome: ConversationOutcome,
-    sideEffect?: (tx: Tx, recorded: RecordedExchange) => Promise<Applied[] | void>,
+    effects: { context?: ContextChange; sideEffect?: (tx: Tx, recorded: RecordedExchange) => Promise<Applied[] | void> } = {},
   ): Promise<Reply[]> {
     const message = inbound(input, said);
+    const { context, sideEffect } = effects;
     let applied: Applied[] = [];
     const recorded = await this.deps.prisma.$transaction(async (tx) => {
-      const [row] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome }]);
+      const [row] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome, ...(context && { context }) }]);
       if (row && sideEffect) applied = (await sideEffect(tx, row)) ?? [];
       return row;
     });

@@ -1,7 +1,8 @@
 // What the messaging channels say beyond the pipeline's answers: welcomes, receipts
-// for photos and locations (once on a ticket, case management's words: desk-replies.ts), guidance for a complaint, a ticket's progress. Plain,
-// polite Simplified Chinese, short lines that read well on a phone.
-import type { QuickReply, Reply } from "../messages/messages.ts";
+// for photos and locations (once on a ticket, case management's words: desk-replies.ts),
+// guidance for a complaint. A ticket's status is the citizen desk's answer
+// (latest-tickets.ts). Plain, polite Simplified Chinese, short lines that read well on a phone.
+import type { QuickReply } from "../messages/messages.ts";
 
 export function welcome(returning: boolean): string {
   return returning
@@ -43,44 +44,6 @@ export function unknownMenuKey(): string {
   return "抱歉，这个菜单已经更新。请您重新打开菜单选择，或直接用文字说出想办的事。";
 }
 
-export function noTicketYet(): string {
-  return "您还没有通过本账号提交过工单。如需投诉或求助，请直接用文字描述遇到的问题。";
-}
-
-export interface TicketSummary {
-  number: string;
-  createdAt: string;
-  progress: string;
-  excerpt: string;
-}
-
-export function ticketStatus(ticket: TicketSummary, hotline: string): string {
-  return [
-    "您最近的工单：",
-    `工单号：${ticket.number}`,
-    `提交时间：${ticket.createdAt}`,
-    `办理进度：${ticket.progress}`,
-    `反映内容：${ticket.excerpt}`,
-    `如有疑问，可拨打${hotline}热线查询。`,
-  ].join("\n");
-}
-
-/** A ticket's status in words a citizen understands. */
-export function progressOf(status: string, departmentName: string | undefined): string {
-  switch (status) {
-    case "submitted":
-      return "已登记，正在分派责任部门";
-    case "assigned":
-      return departmentName ? `已转交${departmentName}办理` : "已转交责任部门办理";
-    case "resolved":
-      return "已办结";
-    case "closed":
-      return "已办结归档";
-    default:
-      return departmentName ? `${departmentName}正在办理` : "正在办理";
-  }
-}
-
 export function numberedHint(): string {
   return "（回复序号即可）";
 }
@@ -88,9 +51,4 @@ export function numberedHint(): string {
 /** Options as numbered lines, for channels without buttons. */
 export function numberedLines(options: QuickReply[]): string[] {
   return options.map((option, i) => `${i + 1}. ${option.label.replace(/^\s*\d+\s*[.、．)）]\s*/, "")}`);
-}
-
-/** The options the replies offer, in the order they are numbered. */
-export function offeredOptions(replies: Reply[]): QuickReply[] {
-  return replies.flatMap((reply) => reply.quickReplies ?? []);
 }

@@ -17,7 +17,7 @@ import { ActionRejected, type Applied, type TicketActions } from "../cases/ticke
 import { OPEN_STATUSES, type TicketStatus } from "../tickets/ticket-status.ts";
 import { type CitizenCommand, parseCitizenCommand } from "./citizen-commands.ts";
 import { deskReply, ticketStatus } from "./desk-replies.ts";
-import { formatLocalTime } from "../cases/notice-text.ts";
+import { latestTickets } from "./latest-tickets.ts";
 
 export interface CitizenDeskDeps {
   prisma: PrismaClient;
@@ -135,11 +135,8 @@ export class CitizenDesk {
     return { text, ticket };
   }
 
-  private async queryLatest(citizen: Citizen): Promise<Answer> {
-    const tickets = await this.deps.prisma.ticket.findMany({ where: this.owner(citizen), orderBy: { createdAt: "desc" }, take: 3 });
-    if (tickets.length === 0) return { text: deskReply.noTickets(this.deps.hotline) };
-    const lines = tickets.map((t) => deskReply.latestLine(t.number, t.status as TicketStatus, formatLocalTime(t.createdAt, this.deps.timeZone)));
-    return { text: deskReply.latest(lines), ticket: tickets[0] };
+  private queryLatest(citizen: Citizen): Promise<Answer> {
+    return latestTickets(this.deps.prisma, citizen, this.deps);
   }
 
   private async supplement(citizen: Citizen, number: string | undefined, text: string): Promise<Answer> {

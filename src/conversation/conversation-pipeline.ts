@@ -7,9 +7,10 @@ import type { PrismaClient } from "../db/database.ts";
 import { isUniqueViolation } from "../db/transaction.ts";
 import { planTicket, TICKET_SUBMITTED } from "../cases/open-ticket.ts";
 import type { Understander, Understanding } from "../language/understander.ts";
-import { readContext } from "./dialogue-context.ts";
+import { type ConversationContext, dialogueChange, readContext } from "./conversation-context.ts";
 import { needsContext, respond } from "./dialogue.ts";
 import { ExchangeBatcher } from "./exchange-batcher.ts";
+import { bareNumber, chosenOption } from "./numbered-options.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import { storableText, storedOutcome } from "./message-log.ts";
 import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
@@ -38,14 +39,17 @@ export class ConversationPipeline {
   async handle(message: InboundMessage): Promise<ConversationOutcome> {
     const followUp = await this.options.ticketDesk?.handle(message);
     if (followUp) return followUp;
+    // Not a rating: a bare number stands for the numbered option it picks (numbered-options.ts).
+    const context = bareNumber(message.text) !== undefined ? await readContext(this.prisma, message, message.receivedAt) : undefined;
+    const said = (context && chosenOption(message.text, context)) ?? message.text;
     // One catalog version for the whole message, even if a reload lands meanwhile.
     const understander = this.understander();
-    const understanding = understander.understand(message.text);
+    const understanding = understander.understand(said);
     try {
       const outcome =
         understanding.kind === "complaint" || understanding.kind === "suggestion"
           ? await this.fileWithSideEffects(message, understanding)
-          : await this.answer(message, understanding, understander);
+          : await this.answer(message, understanding, understander, context);
       return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
       // A concurrent retry of the same message committed first: answer as it did.
@@ -59,8 +63,13 @@ export class ConversationPipeline {
    * hub could not answer, the unanswered question) is the only record, written in a
    * shared batch. The context is read only for messages that depend on it.
    */
-  private async answer(message: InboundMessage, understanding: Understanding, understander: Understander): Promise<ConversationOutcome | undefined> {
-    const context = needsContext(understanding) ? await readContext(this.prisma, message) : undefined;
+  private async answer(
+    message: InboundMessage,
+    understanding: Understanding,
+    understander: Understander,
+    read: ConversationContext | undefined,
+  ): Promise<ConversationOutcome | undefined> {
+    const context = read ?? (needsContext(understanding) ? await readContext(this.prisma, message, message.receivedAt) : undefined);
     const turn = respond(understanding, context, { hotline: this.options.hotline, item: (code) => understander.item(code) });
     const outcome: ConversationOutcome = { replies: turn.replies, understanding: turn.understanding };
     return this.batcher.record({
@@ -69,7 +78,7 @@ export class ConversationPipeline {
         inboundId: randomUUID(),
         message,
         outcome,
-        ...(turn.context && { context: turn.context }),
+        ...(turn.context && { context: dialogueChange(turn.context, turn.replies) }),
         ...(turn.unanswered && { unanswered: { id: randomUUID(), candidates: understanding.candidates } }),
       }),
     });

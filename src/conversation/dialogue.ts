@@ -3,7 +3,7 @@
 // Pure: the pipeline reads the context, calls respond(), and records the turn.
 import type { Facet, ServiceItem } from "../knowledge/catalog-schema.ts";
 import type { Understanding } from "../language/understander.ts";
-import type { DialogueContext } from "./dialogue-context.ts";
+import type { ConversationContext, DialogueState } from "./conversation-context.ts";
 import type { ConversationOutcome, Reply } from "../messages/messages.ts";
 import * as say from "./reply-text.ts";
 
@@ -11,7 +11,7 @@ export interface Turn {
   replies: Reply[];
   understanding: ConversationOutcome["understanding"];
   /** The context to store after this message; undefined leaves it as it is. */
-  context?: DialogueContext;
+  context?: DialogueState;
   /** The hub could not answer: log the question for catalog editors. */
   unanswered?: boolean;
 }
@@ -47,7 +47,7 @@ function clarify(options: ServiceItem[], facet: Facet | undefined, confidence: n
   };
 }
 
-export function respond(u: Understanding, stored: DialogueContext | undefined, options: DialogueOptions): Turn {
+export function respond(u: Understanding, stored: ConversationContext | undefined, options: DialogueOptions): Turn {
   const context = stored ?? {};
   const current = context.item ? options.item(context.item) : undefined;
 
@@ -88,7 +88,8 @@ export function respond(u: Understanding, stored: DialogueContext | undefined, o
   if (u.decision === "clarify" && u.options && u.options.length > 0) return clarify(u.options, u.facet, u.confidence);
 
   // Honest fallback: the hotline and a human, and the question goes to the catalog editors.
-  const cleared = context.options ? { ...(context.item && { item: context.item }), ...(context.facet && { facet: context.facet }) } : undefined;
+  // A pending question is dropped; the item under discussion stays (when it was read).
+  const cleared = stored ? { ...(context.item && { item: context.item }), ...(context.facet && { facet: context.facet }) } : undefined;
   return {
     replies: [text(say.notUnderstood(options.hotline), [{ label: "转人工服务", text: "人工" }])],
     understanding: { kind: "unknown", confidence: u.confidence, decision: "fallback" },

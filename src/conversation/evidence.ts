@@ -7,14 +7,13 @@
 // complaint (menu 我要投诉) but not described it yet, it is held and added to the
 // ticket the complaint becomes.
 import type { CitizenDesk } from "./citizen-desk.ts";
+import { COMPLAINT_FILED, changeContext, type ConversationContext } from "./conversation-context.ts";
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
 import type { Supplement } from "../tickets/lifecycle.ts";
 import type { Applied } from "../cases/ticket-actions.ts";
 import type { ChannelInput } from "../messages/channel-input.ts";
-
-const CONTEXT_FLAG = "complaintStartedAt";
 
 export type EvidenceAction = Extract<ChannelInput["action"], { type: "media" | "location" }>;
 
@@ -48,24 +47,9 @@ export class EvidenceDesk {
   }
 
   /** When the citizen asked to complain (menu), if within the window and not filed yet. */
-  async complaintStarted(conversationId: string, now: Date): Promise<Date | undefined> {
-    const rows = await this.prisma.$queryRaw<{ started: Date | null }[]>`
-      SELECT ("context"->>${CONTEXT_FLAG})::timestamptz AS "started" FROM "Conversation" WHERE "id" = ${conversationId}`;
-    const started = rows[0]?.started;
+  complaintStarted(context: ConversationContext, now: Date): Date | undefined {
+    const started = context.complaintStartedAt;
     return started && started.getTime() >= this.since(now).getTime() ? started : undefined;
-  }
-
-  /** True while a 我要投诉 of this citizen's waits for its complaint (however long ago): material may be held. */
-  async complaintPending(conversationId: string): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ pending: boolean }[]>`
-      SELECT ("context"->>${CONTEXT_FLAG}) IS NOT NULL AS "pending" FROM "Conversation" WHERE "id" = ${conversationId}`;
-    return rows[0]?.pending === true;
-  }
-
-  async startComplaint(tx: Tx, conversationId: string, at: Date): Promise<void> {
-    await tx.$executeRaw`
-      UPDATE "Conversation" SET "context" = "context" || jsonb_build_object(${CONTEXT_FLAG}::text, ${at.toISOString()}::text)
-      WHERE "id" = ${conversationId}`;
   }
 
   /**
@@ -117,8 +101,7 @@ export class EvidenceDesk {
         SELECT t."id" FROM "Ticket" t JOIN "Message" m ON m."id" = t."sourceMessageId"
         WHERE t."number" = ${filed.ticketNumber} AND m."channel" = ${citizen.channel} AND m."channelMessageId" = ${filed.channelMessageId}`;
       if (!ticket) return 0;
-      await tx.$executeRaw`
-        UPDATE "Conversation" SET "context" = "context" - ${CONTEXT_FLAG}::text WHERE "id" = ${conversationId}`;
+      await changeContext(tx, conversationId, COMPLAINT_FILED);
       const held = await tx.ticketAttachment.findMany({
         where: { conversationId, ticketId: null, createdAt: { gte: this.since(now) } },
         orderBy: { createdAt: "asc" },

@@ -1,5 +1,5 @@
 // The record of what was said, on the hot path of every channel. One SQL statement
-// records whole exchanges — the conversation (with its dialogue context) and each
+// records whole exchanges — the conversation (with what it remembers) and each
 // inbound message with its outcome (the replies sent and what was understood), the
 // questions the hub could not answer, and what a message filed: a complaint's ticket
 // (with its first event and routing job) or a suggestion — for one message or a batch
@@ -14,7 +14,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { INSERT_TICKET_ROWS, PLANNED_TICKET_COLUMNS, type PlannedTicket } from "../cases/open-ticket.ts";
 import { maskText } from "../privacy/mask.ts";
 import { conversationIdFor } from "./conversation-id.ts";
-import type { DialogueContext } from "./dialogue-context.ts";
+import { changedContextSql, type ContextChange } from "./conversation-context.ts";
 import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
 
 type Sql = PrismaClient | Tx;
@@ -24,8 +24,8 @@ export interface Exchange {
   inboundId: string;
   message: InboundMessage;
   outcome: ConversationOutcome;
-  /** The conversation's context after this message; absent leaves it as it is. */
-  context?: DialogueContext;
+  /** What this message changes in the conversation's context; absent leaves it as it is. */
+  context?: ContextChange;
   /** Set when the hub could not answer: the question is logged for catalog editors. */
   unanswered?: { id: string; candidates: { code: string; name: string; probability: number }[] };
   /** A complaint: the ticket it opens (sourceMessageId = inboundId), from planTicket(). */
@@ -86,8 +86,10 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
       )`,
   ].filter((part): part is Prisma.Sql => part !== false);
   // A retry (its message already recorded) must not change the context: only new
-  // messages ("fresh") set it, and the latest one per conversation wins. Context and
-  // activity are set by the one upsert, since a statement may update a row only once.
+  // messages ("fresh") change it, and the latest one per conversation wins (a batch
+  // holds dialogue turns, whose change names every key they own). Context and activity
+  // are set by the one upsert, since a statement may update a row only once.
+  const changed = changedContextSql(Prisma.sql`"Conversation"."context"`, Prisma.sql`c."context"`);
   return db.$queryRaw<RecordedExchange[]>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(
@@ -102,15 +104,15 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
     ), conversation AS (
       INSERT INTO "Conversation" ("id", "channel", "channelUserId", "context", "createdAt", "lastActiveAt")
       SELECT DISTINCT ON (i."channel", i."channelUserId") i."conversationId", i."channel", i."channelUserId",
-        COALESCE(c."context", '{}'::jsonb), i."at", i."at"
+        ${changedContextSql(Prisma.sql`'{}'::jsonb`, Prisma.sql`COALESCE(c."context", '{}'::jsonb)`)}, i."at", i."at"
       FROM input i LEFT JOIN new_context c ON c."conversationId" = i."conversationId"
       ORDER BY i."channel", i."channelUserId", i."at" DESC
       ON CONFLICT ("channel", "channelUserId") DO UPDATE SET
         "lastActiveAt" = GREATEST("Conversation"."lastActiveAt", EXCLUDED."lastActiveAt"),
-        "context" = COALESCE((SELECT c."context" FROM new_context c WHERE c."conversationId" = "Conversation"."id"), "Conversation"."context")
+        "context" = COALESCE((SELECT ${changed} FROM new_context c WHERE c."conversationId" = "Conversation"."id"), "Conversation"."context")
         -- Activity to the minute: an update (a new row version) per message is not worth it.
         WHERE "Conversation"."lastActiveAt" < EXCLUDED."lastActiveAt" - interval '1 minute'
-          OR EXISTS (SELECT 1 FROM new_context c WHERE c."conversationId" = "Conversation"."id" AND c."context" IS DISTINCT FROM "Conversation"."context")
+          OR EXISTS (SELECT 1 FROM new_context c WHERE c."conversationId" = "Conversation"."id" AND ${changed} IS DISTINCT FROM "Conversation"."context")
     ), inbound AS (
       INSERT INTO "Message" ("id", "conversationId", "direction", "channel", "channelMessageId", "text", "raw", "outcome", "createdAt")
       SELECT i."inboundId", i."conversationId", 'in', i."channel", i."channelMessageId", i."text", i."raw", i."outcome", i."at"
