@@ -26,7 +26,7 @@ export class PushResponder implements QueuedInboundHandler {
   constructor(private readonly deps: PushResponderDeps) {}
 
   /** `waitedMs`: time the push spent in this process before it got here (counts against the budget). */
-  respond(input: ChannelInput, waitedMs = 0): Promise<PassiveDecision> {
+  respond(input: ChannelInput, waitedMs = 0): Promise<PassiveDecision<Reply[]>> {
     return this.deps.passive.answer(
       {
         key: `${input.channel}:${input.channelMessageId}`,
