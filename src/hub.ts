@@ -2,8 +2,8 @@
 // server (src/server.ts) and the worker process (src/worker.ts) both start from here.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { createMessagingChannels, type MessagingChannels } from "../connectors/shared/messaging-channels.ts";
-import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
+import type { ChannelDeps, ChannelInstance, QueuedInboundHandler } from "../connectors/channel-module.ts";
+import { channelModules } from "../connectors/index.ts";
 import type { Catalog } from "./knowledge/catalog-schema.ts";
 import { CatalogStore } from "./knowledge/catalog-store.ts";
 import type { Config } from "./config.ts";
@@ -50,8 +50,8 @@ export interface Hub {
   relay: OutboxRelay;
   /** The outbound half of every channel, used by the outbound queue's worker. */
   senders: Map<Channel, ChannelSender>;
-  /** WeChat and Weibo (when configured) and what they share. */
-  channels: MessagingChannels;
+  /** Every channel (connectors/index.ts), on or off, by name. */
+  channels: ReadonlyMap<string, ChannelInstance>;
   /** The citizen's side of case management in chat. */
   desk: CitizenDesk;
   /** Case management: lifecycle, routing rules, deadlines (src/cases/cases.ts). */
@@ -89,7 +89,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // A fired timer is gone, so the same timer (same job id) can be set again after a reopen.
     deadlines: { removeOnComplete: true },
   });
-  const senders = new Map<Channel, ChannelSender>([["webchat", new WebchatSender(db.prisma, redis, config.queuePrefix)]]);
+  const senders = new Map<Channel, ChannelSender>();
   const relay = new OutboxRelay(db.prisma, queues, log);
   const cases = createCases({
     config,
@@ -116,19 +116,27 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onOutboxWritten: () => relay.kick(),
     ticketDesk: desk,
   });
-  const channels = await createMessagingChannels({
+  const inbound = new Map<string, QueuedInboundHandler>();
+  const channelDeps: ChannelDeps = {
     config,
     log,
     prisma: db.prisma,
     pipeline,
     redisUrl,
     redis,
-    inboundQueue: queues.get(QueueNames.inbound),
+    queues,
     kickRelay: () => relay.kick(),
     catalog: () => catalogs.current.catalog,
     supplements: desk,
-  });
-  for (const sender of channels.senders) senders.set(sender.channel, sender);
+    inbound,
+  };
+  const channels = new Map<string, ChannelInstance>();
+  for (const module of channelModules()) {
+    const channel = await module.create(channelDeps, config.channels[module.name]);
+    channels.set(channel.name, channel);
+    if (channel.sender) senders.set(channel.name, channel.sender);
+    if (channel.inbound) inbound.set(channel.name, channel.inbound);
+  }
   relay.start();
   log.info(
     { items: catalogs.current.catalog.items.length, departments: catalogs.current.catalog.departments.length, catalogLoadMs: catalogs.current.loadMs, database: db.backend },
@@ -155,7 +163,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     async close() {
       catalogs.close();
       await relay.stop();
-      await channels.close();
+      for (const channel of [...channels.values()].reverse()) await channel.close?.();
       await closeQueues(queues);
       redis.disconnect();
       await db.close();
