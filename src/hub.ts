@@ -15,7 +15,7 @@ import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import type { ChannelSender } from "./outbound/channel-sender.ts";
 import { OutboxRelay } from "./queue/outbox-relay.ts";
-import { type QueueName, QueueNames } from "./queue/queue-names.ts";
+import type { QueueName } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { loadMessageModel } from "./language/message-model.ts";

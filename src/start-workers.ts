@@ -7,7 +7,6 @@ import { Reconciler } from "./queue/reconciler.ts";
 import type { Hub } from "./hub.ts";
 import { createDeadlineWorker } from "./cases/deadline-worker.ts";
 import { createOutboundWorker } from "./outbound/outbound-worker.ts";
-import { QueueNames } from "./queue/queue-names.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
 
 export interface Workers {
