@@ -2,11 +2,13 @@
 import path from "node:path";
 import { z } from "zod";
 
-const booleanString = z
+/** A yes/no setting (shared with the connectors' config sections). */
+export const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
-const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+/** An empty variable counts as unset. */
+export const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -55,27 +57,6 @@ const envSchema = z.object({
   PASSIVE_REPLY_MAX_IN_FLIGHT: z.coerce.number({ message: "must be a whole number" }).int().min(0).default(64),
   /** How long after a complaint a citizen's photos and locations are attached to it as evidence. */
   COMPLAINT_EVIDENCE_WINDOW_MINUTES: z.coerce.number({ message: "must be a number of minutes" }).int().positive().default(60),
-  WECHAT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, "must be 3–32 letters or digits").optional()),
-  WECHAT_APP_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^wx[0-9a-f]{16}$/i, "must look like wx followed by 16 hex digits").optional()),
-  WECHAT_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  WECHAT_ENCODING_AES_KEY: z.preprocess(
-    emptyAsUndefined,
-    z.string().regex(/^[A-Za-z0-9+/]{43}$/, "must be 43 characters (letters, digits, + or /)").optional(),
-  ),
-  WECHAT_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weixin.qq.com")),
-  /** Template message used when the 48-hour customer-service window has closed (optional). */
-  WECHAT_TEMPLATE_ID: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  /** The template's data key that receives the text, e.g. {{content.DATA}}. */
-  WECHAT_TEMPLATE_TEXT_KEY: z.string().regex(/^[A-Za-z0-9_]+$/, "must be a template data key").default("content"),
-  WEIBO_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  WEIBO_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  WEIBO_UID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{1,19}$/, "must be a numeric Weibo uid").optional()),
-  WEIBO_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weibo.com/2")),
-  /** The fan-service message API (messages/reply.json) lives on its own host. */
-  WEIBO_MESSAGE_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://m.api.weibo.com/2")),
-  WEIBO_POLL_INTERVAL_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1_000).default(60_000),
-  /** Also answer public complaints with a public comment (besides the private message). */
-  WEIBO_PUBLIC_REPLY: z.preprocess(emptyAsUndefined, booleanString.optional()),
   /** Case management (src/tickets, src/cases, src/deadlines, src/staff, src/open311). */
   CASE_AUTO_CLOSE_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(7),
   CASE_REOPEN_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(15),
@@ -90,28 +71,6 @@ const envSchema = z.object({
   /** How long a crashed worker's job stays locked before another worker takes it over. */
   WORKER_LOCK_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1000).default(30_000),
 });
-
-/** The WeChat Official Account connector's settings; absent when it is not configured. */
-export interface WechatConfig {
-  token: string;
-  appId: string;
-  appSecret: string;
-  encodingAesKey: string;
-  apiBase: string;
-  templateId: string | undefined;
-  templateTextKey: string;
-}
-
-/** The Weibo connector's settings; absent when it is not configured. */
-export interface WeiboConfig {
-  appSecret: string;
-  accessToken: string;
-  uid: string;
-  apiBase: string;
-  messageApiBase: string;
-  pollIntervalMs: number;
-  publicReply: boolean;
-}
 
 export interface Config {
   env: "development" | "production" | "test";
@@ -135,8 +94,8 @@ export interface Config {
   passiveReplyBudgetMs: number;
   passiveReplyMaxInFlight: number;
   complaintEvidenceWindowMs: number;
-  wechat: WechatConfig | undefined;
-  weibo: WeiboConfig | undefined;
+  /** Each channel's own section (its connector parses it; see ConfigSection), by channel name; undefined = off. */
+  channels: Readonly<Record<string, unknown>>;
   cases: {
     autoCloseDays: number;
     reopenDays: number;
@@ -153,22 +112,65 @@ export interface Config {
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+
+  constructor(
+    message: string,
+    /** Each wrong setting, `NAME="value": what is wrong` (empty for other start-up problems). */
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
+
+  static invalid(problems: string[]): ConfigError {
+    return new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`, problems);
+  }
 }
 
-/** Parses the environment; a wrong value throws a ConfigError naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Parses the variables a schema names; a wrong value throws a ConfigError naming the variable. */
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.infer<Schema> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw ConfigError.invalid(envProblems(parsed.error, env));
+  return parsed.data;
+}
+
+function envProblems(error: z.ZodError, env: NodeJS.ProcessEnv): string[] {
+  return error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    return `${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+  });
+}
+
+/**
+ * A section of the configuration that a part above the core parses from the environment
+ * (each channel's connector: connectors/<channel>/<channel>-config.ts). Wrong values throw
+ * a ConfigError naming the variable; undefined means "off".
+ */
+export interface ConfigSection {
+  name: string;
+  loadConfig(env: NodeJS.ProcessEnv): unknown;
+}
+
+/**
+ * Parses the environment: the core settings and the given sections (the composition root
+ * passes every channel). A wrong value throws a ConfigError naming the variable; every
+ * problem found is listed at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: readonly ConfigSection[] = []): Config {
+  const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join(".");
-      return `${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  if (!parsed.success) problems.push(...envProblems(parsed.error, env));
+  else if (!isValidTimeZone(parsed.data.TIME_ZONE)) problems.push(`TIME_ZONE=${JSON.stringify(parsed.data.TIME_ZONE)}: unknown time zone`);
+  const channels: Record<string, unknown> = {};
+  for (const section of sections) {
+    try {
+      channels[section.name] = section.loadConfig(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
   }
+  if (problems.length > 0 || !parsed.success) throw ConfigError.invalid(problems);
   const e = parsed.data;
-  if (!isValidTimeZone(e.TIME_ZONE)) {
-    throw new ConfigError(`Invalid configuration:\n  TIME_ZONE=${JSON.stringify(e.TIME_ZONE)}: unknown time zone`);
-  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -191,8 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passiveReplyBudgetMs: e.PASSIVE_REPLY_BUDGET_MS,
     passiveReplyMaxInFlight: e.PASSIVE_REPLY_MAX_IN_FLIGHT,
     complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
-    wechat: wechatConfig(e),
-    weibo: weiboConfig(e),
+    channels,
     cases: {
       autoCloseDays: e.CASE_AUTO_CLOSE_DAYS,
       reopenDays: e.CASE_REOPEN_DAYS,
@@ -208,42 +209,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-type Env = z.infer<typeof envSchema>;
-
 /** A channel is on when all its credentials are set, off when none is; anything between is a mistake. */
-function requireAllOrNone<K extends keyof Env>(e: Env, names: K[]): boolean {
+export function requireAllOrNone<E extends Record<string, unknown>>(e: E, names: (keyof E & string)[]): boolean {
   const missing = names.filter((name) => e[name] === undefined);
   if (missing.length === names.length) return false;
   if (missing.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  ${missing.join(", ")}: must be set too (${names.join(", ")} go together)`);
+    throw ConfigError.invalid([`${missing.join(", ")}: must be set too (${names.join(", ")} go together)`]);
   }
   return true;
-}
-
-function wechatConfig(e: Env): WechatConfig | undefined {
-  if (!requireAllOrNone(e, ["WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_ENCODING_AES_KEY"])) return undefined;
-  return {
-    token: e.WECHAT_TOKEN!,
-    appId: e.WECHAT_APP_ID!,
-    appSecret: e.WECHAT_APP_SECRET!,
-    encodingAesKey: e.WECHAT_ENCODING_AES_KEY!,
-    apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ""),
-    templateId: e.WECHAT_TEMPLATE_ID,
-    templateTextKey: e.WECHAT_TEMPLATE_TEXT_KEY,
-  };
-}
-
-function weiboConfig(e: Env): WeiboConfig | undefined {
-  if (!requireAllOrNone(e, ["WEIBO_APP_SECRET", "WEIBO_ACCESS_TOKEN", "WEIBO_UID"])) return undefined;
-  return {
-    appSecret: e.WEIBO_APP_SECRET!,
-    accessToken: e.WEIBO_ACCESS_TOKEN!,
-    uid: e.WEIBO_UID!,
-    apiBase: e.WEIBO_API_BASE.replace(/\/+$/, ""),
-    messageApiBase: e.WEIBO_MESSAGE_API_BASE.replace(/\/+$/, ""),
-    pollIntervalMs: e.WEIBO_POLL_INTERVAL_MS,
-    publicReply: e.WEIBO_PUBLIC_REPLY ?? false,
-  };
 }
 
 function isValidTimeZone(zone: string): boolean {

@@ -2,8 +2,8 @@
 // server (src/server.ts) and the worker process (src/worker.ts) both start from here.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { createMessagingChannels, type MessagingChannels } from "../connectors/shared/messaging-channels.ts";
-import { WebchatSender } from "../connectors/webchat/webchat-sender.ts";
+import type { ChannelDeps, ChannelInstance, QueuedInboundHandler } from "../connectors/channel-module.ts";
+import { channelModules } from "../connectors/index.ts";
 import type { Catalog } from "./knowledge/catalog-schema.ts";
 import { KnowledgeStore } from "./knowledge/knowledge-store.ts";
 import type { Config } from "./config.ts";
@@ -15,7 +15,7 @@ import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import type { ChannelSender } from "./outbound/channel-sender.ts";
 import { OutboxRelay } from "./queue/outbox-relay.ts";
-import { type QueueName, QueueNames } from "./queue/queue-names.ts";
+import type { QueueName } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { loadMessageModel } from "./language/message-model.ts";
@@ -50,8 +50,8 @@ export interface Hub {
   relay: OutboxRelay;
   /** The outbound half of every channel, used by the outbound queue's worker. */
   senders: Map<Channel, ChannelSender>;
-  /** WeChat and Weibo (when configured) and what they share. */
-  channels: MessagingChannels;
+  /** Every channel (connectors/index.ts), on or off, by name. */
+  channels: ReadonlyMap<string, ChannelInstance>;
   /** The citizen's side of case management in chat. */
   desk: CitizenDesk;
   /** Case management: lifecycle, routing rules, deadlines (src/cases/cases.ts). */
@@ -88,7 +88,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // A fired timer is gone, so the same timer (same job id) can be set again after a reopen.
     deadlines: { removeOnComplete: true },
   });
-  const senders = new Map<Channel, ChannelSender>([["webchat", new WebchatSender(db.prisma, redis, config.queuePrefix)]]);
+  const senders = new Map<Channel, ChannelSender>();
   const relay = new OutboxRelay(db.prisma, queues, log);
   const cases = createCases({
     config,
@@ -114,20 +114,28 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onOutboxWritten: () => relay.kick(),
     ticketDesk: desk,
   });
-  const channels = await createMessagingChannels({
+  const inbound = new Map<string, QueuedInboundHandler>();
+  const channelDeps: ChannelDeps = {
     config,
     log,
     prisma: db.prisma,
     pipeline,
     redisUrl,
     redis,
-    inboundQueue: queues.get(QueueNames.inbound),
+    queues,
     kickRelay: () => relay.kick(),
     catalog: () => knowledge.current.catalog,
     menu: () => knowledge.current.menu,
     supplements: desk,
-  });
-  for (const sender of channels.senders) senders.set(sender.channel, sender);
+    inbound,
+  };
+  const channels = new Map<string, ChannelInstance>();
+  for (const module of channelModules()) {
+    const channel = await module.create(channelDeps, config.channels[module.name]);
+    channels.set(channel.name, channel);
+    if (channel.sender) senders.set(channel.name, channel.sender);
+    if (channel.inbound) inbound.set(channel.name, channel.inbound);
+  }
   relay.start();
   log.info(
     { items: knowledge.current.catalog.items.length, departments: knowledge.current.catalog.departments.length, catalogLoadMs: knowledge.loadMs, database: db.backend },
@@ -154,7 +162,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     async close() {
       knowledge.close();
       await relay.stop();
-      await channels.close();
+      for (const channel of [...channels.values()].reverse()) await channel.close?.();
       await closeQueues(queues);
       redis.disconnect();
       await db.close();

@@ -1,6 +1,7 @@
 // `npm start`: everything in one process — web server, queue workers, and a private
 // Redis when REDIS_URL is not set. The database is embedded PGlite unless DATABASE_URL is set.
 import path from "node:path";
+import { channelModules } from "../connectors/index.ts";
 import { loadConfig } from "./config.ts";
 import { createHub } from "./hub.ts";
 import { buildApp } from "./build-app.ts";
@@ -10,7 +11,8 @@ import { createLogger } from "./logger.ts";
 import { startWorkers } from "./start-workers.ts";
 
 async function main() {
-  const config = loadConfig();
+  // Each channel parses its own section of the environment.
+  const config = loadConfig(process.env, channelModules());
   const log = createLogger(config.logLevel);
 
   let redisUrl = config.redisUrl;

@@ -1,13 +1,12 @@
 // Every queue consumer the hub has, started together and closed together.
 import type { Worker } from "bullmq";
-import { createWeiboPollWorker, scheduleWeiboPolls } from "../connectors/weibo/weibo-poll-worker.ts";
+import { inboundHandlers } from "../connectors/channel-module.ts";
 import { createInboundWorker } from "../connectors/shared/inbound-worker.ts";
 import { recoverLostJobs } from "./cases/lost-job-recovery.ts";
 import { Reconciler } from "./queue/reconciler.ts";
 import type { Hub } from "./hub.ts";
 import { createDeadlineWorker } from "./cases/deadline-worker.ts";
 import { createOutboundWorker } from "./outbound/outbound-worker.ts";
-import { QueueNames } from "./queue/queue-names.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
 
 export interface Workers {
@@ -19,15 +18,11 @@ export function startWorkers(hub: Hub): Workers {
   const workers: Worker[] = [
     createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
     createOutboundWorker({ ...deps, senders: hub.senders }),
-    createInboundWorker({ ...deps, handlers: hub.channels.inbound }),
+    createInboundWorker({ ...deps, handlers: inboundHandlers(hub.channels.values()) }),
     createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
   ];
-  const { weibo } = hub.channels;
-  if (weibo) workers.push(createWeiboPollWorker({ ...deps, weibo }));
-  const pollQueue = hub.queues.get(QueueNames.channelPoll);
-  if (pollQueue) {
-    scheduleWeiboPolls(pollQueue, weibo).catch((error: unknown) => hub.log.warn({ err: error }, "cannot schedule the Weibo polls (Redis down?)"));
-  }
+  // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
+  for (const channel of hub.channels.values()) workers.push(...(channel.startWorkers?.({ ...deps, queues: hub.queues }) ?? []));
   // Timers and jobs are rebuilt from the database at start, so none is lost with Redis's data.
   const everyMs = hub.config.cases.timerReconcileMs;
   const reconciler = new Reconciler(

@@ -1,5 +1,6 @@
 // `npm run worker`: queue workers in their own process, for production layouts
 // where web and workers scale separately. Needs a shared database and Redis.
+import { channelModules } from "../connectors/index.ts";
 import { createHub } from "./hub.ts";
 import { closeOnSignals, exitOnStartupError } from "./infra/process-lifecycle.ts";
 import { createLogger } from "./logger.ts";
@@ -7,7 +8,8 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { startWorkers } from "./start-workers.ts";
 
 async function main() {
-  const config = loadConfig();
+  // Each channel parses its own section of the environment.
+  const config = loadConfig(process.env, channelModules());
   // An embedded PGlite or a private Redis belong to one process; a separate worker must share real servers.
   if (!config.databaseUrl || !config.redisUrl) {
     throw new ConfigError(

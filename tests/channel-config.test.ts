@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { channelModules } from "../connectors/index.ts";
+import { ConfigError, loadConfig as loadCoreConfig } from "../src/config.ts";
+
+/** The core settings and every channel's section, as the hub loads them. */
+const loadConfig = (env: NodeJS.ProcessEnv) => loadCoreConfig(env, channelModules());
 
 const WECHAT = {
   WECHAT_TOKEN: "AAAAA",
@@ -12,14 +16,14 @@ const WEIBO = { WEIBO_APP_SECRET: "xyz123xyz", WEIBO_ACCESS_TOKEN: "2.00abc", WE
 describe("channel configuration", () => {
   it("leaves WeChat and Weibo off when nothing is set", () => {
     const config = loadConfig({});
-    expect(config.wechat).toBeUndefined();
-    expect(config.weibo).toBeUndefined();
+    expect(config.channels.wechat).toBeUndefined();
+    expect(config.channels.weibo).toBeUndefined();
     expect(config).toMatchObject({ passiveReplyBudgetMs: 4000, passiveReplyMaxInFlight: 64, complaintEvidenceWindowMs: 3_600_000 });
   });
 
   it("turns them on with all their credentials, with the real APIs by default", () => {
     const config = loadConfig({ ...WECHAT, ...WEIBO, WECHAT_API_BASE: "" });
-    expect(config.wechat).toEqual({
+    expect(config.channels.wechat).toEqual({
       token: "AAAAA",
       appId: "wxba5fad812f8e6fb9",
       appSecret: "secret",
@@ -28,7 +32,7 @@ describe("channel configuration", () => {
       templateId: undefined,
       templateTextKey: "content",
     });
-    expect(config.weibo).toMatchObject({ uid: "1902538057", apiBase: "https://api.weibo.com/2", messageApiBase: "https://m.api.weibo.com/2", publicReply: false });
+    expect(config.channels.weibo).toMatchObject({ uid: "1902538057", apiBase: "https://api.weibo.com/2", messageApiBase: "https://m.api.weibo.com/2", publicReply: false });
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { parseWeiboDate } from "../connectors/weibo/weibo-date.ts";
 import { splitText } from "../connectors/weibo/weibo-text.ts";
 import { countHandled } from "./support/channel-env.ts";
 import { eventually } from "./support/test-env.ts";
-import { startWeiboEnv, WEIBO, type WeiboTestEnv } from "./support/weibo-env.ts";
+import { startWeiboEnv, WEIBO, weiboConnector, type WeiboTestEnv } from "./support/weibo-env.ts";
 
 const fan = () => String(randomInt(1_000_000_000, 9_000_000_000));
 let postIds = 4_900_000_000_000_000n;
@@ -154,7 +154,7 @@ describe("Weibo connector", () => {
 
       // The same post, as statuses/mentions lists it: no second ticket, no second private message.
       w.api.mentions.push({ id: postId(), uid: author, text, createdAt: at });
-      const report = await w.t.hub.channels.weibo!.poller.pollStream("mentions");
+      const report = await weiboConnector(w.t.hub).poller.pollStream("mentions");
       expect(report).toMatchObject({ status: "ok", ingested: 1 });
       await new Promise((r) => setTimeout(r, 300));
       expect(await prisma().ticket.count({ where: { channelUserId: author } })).toBe(1);
@@ -169,7 +169,7 @@ describe("Weibo connector", () => {
       const complaint = { id: postId(), uid: complainer, text: COMPLAINT, createdAt: new Date(), status: post };
       const question = { id: postId(), uid: asker, text: "公积金租房怎么提取", createdAt: new Date(), status: post };
       w.api.comments.push(complaint, question);
-      const poller = w.t.hub.channels.weibo!.poller;
+      const poller = weiboConnector(w.t.hub).poller;
 
       expect(await poller.pollStream("comments")).toMatchObject({ status: "ok", ingested: 2 });
       expect(await poller.pollStream("comments")).toMatchObject({ status: "ok", ingested: 0 });
@@ -187,7 +187,7 @@ describe("Weibo connector", () => {
     });
 
     it("backs off on a rate limit, says so in the status, and recovers", async () => {
-      const poller = w.t.hub.channels.weibo!.poller;
+      const poller = weiboConnector(w.t.hub).poller;
       w.api.failNext("/2/statuses/mentions.json", RATE_LIMITED);
       expect(await poller.pollStream("mentions")).toMatchObject({ status: "rate_limited" });
       const calls = w.api.calls["/2/statuses/mentions.json"];
@@ -207,7 +207,7 @@ describe("Weibo connector", () => {
     });
 
     it("surfaces a missing permission as its own status, with a long backoff", async () => {
-      const poller = w.t.hub.channels.weibo!.poller;
+      const poller = weiboConnector(w.t.hub).poller;
       w.api.failNext("/2/comments/to_me.json", NO_PERMISSION);
       const report = await poller.pollStream("comments");
       expect(report).toMatchObject({ status: "permission_denied" });
@@ -218,7 +218,7 @@ describe("Weibo connector", () => {
     });
 
     it("lets one poller run at a time across processes", async () => {
-      const poller = w.t.hub.channels.weibo!.poller;
+      const poller = weiboConnector(w.t.hub).poller;
       const author = fan();
       w.api.mentions.push({ id: postId(), uid: author, text: "请问社保卡丢了怎么补", createdAt: new Date() });
       const [a, b] = await Promise.all([poller.pollAll(), poller.pollAll()]);
@@ -231,7 +231,7 @@ describe("Weibo connector", () => {
       await prisma().pollCursor.update({ where: { stream: "weibo:mentions" }, data: { sinceId: null } });
       const old = { id: postId(), uid: fan(), text: COMPLAINT, createdAt: new Date(Date.now() - 72 * 3600_000) };
       w.api.mentions.splice(0, w.api.mentions.length, old);
-      expect(await w.t.hub.channels.weibo!.poller.pollStream("mentions")).toMatchObject({ status: "ok", ingested: 0 });
+      expect(await weiboConnector(w.t.hub).poller.pollStream("mentions")).toMatchObject({ status: "ok", ingested: 0 });
       expect((await prisma().pollCursor.findUniqueOrThrow({ where: { stream: "weibo:mentions" } })).sinceId).toBe(old.id);
       expect(await prisma().ticket.count({ where: { channelUserId: old.uid } })).toBe(0);
     });

@@ -5,7 +5,7 @@
 import type { Reply } from "../../src/messages/messages.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { notify } from "../../src/outbound/notifier.ts";
-import type { QueuedInboundHandler } from "./inbound-worker.ts";
+import type { QueuedInboundHandler } from "../channel-module.ts";
 import type { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
 import type { ChannelInput } from "../../src/messages/channel-input.ts";
 import type { PassiveDecision, PassiveReplies } from "../../src/infra/passive-reply.ts";
@@ -26,7 +26,7 @@ export class PushResponder implements QueuedInboundHandler {
   constructor(private readonly deps: PushResponderDeps) {}
 
   /** `waitedMs`: time the push spent in this process before it got here (counts against the budget). */
-  respond(input: ChannelInput, waitedMs = 0): Promise<PassiveDecision> {
+  respond(input: ChannelInput, waitedMs = 0): Promise<PassiveDecision<Reply[]>> {
     return this.deps.passive.answer(
       {
         key: `${input.channel}:${input.channelMessageId}`,

@@ -8,12 +8,13 @@ import { createLogger } from "../../src/logger.ts";
 import { connectRedis } from "../../src/queue/redis-connection.ts";
 import { leaves, loadMenu, menuKey } from "../../src/knowledge/menu.ts";
 import { AccessTokens } from "./wechat-access-token.ts";
+import { loadWechatConfig } from "./wechat-config.ts";
 import { WechatApi } from "./wechat-api.ts";
 import { createWechatMenu } from "./wechat-menu.ts";
 
 async function main() {
   const config = loadConfig();
-  const wechat = config.wechat;
+  const wechat = loadWechatConfig(process.env);
   if (!wechat) throw new ConfigError("npm run wechat:menu needs WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_ENCODING_AES_KEY.");
   const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
   const catalog = await loadCatalog(config.intentsDir);

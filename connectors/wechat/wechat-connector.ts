@@ -1,6 +1,6 @@
 // The WeChat connector's parts, built once per process from the configuration.
 import type { Redis } from "ioredis";
-import type { WechatConfig } from "../../src/config.ts";
+import type { WechatConfig } from "./wechat-config.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { PushResponder } from "../shared/push-responder.ts";
 import { AccessTokens } from "./wechat-access-token.ts";

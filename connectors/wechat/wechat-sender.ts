@@ -2,7 +2,7 @@
 // notices (ticket progress) go out through the customer-service API, which WeChat
 // allows within 48 hours of the citizen's last message. After that (45015) a
 // template message is the only way, when one is configured.
-import type { WechatConfig } from "../../src/config.ts";
+import type { WechatConfig } from "./wechat-config.ts";
 import { type ChannelSender, DeliveryError, type OutboundMessage } from "../../src/outbound/channel-sender.ts";
 import { plainText } from "../shared/plain-text.ts";
 import type { AccessTokens } from "./wechat-access-token.ts";

@@ -1,11 +1,12 @@
 // The Weibo connector's parts, built once per process from the configuration.
 import type { Redis } from "ioredis";
-import type { WeiboConfig } from "../../src/config.ts";
+import type { WeiboConfig } from "./weibo-config.ts";
 import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Logger } from "../../src/logger.ts";
-import type { QueuedInboundHandler } from "../shared/inbound-worker.ts";
+import type { QueuedInboundHandler } from "../channel-module.ts";
 import type { PassiveDecision, PassiveReplies } from "../../src/infra/passive-reply.ts";
+import type { Reply } from "../../src/messages/messages.ts";
 import type { PushResponder } from "../shared/push-responder.ts";
 import { WeiboApi } from "./weibo-api.ts";
 import { WeiboPoller } from "./weibo-poller.ts";
@@ -21,7 +22,7 @@ export interface WeiboConnector extends QueuedInboundHandler {
   feedback: WeiboPublicFeedback;
   poller: WeiboPoller;
   /** A mention push: its private answer passively when ready in time, else later. */
-  respondToMention(post: PublicPost, waitedMs: number): Promise<PassiveDecision>;
+  respondToMention(post: PublicPost, waitedMs: number): Promise<PassiveDecision<Reply[]>>;
 }
 
 interface QueuedPost {

@@ -25,13 +25,16 @@
 //
 // Without Redis each try works on its own; the database's idempotency on the
 // message id still prevents a second ticket.
+import { readFileSync } from "node:fs";
 import { type EventLoopUtilization, performance } from "node:perf_hooks";
 import type { Redis } from "ioredis";
-import type { Reply } from "../messages/messages.ts";
 import type { Logger } from "../logger.ts";
 
-/** `now`: reply with these; `later`: reply "nothing now", the answer follows through the platform's API. */
-export type PassiveDecision = { now: Reply[] } | { later: true };
+/**
+ * `now`: reply with this answer; `later`: reply "nothing now", the answer follows through the
+ * platform's API. The answer is whatever the channel's work produces (replies, for the connectors).
+ */
+export type PassiveDecision<Answer> = { now: Answer } | { later: true };
 
 /** What a queue worker runs to answer a push later: the inbound queue's job name (the channel) and data. */
 export interface QueuedJob {
@@ -39,13 +42,13 @@ export interface QueuedJob {
   data: unknown;
 }
 
-export interface PassiveJob {
+export interface PassiveJob<Answer> {
   /** Unique per platform message; every retry of it has the same key. */
   key: string;
-  /** Produces the replies; idempotent (a retry after a crash produces the same). */
-  work(): Promise<Reply[]>;
-  /** Sends replies that missed the budget through the platform's API (the outbound queue); idempotent. */
-  sendLater(replies: Reply[]): Promise<void>;
+  /** Produces the answer; idempotent (a retry after a crash produces the same). */
+  work(): Promise<Answer>;
+  /** Sends an answer that missed the budget through the platform's API (the outbound queue); idempotent. */
+  sendLater(answer: Answer): Promise<void>;
   /** The job that answers this push in a queue worker (when shed, or after a crash). */
   queued: QueuedJob;
 }
@@ -69,81 +72,16 @@ export interface TakenOver {
   shed: boolean;
 }
 
-// Each script is one round trip; the pending set's times are Redis's clock, shared by every process.
-// KEYS: claim, decision, pending set, pending jobs.
-// claim — ARGV: claim ttl, decision ttl, decision to write, key, job, due in (ms).
-// An existing decision wins; else a live claim means another try is working; else
-// this try claims and records the push as pending — and, when it sheds, decides
-// "later" in the same step.
-const CLAIM = `
-local decided = redis.call("GET", KEYS[2])
-if decided then return {"decided", decided} end
-if redis.call("SET", KEYS[1], "1", "PX", ARGV[1], "NX") == false then return {"taken"} end
-local t = redis.call("TIME")
-redis.call("ZADD", KEYS[3], t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[6]), ARGV[4])
-redis.call("HSET", KEYS[4], ARGV[4], ARGV[5])
-if ARGV[3] ~= "" then
-  redis.call("SET", KEYS[2], ARGV[3], "PX", ARGV[2])
-  redis.call("PEXPIRE", KEYS[1], ARGV[2])
-end
-return {"claimed"}`;
-// decide — ARGV: claim ttl, decision ttl, decision wanted, key, due in (ms) if "later".
-// Writes the decision unless one exists, and returns the one that holds. "now" settles
-// the push (it is no longer pending). "later" leaves it pending until its answer is
-// recorded, due for the safety net no sooner than the given time from now — never
-// sooner than it already was, so a waiting try that gives up does not hurry the
-// safety net past a claimant still at work.
-const DECIDE = `
-local decided = redis.call("GET", KEYS[2])
-if not decided then
-  redis.call("SET", KEYS[2], ARGV[3], "PX", ARGV[2])
-  redis.call("PEXPIRE", KEYS[1], ARGV[2])
-  decided = ARGV[3]
-  if ARGV[5] == "" then
-    redis.call("ZREM", KEYS[3], ARGV[4])
-    redis.call("HDEL", KEYS[4], ARGV[4])
-  end
-end
-if ARGV[5] ~= "" and decided == ARGV[3] then
-  local t = redis.call("TIME")
-  redis.call("ZADD", KEYS[3], "XX", "GT", t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[5]), ARGV[4])
-end
-return decided`;
-// settle — KEYS: pending set, pending jobs. ARGV: keys. The answer is recorded: nothing is pending.
-const SETTLE = `
-for _, key in ipairs(ARGV) do
-  redis.call("ZREM", KEYS[1], key)
-  redis.call("HDEL", KEYS[2], key)
-end
-return 0`;
-// reschedule — KEYS: pending set. ARGV: key, due in (ms). Only while still pending.
-const RESCHEDULE = `
-local t = redis.call("TIME")
-return redis.call("ZADD", KEYS[1], "XX", t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[2]), ARGV[1])`;
-// take over — KEYS: pending set, pending jobs. ARGV: decision key prefix, decision key
-// suffix, "later", decision ttl, lease (ms), limit. For each push due: if it was
-// answered now, drop it; else decide "later" unless decided, lease it (due again
-// after the lease, should the taker die before handing it on) and return its job.
-const TAKE_OVER = `
-local t = redis.call("TIME")
-local now = t[1] * 1000 + math.floor(t[2] / 1000)
-local due = redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", now, "LIMIT", 0, tonumber(ARGV[6]))
-local taken = {}
-for _, key in ipairs(due) do
-  local decisionKey = ARGV[1] .. key .. ARGV[2]
-  local decided = redis.call("GET", decisionKey)
-  local job = redis.call("HGET", KEYS[2], key)
-  if (decided and decided ~= ARGV[3]) or not job then
-    redis.call("ZREM", KEYS[1], key)
-    redis.call("HDEL", KEYS[2], key)
-  else
-    if not decided then redis.call("SET", decisionKey, ARGV[3], "PX", ARGV[4]) end
-    redis.call("ZADD", KEYS[1], now + tonumber(ARGV[5]), key)
-    table.insert(taken, key)
-    table.insert(taken, job)
-  end
-end
-return taken`;
+// Each script is one round trip, in a .lua file beside this one (as BullMQ keeps its
+// commands); the pending set's times are Redis's clock, shared by every process.
+const script = (name: string) => readFileSync(new URL(`./${name}.lua`, import.meta.url), "utf8");
+const SCRIPTS = {
+  passiveClaim: { numberOfKeys: 4, lua: script("passive-claim") },
+  passiveDecide: { numberOfKeys: 4, lua: script("passive-decide") },
+  passiveSettle: { numberOfKeys: 2, lua: script("passive-settle") },
+  passiveReschedule: { numberOfKeys: 1, lua: script("passive-reschedule") },
+  passiveTakeOver: { numberOfKeys: 2, lua: script("passive-take-over") },
+};
 
 interface ScriptedRedis {
   passiveClaim(
@@ -168,7 +106,7 @@ const CLAIM_MS = 60_000;
 // WeChat's tries span ~15 s; a retry after this still gets the same answer from the database.
 const DECISION_MS = 120_000;
 const POLL_MS = 20;
-const LATER: PassiveDecision = { later: true };
+const LATER = { later: true } as const;
 const LATER_JSON = JSON.stringify(LATER);
 /** A claimant that has not decided this long after its budget ran out is taken to be dead. */
 const DECIDE_GRACE_MS = 5_000;
@@ -188,8 +126,10 @@ const WARN_EVERY_MS = 30_000;
 const SHED_MARK = "s";
 const WORK_MARK = "w";
 
-type Timeout = { timeout: true };
-type Claim = "claimed" | "taken" | "uncoordinated" | { decided: PassiveDecision };
+// The work missed its deadline (a symbol: an answer can be anything, even one with a `timeout` field).
+const TIMEOUT: unique symbol = Symbol("timeout");
+type Timeout = typeof TIMEOUT;
+type Claim<Answer> = "claimed" | "taken" | "uncoordinated" | { decided: PassiveDecision<Answer> };
 
 export class PassiveReplies {
   private working = 0;
@@ -201,11 +141,7 @@ export class PassiveReplies {
   private readonly jobsKey: string;
 
   constructor(private readonly o: PassiveReplyOptions) {
-    o.redis.defineCommand("passiveClaim", { numberOfKeys: 4, lua: CLAIM });
-    o.redis.defineCommand("passiveDecide", { numberOfKeys: 4, lua: DECIDE });
-    o.redis.defineCommand("passiveSettle", { numberOfKeys: 2, lua: SETTLE });
-    o.redis.defineCommand("passiveReschedule", { numberOfKeys: 1, lua: RESCHEDULE });
-    o.redis.defineCommand("passiveTakeOver", { numberOfKeys: 2, lua: TAKE_OVER });
+    for (const [name, definition] of Object.entries(SCRIPTS)) o.redis.defineCommand(name, definition);
     this.redis = o.redis as Redis & ScriptedRedis;
     this.pendingKey = `${o.prefix}:push:pending`;
     this.jobsKey = `${o.prefix}:push:pending:jobs`;
@@ -217,7 +153,7 @@ export class PassiveReplies {
   }
 
   /** `waitedMs`: how long the push already waited before it got here (the platform's clock started earlier). */
-  async answer(job: PassiveJob, waitedMs = 0): Promise<PassiveDecision> {
+  async answer<Answer>(job: PassiveJob<Answer>, waitedMs = 0): Promise<PassiveDecision<Answer>> {
     this.lastPushAt = Date.now();
     const deadline = Date.now() + this.o.budgetMs - waitedMs;
     for (;;) {
@@ -225,11 +161,11 @@ export class PassiveReplies {
       const claim = await this.claim(job, shedding, deadline);
       if (typeof claim === "object") return claim.decided;
       if (claim === "taken") {
-        const settled = await this.awaitDecision(job.key, deadline);
+        const settled = await this.awaitDecision<Answer>(job.key, deadline);
         if (settled === "orphaned") continue; // the claimant failed: this try takes over
         // The claimant has not decided within this try's budget: "later". If the claimant
         // is gone, the safety net answers when the claim's own due time comes.
-        if (settled === "timeout") return this.decide(job.key, LATER, 0);
+        if (settled === "timeout") return this.decide<Answer>(job.key, LATER, 0);
         return settled;
       }
       if (claim === "uncoordinated") return this.workUncoordinated(job, deadline);
@@ -274,9 +210,9 @@ export class PassiveReplies {
     return this.working >= this.o.maxInFlight || (this.o.budgetMs > 0 && waited >= this.o.budgetMs * OVERLOADED_WAIT_SHARE);
   }
 
-  private async work(job: PassiveJob, deadline: number): Promise<PassiveDecision> {
+  private async work<Answer>(job: PassiveJob<Answer>, deadline: number): Promise<PassiveDecision<Answer>> {
     const working = this.track(job.work());
-    let result: Reply[] | Timeout;
+    let result: Answer | Timeout;
     try {
       result = await withDeadline(working, deadline);
     } catch (error) {
@@ -291,8 +227,8 @@ export class PassiveReplies {
       await this.release(job.key);
       throw error;
     }
-    if ("timeout" in result) {
-      const decision = await this.decide(job.key, LATER, LATER_TAKEOVER_MS);
+    if (result === TIMEOUT) {
+      const decision = await this.decide<Answer>(job.key, LATER, LATER_TAKEOVER_MS);
       if ("later" in decision) this.finishLater(job, working);
       return decision;
     }
@@ -306,23 +242,23 @@ export class PassiveReplies {
   }
 
   /** Redis is unreachable: nothing to coordinate with, so this try works on its own. */
-  private async workUncoordinated(job: PassiveJob, deadline: number): Promise<PassiveDecision> {
+  private async workUncoordinated<Answer>(job: PassiveJob<Answer>, deadline: number): Promise<PassiveDecision<Answer>> {
     const working = this.track(job.work());
     const result = await withDeadline(working, deadline);
-    if (!("timeout" in result)) return { now: result };
-    void working.then((replies) => job.sendLater(replies)).catch((error: unknown) => this.o.log.error({ err: error, key: job.key }, "message could not be answered"));
+    if (result !== TIMEOUT) return { now: result };
+    void working.then((answer) => job.sendLater(answer)).catch((error: unknown) => this.o.log.error({ err: error, key: job.key }, "message could not be answered"));
     return LATER;
   }
 
-  private track(work: Promise<Reply[]>): Promise<Reply[]> {
+  private track<Answer>(work: Promise<Answer>): Promise<Answer> {
     this.working++;
     return work.finally(() => this.working--);
   }
 
-  private finishLater(job: PassiveJob, working: Promise<Reply[]>): void {
+  private finishLater<Answer>(job: PassiveJob<Answer>, working: Promise<Answer>): void {
     void working
-      .then(async (replies) => {
-        await job.sendLater(replies);
+      .then(async (answer) => {
+        await job.sendLater(answer);
         await this.settle([job.key]).catch(() => undefined); // else the safety net finds it answered
       })
       .catch(async (error: unknown) => {
@@ -331,7 +267,7 @@ export class PassiveReplies {
       });
   }
 
-  private async claim(job: PassiveJob, shedding: boolean, deadline: number): Promise<Claim> {
+  private async claim<Answer>(job: PassiveJob<Answer>, shedding: boolean, deadline: number): Promise<Claim<Answer>> {
     try {
       // Due for the safety net once the claimant should long have decided; a shed push at once.
       const dueInMs = shedding ? 0 : Math.max(0, deadline - Date.now()) + DECIDE_GRACE_MS;
@@ -347,7 +283,7 @@ export class PassiveReplies {
         (shedding ? SHED_MARK : WORK_MARK) + JSON.stringify(job.queued),
         dueInMs,
       );
-      if (state === "decided") return { decided: JSON.parse(decided!) as PassiveDecision };
+      if (state === "decided") return { decided: JSON.parse(decided!) as PassiveDecision<Answer> };
       return state === "taken" ? "taken" : "claimed";
     } catch (error) {
       if (Date.now() - this.lastRedisWarning >= WARN_EVERY_MS) {
@@ -373,7 +309,7 @@ export class PassiveReplies {
    * Writes `wanted` unless a decision exists; returns the decision every try will use.
    * `laterDueInMs`: when "later" is written, how long until the safety net takes the push over.
    */
-  private async decide(key: string, wanted: PassiveDecision, laterDueInMs = 0): Promise<PassiveDecision> {
+  private async decide<Answer>(key: string, wanted: PassiveDecision<Answer>, laterDueInMs = 0): Promise<PassiveDecision<Answer>> {
     try {
       const json = await this.redis.passiveDecide(
         this.claimKey(key),
@@ -386,7 +322,7 @@ export class PassiveReplies {
         key,
         "later" in wanted ? laterDueInMs : "",
       );
-      return JSON.parse(json) as PassiveDecision;
+      return JSON.parse(json) as PassiveDecision<Answer>;
     } catch {
       return wanted;
     }
@@ -394,11 +330,11 @@ export class PassiveReplies {
 
   private async promisedLater(key: string): Promise<boolean> {
     const stored = await this.redis.get(this.decisionKey(key)).catch(() => null);
-    return !!stored && "later" in (JSON.parse(stored) as PassiveDecision);
+    return !!stored && "later" in (JSON.parse(stored) as PassiveDecision<unknown>);
   }
 
   /** Waits for the claimant's decision until the deadline; "orphaned" when the claim vanished without one. */
-  private async awaitDecision(key: string, deadline: number): Promise<PassiveDecision | "orphaned" | "timeout"> {
+  private async awaitDecision<Answer>(key: string, deadline: number): Promise<PassiveDecision<Answer> | "orphaned" | "timeout"> {
     for (;;) {
       let decision: string | null | undefined;
       let claim: string | null | undefined;
@@ -407,7 +343,7 @@ export class PassiveReplies {
       } catch {
         return "timeout";
       }
-      if (decision) return JSON.parse(decision) as PassiveDecision;
+      if (decision) return JSON.parse(decision) as PassiveDecision<Answer>;
       if (!claim) return "orphaned";
       if (Date.now() >= deadline) return "timeout";
       await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
@@ -440,11 +376,11 @@ async function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T | 
   if (remaining <= 0) {
     // Budget 0: give the work no chance to answer now, but let it run.
     work.catch(() => undefined);
-    return { timeout: true };
+    return TIMEOUT;
   }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Timeout>((resolve) => {
-    timer = setTimeout(() => resolve({ timeout: true }), remaining);
+    timer = setTimeout(() => resolve(TIMEOUT), remaining);
   });
   try {
     return await Promise.race([work, timeout]);

@@ -3,7 +3,12 @@
 import type { Facet } from "../knowledge/catalog-schema.ts";
 import type { Decision, MessageKind } from "../language/understander.ts";
 
-export type Channel = "webchat" | "wechat" | "weibo";
+/**
+ * A channel's name ("webchat", "wechat" …). The one list of channels is connectors/index.ts:
+ * a name is valid when a channel by that name is registered there (senders and inbound
+ * handlers are looked up by it), so adding a channel edits nothing here.
+ */
+export type Channel = string;
 
 export interface InboundMessage {
   channel: Channel;

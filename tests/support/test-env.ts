@@ -2,6 +2,7 @@
 // in-memory PGlite), and a unique BullMQ prefix on the shared Redis.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { channelModules } from "../../connectors/index.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { DatabaseTarget } from "../../src/db/database.ts";
 import { createHub, type Hub } from "../../src/hub.ts";
@@ -19,7 +20,7 @@ export function uniqueName(prefix: string): string {
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", QUEUE_PREFIX: uniqueName("test"), ...env });
+  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", QUEUE_PREFIX: uniqueName("test"), ...env }, channelModules());
 }
 
 /** A fresh, empty database; drop() removes it. */

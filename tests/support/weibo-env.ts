@@ -1,10 +1,20 @@
 // A hub with the Weibo connector on, pointed at a fake Weibo API on loopback.
 import { FakeWeiboApi } from "../../connectors/weibo/testing/fake-weibo-api.ts";
 import { WeiboPlatform } from "../../connectors/weibo/testing/weibo-platform.ts";
+import type { WeiboChannel } from "../../connectors/weibo/weibo-channel.ts";
+import type { WeiboConnector } from "../../connectors/weibo/weibo-connector.ts";
+import type { Hub } from "../../src/hub.ts";
 import { type ChannelHub, type ChannelHubOptions, startChannelHub } from "./channel-env.ts";
 import type { Backend } from "./test-env.ts";
 
 export const WEIBO = { appSecret: "xyz123xyz", accessToken: "2.00weibo-test-token", uid: "1902538057" };
+
+/** The hub's Weibo connector (its pollers …); the hub must have Weibo on. */
+export function weiboConnector(hub: Hub): WeiboConnector {
+  const connector = (hub.channels.get("weibo") as WeiboChannel | undefined)?.connector;
+  if (!connector) throw new Error("Weibo is off in this hub");
+  return connector;
+}
 
 export interface WeiboTestEnv extends ChannelHub {
   api: FakeWeiboApi;

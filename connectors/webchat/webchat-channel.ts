@@ -1,0 +1,26 @@
+// Web chat as a channel of the hub (the ChannelModule port): always on, it needs no
+// settings. Its widget calls the hub across origins (CORS) and over a WebSocket, so
+// both are registered before any route.
+import websocket from "@fastify/websocket";
+import { type ChannelModule, httpPlugin } from "../channel-module.ts";
+import { webchatCors } from "./webchat-cors.ts";
+import { webchatPlugin } from "./webchat-plugin.ts";
+import { WebchatSender } from "./webchat-sender.ts";
+
+export const webchatChannel: ChannelModule<Record<string, never>> = {
+  name: "webchat",
+  loadConfig: () => ({}),
+  create(deps) {
+    return {
+      name: "webchat",
+      hooks: [
+        // WebSocket upgrades are routed like requests. A frame larger than the body limit
+        // closes the socket (1009), as a larger body gets a 413.
+        httpPlugin(websocket, { options: { maxPayload: deps.config.bodyLimit } }),
+        httpPlugin(webchatCors, {}),
+      ],
+      routes: [httpPlugin(webchatPlugin, { pipeline: deps.pipeline })],
+      sender: new WebchatSender(deps.prisma, deps.redis, deps.config.queuePrefix),
+    };
+  },
+};
