@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { findDates } from "../src/language/entities/dates.ts";
-import { extractEntities } from "../src/language/entities/extract-entities.ts";
-import { findPhoneNumbers } from "../src/language/entities/phone-numbers.ts";
-import { addressOf, findPlaces } from "../src/language/entities/places.ts";
-import { parseResidentId, residentIdCheckCharacter } from "../src/language/entities/resident-id.ts";
+import { findDates } from "../src/language/text/entities/dates.ts";
+import { extractEntities } from "../src/language/text/entities/extract-entities.ts";
+import { findPhoneNumbers } from "../src/language/text/entities/phone-numbers.ts";
+import { addressOf, findPlaces } from "../src/language/text/entities/places.ts";
+import { parseResidentId, residentIdCheckCharacter } from "../src/language/text/entities/resident-id.ts";
 
 // Sunday 22 November 2026, 10:00 in Beijing.
 const NOW = new Date("2026-11-22T02:00:00Z");

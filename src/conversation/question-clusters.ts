@@ -4,7 +4,7 @@
 // holding its most similar earlier question (Jaccard ≥ threshold), taken from the
 // most asked (and shortest) down; an inverted index over shingles keeps it far from
 // quadratic.
-import { normalizeText } from "../language/normalize.ts";
+import { normalizeText } from "../language/text/normalize.ts";
 
 export interface CountedQuestion {
   text: string;

@@ -5,16 +5,16 @@
 // (src/conversation/dialogue.ts), from the signals given here.
 import { createHash } from "node:crypto";
 import type { Catalog, Facet, ServiceItem } from "../knowledge/catalog-schema.ts";
-import { CueScorer } from "./cue-scorer.ts";
-import { FacetDetector, type FacetReading } from "./facet-detector.ts";
-import { HomophoneCorrector } from "./homophone-corrector.ts";
-import type { MessageClassifier as TrainedModel } from "./classification/message-classifier.ts";
-import { CueMessageClassifier, type MessageClassifier } from "./message-classifier.ts";
-import { TrainedMessageClassifier } from "./trained-message-classifier.ts";
-import { Segmenter } from "./segmenter.ts";
-import { type ServiceCandidate, ServiceMatcher } from "./service-matcher.ts";
-import { SynonymTable } from "./synonyms.ts";
-import { type AnalyzedText, TextAnalyzer } from "./text-analyzer.ts";
+import { CueScorer } from "./text/cue-scorer.ts";
+import { FacetDetector, type FacetReading } from "./components/facet-detector.ts";
+import { HomophoneCorrector } from "./text/homophone-corrector.ts";
+import type { MessageModel } from "./components/message-model/message-model.ts";
+import { CueMessageClassifier, type MessageClassifier } from "./components/message-classifier.ts";
+import { TrainedMessageClassifier } from "./components/trained-message-classifier.ts";
+import { Segmenter } from "./text/segmenter.ts";
+import { type ServiceCandidate, ServiceMatcher } from "./components/service-matcher.ts";
+import { SynonymTable } from "./text/synonyms.ts";
+import { type AnalyzedText, TextAnalyzer } from "./components/text-analyzer.ts";
 
 export type MessageKind = "service" | "complaint" | "suggestion" | "greeting" | "thanks" | "handoff" | "unknown";
 
@@ -67,7 +67,7 @@ export interface UnderstanderOptions {
    * The trained message model (src/classification) for the "classify" step; without
    * one, the cue phrases of intents/message-kinds.yaml decide alone.
    */
-  messageModel?: TrainedModel;
+  messageModel?: MessageModel;
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
@@ -84,9 +84,9 @@ const ELLIPSIS = /^.{1,12}呢[\s\p{P}]*$/u;
 const built = new Map<string, Understander>();
 const MAX_BUILT = 3;
 // Cache keys also name the message model (models have no content hash at hand).
-const modelIds = new WeakMap<TrainedModel, number>();
+const modelIds = new WeakMap<MessageModel, number>();
 let lastModelId = 0;
-function modelId(model: TrainedModel | undefined): number {
+function modelId(model: MessageModel | undefined): number {
   if (!model) return 0;
   if (!modelIds.has(model)) modelIds.set(model, ++lastModelId);
   return modelIds.get(model)!;

@@ -1,9 +1,9 @@
 // Which part of a service item a question asks about (materials, fee, where, how
 // long, online …), and whether the question is *only* that — a follow-up such as
 // "要带什么材料" that refers to the item already under discussion.
-import type { Facet, FacetsFile } from "../knowledge/catalog-schema.ts";
-import { CueScorer } from "./cue-scorer.ts";
-import { inListOrder, PhraseIndex, removePhrases } from "./phrase-index.ts";
+import type { Facet, FacetsFile } from "../../knowledge/catalog-schema.ts";
+import { CueScorer } from "../text/cue-scorer.ts";
+import { inListOrder, PhraseIndex, removePhrases } from "../text/phrase-index.ts";
 
 const LEFTOVER = /[\p{Script=Han}a-z0-9]/u;
 

@@ -8,11 +8,11 @@
 //     aliases and examples and on questions the catalog does not cover.
 // The re-ranker is a logistic regression trained on held-out folds of the same data,
 // so its output is a calibrated probability that the candidate is the right item.
-import type { ServiceItem } from "../knowledge/catalog-schema.ts";
-import { Bm25Index } from "./bm25-index.ts";
-import { FeatureVocabulary, type Terms as VocabularyTerms } from "./feature-vocabulary.ts";
-import { LogisticRegression } from "./logistic-regression.ts";
-import { SoftmaxClassifier, type TrainingSample } from "./softmax-classifier.ts";
+import type { ServiceItem } from "../../knowledge/catalog-schema.ts";
+import { Bm25Index } from "../ml/bm25-index.ts";
+import { FeatureVocabulary, type Terms as VocabularyTerms } from "../ml/feature-vocabulary.ts";
+import { LogisticRegression } from "../ml/logistic-regression.ts";
+import { SoftmaxClassifier, type TrainingSample } from "../ml/softmax-classifier.ts";
 
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
 const UNSEEN_WORD_WEIGHT = 0.5;

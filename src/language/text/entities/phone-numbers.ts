@@ -1,7 +1,7 @@
 // Phone numbers a citizen leaves for a call back: mainland mobiles and landlines with
 // an area code. The patterns are the privacy module's, so what is extracted here is
 // exactly what the logs mask.
-import { LANDLINE_PATTERN, maskText, MOBILE_PATTERN } from "../../privacy/mask.ts";
+import { LANDLINE_PATTERN, maskText, MOBILE_PATTERN } from "../../../privacy/mask.ts";
 
 export interface PhoneNumber {
   kind: "mobile" | "landline";

@@ -1,8 +1,8 @@
 // The "classify" step: is a message a consultation (咨询), a complaint or request for
 // help (投诉/求助), or a suggestion (建言), and which domain is it about. Any model can
 // fill this slot; the one here weighs the cue phrases in intents/message-kinds.yaml.
-import type { MessageKindsFile } from "../knowledge/catalog-schema.ts";
-import { CueScorer } from "./cue-scorer.ts";
+import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
+import { CueScorer } from "../text/cue-scorer.ts";
 import { DomainClassifier } from "./domain-classifier.ts";
 import type { AnalyzedText } from "./text-analyzer.ts";
 

@@ -1,9 +1,9 @@
 // The "classify" step with the trained model (src/classification): type from the
 // model's calibrated probabilities; the catalog's cue phrases still count, so an
 // explicit "投诉"/"举报" is never missed, and give the domain when the model has none.
-import type { MessageKindsFile } from "../knowledge/catalog-schema.ts";
-import type { TaskName } from "./classification/classifier-model.ts";
-import type { MessageClassifier as TrainedModel } from "./classification/message-classifier.ts";
+import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
+import type { TaskName } from "./message-model/classifier-model.ts";
+import type { MessageModel } from "./message-model/message-model.ts";
 import { CueMessageClassifier, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
 import type { AnalyzedText } from "./text-analyzer.ts";
 
@@ -39,7 +39,7 @@ export class TrainedMessageClassifier implements MessageClassifier {
   private readonly cues: CueMessageClassifier;
 
   constructor(
-    private readonly model: TrainedModel,
+    private readonly model: MessageModel,
     kinds: MessageKindsFile,
     /**
      * True for a message that only names a topic ("工资", "出租车"): the model may lean to

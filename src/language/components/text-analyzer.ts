@@ -1,12 +1,12 @@
 // Steps 1–2 of the language pipeline: normalize, segment, repair typos, and map each
 // word to its canonical form, so that the way a citizen writes a thing does not
 // change what they are understood to ask.
-import type { Terms } from "./feature-vocabulary.ts";
-import type { HomophoneCorrector } from "./homophone-corrector.ts";
-import { IntegerMap, shortTextKey } from "./integer-map.ts";
-import { normalizeText } from "./normalize.ts";
-import type { Segmenter } from "./segmenter.ts";
-import type { SynonymTable } from "./synonyms.ts";
+import type { Terms } from "../ml/feature-vocabulary.ts";
+import type { HomophoneCorrector } from "../text/homophone-corrector.ts";
+import { IntegerMap, shortTextKey } from "../ml/integer-map.ts";
+import { normalizeText } from "../text/normalize.ts";
+import type { Segmenter } from "../text/segmenter.ts";
+import type { SynonymTable } from "../text/synonyms.ts";
 
 export interface AnalyzedText extends Terms {
   /** The normalized text (half-width, simplified, no emoji, lower case). */
