@@ -130,9 +130,13 @@ describe("integer map", () => {
     expect(map.size).toBe(1);
   });
 
-  it("refuses keys it cannot hold", () => {
+  it("takes any 32-bit key (0 and unsigned hashes too) and refuses the others", () => {
     const map = new IntegerMap();
-    expect(() => map.set(0, 1)).toThrow(RangeError);
+    map.set(0, 1);
+    map.set(0xfffffffe, 2);
+    expect(map.get(0)).toBe(1);
+    expect(map.get(0xfffffffe)).toBe(2);
+    expect(map.get(-2)).toBe(2); // the same 32 bits
     expect(() => map.set(2 ** 32, 1)).toThrow(RangeError);
     expect(() => map.set(1.5, 1)).toThrow(RangeError);
     expect(() => map.set(5, -1)).toThrow(RangeError);

@@ -2,6 +2,7 @@
 // long, online …), and whether the question is *only* that — a follow-up such as
 // "要带什么材料" that refers to the item already under discussion.
 import type { Facet, FacetsFile } from "../../knowledge/catalog-schema.ts";
+import type { Component, Message } from "./component.ts";
 import { CueScorer } from "../text/cue-scorer.ts";
 import { inListOrder, PhraseIndex, removePhrases } from "../text/phrase-index.ts";
 
@@ -13,7 +14,7 @@ export interface FacetReading {
   alone: boolean;
 }
 
-export class FacetDetector {
+export class FacetDetector implements Component {
   private readonly index: PhraseIndex;
   private readonly facetOf: Facet[];
   private readonly filler: CueScorer;
@@ -26,6 +27,10 @@ export class FacetDetector {
     this.index = new PhraseIndex(cues.map((c) => c.phrase));
     this.facetOf = cues.map((c) => c.facet);
     this.filler = new CueScorer(file.filler);
+  }
+
+  process(message: Message): void {
+    message.facet = this.detect(message.analyzed!.text);
   }
 
   detect(text: string): FacetReading | undefined {

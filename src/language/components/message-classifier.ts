@@ -1,9 +1,8 @@
 // The "classify" step: is a message a consultation (咨询), a complaint or request for
 // help (投诉/求助), or a suggestion (建言), and which domain is it about. Any model can
-// fill this slot; the one here weighs the cue phrases in intents/message-kinds.yaml.
-import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
-import { CueScorer } from "../text/cue-scorer.ts";
-import { DomainClassifier } from "./domain-classifier.ts";
+// fill this slot: the cue phrases of intents/message-kinds.yaml (CueMessageClassifier)
+// or the trained message model with them (TrainedMessageClassifier).
+import type { Component, Message } from "./component.ts";
 import type { AnalyzedText } from "./text-analyzer.ts";
 
 export type MessageType = "consultation" | "complaint" | "suggestion";
@@ -16,46 +15,13 @@ export interface MessageClassification {
   domain?: string;
 }
 
-export interface MessageClassifier {
+export interface MessageClassifier extends Component {
   classify(text: AnalyzedText): MessageClassification;
 }
 
-export interface CueThresholds {
-  /** Cue weight that makes a message a complaint. */
-  complaint: number;
-  /** Cue weight that makes a message a suggestion. */
-  suggestion: number;
-}
-
-export class CueMessageClassifier implements MessageClassifier {
-  private readonly complaint: CueScorer;
-  private readonly suggestion: CueScorer;
-  private readonly domains: DomainClassifier;
-
-  constructor(
-    kinds: MessageKindsFile,
-    private readonly thresholds: CueThresholds = { complaint: 1, suggestion: 1 },
-  ) {
-    this.complaint = new CueScorer(kinds.complaint.cues);
-    this.suggestion = new CueScorer(kinds.suggestion.cues);
-    this.domains = new DomainClassifier(kinds.domains);
+/** The step's part in the pipeline: a complaint or a suggestion settles the message; a consultation goes on to the matcher. */
+export function settleByType(message: Message, classification: MessageClassification): void {
+  if (classification.type !== "consultation") {
+    message.understanding = { kind: classification.type, confidence: classification.confidence, domain: classification.domain, candidates: [] };
   }
-
-  classify({ text }: AnalyzedText): MessageClassification {
-    // Complaints before suggestions: "建议你们管管噪音" is someone asking for help.
-    const complaint = this.complaint.score(text).score;
-    if (complaint >= this.thresholds.complaint) return this.classified("complaint", complaint, text);
-    const suggestion = this.suggestion.score(text).score;
-    if (suggestion >= this.thresholds.suggestion) return this.classified("suggestion", suggestion, text);
-    return { type: "consultation", confidence: 1 };
-  }
-
-  private classified(type: "complaint" | "suggestion", score: number, text: string): MessageClassification {
-    const threshold = this.thresholds[type];
-    return { type, confidence: round(Math.min(1, score / (2 * threshold))), domain: this.domains.classify(text)?.domain };
-  }
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

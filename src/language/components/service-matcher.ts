@@ -13,6 +13,7 @@ import { Bm25Index } from "../ml/bm25-index.ts";
 import { FeatureVocabulary, type Terms as VocabularyTerms } from "../ml/feature-vocabulary.ts";
 import { LogisticRegression } from "../ml/logistic-regression.ts";
 import { SoftmaxClassifier, type TrainingSample } from "../ml/softmax-classifier.ts";
+import type { Component, Message } from "./component.ts";
 
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
 const UNSEEN_WORD_WEIGHT = 0.5;
@@ -289,7 +290,7 @@ class Evidence {
   }
 }
 
-export class ServiceMatcher {
+export class ServiceMatcher implements Component {
   private readonly items: ServiceItem[];
   private readonly evidence: Evidence;
   private readonly reranker: LogisticRegression;
@@ -326,6 +327,10 @@ export class ServiceMatcher {
     }
     this.reranker = LogisticRegression.train(rows, labels);
     this.evidence = new Evidence(texts, data.items.length, data.isNoun);
+  }
+
+  process(message: Message): void {
+    message.candidates = this.match(message.analyzed!);
   }
 
   /** Candidate items, most probable first. */

@@ -2,6 +2,7 @@
 // word to its canonical form, so that the way a citizen writes a thing does not
 // change what they are understood to ask.
 import type { Terms } from "../ml/feature-vocabulary.ts";
+import type { Component, Message } from "./component.ts";
 import type { HomophoneCorrector } from "../text/homophone-corrector.ts";
 import { IntegerMap, shortTextKey } from "../ml/integer-map.ts";
 import { normalizeText } from "../text/normalize.ts";
@@ -51,7 +52,7 @@ interface TokenReading {
 
 const NO_SUBWORDS: readonly string[] = [];
 
-export class TextAnalyzer {
+export class TextAnalyzer implements Component {
   /**
    * Readings of the tokens seen: one lookup per token instead of four. Tokens come
    * from a bounded dictionary (plus numbers), so this stays small; it is cleared when full.
@@ -75,6 +76,10 @@ export class TextAnalyzer {
   /** True when jieba's dictionary knows the word as a noun. */
   isNoun(word: string): boolean {
     return this.segmenter.isNoun(word);
+  }
+
+  process(message: Message): void {
+    message.analyzed = this.analyze(message.raw);
   }
 
   analyze(raw: string): AnalyzedText {

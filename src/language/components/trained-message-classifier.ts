@@ -4,7 +4,9 @@
 import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
 import type { TaskName } from "./message-model/classifier-model.ts";
 import type { MessageModel } from "./message-model/message-model.ts";
-import { CueMessageClassifier, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
+import type { Message } from "./component.ts";
+import { CueMessageClassifier } from "./cue-message-classifier.ts";
+import { settleByType, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
 import type { AnalyzedText } from "./text-analyzer.ts";
 
 /** The training data's type labels (MSGABench's) mapped to the pipeline's. */
@@ -50,6 +52,10 @@ export class TrainedMessageClassifier implements MessageClassifier {
     private readonly thresholds: TrainedThresholds = DEFAULT_TRAINED_THRESHOLDS,
   ) {
     this.cues = new CueMessageClassifier(kinds);
+  }
+
+  process(message: Message): void {
+    settleByType(message, this.classify(message.analyzed!));
   }
 
   classify(analyzed: AnalyzedText): MessageClassification {
