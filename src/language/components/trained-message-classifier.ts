@@ -1,4 +1,4 @@
-// The "classify" step with the trained model (src/classification): type from the
+// The "classify" step with the trained model (components/message-model): type from the
 // model's calibrated probabilities; the catalog's cue phrases still count, so an
 // explicit "投诉"/"举报" is never missed, and give the domain when the model has none.
 import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
