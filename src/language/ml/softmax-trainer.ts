@@ -74,7 +74,9 @@ export function trainSoftmax(set: TrainingSet, options: SoftmaxTrainingOptions):
       for (let j = 0; j < rows.length; j++) {
         const offset = rows[j]! * K;
         const x = values[j]! * scale;
-        for (let k = 0; k < K; k++) scores[k] = scores[k]! + v[offset + k]! * x;
+        // A binary feature at scale 1 (the item classifier's) adds its weights as they are.
+        if (x === 1) for (let k = 0; k < K; k++) scores[k] = scores[k]! + v[offset + k]!;
+        else for (let k = 0; k < K; k++) scores[k] = scores[k]! + v[offset + k]! * x;
       }
       softmaxInPlace(scores, K);
       const weight = set.classWeights[label]!;
