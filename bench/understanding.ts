@@ -13,9 +13,9 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { loadCatalog } from "../src/knowledge/load-catalog.ts";
-import { readEvalSets } from "../src/language/evaluation.ts";
+import { readEvalSets } from "../src/language/understanding-evaluation.ts";
 import { loadMessageModel } from "../src/language/message-model.ts";
-import { Segmenter } from "../src/language/segmenter.ts";
+import { Segmenter } from "../src/language/text/segmenter.ts";
 import { Understander } from "../src/language/understander.ts";
 import { childProcessIds, REDIS_URL, root, SERVER_READY, startScript, stopChild, withBenchDatabase } from "./processes.ts";
 

@@ -2,7 +2,7 @@
 // sets in tests/fixtures/eval/ (written apart from the catalog's examples). Prints
 // each figure beside its target; `--misses` lists the questions it got wrong, and
 // `--json` ends with one JSON line of the figures.
-import { evaluateUnderstanding, formatReport, readEvalSets } from "../src/language/evaluation.ts";
+import { evaluateUnderstanding, formatReport, readEvalSets } from "../src/language/understanding-evaluation.ts";
 import { loadCatalog } from "../src/knowledge/load-catalog.ts";
 import { loadMessageModel } from "../src/language/message-model.ts";
 import { Understander } from "../src/language/understander.ts";

@@ -5,14 +5,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { TASKS } from "../src/language/classification/classifier-model.ts";
-import { evaluateClassifier } from "../src/language/classification/evaluate-classifier.ts";
-import { formatReport } from "../src/language/classification/format-report.ts";
-import { LabeledDataError, readLabeledMessages } from "../src/language/classification/labeled-messages.ts";
-import { MessageClassifier } from "../src/language/classification/message-classifier.ts";
-import { ModelFileError, saveModel } from "../src/language/classification/model-file.ts";
-import { trainClassifier, TrainingError } from "../src/language/classification/train-classifier.ts";
-import { Segmenter } from "../src/language/segmenter.ts";
+import { TASKS } from "../src/language/components/message-model/classifier-model.ts";
+import { evaluateClassifier, formatClassifierReport } from "../src/language/components/message-model/evaluate-classifier.ts";
+import { LabeledDataError, readLabeledMessages } from "../src/language/components/message-model/labeled-messages.ts";
+import { MessageModel } from "../src/language/components/message-model/message-model.ts";
+import { ModelFileError, saveModel } from "../src/language/components/message-model/model-file.ts";
+import { trainClassifier, TrainingError } from "../src/language/components/message-model/train-classifier.ts";
+import { Segmenter } from "../src/language/text/segmenter.ts";
 
 const USAGE = `usage:
   npm run nlp -- train <labeled.jsonl> --model <dir> [--seed N]
@@ -62,10 +61,10 @@ function train(file: string, modelDir: string, seedText: string | undefined): vo
 
 function evaluate(file: string, modelDir: string, json: boolean): void {
   const messages = readLabeledMessages(file);
-  const classifier = MessageClassifier.load(modelDir);
+  const classifier = MessageModel.load(modelDir);
   const report = evaluateClassifier(classifier, messages);
   console.log(`evaluated ${modelDir} on ${messages.length} messages from ${file}\n`);
-  console.log(formatReport(report));
+  console.log(formatClassifierReport(report));
   if (json) console.log(JSON.stringify(report));
 }
 

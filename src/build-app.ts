@@ -1,6 +1,6 @@
 // The HTTP surface: every feature is a Fastify plugin with its own routes and schemas.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { registerAll } from "../connectors/channel-module.ts";
+import { registerAll } from "../connectors/shared/channel-module.ts";
 import type { Hub } from "./hub.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
 import { errorHandler } from "./http/error-handler.ts";

@@ -2,7 +2,7 @@
 // server (src/server.ts) and the worker process (src/worker.ts) both start from here.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { ChannelDeps, ChannelInstance, QueuedInboundHandler } from "../connectors/channel-module.ts";
+import type { ChannelDeps, ChannelInstance, QueuedInboundHandler } from "../connectors/shared/channel-module.ts";
 import { channelModules } from "../connectors/index.ts";
 import type { Catalog } from "./knowledge/catalog-schema.ts";
 import { KnowledgeStore } from "./knowledge/knowledge-store.ts";

@@ -1,6 +1,6 @@
 // Every queue consumer the hub has, started together and closed together.
 import type { Worker } from "bullmq";
-import { inboundHandlers } from "../connectors/channel-module.ts";
+import { inboundHandlers } from "../connectors/shared/channel-module.ts";
 import { createInboundWorker } from "../connectors/shared/inbound-worker.ts";
 import { recoverLostJobs } from "./cases/lost-job-recovery.ts";
 import { Reconciler } from "./queue/reconciler.ts";

@@ -2,18 +2,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { COMPLAINT_TYPE } from "../src/language/classification/classifier-model.ts";
-import { oneVsRestReport, taskReport } from "../src/language/classification/evaluation.ts";
-import { FeatureIndex } from "../src/language/classification/feature-index.ts";
-import { LabeledDataError, parseLabeledMessages, readLabeledMessages, type LabeledMessage } from "../src/language/classification/labeled-messages.ts";
-import { MessageClassifier } from "../src/language/classification/message-classifier.ts";
-import { MessageFeatures } from "../src/language/classification/message-features.ts";
-import { loadModel, ModelFileError, saveModel } from "../src/language/classification/model-file.ts";
-import { layerLogits, softmaxInPlace } from "../src/language/classification/softmax-layer.ts";
-import { TfIdfVectorizer } from "../src/language/classification/tfidf-vectorizer.ts";
-import { trainClassifier, TrainingError } from "../src/language/classification/train-classifier.ts";
-import { normalizeText } from "../src/language/normalize.ts";
-import { Segmenter } from "../src/language/segmenter.ts";
+import { COMPLAINT_TYPE } from "../src/language/components/message-model/classifier-model.ts";
+import { oneVsRestReport, taskReport } from "../src/language/ml/metrics.ts";
+import { IntegerMap } from "../src/language/ml/integer-map.ts";
+import { LabeledDataError, parseLabeledMessages, readLabeledMessages, type LabeledMessage } from "../src/language/components/message-model/labeled-messages.ts";
+import { MessageModel } from "../src/language/components/message-model/message-model.ts";
+import { MessageFeatures } from "../src/language/components/message-model/message-features.ts";
+import { loadModel, ModelFileError, saveModel } from "../src/language/components/message-model/model-file.ts";
+import { layerLogits, softmaxInPlace } from "../src/language/ml/softmax-layer.ts";
+import { TfIdfVectorizer } from "../src/language/ml/tfidf-vectorizer.ts";
+import { trainClassifier, TrainingError } from "../src/language/components/message-model/train-classifier.ts";
+import { normalizeText } from "../src/language/text/normalize.ts";
+import { Segmenter } from "../src/language/text/segmenter.ts";
 
 const segmenter = new Segmenter([]);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "classifier-test-"));
@@ -47,7 +47,7 @@ function toySet(): LabeledMessage[] {
 
 describe("trainClassifier", () => {
   it("learns a separable set and generalizes to new wording of the same cues", () => {
-    const classifier = new MessageClassifier(trainClassifier(toySet(), segmenter), segmenter);
+    const classifier = new MessageModel(trainClassifier(toySet(), segmenter), segmenter);
     for (const message of toySet()) {
       const result = classifier.classify(message.text);
       expect([result.type?.label, result.domain?.label, result.emotion?.label]).toEqual([message.type, message.domain, message.emotion]);
@@ -63,7 +63,7 @@ describe("trainClassifier", () => {
   });
 
   it("gives probabilities: the confidence is between 0 and 1 and the best label's", () => {
-    const classifier = new MessageClassifier(trainClassifier(toySet(), segmenter), segmenter);
+    const classifier = new MessageModel(trainClassifier(toySet(), segmenter), segmenter);
     const result = classifier.classify("建议医院多增加一些便民措施");
     expect(result.type!.confidence).toBeGreaterThan(1 / 3);
     expect(result.type!.confidence).toBeLessThanOrEqual(1);
@@ -81,7 +81,7 @@ describe("trainClassifier", () => {
 
   it("trains only the tasks that have labels", () => {
     const typesOnly = toySet().map(({ text, type }) => ({ text, type }));
-    const classifier = new MessageClassifier(trainClassifier(typesOnly, segmenter), segmenter);
+    const classifier = new MessageModel(trainClassifier(typesOnly, segmenter), segmenter);
     const result = classifier.classify("请问医保的事情怎么办理");
     expect(result.type?.label).toBe("咨询");
     expect(result.domain).toBeUndefined();
@@ -96,7 +96,7 @@ describe("trainClassifier", () => {
   });
 
   it("classifies already normalized and segmented text the same way", () => {
-    const classifier = new MessageClassifier(trainClassifier(toySet(), segmenter), segmenter);
+    const classifier = new MessageModel(trainClassifier(toySet(), segmenter), segmenter);
     const raw = "ＶＩＰ挂号太差了，我要投诉！！！";
     const text = normalizeText(raw);
     expect(classifier.classifyNormalized(text, segmenter.segment(text))).toEqual(classifier.classify(raw));
@@ -104,9 +104,9 @@ describe("trainClassifier", () => {
 
   it("scores a message as training read it: each feature once, however often it occurs", () => {
     const model = trainClassifier(toySet(), segmenter);
-    const classifier = new MessageClassifier(model, segmenter);
+    const classifier = new MessageModel(model, segmenter);
     const features = new MessageFeatures(segmenter, model.features);
-    const vectorizer = new TfIdfVectorizer(new FeatureIndex(model.hashes), model.idf);
+    const vectorizer = new TfIdfVectorizer(IntegerMap.fromKeys(model.hashes), model.idf);
     const layer = model.tasks.type!;
     // The last is a letter of ~300 features, more than the scorer's first hash set holds.
     const letter = Array.from({ length: 12 }, (_, i) => `第${"一二三四五六七八九十"[i % 10]}次反映小区路灯坏了没人修，`).join("");
@@ -119,7 +119,7 @@ describe("trainClassifier", () => {
   });
 
   it("scores only the tasks asked for, each exactly as in the whole classification", () => {
-    const classifier = new MessageClassifier(trainClassifier(toySet(), segmenter), segmenter);
+    const classifier = new MessageModel(trainClassifier(toySet(), segmenter), segmenter);
     for (const raw of ["红绿灯太差了我要投诉", "建议小学多增加一些便民措施", "今天天气不错"]) {
       const text = normalizeText(raw);
       const words = segmenter.segment(text);
@@ -136,8 +136,8 @@ describe("model files", () => {
     const model = trainClassifier(toySet(), segmenter);
     const dir = path.join(tmp, "roundtrip");
     saveModel(model, dir);
-    const before = new MessageClassifier(model, segmenter);
-    const after = MessageClassifier.load(dir, segmenter);
+    const before = new MessageModel(model, segmenter);
+    const after = MessageModel.load(dir, segmenter);
     for (const text of ["红绿灯太差了我要投诉", "建议小学多增加一些便民措施", "今天天气不错"]) {
       expect(after.classify(text)).toEqual(before.classify(text));
     }

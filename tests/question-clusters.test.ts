@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clusterQuestions, jaccard, shingles } from "../src/conversation/question-clusters.ts";
+import { clusterQuestions, shingles } from "../src/conversation/question-clusters.ts";
+import { jaccard } from "../src/language/text/jaccard.ts";
 
 describe("question clusters", () => {
   it("puts wordings of one question together and keeps different questions apart", () => {

@@ -4,13 +4,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { COMPLAINT_TYPE } from "../src/language/classification/classifier-model.ts";
-import { evaluateClassifier, type EvaluationReport } from "../src/language/classification/evaluate-classifier.ts";
-import { readLabeledMessages } from "../src/language/classification/labeled-messages.ts";
-import { MessageClassifier } from "../src/language/classification/message-classifier.ts";
-import { loadModel } from "../src/language/classification/model-file.ts";
-import { trainClassifier } from "../src/language/classification/train-classifier.ts";
-import { Segmenter } from "../src/language/segmenter.ts";
+import { COMPLAINT_TYPE } from "../src/language/components/message-model/classifier-model.ts";
+import { evaluateClassifier, type EvaluationReport } from "../src/language/components/message-model/evaluate-classifier.ts";
+import { readLabeledMessages } from "../src/language/components/message-model/labeled-messages.ts";
+import { MessageModel } from "../src/language/components/message-model/message-model.ts";
+import { loadModel } from "../src/language/components/message-model/model-file.ts";
+import { trainClassifier } from "../src/language/components/message-model/train-classifier.ts";
+import { Segmenter } from "../src/language/text/segmenter.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const MODEL_DIR = path.join(root, "intents/models/default");
@@ -21,7 +21,7 @@ describe("the shipped classifier on the held-out test set", () => {
   const segmenter = new Segmenter([]);
   let report: EvaluationReport;
   beforeAll(() => {
-    report = evaluateClassifier(MessageClassifier.load(MODEL_DIR, segmenter), readLabeledMessages(EVAL_FILE));
+    report = evaluateClassifier(MessageModel.load(MODEL_DIR, segmenter), readLabeledMessages(EVAL_FILE));
   });
 
   it("tells consultations, suggestions and complaints apart", () => {

@@ -3,12 +3,12 @@
 // reads the raw message on its own (same features, so same probabilities).
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TASKS, type TaskName } from "../src/language/classification/classifier-model.ts";
-import { readLabeledMessages } from "../src/language/classification/labeled-messages.ts";
-import type { MessageClassification, MessageClassifier } from "../src/language/classification/message-classifier.ts";
-import { readEvalSets } from "../src/language/evaluation.ts";
+import { TASKS, type TaskName } from "../src/language/components/message-model/classifier-model.ts";
+import { readLabeledMessages } from "../src/language/components/message-model/labeled-messages.ts";
+import type { MessagePrediction, MessageModel } from "../src/language/components/message-model/message-model.ts";
+import { readEvalSets } from "../src/language/understanding-evaluation.ts";
 import { loadMessageModel } from "../src/language/message-model.ts";
-import { DEFAULT_TRAINED_THRESHOLDS } from "../src/language/trained-message-classifier.ts";
+import { DEFAULT_TRAINED_THRESHOLDS } from "../src/language/components/trained-message-classifier.ts";
 import { Understander } from "../src/language/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
 
@@ -17,13 +17,13 @@ const fixtures = path.resolve(import.meta.dirname, "fixtures");
 describe("the trained message model in the pipeline", () => {
   const model = loadMessageModel();
   /** What the pipeline asked the model, and what the model answered. */
-  const calls: { text: string; words: readonly string[]; tasks: readonly TaskName[]; answer: MessageClassification }[] = [];
+  const calls: { text: string; words: readonly string[]; tasks: readonly TaskName[]; answer: MessagePrediction }[] = [];
   let understander: Understander;
   let messages: string[];
 
   beforeAll(async () => {
     // The shipped model, with its pre-segmented entry point recorded.
-    const recording: MessageClassifier = Object.create(model);
+    const recording: MessageModel = Object.create(model);
     recording.classifyNormalized = (text, words, tasks = TASKS) => {
       const answer = model.classifyNormalized(text, words, tasks);
       calls.push({ text, words: [...words], tasks, answer });
@@ -78,7 +78,7 @@ describe("the trained message model in the pipeline", () => {
 
   /** The shipped model, but with every message given this probability of 投诉/求助. */
   const sayingComplaint = async (probability: number) => {
-    const fixed: MessageClassifier = Object.create(model);
+    const fixed: MessageModel = Object.create(model);
     fixed.classifyNormalized = (text, words, tasks = TASKS) => {
       const answer = model.classifyNormalized(text, words, tasks);
       return { ...answer, complaintProbability: probability, type: { label: "投诉/求助", confidence: probability } };

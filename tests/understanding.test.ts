@@ -1,15 +1,15 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateUnderstanding, readEvalSets } from "../src/language/evaluation.ts";
-import { HomophoneCorrector } from "../src/language/homophone-corrector.ts";
-import { FeatureVocabulary } from "../src/language/feature-vocabulary.ts";
-import { IntegerMap, shortTextKey } from "../src/language/integer-map.ts";
-import { PhraseIndex, removePhrases } from "../src/language/phrase-index.ts";
-import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/language/normalize.ts";
-import { Segmenter } from "../src/language/segmenter.ts";
-import { SynonymTable } from "../src/language/synonyms.ts";
-import { TextAnalyzer } from "../src/language/text-analyzer.ts";
-import { toSimplified } from "../src/language/traditional-to-simplified.ts";
+import { evaluateUnderstanding, readEvalSets } from "../src/language/understanding-evaluation.ts";
+import { HomophoneCorrector } from "../src/language/text/homophone-corrector.ts";
+import { FeatureVocabulary } from "../src/language/ml/feature-vocabulary.ts";
+import { IntegerMap, shortTextKey } from "../src/language/ml/integer-map.ts";
+import { PhraseIndex, removePhrases } from "../src/language/text/phrase-index.ts";
+import { normalizeCommonText, normalizeStepByStep, normalizeText } from "../src/language/text/normalize.ts";
+import { Segmenter } from "../src/language/text/segmenter.ts";
+import { SynonymTable } from "../src/language/text/synonyms.ts";
+import { TextAnalyzer } from "../src/language/components/text-analyzer.ts";
+import { toSimplified } from "../src/language/text/traditional-to-simplified.ts";
 import { Understander } from "../src/language/understander.ts";
 import { shippedCatalog } from "./support/catalog.ts";
 
@@ -130,9 +130,13 @@ describe("integer map", () => {
     expect(map.size).toBe(1);
   });
 
-  it("refuses keys it cannot hold", () => {
+  it("takes any 32-bit key (0 and unsigned hashes too) and refuses the others", () => {
     const map = new IntegerMap();
-    expect(() => map.set(0, 1)).toThrow(RangeError);
+    map.set(0, 1);
+    map.set(0xfffffffe, 2);
+    expect(map.get(0)).toBe(1);
+    expect(map.get(0xfffffffe)).toBe(2);
+    expect(map.get(-2)).toBe(2); // the same 32 bits
     expect(() => map.set(2 ** 32, 1)).toThrow(RangeError);
     expect(() => map.set(1.5, 1)).toThrow(RangeError);
     expect(() => map.set(5, -1)).toThrow(RangeError);

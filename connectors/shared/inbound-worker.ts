@@ -2,7 +2,7 @@
 // answering (it replied "later"); each channel's handler answers them through the
 // platform's API.
 import type { Worker } from "bullmq";
-import type { QueuedInboundHandler } from "../channel-module.ts";
+import type { QueuedInboundHandler } from "./channel-module.ts";
 import { QueueNames } from "../../src/queue/queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "../../src/queue/queue-worker.ts";
 

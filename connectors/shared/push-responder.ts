@@ -5,7 +5,7 @@
 import type { Reply } from "../../src/messages/messages.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { notify } from "../../src/outbound/notifier.ts";
-import type { QueuedInboundHandler } from "../channel-module.ts";
+import type { QueuedInboundHandler } from "./channel-module.ts";
 import type { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
 import type { ChannelInput } from "../../src/messages/channel-input.ts";
 import type { PassiveDecision, PassiveReplies } from "../../src/infra/passive-reply.ts";

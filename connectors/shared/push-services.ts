@@ -3,7 +3,7 @@
 // the process counts all its pushes in flight together — with its safety net, and one
 // PushResponder. Built when the first push channel that is on asks for them, closed
 // when the last one closes; a hub with no push channel on builds none of it.
-import type { ChannelDeps } from "../channel-module.ts";
+import type { ChannelDeps } from "./channel-module.ts";
 import { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
 import { PopularItems } from "../../src/conversation/popular-items.ts";
 import { PassiveReplies } from "../../src/infra/passive-reply.ts";

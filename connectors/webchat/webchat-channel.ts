@@ -2,7 +2,7 @@
 // settings. Its widget calls the hub across origins (CORS) and over a WebSocket, so
 // both are registered before any route.
 import websocket from "@fastify/websocket";
-import { type ChannelModule, httpPlugin } from "../channel-module.ts";
+import { type ChannelModule, httpPlugin } from "../shared/channel-module.ts";
 import { webchatCors } from "./webchat-cors.ts";
 import { webchatPlugin } from "./webchat-plugin.ts";
 import { WebchatSender } from "./webchat-sender.ts";

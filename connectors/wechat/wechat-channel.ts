@@ -1,6 +1,6 @@
 // WeChat as a channel of the hub (the ChannelModule port): its config section, its
 // endpoint, its sender and its handler of pushes queued under load.
-import { type ChannelModule, httpPlugin } from "../channel-module.ts";
+import { type ChannelModule, httpPlugin } from "../shared/channel-module.ts";
 import type { SharedPushServices } from "../shared/push-services.ts";
 import { loadWechatConfig, type WechatConfig } from "./wechat-config.ts";
 import { createWechatConnector } from "./wechat-connector.ts";

@@ -1,7 +1,7 @@
 // Weibo as a channel of the hub (the ChannelModule port): its config section, its
 // push endpoint and status, its sender, its handler of pushes queued under load and
 // the pollers of its public streams (run by the worker process).
-import { type ChannelInstance, type ChannelModule, httpPlugin } from "../channel-module.ts";
+import { type ChannelInstance, type ChannelModule, httpPlugin } from "../shared/channel-module.ts";
 import type { SharedPushServices } from "../shared/push-services.ts";
 import { loadWeiboConfig, type WeiboConfig } from "./weibo-config.ts";
 import { createWeiboConnector, type WeiboConnector } from "./weibo-connector.ts";

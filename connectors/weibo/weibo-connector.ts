@@ -4,7 +4,7 @@ import type { WeiboConfig } from "./weibo-config.ts";
 import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Logger } from "../../src/logger.ts";
-import type { QueuedInboundHandler } from "../channel-module.ts";
+import type { QueuedInboundHandler } from "../shared/channel-module.ts";
 import type { PassiveDecision, PassiveReplies } from "../../src/infra/passive-reply.ts";
 import type { Reply } from "../../src/messages/messages.ts";
 import type { PushResponder } from "../shared/push-responder.ts";

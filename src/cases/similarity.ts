@@ -4,27 +4,19 @@
 // (equal by construction when compared) and particles that carry no meaning here.
 // Place: the road, street or residential-complex names a text mentions (人民路,
 // 幸福小区 …); two complaints naming places must share one — "人民路路灯坏了" and
-// "解放路路灯坏了" are alike as text but are not the same problem.
+// "解放路路灯坏了" are alike as text but are not the same problem. These are not the
+// entity extractor's places (language/entities/places.ts): that one reads the
+// address fields of a ticket (district … complex) and knows no landmarks (人民广场, 学校,
+// 医院), and it would read "人民路路灯" as one street "人民路路"; duplicates need landmarks
+// and no districts (equal by construction here).
+import { characterBigrams } from "../language/text/character-bigrams.ts";
+import { jaccard } from "../language/text/jaccard.ts";
 
 const PARTICLES = /[的了啊吧呢吗呀哦嘛么]/g;
 const NOT_WORDS = /[^\p{Script=Han}\p{L}\p{N}]/gu;
 // "路" followed by "灯" is a street light, not the end of a road's name; "广场舞" is a dance.
 const PLACE = /[\p{Script=Han}\dA-Za-z]{1,6}?(?:路(?!灯)|街|大道|大街|巷|胡同|小区|社区|村|广场(?!舞)|公园|花园|大厦|市场|学校|医院)/gu;
 const LEADING_WORDS = /^[与和在的到从往向对]+/;
-
-export function bigrams(text: string): Set<string> {
-  const chars = [...text];
-  const result = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) result.add(chars[i]! + chars[i + 1]!);
-  return result;
-}
-
-export function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
-  let shared = 0;
-  for (const x of a) if (b.has(x)) shared++;
-  return shared / (a.size + b.size - shared);
-}
 
 /** The text reduced to what distinguishes one complaint from another. */
 export function comparableText(text: string, districts: readonly string[]): string {
@@ -34,7 +26,7 @@ export function comparableText(text: string, districts: readonly string[]): stri
 }
 
 export function textSimilarity(a: string, b: string, districts: readonly string[]): number {
-  return jaccard(bigrams(comparableText(a, districts)), bigrams(comparableText(b, districts)));
+  return jaccard(characterBigrams(comparableText(a, districts)), characterBigrams(comparableText(b, districts)));
 }
 
 /** Road, street and complex names in a text, without a leading 与/在 …. */

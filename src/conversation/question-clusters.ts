@@ -4,7 +4,9 @@
 // holding its most similar earlier question (Jaccard ≥ threshold), taken from the
 // most asked (and shortest) down; an inverted index over shingles keeps it far from
 // quadratic.
-import { normalizeText } from "../language/normalize.ts";
+import { characterBigrams } from "../language/text/character-bigrams.ts";
+import { jaccard } from "../language/text/jaccard.ts";
+import { normalizeText } from "../language/text/normalize.ts";
 
 export interface CountedQuestion {
   text: string;
@@ -27,16 +29,7 @@ const WORD_CHAR = /\p{L}/u;
 export function shingles(text: string): Set<string> {
   const chars = [...normalizeText(text)].filter((c) => WORD_CHAR.test(c));
   if (chars.length < 2) return new Set(chars);
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
-  return out;
-}
-
-export function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
-  let shared = 0;
-  for (const s of a) if (b.has(s)) shared++;
-  return shared / (a.size + b.size - shared);
+  return characterBigrams(chars.join(""));
 }
 
 export function clusterQuestions<Q extends CountedQuestion>(questions: Q[], threshold = SAME_QUESTION): QuestionCluster<Q>[] {
@@ -53,6 +46,7 @@ export function clusterQuestions<Q extends CountedQuestion>(questions: Q[], thre
       for (const m of byShingle.get(s) ?? []) {
         if (seen.has(m)) continue;
         seen.add(m);
+        // Both share shingle s: never two empty sets (jaccard's 0 for those is not reached).
         const score = jaccard(own, members[m]!.shingles);
         if (score >= bestScore) [best, bestScore] = [members[m]!.cluster, score];
       }

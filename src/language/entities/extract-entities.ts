@@ -2,7 +2,7 @@
 // complex …), how to call back (phone numbers), who (resident ID numbers that pass the
 // checksum) and when (dates resolved against the message's arrival).
 import { RESIDENT_ID_PATTERN, maskText } from "../../privacy/mask.ts";
-import { toHalfWidth } from "../normalize.ts";
+import { toHalfWidth } from "../text/normalize.ts";
 import { findDates, type DateMention } from "./dates.ts";
 import { findPhoneNumbers, type PhoneNumber } from "./phone-numbers.ts";
 import { addressOf, findPlaces, type Address, type PlaceMention } from "./places.ts";

@@ -1,24 +1,10 @@
-// The "classify" step: is a message a consultation (咨询), a complaint or request for
-// help (投诉/求助), or a suggestion (建言), and which domain is it about. Any model can
-// fill this slot; the one here weighs the cue phrases in intents/message-kinds.yaml.
-import type { MessageKindsFile } from "../knowledge/catalog-schema.ts";
-import { CueScorer } from "./cue-scorer.ts";
+// The "classify" step by the cue phrases in intents/message-kinds.yaml alone.
+import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
+import { CueScorer } from "../text/cue-scorer.ts";
+import type { Message } from "./component.ts";
 import { DomainClassifier } from "./domain-classifier.ts";
-import type { AnalyzedText } from "./text-analyzer.ts";
-
-export type MessageType = "consultation" | "complaint" | "suggestion";
-
-export interface MessageClassification {
-  type: MessageType;
-  /** 0–1: how sure the classifier is of `type`. */
-  confidence: number;
-  /** Domain (城建, 交通 …) for routing, when evident. */
-  domain?: string;
-}
-
-export interface MessageClassifier {
-  classify(text: AnalyzedText): MessageClassification;
-}
+import { settleByType, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
+import type { AnalyzedText } from "./component.ts";
 
 export interface CueThresholds {
   /** Cue weight that makes a message a complaint. */
@@ -39,6 +25,10 @@ export class CueMessageClassifier implements MessageClassifier {
     this.complaint = new CueScorer(kinds.complaint.cues);
     this.suggestion = new CueScorer(kinds.suggestion.cues);
     this.domains = new DomainClassifier(kinds.domains);
+  }
+
+  process(message: Message): void {
+    settleByType(message, this.classify(message.analyzed!));
   }
 
   classify({ text }: AnalyzedText): MessageClassification {

@@ -8,11 +8,12 @@
 //     aliases and examples and on questions the catalog does not cover.
 // The re-ranker is a logistic regression trained on held-out folds of the same data,
 // so its output is a calibrated probability that the candidate is the right item.
-import type { ServiceItem } from "../knowledge/catalog-schema.ts";
-import { Bm25Index } from "./bm25-index.ts";
-import { FeatureVocabulary, type Terms as VocabularyTerms } from "./feature-vocabulary.ts";
-import { LogisticRegression } from "./logistic-regression.ts";
-import { SoftmaxClassifier, type TrainingSample } from "./softmax-classifier.ts";
+import type { ServiceItem } from "../../knowledge/catalog-schema.ts";
+import { Bm25Index } from "../ml/bm25-index.ts";
+import { FeatureVocabulary, type Terms as VocabularyTerms } from "../ml/feature-vocabulary.ts";
+import { LogisticRegression } from "../ml/logistic-regression.ts";
+import { SoftmaxClassifier, type TrainingSample } from "../ml/softmax-classifier.ts";
+import type { ServiceCandidate, Component, Message } from "./component.ts";
 
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
 const UNSEEN_WORD_WEIGHT = 0.5;
@@ -45,15 +46,6 @@ export interface Terms extends VocabularyTerms {
   content: readonly string[];
 }
 
-export interface ServiceCandidate {
-  item: ServiceItem;
-  /** Calibrated probability (0–1) that this is the item the question is about. */
-  probability: number;
-  /** Share of the question's weight that the item explains (0–1). */
-  coverage: number;
-  /** Which of the question's meaningful words the item uses (bit i = content word i). */
-  explains: number;
-}
 
 /** A training text: analyzed terms and the item it belongs to (undefined: out of scope). */
 interface LabeledText {
@@ -289,7 +281,7 @@ class Evidence {
   }
 }
 
-export class ServiceMatcher {
+export class ServiceMatcher implements Component {
   private readonly items: ServiceItem[];
   private readonly evidence: Evidence;
   private readonly reranker: LogisticRegression;
@@ -326,6 +318,10 @@ export class ServiceMatcher {
     }
     this.reranker = LogisticRegression.train(rows, labels);
     this.evidence = new Evidence(texts, data.items.length, data.isNoun);
+  }
+
+  process(message: Message): void {
+    message.candidates = this.match(message.analyzed!);
   }
 
   /** Candidate items, most probable first. */

@@ -1,7 +1,7 @@
 // The trained classifier as data: which features exist, their idf, and one softmax
-// layer per task. Written by the trainer, read by MessageClassifier.
+// layer per task. Written by the trainer, read by MessageModel.
 import type { FeatureOptions } from "./message-features.ts";
-import type { SoftmaxLayer } from "./softmax-layer.ts";
+import type { SoftmaxLayer } from "../../ml/softmax-layer.ts";
 
 export const TASKS = ["type", "domain", "emotion"] as const;
 export type TaskName = (typeof TASKS)[number];

@@ -1,16 +1,16 @@
 // Trains the three tasks from labeled messages: pick the features (seen in at least
 // `minDocumentFrequency` messages), weigh them by idf, train one softmax per task, and
 // calibrate each on a held-out share before retraining on everything.
-import type { Segmenter } from "../segmenter.ts";
+import type { Segmenter } from "../../text/segmenter.ts";
 import { TASKS, type ClassifierModel, type TaskName } from "./classifier-model.ts";
-import { FeatureIndex } from "./feature-index.ts";
+import { IntegerMap } from "../../ml/integer-map.ts";
 import type { LabeledMessage } from "./labeled-messages.ts";
 import { DEFAULT_FEATURE_OPTIONS, MessageFeatures, type FeatureOptions } from "./message-features.ts";
-import { seededRandom, shuffleInPlace } from "./seeded-random.ts";
-import { layerLogits, type SoftmaxLayer } from "./softmax-layer.ts";
-import { classWeights, trainSoftmax, type SoftmaxTrainingOptions, type TrainingSet } from "./softmax-trainer.ts";
-import { fitTemperature } from "./temperature-scaling.ts";
-import { inverseDocumentFrequency, TfIdfVectorizer, type SparseVector } from "./tfidf-vectorizer.ts";
+import { seededRandom, shuffleInPlace } from "../../ml/seeded-random.ts";
+import { layerLogits, type SoftmaxLayer } from "../../ml/softmax-layer.ts";
+import { classWeights, trainSoftmax, type SoftmaxTrainingOptions, type TrainingSet } from "../../ml/softmax-trainer.ts";
+import { fitTemperature } from "../../ml/temperature-scaling.ts";
+import { inverseDocumentFrequency, TfIdfVectorizer, type SparseVector } from "../../ml/tfidf-vectorizer.ts";
 
 export interface ClassifierTrainingOptions extends SoftmaxTrainingOptions {
   features: FeatureOptions;
@@ -55,7 +55,7 @@ export function trainClassifier(
   const messageHashes = messages.map((m) => extractor.extract(m.text).slice().sort());
   const minDf = options.minDocumentFrequency ?? (messages.length < 500 ? 1 : 2);
   const { hashes, idf } = selectFeatures(messageHashes, minDf, options.maxFeatures);
-  const vectorizer = new TfIdfVectorizer(new FeatureIndex(hashes), idf);
+  const vectorizer = new TfIdfVectorizer(IntegerMap.fromKeys(hashes), idf);
   const vectors = messageHashes.map((h) => copyVector(vectorizer.vectorize(h)));
 
   const tasks: ClassifierModel["tasks"] = {};

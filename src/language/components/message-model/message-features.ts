@@ -2,9 +2,9 @@
 // (with start/end marks, so "请问…" at the start differs from "…请问" in the middle) and
 // jieba words. Character n-grams are robust to typos and unseen words; words add the
 // longer units (拖欠工资, 不作为) that n-grams of three characters cut apart.
-import { normalizeText } from "../normalize.ts";
-import type { Segmenter } from "../segmenter.ts";
-import { hashFinish, hashSeed, hashStep, hashString } from "./feature-hashing.ts";
+import { normalizeText } from "../../text/normalize.ts";
+import type { Segmenter } from "../../text/segmenter.ts";
+import { hashFinish, hashSeed, hashStep, hashString } from "../../ml/feature-hashing.ts";
 
 export interface FeatureOptions {
   /** Longest character n-gram (1 … maxCharNgram). */

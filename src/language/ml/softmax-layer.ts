@@ -29,8 +29,10 @@ export function softmaxInPlace(scores: Float64Array, classes: number, temperatur
   let max = -Infinity;
   for (let k = 0; k < classes; k++) if (scores[k]! > max) max = scores[k]!;
   let sum = 0;
+  // Dividing by 1 changes nothing; the item classifier's hundred classes skip it.
+  const unscaled = temperature === 1;
   for (let k = 0; k < classes; k++) {
-    const e = Math.exp((scores[k]! - max) / temperature);
+    const e = Math.exp(unscaled ? scores[k]! - max : (scores[k]! - max) / temperature);
     scores[k] = e;
     sum += e;
   }

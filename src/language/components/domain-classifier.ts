@@ -1,5 +1,5 @@
 // Picks the complaint domain (城建, 交通 …) from keyword evidence, for routing.
-import { CueScorer } from "./cue-scorer.ts";
+import { CueScorer } from "../text/cue-scorer.ts";
 
 export class DomainClassifier {
   private readonly scorers: [string, CueScorer][];

@@ -5,12 +5,13 @@
 // cache between messages; scoring all three tasks reads two rows. (Separate idf and
 // per-task weight arrays cost a cache miss each per feature, which dominated the time of
 // long messages; one row for everything made the type read the other tasks' lines too.)
-import { FeatureIndex } from "./feature-index.ts";
+import { IntegerMap } from "./integer-map.ts";
 import { SeenHashes } from "./seen-hashes.ts";
 import { termWeight } from "./tfidf-vectorizer.ts";
 
 export class FeatureTable {
-  private readonly index: FeatureIndex;
+  /** Feature hash → row. */
+  private readonly index: IntegerMap;
   /** Row r: head[r * headStride] = idf, then the first task's weights (columns 0 … headWidth). */
   private readonly head: Float32Array;
   private readonly headStride: number;
@@ -31,7 +32,7 @@ export class FeatureTable {
    */
   constructor(hashes: Uint32Array, idf: Float32Array, blocks: { weights: Float32Array; width: number }[]) {
     const rows = hashes.length;
-    this.index = new FeatureIndex(hashes);
+    this.index = IntegerMap.fromKeys(hashes);
     this.width = blocks.reduce((n, b) => n + b.width, 0);
     this.headWidth = blocks[0]?.width ?? 0;
     this.headStride = 1 + this.headWidth;
@@ -65,7 +66,7 @@ export class FeatureTable {
     for (let i = 0; i < hashes.length; i++) {
       const hash = hashes[i]!;
       if (!seen.add(hash)) continue;
-      const row = index.row(hash);
+      const row = index.get(hash);
       if (row < 0) continue;
       const at = row * headStride;
       const value = termWeight(head[at]!);

@@ -1,11 +1,13 @@
-// The "classify" step with the trained model (src/classification): type from the
+// The "classify" step with the trained model (components/message-model): type from the
 // model's calibrated probabilities; the catalog's cue phrases still count, so an
 // explicit "投诉"/"举报" is never missed, and give the domain when the model has none.
-import type { MessageKindsFile } from "../knowledge/catalog-schema.ts";
-import type { TaskName } from "./classification/classifier-model.ts";
-import type { MessageClassifier as TrainedModel } from "./classification/message-classifier.ts";
-import { CueMessageClassifier, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
-import type { AnalyzedText } from "./text-analyzer.ts";
+import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
+import type { TaskName } from "./message-model/classifier-model.ts";
+import type { MessageModel } from "./message-model/message-model.ts";
+import type { Message } from "./component.ts";
+import { CueMessageClassifier } from "./cue-message-classifier.ts";
+import { settleByType, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
+import type { AnalyzedText } from "./component.ts";
 
 /** The training data's type labels (MSGABench's) mapped to the pipeline's. */
 const TYPES: Record<string, MessageClassification["type"]> = { 咨询: "consultation", 建言: "suggestion", "投诉/求助": "complaint" };
@@ -39,7 +41,7 @@ export class TrainedMessageClassifier implements MessageClassifier {
   private readonly cues: CueMessageClassifier;
 
   constructor(
-    private readonly model: TrainedModel,
+    private readonly model: MessageModel,
     kinds: MessageKindsFile,
     /**
      * True for a message that only names a topic ("工资", "出租车"): the model may lean to
@@ -50,6 +52,10 @@ export class TrainedMessageClassifier implements MessageClassifier {
     private readonly thresholds: TrainedThresholds = DEFAULT_TRAINED_THRESHOLDS,
   ) {
     this.cues = new CueMessageClassifier(kinds);
+  }
+
+  process(message: Message): void {
+    settleByType(message, this.classify(message.analyzed!));
   }
 
   classify(analyzed: AnalyzedText): MessageClassification {

@@ -1,12 +1,12 @@
 // Classifies a citizen's message: type (咨询/建言/投诉/求助), domain (城建, 交通 …) and
 // emotion, each with a calibrated confidence. Synchronous and allocation-light: a short
 // message costs a segmentation plus a few hundred multiply-adds.
-import { Segmenter } from "../segmenter.ts";
+import { Segmenter } from "../../text/segmenter.ts";
 import { ANGER_EMOTION, COMPLAINT_TYPE, TASKS, type ClassifierModel, type TaskName } from "./classifier-model.ts";
-import { FeatureTable } from "./feature-table.ts";
+import { FeatureTable } from "../../ml/feature-table.ts";
 import { MessageFeatures } from "./message-features.ts";
 import { loadModel } from "./model-file.ts";
-import { softmaxInPlace } from "./softmax-layer.ts";
+import { softmaxInPlace } from "../../ml/softmax-layer.ts";
 
 export interface LabelPrediction {
   label: string;
@@ -14,7 +14,7 @@ export interface LabelPrediction {
   confidence: number;
 }
 
-export interface MessageClassification {
+export interface MessagePrediction {
   type?: LabelPrediction;
   domain?: LabelPrediction;
   emotion?: LabelPrediction;
@@ -33,7 +33,7 @@ interface TaskColumns {
   temperature: number;
 }
 
-export class MessageClassifier {
+export class MessageModel {
   private readonly features: MessageFeatures;
   private readonly table: FeatureTable;
   private readonly tasks: TaskColumns[];
@@ -72,8 +72,8 @@ export class MessageClassifier {
     this.angerClass = model.tasks.emotion?.labels.indexOf(ANGER_EMOTION) ?? -1;
   }
 
-  static load(dir: string, segmenter?: Segmenter): MessageClassifier {
-    return new MessageClassifier(loadModel(dir), segmenter);
+  static load(dir: string, segmenter?: Segmenter): MessageModel {
+    return new MessageModel(loadModel(dir), segmenter);
   }
 
   /** The labels each trained task can give. */
@@ -81,7 +81,7 @@ export class MessageClassifier {
     return Object.fromEntries(this.tasks.map((t) => [t.task, t.labels]));
   }
 
-  classify(rawText: string): MessageClassification {
+  classify(rawText: string): MessagePrediction {
     return this.classifyHashes(this.features.extract(rawText));
   }
 
@@ -91,11 +91,11 @@ export class MessageClassifier {
    * tasks a caller uses; the others are absent from the result, and their probability
    * (complaint, anger) is 0.
    */
-  classifyNormalized(text: string, words: readonly string[], tasks: readonly TaskName[] = TASKS): MessageClassification {
+  classifyNormalized(text: string, words: readonly string[], tasks: readonly TaskName[] = TASKS): MessagePrediction {
     return this.classifyHashes(this.features.extractNormalized(text, this.features.options.words ? words : []), tasks);
   }
 
-  private classifyHashes(hashes: Uint32Array, only: readonly TaskName[] = TASKS): MessageClassification {
+  private classifyHashes(hashes: Uint32Array, only: readonly TaskName[] = TASKS): MessagePrediction {
     const { sums, scores } = this;
     // The table's columns the asked tasks span.
     let from = this.table.width;
@@ -108,7 +108,7 @@ export class MessageClassifier {
     sums.fill(0, from, to);
     const length = this.table.accumulate(hashes, sums, from, to);
     const scale = length > 0 ? 1 / length : 0;
-    const result: MessageClassification = { complaintProbability: 0, angerProbability: 0 };
+    const result: MessagePrediction = { complaintProbability: 0, angerProbability: 0 };
     for (const { task, labels, offset, bias, temperature } of this.tasks) {
       if (!only.includes(task)) continue;
       const classes = labels.length;

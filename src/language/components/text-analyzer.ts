@@ -1,25 +1,14 @@
 // Steps 1–2 of the language pipeline: normalize, segment, repair typos, and map each
 // word to its canonical form, so that the way a citizen writes a thing does not
 // change what they are understood to ask.
-import type { Terms } from "./feature-vocabulary.ts";
-import type { HomophoneCorrector } from "./homophone-corrector.ts";
-import { IntegerMap, shortTextKey } from "./integer-map.ts";
-import { normalizeText } from "./normalize.ts";
-import type { Segmenter } from "./segmenter.ts";
-import type { SynonymTable } from "./synonyms.ts";
+import type { Terms } from "../ml/feature-vocabulary.ts";
+import type { AnalyzedText, Component, Message } from "./component.ts";
+import type { HomophoneCorrector } from "../text/homophone-corrector.ts";
+import { IntegerMap, shortTextKey } from "../ml/integer-map.ts";
+import { normalizeText } from "../text/normalize.ts";
+import type { Segmenter } from "../text/segmenter.ts";
+import type { SynonymTable } from "../text/synonyms.ts";
 
-export interface AnalyzedText extends Terms {
-  /** The normalized text (half-width, simplified, no emoji, lower case). */
-  text: string;
-  /** The segmenter's words as cut, before typo repair and canonical forms: the trained message model's word features. */
-  segmented: string[];
-  /** Canonical tokens in order, typos repaired: 身分正 → 居民身份证. */
-  tokens: string[];
-  /** The tokens plus the known words inside longer ones (身份证丢了 → 居民身份证, 丢了). */
-  words: string[];
-  /** Tokens that carry meaning (two or more characters, Han, not a function word like 请问). */
-  content: string[];
-}
 
 const HAN = /\p{Script=Han}/u;
 /** Whether a token has a Han character: the common CJK block without a regular expression. */
@@ -51,7 +40,7 @@ interface TokenReading {
 
 const NO_SUBWORDS: readonly string[] = [];
 
-export class TextAnalyzer {
+export class TextAnalyzer implements Component {
   /**
    * Readings of the tokens seen: one lookup per token instead of four. Tokens come
    * from a bounded dictionary (plus numbers), so this stays small; it is cleared when full.
@@ -75,6 +64,10 @@ export class TextAnalyzer {
   /** True when jieba's dictionary knows the word as a noun. */
   isNoun(word: string): boolean {
     return this.segmenter.isNoun(word);
+  }
+
+  process(message: Message): void {
+    message.analyzed = this.analyze(message.raw);
   }
 
   analyze(raw: string): AnalyzedText {

@@ -5,16 +5,16 @@
 import type { Queue, Worker } from "bullmq";
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyPluginOptions } from "fastify";
 import type { Redis } from "ioredis";
-import type { Config, ConfigSection } from "../src/config.ts";
-import type { ConversationPipeline } from "../src/conversation/conversation-pipeline.ts";
-import type { SupplementDesk } from "../src/conversation/evidence.ts";
-import type { PrismaClient } from "../src/db/database.ts";
-import type { Catalog } from "../src/knowledge/catalog-schema.ts";
-import type { Menu } from "../src/knowledge/menu.ts";
-import type { Logger } from "../src/logger.ts";
-import type { ChannelSender } from "../src/outbound/channel-sender.ts";
-import type { QueueName } from "../src/queue/queue-names.ts";
-import type { WorkerDeps } from "../src/queue/queue-worker.ts";
+import type { Config, ConfigSection } from "../../src/config.ts";
+import type { ConversationPipeline } from "../../src/conversation/conversation-pipeline.ts";
+import type { SupplementDesk } from "../../src/conversation/evidence.ts";
+import type { PrismaClient } from "../../src/db/database.ts";
+import type { Catalog } from "../../src/knowledge/catalog-schema.ts";
+import type { Menu } from "../../src/knowledge/menu.ts";
+import type { Logger } from "../../src/logger.ts";
+import type { ChannelSender } from "../../src/outbound/channel-sender.ts";
+import type { QueueName } from "../../src/queue/queue-names.ts";
+import type { WorkerDeps } from "../../src/queue/queue-worker.ts";
 
 export interface ChannelModule<Settings = unknown> extends ConfigSection {
   /** The channel's name: messages, conversations, notices and inbound jobs carry it. */

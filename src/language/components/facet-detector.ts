@@ -1,19 +1,15 @@
 // Which part of a service item a question asks about (materials, fee, where, how
 // long, online …), and whether the question is *only* that — a follow-up such as
 // "要带什么材料" that refers to the item already under discussion.
-import type { Facet, FacetsFile } from "../knowledge/catalog-schema.ts";
-import { CueScorer } from "./cue-scorer.ts";
-import { inListOrder, PhraseIndex, removePhrases } from "./phrase-index.ts";
+import type { Facet, FacetsFile } from "../../knowledge/catalog-schema.ts";
+import type { FacetReading, Component, Message } from "./component.ts";
+import { CueScorer } from "../text/cue-scorer.ts";
+import { inListOrder, PhraseIndex, removePhrases } from "../text/phrase-index.ts";
 
 const LEFTOVER = /[\p{Script=Han}a-z0-9]/u;
 
-export interface FacetReading {
-  facet: Facet;
-  /** True when nothing but the facet and filler words is left: the question names no item. */
-  alone: boolean;
-}
 
-export class FacetDetector {
+export class FacetDetector implements Component {
   private readonly index: PhraseIndex;
   private readonly facetOf: Facet[];
   private readonly filler: CueScorer;
@@ -26,6 +22,10 @@ export class FacetDetector {
     this.index = new PhraseIndex(cues.map((c) => c.phrase));
     this.facetOf = cues.map((c) => c.facet);
     this.filler = new CueScorer(file.filler);
+  }
+
+  process(message: Message): void {
+    message.facet = this.detect(message.analyzed!.text);
   }
 
   detect(text: string): FacetReading | undefined {

@@ -1,7 +1,7 @@
 // Feature hashes → a sparse vector: the idf of each feature present, scaled to unit
 // length, so a 500-character message and a 10-character one are comparable to the same
 // weights.
-import type { FeatureIndex } from "./feature-index.ts";
+import type { IntegerMap } from "./integer-map.ts";
 
 /** A message as the trainer sees it. */
 export interface SparseVector {
@@ -30,7 +30,8 @@ export class TfIdfVectorizer {
   private values = new Float32Array(512);
 
   constructor(
-    private readonly index: FeatureIndex,
+    /** Feature hash → row. */
+    private readonly index: IntegerMap,
     private readonly idf: Float32Array,
   ) {}
 
@@ -51,7 +52,7 @@ export class TfIdfVectorizer {
     for (let i = 0; i < sortedHashes.length; i++) {
       const hash = sortedHashes[i]!;
       if (i > 0 && sortedHashes[i - 1] === hash) continue;
-      const row = this.index.row(hash);
+      const row = this.index.get(hash);
       if (row < 0) continue;
       const value = termWeight(this.idf[row]!);
       rows[length] = row;
