@@ -17,7 +17,12 @@ try {
     const chat = await startChild(["src/server.ts"], hubEnv(dataDir, databaseUrl, channels.env), SERVER_READY);
     try {
       console.log(`Channels benchmark: 50 connections, ${DURATION} s per run.\n`);
-      await runLoad({ label: "warm-up", url: `${chat.url}/api/chat/messages`, bodies: chatBodies(), durationSeconds: 2 });
+      await runLoad({
+        label: "warm-up",
+        url: `${chat.url}/api/chat/messages`,
+        bodies: chatBodies(),
+        durationSeconds: 2,
+      });
       await channels.run(chat.url, DURATION, formatRow);
     } finally {
       await stopChild(chat.child);

@@ -13,7 +13,12 @@ import { WechatPlatform } from "../connectors/wechat/testing/wechat-platform.ts"
 import { type LoadResult, runLoad } from "./load.ts";
 import { chatBodies, QUESTIONS } from "./questions.ts";
 
-const WECHAT = { token: "BenchToken1", appId: "wxbe0c0000000000be", appSecret: "bench-secret", encodingAesKey: randomBytes(32).toString("base64").slice(0, 43) };
+const WECHAT = {
+  token: "BenchToken1",
+  appId: "wxbe0c0000000000be",
+  appSecret: "bench-secret",
+  encodingAesKey: randomBytes(32).toString("base64").slice(0, 43),
+};
 const CONNECTIONS = 50;
 const BURST_CONNECTIONS = 10 * CONNECTIONS;
 const WECHAT_WAIT_MS = 5_000;
@@ -73,9 +78,22 @@ export async function prepareChannelBench(): Promise<ChannelBench> {
         else if (body.startsWith("<xml><Encrypt>")) counts.passive++;
         else counts.other++;
       };
-      const chat = (seconds: number) => runLoad({ label: "chat API", url: `${hubUrl}/api/chat/messages`, bodies: chatBodies(), durationSeconds: seconds });
+      const chat = (seconds: number) =>
+        runLoad({
+          label: "chat API",
+          url: `${hubUrl}/api/chat/messages`,
+          bodies: chatBodies(),
+          durationSeconds: seconds,
+        });
       const wechat = (seconds: number) =>
-        runLoad({ label: "WeChat safe mode", url, durationSeconds: seconds, contentType: "text/xml", next, onResponse: classify });
+        runLoad({
+          label: "WeChat safe mode",
+          url,
+          durationSeconds: seconds,
+          contentType: "text/xml",
+          next,
+          onResponse: classify,
+        });
 
       refill(8_000);
       await wechat(2); // warm-up
@@ -105,7 +123,12 @@ export async function prepareChannelBench(): Promise<ChannelBench> {
             duration: burstSeconds,
             timeout: 10,
             headers: { "content-type": "text/xml" },
-            requests: [{ setupRequest: (request) => ({ ...request, ...next() }), onResponse: (status: number, body: string) => classify(status, body) }],
+            requests: [
+              {
+                setupRequest: (request) => ({ ...request, ...next() }),
+                onResponse: (status: number, body: string) => classify(status, body),
+              },
+            ],
           },
           (error, result) => (error ? reject(error) : resolve(result)),
         );

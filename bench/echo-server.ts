@@ -7,7 +7,11 @@ app.post(
   "/echo",
   {
     schema: {
-      body: { type: "object", required: ["text"], properties: { sessionId: { type: "string" }, text: { type: "string" } } },
+      body: {
+        type: "object",
+        required: ["text"],
+        properties: { sessionId: { type: "string" }, text: { type: "string" } },
+      },
       response: { 200: { type: "object", properties: { sessionId: { type: "string" }, text: { type: "string" } } } },
     },
   },

@@ -43,7 +43,14 @@ export interface CpuPerTicket {
 }
 
 const DISTRICTS = ["东湖区", "西山区", "南湖区", "北城区"];
-const PROBLEMS = ["路灯坏了好几天没人修", "垃圾堆了三天没人清运", "井盖丢了很危险", "晚上广场舞噪音扰民", "有人占道经营摆摊", "小区暖气不热"];
+const PROBLEMS = [
+  "路灯坏了好几天没人修",
+  "垃圾堆了三天没人清运",
+  "井盖丢了很危险",
+  "晚上广场舞噪音扰民",
+  "有人占道经营摆摊",
+  "小区暖气不热",
+];
 // Forty distinct characters, none a word that place extraction strips (和, 与 …).
 const NAME = "安宁康乐福寿长春嘉平光明团结胜利建设幸运文化新华民主复兴朝阳友谊红旗前进东风振中";
 
@@ -121,10 +128,20 @@ async function sampleCpu(probe: Probe): Promise<CpuSample | undefined> {
   const info = await probe.redis.info("cpu");
   const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
   const own = process.cpuUsage();
-  return { bench: (own.user + own.system) / 1000, web, worker, postgres, redis: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000 };
+  return {
+    bench: (own.user + own.system) / 1000,
+    web,
+    worker,
+    postgres,
+    redis: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000,
+  };
 }
 
-function cpuPerTicket(before: CpuSample | undefined, after: CpuSample | undefined, tickets: number): CpuPerTicket | undefined {
+function cpuPerTicket(
+  before: CpuSample | undefined,
+  after: CpuSample | undefined,
+  tickets: number,
+): CpuPerTicket | undefined {
   if (!before || !after || tickets === 0) return undefined;
   let postgres = 0;
   for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
@@ -139,10 +156,20 @@ function cpuPerTicket(before: CpuSample | undefined, after: CpuSample | undefine
 }
 
 /** Waits until no ticket waits for routing, then measures the tickets filed since `since`. */
-async function measure(db: pg.Client, since: Date, label: string, loadSeconds: number, apiP99Ms: number, errors: number): Promise<IntakeRun> {
+async function measure(
+  db: pg.Client,
+  since: Date,
+  label: string,
+  loadSeconds: number,
+  apiP99Ms: number,
+  errors: number,
+): Promise<IntakeRun> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "Ticket" WHERE "status" = 'submitted' AND "createdAt" >= $1`, [since]);
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "Ticket" WHERE "status" = 'submitted' AND "createdAt" >= $1`,
+      [since],
+    );
     if (Number(rows[0]!.n) === 0) break;
     if (Date.now() > deadline) throw new Error(`${rows[0]!.n} tickets still unrouted after 120 s`);
     await new Promise((r) => setTimeout(r, 200));
@@ -193,9 +220,19 @@ export async function benchIntake(options: IntakeOptions): Promise<IntakeRun[]> 
     QUEUE_PREFIX: `intake${Date.now()}`,
   };
   // BENCH_PROFILE_DIR=<dir>: V8 CPU profiles of both processes, written when they stop.
-  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const web = await startChild([...profile, "src/server.ts"], { ...env, LOG_LEVEL: "warn", WORKERS_IN_PROCESS: "false" }, /web chat\s+(http:\/\/\S+?)\/\s/);
-  const worker = await startChild([...profile, "src/worker.ts"], { ...env, LOG_LEVEL: "info" }, /workers running()/).catch(async (error: unknown) => {
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const web = await startChild(
+    [...profile, "src/server.ts"],
+    { ...env, LOG_LEVEL: "warn", WORKERS_IN_PROCESS: "false" },
+    /web chat\s+(http:\/\/\S+?)\/\s/,
+  );
+  const worker = await startChild(
+    [...profile, "src/worker.ts"],
+    { ...env, LOG_LEVEL: "info" },
+    /workers running()/,
+  ).catch(async (error: unknown) => {
     await stopChild(web.child);
     throw error;
   });
@@ -203,7 +240,10 @@ export async function benchIntake(options: IntakeOptions): Promise<IntakeRun[]> 
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   try {
     await db.connect();
-    return await runs({ ...options, url: web.url }, { webPid: web.child.pid!, workerPid: worker.child.pid!, db, redis });
+    return await runs(
+      { ...options, url: web.url },
+      { webPid: web.child.pid!, workerPid: worker.child.pid!, db, redis },
+    );
   } finally {
     redis.disconnect();
     await db.end();
@@ -257,7 +297,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     if (!databaseUrl) throw new Error("the intake benchmark needs PostgreSQL (BENCH_DATABASE_URL)");
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-intake-"));
     try {
-      const runs = await benchIntake({ databaseUrl, redisUrl: REDIS_URL, dataDir, seconds: Number(process.env.BENCH_SECONDS ?? 10), targetRate: 300 });
+      const runs = await benchIntake({
+        databaseUrl,
+        redisUrl: REDIS_URL,
+        dataDir,
+        seconds: Number(process.env.BENCH_SECONDS ?? 10),
+        targetRate: 300,
+      });
       for (const run of runs) console.log(intakeRow(run));
       for (const run of runs) console.log(intakeCpuRow(run));
     } finally {

@@ -12,7 +12,10 @@ import path from "node:path";
 import { COMPLAINT_TYPE } from "../src/language/components/message-model/classifier-model.ts";
 import type { EvaluationReport } from "../src/language/components/message-model/evaluate-classifier.ts";
 import { oneVsRestReport, taskReport, type TaskReport } from "../src/language/ml/metrics.ts";
-import { parseLabeledMessages, type LabeledMessage } from "../src/language/components/message-model/labeled-messages.ts";
+import {
+  parseLabeledMessages,
+  type LabeledMessage,
+} from "../src/language/components/message-model/labeled-messages.ts";
 import { MessageModel } from "../src/language/components/message-model/message-model.ts";
 import { normalizeText } from "../src/language/text/normalize.ts";
 import { Segmenter } from "../src/language/text/segmenter.ts";
@@ -23,17 +26,28 @@ const DEV_FILE = path.resolve(root, "../shared/eval/msgabench/dev.jsonl");
 const SHIPPED_MODEL = path.join(root, "intents/models/default");
 const TARGETS = { typeMacroF1: 0.85, complaintMacroF1: 0.88, domainAccuracy: 0.75 };
 // What a chat message usually looks like, for the per-message cost of short texts.
-const SHORT_MESSAGES = ["小区门口路灯坏了一个月没人修", "请问新生儿怎么办理医保", "建议在人民路口增加一个红绿灯", "楼下饭店油烟太大了", "公积金怎么提取"];
+const SHORT_MESSAGES = [
+  "小区门口路灯坏了一个月没人修",
+  "请问新生儿怎么办理医保",
+  "建议在人民路口增加一个红绿灯",
+  "楼下饭店油烟太大了",
+  "公积金怎么提取",
+];
 
 function runNlp(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/nlp.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/nlp.ts", ...args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`nlp ${args[0]} exited with ${code}:\n${stderr}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`nlp ${args[0]} exited with ${code}:\n${stderr}`)),
+    );
   });
 }
 
@@ -82,7 +96,9 @@ function measureModel(title: string, modelDir: string, sets: [string, string[]][
   const classifier = MessageModel.load(modelDir, segmenter);
   const loadMs = performance.now() - loadStarted;
   const rssAfter = process.memoryUsage().rss;
-  console.log(`${title}: loads in ${loadMs.toFixed(0)} ms with its jieba segmenter (target < 2000 ms: ${loadMs < 2000 ? "met" : "NOT MET"}), RSS +${((rssAfter - rssBefore) / 1e6).toFixed(0)} MB, process RSS ${(rssAfter / 1e6).toFixed(0)} MB`);
+  console.log(
+    `${title}: loads in ${loadMs.toFixed(0)} ms with its jieba segmenter (target < 2000 ms: ${loadMs < 2000 ? "met" : "NOT MET"}), RSS +${((rssAfter - rssBefore) / 1e6).toFixed(0)} MB, process RSS ${(rssAfter / 1e6).toFixed(0)} MB`,
+  );
   console.log(`  µs per message${" ".repeat(26)}classify  classify pre-segmented  baseline: normalize + segment`);
   for (const [name, texts] of sets) {
     const normalized = texts.map((t) => normalizeText(t));
@@ -90,8 +106,12 @@ function measureModel(title: string, modelDir: string, sets: [string, string[]][
     const index = (i: number) => i % texts.length;
     const segment = microsecondsPerMessage(texts.length, (i) => segmenter.segment(normalizeText(texts[index(i)]!)));
     const whole = microsecondsPerMessage(texts.length, (i) => classifier.classify(texts[index(i)]!));
-    const prepared = microsecondsPerMessage(texts.length, (i) => classifier.classifyNormalized(normalized[index(i)]!, words[index(i)]!));
-    console.log(`  ${name.padEnd(38)}${whole.toFixed(1).padStart(8)}${prepared.toFixed(1).padStart(24)}${segment.toFixed(1).padStart(31)}`);
+    const prepared = microsecondsPerMessage(texts.length, (i) =>
+      classifier.classifyNormalized(normalized[index(i)]!, words[index(i)]!),
+    );
+    console.log(
+      `  ${name.padEnd(38)}${whole.toFixed(1).padStart(8)}${prepared.toFixed(1).padStart(24)}${segment.toFixed(1).padStart(31)}`,
+    );
   }
 }
 
@@ -101,9 +121,11 @@ const fixed = (value: number | null) => (value === null ? "–" : value.toFixed(
 async function main(): Promise<void> {
   // The shipped model first, so that its memory figure is not mixed with the MSGABench model's.
   console.log("== shipped classifier");
-  measureModel(`${path.relative(root, SHIPPED_MODEL)} (${(directorySize(SHIPPED_MODEL) / 1e6).toFixed(1)} MB)`, SHIPPED_MODEL, [
-    ["short chat messages (~13 chars)", SHORT_MESSAGES],
-  ]);
+  measureModel(
+    `${path.relative(root, SHIPPED_MODEL)} (${(directorySize(SHIPPED_MODEL) / 1e6).toFixed(1)} MB)`,
+    SHIPPED_MODEL,
+    [["short chat messages (~13 chars)", SHORT_MESSAGES]],
+  );
   console.log("");
   await msgabench();
 }
@@ -114,16 +136,21 @@ async function msgabench(): Promise<void> {
     console.log(`skipped: ${path.relative(root, DEV_FILE)} not found (MSGABench is not shipped with the project)\n`);
     return;
   }
-  const lines = fs.readFileSync(DEV_FILE, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const lines = fs
+    .readFileSync(DEV_FILE, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const halves = split(lines);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-msgabench-"));
   try {
     const trainFile = path.join(dir, "train.jsonl");
     const testFile = path.join(dir, "test.jsonl");
     const modelDir = path.join(dir, "model");
-    fs.writeFileSync(trainFile, halves.train.join("\n") + "\n");
-    fs.writeFileSync(testFile, halves.test.join("\n") + "\n");
-    console.log(`${lines.length} messages: ${halves.train.length} to train on, ${halves.test.length} to measure (split by SHA-256 of the text)`);
+    fs.writeFileSync(trainFile, `${halves.train.join("\n")}\n`);
+    fs.writeFileSync(testFile, `${halves.test.join("\n")}\n`);
+    console.log(
+      `${lines.length} messages: ${halves.train.length} to train on, ${halves.test.length} to measure (split by SHA-256 of the text)`,
+    );
 
     const trainStarted = performance.now();
     const trainOutput = await runNlp(["train", trainFile, "--model", modelDir]);
@@ -137,20 +164,33 @@ async function msgabench(): Promise<void> {
     const nb = naiveBayesReports(train, test);
     const rows: [string, number, number, number][] = [
       ["type macro-F1", report.type.macroF1!, nb.type.macroF1!, TARGETS.typeMacroF1],
-      ["complaint-vs-rest macro-F1", oneVsRestReport(report.type.confusion, COMPLAINT_TYPE).macroF1!, oneVsRestReport(nb.type.confusion, COMPLAINT_TYPE).macroF1!, TARGETS.complaintMacroF1],
+      [
+        "complaint-vs-rest macro-F1",
+        oneVsRestReport(report.type.confusion, COMPLAINT_TYPE).macroF1!,
+        oneVsRestReport(nb.type.confusion, COMPLAINT_TYPE).macroF1!,
+        TARGETS.complaintMacroF1,
+      ],
       ["domain accuracy", report.domain.accuracy!, nb.domain.accuracy!, TARGETS.domainAccuracy],
     ];
-    console.log(`\n${"measure".padEnd(28)}${"product".padStart(9)}${"naive Bayes".padStart(13)}${"target".padStart(9)}`);
+    console.log(
+      `\n${"measure".padEnd(28)}${"product".padStart(9)}${"naive Bayes".padStart(13)}${"target".padStart(9)}`,
+    );
     for (const [name, product, baseline, target] of rows) {
-      console.log(`${name.padEnd(28)}${fixed(product).padStart(9)}${fixed(baseline).padStart(13)}${`≥ ${target}`.padStart(9)}   ${verdict(product, target)}`);
+      console.log(
+        `${name.padEnd(28)}${fixed(product).padStart(9)}${fixed(baseline).padStart(13)}${`≥ ${target}`.padStart(9)}   ${verdict(product, target)}`,
+      );
     }
-    console.log(`${"type accuracy".padEnd(28)}${fixed(report.type.accuracy).padStart(9)}${fixed(nb.type.accuracy).padStart(13)}`);
+    console.log(
+      `${"type accuracy".padEnd(28)}${fixed(report.type.accuracy).padStart(9)}${fixed(nb.type.accuracy).padStart(13)}`,
+    );
     console.log(`${"emotion accuracy".padEnd(28)}${fixed(report.emotion.accuracy).padStart(9)}`);
 
     const texts = test.map((m) => m.text);
     const avgLength = Math.round(texts.reduce((n, t) => n + t.length, 0) / texts.length);
     console.log(`\ntraining (nlp train, whole command): ${trainSeconds.toFixed(1)} s for ${train.length} messages`);
-    measureModel(`MSGABench model (${(directorySize(modelDir) / 1e6).toFixed(1)} MB)`, modelDir, [[`MSGABench messages (~${avgLength} chars)`, texts]]);
+    measureModel(`MSGABench model (${(directorySize(modelDir) / 1e6).toFixed(1)} MB)`, modelDir, [
+      [`MSGABench messages (~${avgLength} chars)`, texts],
+    ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -10,17 +10,37 @@ export const root = path.resolve(import.meta.dirname, "..");
 export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-export function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  return waitUntilReady(spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }), args, ready);
+export function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
+  return waitUntilReady(
+    spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }),
+    args,
+    ready,
+  );
 }
 
 /** Runs an npm script's command (`start`: the server as `npm start` runs it) until it prints `ready`. */
-export function startScript(name: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+export function startScript(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
   const { program, args } = npmScriptCommand(name);
-  return waitUntilReady(spawn(program, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }), [program, ...args], ready);
+  return waitUntilReady(
+    spawn(program, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] }),
+    [program, ...args],
+    ready,
+  );
 }
 
-function waitUntilReady(child: ChildProcess, args: string[], ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+function waitUntilReady(
+  child: ChildProcess,
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (data: Buffer) => {
@@ -80,7 +100,11 @@ export async function withBenchDatabase<T>(fn: (url: string | undefined) => Prom
 export const SERVER_READY = /web chat\s+(http:\/\/\S+?)\/\s/;
 
 /** The environment of a hub under test: quiet, its own queue prefix, on the bench database (or PGlite). */
-export function hubEnv(dataDir: string, databaseUrl: string | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function hubEnv(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
     PORT: "0",

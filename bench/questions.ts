@@ -12,5 +12,7 @@ export const QUESTIONS = [
 
 /** Many citizens, each asking now and then: 2,000 web-chat sessions over the question mix. */
 export function chatBodies(): string[] {
-  return Array.from({ length: 2000 }, (_, i) => JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }));
+  return Array.from({ length: 2000 }, (_, i) =>
+    JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }),
+  );
 }

@@ -33,8 +33,18 @@ async function main() {
         console.log(`Benchmark: 50 connections, ${DURATION} s each, after a 2 s warm-up.\n`);
         // Warm up both (JIT, connection pools), then measure one after the other.
         await runLoad({ label: "warm-up", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: 2 });
-        await runLoad({ label: "warm-up", url: `${chat.url}/api/chat/messages`, bodies: chatBodies, durationSeconds: 2 });
-        echoResult = await runLoad({ label: "baseline: Fastify echo", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: DURATION });
+        await runLoad({
+          label: "warm-up",
+          url: `${chat.url}/api/chat/messages`,
+          bodies: chatBodies,
+          durationSeconds: 2,
+        });
+        echoResult = await runLoad({
+          label: "baseline: Fastify echo",
+          url: `${echo.url}/echo`,
+          bodies: chatBodies,
+          durationSeconds: DURATION,
+        });
         const chatResult = await runLoad({
           label: `chat API (${databaseUrl ? "PostgreSQL" : "PGlite"})`,
           url: `${chat.url}/api/chat/messages`,
@@ -44,8 +54,12 @@ async function main() {
         const ratio = chatResult.requestsPerSecond / echoResult.requestsPerSecond;
         console.log(row(echoResult));
         console.log(row(chatResult));
-        console.log(`\nchat / echo throughput: ${(ratio * 100).toFixed(1)}%   (target ≥ 25%: ${verdict(ratio >= 0.25)})`);
-        console.log(`chat p99 latency:       ${chatResult.p99} ms   (target < 100 ms: ${verdict(chatResult.p99 < 100)})`);
+        console.log(
+          `\nchat / echo throughput: ${(ratio * 100).toFixed(1)}%   (target ≥ 25%: ${verdict(ratio >= 0.25)})`,
+        );
+        console.log(
+          `chat p99 latency:       ${chatResult.p99} ms   (target < 100 ms: ${verdict(chatResult.p99 < 100)})`,
+        );
         console.log("");
         await channels.run(chat.url, DURATION, row);
       } finally {
@@ -53,7 +67,8 @@ async function main() {
       }
     });
     // Complaint intake end to end (issue 5), on a database and queues of its own.
-    if (process.env.BENCH_INTAKE !== "0") await withBenchDatabase((databaseUrl) => intakeBench(databaseUrl, dataDir, echoResult!));
+    if (process.env.BENCH_INTAKE !== "0")
+      await withBenchDatabase((databaseUrl) => intakeBench(databaseUrl, dataDir, echoResult!));
   } finally {
     await channels.stop();
     await stopChild(echo.child);
@@ -66,7 +81,9 @@ async function intakeBench(databaseUrl: string | undefined, dataDir: string, ech
     console.log("\n(complaint intake is measured on PostgreSQL only)");
     return;
   }
-  console.log(`\nComplaint intake (chat API → ticket → outbox → BullMQ → routing worker → assigned), web and worker processes, ${DURATION} s per run:\n`);
+  console.log(
+    `\nComplaint intake (chat API → ticket → outbox → BullMQ → routing worker → assigned), web and worker processes, ${DURATION} s per run:\n`,
+  );
   const intake = await benchIntake({ databaseUrl, redisUrl: REDIS_URL, dataDir, seconds: DURATION, targetRate: 300 });
   console.log(row(echoResult));
   for (const run of intake) console.log(intakeRow(run));
@@ -74,7 +91,9 @@ async function intakeBench(databaseUrl: string | undefined, dataDir: string, ech
   const best = Math.max(...intake.map((r) => r.endToEndPerSecond));
   const paced = intake[intake.length - 1]!;
   console.log(`\nintake end to end:       ${best.toFixed(0)} tickets/s   (target ≥ 300: ${verdict(best >= 300)})`);
-  console.log(`p99 time to assignment:  ${paced.p99Ms} ms at 300/s   (target < 2000 ms: ${verdict(paced.p99Ms < 2000)})`);
+  console.log(
+    `p99 time to assignment:  ${paced.p99Ms} ms at 300/s   (target < 2000 ms: ${verdict(paced.p99Ms < 2000)})`,
+  );
 }
 
 // Understanding alone first (one core, no I/O), then the chat API under load.

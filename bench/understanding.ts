@@ -17,7 +17,15 @@ import { readEvalSets } from "../src/language/understanding-evaluation.ts";
 import { loadMessageModel } from "../src/language/message-model.ts";
 import { Segmenter } from "../src/language/text/segmenter.ts";
 import { Understander } from "../src/language/understander.ts";
-import { childProcessIds, REDIS_URL, root, SERVER_READY, startScript, stopChild, withBenchDatabase } from "./processes.ts";
+import {
+  childProcessIds,
+  REDIS_URL,
+  root,
+  SERVER_READY,
+  startScript,
+  stopChild,
+  withBenchDatabase,
+} from "./processes.ts";
 
 const ROUNDS = 6;
 const BURST_MS = Number(process.env.BENCH_BURST_MS ?? 500);
@@ -46,7 +54,10 @@ function burst(messages: string[], handle: (text: string) => unknown): Rate {
 
 /** Best of several alternating bursts: all measured under the same conditions. */
 function compare(messages: string[], handlers: ((t: string) => unknown)[]): Rate[] {
-  const best = (x: Rate, y: Rate): Rate => ({ perCpuSecond: Math.max(x.perCpuSecond, y.perCpuSecond), perWallSecond: Math.max(x.perWallSecond, y.perWallSecond) });
+  const best = (x: Rate, y: Rate): Rate => ({
+    perCpuSecond: Math.max(x.perCpuSecond, y.perCpuSecond),
+    perWallSecond: Math.max(x.perWallSecond, y.perWallSecond),
+  });
   const rates = handlers.map((): Rate => ({ perCpuSecond: 0, perWallSecond: 0 }));
   for (const handle of handlers) burst(messages, handle); // warm-up (JIT)
   for (let r = 0; r < ROUNDS; r++) {
@@ -88,7 +99,11 @@ async function serverRss(): Promise<{ rssMb: number; peakMb: number; database: s
         }
         const status = await fs.readFile(`/proc/${serverPid}/status`, "utf8");
         const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-        return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024, database: databaseUrl ? "PostgreSQL" : "PGlite" };
+        return {
+          rssMb: kb("VmRSS") / 1024,
+          peakMb: kb("VmHWM") / 1024,
+          database: databaseUrl ? "PostgreSQL" : "PGlite",
+        };
       } finally {
         await stopChild(server.child);
       }
@@ -123,7 +138,9 @@ export async function runUnderstandingBench(): Promise<UnderstandingFigures> {
   const reloadMs = performance.now() - reloadStarted;
 
   const sets = await readEvalSets(path.join(root, "tests/fixtures/eval"));
-  const messages = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) => q.text);
+  const messages = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map(
+    (q) => q.text,
+  );
   const segmenter = new Segmenter([]);
   const withModel = new Understander(catalog, { messageModel: loadMessageModel() });
   const [jieba, understanding, withMessageModel] = compare(messages, [
@@ -134,16 +151,32 @@ export async function runUnderstandingBench(): Promise<UnderstandingFigures> {
   const share = understanding.perCpuSecond / jieba.perCpuSecond;
   const server = await serverRss();
 
-  console.log(`Understanding benchmark: ${messages.length} messages from tests/fixtures/eval, best of ${ROUNDS} alternating ${BURST_MS} ms bursts, one core.\n`);
-  console.log(`catalog + models load (cold)     ${fmt(loadMs.wall).padStart(8)} ms wall, ${fmt(loadMs.cpu)} ms CPU   (target < 2 s: ${verdict(Math.min(loadMs.wall, loadMs.cpu) < 2000)})`);
+  console.log(
+    `Understanding benchmark: ${messages.length} messages from tests/fixtures/eval, best of ${ROUNDS} alternating ${BURST_MS} ms bursts, one core.\n`,
+  );
+  console.log(
+    `catalog + models load (cold)     ${fmt(loadMs.wall).padStart(8)} ms wall, ${fmt(loadMs.cpu)} ms CPU   (target < 2 s: ${verdict(Math.min(loadMs.wall, loadMs.cpu) < 2000)})`,
+  );
   console.log(`catalog + models reload (warm)   ${fmt(reloadMs).padStart(8)} ms wall`);
-  console.log(`raw jieba segmentation (baseline) ${fmt(jieba.perCpuSecond).padStart(8)} msg/CPU-s   (${fmt(jieba.perWallSecond)} msg/s wall)`);
-  console.log(`understanding (all steps)         ${fmt(understanding.perCpuSecond).padStart(8)} msg/CPU-s   (${fmt(understanding.perWallSecond)} msg/s wall)`);
-  console.log(`  target ≥ 20,000 msg/s: ${verdict(understanding.perCpuSecond >= 20_000)}; ${(share * 100).toFixed(1)}% of raw segmentation (goal ≥ 30%: ${verdict(share >= 0.3)})`);
-  console.log(`understanding + trained message model ${fmt(withMessageModel.perCpuSecond).padStart(4)} msg/CPU-s   (${fmt(withMessageModel.perWallSecond)} msg/s wall; the classify slot as the hub fills it)`);
-  console.log(`  ${verdict(withMessageModel.perCpuSecond >= 20_000)} at 20,000 msg/s; ${((withMessageModel.perCpuSecond / jieba.perCpuSecond) * 100).toFixed(1)}% of raw segmentation`);
+  console.log(
+    `raw jieba segmentation (baseline) ${fmt(jieba.perCpuSecond).padStart(8)} msg/CPU-s   (${fmt(jieba.perWallSecond)} msg/s wall)`,
+  );
+  console.log(
+    `understanding (all steps)         ${fmt(understanding.perCpuSecond).padStart(8)} msg/CPU-s   (${fmt(understanding.perWallSecond)} msg/s wall)`,
+  );
+  console.log(
+    `  target ≥ 20,000 msg/s: ${verdict(understanding.perCpuSecond >= 20_000)}; ${(share * 100).toFixed(1)}% of raw segmentation (goal ≥ 30%: ${verdict(share >= 0.3)})`,
+  );
+  console.log(
+    `understanding + trained message model ${fmt(withMessageModel.perCpuSecond).padStart(4)} msg/CPU-s   (${fmt(withMessageModel.perWallSecond)} msg/s wall; the classify slot as the hub fills it)`,
+  );
+  console.log(
+    `  ${verdict(withMessageModel.perCpuSecond >= 20_000)} at 20,000 msg/s; ${((withMessageModel.perCpuSecond / jieba.perCpuSecond) * 100).toFixed(1)}% of raw segmentation`,
+  );
   if (server) {
-    console.log(`server RSS, full catalog loaded  ${server.rssMb.toFixed(0).padStart(8)} MB (peak ${server.peakMb.toFixed(0)} MB, ${server.database}; started as npm start starts it)   (target < 250 MB: ${verdict(server.peakMb < 250)})`);
+    console.log(
+      `server RSS, full catalog loaded  ${server.rssMb.toFixed(0).padStart(8)} MB (peak ${server.peakMb.toFixed(0)} MB, ${server.database}; started as npm start starts it)   (target < 250 MB: ${verdict(server.peakMb < 250)})`,
+    );
   } else console.log("server RSS: not measured (needs Linux /proc)");
   return { loadMs, reloadMs, jieba, understanding, withMessageModel, server };
 }

@@ -51,7 +51,8 @@ async function mustStep(command, args, env, hint) {
 const hasLock = mtime("package-lock.json") !== undefined;
 let installReason;
 if (!existsSync(join(root, "node_modules"))) installReason = "node_modules is missing";
-else if (mtime("node_modules/.package-lock.json") === undefined) installReason = "node_modules/.package-lock.json is missing";
+else if (mtime("node_modules/.package-lock.json") === undefined)
+  installReason = "node_modules/.package-lock.json is missing";
 else if (hasLock && mtime("package-lock.json") > mtime("node_modules/.package-lock.json")) {
   installReason = "package-lock.json is newer than node_modules";
 }
@@ -100,7 +101,8 @@ if (argv[0] === "--build") {
   const { build, OUT_DIR } = await import("./build.mjs");
   try {
     const { written, removed } = build(root);
-    if (written + removed > 0) say(`compiled ${written} changed file(s) to ${OUT_DIR}/${removed ? `, removed ${removed} stale one(s)` : ""}`);
+    if (written + removed > 0)
+      say(`compiled ${written} changed file(s) to ${OUT_DIR}/${removed ? `, removed ${removed} stale one(s)` : ""}`);
   } catch (error) {
     fail(`compiling to .build/ failed: ${error.message}`);
   }

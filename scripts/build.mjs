@@ -8,7 +8,19 @@
 // The output mirrors the source tree (.build/src/…, .build/connectors/…), and the data
 // folders the code finds relative to its own file (../../intents, ../../prisma) are
 // linked into .build/, so the same relative paths hold in both layouts.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 
@@ -47,7 +59,8 @@ const mtime = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs;
 function transpiler(ts, root) {
   // The project's own compiler settings, adjusted for emitting ES modules file by file.
   const configFile = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile);
-  if (configFile.error) throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(configFile.error.messageText, "\n")}`);
+  if (configFile.error)
+    throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(configFile.error.messageText, "\n")}`);
   const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
   const compilerOptions = {
     ...options,
@@ -59,9 +72,14 @@ function transpiler(ts, root) {
     sourceMap: false,
   };
   return (file) => {
-    const result = ts.transpileModule(readFileSync(join(root, file), "utf8"), { compilerOptions, fileName: file, reportDiagnostics: true });
+    const result = ts.transpileModule(readFileSync(join(root, file), "utf8"), {
+      compilerOptions,
+      fileName: file,
+      reportDiagnostics: true,
+    });
     const errors = result.diagnostics?.filter((d) => d.category === ts.DiagnosticCategory.Error) ?? [];
-    if (errors.length > 0) throw new Error(`${file}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`);
+    if (errors.length > 0)
+      throw new Error(`${file}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`);
     return result.outputText;
   };
 }
@@ -81,7 +99,11 @@ export function build(root) {
   const out = join(root, OUT_DIR);
 
   // A different compiler or different settings invalidate every output.
-  const info = JSON.stringify({ typescript: compilerVersion, tsconfig: readFileSync(join(root, "tsconfig.json"), "utf8"), layout: LAYOUT_VERSION });
+  const info = JSON.stringify({
+    typescript: compilerVersion,
+    tsconfig: readFileSync(join(root, "tsconfig.json"), "utf8"),
+    layout: LAYOUT_VERSION,
+  });
   const infoPath = join(out, INFO_FILE);
   const current = existsSync(infoPath) && readFileSync(infoPath, "utf8") === info;
   if (!current) rmSync(out, { recursive: true, force: true });

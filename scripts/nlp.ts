@@ -6,7 +6,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { TASKS } from "../src/language/components/message-model/classifier-model.ts";
-import { evaluateClassifier, formatClassifierReport } from "../src/language/components/message-model/evaluate-classifier.ts";
+import {
+  evaluateClassifier,
+  formatClassifierReport,
+} from "../src/language/components/message-model/evaluate-classifier.ts";
 import { LabeledDataError, readLabeledMessages } from "../src/language/components/message-model/labeled-messages.ts";
 import { MessageModel } from "../src/language/components/message-model/message-model.ts";
 import { ModelFileError, saveModel } from "../src/language/components/message-model/model-file.ts";
@@ -26,14 +29,20 @@ function main(argv: string[]): void {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { model: { type: "string" }, json: { type: "boolean", default: false }, seed: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      model: { type: "string" },
+      json: { type: "boolean", default: false },
+      seed: { type: "string" },
+      help: { type: "boolean" },
+    },
   });
   if (values.help) {
     console.log(USAGE);
     return;
   }
   const [command, file, ...extra] = positionals;
-  if (command !== "train" && command !== "eval") throw new UsageError(command ? `unknown command "${command}"` : "missing command");
+  if (command !== "train" && command !== "eval")
+    throw new UsageError(command ? `unknown command "${command}"` : "missing command");
   if (!file) throw new UsageError(`${command}: missing <labeled.jsonl>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (!values.model) throw new UsageError(`${command}: missing --model <dir>`);
@@ -43,7 +52,8 @@ function main(argv: string[]): void {
 
 function train(file: string, modelDir: string, seedText: string | undefined): void {
   const seed = seedText === undefined ? undefined : Number(seedText);
-  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got "${seedText}"`);
+  if (seed !== undefined && !Number.isSafeInteger(seed))
+    throw new UsageError(`--seed must be an integer, got "${seedText}"`);
   const messages = readLabeledMessages(file);
   const started = performance.now();
   const model = trainClassifier(messages, new Segmenter([]), seed === undefined ? {} : { seed });
@@ -54,7 +64,10 @@ function train(file: string, modelDir: string, seedText: string | undefined): vo
   for (const task of TASKS) {
     const layer = model.tasks[task];
     if (!layer) console.log(`  ${task}: no labels, not trained`);
-    else console.log(`  ${task}: ${model.training.labeled[task]} labeled, ${layer.labels.length} labels (${layer.labels.join(" ")}), temperature ${layer.temperature.toFixed(2)}`);
+    else
+      console.log(
+        `  ${task}: ${model.training.labeled[task]} labeled, ${layer.labels.length} labels (${layer.labels.join(" ")}), temperature ${layer.temperature.toFixed(2)}`,
+      );
   }
   console.log(`  ${model.hashes.length} features; model written to ${modelDir} (${(bytes / 1e6).toFixed(1)} MB)`);
 }

@@ -8,7 +8,9 @@ const root = path.resolve(import.meta.dirname, "..");
 
 /** Program and arguments of `npm run <name>`; `node` is this very Node binary. */
 export function npmScriptCommand(name: string): { program: string; args: string[] } {
-  const scripts = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> }
+  ).scripts;
   const command = scripts?.[name];
   if (!command) throw new Error(`package.json has no "${name}" script`);
   // Scripts that start the hub are plain words: no quotes, pipes or variables to interpret.

@@ -34,7 +34,11 @@ const envSchema = z.object({
   MESSAGE_MODEL_DIR: z.string().min(1).default("./intents/models/default"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest request body accepted, in bytes. */
-  BODY_LIMIT: z.coerce.number({ message: "must be a number of bytes" }).int().positive().default(64 * 1024),
+  BODY_LIMIT: z.coerce
+    .number({ message: "must be a number of bytes" })
+    .int()
+    .positive()
+    .default(64 * 1024),
   /** Run queue workers inside the web process (the one-command start). */
   WORKERS_IN_PROCESS: z.preprocess(emptyAsUndefined, booleanString.optional()),
   /** Prefix for every BullMQ key, so several hubs (or test runs) can share one Redis. */
@@ -52,11 +56,20 @@ const envSchema = z.object({
   /** Bearer token for /api/admin/* (catalog reload, unanswered questions). Unset: the admin API is off. */
   ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** How long a WeChat or Weibo push may wait for its answer; slower answers are sent later through the platform's API. */
-  PASSIVE_REPLY_BUDGET_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(0).max(4_800).default(4_000),
+  PASSIVE_REPLY_BUDGET_MS: z.coerce
+    .number({ message: "must be a number of milliseconds" })
+    .int()
+    .min(0)
+    .max(4_800)
+    .default(4_000),
   /** Pushes one process answers at once; beyond that they are queued and answered through the platform's API. */
   PASSIVE_REPLY_MAX_IN_FLIGHT: z.coerce.number({ message: "must be a whole number" }).int().min(0).default(64),
   /** How long after a complaint a citizen's photos and locations are attached to it as evidence. */
-  COMPLAINT_EVIDENCE_WINDOW_MINUTES: z.coerce.number({ message: "must be a number of minutes" }).int().positive().default(60),
+  COMPLAINT_EVIDENCE_WINDOW_MINUTES: z.coerce
+    .number({ message: "must be a number of minutes" })
+    .int()
+    .positive()
+    .default(60),
   /** Case management (src/tickets, src/cases, src/deadlines, src/staff, src/open311). */
   CASE_AUTO_CLOSE_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(7),
   CASE_REOPEN_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(15),
@@ -64,7 +77,11 @@ const envSchema = z.object({
   CASE_DUPLICATE_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(72),
   CASE_DUPLICATE_SIMILARITY: z.coerce.number({ message: "must be a number from 0 to 1" }).gt(0).max(1).default(0.3),
   CASE_SUPPLEMENT_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(24),
-  CASE_TIMER_RECONCILE_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().positive().default(5 * 60_000),
+  CASE_TIMER_RECONCILE_MS: z.coerce
+    .number({ message: "must be a number of milliseconds" })
+    .int()
+    .positive()
+    .default(5 * 60_000),
   STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
   /** Comma-separated keys Open311 clients send as api_key to file requests. */
   OPEN311_API_KEYS: z.string().default(""),
@@ -159,7 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) problems.push(...envProblems(parsed.error, env));
-  else if (!isValidTimeZone(parsed.data.TIME_ZONE)) problems.push(`TIME_ZONE=${JSON.stringify(parsed.data.TIME_ZONE)}: unknown time zone`);
+  else if (!isValidTimeZone(parsed.data.TIME_ZONE))
+    problems.push(`TIME_ZONE=${JSON.stringify(parsed.data.TIME_ZONE)}: unknown time zone`);
   const channels: Record<string, unknown> = {};
   for (const section of sections) {
     try {
@@ -204,7 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,
-    open311ApiKeys: e.OPEN311_API_KEYS.split(",").map((k) => k.trim()).filter(Boolean),
+    open311ApiKeys: e.OPEN311_API_KEYS.split(",")
+      .map((k) => k.trim())
+      .filter(Boolean),
     workerLockMs: e.WORKER_LOCK_MS,
   };
 }

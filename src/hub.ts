@@ -84,7 +84,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Say "ready" once the producer is connected (bounded: the hub also starts without Redis).
   await producerConnected(redis, 2_000);
   const queues = createQueues(redis, config.queuePrefix, log, {
-    outbound: { attempts: config.outboundMaxAttempts, backoff: { type: "exponential", delay: config.outboundBackoffMs } },
+    outbound: {
+      attempts: config.outboundMaxAttempts,
+      backoff: { type: "exponential", delay: config.outboundBackoffMs },
+    },
     // A fired timer is gone, so the same timer (same job id) can be set again after a reopen.
     deadlines: { removeOnComplete: true },
   });
@@ -138,7 +141,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
   relay.start();
   log.info(
-    { items: knowledge.current.catalog.items.length, departments: knowledge.current.catalog.departments.length, catalogLoadMs: knowledge.loadMs, database: db.backend },
+    {
+      items: knowledge.current.catalog.items.length,
+      departments: knowledge.current.catalog.departments.length,
+      catalogLoadMs: knowledge.loadMs,
+      database: db.backend,
+    },
     "hub ready",
   );
 

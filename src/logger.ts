@@ -11,7 +11,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: undefined,
       // Fastify hands its own logger's serializers over only when it builds the logger.
       serializers: {
-        req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: req.url, ip: req.ip }),
+        req: (req: { method?: string; url?: string; ip?: string }) => ({
+          method: req.method,
+          url: req.url,
+          ip: req.ip,
+        }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
         err: pino.stdSerializers.err,
       },

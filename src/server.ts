@@ -29,7 +29,11 @@ async function main() {
   const workers = config.workersInProcess ? startWorkers(hub) : undefined;
 
   // Order matters: stop taking requests, let workers finish their jobs, then close queues, DB and Redis.
-  closers.unshift(() => app.close(), async () => workers?.close(), () => hub.close());
+  closers.unshift(
+    () => app.close(),
+    async () => workers?.close(),
+    () => hub.close(),
+  );
   closeOnSignals(log, config.shutdownTimeoutMs, closers);
 
   const address = await app.listen({ port: config.port, host: config.host });

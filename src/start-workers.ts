@@ -14,7 +14,13 @@ export interface Workers {
 }
 
 export function startWorkers(hub: Hub): Workers {
-  const deps = { redisUrl: hub.redisUrl, prefix: hub.config.queuePrefix, prisma: hub.db.prisma, log: hub.log, lockDurationMs: hub.config.workerLockMs };
+  const deps = {
+    redisUrl: hub.redisUrl,
+    prefix: hub.config.queuePrefix,
+    prisma: hub.db.prisma,
+    log: hub.log,
+    lockDurationMs: hub.config.workerLockMs,
+  };
   const workers: Worker[] = [
     createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
     createOutboundWorker({ ...deps, senders: hub.senders }),
@@ -22,14 +28,18 @@ export function startWorkers(hub: Hub): Workers {
     createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
   ];
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
-  for (const channel of hub.channels.values()) workers.push(...(channel.startWorkers?.({ ...deps, queues: hub.queues }) ?? []));
+  for (const channel of hub.channels.values())
+    workers.push(...(channel.startWorkers?.({ ...deps, queues: hub.queues }) ?? []));
   // Timers and jobs are rebuilt from the database at start, so none is lost with Redis's data.
   const everyMs = hub.config.cases.timerReconcileMs;
   const reconciler = new Reconciler(
     [
       { name: "deadline timers", run: () => hub.cases.timers.rebuild() },
       // Rows younger than a round are the outbox relay's to add.
-      { name: "lost jobs", run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }) },
+      {
+        name: "lost jobs",
+        run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }),
+      },
     ],
     hub.log,
     everyMs,

@@ -70,14 +70,20 @@ describe("admin API", () => {
     const none = await app.inject({ method: "GET", url: "/api/admin/unanswered" });
     expect(none.statusCode).toBe(401);
     expect(none.headers["www-authenticate"]).toContain("Bearer");
-    const wrong = await app.inject({ method: "GET", url: "/api/admin/unanswered", headers: { authorization: "Bearer not-the-token" } });
+    const wrong = await app.inject({
+      method: "GET",
+      url: "/api/admin/unanswered",
+      headers: { authorization: "Bearer not-the-token" },
+    });
     expect(wrong.statusCode).toBe(401);
     const ok = await app.inject({ method: "GET", url: "/api/admin/unanswered", headers: auth });
     expect(ok.statusCode).toBe(200);
   });
 
   it("reloads an edited catalog on request", async () => {
-    await editFile(path.join(intents, "items/GA007.yaml"), (text) => text.replace(/^fee: .*$/m, "fee: 每本98元（测试改动）"));
+    await editFile(path.join(intents, "items/GA007.yaml"), (text) =>
+      text.replace(/^fee: .*$/m, "fee: 每本98元（测试改动）"),
+    );
     const res = await app.inject({ method: "POST", url: "/api/admin/catalog/reload", headers: auth });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: "reloaded", items: t.hub.catalog().items.length });
@@ -108,7 +114,9 @@ describe("admin API", () => {
 
   it("reloads by itself when a file under intents/ changes", async () => {
     const before = t.hub.knowledge.current;
-    await editFile(path.join(intents, "items/GA008.yaml"), (text) => text.replace(/^timeLimit: .*$/m, "timeLimit: 7个工作日（测试改动）"));
+    await editFile(path.join(intents, "items/GA008.yaml"), (text) =>
+      text.replace(/^timeLimit: .*$/m, "timeLimit: 7个工作日（测试改动）"),
+    );
     await eventually(async () => (t.hub.knowledge.current !== before ? true : undefined), 20_000);
     const answer = await chat("watch-1", "港澳通行证要多久能办好");
     expect(answer.replies[0].text).toContain("7个工作日（测试改动）");

@@ -49,7 +49,12 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
     await tamper(`UPDATE "TicketEvent" SET "actor" = 'staff:someone-else' WHERE "id" = $1`, [accepted!.id]);
     const report = await verifyAuditTrail(t.hub.db.prisma);
     expect(report.problems).toContainEqual(
-      expect.objectContaining({ ticketNumber: ticket.number, seq: 3, eventType: "accepted", problem: expect.stringContaining("content does not match its hash") }),
+      expect.objectContaining({
+        ticketNumber: ticket.number,
+        seq: 3,
+        eventType: "accepted",
+        problem: expect.stringContaining("content does not match its hash"),
+      }),
     );
   });
 
@@ -59,14 +64,21 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
     await tamper(`DELETE FROM "TicketEvent" WHERE "id" = $1`, [events.at(-1)!.id]);
     const problems = (await verifyAuditTrail(t.hub.db.prisma)).problems.filter((p) => p.ticketId === ticket.id);
     expect(problems.map((p) => p.problem)).toEqual(
-      expect.arrayContaining([expect.stringContaining("events were removed or added"), expect.stringContaining('ticket status is "resolved" but its history says "accepted"')]),
+      expect.arrayContaining([
+        expect.stringContaining("events were removed or added"),
+        expect.stringContaining('ticket status is "resolved" but its history says "accepted"'),
+      ]),
     );
   });
 
   it("reports a ticket row changed behind the lifecycle's back", async () => {
     const ticket = await worked(`北城区${road()}暖气不热`);
-    await t.hub.db.sql.query(`UPDATE "Ticket" SET "departmentCode" = 'GA', "text" = '改过的诉求' WHERE "id" = $1`, [ticket.id]);
-    const problems = (await verifyAuditTrail(t.hub.db.prisma)).problems.filter((p) => p.ticketId === ticket.id).map((p) => p.problem);
+    await t.hub.db.sql.query(`UPDATE "Ticket" SET "departmentCode" = 'GA', "text" = '改过的诉求' WHERE "id" = $1`, [
+      ticket.id,
+    ]);
+    const problems = (await verifyAuditTrail(t.hub.db.prisma)).problems
+      .filter((p) => p.ticketId === ticket.id)
+      .map((p) => p.problem);
     expect(problems).toContain('ticket department is "GA" but its history says "ZJ"');
     expect(problems).toContain("ticket text was changed after it was filed");
   });
@@ -82,7 +94,9 @@ describe.each(BACKENDS)("audit verify on %s", (backend) => {
       timeout: 60_000,
     });
     expect(result.status, result.stderr).toBe(1);
-    expect(result.stdout).toContain(`TAMPERED ${ticket.number} event #2 (assigned): event chain broken: content does not match its hash`);
+    expect(result.stdout).toContain(
+      `TAMPERED ${ticket.number} event #2 (assigned): event chain broken: content does not match its hash`,
+    );
     expect(result.stdout).toMatch(/FAILED: \d+ problem/);
   });
 });

@@ -23,7 +23,7 @@ describe("the build behind npm start", () => {
     await fs.copyFile(path.join(repo, "tsconfig.json"), path.join(root, "tsconfig.json"));
     await fs.symlink(path.join(repo, "node_modules"), path.join(root, "node_modules"));
     await write("intents/greeting.txt", "你好");
-    await write("src/greet.ts", 'export const greet = (name: string): string => `${name}，您好`;\n');
+    await write("src/greet.ts", "export const greet = (name: string): string => `${name}，您好`;\n");
     await write(
       "src/main.ts",
       [
@@ -41,7 +41,8 @@ describe("the build behind npm start", () => {
     await fs.rm(root, { recursive: true, force: true });
   });
 
-  const run = () => execFileSync(process.execPath, [path.join(root, ".build/src/main.js")], { encoding: "utf8" }).trim();
+  const run = () =>
+    execFileSync(process.execPath, [path.join(root, ".build/src/main.js")], { encoding: "utf8" }).trim();
 
   it("compiles to runnable JavaScript whose relative paths still reach the data folders", () => {
     expect(build(root).written).toBe(3); // two modules and one page
@@ -54,7 +55,7 @@ describe("the build behind npm start", () => {
     // The output predates the edit (file times can be coarse: make it plainly older).
     const earlier = new Date(Date.now() - 10_000);
     await fs.utimes(path.join(root, ".build/src/greet.js"), earlier, earlier);
-    await write("src/greet.ts", 'export const greet = (name: string): string => `${name}，欢迎`;\n');
+    await write("src/greet.ts", "export const greet = (name: string): string => `${name}，欢迎`;\n");
     expect(build(root)).toEqual({ written: 1, removed: 0 });
     expect(run()).toBe("你好，欢迎 <p>ok</p>");
     await write("src/unused.ts", "export const unused = 1;\n");

@@ -18,7 +18,11 @@ describe("channel configuration", () => {
     const config = loadConfig({});
     expect(config.channels.wechat).toBeUndefined();
     expect(config.channels.weibo).toBeUndefined();
-    expect(config).toMatchObject({ passiveReplyBudgetMs: 4000, passiveReplyMaxInFlight: 64, complaintEvidenceWindowMs: 3_600_000 });
+    expect(config).toMatchObject({
+      passiveReplyBudgetMs: 4000,
+      passiveReplyMaxInFlight: 64,
+      complaintEvidenceWindowMs: 3_600_000,
+    });
   });
 
   it("turns them on with all their credentials, with the real APIs by default", () => {
@@ -32,7 +36,12 @@ describe("channel configuration", () => {
       templateId: undefined,
       templateTextKey: "content",
     });
-    expect(config.channels.weibo).toMatchObject({ uid: "1902538057", apiBase: "https://api.weibo.com/2", messageApiBase: "https://m.api.weibo.com/2", publicReply: false });
+    expect(config.channels.weibo).toMatchObject({
+      uid: "1902538057",
+      apiBase: "https://api.weibo.com/2",
+      messageApiBase: "https://m.api.weibo.com/2",
+      publicReply: false,
+    });
   });
 
   it.each([
@@ -50,7 +59,11 @@ describe("channel configuration", () => {
   });
 
   it("refuses half a channel, naming what is missing", () => {
-    expect(() => loadConfig({ WECHAT_TOKEN: "AAAAA", WECHAT_APP_ID: "wxba5fad812f8e6fb9" })).toThrow(/WECHAT_APP_SECRET, WECHAT_ENCODING_AES_KEY: must be set too/);
-    expect(() => loadConfig({ WEIBO_UID: "1902538057" })).toThrow(/WEIBO_APP_SECRET, WEIBO_ACCESS_TOKEN: must be set too/);
+    expect(() => loadConfig({ WECHAT_TOKEN: "AAAAA", WECHAT_APP_ID: "wxba5fad812f8e6fb9" })).toThrow(
+      /WECHAT_APP_SECRET, WECHAT_ENCODING_AES_KEY: must be set too/,
+    );
+    expect(() => loadConfig({ WEIBO_UID: "1902538057" })).toThrow(
+      /WEIBO_APP_SECRET, WEIBO_ACCESS_TOKEN: must be set too/,
+    );
   });
 });

@@ -48,7 +48,9 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     expect(text).toContain("您最近的工单");
     expect(text.indexOf(second.number)).toBeLessThan(text.indexOf(first.number));
     expect(replyText(await say(newCitizen(), "我的工单"))).toContain("您还没有通过这里提交过诉求");
-    expect(replyText(await say(user, "查询工单 GD20200101-999999"))).toBe("没有找到工单 GD20200101-999999，请核对工单号后再试。");
+    expect(replyText(await say(user, "查询工单 GD20200101-999999"))).toBe(
+      "没有找到工单 GD20200101-999999，请核对工单号后再试。",
+    );
   });
 
   it("shows another citizen's ticket's status but not its result", async () => {
@@ -65,7 +67,10 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     await say(user, "你好"); // the web chat session exists
     const ticket = await resolvedTicket(user);
     const notices = await eventually(async () => {
-      const out = await t.hub.db.prisma.message.findMany({ where: { conversation: { channelUserId: user }, direction: "out" }, orderBy: { createdAt: "asc" } });
+      const out = await t.hub.db.prisma.message.findMany({
+        where: { conversation: { channelUserId: user }, direction: "out" },
+        orderBy: { createdAt: "asc" },
+      });
       return out.length >= 2 ? out : undefined;
     });
     expect(notices[0]!.text).toContain(`工单号 ${ticket.number}）已由市城市管理局（城市管理综合行政执法局）签收`);
@@ -95,7 +100,13 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     const outcome = await say(user, "不满意，路灯晚上还是不亮");
     expect(replyText(outcome)).toContain(`已将工单 ${ticket.number} 交市城市管理局`);
     const reopened = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
-    expect(reopened).toMatchObject({ status: "assigned", rating: 2, ratingComment: "路灯晚上还是不亮", reopenCount: 1, resolvedAt: null });
+    expect(reopened).toMatchObject({
+      status: "assigned",
+      rating: 2,
+      ratingComment: "路灯晚上还是不亮",
+      reopenCount: 1,
+      resolvedAt: null,
+    });
     expect(reopened.deadlineAt!.getTime()).toBeGreaterThan(Date.now());
   });
 
@@ -115,13 +126,21 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     const user = newCitizen();
     const ticket = await fileAndRoute(t.hub, `北城区${road()}路灯不亮`, { channelUserId: user });
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, staff);
-    expect(replyText(await say(user, `补充 ${ticket.number}：在幸福小区3栋东侧`))).toBe(`已将您补充的信息加入工单 ${ticket.number}，承办部门会一并处理。`);
+    expect(replyText(await say(user, `补充 ${ticket.number}：在幸福小区3栋东侧`))).toBe(
+      `已将您补充的信息加入工单 ${ticket.number}，承办部门会一并处理。`,
+    );
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "suspend", reason: "请提供路灯杆上的编号" }, staff);
-    expect(replyText(await say(user, "补充：编号是 DH-0231"))).toBe(`已将您补充的信息加入工单 ${ticket.number}，工单已恢复办理。`);
+    expect(replyText(await say(user, "补充：编号是 DH-0231"))).toBe(
+      `已将您补充的信息加入工单 ${ticket.number}，工单已恢复办理。`,
+    );
     const events = await eventsOf(t.hub, ticket.id);
     expect(events.filter((e) => e.type === "supplemented").map((e) => e.data)).toEqual([
       { supplement: { kind: "text", text: "在幸福小区3栋东侧" } },
-      expect.objectContaining({ from: "suspended", to: "in_progress", supplement: { kind: "text", text: "编号是 DH-0231" } }),
+      expect.objectContaining({
+        from: "suspended",
+        to: "in_progress",
+        supplement: { kind: "text", text: "编号是 DH-0231" },
+      }),
     ]);
     expect(replyText(await say(newCitizen(), `补充 ${ticket.number}：我也看到了`))).toContain("不是通过您的账号提交的");
   });
@@ -137,10 +156,14 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
       { kind: "image" as const, url: "https://example.org/manhole.jpg" },
       { kind: "location" as const, latitude: 30.5, longitude: 114.3, label: "人民路口" },
     ]) {
-      const applied = await t.hub.db.prisma.$transaction((tx) => desk.supplementIn(tx, target!.id, supplement, citizen, new Date()));
+      const applied = await t.hub.db.prisma.$transaction((tx) =>
+        desk.supplementIn(tx, target!.id, supplement, citizen, new Date()),
+      );
       await desk.afterCommit(applied);
     }
-    const kinds = (await eventsOf(t.hub, ticket.id)).filter((e) => e.type === "supplemented").map((e) => (e.data as { supplement: { kind: string } }).supplement.kind);
+    const kinds = (await eventsOf(t.hub, ticket.id))
+      .filter((e) => e.type === "supplemented")
+      .map((e) => (e.data as { supplement: { kind: string } }).supplement.kind);
     expect(kinds).toEqual(["image", "location"]);
     expect((await verifyAuditTrail(t.hub.db.prisma)).problems).toEqual([]);
     // Past the supplement window an active ticket no longer takes material.
@@ -174,8 +197,13 @@ describe("a poor rating routed to review", () => {
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, staff);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已修复" }, staff);
     const outcome = await t.hub.pipeline.handle(message("非常不满意", user));
-    expect(outcome.replies[0]!.text).toBe(`感谢您的反馈。我们会对工单 ${ticket.number} 的办理结果进行复核，并尽快与您联系。`);
-    expect(await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).toMatchObject({ status: "review", rating: 1 });
+    expect(outcome.replies[0]!.text).toBe(
+      `感谢您的反馈。我们会对工单 ${ticket.number} 的办理结果进行复核，并尽快与您联系。`,
+    );
+    expect(await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).toMatchObject({
+      status: "review",
+      rating: 1,
+    });
     const notice = await t.hub.db.prisma.staffNotice.findFirstOrThrow({ where: { ticketId: ticket.id } });
     expect(notice).toMatchObject({ audience: "role:supervisor", kind: "review" });
     expect(notice.text).toContain("非常不满意");

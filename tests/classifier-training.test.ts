@@ -5,7 +5,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { COMPLAINT_TYPE } from "../src/language/components/message-model/classifier-model.ts";
 import { oneVsRestReport, taskReport } from "../src/language/ml/metrics.ts";
 import { IntegerMap } from "../src/language/ml/integer-map.ts";
-import { LabeledDataError, parseLabeledMessages, readLabeledMessages, type LabeledMessage } from "../src/language/components/message-model/labeled-messages.ts";
+import {
+  LabeledDataError,
+  parseLabeledMessages,
+  readLabeledMessages,
+  type LabeledMessage,
+} from "../src/language/components/message-model/labeled-messages.ts";
 import { MessageModel } from "../src/language/components/message-model/message-model.ts";
 import { MessageFeatures } from "../src/language/components/message-model/message-features.ts";
 import { loadModel, ModelFileError, saveModel } from "../src/language/components/message-model/model-file.ts";
@@ -38,7 +43,12 @@ function toySet(): LabeledMessage[] {
     for (const topic of topics) {
       for (const [type, write] of PATTERNS) {
         const angry = type === "投诉/求助";
-        messages.push({ text: write(topic) + (angry ? "！！" : "，谢谢"), type, domain, emotion: angry ? "愤怒" : "中性" });
+        messages.push({
+          text: write(topic) + (angry ? "！！" : "，谢谢"),
+          type,
+          domain,
+          emotion: angry ? "愤怒" : "中性",
+        });
       }
     }
   }
@@ -50,7 +60,11 @@ describe("trainClassifier", () => {
     const classifier = new MessageModel(trainClassifier(toySet(), segmenter), segmenter);
     for (const message of toySet()) {
       const result = classifier.classify(message.text);
-      expect([result.type?.label, result.domain?.label, result.emotion?.label]).toEqual([message.type, message.domain, message.emotion]);
+      expect([result.type?.label, result.domain?.label, result.emotion?.label]).toEqual([
+        message.type,
+        message.domain,
+        message.emotion,
+      ]);
     }
     const unseen = classifier.classify("地铁站太差了我要投诉！！");
     expect(unseen.type?.label).toBe("投诉/求助");
@@ -90,7 +104,9 @@ describe("trainClassifier", () => {
 
   it("refuses data it cannot learn from, saying why", () => {
     expect(() => trainClassifier([], segmenter)).toThrow(TrainingError);
-    expect(() => trainClassifier([{ text: "你好" }], segmenter)).toThrow(/no message has a type, domain or emotion label/);
+    expect(() => trainClassifier([{ text: "你好" }], segmenter)).toThrow(
+      /no message has a type, domain or emotion label/,
+    );
     const oneType = toySet().map((m) => ({ ...m, type: "咨询" }));
     expect(() => trainClassifier(oneType, segmenter)).toThrow(/"type" needs at least two different labels/);
   });
@@ -109,12 +125,18 @@ describe("trainClassifier", () => {
     const vectorizer = new TfIdfVectorizer(IntegerMap.fromKeys(model.hashes), model.idf);
     const layer = model.tasks.type!;
     // The last is a letter of ~300 features, more than the scorer's first hash set holds.
-    const letter = Array.from({ length: 12 }, (_, i) => `第${"一二三四五六七八九十"[i % 10]}次反映小区路灯坏了没人修，`).join("");
+    const letter = Array.from(
+      { length: 12 },
+      (_, i) => `第${"一二三四五六七八九十"[i % 10]}次反映小区路灯坏了没人修，`,
+    ).join("");
     for (const raw of ["投诉投诉投诉，路灯路灯坏了坏了坏了", "建议建议多开公交公交", "红绿灯太差了我要投诉", letter]) {
       const logits = new Float64Array(layer.labels.length);
       layerLogits(layer, vectorizer.vectorize(features.extract(raw).slice().sort()), logits);
       softmaxInPlace(logits, layer.labels.length, layer.temperature);
-      expect(classifier.classify(raw).complaintProbability).toBeCloseTo(logits[layer.labels.indexOf(COMPLAINT_TYPE)]!, 6);
+      expect(classifier.classify(raw).complaintProbability).toBeCloseTo(
+        logits[layer.labels.indexOf(COMPLAINT_TYPE)]!,
+        6,
+      );
     }
   });
 
@@ -124,8 +146,16 @@ describe("trainClassifier", () => {
       const text = normalizeText(raw);
       const words = segmenter.segment(text);
       const whole = classifier.classify(raw);
-      expect(classifier.classifyNormalized(text, words, ["type"])).toEqual({ type: whole.type, complaintProbability: whole.complaintProbability, angerProbability: 0 });
-      expect(classifier.classifyNormalized(text, words, ["domain"])).toEqual({ domain: whole.domain, complaintProbability: 0, angerProbability: 0 });
+      expect(classifier.classifyNormalized(text, words, ["type"])).toEqual({
+        type: whole.type,
+        complaintProbability: whole.complaintProbability,
+        angerProbability: 0,
+      });
+      expect(classifier.classifyNormalized(text, words, ["domain"])).toEqual({
+        domain: whole.domain,
+        complaintProbability: 0,
+        angerProbability: 0,
+      });
       expect(classifier.classifyNormalized(text, words, ["emotion", "type"])).toEqual({ ...whole, domain: undefined });
     }
   });
@@ -163,7 +193,10 @@ describe("model files", () => {
 
 describe("labeled JSONL", () => {
   it("reads labels, skipping missing or null ones and blank lines", () => {
-    const messages = parseLabeledMessages('{"text":"a","type":"咨询","domain":null}\n\n{"text":"b","emotion":"愤怒"}\n', "x.jsonl");
+    const messages = parseLabeledMessages(
+      '{"text":"a","type":"咨询","domain":null}\n\n{"text":"b","emotion":"愤怒"}\n',
+      "x.jsonl",
+    );
     expect(messages).toEqual([
       { text: "a", type: "咨询" },
       { text: "b", emotion: "愤怒" },
@@ -171,9 +204,15 @@ describe("labeled JSONL", () => {
   });
 
   it("names the file and line of a bad record", () => {
-    expect(() => parseLabeledMessages('{"text":"a"}\n{"text":"b",}\n', "x.jsonl")).toThrow(/x\.jsonl line 2: not valid JSON/);
-    expect(() => parseLabeledMessages('{"type":"咨询"}', "x.jsonl")).toThrow(/x\.jsonl line 1: "text" must be a non-empty string/);
-    expect(() => parseLabeledMessages('{"text":"a","domain":3}', "x.jsonl")).toThrow(/line 1: "domain" must be a non-empty string or null/);
+    expect(() => parseLabeledMessages('{"text":"a"}\n{"text":"b",}\n', "x.jsonl")).toThrow(
+      /x\.jsonl line 2: not valid JSON/,
+    );
+    expect(() => parseLabeledMessages('{"type":"咨询"}', "x.jsonl")).toThrow(
+      /x\.jsonl line 1: "text" must be a non-empty string/,
+    );
+    expect(() => parseLabeledMessages('{"text":"a","domain":3}', "x.jsonl")).toThrow(
+      /line 1: "domain" must be a non-empty string or null/,
+    );
     expect(() => parseLabeledMessages("[1,2]", "x.jsonl")).toThrow(/line 1: expected a JSON object/);
   });
 
@@ -208,7 +247,7 @@ describe("evaluation metrics", () => {
     const report = oneVsRestReport(taskReport(predictions).confusion, "c");
     // c: precision 1/2, recall 1/1; rest: precision 4/4, recall 4/5.
     expect(report.perClass.c).toEqual({ precision: 0.5, recall: 1, f1: 0.6667 });
-    expect(report.perClass["其他"]).toEqual({ precision: 1, recall: 0.8, f1: 0.8889 });
+    expect(report.perClass.其他).toEqual({ precision: 1, recall: 0.8, f1: 0.8889 });
   });
 
   it("has no figures for a task without labeled messages", () => {

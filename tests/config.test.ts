@@ -19,7 +19,12 @@ describe("config", () => {
       REDIS_URL: "redis://cache:6379",
       WORKERS_IN_PROCESS: "false",
     });
-    expect(config).toMatchObject({ port: 8080, databaseUrl: "postgresql://u@db:5432/hub", redisUrl: "redis://cache:6379", workersInProcess: false });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: "postgresql://u@db:5432/hub",
+      redisUrl: "redis://cache:6379",
+      workersInProcess: false,
+    });
   });
 
   it.each([
@@ -46,6 +51,9 @@ describe("config", () => {
   });
 
   it("treats empty URLs as unset", () => {
-    expect(loadConfig({ DATABASE_URL: "", REDIS_URL: "" })).toMatchObject({ databaseUrl: undefined, redisUrl: undefined });
+    expect(loadConfig({ DATABASE_URL: "", REDIS_URL: "" })).toMatchObject({
+      databaseUrl: undefined,
+      redisUrl: undefined,
+    });
   });
 });

@@ -33,7 +33,9 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
     expect(mine).toEqual([timerJobId(ticket.id, "remind50")]);
     const next = await queue().getJob(timerJobId(ticket.id, "remind50"));
     // Half the working time (weekends and holidays do not count), measured back on the calendar.
-    const workedByThen = t.hub.cases.knowledge().calendar.workingTimeBetween(ticket.dueRunningSince!, new Date(next!.data.dueAt));
+    const workedByThen = t.hub.cases
+      .knowledge()
+      .calendar.workingTimeBetween(ticket.dueRunningSince!, new Date(next!.data.dueAt));
     expect(workedByThen).toBe(Math.ceil(ticket.dueBudgetSeconds! / 2) * 1000);
     expect(next!.data.dueAt).toBeLessThan(ticket.deadlineAt!.getTime());
     const before = (await queue().getJobCounts("delayed")).delayed;
@@ -59,7 +61,12 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
 
   it("reminds the department at 50% and 80% and escalates at the deadline", async () => {
     const ticket = await fileAndRoute(t.hub, fastText());
-    expect(ticket).toMatchObject({ category: "test-urgent", departmentCode: "CG", dueBasis: "hours", dueBudgetSeconds: 11 });
+    expect(ticket).toMatchObject({
+      category: "test-urgent",
+      departmentCode: "CG",
+      dueBasis: "hours",
+      dueBudgetSeconds: 11,
+    });
     const overdue = await eventually(async () => {
       const row = await t.hub.db.prisma.ticket.findUnique({ where: { id: ticket.id } });
       return row?.overdue ? row : undefined;
@@ -72,7 +79,10 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
       ["overdue", "system:deadline"],
     ]);
     expect(events[2]!.note).toBe("办理时限已用50%，请抓紧办理");
-    const notices = await t.hub.db.prisma.staffNotice.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: "asc" } });
+    const notices = await t.hub.db.prisma.staffNotice.findMany({
+      where: { ticketId: ticket.id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(notices.map((n) => [n.kind, n.audience])).toEqual(
       expect.arrayContaining([
         ["reminder", "department:CG"],
@@ -92,7 +102,11 @@ describe.each(BACKENDS)("deadline timers on %s", (backend) => {
       return row?.status === "closed" ? row : undefined;
     }, 20_000);
     expect(closed.closedAt).toBeInstanceOf(Date);
-    expect((await eventsOf(t.hub, ticket.id)).at(-1)).toMatchObject({ type: "closed", actor: "system:deadline", note: "评价期已满，自动归档" });
+    expect((await eventsOf(t.hub, ticket.id)).at(-1)).toMatchObject({
+      type: "closed",
+      actor: "system:deadline",
+      note: "评价期已满，自动归档",
+    });
   });
 
   it("rebuilds lost timers from the database (Redis lost its data)", async () => {

@@ -40,13 +40,17 @@ describe("working calendar", () => {
   it("uses the statutory holidays for a year without an announced schedule, and says so", () => {
     expect(calendar.sourceOf(2027)).toBe("statutory");
     // 2027 Spring Festival: 除夕 5 Feb to 初三 8 Feb; 国庆 1–3 Oct.
-    expect(statutoryHolidays(2027)).toEqual(expect.arrayContaining(["2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-10-01", "2027-10-03"]));
+    expect(statutoryHolidays(2027)).toEqual(
+      expect.arrayContaining(["2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-10-01", "2027-10-03"]),
+    );
     expect(calendar.isWorkingDay("2027-02-08")).toBe(false); // Monday, 初三
     expect(calendar.isWorkingDay("2027-02-09")).toBe(true);
   });
 
   it("lets intents/calendar.yaml replace a year", () => {
-    const local = WorkingCalendar.load(TZ, { years: { "2027": { holidays: ["2027-02-09", "2027-02-10"], workdays: ["2027-02-20"] } } });
+    const local = WorkingCalendar.load(TZ, {
+      years: { "2027": { holidays: ["2027-02-09", "2027-02-10"], workdays: ["2027-02-20"] } },
+    });
     expect(local.sourceOf(2027)).toBe("calendar.yaml");
     expect(local.isWorkingDay("2027-02-09")).toBe(false);
     expect(local.isWorkingDay("2027-02-20")).toBe(true); // Saturday made a workday
@@ -56,7 +60,13 @@ describe("working calendar", () => {
 
 describe("deadline clock", () => {
   const clock = new DeadlineClock(WorkingCalendar.load(TZ));
-  const fresh: ClockState = { deadlineAt: null, dueBasis: null, dueBudgetSeconds: null, dueUsedSeconds: 0, dueRunningSince: null };
+  const fresh: ClockState = {
+    deadlineAt: null,
+    dueBasis: null,
+    dueBudgetSeconds: null,
+    dueUsedSeconds: 0,
+    dueRunningSince: null,
+  };
   const fiveDays = { budget: { basis: "workdays" as const, seconds: 5 * 86400 }, transferMinimumShare: 0.25 };
   const day = 86400;
 
@@ -79,7 +89,10 @@ describe("deadline clock", () => {
   });
 
   it("plans reminders at 50% and 80%, the breach at the deadline, and no timers while paused", () => {
-    const started = clock.apply("start", fresh, bj("2026-11-23T09:00:00"), { ...fiveDays, budget: { basis: "hours", seconds: 10 * 3600 } });
+    const started = clock.apply("start", fresh, bj("2026-11-23T09:00:00"), {
+      ...fiveDays,
+      budget: { basis: "hours", seconds: 10 * 3600 },
+    });
     const ticket = { status: "accepted", remindersSent: 0, overdue: false, resolvedAt: null, ...started };
     expect(planTimers(ticket, clock, 7)).toEqual([
       { kind: "remind50", dueAt: bj("2026-11-23T14:00:00") },
@@ -91,6 +104,8 @@ describe("deadline clock", () => {
     const paused = clock.apply("pause", started, bj("2026-11-23T10:00:00"), fiveDays);
     expect(planTimers({ ...ticket, status: "suspended", ...paused }, clock, 7)).toEqual([]);
     const resolvedAt = bj("2026-11-23T12:00:00");
-    expect(planTimers({ ...ticket, status: "resolved", resolvedAt, ...paused }, clock, 7)).toEqual([{ kind: "autoclose", dueAt: new Date(resolvedAt.getTime() + 7 * DAY) }]);
+    expect(planTimers({ ...ticket, status: "resolved", resolvedAt, ...paused }, clock, 7)).toEqual([
+      { kind: "autoclose", dueAt: new Date(resolvedAt.getTime() + 7 * DAY) },
+    ]);
   });
 });

@@ -30,7 +30,11 @@ describe("dialogue over the web chat API", () => {
     expect(ask.understanding.options.length).toBeGreaterThanOrEqual(2);
     expect(ask.replies[0].quickReplies[0]).toEqual({ label: `1. ${ask.understanding.options[0].name}`, text: "1" });
     const picked = await chat("http-clarify", "1");
-    expect(picked.understanding).toMatchObject({ kind: "service", decision: "answer", serviceItem: ask.understanding.options[0] });
+    expect(picked.understanding).toMatchObject({
+      kind: "service",
+      decision: "answer",
+      serviceItem: ask.understanding.options[0],
+    });
   });
 
   it("answers a follow-up facet and says which facet it answered", async () => {

@@ -9,7 +9,14 @@ import type { ConversationOutcome, InboundMessage } from "../src/messages/messag
 import { type Database, openDatabase } from "../src/db/database.ts";
 import { createHub, type Hub } from "../src/hub.ts";
 import { createLogger } from "../src/logger.ts";
-import { BACKENDS, createTestDatabase, startTestHub, TEST_REDIS_URL, testConfig, type TestHub } from "./support/test-env.ts";
+import {
+  BACKENDS,
+  createTestDatabase,
+  startTestHub,
+  TEST_REDIS_URL,
+  testConfig,
+  type TestHub,
+} from "./support/test-env.ts";
 
 describe.each(BACKENDS)("dialogue on %s", (backend) => {
   let t: TestHub;
@@ -26,7 +33,13 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
       channelUserId,
       sent,
       say(text: string, at = new Date()): Promise<ConversationOutcome> {
-        const message: InboundMessage = { channel: "webchat", channelUserId, text, channelMessageId: randomUUID(), receivedAt: at };
+        const message: InboundMessage = {
+          channel: "webchat",
+          channelUserId,
+          text,
+          channelMessageId: randomUUID(),
+          receivedAt: at,
+        };
         sent.push(message);
         return t.hub.pipeline.handle(message);
       },
@@ -34,7 +47,11 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
   }
 
   const context = async (channelUserId: string) =>
-    (await t.hub.db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationIdFor("webchat", channelUserId) } })).context;
+    (
+      await t.hub.db.prisma.conversation.findUniqueOrThrow({
+        where: { id: conversationIdFor("webchat", channelUserId) },
+      })
+    ).context;
 
   it("answers follow-ups about the item under discussion, one facet at a time", async () => {
     const c = citizen();
@@ -93,7 +110,9 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
     expect(options.length).toBeLessThanOrEqual(3);
     expect(options.map((o) => o.code)).toEqual(expect.arrayContaining(["RS001", "RS002"]));
     // Buttons for channels that have them, numbered lines for those that don't.
-    expect(ask.replies[0]!.quickReplies).toEqual(options.map((o, i) => ({ label: `${i + 1}. ${o.name}`, text: String(i + 1) })));
+    expect(ask.replies[0]!.quickReplies).toEqual(
+      options.map((o, i) => ({ label: `${i + 1}. ${o.name}`, text: String(i + 1) })),
+    );
     options.forEach((o, i) => expect(ask.replies[0]!.text).toContain(`${i + 1}. ${o.name}`));
     expect(await context(c.channelUserId)).toMatchObject({ options: options.map((o) => o.code) });
 
@@ -124,7 +143,9 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
     expect(outcome.replies[0]!.text).toContain("人工");
     expect(outcome.replies[0]!.quickReplies).toEqual([{ label: "转人工服务", text: "人工" }]);
 
-    const logged = await t.hub.db.prisma.unansweredQuestion.findMany({ where: { message: { channelMessageId: c.sent[0]!.channelMessageId } } });
+    const logged = await t.hub.db.prisma.unansweredQuestion.findMany({
+      where: { message: { channelMessageId: c.sent[0]!.channelMessageId } },
+    });
     expect(logged).toHaveLength(1);
     expect(logged[0]!.text).toBe("我的手机号138****5678，想问怎么申请专利");
     expect(logged[0]!.text).not.toContain("13812345678");
@@ -203,9 +224,15 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
   it("logs a retried unanswered question once", async () => {
     const c = citizen();
     await c.say("怎么申请专利");
-    const retries = await Promise.all([1, 2, 3].map(() => t.hub.pipeline.handle({ ...c.sent[0]!, receivedAt: new Date() })));
+    const retries = await Promise.all(
+      [1, 2, 3].map(() => t.hub.pipeline.handle({ ...c.sent[0]!, receivedAt: new Date() })),
+    );
     expect(retries.every((r) => r.duplicate)).toBe(true);
-    expect(await t.hub.db.prisma.unansweredQuestion.count({ where: { message: { channelMessageId: c.sent[0]!.channelMessageId } } })).toBe(1);
+    expect(
+      await t.hub.db.prisma.unansweredQuestion.count({
+        where: { message: { channelMessageId: c.sent[0]!.channelMessageId } },
+      }),
+    ).toBe(1);
   });
 });
 
@@ -217,7 +244,12 @@ describe("dialogue context across processes", () => {
   beforeAll(async () => {
     const database = await createTestDatabase("postgresql");
     drop = database.drop;
-    hub = await createHub({ config: testConfig(), redisUrl: TEST_REDIS_URL, log: createLogger("silent"), database: database.target });
+    hub = await createHub({
+      config: testConfig(),
+      redisUrl: TEST_REDIS_URL,
+      log: createLogger("silent"),
+      database: database.target,
+    });
     await hub.relay.stop();
     // A second "process": its own connection pool and pipeline on the same database.
     other = await openDatabase(database.target);
@@ -229,9 +261,18 @@ describe("dialogue context across processes", () => {
   });
 
   it("a follow-up handled by another process knows the item", async () => {
-    const otherPipeline = new ConversationPipeline(other.prisma, () => hub.understander(), { timeZone: "Asia/Shanghai", hotline: "12345" });
+    const otherPipeline = new ConversationPipeline(other.prisma, () => hub.understander(), {
+      timeZone: "Asia/Shanghai",
+      hotline: "12345",
+    });
     const channelUserId = `roaming-${randomUUID().slice(0, 8)}`;
-    const message = (text: string): InboundMessage => ({ channel: "webchat", channelUserId, text, channelMessageId: randomUUID(), receivedAt: new Date() });
+    const message = (text: string): InboundMessage => ({
+      channel: "webchat",
+      channelUserId,
+      text,
+      channelMessageId: randomUUID(),
+      receivedAt: new Date(),
+    });
     await hub.pipeline.handle(message("驾照到期了要换"));
     const followUp = await otherPipeline.handle(message("要带什么材料"));
     expect(followUp.understanding).toMatchObject({ serviceItem: { code: "CJ001" }, facet: "materials" });

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { npmScriptCommand } from "../scripts/npm-script.ts";
 import { eventually } from "./support/test-env.ts";
+import type { ChatResponse } from "../connectors/webchat/chat-schema.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -40,15 +41,14 @@ describe("the hub, started as npm start starts it", () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const chat = async (text: string): Promise<any> => {
+  const chat = async (text: string): Promise<ChatResponse> => {
     const res = await fetch(`${baseUrl}/api/chat/messages`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ sessionId: "e2e-citizen", text }),
     });
     expect(res.status).toBe(200);
-    return res.json();
+    return (await res.json()) as ChatResponse;
   };
 
   it("is ready, with the embedded database and its own Redis", async () => {
@@ -59,15 +59,15 @@ describe("the hub, started as npm start starts it", () => {
 
   it("answers a service question from the catalog", async () => {
     const body = await chat("身份证丢了怎么办");
-    expect(body.understanding.serviceItem.name).toBe("居民身份证补领");
-    expect(body.replies[0].text).toContain("所需材料");
+    expect(body.understanding.serviceItem?.name).toBe("居民身份证补领");
+    expect(body.replies[0]?.text).toContain("所需材料");
   });
 
   it("files a complaint and a worker assigns it to a department", async () => {
     const body = await chat("小区门口路灯坏了一个月没人修");
     expect(body.understanding.kind).toBe("complaint");
     const ticket = await eventually(async () => {
-      const res = await fetch(`${baseUrl}/api/tickets/${body.ticket.number}`);
+      const res = await fetch(`${baseUrl}/api/tickets/${body.ticket?.number}`);
       const json = (await res.json()) as { status: string; department: { name: string }; events: { type: string }[] };
       return json.status === "assigned" ? json : undefined;
     }, 20_000);

@@ -79,7 +79,9 @@ describe("dates relative to the message's arrival", () => {
   it("puts a month-day without a year in the past when it would be far ahead", () => {
     expect(dates("11月20号")).toEqual([["11月20号", "2026-11-20", "2026-11-20", "day"]]);
     // Written on 5 January 2027: 30 December is last year's.
-    expect(dates("12月30号来修过", new Date("2027-01-05T02:00:00Z"))).toEqual([["12月30号", "2026-12-30", "2026-12-30", "day"]]);
+    expect(dates("12月30号来修过", new Date("2027-01-05T02:00:00Z"))).toEqual([
+      ["12月30号", "2026-12-30", "2026-12-30", "day"],
+    ]);
   });
 
   it("resolves days, weeks and months relative to now", () => {
@@ -111,8 +113,15 @@ describe("place mentions", () => {
   const places = (text: string) => findPlaces(text).map((p) => `${p.kind}:${p.name}`);
 
   it("splits a district-street-complex chain", () => {
-    expect(places("我住在朝阳区建国路88号阳光小区3号楼")).toEqual(["district:朝阳区", "street:建国路88号", "complex:阳光小区"]);
-    expect(addressOf(findPlaces("居民反映海淀区中关村大街有人占道"))).toEqual({ district: "海淀区", street: "中关村大街" });
+    expect(places("我住在朝阳区建国路88号阳光小区3号楼")).toEqual([
+      "district:朝阳区",
+      "street:建国路88号",
+      "complex:阳光小区",
+    ]);
+    expect(addressOf(findPlaces("居民反映海淀区中关村大街有人占道"))).toEqual({
+      district: "海淀区",
+      street: "中关村大街",
+    });
   });
 
   it("reads townships and villages", () => {
@@ -141,7 +150,9 @@ describe("extractEntities", () => {
     );
     expect(entities.address).toEqual({ district: "海淀区", street: "学院路" });
     expect(entities.phones.map((p) => p.number)).toEqual(["13812345678"]); // full-width digits too
-    expect(entities.residentIds.map((r) => [r.number, r.masked])).toEqual([["11010519491231002X", "110105********002X"]]);
+    expect(entities.residentIds.map((r) => [r.number, r.masked])).toEqual([
+      ["11010519491231002X", "110105********002X"],
+    ]);
     expect(entities.dates.map((d) => d.date)).toEqual(["2026-11-21"]);
   });
 });

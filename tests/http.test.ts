@@ -15,7 +15,8 @@ describe("HTTP API", () => {
     await t.close();
   });
 
-  const chat = (payload: unknown) => app.inject({ method: "POST", url: "/api/chat/messages", payload: payload as object });
+  const chat = (payload: unknown) =>
+    app.inject({ method: "POST", url: "/api/chat/messages", payload: payload as object });
 
   it("answers a web chat question with the public contract", async () => {
     const res = await chat({ sessionId: "s-1", text: "身份证丢了怎么办" });
@@ -43,7 +44,11 @@ describe("HTTP API", () => {
     expect(ticket).toMatchObject({ number: expect.stringMatching(/^GD\d{8}-\d{6}$/), status: "submitted" });
     const lookup = await app.inject({ url: `/api/tickets/${ticket.number}` });
     expect(lookup.statusCode).toBe(200);
-    expect(lookup.json()).toMatchObject({ number: ticket.number, kind: "complaint", events: [{ seq: 1, type: "created" }] });
+    expect(lookup.json()).toMatchObject({
+      number: ticket.number,
+      kind: "complaint",
+      events: [{ seq: 1, type: "created" }],
+    });
   });
 
   it("answers a retried client message id with the same reply", async () => {
@@ -67,7 +72,12 @@ describe("HTTP API", () => {
   });
 
   it("rejects malformed JSON with a 400", async () => {
-    const res = await app.inject({ method: "POST", url: "/api/chat/messages", headers: { "content-type": "application/json" }, payload: "{\"text\":" });
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/chat/messages",
+      headers: { "content-type": "application/json" },
+      payload: '{"text":',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/JSON/i);
   });
@@ -79,10 +89,20 @@ describe("HTTP API", () => {
   });
 
   it("rejects a body that is not a JSON object", async () => {
-    const text = await app.inject({ method: "POST", url: "/api/chat/messages", headers: { "content-type": "text/plain" }, payload: "hello" });
+    const text = await app.inject({
+      method: "POST",
+      url: "/api/chat/messages",
+      headers: { "content-type": "text/plain" },
+      payload: "hello",
+    });
     expect(text.statusCode).toBe(400);
     expect(text.json()).toMatchObject({ field: "body" });
-    const xml = await app.inject({ method: "POST", url: "/api/chat/messages", headers: { "content-type": "application/xml" }, payload: "<xml/>" });
+    const xml = await app.inject({
+      method: "POST",
+      url: "/api/chat/messages",
+      headers: { "content-type": "application/xml" },
+      payload: "<xml/>",
+    });
     expect(xml.statusCode).toBe(415);
   });
 
@@ -127,7 +147,10 @@ describe("readiness when Redis is unreachable", () => {
     try {
       const res = await app.inject({ url: "/readyz" });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toMatchObject({ status: "not_ready", checks: { database: { ok: true }, redis: { ok: false } } });
+      expect(res.json()).toMatchObject({
+        status: "not_ready",
+        checks: { database: { ok: true }, redis: { ok: false } },
+      });
       expect(res.json().checks.redis.detail).toBeTruthy();
     } finally {
       await app.close();

@@ -44,12 +44,14 @@ async function editFile(file: string, edit: (text: string) => string): Promise<v
 /** Valid after each step: departments first (LD added, JR gone), then the rule that names LD. */
 async function moveStreetLightsToNewOffice(dir: string): Promise<void> {
   await editFile(path.join(dir, "departments.yaml"), (text) =>
-    text.replace(/  - code: JR\n[\s\S]*?(?=  # 区级部门)/, NEW_DEPARTMENT),
+    text.replace(/ {2}- code: JR\n[\s\S]*?(?= {2}# 区级部门)/, NEW_DEPARTMENT),
   );
   await editFile(path.join(dir, "routing-rules.yaml"), (text) =>
     text.replace("  - id: street-light\n    department: CG", "  - id: street-light\n    department: LD"),
   );
-  await editFile(path.join(dir, "calendar.yaml"), (text) => text.replace("years: {}", 'years:\n  "2031":\n    holidays: [2031-06-10]'));
+  await editFile(path.join(dir, "calendar.yaml"), (text) =>
+    text.replace("years: {}", 'years:\n  "2031":\n    holidays: [2031-06-10]'),
+  );
 }
 
 const streetLight = () => `东湖区${road()}的路灯坏了，晚上一片漆黑`;
@@ -59,10 +61,12 @@ async function routeAndTransfer(hub: Hub, transferTo: string[]) {
   const ticket = await fileAndRoute(hub, streetLight());
   const transfers: Record<string, string> = {};
   for (const code of transferTo) {
-    transfers[code] = await hub.cases.actions.apply({ id: ticket.id }, { type: "transfer", departmentCode: code, reason: "测试转办" }, "staff:test").then(
-      (applied) => `moved to ${applied.ticket.departmentCode}`,
-      (error: Error) => `refused: ${error.message}`,
-    );
+    transfers[code] = await hub.cases.actions
+      .apply({ id: ticket.id }, { type: "transfer", departmentCode: code, reason: "测试转办" }, "staff:test")
+      .then(
+        (applied) => `moved to ${applied.ticket.departmentCode}`,
+        (error: Error) => `refused: ${error.message}`,
+      );
   }
   return { departmentCode: ticket.departmentCode, transfers };
 }
@@ -78,11 +82,18 @@ async function expectOldKnowledge(hub: Hub): Promise<void> {
 async function expectNewKnowledge(hub: Hub): Promise<void> {
   expect(await routeAndTransfer(hub, ["JR", "LD"])).toEqual({
     departmentCode: "LD",
-    transfers: { JR: expect.stringMatching(/^refused: .*unknown department "JR"/), LD: expect.stringMatching(/^refused: .*already with department LD/) },
+    transfers: {
+      JR: expect.stringMatching(/^refused: .*unknown department "JR"/),
+      LD: expect.stringMatching(/^refused: .*already with department LD/),
+    },
   });
   const ticket = await fileAndRoute(hub, `东湖区${road()}井盖丢了`);
   expect(ticket.departmentCode).toBe("CG");
-  const moved = await hub.cases.actions.apply({ id: ticket.id }, { type: "transfer", departmentCode: "LD", reason: "测试转办" }, "staff:test");
+  const moved = await hub.cases.actions.apply(
+    { id: ticket.id },
+    { type: "transfer", departmentCode: "LD", reason: "测试转办" },
+    "staff:test",
+  );
   expect(moved.ticket.departmentCode).toBe("LD");
   expect(hub.cases.departmentName("LD")).toBe("市路灯管理处");
   expect(hub.cases.knowledge().calendar.isWorkingDay("2031-06-10")).toBe(false);
@@ -110,7 +121,9 @@ describe("a knowledge reload on a file change", () => {
     await moveStreetLightsToNewOffice(intents);
     await eventually(async () => {
       const now = t.hub.knowledge.current;
-      return now.version > before.version && now.departments.codes.has("LD") && now.caseRules.calendar.years["2031"] ? true : undefined;
+      return now.version > before.version && now.departments.codes.has("LD") && now.caseRules.calendar.years["2031"]
+        ? true
+        : undefined;
     }, 20_000);
     await expectNewKnowledge(t.hub);
   });
@@ -140,13 +153,19 @@ describe("a knowledge reload through the admin endpoint", () => {
     const before = t.hub.knowledge.current;
     const file = path.join(intents, "routing-rules.yaml");
     const original = await fs.readFile(file, "utf8");
-    await editFile(file, (text) => text.replace("  - id: street-light\n    department: CG", "  - id: street-light\n    department: NOPE"));
+    await editFile(file, (text) =>
+      text.replace("  - id: street-light\n    department: CG", "  - id: street-light\n    department: NOPE"),
+    );
     try {
       const res = await reload();
       expect(res.statusCode).toBe(422);
       const body = res.json();
       expect(body.status).toBe("rejected");
-      expect(body.problems).toContainEqual(expect.stringMatching(/routing-rules\.yaml: rules\.\d+ \(street-light\): department: "NOPE" is not in departments\.yaml/));
+      expect(body.problems).toContainEqual(
+        expect.stringMatching(
+          /routing-rules\.yaml: rules\.\d+ \(street-light\): department: "NOPE" is not in departments\.yaml/,
+        ),
+      );
       expect(body.serving).toMatchObject({ version: before.version, items: before.catalog.items.length });
       expect(t.hub.knowledge.current).toBe(before);
       await expectOldKnowledge(t.hub);
@@ -169,12 +188,21 @@ describe("knowledge at start", () => {
   it("stops the start on a bad routing rule or menu, naming the file and the field", async () => {
     const intents = await copyIntents();
     const start = () =>
-      createHub({ config: testConfig({ INTENTS_DIR: intents }), redisUrl: TEST_REDIS_URL, log: createLogger("silent"), database: { backend: "pglite" } });
+      createHub({
+        config: testConfig({ INTENTS_DIR: intents }),
+        redisUrl: TEST_REDIS_URL,
+        log: createLogger("silent"),
+        database: { backend: "pglite" },
+      });
     try {
-      await editFile(path.join(intents, "routing-rules.yaml"), (text) => text.replace("  - id: street-light\n    department: CG", "  - id: street-light\n    department: NOPE"));
+      await editFile(path.join(intents, "routing-rules.yaml"), (text) =>
+        text.replace("  - id: street-light\n    department: CG", "  - id: street-light\n    department: NOPE"),
+      );
       const rules = await start().catch((e: unknown) => e);
       expect(rules).toBeInstanceOf(CatalogError);
-      expect((rules as Error).message).toMatch(/routing-rules\.yaml: rules\.\d+ \(street-light\): department: "NOPE" is not in departments\.yaml/);
+      expect((rules as Error).message).toMatch(
+        /routing-rules\.yaml: rules\.\d+ \(street-light\): department: "NOPE" is not in departments\.yaml/,
+      );
 
       await fs.cp(path.join(INTENTS_DIR, "routing-rules.yaml"), path.join(intents, "routing-rules.yaml"));
       await editFile(path.join(intents, "wechat-menu.yaml"), (text) => text.replace(/item: [A-Z]+\d+/, "item: ZZ999"));

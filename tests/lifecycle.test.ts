@@ -4,7 +4,13 @@ import { decide, type LifecycleContext, type TicketAction, type TicketState } fr
 import type { TicketStatus } from "../src/tickets/ticket-status.ts";
 
 const now = new Date("2026-11-23T02:00:00Z");
-const ctx: LifecycleContext = { now, dispatcher: "RX", departments: new Set(["RX", "CG", "GA"]), reopenWindowDays: 15, lowRating: "reopen" };
+const ctx: LifecycleContext = {
+  now,
+  dispatcher: "RX",
+  departments: new Set(["RX", "CG", "GA"]),
+  reopenWindowDays: 15,
+  lowRating: "reopen",
+};
 
 function state(status: TicketStatus, extra: Partial<TicketState> = {}): TicketState {
   return { status, departmentCode: "CG", parentId: null, resolvedAt: null, remindersSent: 0, overdue: false, ...extra };
@@ -22,13 +28,21 @@ describe("ticket lifecycle", () => {
     expect(to("assigned", { type: "accept" })).toMatchObject({ to: "accepted", citizenNotice: "accepted" });
     expect(to("accepted", { type: "start" }).to).toBe("in_progress");
     const resolved = to("in_progress", { type: "resolve", reply: "路灯已修复" });
-    expect(resolved).toMatchObject({ to: "resolved", clock: "stop", citizenNotice: "resolved", changes: { resolution: "路灯已修复" } });
+    expect(resolved).toMatchObject({
+      to: "resolved",
+      clock: "stop",
+      citizenNotice: "resolved",
+      changes: { resolution: "路灯已修复" },
+    });
     expect(to("resolved", { type: "rate", rating: 5 })).toMatchObject({ to: "closed", changes: { rating: 5 } });
     expect(to("resolved", { type: "close" }).to).toBe("closed");
   });
 
   it("records where each transition came from and leads to", () => {
-    expect(to("assigned", { type: "accept" }).event).toMatchObject({ type: "accepted", data: { from: "assigned", to: "accepted" } });
+    expect(to("assigned", { type: "accept" }).event).toMatchObject({
+      type: "accepted",
+      data: { from: "assigned", to: "accepted" },
+    });
   });
 
   it("takes every side path with its reason", () => {
@@ -37,26 +51,52 @@ describe("ticket lifecycle", () => {
       clock: "keep",
       event: { type: "transferred", note: "属治安问题", data: { departmentCode: "GA", fromDepartment: "CG" } },
     });
-    expect(to("assigned", { type: "return", reason: "非本部门职责" })).toMatchObject({ to: "returned", changes: { departmentCode: "RX" } });
+    expect(to("assigned", { type: "return", reason: "非本部门职责" })).toMatchObject({
+      to: "returned",
+      changes: { departmentCode: "RX" },
+    });
     expect(to("returned", { type: "reassign", departmentCode: "GA", reason: "改派公安" }).to).toBe("assigned");
-    expect(to("returned", { type: "reject", reason: "属民事纠纷，不属政府职责" })).toMatchObject({ to: "rejected", citizenNotice: "rejected" });
-    expect(to("in_progress", { type: "suspend", reason: "请提供具体位置" })).toMatchObject({ to: "suspended", clock: "pause" });
+    expect(to("returned", { type: "reject", reason: "属民事纠纷，不属政府职责" })).toMatchObject({
+      to: "rejected",
+      citizenNotice: "rejected",
+    });
+    expect(to("in_progress", { type: "suspend", reason: "请提供具体位置" })).toMatchObject({
+      to: "suspended",
+      clock: "pause",
+    });
     expect(to("suspended", { type: "resume" })).toMatchObject({ to: "in_progress", clock: "resume" });
-    expect(to("closed", { type: "reopen", reason: "路灯仍不亮" })).toMatchObject({ to: "assigned", clock: "restart", changes: { reopenCountIncrement: true } });
-    expect(to("assigned", { type: "merge", parentId: "p1", parentNumber: "GD20261122-000001", reason: "同一问题" })).toMatchObject({
+    expect(to("closed", { type: "reopen", reason: "路灯仍不亮" })).toMatchObject({
+      to: "assigned",
+      clock: "restart",
+      changes: { reopenCountIncrement: true },
+    });
+    expect(
+      to("assigned", { type: "merge", parentId: "p1", parentNumber: "GD20261122-000001", reason: "同一问题" }),
+    ).toMatchObject({
       to: "merged",
       changes: { parentId: "p1" },
     });
   });
 
   it("resumes a suspended ticket when the citizen supplies what was asked", () => {
-    expect(to("suspended", { type: "supplement", content: { kind: "text", text: "在人民路100号" } })).toMatchObject({ to: "in_progress", clock: "resume" });
-    expect(to("in_progress", { type: "supplement", content: { kind: "image", url: "https://example.org/a.jpg" } }).to).toBe("in_progress");
+    expect(to("suspended", { type: "supplement", content: { kind: "text", text: "在人民路100号" } })).toMatchObject({
+      to: "in_progress",
+      clock: "resume",
+    });
+    expect(
+      to("in_progress", { type: "supplement", content: { kind: "image", url: "https://example.org/a.jpg" } }).to,
+    ).toBe("in_progress");
   });
 
   it("reopens on a poor rating, or sends it to review when so configured", () => {
-    expect(to("resolved", { type: "rate", rating: 2, comment: "没修好" })).toMatchObject({ to: "assigned", citizenNotice: "reopened" });
-    expect(to("resolved", { type: "rate", rating: 1 }, { ...ctx, lowRating: "review" })).toMatchObject({ to: "review", staffAlert: "review" });
+    expect(to("resolved", { type: "rate", rating: 2, comment: "没修好" })).toMatchObject({
+      to: "assigned",
+      citizenNotice: "reopened",
+    });
+    expect(to("resolved", { type: "rate", rating: 1 }, { ...ctx, lowRating: "review" })).toMatchObject({
+      to: "review",
+      staffAlert: "review",
+    });
     expect(to("resolved", { type: "rate", rating: 3 }).to).toBe("closed");
   });
 
@@ -75,31 +115,59 @@ describe("ticket lifecycle", () => {
   });
 
   it("requires a reason on side paths and a reply to resolve", () => {
-    expect(decide(state("assigned"), { type: "return", reason: "  " }, ctx)).toMatchObject({ ok: false, kind: "invalid" });
-    expect(decide(state("accepted"), { type: "resolve", reply: "" }, ctx)).toMatchObject({ ok: false, kind: "invalid" });
-    expect(decide(state("accepted"), { type: "transfer", departmentCode: "NOPE", reason: "x" }, ctx)).toMatchObject({ ok: false, kind: "invalid" });
-    expect(decide(state("accepted"), { type: "transfer", departmentCode: "CG", reason: "x" }, ctx)).toMatchObject({ ok: false, kind: "conflict" });
+    expect(decide(state("assigned"), { type: "return", reason: "  " }, ctx)).toMatchObject({
+      ok: false,
+      kind: "invalid",
+    });
+    expect(decide(state("accepted"), { type: "resolve", reply: "" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "invalid",
+    });
+    expect(decide(state("accepted"), { type: "transfer", departmentCode: "NOPE", reason: "x" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "invalid",
+    });
+    expect(decide(state("accepted"), { type: "transfer", departmentCode: "CG", reason: "x" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "conflict",
+    });
     expect(decide(state("resolved"), { type: "rate", rating: 6 }, ctx)).toMatchObject({ ok: false, kind: "invalid" });
   });
 
   it("lets a citizen dispute the result only within the window", () => {
     const resolvedAt = new Date(now.getTime() - 16 * 24 * 3600 * 1000);
-    expect(decide(state("closed", { resolvedAt }), { type: "reopen", reason: "没解决" }, ctx)).toMatchObject({ ok: false, kind: "conflict" });
+    expect(decide(state("closed", { resolvedAt }), { type: "reopen", reason: "没解决" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "conflict",
+    });
     const recent = new Date(now.getTime() - 3 * 24 * 3600 * 1000);
     expect(decide(state("closed", { resolvedAt: recent }), { type: "reopen", reason: "没解决" }, ctx).ok).toBe(true);
   });
 
   it("sends each reminder once and marks a ticket overdue once", () => {
-    expect(decide(state("accepted", { remindersSent: 1 }), { type: "remind", level: 1, percent: 50 }, ctx).ok).toBe(false);
-    expect(to("accepted", { type: "remind", level: 1, percent: 50 })).toMatchObject({ to: "accepted", staffAlert: "reminder", changes: { remindersSent: 1 } });
+    expect(decide(state("accepted", { remindersSent: 1 }), { type: "remind", level: 1, percent: 50 }, ctx).ok).toBe(
+      false,
+    );
+    expect(to("accepted", { type: "remind", level: 1, percent: 50 })).toMatchObject({
+      to: "accepted",
+      staffAlert: "reminder",
+      changes: { remindersSent: 1 },
+    });
     expect(decide(state("in_progress", { overdue: true }), { type: "escalate", deadlineAt: now }, ctx).ok).toBe(false);
     expect(decide(state("suspended"), { type: "escalate", deadlineAt: now }, ctx).ok).toBe(false);
     // Once overdue, a late reminder is moot.
-    expect(to("accepted", { type: "escalate", deadlineAt: now }).changes).toMatchObject({ overdue: true, remindersSent: 2 });
+    expect(to("accepted", { type: "escalate", deadlineAt: now }).changes).toMatchObject({
+      overdue: true,
+      remindersSent: 2,
+    });
     expect(decide(state("accepted", { overdue: true }), { type: "remind", level: 2, percent: 80 }, ctx).ok).toBe(false);
   });
 
   it("keeps internal notes as events without changing the state", () => {
-    expect(to("closed", { type: "note", text: "已电话回访" })).toMatchObject({ from: "closed", to: "closed", event: { type: "note", note: "已电话回访" } });
+    expect(to("closed", { type: "note", text: "已电话回访" })).toMatchObject({
+      from: "closed",
+      to: "closed",
+      event: { type: "note", note: "已电话回访" },
+    });
   });
 });

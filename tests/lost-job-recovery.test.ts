@@ -18,10 +18,17 @@ describe.each(BACKENDS)("recovering lost jobs on %s", (backend) => {
     const outbound = t.hub.queues.get("outbound")!;
     const ticket = await openTestTicket(t.hub, `东湖区${road()}路灯坏了`);
     const deliveryId = await t.hub.db.prisma.$transaction((tx) =>
-      notify(tx, { channel: "wechat", channelUserId: "lost-user", reason: `test:lost:${ticket.id}`, replies: [{ type: "text", text: "您的工单已受理。" }] }),
+      notify(tx, {
+        channel: "wechat",
+        channelUserId: "lost-user",
+        reason: `test:lost:${ticket.id}`,
+        replies: [{ type: "text", text: "您的工单已受理。" }],
+      }),
     );
     t.hub.relay.kick();
-    await eventually(async () => ((await routing.getJob(ticket.id)) && (await outbound.getJob(deliveryId)) ? true : undefined));
+    await eventually(async () =>
+      (await routing.getJob(ticket.id)) && (await outbound.getJob(deliveryId)) ? true : undefined,
+    );
 
     // Nothing is lost yet: nothing is added.
     const recover = (graceMs = 0) => recoverLostJobs({ prisma: t.hub.db.prisma, queues: t.hub.queues, graceMs });
@@ -43,11 +50,17 @@ describe.each(BACKENDS)("recovering lost jobs on %s", (backend) => {
     // Past the first page too: a second waiting ticket, read one row per query.
     const second = await openTestTicket(t.hub, `东湖区${road()}井盖丢了`);
     await routing.obliterate({ force: true });
-    expect(await recoverLostJobs({ prisma: t.hub.db.prisma, queues: t.hub.queues, graceMs: 0, pageSize: 1 })).toEqual({ routing: 2, outbound: 0 });
+    expect(await recoverLostJobs({ prisma: t.hub.db.prisma, queues: t.hub.queues, graceMs: 0, pageSize: 1 })).toEqual({
+      routing: 2,
+      outbound: 0,
+    });
     expect(await routing.getJob(second.id)).toBeDefined();
 
     // Rows with nothing left to do get no job: a routed ticket, a sent notice.
-    await t.hub.db.prisma.ticket.updateMany({ where: { id: { in: [ticket.id, second.id] } }, data: { status: "assigned" } });
+    await t.hub.db.prisma.ticket.updateMany({
+      where: { id: { in: [ticket.id, second.id] } },
+      data: { status: "assigned" },
+    });
     await t.hub.db.prisma.delivery.update({ where: { id: deliveryId }, data: { status: "sent" } });
     await routing.obliterate({ force: true });
     await outbound.obliterate({ force: true });

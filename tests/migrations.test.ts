@@ -37,7 +37,12 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
   });
 
   it("matches the Prisma datamodel: every model and field, with a compatible type", async () => {
-    const columns = await db.sql.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+    const columns = await db.sql.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+    }>(
       `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public'`,
     );
     const models = readDatamodel(schemaFile);
@@ -80,7 +85,9 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
     const event = await prisma.ticketEvent.create({
       data: { ticketId: ticket.id, seq: 1, type: "created", actor: "test", prevHash: "0", hash: "1" },
     });
-    await expect(prisma.ticketEvent.update({ where: { id: event.id }, data: { note: "rewritten" } })).rejects.toThrow(/append-only/);
+    await expect(prisma.ticketEvent.update({ where: { id: event.id }, data: { note: "rewritten" } })).rejects.toThrow(
+      /append-only/,
+    );
     await expect(prisma.ticketEvent.delete({ where: { id: event.id } })).rejects.toThrow(/append-only/);
   });
 });

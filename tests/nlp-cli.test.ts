@@ -11,9 +11,14 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function nlp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/nlp.ts", ...args], { cwd: root }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/nlp.ts", ...args],
+      { cwd: root },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -33,7 +38,7 @@ const LINES = [
 describe("npm run nlp", () => {
   const data = path.join(tmp, "labeled.jsonl");
   const model = path.join(tmp, "model");
-  beforeAll(() => fs.writeFileSync(data, LINES.map((l) => JSON.stringify(l)).join("\n") + "\n"));
+  beforeAll(() => fs.writeFileSync(data, `${LINES.map((l) => JSON.stringify(l)).join("\n")}\n`));
 
   it("trains a model into a directory, then evaluates it with a JSON last line of the documented shape", async () => {
     const train = await nlp("train", data, "--model", model);
@@ -84,7 +89,9 @@ describe("npm run nlp", () => {
 
     const noModel = await nlp("eval", data, "--model", tmp);
     expect(noModel.code).toBe(1);
-    expect(noModel.stderr).toMatch(/error: .*no model here \(model\.json is missing\); train one with: npm run nlp -- train/);
+    expect(noModel.stderr).toMatch(
+      /error: .*no model here \(model\.json is missing\); train one with: npm run nlp -- train/,
+    );
   });
 
   it("explains wrong usage", async () => {

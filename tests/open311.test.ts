@@ -34,7 +34,9 @@ function specExampleForm(overrides: Record<string, string> = {}): string {
 
 /** The child elements of each <tag> element, in order. */
 function elements(xml: string, tag: string): string[][] {
-  return [...xml.matchAll(new RegExp(`<${tag}>(.*?)</${tag}>`, "gs"))].map((m) => [...m[1]!.matchAll(/<([a-z_]+)(?:\/>|>)/g)].map((x) => x[1]!));
+  return [...xml.matchAll(new RegExp(`<${tag}>(.*?)</${tag}>`, "gs"))].map((m) =>
+    [...m[1]!.matchAll(/<([a-z_]+)(?:\/>|>)/g)].map((x) => x[1]!),
+  );
 }
 
 function element(xml: string, name: string): string | undefined {
@@ -53,7 +55,8 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
     await t.close();
   });
 
-  const post = (format: string, body: string) => app.inject({ method: "POST", url: `/open311/v2/requests.${format}`, headers: FORM, payload: body });
+  const post = (format: string, body: string) =>
+    app.inject({ method: "POST", url: `/open311/v2/requests.${format}`, headers: FORM, payload: body });
   const get = (url: string) => app.inject({ method: "GET", url: `/open311/v2${url}` });
 
   it("lists services as the spec's GET Service List example does", async () => {
@@ -75,7 +78,15 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
     const xml = await get("/services.xml");
     expect(xml.headers["content-type"]).toBe("text/xml; charset=utf-8");
     expect(xml.body.startsWith('<?xml version="1.0" encoding="utf-8"?>\n<services><service>')).toBe(true);
-    expect(elements(xml.body, "service")[0]).toEqual(["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]);
+    expect(elements(xml.body, "service")[0]).toEqual([
+      "service_code",
+      "service_name",
+      "description",
+      "metadata",
+      "type",
+      "keywords",
+      "group",
+    ]);
   });
 
   it("creates a request from the spec's example POST and answers in its shape", async () => {
@@ -83,28 +94,61 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
     expect(json.statusCode, json.body).toBe(200);
     const [created] = json.json();
     expect(Object.keys(created)).toEqual(["service_request_id", "service_notice", "account_id"]);
-    expect(created).toMatchObject({ service_request_id: expect.stringMatching(/^GD\d{8}-\d{6}$/), account_id: "123456", service_notice: "承诺3个工作日内办结，办理进展可随时查询。" });
+    expect(created).toMatchObject({
+      service_request_id: expect.stringMatching(/^GD\d{8}-\d{6}$/),
+      account_id: "123456",
+      service_notice: "承诺3个工作日内办结，办理进展可随时查询。",
+    });
 
     const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: created.service_request_id } });
-    expect(ticket).toMatchObject({ channel: "open311", category: "street-light", latitude: 37.76524078, longitude: -122.4212043, address: "1234 5th street", text: "A large sinkhole is destroying the street" });
+    expect(ticket).toMatchObject({
+      channel: "open311",
+      category: "street-light",
+      latitude: 37.76524078,
+      longitude: -122.4212043,
+      address: "1234 5th street",
+      text: "A large sinkhole is destroying the street",
+    });
     const inbound = await t.hub.db.prisma.message.findUniqueOrThrow({ where: { id: ticket.sourceMessageId } });
     expect(JSON.stringify(inbound.raw)).not.toContain("xyz"); // the api_key is not kept
 
     const xml = await post("xml", specExampleForm({ account_id: "" }));
     expect(xml.statusCode).toBe(200);
-    expect(xml.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<service_requests><request><service_request_id>GD\d{8}-\d{6}<\/service_request_id><service_notice>.+<\/service_notice><account_id\/><\/request><\/service_requests>$/);
+    expect(xml.body).toMatch(
+      /^<\?xml version="1.0" encoding="utf-8"\?>\n<service_requests><request><service_request_id>GD\d{8}-\d{6}<\/service_request_id><service_notice>.+<\/service_notice><account_id\/><\/request><\/service_requests>$/,
+    );
   });
 
   it("shows a request as GET Service Request does, open while worked and closed with the reply as status_notes", async () => {
-    const [created] = (await post("json", specExampleForm({ address_string: `高新区${road()}100号`, description: "路灯不亮，联系电话13812345678" }))).json();
+    const [created] = (
+      await post(
+        "json",
+        specExampleForm({ address_string: `高新区${road()}100号`, description: "路灯不亮，联系电话13812345678" }),
+      )
+    ).json();
     const number: string = created.service_request_id;
     const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
     await t.hub.cases.route(ticket.id);
 
     const [open] = (await get(`/requests/${number}.json`)).json();
     expect(Object.keys(open)).toEqual([
-      "service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible", "service_notice",
-      "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
+      "service_request_id",
+      "status",
+      "status_notes",
+      "service_name",
+      "service_code",
+      "description",
+      "agency_responsible",
+      "service_notice",
+      "requested_datetime",
+      "updated_datetime",
+      "expected_datetime",
+      "address",
+      "address_id",
+      "zipcode",
+      "lat",
+      "long",
+      "media_url",
     ]);
     expect(open).toMatchObject({
       service_request_id: number,
@@ -125,8 +169,23 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
     const xml = await get(`/requests/${number}.xml`);
     expect(xml.headers["content-type"]).toBe("text/xml; charset=utf-8");
     expect(elements(xml.body, "request")[0]).toEqual([
-      "service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible", "service_notice",
-      "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
+      "service_request_id",
+      "status",
+      "status_notes",
+      "service_name",
+      "service_code",
+      "description",
+      "agency_responsible",
+      "service_notice",
+      "requested_datetime",
+      "updated_datetime",
+      "expected_datetime",
+      "address",
+      "address_id",
+      "zipcode",
+      "lat",
+      "long",
+      "media_url",
     ]);
     expect(element(xml.body, "status")).toBe("closed");
     expect(element(xml.body, "status_notes")).toBe("路灯已修复。");
@@ -151,14 +210,21 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
   it("answers errors in the spec's shape: 403 for the api_key, 404 for what does not exist, 400 for the rest", async () => {
     const noKey = await post("xml", specExampleForm({ api_key: "" }));
     expect(noKey.statusCode).toBe(403);
-    expect(noKey.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<errors><error><code>403<\/code><description>.+<\/description><\/error><\/errors>$/);
+    expect(noKey.body).toMatch(
+      /^<\?xml version="1.0" encoding="utf-8"\?>\n<errors><error><code>403<\/code><description>.+<\/description><\/error><\/errors>$/,
+    );
     const badKey = await post("json", specExampleForm({ api_key: "wrong" }));
     expect(badKey.statusCode).toBe(403);
-    expect(badKey.json()).toEqual([{ code: 403, description: "Invalid api_key received -- can't proceed with create_request." }]);
+    expect(badKey.json()).toEqual([
+      { code: 403, description: "Invalid api_key received -- can't proceed with create_request." },
+    ]);
     const unknown = await post("json", specExampleForm({ service_code: "sinkholes" }));
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()[0].description).toBe("service_code sinkholes not found");
-    const noPlace = await post("json", new URLSearchParams({ api_key: "xyz", service_code: "garbage", description: "垃圾" }).toString());
+    const noPlace = await post(
+      "json",
+      new URLSearchParams({ api_key: "xyz", service_code: "garbage", description: "垃圾" }).toString(),
+    );
     expect(noPlace.statusCode).toBe(400);
     expect(noPlace.json()[0].description).toContain("location was not provided");
     const noCode = await post("json", new URLSearchParams({ api_key: "xyz", lat: "1", long: "2" }).toString());
@@ -176,7 +242,9 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
       payload: { api_key: "second-key", service_code: "other", lat: 30.1, long: 114.2, description: "有个问题想反映" },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: res.json()[0].service_request_id } });
+    const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({
+      where: { number: res.json()[0].service_request_id },
+    });
     expect(ticket.category).toBeNull();
     expect(res.json()[0].service_notice).toBe("承诺5个工作日内办结，办理进展可随时查询。");
   });

@@ -31,7 +31,9 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
     if (user === "gone") throw new DeliveryError("out of the 48 h window (45015)", "undeliverable");
     // The first notice to this citizen meets a slow platform, then a busy one.
     if (user.startsWith("in-order") && message.replies[0]?.text === "第一条" && call === 1) {
-      return new Promise<void>((_resolve, reject) => setTimeout(() => reject(new DeliveryError("system busy (-1)", "retry")), 300));
+      return new Promise<void>((_resolve, reject) =>
+        setTimeout(() => reject(new DeliveryError("system busy (-1)", "retry")), 300),
+      );
     }
   });
 
@@ -45,12 +47,22 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
     await t.close();
   });
 
-  const send = (channelUserId: string, channel: "wechat" | "webchat" = "wechat", reason = `test:${randomUUID()}`, text = "您的工单已受理。") =>
-    t.hub.db.prisma.$transaction((tx) => notify(tx, { channel, channelUserId, reason, replies: [{ type: "text", text }] }));
+  const send = (
+    channelUserId: string,
+    channel: "wechat" | "webchat" = "wechat",
+    reason = `test:${randomUUID()}`,
+    text = "您的工单已受理。",
+  ) =>
+    t.hub.db.prisma.$transaction((tx) =>
+      notify(tx, { channel, channelUserId, reason, replies: [{ type: "text", text }] }),
+    );
 
   const finished = (id: string) =>
     eventually(async () => {
-      const delivery = await t.hub.db.prisma.delivery.findUnique({ where: { id }, include: { attempts: { orderBy: { attempt: "asc" } } } });
+      const delivery = await t.hub.db.prisma.delivery.findUnique({
+        where: { id },
+        include: { attempts: { orderBy: { attempt: "asc" } } },
+      });
       return delivery && delivery.status !== "pending" ? delivery : undefined;
     }, 15_000);
 
@@ -64,7 +76,11 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
   it("retries a busy platform with backoff and records every attempt", async () => {
     const delivery = await finished(await send("flaky"));
     expect(delivery.status).toBe("sent");
-    expect(delivery.attempts.map((a) => [a.attempt, a.ok])).toEqual([[1, false], [2, false], [3, true]]);
+    expect(delivery.attempts.map((a) => [a.attempt, a.ok])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
     expect(delivery.attempts[0]?.error).toContain("system busy");
   });
 
@@ -96,14 +112,24 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
     const second = await send(user, "wechat", undefined, "第二条");
     const third = await send(user, "wechat", undefined, "第三条");
     for (const id of [first, second, third]) expect((await finished(id)).status).toBe("sent");
-    expect(platform.sent.filter((m) => m.channelUserId === user).map((m) => m.replies[0]?.text)).toEqual(["第一条", "第二条", "第三条"]);
+    expect(platform.sent.filter((m) => m.channelUserId === user).map((m) => m.replies[0]?.text)).toEqual([
+      "第一条",
+      "第二条",
+      "第三条",
+    ]);
     // The later ones waited rather than failing: one attempt each.
     expect((await finished(second)).attempts).toHaveLength(1);
   });
 
   it("puts a web chat notice in the citizen's conversation and announces it", async () => {
     const sessionId = `web-${randomUUID()}`;
-    await t.hub.pipeline.handle({ channel: "webchat", channelUserId: sessionId, text: "你好", channelMessageId: randomUUID(), receivedAt: new Date() });
+    await t.hub.pipeline.handle({
+      channel: "webchat",
+      channelUserId: sessionId,
+      text: "你好",
+      channelMessageId: randomUUID(),
+      receivedAt: new Date(),
+    });
     const subscriber = new Redis(TEST_REDIS_URL);
     const announced = new Promise<string>((resolve) => subscriber.on("message", (_topic, body) => resolve(body)));
     await subscriber.subscribe(webchatNoticeTopic(t.hub.config.queuePrefix, sessionId));
@@ -111,7 +137,9 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
       const delivery = await finished(await send(sessionId, "webchat"));
       expect(delivery.status).toBe("sent");
       expect(JSON.parse(await announced)).toEqual({ replies: [{ type: "text", text: "您的工单已受理。" }] });
-      const stored = await t.hub.db.prisma.message.findMany({ where: { conversation: { channelUserId: sessionId }, direction: "out" } });
+      const stored = await t.hub.db.prisma.message.findMany({
+        where: { conversation: { channelUserId: sessionId }, direction: "out" },
+      });
       expect(stored.map((m) => m.text)).toEqual(["您的工单已受理。"]);
     } finally {
       subscriber.disconnect();

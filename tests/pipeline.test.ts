@@ -36,7 +36,11 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
       where: { channel_channelMessageId: { channel: "webchat", channelMessageId: message.channelMessageId } },
       include: { conversation: true },
     });
-    expect(incoming).toMatchObject({ direction: "in", text: "身份证丢了怎么办", conversation: { channelUserId: "citizen-1" } });
+    expect(incoming).toMatchObject({
+      direction: "in",
+      text: "身份证丢了怎么办",
+      conversation: { channelUserId: "citizen-1" },
+    });
     // The replies sent are on the record with what was understood.
     expect(incoming.outcome).toMatchObject({ replies: outcome.replies, understanding: { kind: "service" } });
   });
@@ -98,22 +102,36 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
     const message = inbound("身份证\u0000丢了怎么办", { raw: { text: "身份证\u0000丢了怎么办" } });
     const outcome = await t.hub.pipeline.handle(message);
     expect(outcome.understanding.kind).toBe("service");
-    const stored = await t.hub.db.prisma.message.findFirstOrThrow({ where: { channelMessageId: message.channelMessageId } });
+    const stored = await t.hub.db.prisma.message.findFirstOrThrow({
+      where: { channelMessageId: message.channelMessageId },
+    });
     expect(stored.text).toBe("身份证丢了怎么办");
   });
 
   it("records a burst of concurrent messages from many citizens, each once", async () => {
-    const burst = Array.from({ length: 60 }, (_, i) => inbound(i % 2 ? "身份证丢了怎么办" : "你好", { channelUserId: `burst-${i % 7}` }));
+    const burst = Array.from({ length: 60 }, (_, i) =>
+      inbound(i % 2 ? "身份证丢了怎么办" : "你好", { channelUserId: `burst-${i % 7}` }),
+    );
     const outcomes = await Promise.all(burst.map((m) => t.hub.pipeline.handle(m)));
     expect(outcomes.every((o) => !o.duplicate)).toBe(true);
-    expect(await t.hub.db.prisma.message.count({ where: { channelMessageId: { in: burst.map((m) => m.channelMessageId) } } })).toBe(60);
+    expect(
+      await t.hub.db.prisma.message.count({
+        where: { channelMessageId: { in: burst.map((m) => m.channelMessageId) } },
+      }),
+    ).toBe(60);
     expect(await t.hub.db.prisma.conversation.count({ where: { channelUserId: { startsWith: "burst-" } } })).toBe(7);
   });
 
   it("files a burst of concurrent complaints, suggestions and retries each once, with numbers, events and routing jobs", async () => {
-    const complaints = Array.from({ length: 40 }, (_, i) => inbound(`投诉：东湖区第${i + 1}号路灯坏了很久没人修`, { channelUserId: `burst-c-${i % 9}` }));
-    const suggestions = Array.from({ length: 6 }, (_, i) => inbound("建议在地铁站附近多增设一些共享单车停放点", { channelUserId: `burst-s-${i}` }));
-    const questions = Array.from({ length: 10 }, (_, i) => inbound("身份证丢了怎么办", { channelUserId: `burst-q-${i}` }));
+    const complaints = Array.from({ length: 40 }, (_, i) =>
+      inbound(`投诉：东湖区第${i + 1}号路灯坏了很久没人修`, { channelUserId: `burst-c-${i % 9}` }),
+    );
+    const suggestions = Array.from({ length: 6 }, (_, i) =>
+      inbound("建议在地铁站附近多增设一些共享单车停放点", { channelUserId: `burst-s-${i}` }),
+    );
+    const questions = Array.from({ length: 10 }, (_, i) =>
+      inbound("身份证丢了怎么办", { channelUserId: `burst-q-${i}` }),
+    );
     // Every fourth complaint is also retried at the same moment (same channel message id).
     const retries = complaints.filter((_, i) => i % 4 === 0).map((m) => ({ ...m }));
     const all = [...complaints, ...suggestions, ...questions, ...retries];
@@ -121,7 +139,8 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
 
     const byMessage = new Map<string, string[]>();
     all.forEach((m, i) => {
-      if (outcomes[i]!.ticket) byMessage.set(m.channelMessageId, [...(byMessage.get(m.channelMessageId) ?? []), outcomes[i]!.ticket!.number]);
+      if (outcomes[i]!.ticket)
+        byMessage.set(m.channelMessageId, [...(byMessage.get(m.channelMessageId) ?? []), outcomes[i]!.ticket!.number]);
     });
     expect(byMessage.size).toBe(complaints.length);
     // A retry is told the same number as the first try.
@@ -140,10 +159,12 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
     }
     const jobs = await t.hub.db.prisma.outboxEntry.findMany({ where: { jobId: { in: tickets.map((x) => x.id) } } });
     expect(jobs.map((j) => j.jobId).sort()).toEqual(tickets.map((x) => x.id).sort());
-    expect(await t.hub.db.prisma.message.count({ where: { channelMessageId: { in: all.map((m) => m.channelMessageId) } } })).toBe(
-      complaints.length + suggestions.length + questions.length,
+    expect(
+      await t.hub.db.prisma.message.count({ where: { channelMessageId: { in: all.map((m) => m.channelMessageId) } } }),
+    ).toBe(complaints.length + suggestions.length + questions.length);
+    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: { startsWith: "burst-s-" } } })).toBe(
+      suggestions.length,
     );
-    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: { startsWith: "burst-s-" } } })).toBe(suggestions.length);
     expect((await verifyAuditTrail(t.hub.db.prisma)).problems).toEqual([]);
   });
 

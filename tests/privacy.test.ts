@@ -29,7 +29,9 @@ describe("privacy masking", () => {
     // 20 digits is not a phone number glued to something.
     expect(maskText("订单号13812345678901234567")).toBe("订单号13812345678901234567");
     // Dates, times and hex ids in log lines are no landlines.
-    expect(maskText('{"time":"2026-01-05 10:00","id":"a0371234-5678abcd"}')).toBe('{"time":"2026-01-05 10:00","id":"a0371234-5678abcd"}');
+    expect(maskText('{"time":"2026-01-05 10:00","id":"a0371234-5678abcd"}')).toBe(
+      '{"time":"2026-01-05 10:00","id":"a0371234-5678abcd"}',
+    );
   });
 
   it("keeps phone and ID numbers out of log lines", () => {

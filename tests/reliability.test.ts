@@ -53,7 +53,14 @@ describe("a worker process killed in the middle of its jobs", () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
       cwd: root,
       // A short lock, so the jobs the dead worker held are taken over within seconds.
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "warn", WORKER_LOCK_MS: "2000" },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        LOG_LEVEL: "warn",
+        WORKER_LOCK_MS: "2000",
+      },
       stdio: "ignore",
     });
     workers.push(child);
@@ -75,7 +82,11 @@ describe("a worker process killed in the middle of its jobs", () => {
     const first = startWorkerProcess();
     const ids = await fileTickets(hub, 150);
     // Kill it while it holds jobs: some tickets are routed, others are in its hands.
-    await eventually(async () => (((await routing.getJobCounts("active")).active ?? 0) > 0 ? true : undefined), 60_000, 10);
+    await eventually(
+      async () => (((await routing.getJobCounts("active")).active ?? 0) > 0 ? true : undefined),
+      60_000,
+      10,
+    );
     first.kill("SIGKILL");
     await new Promise((resolve) => first.once("exit", resolve));
     const heldWhenKilled = (await routing.getJobCounts("active")).active ?? 0;
@@ -84,7 +95,14 @@ describe("a worker process killed in the middle of its jobs", () => {
     ids.push(...(await fileTickets(hub, 30))); // filed while no worker runs
 
     const second = startWorkerProcess();
-    await eventually(async () => ((await hub.db.prisma.ticket.count({ where: { id: { in: ids }, status: "submitted" } })) === 0 ? true : undefined), 90_000, 200);
+    await eventually(
+      async () =>
+        (await hub.db.prisma.ticket.count({ where: { id: { in: ids }, status: "submitted" } })) === 0
+          ? true
+          : undefined,
+      90_000,
+      200,
+    );
     await expectNothingLost(hub, ids);
     expect(heldWhenKilled + routedWhenKilled).toBeGreaterThan(0);
 
@@ -117,7 +135,14 @@ describe.each(BACKENDS)("Redis restarting on %s", (backend) => {
   });
 
   const routedAll = (ids: string[]) =>
-    eventually(async () => ((await t.hub.db.prisma.ticket.count({ where: { id: { in: ids }, status: "submitted" } })) === 0 ? true : undefined), 60_000, 100);
+    eventually(
+      async () =>
+        (await t.hub.db.prisma.ticket.count({ where: { id: { in: ids }, status: "submitted" } })) === 0
+          ? true
+          : undefined,
+      60_000,
+      100,
+    );
 
   it("keeps every timer through a restart, and routes what was filed while it was down", async () => {
     const before = await fileTickets(t.hub, 10);

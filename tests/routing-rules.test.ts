@@ -25,7 +25,8 @@ describe("routing rules data", () => {
     const knowledge = await loadKnowledge(INTENTS_DIR, { timeZone: "Asia/Shanghai" });
     expect(knowledge.version).toBe(1);
     expect(knowledge.caseRules.rules.length).toBeGreaterThanOrEqual(10);
-    for (const rule of knowledge.caseRules.rules) expect(knowledge.departments.codes, rule.id).toContain(rule.department);
+    for (const rule of knowledge.caseRules.rules)
+      expect(knowledge.departments.codes, rule.id).toContain(rule.department);
     expect(knowledge.departments.codes).toContain(knowledge.departments.dispatcher);
     expect(knowledge.departments.nameOf("CG")).toBe(knowledge.catalog.departments.find((d) => d.code === "CG")!.name);
     expect(knowledge.menu.itemCodes().length).toBeGreaterThan(0);
@@ -44,31 +45,61 @@ describe("routing rules data", () => {
   }
 
   it("names the file and field of a rule that points nowhere", async () => {
-    await withEdited("routing-rules.yaml", (t) => t.replace("department: SL", "department: NOPE").replace("categories: [heating]", "categories: [heat]"), async (dir) => {
-      const error = await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(CatalogError);
-      const problems = (error as CatalogError).problems;
-      expect(problems).toContainEqual(expect.stringMatching(/routing-rules\.yaml: rules\.\d+ \(water-supply\): department: "NOPE" is not in departments\.yaml/));
-      expect(problems).toContainEqual(expect.stringMatching(/rules\.\d+ \(heating\): categories: "heat" is not in case-categories\.yaml/));
-    });
+    await withEdited(
+      "routing-rules.yaml",
+      (t) => t.replace("department: SL", "department: NOPE").replace("categories: [heating]", "categories: [heat]"),
+      async (dir) => {
+        const error = await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CatalogError);
+        const problems = (error as CatalogError).problems;
+        expect(problems).toContainEqual(
+          expect.stringMatching(
+            /routing-rules\.yaml: rules\.\d+ \(water-supply\): department: "NOPE" is not in departments\.yaml/,
+          ),
+        );
+        expect(problems).toContainEqual(
+          expect.stringMatching(/rules\.\d+ \(heating\): categories: "heat" is not in case-categories\.yaml/),
+        );
+      },
+    );
   });
 
   it("refuses a rule without conditions and a deadline without a unit", async () => {
-    await withEdited("routing-rules.yaml", (t) => t.replace("  - id: manhole\n    department: CG\n    categories: [manhole]", "  - id: manhole\n    department: CG"), async (dir) => {
-      const error = (await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e)) as CatalogError;
-      expect(error.problems).toContainEqual(expect.stringMatching(/routing-rules\.yaml: rules\.\d+: needs at least one condition/));
-    });
-    await withEdited("case-categories.yaml", (t) => t.replace("deadline: { hours: 24 }", "deadline: { days: 1 }"), async (dir) => {
-      const error = (await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e)) as CatalogError;
-      expect(error.problems.join("\n")).toMatch(/case-categories\.yaml: categories\.\d+\.deadline/);
-    });
+    await withEdited(
+      "routing-rules.yaml",
+      (t) =>
+        t.replace(
+          "  - id: manhole\n    department: CG\n    categories: [manhole]",
+          "  - id: manhole\n    department: CG",
+        ),
+      async (dir) => {
+        const error = (await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e)) as CatalogError;
+        expect(error.problems).toContainEqual(
+          expect.stringMatching(/routing-rules\.yaml: rules\.\d+: needs at least one condition/),
+        );
+      },
+    );
+    await withEdited(
+      "case-categories.yaml",
+      (t) => t.replace("deadline: { hours: 24 }", "deadline: { days: 1 }"),
+      async (dir) => {
+        const error = (await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e)) as CatalogError;
+        expect(error.problems.join("\n")).toMatch(/case-categories\.yaml: categories\.\d+\.deadline/);
+      },
+    );
   });
 
   it("refuses a calendar date outside its year", async () => {
-    await withEdited("calendar.yaml", () => 'years:\n  "2027":\n    holidays: [2026-10-01]\n', async (dir) => {
-      const error = (await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e)) as CatalogError;
-      expect(error.problems).toContain('calendar.yaml: years.2027.holidays.0: "2026-10-01" is not a valid date in 2027');
-    });
+    await withEdited(
+      "calendar.yaml",
+      () => 'years:\n  "2027":\n    holidays: [2026-10-01]\n',
+      async (dir) => {
+        const error = (await loadCaseRules(dir, await shippedCatalog()).catch((e: unknown) => e)) as CatalogError;
+        expect(error.problems).toContain(
+          'calendar.yaml: years.2027.holidays.0: "2026-10-01" is not a valid date in 2027',
+        );
+      },
+    );
   });
 });
 
@@ -77,27 +108,58 @@ describe("rule router", () => {
   beforeAll(async () => {
     const catalog = await shippedCatalog();
     const rules = await loadCaseRules(INTENTS_DIR, catalog);
-    router = new RuleRouter(rules.rules, rules.categories, rules.districts, new DepartmentRouter(catalog.departments, catalog.dispatcher), catalog.dispatcher);
+    router = new RuleRouter(
+      rules.rules,
+      rules.categories,
+      rules.districts,
+      new DepartmentRouter(catalog.departments, catalog.dispatcher),
+      catalog.dispatcher,
+    );
   });
 
   it("routes by category found in the words", () => {
-    expect(router.route({ text: "小区门口的路灯坏了" })).toMatchObject({ departmentCode: "CG", rule: "rule", evidence: "street-light", category: "street-light" });
+    expect(router.route({ text: "小区门口的路灯坏了" })).toMatchObject({
+      departmentCode: "CG",
+      rule: "rule",
+      evidence: "street-light",
+      category: "street-light",
+    });
   });
 
   it("prefers the more specific rule: a district's own office", () => {
-    expect(router.route({ text: "高新区科技园路灯坏了" })).toMatchObject({ departmentCode: "GXQ", evidence: "gaoxin-city-appearance", district: "高新区" });
-    expect(router.route({ text: "路灯坏了", address: "高新区科技大道1号" })).toMatchObject({ departmentCode: "GXQ", district: "高新区" });
+    expect(router.route({ text: "高新区科技园路灯坏了" })).toMatchObject({
+      departmentCode: "GXQ",
+      evidence: "gaoxin-city-appearance",
+      district: "高新区",
+    });
+    expect(router.route({ text: "路灯坏了", address: "高新区科技大道1号" })).toMatchObject({
+      departmentCode: "GXQ",
+      district: "高新区",
+    });
   });
 
   it("routes by keywords and by a category given at intake", () => {
-    expect(router.route({ text: "工厂噪音吵得睡不着" })).toMatchObject({ departmentCode: "HJ", evidence: "factory-noise" });
-    expect(router.route({ text: "这里有个问题", category: "water-supply" })).toMatchObject({ departmentCode: "SL", category: "water-supply" });
+    expect(router.route({ text: "工厂噪音吵得睡不着" })).toMatchObject({
+      departmentCode: "HJ",
+      evidence: "factory-noise",
+    });
+    expect(router.route({ text: "这里有个问题", category: "water-supply" })).toMatchObject({
+      departmentCode: "SL",
+      category: "water-supply",
+    });
   });
 
   it("falls back to the departments' own keywords and domains, then the dispatcher", () => {
     expect(router.route({ text: "医院挂号太难了" })).toMatchObject({ departmentCode: "WJ", rule: "keyword" });
-    expect(router.route({ text: "说不清楚的一件事", domain: "交通" })).toMatchObject({ departmentCode: "CJ", rule: "domain" });
-    expect(router.route({ text: "说不清楚的一件事" })).toMatchObject({ departmentCode: "RX", rule: "dispatcher", category: null });
+    expect(router.route({ text: "说不清楚的一件事", domain: "交通" })).toMatchObject({
+      departmentCode: "CJ",
+      rule: "domain",
+    });
+    expect(router.route({ text: "说不清楚的一件事" })).toMatchObject({
+      departmentCode: "RX",
+      rule: "dispatcher",
+      category: null,
+    });
   });
 });
 
@@ -115,7 +177,11 @@ describe.each(BACKENDS)("dispatcher queue and reassignment on %s", (backend) => 
     expect(ticket).toMatchObject({ status: "assigned", departmentCode: "RX" });
     expect((await eventsOf(t.hub, ticket.id)).at(-1)!.note).toBe("未匹配到责任部门，转派单中心人工分派");
 
-    const moved = await t.hub.cases.actions.apply({ id: ticket.id }, { type: "reassign", departmentCode: "ZW", reason: "经核实属政务服务问题" }, "staff:dispatcher1");
+    const moved = await t.hub.cases.actions.apply(
+      { id: ticket.id },
+      { type: "reassign", departmentCode: "ZW", reason: "经核实属政务服务问题" },
+      "staff:dispatcher1",
+    );
     expect(moved.ticket).toMatchObject({ status: "assigned", departmentCode: "ZW" });
     expect((await eventsOf(t.hub, ticket.id)).at(-1)).toMatchObject({
       type: "reassigned",
@@ -127,9 +193,15 @@ describe.each(BACKENDS)("dispatcher queue and reassignment on %s", (backend) => 
 
   it("puts a ticket a department hands back (退单) in the dispatcher queue", async () => {
     const ticket = await fileAndRoute(t.hub, `东湖区${road()}小区路灯不亮`);
-    const returned = await t.hub.cases.actions.apply({ id: ticket.id }, { type: "return", reason: "该路段路灯由供电公司维护" }, "staff:cg1");
+    const returned = await t.hub.cases.actions.apply(
+      { id: ticket.id },
+      { type: "return", reason: "该路段路灯由供电公司维护" },
+      "staff:cg1",
+    );
     expect(returned.ticket).toMatchObject({ status: "returned", departmentCode: "RX" });
-    const queue = await t.hub.db.prisma.ticket.findMany({ where: { departmentCode: "RX", status: { in: ["assigned", "returned"] } } });
+    const queue = await t.hub.db.prisma.ticket.findMany({
+      where: { departmentCode: "RX", status: { in: ["assigned", "returned"] } },
+    });
     expect(queue.map((q) => q.id)).toContain(ticket.id);
   });
 });

@@ -10,7 +10,13 @@ import { nextTicketNumber, openTicket } from "../src/cases/open-ticket.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 function complaint(text: string) {
-  return { channel: "webchat" as const, channelUserId: "c1", text, channelMessageId: randomUUID(), receivedAt: new Date() };
+  return {
+    channel: "webchat" as const,
+    channelUserId: "c1",
+    text,
+    channelMessageId: randomUUID(),
+    receivedAt: new Date(),
+  };
 }
 
 describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
@@ -23,7 +29,10 @@ describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
   it("assigns a complaint to the department its rules name, with a chained history", async () => {
     const outcome = await t.hub.pipeline.handle(complaint("小区门口路灯坏了一个月没人修"));
     const ticket = await eventually(async () => {
-      const found = await t.hub.db.prisma.ticket.findUnique({ where: { number: outcome.ticket!.number }, include: { events: { orderBy: { seq: "asc" } } } });
+      const found = await t.hub.db.prisma.ticket.findUnique({
+        where: { number: outcome.ticket!.number },
+        include: { events: { orderBy: { seq: "asc" } } },
+      });
       return found?.status === "assigned" ? found : undefined;
     });
     const expected = t.hub.router().route({ text: ticket.text, domain: ticket.domain });
@@ -31,7 +40,9 @@ describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
     expect(ticket.departmentCode).toBe(expected.departmentCode);
     expect(ticket.events.map((e) => e.type)).toEqual(["created", "assigned"]);
     expect(findBrokenLink(ticket.events)).toBeUndefined();
-    expect(await t.hub.db.prisma.outboxEntry.count({ where: { jobId: ticket.id, deliveredAt: { not: null } } })).toBe(1);
+    expect(await t.hub.db.prisma.outboxEntry.count({ where: { jobId: ticket.id, deliveredAt: { not: null } } })).toBe(
+      1,
+    );
   });
 
   it("sends a complaint no rule matches to the dispatcher", async () => {
@@ -39,8 +50,22 @@ describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
     const message = complaint("我的事情一直没有下文");
     const number = await nextTicketNumber(t.hub.db.prisma, t.hub.config.timeZone, message.receivedAt);
     await t.hub.db.prisma.$transaction(async (tx) => {
-      const [recorded] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome: { replies: [], understanding: { kind: "complaint", confidence: 1 } } }]);
-      await openTicket(tx, { number, kind: "complaint", text: message.text, channel: "webchat", channelUserId: "c1", ...recorded!, sourceMessageId: recorded!.inboundId });
+      const [recorded] = await recordExchanges(tx, [
+        {
+          inboundId: randomUUID(),
+          message,
+          outcome: { replies: [], understanding: { kind: "complaint", confidence: 1 } },
+        },
+      ]);
+      await openTicket(tx, {
+        number,
+        kind: "complaint",
+        text: message.text,
+        channel: "webchat",
+        channelUserId: "c1",
+        ...recorded!,
+        sourceMessageId: recorded!.inboundId,
+      });
     });
     t.hub.relay.kick();
     const ticket = await eventually(async () => {
@@ -76,8 +101,12 @@ describe("when Redis is down", () => {
       expect(outcome.ticket?.number).toMatch(/^GD/);
       const saved = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: outcome.ticket!.number } });
       expect(saved.status).toBe("submitted");
-      await eventually(async () => ((await t.hub.db.prisma.outboxEntry.findFirst({ where: { jobId: saved.id } }))!.attempts > 0 ? true : undefined));
-      expect((await t.hub.db.prisma.outboxEntry.findFirstOrThrow({ where: { jobId: saved.id } })).deliveredAt).toBeNull();
+      await eventually(async () =>
+        (await t.hub.db.prisma.outboxEntry.findFirst({ where: { jobId: saved.id } }))!.attempts > 0 ? true : undefined,
+      );
+      expect(
+        (await t.hub.db.prisma.outboxEntry.findFirstOrThrow({ where: { jobId: saved.id } })).deliveredAt,
+      ).toBeNull();
 
       // Bring Redis back on the same port: the relay and the worker reconnect by themselves.
       redis = await startPrivateRedis({ dataDir, port: Number(port) });

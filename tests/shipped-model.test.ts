@@ -5,7 +5,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMPLAINT_TYPE } from "../src/language/components/message-model/classifier-model.ts";
-import { evaluateClassifier, type EvaluationReport } from "../src/language/components/message-model/evaluate-classifier.ts";
+import {
+  evaluateClassifier,
+  type EvaluationReport,
+} from "../src/language/components/message-model/evaluate-classifier.ts";
 import { readLabeledMessages } from "../src/language/components/message-model/labeled-messages.ts";
 import { MessageModel } from "../src/language/components/message-model/message-model.ts";
 import { loadModel } from "../src/language/components/message-model/model-file.ts";
@@ -46,12 +49,18 @@ describe("the shipped model's provenance", () => {
     const retrained = trainClassifier(readLabeledMessages(TRAINING_FILE), new Segmenter([]));
     const shipped = loadModel(MODEL_DIR);
     expect(shipped.training.messages).toBe(retrained.training.messages);
-    expect(Buffer.from(shipped.hashes.buffer, shipped.hashes.byteOffset, shipped.hashes.byteLength).equals(Buffer.from(retrained.hashes.buffer))).toBe(true);
+    expect(
+      Buffer.from(shipped.hashes.buffer, shipped.hashes.byteOffset, shipped.hashes.byteLength).equals(
+        Buffer.from(retrained.hashes.buffer),
+      ),
+    ).toBe(true);
     for (const task of ["type", "domain", "emotion"] as const) {
       const a = shipped.tasks[task]!;
       const b = retrained.tasks[task]!;
       expect(a.labels).toEqual(b.labels);
-      expect(Buffer.from(a.weights.buffer, a.weights.byteOffset, a.weights.byteLength).equals(Buffer.from(b.weights.buffer))).toBe(true);
+      expect(
+        Buffer.from(a.weights.buffer, a.weights.byteOffset, a.weights.byteLength).equals(Buffer.from(b.weights.buffer)),
+      ).toBe(true);
     }
   });
 

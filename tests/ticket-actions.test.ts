@@ -21,12 +21,25 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
 
   it("works a ticket through the main path with a chained, attributed history", async () => {
     const ticket = await fileAndRoute(t.hub, STREET_LIGHT);
-    expect(ticket).toMatchObject({ status: "assigned", departmentCode: "CG", category: "street-light", district: "东湖区" });
+    expect(ticket).toMatchObject({
+      status: "assigned",
+      departmentCode: "CG",
+      category: "street-light",
+      district: "东湖区",
+    });
     const actions = t.hub.cases.actions;
     await actions.apply({ number: ticket.number }, { type: "accept" }, staff);
     await actions.apply({ number: ticket.number }, { type: "start", note: "已派人查看" }, staff);
-    const done = await actions.apply({ number: ticket.number }, { type: "resolve", reply: "路灯已更换灯泡，恢复照明。" }, staff);
-    expect(done.ticket).toMatchObject({ status: "resolved", resolution: "路灯已更换灯泡，恢复照明。", resolvedOnTime: true });
+    const done = await actions.apply(
+      { number: ticket.number },
+      { type: "resolve", reply: "路灯已更换灯泡，恢复照明。" },
+      staff,
+    );
+    expect(done.ticket).toMatchObject({
+      status: "resolved",
+      resolution: "路灯已更换灯泡，恢复照明。",
+      resolvedOnTime: true,
+    });
     expect(done.ticket.acceptedAt).toBeInstanceOf(Date);
 
     const events = await eventsOf(t.hub, ticket.id);
@@ -47,13 +60,21 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
     const ticket = await fileAndRoute(t.hub, `西山区${road()}幸福小区门口的井盖丢了，很危险`);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, staff);
     await t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已补装井盖。" }, staff);
-    const notices = await t.hub.db.prisma.delivery.findMany({ where: { channelUserId: ticket.channelUserId }, orderBy: { createdAt: "asc" } });
-    expect(notices.map((n) => n.reason)).toEqual([`ticket:${ticket.number}:accepted`, `ticket:${ticket.number}:resolved`]);
+    const notices = await t.hub.db.prisma.delivery.findMany({
+      where: { channelUserId: ticket.channelUserId },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(notices.map((n) => n.reason)).toEqual([
+      `ticket:${ticket.number}:accepted`,
+      `ticket:${ticket.number}:resolved`,
+    ]);
     const resolved = (notices[1]!.replies as { text: string; quickReplies: { text: string }[] }[])[0]!;
     expect(resolved.text).toContain("已补装井盖。");
     expect(resolved.text).toContain("5 非常满意");
     expect(resolved.quickReplies.map((q) => q.text)).toEqual(["非常满意", "满意", "基本满意", "不满意", "非常不满意"]);
-    const outbox = await t.hub.db.prisma.outboxEntry.count({ where: { queue: "outbound", jobId: { in: notices.map((n) => n.id) } } });
+    const outbox = await t.hub.db.prisma.outboxEntry.count({
+      where: { queue: "outbound", jobId: { in: notices.map((n) => n.id) } },
+    });
     expect(outbox).toBe(2);
   });
 
@@ -61,7 +82,10 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
     const ticket = await fileAndRoute(t.hub, `南湖区${road()}小区楼下垃圾三天没人清运`);
     const attempt = t.hub.cases.actions.apply({ id: ticket.id }, { type: "resolve", reply: "已处理" }, staff);
     await expect(attempt).rejects.toBeInstanceOf(ActionRejected);
-    await expect(attempt).rejects.toMatchObject({ kind: "conflict", message: expect.stringContaining("cannot resolve a ticket that is assigned") });
+    await expect(attempt).rejects.toMatchObject({
+      kind: "conflict",
+      message: expect.stringContaining("cannot resolve a ticket that is assigned"),
+    });
     const after = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(after.version).toBe(ticket.version);
     expect(await eventsOf(t.hub, ticket.id)).toHaveLength(2);
@@ -70,7 +94,9 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
   it("lets exactly one of many simultaneous acceptances through", async () => {
     const ticket = await fileAndRoute(t.hub, `北城区${road()}路灯不亮好几天了`);
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, `staff:s${i}`)),
+      Array.from({ length: 8 }, (_, i) =>
+        t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, `staff:s${i}`),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -113,7 +139,9 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
     const ticket = await fileAndRoute(t.hub, `西山区${road()}工地夜间施工噪音太大`);
     const results = await Promise.allSettled([
       t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:a", { expectedVersion: ticket.version }),
-      t.hub.cases.actions.apply({ id: ticket.id }, { type: "return", reason: "非本部门" }, "staff:b", { expectedVersion: ticket.version }),
+      t.hub.cases.actions.apply({ id: ticket.id }, { type: "return", reason: "非本部门" }, "staff:b", {
+        expectedVersion: ticket.version,
+      }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.find((r): r is PromiseRejectedResult => r.status === "rejected")!;
@@ -131,7 +159,11 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
     const resumed = await actions.apply({ id: ticket.id }, { type: "resume" }, staff);
     expect(resumed.ticket.dueRunningSince).toBeInstanceOf(Date);
     expect(resumed.ticket.dueBudgetSeconds).toBe(2 * 86400);
-    const moved = await actions.apply({ id: ticket.id }, { type: "transfer", departmentCode: "RS", reason: "测试转办" }, staff);
+    const moved = await actions.apply(
+      { id: ticket.id },
+      { type: "transfer", departmentCode: "RS", reason: "测试转办" },
+      staff,
+    );
     expect(moved.ticket).toMatchObject({ status: "assigned", departmentCode: "RS", acceptedAt: null });
     expect(moved.ticket.dueBudgetSeconds).toBe(2 * 86400);
     const events = await eventsOf(t.hub, ticket.id);
@@ -140,7 +172,11 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
 
   it("records internal notes as events, attributed and chained", async () => {
     const ticket = await fileAndRoute(t.hub, `南湖区${road()}饭店餐饮油烟扰民`);
-    const noted = await t.hub.cases.actions.apply({ id: ticket.id }, { type: "note", text: "已电话联系群众核实地址" }, staff);
+    const noted = await t.hub.cases.actions.apply(
+      { id: ticket.id },
+      { type: "note", text: "已电话联系群众核实地址" },
+      staff,
+    );
     expect(noted.ticket.status).toBe("assigned");
     const last = (await eventsOf(t.hub, ticket.id)).at(-1)!;
     expect(last).toMatchObject({ type: "note", actor: staff, note: "已电话联系群众核实地址" });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DepartmentRouter } from "../src/routing/department-router.ts";
-import { canonicalJson, eventHash, findBrokenLink, GENESIS_HASH, type StoredEvent } from "../src/tickets/event-chain.ts";
+import {
+  canonicalJson,
+  eventHash,
+  findBrokenLink,
+  GENESIS_HASH,
+  type StoredEvent,
+} from "../src/tickets/event-chain.ts";
 import { formatTicketNumber, isTicketNumber, localDay } from "../src/tickets/ticket-number.ts";
 
 describe("ticket numbers", () => {
@@ -28,7 +34,11 @@ describe("department routing", () => {
   );
 
   it("prefers a department's keyword", () => {
-    expect(router.route({ text: "小区路灯坏了", domain: "治安" })).toEqual({ departmentCode: "CG", rule: "keyword", evidence: "路灯" });
+    expect(router.route({ text: "小区路灯坏了", domain: "治安" })).toEqual({
+      departmentCode: "CG",
+      rule: "keyword",
+      evidence: "路灯",
+    });
   });
 
   it("prefers the longest keyword", () => {
@@ -36,7 +46,11 @@ describe("department routing", () => {
   });
 
   it("falls back to the domain, then to the dispatcher", () => {
-    expect(router.route({ text: "有人打架", domain: "治安" })).toEqual({ departmentCode: "GA", rule: "domain", evidence: "治安" });
+    expect(router.route({ text: "有人打架", domain: "治安" })).toEqual({
+      departmentCode: "GA",
+      rule: "domain",
+      evidence: "治安",
+    });
     expect(router.route({ text: "说不清楚的事", domain: null })).toEqual({ departmentCode: "PD", rule: "dispatcher" });
   });
 });
@@ -47,7 +61,15 @@ describe("event hash chain", () => {
     const events: StoredEvent[] = [];
     let prev = GENESIS_HASH;
     for (let seq = 1; seq <= n; seq++) {
-      const fields = { ticketId: "t1", seq, type: `e${seq}`, actor: "system", note: null, data: { b: 1, a: [seq] }, createdAt: at };
+      const fields = {
+        ticketId: "t1",
+        seq,
+        type: `e${seq}`,
+        actor: "system",
+        note: null,
+        data: { b: 1, a: [seq] },
+        createdAt: at,
+      };
       const hash = eventHash(prev, fields);
       events.push({ ...fields, prevHash: prev, hash });
       prev = hash;

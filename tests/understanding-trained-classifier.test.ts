@@ -89,7 +89,8 @@ describe("the trained message model in the pipeline", () => {
   it("does not file a bare topic word on the model's word alone", async () => {
     // A model sure that everything is a complaint: what stops a ticket is the pipeline.
     const pipeline = await sayingComplaint(0.99);
-    for (const topic of ["工资", "出租车？", "老师"]) expect(pipeline.understand(topic).kind, topic).not.toBe("complaint");
+    for (const topic of ["工资", "出租车？", "老师"])
+      expect(pipeline.understand(topic).kind, topic).not.toBe("complaint");
     // Anything said about the topic, or a cue word, is enough.
     for (const text of ["老师打人", "工资没发", "救命"]) expect(pipeline.understand(text).kind, text).toBe("complaint");
   });

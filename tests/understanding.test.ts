@@ -37,13 +37,16 @@ describe("normalize", () => {
         const common = normalizeCommonText(text);
         if (common === undefined) continue;
         fast++;
-        if (common !== normalizeStepByStep(text)) expect(common, `U+${code.toString(16)} in ${JSON.stringify(text)}`).toBe(normalizeStepByStep(text));
+        if (common !== normalizeStepByStep(text))
+          expect(common, `U+${code.toString(16)} in ${JSON.stringify(text)}`).toBe(normalizeStepByStep(text));
       }
     }
     // Simplified Han, ASCII and full-width ASCII in every context: some 90,000 texts.
     expect(fast).toBeGreaterThan(80_000);
     const sets = await readEvalSets(path.join(import.meta.dirname, "fixtures/eval"));
-    const messages = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) => q.text);
+    const messages = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map(
+      (q) => q.text,
+    );
     let common = 0;
     for (const text of messages) {
       if (normalizeCommonText(text) !== undefined) common++;
@@ -102,7 +105,7 @@ describe("integer map", () => {
     const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
     for (let i = 0; i < 5000; i++) {
       // Bigram-like keys (negative too) and small ones that collide in few slots.
-      const key = i % 3 === 0 ? (next() | 1) : (i % 97) + 1;
+      const key = i % 3 === 0 ? next() | 1 : (i % 97) + 1;
       map.set(key, i);
       reference.set(key, i);
     }
@@ -165,11 +168,24 @@ describe("phrase removal", () => {
 
 describe("short text keys and the feature vocabulary", () => {
   it("gives one- and two-character texts distinct non-zero keys, and 0 to the rest", () => {
-    const texts = ["我", "们", "我们", "们我", "a", "ab", "ba", "\u0001", "\u0001\u0001", "\u9fff\u9fff", "\uffff\uffff"];
+    const texts = [
+      "我",
+      "们",
+      "我们",
+      "们我",
+      "a",
+      "ab",
+      "ba",
+      "\u0001",
+      "\u0001\u0001",
+      "\u9fff\u9fff",
+      "\uffff\uffff",
+    ];
     const keys = texts.map(shortTextKey);
     expect(new Set(keys).size).toBe(texts.length);
     expect(keys).not.toContain(0);
-    for (const text of ["", "身份证", "\u0000", "\u0000a", "abc"]) expect(shortTextKey(text), JSON.stringify(text)).toBe(0);
+    for (const text of ["", "身份证", "\u0000", "\u0000a", "abc"])
+      expect(shortTextKey(text), JSON.stringify(text)).toBe(0);
   });
 
   it("finds the id of every word it learnt, short or long, and no id for others", () => {
@@ -180,7 +196,8 @@ describe("short text keys and the feature vocabulary", () => {
     ];
     for (const text of texts) vocabulary.learn(text);
     // Each word's id names that word (the vocabulary's own record of what it learnt).
-    for (const word of texts.flatMap((t) => t.words)) expect(vocabulary.name(vocabulary.wordId(word)), word).toBe(`w:${word}`);
+    for (const word of texts.flatMap((t) => t.words))
+      expect(vocabulary.name(vocabulary.wordId(word)), word).toBe(`w:${word}`);
     for (const word of ["你", "护", "丢失", "身份", "居民身份"]) expect(vocabulary.wordId(word), word).toBe(-1);
     const query = vocabulary.features({ tokens: ["护照", "丢失", "了"], words: ["护照", "丢失", "了"] });
     expect([...query.ids.subarray(0, query.count)]).toContain(vocabulary.wordId("护照"));
@@ -193,12 +210,27 @@ describe("text analyzer", () => {
     const make = () =>
       new TextAnalyzer(
         new Segmenter(["居民身份证", "住房公积金"]),
-        new SynonymTable([["居民身份证", "身份证", "身分证"], ["住房公积金", "公积金"]]),
+        new SynonymTable([
+          ["居民身份证", "身份证", "身分证"],
+          ["住房公积金", "公积金"],
+        ]),
         new HomophoneCorrector(["住房公积金", "公积金", "身分证"]),
         { knownWords: new Set(["身份证", "公积金", "丢了"]), functionWords: new Set(["请问"]) },
       );
     const warm = make();
-    const texts = ["请问身份证丢了怎么办", "公机金怎么提取", "我", "我们", "请问我们", "丢了", "丢失", "a1 身分证", "身份证丢了身份证丢了", "12345", "x\u0000y 办"];
+    const texts = [
+      "请问身份证丢了怎么办",
+      "公机金怎么提取",
+      "我",
+      "我们",
+      "请问我们",
+      "丢了",
+      "丢失",
+      "a1 身分证",
+      "身份证丢了身份证丢了",
+      "12345",
+      "x\u0000y 办",
+    ];
     for (const text of texts) warm.analyze(text);
     for (const text of texts) expect(warm.analyze(text), text).toEqual(make().analyze(text));
     // The remembered readings are the ones a fresh analyzer works out: canonical forms included.
@@ -209,7 +241,8 @@ describe("text analyzer", () => {
 describe("synonym table", () => {
   it("has the groups the team owns", async () => {
     const synonyms = new SynonymTable((await shippedCatalog()).synonyms);
-    const same = (a: string, b: string) => expect(synonyms.canonicalize(a), `${a} ~ ${b}`).toBe(synonyms.canonicalize(b));
+    const same = (a: string, b: string) =>
+      expect(synonyms.canonicalize(a), `${a} ~ ${b}`).toBe(synonyms.canonicalize(b));
     same("身份证", "居民身份证");
     same("身分证", "居民身份证");
     same("社保", "社会保险");
@@ -352,7 +385,9 @@ describe("evaluation on the repo's own sets", () => {
       expect(value).toBeLessThanOrEqual(1);
     }
     const s = metrics.service;
-    expect(s.answeredRight + s.answeredWrong + s.clarifiedWithRight + s.clarifiedWithoutRight + s.fellBack).toBeCloseTo(1);
+    expect(s.answeredRight + s.answeredWrong + s.clarifiedWithRight + s.clarifiedWithoutRight + s.fellBack).toBeCloseTo(
+      1,
+    );
     // Every eval item exists in the catalog: a renamed code would silently count as a miss.
     const codes = new Set((await shippedCatalog()).items.map((i) => i.code));
     expect(sets.service.filter((q) => !codes.has(q.item))).toEqual([]);
@@ -362,8 +397,14 @@ describe("evaluation on the repo's own sets", () => {
   it("keeps the catalog's examples and the eval questions apart", async () => {
     const catalog = await shippedCatalog();
     const sets = await readEvalSets(path.resolve(import.meta.dirname, "fixtures/eval"));
-    const catalogTexts = new Set([...catalog.items.flatMap((i) => [i.name, ...i.aliases, ...i.examples]), ...catalog.outOfScope].map(normalizeText));
-    const evalTexts = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) => normalizeText(q.text));
+    const catalogTexts = new Set(
+      [...catalog.items.flatMap((i) => [i.name, ...i.aliases, ...i.examples]), ...catalog.outOfScope].map(
+        normalizeText,
+      ),
+    );
+    const evalTexts = [...sets.service, ...sets.outOfCatalog, ...sets.complaints, ...sets.nonComplaints].map((q) =>
+      normalizeText(q.text),
+    );
     expect(evalTexts.filter((t) => catalogTexts.has(t))).toEqual([]);
   });
 });

@@ -45,16 +45,28 @@ describe("web chat assets and cross-origin access", () => {
     const res = await app.inject({
       method: "OPTIONS",
       url: "/api/chat/messages",
-      headers: { origin: "https://www.example.gov.cn", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "https://www.example.gov.cn",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(res.statusCode).toBe(204);
-    expect(res.headers).toMatchObject({ "access-control-allow-origin": "*", "access-control-allow-headers": "content-type" });
+    expect(res.headers).toMatchObject({
+      "access-control-allow-origin": "*",
+      "access-control-allow-headers": "content-type",
+    });
     expect(res.headers["access-control-allow-methods"]).toContain("POST");
   });
 
   it("lets another site read chat answers and ticket status, and nothing else", async () => {
     const origin = { origin: "https://www.example.gov.cn" };
-    const chat = await app.inject({ method: "POST", url: "/api/chat/messages", headers: origin, payload: { text: "你好" } });
+    const chat = await app.inject({
+      method: "POST",
+      url: "/api/chat/messages",
+      headers: origin,
+      payload: { text: "你好" },
+    });
     expect(chat.headers["access-control-allow-origin"]).toBe("*");
     const ticket = await app.inject({ url: "/api/tickets/GD20000101-000001", headers: origin });
     expect(ticket.statusCode).toBe(404);

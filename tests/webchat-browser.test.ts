@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
 import { buildApp } from "../src/build-app.ts";
@@ -18,7 +18,12 @@ import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
 declare const localStorage: { getItem(key: string): string | null };
-declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string; fontSize: string; fontFamily: string };
+declare function getComputedStyle(element: unknown): {
+  color: string;
+  backgroundColor: string;
+  fontSize: string;
+  fontFamily: string;
+};
 
 const CHROMIUM = "/usr/bin/chromium";
 const SOCKET_ROUTE = /\/api\/chat\/ws/;
@@ -57,12 +62,20 @@ describe("web chat in a browser", () => {
     workers = startWorkers(t.hub);
     hubUrl = await app.listen({ port: 0, host: "127.0.0.1" });
     // Another origin (localhost, not 127.0.0.1; another port), as on a real portal.
-    hostServer = http.createServer((_req, res) => res.setHeader("content-type", "text/html; charset=utf-8").end(hostPage(hubUrl)));
+    hostServer = http.createServer((_req, res) =>
+      res.setHeader("content-type", "text/html; charset=utf-8").end(hostPage(hubUrl)),
+    );
     await new Promise<void>((resolve) => hostServer.listen(0, "localhost", resolve));
     hostUrl = `http://localhost:${(hostServer.address() as AddressInfo).port}/`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     screenshots = process.env.WEBCHAT_SCREENSHOTS ?? (await fs.mkdtemp(path.join(os.tmpdir(), "webchat-shots-")));
     await fs.mkdir(screenshots, { recursive: true });
@@ -90,7 +103,8 @@ describe("web chat in a browser", () => {
     page.on("pageerror", (error) => errors.push(error.message));
     const posts: string[] = [];
     page.on("request", (request) => {
-      if (request.method() === "POST" && request.url().endsWith("/api/chat/messages")) posts.push(request.postData() ?? "");
+      if (request.method() === "POST" && request.url().endsWith("/api/chat/messages"))
+        posts.push(request.postData() ?? "");
     });
     await page.goto(url);
     return { page, posts, errors };
@@ -130,7 +144,9 @@ describe("web chat in a browser", () => {
     expect(ticket.text).toBe("小区门口路灯坏了一个月没人修");
 
     // The worker assigns it; "查询进度" reads the new status from GET /api/tickets/:number (cross-origin).
-    await eventually(async () => ((await t.hub.db.prisma.ticket.findUnique({ where: { number } }))?.status === "assigned" ? true : undefined));
+    await eventually(async () =>
+      (await t.hub.db.prisma.ticket.findUnique({ where: { number } }))?.status === "assigned" ? true : undefined,
+    );
     await page.getByRole("button", { name: "查询进度" }).click();
     await page.locator(".ticket-status", { hasText: "已分派，办理中" }).waitFor();
     expect(await page.locator(".ticket-department").textContent()).toMatch(/^承办部门：.+/);
@@ -148,7 +164,11 @@ describe("web chat in a browser", () => {
       const css = getComputedStyle(el);
       return { background: css.backgroundColor, fontSize: css.fontSize, fontFamily: css.fontFamily };
     });
-    expect(style).toEqual({ background: "rgb(200, 22, 29)", fontSize: "16px", fontFamily: expect.not.stringMatching(/^serif$/) });
+    expect(style).toEqual({
+      background: "rgb(200, 22, 29)",
+      fontSize: "16px",
+      fontFamily: expect.not.stringMatching(/^serif$/),
+    });
     await chat(page).open();
     expect(await chat(page).input.isVisible()).toBe(true); // the page hides every <input>, but not ours
     await context.close();
@@ -241,7 +261,9 @@ describe("web chat in a browser", () => {
     expect(await widget.ticketNumber().textContent()).toMatch(/^GD\d{8}-\d{6}$/);
     expect(posts.map((body) => JSON.parse(body).text)).toEqual(["身份证丢了怎么办", "小区门口路灯坏了一个月没人修"]);
     // The second message carried the session the first one was given.
-    expect(JSON.parse(posts[1]!).sessionId).toBe(await page.evaluate(() => localStorage.getItem("govhub.webchat.session")));
+    expect(JSON.parse(posts[1]!).sessionId).toBe(
+      await page.evaluate(() => localStorage.getItem("govhub.webchat.session")),
+    );
     await context.close();
   });
 
@@ -313,12 +335,19 @@ describe("web chat in a browser", () => {
 
     // The button sent the option's number; the hub read it as a pick of the item it had offered.
     const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
-    const sent = await t.hub.db.prisma.message.findMany({ where: { conversationId: conversationIdFor("webchat", sessionId!) }, orderBy: { createdAt: "asc" } });
+    const sent = await t.hub.db.prisma.message.findMany({
+      where: { conversationId: conversationIdFor("webchat", sessionId!) },
+      orderBy: { createdAt: "asc" },
+    });
     expect(sent.map((m) => m.text)).toEqual(["社保卡", "2"]);
-    const options = (sent[0]!.outcome as { understanding: { decision: string; options: { name: string }[] } }).understanding;
+    const options = (sent[0]!.outcome as { understanding: { decision: string; options: { name: string }[] } })
+      .understanding;
     expect(options.decision).toBe("clarify");
     expect(options.options.map((o, i) => `${i + 1}. ${o.name}`)).toEqual(labels);
-    expect((sent[1]!.outcome as { understanding: unknown }).understanding).toMatchObject({ decision: "answer", serviceItem: { name: chosen } });
+    expect((sent[1]!.outcome as { understanding: unknown }).understanding).toMatchObject({
+      decision: "answer",
+      serviceItem: { name: chosen },
+    });
     expect(errors).toEqual([]);
     await context.close();
   });

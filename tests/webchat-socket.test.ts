@@ -30,7 +30,9 @@ class ChatSocket {
     const socket = new ChatSocket(ws);
     return new Promise((resolve, reject) => {
       ws.once("open", () => resolve(socket));
-      ws.once("unexpected-response", (_request, response) => reject(new Error(`handshake answered ${response.statusCode}`)));
+      ws.once("unexpected-response", (_request, response) =>
+        reject(new Error(`handshake answered ${response.statusCode}`)),
+      );
       ws.once("error", reject);
     });
   }
@@ -160,14 +162,42 @@ describe("web chat over WebSocket", () => {
   it.each([
     ["not JSON", "{type:", { code: "bad_json" }],
     ["not an object", "42", { code: "bad_frame", field: "frame" }],
-    ["without text", { type: "message", messageId: "b-1" }, { code: "bad_frame", field: "frame.text", messageId: "b-1" }],
-    ["with blank text", { type: "message", text: "  ", messageId: "b-2" }, { code: "bad_frame", field: "frame.text", messageId: "b-2" }],
-    ["with a number for text", { type: "message", text: 7, messageId: "b-3" }, { code: "bad_frame", field: "frame.text", messageId: "b-3" }],
-    ["with text over 2000 characters", { type: "message", text: "长".repeat(2001), messageId: "b-4" }, { code: "bad_frame", field: "frame.text", messageId: "b-4" }],
+    [
+      "without text",
+      { type: "message", messageId: "b-1" },
+      { code: "bad_frame", field: "frame.text", messageId: "b-1" },
+    ],
+    [
+      "with blank text",
+      { type: "message", text: "  ", messageId: "b-2" },
+      { code: "bad_frame", field: "frame.text", messageId: "b-2" },
+    ],
+    [
+      "with a number for text",
+      { type: "message", text: 7, messageId: "b-3" },
+      { code: "bad_frame", field: "frame.text", messageId: "b-3" },
+    ],
+    [
+      "with text over 2000 characters",
+      { type: "message", text: "长".repeat(2001), messageId: "b-4" },
+      { code: "bad_frame", field: "frame.text", messageId: "b-4" },
+    ],
     ["without a message id", { type: "message", text: "你好" }, { code: "bad_frame", field: "frame.messageId" }],
-    ["with a bad message id", { type: "message", text: "你好", messageId: "a b" }, { code: "bad_frame", field: "frame.messageId" }],
-    ["of an unknown type", { type: "hello", text: "你好", messageId: "b-5" }, { code: "bad_frame", field: "frame.type", messageId: "b-5" }],
-    ["with extra fields", { type: "message", text: "你好", messageId: "b-6", sessionId: "x" }, { code: "bad_frame", field: "frame", messageId: "b-6" }],
+    [
+      "with a bad message id",
+      { type: "message", text: "你好", messageId: "a b" },
+      { code: "bad_frame", field: "frame.messageId" },
+    ],
+    [
+      "of an unknown type",
+      { type: "hello", text: "你好", messageId: "b-5" },
+      { code: "bad_frame", field: "frame.type", messageId: "b-5" },
+    ],
+    [
+      "with extra fields",
+      { type: "message", text: "你好", messageId: "b-6", sessionId: "x" },
+      { code: "bad_frame", field: "frame", messageId: "b-6" },
+    ],
   ])("answers a frame %s with an error frame and stays usable", async (_name, frame, expected) => {
     const { socket } = await connect();
     socket.send(frame);
@@ -192,7 +222,9 @@ describe("web chat over WebSocket", () => {
   });
 
   it("refuses a malformed session id at the handshake", async () => {
-    await expect(ChatSocket.open(`${base}/api/chat/ws?sessionId=${encodeURIComponent("no spaces")}`)).rejects.toThrow("handshake answered 400");
+    await expect(ChatSocket.open(`${base}/api/chat/ws?sessionId=${encodeURIComponent("no spaces")}`)).rejects.toThrow(
+      "handshake answered 400",
+    );
   });
 });
 

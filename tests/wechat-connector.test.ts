@@ -30,7 +30,9 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     w.send(mode, user, { MsgType: "event", ...fields }, createTime);
   /** Who added what to the ticket, from its history. */
   const supplementsOf = async (ticketId: string) =>
-    (await prisma().ticketEvent.findMany({ where: { ticketId, type: "supplemented" }, orderBy: { seq: "asc" } })).map((e) => [e.actor, e.data]);
+    (await prisma().ticketEvent.findMany({ where: { ticketId, type: "supplemented" }, orderBy: { seq: "asc" } })).map(
+      (e) => [e.actor, e.data],
+    );
 
   describe("URL verification", () => {
     it("echoes echostr when the signature matches", async () => {
@@ -64,7 +66,9 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const id = msgId();
     const processed = countHandled(w.t.hub.pipeline, user);
     // WeChat's retries carry the same MsgId; each try is signed afresh.
-    const tries = await Promise.all([0, 1, 2].map(() => text("safe", user, "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)));
+    const tries = await Promise.all(
+      [0, 1, 2].map(() => text("safe", user, "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)),
+    );
     const contents = tries.map((t) => t.reply?.Content);
     expect(tries.map((t) => t.status)).toEqual([200, 200, 200]);
     expect(new Set(contents).size).toBe(1);
@@ -73,7 +77,9 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     expect(await prisma().message.count({ where: { channel: "wechat", channelMessageId: id } })).toBe(1);
     expect(processed()).toBe(1);
     // A late retry, after the answer, still gets the same one.
-    expect((await text("plaintext", user, "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)).reply?.Content).toBe(contents[0]);
+    expect((await text("plaintext", user, "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)).reply?.Content).toBe(
+      contents[0],
+    );
   });
 
   it("greets a new follower with the most asked services, and reads a typed number as that service", async () => {
@@ -101,9 +107,19 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const user = openid();
     const item = await event("safe", user, { Event: "CLICK", EventKey: "ITEM_GJJ001" });
     expect(item.reply!.Content).toContain("【住房公积金租房提取】");
-    const stale = await event("safe", user, { Event: "CLICK", EventKey: "ITEM_GONE" }, Math.floor(Date.now() / 1000) + 1);
+    const stale = await event(
+      "safe",
+      user,
+      { Event: "CLICK", EventKey: "ITEM_GONE" },
+      Math.floor(Date.now() / 1000) + 1,
+    );
     expect(stale.reply!.Content).toContain("菜单已经更新");
-    const status = await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" }, Math.floor(Date.now() / 1000) + 2);
+    const status = await event(
+      "safe",
+      user,
+      { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" },
+      Math.floor(Date.now() / 1000) + 2,
+    );
     // The same answer as a typed 查询工单.
     expect(status.reply!.Content).toContain("您还没有通过这里提交过诉求");
   });
@@ -114,16 +130,36 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const guidance = await event("safe", user, { Event: "CLICK", EventKey: "ACTION_COMPLAIN" }, t0);
     expect(guidance.reply!.Content).toContain("请您直接用文字描述遇到的问题");
 
-    const photo = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/x.jpg", MediaId: "media-1", MsgId: msgId() }, t0 + 1);
+    const photo = await w.send(
+      "safe",
+      user,
+      { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/x.jpg", MediaId: "media-1", MsgId: msgId() },
+      t0 + 1,
+    );
     expect(photo.reply!.Content).toContain("已收到您发送的图片。请再用文字描述");
 
     const complaint = await text("safe", user, "人民路菜市场门口的井盖丢了，很危险，请尽快处理");
     const ticketNumber = /GD\d{8}-\d{6}/.exec(complaint.reply!.Content as string)![0];
-    const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number: ticketNumber }, include: { attachments: true } });
-    expect(ticket.attachments.map((a) => [a.kind, a.mediaId, a.url])).toEqual([["image", "media-1", "http://mmbiz.qpic.cn/x.jpg"]]);
+    const ticket = await prisma().ticket.findUniqueOrThrow({
+      where: { number: ticketNumber },
+      include: { attachments: true },
+    });
+    expect(ticket.attachments.map((a) => [a.kind, a.mediaId, a.url])).toEqual([
+      ["image", "media-1", "http://mmbiz.qpic.cn/x.jpg"],
+    ]);
     // Added the way case management adds anything a citizen supplies: an event on the chain.
     expect(await supplementsOf(ticket.id)).toEqual([
-      ["citizen:wechat", { supplement: { kind: "image", mediaId: "media-1", url: "http://mmbiz.qpic.cn/x.jpg", attachmentId: ticket.attachments[0]!.id } }],
+      [
+        "citizen:wechat",
+        {
+          supplement: {
+            kind: "image",
+            mediaId: "media-1",
+            url: "http://mmbiz.qpic.cn/x.jpg",
+            attachmentId: ticket.attachments[0]!.id,
+          },
+        },
+      ],
     ]);
 
     const location = await w.send("safe", user, {
@@ -134,13 +170,32 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
       Label: "人民路菜市场",
       MsgId: msgId(),
     });
-    expect(location.reply!.Content).toBe(`已收到您发送的位置（人民路菜市场），已作为工单 ${ticketNumber} 的补充材料登记。`);
-    const attachments = await prisma().ticketAttachment.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: "asc" } });
+    expect(location.reply!.Content).toBe(
+      `已收到您发送的位置（人民路菜市场），已作为工单 ${ticketNumber} 的补充材料登记。`,
+    );
+    const attachments = await prisma().ticketAttachment.findMany({
+      where: { ticketId: ticket.id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(attachments.map((a) => a.kind)).toEqual(["image", "location"]);
-    expect(attachments[1]!.data).toEqual({ latitude: 23.134521, longitude: 113.358803, label: "人民路菜市场", scale: 20 });
+    expect(attachments[1]!.data).toEqual({
+      latitude: 23.134521,
+      longitude: 113.358803,
+      label: "人民路菜市场",
+      scale: 20,
+    });
     expect((await supplementsOf(ticket.id))[1]).toEqual([
       "citizen:wechat",
-      { supplement: { kind: "location", latitude: 23.134521, longitude: 113.358803, label: "人民路菜市场", scale: 20, attachmentId: attachments[1]!.id } },
+      {
+        supplement: {
+          kind: "location",
+          latitude: 23.134521,
+          longitude: 113.358803,
+          label: "人民路菜市场",
+          scale: 20,
+          attachmentId: attachments[1]!.id,
+        },
+      },
     ]);
     expect((await verifyAuditTrail(prisma())).problems).toEqual([]);
 
@@ -153,13 +208,26 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const t0 = Math.floor(Date.now() / 1000) - 60;
     await event("safe", user, { Event: "CLICK", EventKey: "ACTION_COMPLAIN" }, t0);
     // A question answered by the dialogue, which changes what the conversation remembers.
-    const question = await w.send("safe", user, { MsgType: "text", Content: "身份证丢了怎么补办", MsgId: msgId() }, t0 + 1);
+    const question = await w.send(
+      "safe",
+      user,
+      { MsgType: "text", Content: "身份证丢了怎么补办", MsgId: msgId() },
+      t0 + 1,
+    );
     expect(question.reply!.Content).toContain("居民身份证补领");
-    const photo = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/h.jpg", MediaId: "media-held", MsgId: msgId() }, t0 + 2);
+    const photo = await w.send(
+      "safe",
+      user,
+      { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/h.jpg", MediaId: "media-held", MsgId: msgId() },
+      t0 + 2,
+    );
     expect(photo.reply!.Content).toContain("已收到您发送的图片。请再用文字描述");
     const complaint = await text("safe", user, `${road()}的路灯坏了，晚上很黑，请尽快修理`);
     const ticketNumber = /GD\d{8}-\d{6}/.exec(complaint.reply!.Content as string)![0];
-    const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number: ticketNumber }, include: { attachments: true } });
+    const ticket = await prisma().ticket.findUniqueOrThrow({
+      where: { number: ticketNumber },
+      include: { attachments: true },
+    });
     expect(ticket.attachments.map((a) => a.mediaId)).toEqual(["media-held"]);
   });
 
@@ -170,10 +238,15 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const merged = await fileAndRoute(w.t.hub, `东湖区${road()}井盖丢了`, options);
     const rejected = await fileAndRoute(w.t.hub, `东湖区${road()}邻居装修太吵`, options);
     const actions = w.t.hub.cases.actions;
-    await actions.apply({ id: merged.id }, { type: "merge", parentId: parent.id, parentNumber: parent.number, reason: "同一问题" }, "staff:test");
+    await actions.apply(
+      { id: merged.id },
+      { type: "merge", parentId: parent.id, parentNumber: parent.number, reason: "同一问题" },
+      "staff:test",
+    );
     await actions.apply({ id: rejected.id }, { type: "reject", reason: "属民事纠纷" }, "staff:test");
 
-    const tapped = (await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" })).reply!.Content as string;
+    const tapped = (await event("safe", user, { Event: "CLICK", EventKey: "ACTION_TICKET_STATUS" })).reply!
+      .Content as string;
     expect(tapped).toMatch(new RegExp(`${rejected.number}（.+）：不予受理`));
     expect(tapped).toMatch(new RegExp(`${merged.number}（.+）：已并案办理`));
     expect(tapped).toContain(parent.number);
@@ -204,7 +277,12 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     await w.t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:test");
     await w.t.hub.cases.actions.apply({ id: ticket.id }, { type: "suspend", reason: "请提供现场照片" }, "staff:test");
 
-    const photo = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/y.jpg", MediaId: "media-9", MsgId: msgId() });
+    const photo = await w.send("safe", user, {
+      MsgType: "image",
+      PicUrl: "http://mmbiz.qpic.cn/y.jpg",
+      MediaId: "media-9",
+      MsgId: msgId(),
+    });
     expect(photo.reply!.Content).toBe(`已收到您发送的图片，已作为工单 ${number} 的补充材料登记。工单已恢复办理。`);
     const resumed = await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(resumed.status).toBe("in_progress");
@@ -214,11 +292,23 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     expect(typed.reply!.Content).toBe(`已将您补充的信息加入工单 ${number}，承办部门会一并处理。`);
 
     const [attachment] = await prisma().ticketAttachment.findMany({ where: { ticketId: ticket.id } });
-    const events = await prisma().ticketEvent.findMany({ where: { ticketId: ticket.id, type: "supplemented" }, orderBy: { seq: "asc" } });
+    const events = await prisma().ticketEvent.findMany({
+      where: { ticketId: ticket.id, type: "supplemented" },
+      orderBy: { seq: "asc" },
+    });
     expect(events.map((e) => [e.actor, e.data])).toEqual([
       [
         "citizen:wechat",
-        expect.objectContaining({ from: "suspended", to: "in_progress", supplement: { kind: "image", mediaId: "media-9", url: "http://mmbiz.qpic.cn/y.jpg", attachmentId: attachment!.id } }),
+        expect.objectContaining({
+          from: "suspended",
+          to: "in_progress",
+          supplement: {
+            kind: "image",
+            mediaId: "media-9",
+            url: "http://mmbiz.qpic.cn/y.jpg",
+            attachmentId: attachment!.id,
+          },
+        }),
       ],
       ["citizen:wechat", { supplement: { kind: "text", text: "井盖在3号楼东侧" } }],
     ]);
@@ -227,29 +317,59 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     // 我要投诉 starts a new complaint: the next photo is held for it, not added to this ticket.
     // (WeChat's times are whole seconds: the tap is stamped after the ticket's filing.)
     await event("safe", user, { Event: "CLICK", EventKey: "ACTION_COMPLAIN" }, Math.floor(Date.now() / 1000) + 1);
-    const next = await w.send("safe", user, { MsgType: "image", PicUrl: "http://mmbiz.qpic.cn/z.jpg", MediaId: "media-10", MsgId: msgId() });
+    const next = await w.send("safe", user, {
+      MsgType: "image",
+      PicUrl: "http://mmbiz.qpic.cn/z.jpg",
+      MediaId: "media-10",
+      MsgId: msgId(),
+    });
     expect(next.reply!.Content).toContain("已收到您发送的图片。请再用文字描述");
-    expect(await prisma().ticketAttachment.findFirstOrThrow({ where: { mediaId: "media-10" } })).toMatchObject({ ticketId: null });
+    expect(await prisma().ticketAttachment.findFirstOrThrow({ where: { mediaId: "media-10" } })).toMatchObject({
+      ticketId: null,
+    });
   });
 
   it("acknowledges a photo outside any complaint without filing anything", async () => {
     const user = openid();
-    const photo = await w.send("plaintext", user, { MsgType: "image", PicUrl: "http://x/y.jpg", MediaId: "m2", MsgId: msgId() });
+    const photo = await w.send("plaintext", user, {
+      MsgType: "image",
+      PicUrl: "http://x/y.jpg",
+      MediaId: "m2",
+      MsgId: msgId(),
+    });
     expect(photo.reply!.Content).toContain("已收到您发送的图片。如需投诉或求助");
     expect(await prisma().ticketAttachment.count({ where: { mediaId: "m2" } })).toBe(0);
   });
 
   it("answers voice by its recognition, or asks the citizen to type", async () => {
     const user = openid();
-    const heard = await w.send("safe", user, { MsgType: "voice", MediaId: "v1", Format: "amr", Recognition: "公积金租房怎么提取", MsgId: msgId() });
+    const heard = await w.send("safe", user, {
+      MsgType: "voice",
+      MediaId: "v1",
+      Format: "amr",
+      Recognition: "公积金租房怎么提取",
+      MsgId: msgId(),
+    });
     expect(heard.reply!.Content).toContain("住房公积金租房提取");
-    const unheard = await w.send("safe", user, { MsgType: "voice", MediaId: "v2", Format: "amr", Recognition: "", MsgId: msgId() });
+    const unheard = await w.send("safe", user, {
+      MsgType: "voice",
+      MediaId: "v2",
+      Format: "amr",
+      Recognition: "",
+      MsgId: msgId(),
+    });
     expect(unheard.reply!.Content).toContain("请您用文字输入");
   });
 
   it("reads a shared link's title and description", async () => {
     const user = openid();
-    const link = await w.send("safe", user, { MsgType: "link", Title: "社保卡丢了怎么补", Description: "", Url: "http://example.com/a", MsgId: msgId() });
+    const link = await w.send("safe", user, {
+      MsgType: "link",
+      Title: "社保卡丢了怎么补",
+      Description: "",
+      Url: "http://example.com/a",
+      MsgId: msgId(),
+    });
     expect(link.reply!.Content).toContain("社会保障卡");
   });
 
@@ -260,48 +380,118 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const recorded = await prisma().message.findMany({ where: { conversation: { channelUserId: user } } });
     expect(recorded.map((m) => m.text)).toEqual(["[取消关注]"]);
 
-    const scan = await event("safe", user, { Event: "SCAN", EventKey: "window-12", Ticket: "t" }, Math.floor(Date.now() / 1000) + 5);
+    const scan = await event(
+      "safe",
+      user,
+      { Event: "SCAN", EventKey: "window-12", Ticket: "t" },
+      Math.floor(Date.now() / 1000) + 5,
+    );
     expect(scan.reply!.Content).toContain("欢迎回来");
 
     const before = await prisma().message.count();
-    const report = await event("safe", user, { Event: "LOCATION", Latitude: "23.1", Longitude: "113.3", Precision: "30" }, Math.floor(Date.now() / 1000) + 9);
+    const report = await event(
+      "safe",
+      user,
+      { Event: "LOCATION", Latitude: "23.1", Longitude: "113.3", Precision: "30" },
+      Math.floor(Date.now() / 1000) + 9,
+    );
     expect(report.body).toBe("success");
     expect(await prisma().message.count()).toBe(before);
   });
 
   describe("refuses bad input and records nothing", () => {
     it.each([
-      ["a bad signature (plaintext)", () => {
-        const push = w.platform.push("plaintext", openid(), { MsgType: "text", Content: "你好", MsgId: msgId() });
-        return { url: push.url.replace(/signature=[0-9a-f]+/, "signature=" + "0".repeat(40)), body: push.body };
-      }, 401],
-      ["a bad msg_signature (safe)", () => {
-        const push = w.platform.push("safe", openid(), { MsgType: "text", Content: "你好", MsgId: msgId() });
-        return { url: push.url.replace(/msg_signature=[0-9a-f]+/, "msg_signature=" + "0".repeat(40)), body: push.body };
-      }, 401],
+      [
+        "a bad signature (plaintext)",
+        () => {
+          const push = w.platform.push("plaintext", openid(), { MsgType: "text", Content: "你好", MsgId: msgId() });
+          return { url: push.url.replace(/signature=[0-9a-f]+/, `signature=${"0".repeat(40)}`), body: push.body };
+        },
+        401,
+      ],
+      [
+        "a bad msg_signature (safe)",
+        () => {
+          const push = w.platform.push("safe", openid(), { MsgType: "text", Content: "你好", MsgId: msgId() });
+          return {
+            url: push.url.replace(/msg_signature=[0-9a-f]+/, `msg_signature=${"0".repeat(40)}`),
+            body: push.body,
+          };
+        },
+        401,
+      ],
       ["no signature at all", () => ({ url: "/connectors/wechat", body: "<xml><MsgType>text</MsgType></xml>" }), 401],
-      ["malformed XML (plaintext)", () => w.platform.pushXml("plaintext", "<xml><ToUserName>gh</ToUserName><Content>你好</xml>"), 400],
+      [
+        "malformed XML (plaintext)",
+        () => w.platform.pushXml("plaintext", "<xml><ToUserName>gh</ToUserName><Content>你好</xml>"),
+        400,
+      ],
       ["malformed XML inside the ciphertext (safe)", () => w.platform.pushXml("safe", "<xml><Content>unclosed"), 400],
-      ["a DOCTYPE with entities", () =>
-        w.platform.pushXml("plaintext", `<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><ToUserName>gh</ToUserName><FromUserName>ox</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&x;</Content><MsgId>1</MsgId></xml>`), 400],
-      ["a DOCTYPE inside the ciphertext", () =>
-        w.platform.pushXml("safe", `<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><xml><ToUserName>gh</ToUserName><FromUserName>ox</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&b;</Content><MsgId>1</MsgId></xml>`), 400],
-      ["a message without FromUserName", () => w.platform.pushXml("safe", "<xml><ToUserName>gh</ToUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>你好</Content></xml>"), 400],
-      ["an oversized body", () => w.platform.pushXml("plaintext", `<xml><Content>${"很".repeat(12_000)}</Content></xml>`), 413],
+      [
+        "a DOCTYPE with entities",
+        () =>
+          w.platform.pushXml(
+            "plaintext",
+            `<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><ToUserName>gh</ToUserName><FromUserName>ox</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&x;</Content><MsgId>1</MsgId></xml>`,
+          ),
+        400,
+      ],
+      [
+        "a DOCTYPE inside the ciphertext",
+        () =>
+          w.platform.pushXml(
+            "safe",
+            `<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><xml><ToUserName>gh</ToUserName><FromUserName>ox</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&b;</Content><MsgId>1</MsgId></xml>`,
+          ),
+        400,
+      ],
+      [
+        "a message without FromUserName",
+        () =>
+          w.platform.pushXml(
+            "safe",
+            "<xml><ToUserName>gh</ToUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>你好</Content></xml>",
+          ),
+        400,
+      ],
+      [
+        "an oversized body",
+        () => w.platform.pushXml("plaintext", `<xml><Content>${"很".repeat(12_000)}</Content></xml>`),
+        413,
+      ],
     ])("%s", async (_what, build, expected) => {
-      const [messages, tickets, conversations] = await Promise.all([prisma().message.count(), prisma().ticket.count(), prisma().conversation.count()]);
+      const [messages, tickets, conversations] = await Promise.all([
+        prisma().message.count(),
+        prisma().ticket.count(),
+        prisma().conversation.count(),
+      ]);
       const push = build();
-      const response = await w.app.inject({ method: "POST", url: push.url, payload: push.body, headers: { "content-type": "text/xml" } });
+      const response = await w.app.inject({
+        method: "POST",
+        url: push.url,
+        payload: push.body,
+        headers: { "content-type": "text/xml" },
+      });
       expect(response.statusCode).toBe(expected);
       expect(response.json()).toMatchObject({ statusCode: expected });
-      expect(await Promise.all([prisma().message.count(), prisma().ticket.count(), prisma().conversation.count()])).toEqual([messages, tickets, conversations]);
+      expect(
+        await Promise.all([prisma().message.count(), prisma().ticket.count(), prisma().conversation.count()]),
+      ).toEqual([messages, tickets, conversations]);
     });
 
     it("a ciphertext for another AppID", async () => {
-      const other = new (await import("../connectors/wechat/testing/wechat-platform.ts")).WechatPlatform({ ...WECHAT, appId: "wx0000000000000000" });
+      const other = new (await import("../connectors/wechat/testing/wechat-platform.ts")).WechatPlatform({
+        ...WECHAT,
+        appId: "wx0000000000000000",
+      });
       const push = other.push("safe", openid(), { MsgType: "text", Content: "你好", MsgId: msgId() });
       const before = await prisma().message.count();
-      const response = await w.app.inject({ method: "POST", url: push.url, payload: push.body, headers: { "content-type": "text/xml" } });
+      const response = await w.app.inject({
+        method: "POST",
+        url: push.url,
+        payload: push.body,
+        headers: { "content-type": "text/xml" },
+      });
       expect(response.statusCode).toBe(401);
       expect(await prisma().message.count()).toBe(before);
     });
@@ -333,7 +523,16 @@ describe("WeChat connector in two processes", () => {
     const id = msgId();
     const counters = envs.map((env) => countHandled(env.t.hub.pipeline, user));
     const tries = await Promise.all(
-      [0, 1, 0].map(async (which) => (await envs[which]!.send("safe", user, { MsgType: "text", Content: "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", MsgId: id })).reply?.Content),
+      [0, 1, 0].map(
+        async (which) =>
+          (
+            await envs[which]!.send("safe", user, {
+              MsgType: "text",
+              Content: "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理",
+              MsgId: id,
+            })
+          ).reply?.Content,
+      ),
     );
     expect(new Set(tries).size).toBe(1);
     expect(tries[0]).toMatch(/工单号：GD\d{8}-\d{6}/);
@@ -356,7 +555,13 @@ describe("WeChat connector when answers miss the passive budget", () => {
     const user = openid();
     const id = msgId();
     const tries = await Promise.all(
-      [0, 1, 2].map(() => w.send("safe", user, { MsgType: "text", Content: "小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理", MsgId: id })),
+      [0, 1, 2].map(() =>
+        w.send("safe", user, {
+          MsgType: "text",
+          Content: "小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理",
+          MsgId: id,
+        }),
+      ),
     );
     expect(tries.map((t) => t.body)).toEqual(["success", "success", "success"]);
     const sent = await eventually(async () => {
@@ -366,13 +571,25 @@ describe("WeChat connector when answers miss the passive budget", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.content).toMatch(/工单号：GD\d{8}-\d{6}/);
     expect(await w.t.hub.db.prisma.ticket.count({ where: { channelUserId: user } })).toBe(1);
-    const delivery = await eventually(async () =>
-      (await w.t.hub.db.prisma.delivery.findFirst({ where: { channelUserId: user, status: { not: "pending" } }, include: { attempts: true } })) ?? undefined,
+    const delivery = await eventually(
+      async () =>
+        (await w.t.hub.db.prisma.delivery.findFirst({
+          where: { channelUserId: user, status: { not: "pending" } },
+          include: { attempts: true },
+        })) ?? undefined,
     );
     expect(delivery.status).toBe("sent");
     expect(delivery.attempts.map((a) => a.ok)).toEqual([true]);
     // Retries after the answer went out get `success` too, and nothing is sent again.
-    expect((await w.send("plaintext", user, { MsgType: "text", Content: "小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理", MsgId: id })).body).toBe("success");
+    expect(
+      (
+        await w.send("plaintext", user, {
+          MsgType: "text",
+          Content: "小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理",
+          MsgId: id,
+        })
+      ).body,
+    ).toBe("success");
     expect(w.api.sent.filter((m) => m.touser === user)).toHaveLength(1);
   });
 });
@@ -403,14 +620,26 @@ describe("WeChat and Weibo connectors when not configured", () => {
     const app = await buildApp(t.hub);
     try {
       for (const method of ["GET", "POST"] as const) {
-        const response = await app.inject({ method, url: "/connectors/wechat?signature=x&timestamp=1&nonce=2", payload: method === "POST" ? "<xml/>" : undefined, headers: { "content-type": "text/xml" } });
+        const response = await app.inject({
+          method,
+          url: "/connectors/wechat?signature=x&timestamp=1&nonce=2",
+          payload: method === "POST" ? "<xml/>" : undefined,
+          headers: { "content-type": "text/xml" },
+        });
         expect(response.statusCode).toBe(404);
         expect(response.json().message).toContain("WECHAT_TOKEN");
       }
-      const weibo = await app.inject({ method: "POST", url: "/connectors/weibo?signature=x&timestamp=1&nonce=2", payload: { type: "text" } });
+      const weibo = await app.inject({
+        method: "POST",
+        url: "/connectors/weibo?signature=x&timestamp=1&nonce=2",
+        payload: { type: "text" },
+      });
       expect(weibo.statusCode).toBe(404);
       expect(weibo.json().message).toContain("WEIBO_APP_SECRET");
-      expect((await app.inject({ method: "GET", url: "/connectors/weibo/status" })).json()).toEqual({ configured: false, streams: [] });
+      expect((await app.inject({ method: "GET", url: "/connectors/weibo/status" })).json()).toEqual({
+        configured: false,
+        streams: [],
+      });
     } finally {
       await app.close();
       await t.close();

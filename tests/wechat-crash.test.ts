@@ -80,13 +80,20 @@ describe("a WeChat push whose process is killed mid-work", () => {
       child.once("exit", (code) => reject(new Error(`the claimant exited with ${code}:\n${output}`)));
     });
     // Warm it up, so the push under test is not shed for a cold start.
-    const warm = await post(url, survivor.platform.push("safe", openid(), { MsgType: "text", Content: "社保卡丢了怎么补", MsgId: msgId() }));
+    const warm = await post(
+      url,
+      survivor.platform.push("safe", openid(), { MsgType: "text", Content: "社保卡丢了怎么补", MsgId: msgId() }),
+    );
     expect(warm).toContain("<Encrypt>");
     return { child, url };
   }
 
   async function post(base: string, push: { url: string; body: string }): Promise<string> {
-    const response = await fetch(base + push.url, { method: "POST", body: push.body, headers: { "content-type": "text/xml" } });
+    const response = await fetch(base + push.url, {
+      method: "POST",
+      body: push.body,
+      headers: { "content-type": "text/xml" },
+    });
     return response.text();
   }
 
@@ -98,7 +105,9 @@ describe("a WeChat push whose process is killed mid-work", () => {
     await client.query(`LOCK TABLE "Message" IN EXCLUSIVE MODE`);
     return {
       async waiting() {
-        const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = '"Message"'::regclass`);
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = '"Message"'::regclass`,
+        );
         return rows[0].n > 0;
       },
       async release() {
@@ -116,7 +125,10 @@ describe("a WeChat push whose process is killed mid-work", () => {
 
   const keyOf = (id: string) => `wechat:${id}`;
   const pushState = async (id: string) => {
-    const [claim, decision] = await redis.mget(`${prefix}:push:${keyOf(id)}:claim`, `${prefix}:push:${keyOf(id)}:decision`);
+    const [claim, decision] = await redis.mget(
+      `${prefix}:push:${keyOf(id)}:claim`,
+      `${prefix}:push:${keyOf(id)}:decision`,
+    );
     const pending = await redis.zscore(`${prefix}:push:pending`, keyOf(id));
     const job = await redis.hget(`${prefix}:push:pending:jobs`, keyOf(id));
     return { claim, decision, pending, job };
@@ -124,10 +136,14 @@ describe("a WeChat push whose process is killed mid-work", () => {
 
   /** The one answer WeChat's customer-service API got for `user`, once nothing more is coming. */
   async function answeredOnce(user: string, timeoutMs: number) {
-    const sent = await eventually(async () => {
-      const messages = api.sent.filter((m) => m.touser === user);
-      return messages.length > 0 ? messages : undefined;
-    }, timeoutMs, 100);
+    const sent = await eventually(
+      async () => {
+        const messages = api.sent.filter((m) => m.touser === user);
+        return messages.length > 0 ? messages : undefined;
+      },
+      timeoutMs,
+      100,
+    );
     const prisma = survivor.t.hub.db.prisma;
     const tickets = await prisma.ticket.findMany({ where: { channelUserId: user } });
     expect(tickets).toHaveLength(1);
@@ -136,7 +152,10 @@ describe("a WeChat push whose process is killed mid-work", () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(api.sent.filter((m) => m.touser === user)).toHaveLength(1);
     expect(await prisma.message.count({ where: { conversation: { channelUserId: user } } })).toBe(1);
-    const delivery = await prisma.delivery.findFirstOrThrow({ where: { channelUserId: user }, include: { attempts: true } });
+    const delivery = await prisma.delivery.findFirstOrThrow({
+      where: { channelUserId: user },
+      include: { attempts: true },
+    });
     expect(delivery.status).toBe("sent");
     expect(delivery.attempts.map((a) => a.ok)).toEqual([true]);
     return tickets[0]!;
@@ -180,7 +199,9 @@ describe("a WeChat push whose process is killed mid-work", () => {
     const lock = await lockMessages();
     try {
       // The budget ran out: WeChat got `success`, the answer is owed through the customer-service API.
-      expect(await post(url, survivor.platform.push("safe", user, { MsgType: "text", Content: COMPLAINT, MsgId: id }))).toBe("success");
+      expect(
+        await post(url, survivor.platform.push("safe", user, { MsgType: "text", Content: COMPLAINT, MsgId: id })),
+      ).toBe("success");
       const state = await pushState(id);
       expect(JSON.parse(state.decision!)).toEqual({ later: true });
       expect(state.job).toMatch(/^w/); // worked on, not shed

@@ -30,16 +30,21 @@ const SAMPLE = {
 };
 
 /** Padding (1..32) the plaintext of `message` gets: random 16 + length 4 + message + appid. */
-const padFor = (message: string, appId: string) => 32 - ((20 + Buffer.byteLength(message) + Buffer.byteLength(appId)) % 32);
+const padFor = (message: string, appId: string) =>
+  32 - ((20 + Buffer.byteLength(message) + Buffer.byteLength(appId)) % 32);
 
 describe("WeChat signatures", () => {
   it("matches the official URL-verification vector", () => {
     expect(sortedSha1(["AAAAA", "1714036504", "1514711492"])).toBe("f464b24fc39322e44b38aa78f5edd27bd1441696");
-    expect(signatureMatches("F464B24FC39322E44B38AA78F5EDD27BD1441696", ["AAAAA", "1714036504", "1514711492"])).toBe(true);
+    expect(signatureMatches("F464B24FC39322E44B38AA78F5EDD27BD1441696", ["AAAAA", "1714036504", "1514711492"])).toBe(
+      true,
+    );
   });
 
   it("matches the msg_signature vectors (official safe mode and Tencent's sample)", () => {
-    expect(sortedSha1([OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce, OFFICIAL.encrypt])).toBe(OFFICIAL.msgSignature);
+    expect(sortedSha1([OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce, OFFICIAL.encrypt])).toBe(
+      OFFICIAL.msgSignature,
+    );
     expect(sortedSha1([SAMPLE.token, SAMPLE.timestamp, SAMPLE.nonce, SAMPLE.encrypt])).toBe(SAMPLE.msgSignature);
   });
 
@@ -48,20 +53,31 @@ describe("WeChat signatures", () => {
     expect(signatureMatches("f464b24fc39322e44b38aa78f5edd27bd1441697", parts)).toBe(false);
     expect(signatureMatches("f464b24fc39322e44b38aa78f5edd27bd144169", parts)).toBe(false);
     expect(signatureMatches(undefined, parts)).toBe(false);
-    expect(signatureMatches("f464b24fc39322e44b38aa78f5edd27bd1441696", ["AAAAB", "1714036504", "1514711492"])).toBe(false);
+    expect(signatureMatches("f464b24fc39322e44b38aa78f5edd27bd1441696", ["AAAAB", "1714036504", "1514711492"])).toBe(
+      false,
+    );
   });
 });
 
 describe("WeChat message encryption", () => {
   it("decrypts the official safe-mode vector (pad 19)", () => {
     expect(padFor(OFFICIAL.plaintext, OFFICIAL.appId)).toBe(19);
-    expect(new WechatCipher(OFFICIAL.key).decrypt(OFFICIAL.encrypt)).toEqual({ message: OFFICIAL.plaintext, appId: OFFICIAL.appId });
+    expect(new WechatCipher(OFFICIAL.key).decrypt(OFFICIAL.encrypt)).toEqual({
+      message: OFFICIAL.plaintext,
+      appId: OFFICIAL.appId,
+    });
   });
 
   it("reproduces the official reply vector exactly", () => {
-    const encrypted = new WechatCipher(OFFICIAL.key).encrypt('{"demo_resp":"good luck"}', OFFICIAL.appId, Buffer.from("707722b803182950"));
+    const encrypted = new WechatCipher(OFFICIAL.key).encrypt(
+      '{"demo_resp":"good luck"}',
+      OFFICIAL.appId,
+      Buffer.from("707722b803182950"),
+    );
     expect(encrypted).toBe("ELGduP2YcVatjqIS+eZbp80MNLoAUWvzzyJxgGzxZO/5sAvd070Bs6qrLARC9nVHm48Y4hyRbtzve1L32tmxSQ==");
-    expect(sortedSha1([OFFICIAL.token, "1713424427", "415670741", encrypted])).toBe("1b9339964ed2e271e7c7b6ff2b0ef902fc94dea1");
+    expect(sortedSha1([OFFICIAL.token, "1713424427", "415670741", encrypted])).toBe(
+      "1b9339964ed2e271e7c7b6ff2b0ef902fc94dea1",
+    );
   });
 
   it("decrypts Tencent's WXBizMsgCrypt sample (pad 30) to its text message", () => {
@@ -104,7 +120,9 @@ describe("WeChat message encryption", () => {
   it("produces the same ciphertext as @wecom/crypto for the same random bytes", () => {
     const random = randomBytes(16);
     for (const message of messages) {
-      expect(cipher.encrypt(message, SAMPLE.appId, random)).toBe(wecom.encrypt(SAMPLE.key, message, SAMPLE.appId, random));
+      expect(cipher.encrypt(message, SAMPLE.appId, random)).toBe(
+        wecom.encrypt(SAMPLE.key, message, SAMPLE.appId, random),
+      );
     }
   });
 

@@ -27,7 +27,16 @@ const message = (channelUserId: string, text = "您反映的问题已受理。")
   deliveryId: randomUUID(),
   channel: "wechat" as const,
   channelUserId,
-  replies: [{ type: "text" as const, text, quickReplies: [{ label: "1. 查询进度", text: "1" }, { label: "人工服务", text: "人工" }] }],
+  replies: [
+    {
+      type: "text" as const,
+      text,
+      quickReplies: [
+        { label: "1. 查询进度", text: "1" },
+        { label: "人工服务", text: "人工" },
+      ],
+    },
+  ],
 });
 
 describe("WeChat access token and customer-service sends", () => {
@@ -35,7 +44,8 @@ describe("WeChat access token and customer-service sends", () => {
   let api: WechatApi;
   let redis: Redis[];
   let prefix: string;
-  const tokensFor = (connection: Redis) => new AccessTokens(connection, prefix, WECHAT.appId, () => api.fetchToken(WECHAT.appId, WECHAT.appSecret), log);
+  const tokensFor = (connection: Redis) =>
+    new AccessTokens(connection, prefix, WECHAT.appId, () => api.fetchToken(WECHAT.appId, WECHAT.appSecret), log);
 
   beforeAll(async () => {
     fake = new FakeWechatApi(WECHAT.appId, WECHAT.appSecret);
@@ -57,7 +67,10 @@ describe("WeChat access token and customer-service sends", () => {
     const before = fake.tokenFetches;
     try {
       const [a, b] = redis.map(tokensFor);
-      const tokens = await Promise.all([...Array.from({ length: 10 }, () => a!.get()), ...Array.from({ length: 10 }, () => b!.get())]);
+      const tokens = await Promise.all([
+        ...Array.from({ length: 10 }, () => a!.get()),
+        ...Array.from({ length: 10 }, () => b!.get()),
+      ]);
       expect(new Set(tokens).size).toBe(1);
       expect(fake.tokenFetches - before).toBe(1);
       expect(await redis[0]!.ttl(`${prefix}:wechat:${WECHAT.appId}:access-token`)).toBeLessThanOrEqual(7200 - 300);
@@ -95,18 +108,30 @@ describe("WeChat access token and customer-service sends", () => {
 
   it("outside the 48-hour window sends the configured template message instead", async () => {
     fake.templateIds.add("TPL-progress");
-    const sender = new WechatSender(api, tokensFor(redis[0]!), { templateId: "TPL-progress", templateTextKey: "content" });
+    const sender = new WechatSender(api, tokensFor(redis[0]!), {
+      templateId: "TPL-progress",
+      templateTextKey: "content",
+    });
     const user = openid();
     fake.outsideWindow.add(user);
     await sender.send(message(user, "您的工单已办结。"));
     expect(fake.sent.filter((m) => m.touser === user)).toEqual([]);
     expect(fake.templates.filter((t) => t.touser === user)).toEqual([
-      { touser: user, templateId: "TPL-progress", data: { content: { value: "您的工单已办结。\n1. 查询进度\n2. 人工服务\n（回复序号即可）" } } },
+      {
+        touser: user,
+        templateId: "TPL-progress",
+        data: { content: { value: "您的工单已办结。\n1. 查询进度\n2. 人工服务\n（回复序号即可）" } },
+      },
     ]);
   });
 
   it.each([
-    ["outside the 48-hour window with no template", (user: string) => fake.outsideWindow.add(user), "undeliverable", "WECHAT_TEMPLATE_ID"],
+    [
+      "outside the 48-hour window with no template",
+      (user: string) => fake.outsideWindow.add(user),
+      "undeliverable",
+      "WECHAT_TEMPLATE_ID",
+    ],
     ["to a citizen who unfollowed", (user: string) => fake.unfollowed.add(user), "undeliverable", "43004"],
     ["while WeChat is busy", () => fake.failNext("/cgi-bin/message/custom/send", -1), "retry", "-1"],
   ])("fails %s as %s", async (_what, arrange, kind, mentions) => {
@@ -121,8 +146,16 @@ describe("WeChat access token and customer-service sends", () => {
 
   it("retries when the API cannot be reached", async () => {
     const unreachable = new WechatApi("http://127.0.0.1:9");
-    const tokens = new AccessTokens(redis[0]!, prefix, WECHAT.appId, () => unreachable.fetchToken(WECHAT.appId, WECHAT.appSecret), log);
-    const error = (await new WechatSender(unreachable, tokens, { templateId: undefined, templateTextKey: "content" }).send(message(openid())).catch((e: unknown) => e)) as DeliveryError;
+    const tokens = new AccessTokens(
+      redis[0]!,
+      prefix,
+      WECHAT.appId,
+      () => unreachable.fetchToken(WECHAT.appId, WECHAT.appSecret),
+      log,
+    );
+    const error = (await new WechatSender(unreachable, tokens, { templateId: undefined, templateTextKey: "content" })
+      .send(message(openid()))
+      .catch((e: unknown) => e)) as DeliveryError;
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error.kind).toBe("retry");
   });
@@ -139,11 +172,19 @@ describe("WeChat notices through the outbound queue", () => {
 
   const notice = (user: string) =>
     w.t.hub.db.prisma.$transaction((tx) =>
-      notify(tx, { channel: "wechat", channelUserId: user, reason: `test:${randomUUID()}`, replies: [{ type: "text", text: "您的工单已转交市城管局办理。" }] }),
+      notify(tx, {
+        channel: "wechat",
+        channelUserId: user,
+        reason: `test:${randomUUID()}`,
+        replies: [{ type: "text", text: "您的工单已转交市城管局办理。" }],
+      }),
     );
   const finished = (id: string) =>
     eventually(async () => {
-      const delivery = await w.t.hub.db.prisma.delivery.findUnique({ where: { id }, include: { attempts: { orderBy: { attempt: "asc" } } } });
+      const delivery = await w.t.hub.db.prisma.delivery.findUnique({
+        where: { id },
+        include: { attempts: { orderBy: { attempt: "asc" } } },
+      });
       return delivery && delivery.status !== "pending" ? delivery : undefined;
     }, 15_000);
 
@@ -183,18 +224,28 @@ describe("WeChat custom menu", () => {
     const menu = await loadMenu(path.join(root, "intents"), catalog);
     const json = wechatMenu(menu.file);
     expect(json.button.length).toBeLessThanOrEqual(3);
-    const keys = json.button.flatMap((b) => ("sub_button" in b ? b.sub_button : [b])).flatMap((b) => (b.type === "click" ? [b.key] : []));
+    const keys = json.button
+      .flatMap((b) => ("sub_button" in b ? b.sub_button : [b]))
+      .flatMap((b) => (b.type === "click" ? [b.key] : []));
     expect(keys).toContain("ACTION_COMPLAIN");
     expect(keys).toContain("ACTION_TICKET_STATUS");
     for (const key of keys) expect(menu.resolve(key), key).toBeDefined();
     expect(menu.resolve("ITEM_GA003")).toEqual({ itemCode: "GA003" });
-    for (const code of menu.itemCodes()) expect(catalog.items.some((i) => i.code === code), code).toBe(true);
+    for (const code of menu.itemCodes())
+      expect(
+        catalog.items.some((i) => i.code === code),
+        code,
+      ).toBe(true);
   });
 
   it.each([
     ["an item that is not in the catalog", "buttons:\n  - { name: 办事, item: XX999 }\n", /no service item XX999/],
-    ["four top-level buttons", "buttons:\n" + "  - { name: 投诉, action: complain }\n".repeat(4), /buttons/],
-    ["a top-level name over 4 Chinese characters", "buttons:\n  - { name: 我要投诉建议, action: complain }\n", /at most 16 bytes/],
+    ["four top-level buttons", `buttons:\n${"  - { name: 投诉, action: complain }\n".repeat(4)}`, /buttons/],
+    [
+      "a top-level name over 4 Chinese characters",
+      "buttons:\n  - { name: 我要投诉建议, action: complain }\n",
+      /at most 16 bytes/,
+    ],
     ["an unknown action", "buttons:\n  - { name: 投诉, action: explode }\n", /buttons\.0/],
   ])("refuses a menu with %s, naming the file", async (_what, yaml, problem) => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "menu-"));
@@ -214,26 +265,33 @@ describe("WeChat custom menu", () => {
     const catalog = await loadCatalog(path.join(root, "intents"));
     const menu = await loadMenu(path.join(root, "intents"), catalog);
     const api = new WechatApi(apiBase);
-    const tokens = { withToken: async <T>(call: (token: string) => Promise<T>) => call((await api.stableToken(WECHAT.appId, WECHAT.appSecret)).accessToken) };
+    const tokens = {
+      withToken: async <T>(call: (token: string) => Promise<T>) =>
+        call((await api.stableToken(WECHAT.appId, WECHAT.appSecret)).accessToken),
+    };
     await createWechatMenu(api, tokens, menu.file);
     expect(fake.menus.at(-1)).toEqual(wechatMenu(menu.file));
   });
 
   it("`npm run wechat:menu` creates it from the command line", async () => {
     const before = fake.menus.length;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "connectors/wechat/create-menu-command.ts"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        LOG_LEVEL: "silent",
-        REDIS_URL: "",
-        WECHAT_TOKEN: WECHAT.token,
-        WECHAT_APP_ID: WECHAT.appId,
-        WECHAT_APP_SECRET: WECHAT.appSecret,
-        WECHAT_ENCODING_AES_KEY: WECHAT.encodingAesKey,
-        WECHAT_API_BASE: apiBase,
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "connectors/wechat/create-menu-command.ts"],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          LOG_LEVEL: "silent",
+          REDIS_URL: "",
+          WECHAT_TOKEN: WECHAT.token,
+          WECHAT_APP_ID: WECHAT.appId,
+          WECHAT_APP_SECRET: WECHAT.appSecret,
+          WECHAT_ENCODING_AES_KEY: WECHAT.encodingAesKey,
+          WECHAT_API_BASE: apiBase,
+        },
       },
-    });
+    );
     expect(stdout).toContain("公众号菜单已创建");
     expect(fake.menus.length).toBe(before + 1);
   });

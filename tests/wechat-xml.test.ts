@@ -35,19 +35,23 @@ describe("WeChat XML reader", () => {
   });
 
   it("decodes XML's predefined entities and character references, nothing else", () => {
-    expect(parseWechatXml("<xml><Content>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#20320;&#x597D;</Content></xml>").Content).toBe(
-      `a <b> & "c" 'd' 你好`,
-    );
+    expect(
+      parseWechatXml("<xml><Content>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#20320;&#x597D;</Content></xml>")
+        .Content,
+    ).toBe(`a <b> & "c" 'd' 你好`);
   });
 
   it.each([
     ["a DOCTYPE", '<!DOCTYPE xml [<!ENTITY x "boom">]><xml><Content>&x;</Content></xml>'],
-    ["an external entity", '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><Content>&xxe;</Content></xml>'],
+    [
+      "an external entity",
+      '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><Content>&xxe;</Content></xml>',
+    ],
     [
       "a billion laughs",
       '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]><xml><Content>&lol2;</Content></xml>',
     ],
-    ["a DOCTYPE inside the root", '<xml><!DOCTYPE x><Content>a</Content></xml>'],
+    ["a DOCTYPE inside the root", "<xml><!DOCTYPE x><Content>a</Content></xml>"],
     ["an undeclared entity", "<xml><Content>&nbsp;</Content></xml>"],
     ["a bare ampersand", "<xml><Content>a & b</Content></xml>"],
     ["a processing instruction", "<xml><?php echo 1 ?><Content>a</Content></xml>"],
@@ -77,7 +81,12 @@ describe("WeChat XML reader", () => {
 
 describe("WeChat XML writer", () => {
   it("writes strings as CDATA and numbers bare, and reads back the same", () => {
-    const xml = buildWechatXml({ ToUserName: "o1", CreateTime: 1714112445, MsgType: "text", Content: "你好 <b> & ]]> 结束" });
+    const xml = buildWechatXml({
+      ToUserName: "o1",
+      CreateTime: 1714112445,
+      MsgType: "text",
+      Content: "你好 <b> & ]]> 结束",
+    });
     expect(xml).toBe(
       "<xml><ToUserName><![CDATA[o1]]></ToUserName><CreateTime>1714112445</CreateTime><MsgType><![CDATA[text]]></MsgType>" +
         "<Content><![CDATA[你好 <b> & ]]]]><![CDATA[> 结束]]></Content></xml>",

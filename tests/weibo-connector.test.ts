@@ -38,7 +38,9 @@ describe("Weibo connector", () => {
   beforeAll(async () => {
     w = await startWeiboEnv("postgresql");
     // Let the first scheduled poll (on an empty account) finish before tests poll by hand.
-    await eventually(async () => ((await w.t.hub.db.prisma.pollCursor.count({ where: { status: "ok" } })) === 2 ? true : undefined));
+    await eventually(async () =>
+      (await w.t.hub.db.prisma.pollCursor.count({ where: { status: "ok" } })) === 2 ? true : undefined,
+    );
   });
   afterAll(async () => {
     await w.close();
@@ -49,7 +51,10 @@ describe("Weibo connector", () => {
     it("verifies the URL by echoing echostr, and refuses a wrong signature", async () => {
       const ok = await w.app.inject({ method: "GET", url: w.platform.signedUrl({ echostr: "hello-weibo" }) });
       expect([ok.statusCode, ok.body]).toEqual([200, "hello-weibo"]);
-      const bad = await w.app.inject({ method: "GET", url: w.platform.signedUrl({ echostr: "hello-weibo", secret: "nope" }) });
+      const bad = await w.app.inject({
+        method: "GET",
+        url: w.platform.signedUrl({ echostr: "hello-weibo", secret: "nope" }),
+      });
       expect(bad.statusCode).toBe(401);
       expect(bad.body).not.toContain("hello-weibo");
     });
@@ -59,7 +64,12 @@ describe("Weibo connector", () => {
       const response = await w.push(w.platform.push("text", sender, { text: "身份证丢了怎么补办" }));
       expect(response.status).toBe(200);
       const reply = JSON.parse(response.body);
-      expect(reply).toMatchObject({ result: true, sender_id: Number(WEIBO.uid), receiver_id: Number(sender), type: "text" });
+      expect(reply).toMatchObject({
+        result: true,
+        sender_id: Number(WEIBO.uid),
+        receiver_id: Number(sender),
+        type: "text",
+      });
       expect(reply.data).toMatch(/^%7B%22text%22%3A%22/);
       expect(response.text).toContain("【居民身份证补领】");
       expect([...response.text!].length).toBeLessThan(300);
@@ -88,28 +98,61 @@ describe("Weibo connector", () => {
       const follow = await w.push(w.platform.push("event", sender, { data: { subtype: "follow" } }));
       expect(follow.text).toContain("感谢关注");
       expect(follow.text).toMatch(/\n1\. .+\n2\. /);
-      const click = await w.push(w.platform.push("event", sender, { data: { subtype: "click", key: "ITEM_GA003" }, at: new Date(Date.now() + 1000) }));
+      const click = await w.push(
+        w.platform.push("event", sender, {
+          data: { subtype: "click", key: "ITEM_GA003" },
+          at: new Date(Date.now() + 1000),
+        }),
+      );
       expect(click.text).toContain("【居民身份证补领】");
-      const gone = await w.push(w.platform.push("event", sender, { data: { subtype: "unfollow" }, at: new Date(Date.now() + 2000) }));
+      const gone = await w.push(
+        w.platform.push("event", sender, { data: { subtype: "unfollow" }, at: new Date(Date.now() + 2000) }),
+      );
       expect([gone.status, gone.body]).toEqual([200, ""]);
-      const texts = (await prisma().message.findMany({ where: { conversation: { channelUserId: sender } }, orderBy: { createdAt: "asc" } })).map((m) => m.text);
+      const texts = (
+        await prisma().message.findMany({
+          where: { conversation: { channelUserId: sender } },
+          orderBy: { createdAt: "asc" },
+        })
+      ).map((m) => m.text);
       expect(texts).toEqual(["[关注]", "[菜单] 居民身份证补领", "[取消关注]"]);
     });
 
     it("adds a photo and a position to the fan's ticket the way every channel does", async () => {
       const sender = fan();
-      const complaint = await w.push(w.platform.push("text", sender, { text: COMPLAINT, at: new Date(Date.now() - 3000) }));
+      const complaint = await w.push(
+        w.platform.push("text", sender, { text: COMPLAINT, at: new Date(Date.now() - 3000) }),
+      );
       const number = /GD\d{8}-\d{6}/.exec(complaint.text!)![0];
-      const photo = await w.push(w.platform.push("image", sender, { data: { vfid: "821804459", tovfid: "821804460" }, at: new Date(Date.now() - 2000) }));
+      const photo = await w.push(
+        w.platform.push("image", sender, {
+          data: { vfid: "821804459", tovfid: "821804460" },
+          at: new Date(Date.now() - 2000),
+        }),
+      );
       expect(photo.text).toBe(`已收到您发送的图片，已作为工单 ${number} 的补充材料登记。`);
-      const place = await w.push(w.platform.push("position", sender, { data: { latitude: "39.9", longitude: "116.4" }, at: new Date(Date.now() - 1000) }));
+      const place = await w.push(
+        w.platform.push("position", sender, {
+          data: { latitude: "39.9", longitude: "116.4" },
+          at: new Date(Date.now() - 1000),
+        }),
+      );
       expect(place.text).toBe(`已收到您发送的位置，已作为工单 ${number} 的补充材料登记。`);
-      const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number }, include: { attachments: { orderBy: { createdAt: "asc" } } } });
+      const ticket = await prisma().ticket.findUniqueOrThrow({
+        where: { number },
+        include: { attachments: { orderBy: { createdAt: "asc" } } },
+      });
       const [image, position] = ticket.attachments;
-      const events = await prisma().ticketEvent.findMany({ where: { ticketId: ticket.id, type: "supplemented" }, orderBy: { seq: "asc" } });
+      const events = await prisma().ticketEvent.findMany({
+        where: { ticketId: ticket.id, type: "supplemented" },
+        orderBy: { seq: "asc" },
+      });
       expect(events.map((e) => [e.actor, e.data])).toEqual([
         ["citizen:weibo", { supplement: { kind: "image", mediaId: "821804459", attachmentId: image!.id } }],
-        ["citizen:weibo", { supplement: { kind: "location", latitude: 39.9, longitude: 116.4, attachmentId: position!.id } }],
+        [
+          "citizen:weibo",
+          { supplement: { kind: "location", latitude: 39.9, longitude: 116.4, attachmentId: position!.id } },
+        ],
       ]);
     });
 
@@ -121,13 +164,49 @@ describe("Weibo connector", () => {
     });
 
     it.each([
-      ["a wrong signature", (url: string) => url.replace(/signature=[0-9a-f]+/, `signature=${"1".repeat(40)}`), { type: "text", receiver_id: 1, sender_id: 2, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: "你好" }, 401],
-      ["no signature", () => "/connectors/weibo", { type: "text", receiver_id: 1, sender_id: 2, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: "你好" }, 401],
-      ["a missing sender_id", (url: string) => url, { type: "text", receiver_id: 1, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: "你好" }, 400],
-      ["a created_at in another format", (url: string) => url, { type: "text", receiver_id: 1, sender_id: 2, created_at: "2012-07-16", text: "你好" }, 400],
-      ["an empty text message", (url: string) => url, { type: "text", receiver_id: 1, sender_id: 2, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: " " }, 400],
-      ["malformed JSON", (url: string) => url, "{\"type\": \"text\",", 400],
-      ["an oversized body", (url: string) => url, { type: "text", receiver_id: 1, sender_id: 2, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: "很".repeat(20_000) }, 413],
+      [
+        "a wrong signature",
+        (url: string) => url.replace(/signature=[0-9a-f]+/, `signature=${"1".repeat(40)}`),
+        { type: "text", receiver_id: 1, sender_id: 2, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: "你好" },
+        401,
+      ],
+      [
+        "no signature",
+        () => "/connectors/weibo",
+        { type: "text", receiver_id: 1, sender_id: 2, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: "你好" },
+        401,
+      ],
+      [
+        "a missing sender_id",
+        (url: string) => url,
+        { type: "text", receiver_id: 1, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: "你好" },
+        400,
+      ],
+      [
+        "a created_at in another format",
+        (url: string) => url,
+        { type: "text", receiver_id: 1, sender_id: 2, created_at: "2012-07-16", text: "你好" },
+        400,
+      ],
+      [
+        "an empty text message",
+        (url: string) => url,
+        { type: "text", receiver_id: 1, sender_id: 2, created_at: "Mon Jul 16 18:09:20 +0800 2012", text: " " },
+        400,
+      ],
+      ["malformed JSON", (url: string) => url, '{"type": "text",', 400],
+      [
+        "an oversized body",
+        (url: string) => url,
+        {
+          type: "text",
+          receiver_id: 1,
+          sender_id: 2,
+          created_at: "Mon Jul 16 18:09:20 +0800 2012",
+          text: "很".repeat(20_000),
+        },
+        413,
+      ],
     ])("refuses %s and records nothing", async (_what, url, body, expected) => {
       const before = await Promise.all([prisma().message.count(), prisma().ticket.count()]);
       const response = await w.app.inject({
@@ -137,7 +216,8 @@ describe("Weibo connector", () => {
         headers: { "content-type": "application/json" },
       });
       expect(response.statusCode).toBe(expected);
-      if (expected === 400 && typeof body !== "string" && !("sender_id" in body)) expect(response.json().field).toBe("body.sender_id");
+      if (expected === 400 && typeof body !== "string" && !("sender_id" in body))
+        expect(response.json().field).toBe("body.sender_id");
       expect(await Promise.all([prisma().message.count(), prisma().ticket.count()])).toEqual(before);
     });
   });
@@ -180,7 +260,9 @@ describe("Weibo connector", () => {
       const pm = await eventually(async () => w.api.messages.find((m) => m.receiverId === complainer));
       expect(pm.text).toContain(ticket.number);
       // Questions are recorded as public feedback; only complaints get a private message.
-      expect(await prisma().message.count({ where: { channel: "weibo", channelMessageId: `comment:${question.id}` } })).toBe(1);
+      expect(
+        await prisma().message.count({ where: { channel: "weibo", channelMessageId: `comment:${question.id}` } }),
+      ).toBe(1);
       expect(w.api.messages.some((m) => m.receiverId === asker)).toBe(false);
       // WEIBO_PUBLIC_REPLY is off: nothing public.
       expect(w.api.commentReplies).toEqual([]);
@@ -201,9 +283,16 @@ describe("Weibo connector", () => {
       expect(new Date(mentions.retryAfter).getTime()).toBeGreaterThan(Date.now());
 
       // Once the backoff is over, polling resumes and the status clears.
-      await prisma().pollCursor.update({ where: { stream: "weibo:mentions" }, data: { retryAfter: new Date(Date.now() - 1) } });
+      await prisma().pollCursor.update({
+        where: { stream: "weibo:mentions" },
+        data: { retryAfter: new Date(Date.now() - 1) },
+      });
       expect(await poller.pollStream("mentions")).toMatchObject({ status: "ok" });
-      expect(await prisma().pollCursor.findUniqueOrThrow({ where: { stream: "weibo:mentions" } })).toMatchObject({ status: "ok", failures: 0, lastError: null });
+      expect(await prisma().pollCursor.findUniqueOrThrow({ where: { stream: "weibo:mentions" } })).toMatchObject({
+        status: "ok",
+        failures: 0,
+        lastError: null,
+      });
     });
 
     it("surfaces a missing permission as its own status, with a long backoff", async () => {
@@ -232,7 +321,9 @@ describe("Weibo connector", () => {
       const old = { id: postId(), uid: fan(), text: COMPLAINT, createdAt: new Date(Date.now() - 72 * 3600_000) };
       w.api.mentions.splice(0, w.api.mentions.length, old);
       expect(await weiboConnector(w.t.hub).poller.pollStream("mentions")).toMatchObject({ status: "ok", ingested: 0 });
-      expect((await prisma().pollCursor.findUniqueOrThrow({ where: { stream: "weibo:mentions" } })).sinceId).toBe(old.id);
+      expect((await prisma().pollCursor.findUniqueOrThrow({ where: { stream: "weibo:mentions" } })).sinceId).toBe(
+        old.id,
+      );
       expect(await prisma().ticket.count({ where: { channelUserId: old.uid } })).toBe(0);
     });
   });
@@ -241,7 +332,9 @@ describe("Weibo connector", () => {
 describe("Weibo connector with public replies and late answers", () => {
   let w: WeiboTestEnv;
   beforeAll(async () => {
-    w = await startWeiboEnv("pglite", { env: { WEIBO_PUBLIC_REPLY: "true", PASSIVE_REPLY_BUDGET_MS: "0", WEIBO_POLL_INTERVAL_MS: "1000" } });
+    w = await startWeiboEnv("pglite", {
+      env: { WEIBO_PUBLIC_REPLY: "true", PASSIVE_REPLY_BUDGET_MS: "0", WEIBO_POLL_INTERVAL_MS: "1000" },
+    });
   });
   afterAll(async () => {
     await w.close();
@@ -257,7 +350,9 @@ describe("Weibo connector with public replies and late answers", () => {
     const ticket = await w.t.hub.db.prisma.ticket.findFirstOrThrow({ where: { channelUserId: author } });
     expect(reply).toEqual({ cid: comment.id, id: post.id, comment: expect.stringContaining(ticket.number) });
     expect([...reply.comment].length).toBeLessThanOrEqual(140);
-    expect((await eventually(async () => w.api.messages.find((m) => m.receiverId === author))).text).toContain(ticket.number);
+    expect((await eventually(async () => w.api.messages.find((m) => m.receiverId === author))).text).toContain(
+      ticket.number,
+    );
   });
 
   it("answers a private message through messages/reply.json when it misses the passive budget", async () => {
@@ -273,7 +368,9 @@ describe("Weibo connector with public replies and late answers", () => {
 
   it("answers a mention push that misses the budget in private, once, later", async () => {
     const author = fan();
-    const response = await w.push(w.platform.push("mention", author, { text: `@市政务服务 ${COMPLAINT}`, at: new Date(Date.now() - 2000) }));
+    const response = await w.push(
+      w.platform.push("mention", author, { text: `@市政务服务 ${COMPLAINT}`, at: new Date(Date.now() - 2000) }),
+    );
     expect([response.status, response.body]).toEqual([200, ""]);
     const pm = await eventually(async () => w.api.messages.find((m) => m.receiverId === author));
     const ticket = await w.t.hub.db.prisma.ticket.findFirstOrThrow({ where: { channelUserId: author } });
@@ -285,7 +382,10 @@ describe("Weibo connector with public replies and late answers", () => {
     w.api.noQuota.add(sender);
     await w.push(w.platform.push("text", sender, { text: "你好" }));
     const delivery = await eventually(async () => {
-      const found = await w.t.hub.db.prisma.delivery.findFirst({ where: { channelUserId: sender, status: { not: "pending" } }, include: { attempts: true } });
+      const found = await w.t.hub.db.prisma.delivery.findFirst({
+        where: { channelUserId: sender, status: { not: "pending" } },
+        include: { attempts: true },
+      });
       return found ?? undefined;
     });
     expect(delivery.status).toBe("undeliverable");

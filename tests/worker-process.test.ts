@@ -27,7 +27,13 @@ describe("the separate worker process", () => {
   it("assigns tickets filed by the web process, and stops cleanly on SIGTERM", async () => {
     const worker = spawn(process.execPath, workerArgs, {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

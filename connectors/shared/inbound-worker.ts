@@ -6,7 +6,9 @@ import type { QueuedInboundHandler } from "./channel-module.ts";
 import { QueueNames } from "../../src/queue/queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "../../src/queue/queue-worker.ts";
 
-export function createInboundWorker(deps: WorkerDeps & { handlers: ReadonlyMap<string, QueuedInboundHandler> }): Worker {
+export function createInboundWorker(
+  deps: WorkerDeps & { handlers: ReadonlyMap<string, QueuedInboundHandler> },
+): Worker {
   return createQueueWorker<unknown, void>(
     QueueNames.inbound,
     deps,

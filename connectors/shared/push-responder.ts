@@ -32,7 +32,10 @@ export class PushResponder implements QueuedInboundHandler {
         key: `${input.channel}:${input.channelMessageId}`,
         work: () => this.deps.conversation.handle(input),
         sendLater: (replies) => this.sendLater(input, replies),
-        queued: { name: input.channel, data: { input: { ...input, receivedAt: input.receivedAt.toISOString() } } satisfies QueuedPush },
+        queued: {
+          name: input.channel,
+          data: { input: { ...input, receivedAt: input.receivedAt.toISOString() } } satisfies QueuedPush,
+        },
       },
       waitedMs,
     );
@@ -54,7 +57,9 @@ export class PushResponder implements QueuedInboundHandler {
   async sendLater(input: ChannelInput, replies: Reply[], part = "answer"): Promise<void> {
     if (replies.length === 0) return;
     const reason = `${input.channel}:${part}:${input.channelMessageId}`;
-    await this.deps.prisma.$transaction((tx) => notify(tx, { channel: input.channel, channelUserId: input.channelUserId, replies, reason }));
+    await this.deps.prisma.$transaction((tx) =>
+      notify(tx, { channel: input.channel, channelUserId: input.channelUserId, replies, reason }),
+    );
     this.deps.kickRelay();
   }
 }

@@ -58,7 +58,10 @@ export class PushSafetyNet {
       if (taken.length === 0) return total;
       const orphans = taken.filter((t) => !t.shed);
       if (orphans.length > 0) {
-        this.log.warn({ keys: orphans.map((t) => t.key) }, "pushes not answered by the process that took them (it died or stalled): the inbound queue answers them");
+        this.log.warn(
+          { keys: orphans.map((t) => t.key) },
+          "pushes not answered by the process that took them (it died or stalled): the inbound queue answers them",
+        );
       }
       await this.handOff(taken.map(({ key, job }) => ({ id: pushJobId(key), job })));
       // Should this process die before here, the lease runs out and another takes them over again.

@@ -43,7 +43,11 @@ async function createPushServices(deps: ChannelDeps): Promise<PushServices & { c
   // Every push costs a few small Redis commands; auto-pipelining lets concurrent pushes share one write.
   // Commands wait while the connection is (re)opening — a push coordinated late beats one
   // processed twice — but never long: past the timeout a push is handled uncoordinated.
-  const pushRedis = connectRedis(deps.redisUrl, "producer", { enableAutoPipelining: true, enableOfflineQueue: true, commandTimeout: 2_000 });
+  const pushRedis = connectRedis(deps.redisUrl, "producer", {
+    enableAutoPipelining: true,
+    enableOfflineQueue: true,
+    commandTimeout: 2_000,
+  });
   const conversation = new ChannelConversation({
     prisma: deps.prisma,
     pipeline: deps.pipeline,

@@ -93,7 +93,11 @@ export function parseClientFrame(data: string): { frame: MessageFrame } | { erro
 /** "frame.text must NOT have more than 2000 characters", with the field named as the HTTP API names it. */
 function describe(error: ErrorObject | undefined): { message: string; field: string } {
   const missing = (error?.params as { missingProperty?: string } | undefined)?.missingProperty;
-  const field = ["frame", ...(error?.instancePath ?? "").split("/").filter(Boolean), ...(missing ? [missing] : [])].join(".");
+  const field = [
+    "frame",
+    ...(error?.instancePath ?? "").split("/").filter(Boolean),
+    ...(missing ? [missing] : []),
+  ].join(".");
   if (missing) return { field, message: `${field} is required` };
   if (error?.keyword === "const") return { field, message: `${field} must be "message"` };
   return { field, message: `${field} ${error?.message ?? "is invalid"}` };

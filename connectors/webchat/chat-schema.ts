@@ -67,7 +67,10 @@ export const chatResponseSchema = {
       type: "object",
       required: ["kind", "confidence"],
       properties: {
-        kind: { type: "string", enum: ["service", "complaint", "suggestion", "greeting", "thanks", "handoff", "unknown"] },
+        kind: {
+          type: "string",
+          enum: ["service", "complaint", "suggestion", "greeting", "thanks", "handoff", "unknown"],
+        },
         serviceItem: serviceItemRefSchema,
         confidence: { type: "number" },
         /** Service questions: "answer", "clarify" (options offered) or "fallback" (hotline, human). */

@@ -2,7 +2,7 @@
 // socket — from ?sessionId=, or issued on connect — and every message goes through
 // answerChat, exactly as a POST to /api/chat/messages does.
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
-import type { RawData, WebSocket } from "ws";
+import type { RawData } from "ws";
 import { errorResponses } from "../../src/http/error-schema.ts";
 import { answerChat, newSessionId, type ChatPipeline } from "./chat-exchange.ts";
 import { parseClientFrame, type MessageFrame, type ServerFrame } from "./chat-frames.ts";
@@ -28,7 +28,8 @@ export async function chatSocketRoutes(app: FastifyInstance, { pipeline }: { pip
       };
       // Listen before anything else: frames that arrive unheard are lost.
       socket.on("message", (data: RawData, isBinary: boolean) => {
-        if (isBinary) return send({ type: "error", code: "bad_frame", field: "frame", message: "frames must be JSON text" });
+        if (isBinary)
+          return send({ type: "error", code: "bad_frame", field: "frame", message: "frames must be JSON text" });
         const parsed = parseClientFrame(data.toString());
         if ("error" in parsed) return send(parsed.error);
         void answer(parsed.frame, sessionId, pipeline, send, request.log);
@@ -51,6 +52,11 @@ async function answer(
     send({ type: "reply", messageId, ...response });
   } catch (err) {
     log.error({ err }, "web chat message failed");
-    send({ type: "error", code: "internal", messageId, message: "the message could not be answered; the error has been logged" });
+    send({
+      type: "error",
+      code: "internal",
+      messageId,
+      message: "the message could not be answered; the error has been logged",
+    });
   }
 }

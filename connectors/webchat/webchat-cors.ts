@@ -16,6 +16,9 @@ export function isCitizenApi(url: string): boolean {
 export const webchatCors = fp(async (app: FastifyInstance) => {
   await app.register(cors, {
     delegator: (request: FastifyRequest, callback) =>
-      callback(null, isCitizenApi(request.url) ? { origin: "*", methods: ["GET", "POST"], maxAge: 600 } : { origin: false }),
+      callback(
+        null,
+        isCitizenApi(request.url) ? { origin: "*", methods: ["GET", "POST"], maxAge: 600 } : { origin: false },
+      ),
   });
 });

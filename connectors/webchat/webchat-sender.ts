@@ -21,7 +21,10 @@ export class WebchatSender implements ChannelSender {
 
   async send(message: OutboundMessage): Promise<void> {
     const conversationId = conversationIdFor(message.channel, message.channelUserId);
-    const conversation = await this.prisma.conversation.findUnique({ where: { id: conversationId }, select: { id: true } });
+    const conversation = await this.prisma.conversation.findUnique({
+      where: { id: conversationId },
+      select: { id: true },
+    });
     if (!conversation) throw new DeliveryError(`no web chat session ${message.channelUserId}`, "undeliverable");
     // Idempotent per delivery: the delivery id is the message id, so a retried send writes nothing new.
     await this.prisma.message.createMany({
@@ -34,6 +37,9 @@ export class WebchatSender implements ChannelSender {
       })),
       skipDuplicates: true,
     });
-    await this.redis.publish(webchatNoticeTopic(this.prefix, message.channelUserId), JSON.stringify({ replies: message.replies }));
+    await this.redis.publish(
+      webchatNoticeTopic(this.prefix, message.channelUserId),
+      JSON.stringify({ replies: message.replies }),
+    );
   }
 }

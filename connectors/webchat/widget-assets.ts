@@ -18,7 +18,12 @@ export const WIDGET_URL = "/webchat/widget.js";
 const ASSETS: Asset[] = [
   { url: "/", file: "index.html", type: "text/html; charset=utf-8", cacheControl: "no-cache" },
   { url: WIDGET_URL, file: "widget.js", type: "text/javascript; charset=utf-8", cacheControl: "public, max-age=300" },
-  { url: "/webchat/widget.css", file: "widget.css", type: "text/css; charset=utf-8", cacheControl: "public, max-age=300" },
+  {
+    url: "/webchat/widget.css",
+    file: "widget.css",
+    type: "text/css; charset=utf-8",
+    cacheControl: "public, max-age=300",
+  },
 ];
 
 const PUBLIC_DIR = new URL("./public/", import.meta.url);
@@ -40,5 +45,5 @@ export async function widgetAssetRoutes(app: FastifyInstance) {
 }
 
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  return ifNoneMatch !== undefined && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+  return !!ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }

@@ -80,7 +80,8 @@ export class AccessTokens {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const token = await this.redis.get(this.tokenKey);
       if (token) return token;
-      if (Date.now() > deadline) throw new Error("timed out waiting for another process to refresh the WeChat access token");
+      if (Date.now() > deadline)
+        throw new Error("timed out waiting for another process to refresh the WeChat access token");
     }
   }
 }

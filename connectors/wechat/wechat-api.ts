@@ -47,7 +47,12 @@ export class WechatApi {
     return this.request("POST", `${path}?access_token=${encodeURIComponent(accessToken)}`, path, payload);
   }
 
-  private async request(method: "GET" | "POST", pathAndQuery: string, path: string, payload?: unknown): Promise<Record<string, unknown>> {
+  private async request(
+    method: "GET" | "POST",
+    pathAndQuery: string,
+    path: string,
+    payload?: unknown,
+  ): Promise<Record<string, unknown>> {
     const response = await fetch(`${this.base}${pathAndQuery}`, {
       method,
       headers: payload === undefined ? undefined : { "content-type": "application/json; charset=utf-8" },

@@ -14,7 +14,13 @@ export function wechatChannel(push: SharedPushServices): ChannelModule<WechatCon
       // Off: the endpoint stays, and says which settings turn it on.
       if (!settings) return { name: "wechat", routes: [httpPlugin(wechatPlugin, { connector: undefined })] };
       const { responder } = await push.acquire(deps);
-      const connector = createWechatConnector({ config: settings, redis: deps.redis, prefix: deps.config.queuePrefix, log: deps.log, responder });
+      const connector = createWechatConnector({
+        config: settings,
+        redis: deps.redis,
+        prefix: deps.config.queuePrefix,
+        log: deps.log,
+        responder,
+      });
       return {
         name: "wechat",
         routes: [httpPlugin(wechatPlugin, { connector })],

@@ -32,7 +32,8 @@ export class WechatCipher {
   private readonly iv: Buffer;
 
   constructor(encodingAesKey: string) {
-    if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAesKey)) throw new WechatCryptoError("EncodingAESKey must be 43 base64 characters");
+    if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAesKey))
+      throw new WechatCryptoError("EncodingAESKey must be 43 base64 characters");
     this.key = Buffer.from(`${encodingAesKey}=`, "base64");
     if (this.key.length !== 32) throw new WechatCryptoError("EncodingAESKey does not decode to 32 bytes");
     this.iv = this.key.subarray(0, 16);
@@ -62,7 +63,8 @@ export class WechatCipher {
   decrypt(encrypted: string): Decrypted {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encrypted)) throw new WechatCryptoError("Encrypt is not base64");
     const data = Buffer.from(encrypted, "base64");
-    if (data.length === 0 || data.length % 16 !== 0) throw new WechatCryptoError("ciphertext is not a whole number of AES blocks");
+    if (data.length === 0 || data.length % 16 !== 0)
+      throw new WechatCryptoError("ciphertext is not a whole number of AES blocks");
     const decipher = createDecipheriv("aes-256-cbc", this.key, this.iv).setAutoPadding(false);
     const plain = decipher.update(data);
     decipher.final();

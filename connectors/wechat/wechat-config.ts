@@ -3,18 +3,39 @@ import { z } from "zod";
 import { emptyAsUndefined, parseEnv, requireAllOrNone } from "../../src/config.ts";
 
 const wechatEnv = z.object({
-  WECHAT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, "must be 3–32 letters or digits").optional()),
-  WECHAT_APP_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^wx[0-9a-f]{16}$/i, "must look like wx followed by 16 hex digits").optional()),
+  WECHAT_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{3,32}$/, "must be 3–32 letters or digits")
+      .optional(),
+  ),
+  WECHAT_APP_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^wx[0-9a-f]{16}$/i, "must look like wx followed by 16 hex digits")
+      .optional(),
+  ),
   WECHAT_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   WECHAT_ENCODING_AES_KEY: z.preprocess(
     emptyAsUndefined,
-    z.string().regex(/^[A-Za-z0-9+/]{43}$/, "must be 43 characters (letters, digits, + or /)").optional(),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}$/, "must be 43 characters (letters, digits, + or /)")
+      .optional(),
   ),
-  WECHAT_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weixin.qq.com")),
+  WECHAT_API_BASE: z.preprocess(
+    emptyAsUndefined,
+    z.url({ message: "must be a URL" }).default("https://api.weixin.qq.com"),
+  ),
   /** Template message used when the 48-hour customer-service window has closed (optional). */
   WECHAT_TEMPLATE_ID: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** The template's data key that receives the text, e.g. {{content.DATA}}. */
-  WECHAT_TEMPLATE_TEXT_KEY: z.string().regex(/^[A-Za-z0-9_]+$/, "must be a template data key").default("content"),
+  WECHAT_TEMPLATE_TEXT_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, "must be a template data key")
+    .default("content"),
 });
 
 /** The WeChat Official Account connector's settings; absent when it is not configured. */
@@ -31,7 +52,8 @@ export interface WechatConfig {
 /** WeChat is on when its four credentials are set, off when none is; a wrong value throws a ConfigError naming it. */
 export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | undefined {
   const e = parseEnv(wechatEnv, env);
-  if (!requireAllOrNone(e, ["WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_ENCODING_AES_KEY"])) return undefined;
+  if (!requireAllOrNone(e, ["WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_ENCODING_AES_KEY"]))
+    return undefined;
   return {
     token: e.WECHAT_TOKEN!,
     appId: e.WECHAT_APP_ID!,

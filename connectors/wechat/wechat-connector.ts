@@ -26,7 +26,13 @@ export function createWechatConnector(deps: {
 }): WechatConnector {
   const { config } = deps;
   const api = new WechatApi(config.apiBase);
-  const tokens = new AccessTokens(deps.redis, deps.prefix, config.appId, () => api.fetchToken(config.appId, config.appSecret), deps.log);
+  const tokens = new AccessTokens(
+    deps.redis,
+    deps.prefix,
+    config.appId,
+    () => api.fetchToken(config.appId, config.appSecret),
+    deps.log,
+  );
   return {
     config,
     envelope: new WechatEnvelope(config.token, config.appId, config.encodingAesKey),

@@ -6,7 +6,7 @@
 import { randomInt } from "node:crypto";
 import { HttpError } from "../../src/http/error-handler.ts";
 import { signatureMatches, sortedSha1 } from "../shared/sorted-sha1.ts";
-import { WechatCipher, WechatCryptoError } from "./wechat-cipher.ts";
+import { type Decrypted, WechatCipher, WechatCryptoError } from "./wechat-cipher.ts";
 import { buildWechatXml, parseWechatXml, textOf, type XmlElement, XmlError } from "./wechat-xml.ts";
 import type { SignedQuery } from "../shared/signed-query.ts";
 
@@ -51,8 +51,9 @@ export class WechatEnvelope {
     const encrypted = textOf(outer, "Encrypt")?.trim();
     if (!encrypted) throw new HttpError(400, "Encrypt is missing");
     const { timestamp, nonce } = this.timestampAndNonce(query);
-    if (!signatureMatches(query.msg_signature, [this.token, timestamp, nonce, encrypted])) throw new HttpError(401, "msg_signature does not match");
-    let decrypted;
+    if (!signatureMatches(query.msg_signature, [this.token, timestamp, nonce, encrypted]))
+      throw new HttpError(401, "msg_signature does not match");
+    let decrypted: Decrypted;
     try {
       decrypted = this.cipher.decrypt(encrypted);
     } catch (error) {
@@ -60,7 +61,9 @@ export class WechatEnvelope {
       throw error;
     }
     if (decrypted.appId !== this.appId) throw new HttpError(401, "the message is for another AppID");
-    const mode: WechatMode = Object.keys(outer).some((name) => name !== "ToUserName" && name !== "Encrypt") ? "compatible" : "safe";
+    const mode: WechatMode = Object.keys(outer).some((name) => name !== "ToUserName" && name !== "Encrypt")
+      ? "compatible"
+      : "safe";
     return { mode, fields: parse(decrypted.message) };
   }
 
@@ -80,7 +83,8 @@ export class WechatEnvelope {
 
   private checkSignature(query: WechatQuery): void {
     const { timestamp, nonce } = this.timestampAndNonce(query);
-    if (!signatureMatches(query.signature, [this.token, timestamp, nonce])) throw new HttpError(401, "signature does not match");
+    if (!signatureMatches(query.signature, [this.token, timestamp, nonce]))
+      throw new HttpError(401, "signature does not match");
   }
 
   private timestampAndNonce(query: WechatQuery): { timestamp: string; nonce: string } {

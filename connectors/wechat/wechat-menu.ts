@@ -9,7 +9,11 @@ export interface WechatMenu {
 }
 
 export function wechatMenu(file: MenuFile): WechatMenu {
-  return { button: file.buttons.map((b) => ("buttons" in b ? { name: b.name, sub_button: b.buttons.map(leafButton) } : leafButton(b))) };
+  return {
+    button: file.buttons.map((b) =>
+      "buttons" in b ? { name: b.name, sub_button: b.buttons.map(leafButton) } : leafButton(b),
+    ),
+  };
 }
 
 function leafButton(leaf: MenuLeaf): WechatButton {
@@ -17,7 +21,11 @@ function leafButton(leaf: MenuLeaf): WechatButton {
   return { type: "click", name: leaf.name, key: menuKey(leaf)! };
 }
 
-export async function createWechatMenu(api: WechatApi, tokens: Pick<AccessTokens, "withToken">, file: MenuFile): Promise<WechatMenu> {
+export async function createWechatMenu(
+  api: WechatApi,
+  tokens: Pick<AccessTokens, "withToken">,
+  file: MenuFile,
+): Promise<WechatMenu> {
   const menu = wechatMenu(file);
   await tokens.withToken((token) => api.post("/cgi-bin/menu/create", token, menu));
   return menu;

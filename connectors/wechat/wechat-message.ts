@@ -24,8 +24,10 @@ export function wechatHeader(fields: XmlElement): WechatHeader {
   const createTime = Number(textOf(fields, "CreateTime"));
   const msgType = textOf(fields, "MsgType")?.trim();
   if (!toUserName) throw new WechatMessageError("ToUserName is missing");
-  if (!fromUserName || !/^[\w-]{1,64}$/.test(fromUserName)) throw new WechatMessageError("FromUserName is missing or malformed");
-  if (!Number.isSafeInteger(createTime) || createTime <= 0) throw new WechatMessageError("CreateTime is missing or not a number");
+  if (!fromUserName || !/^[\w-]{1,64}$/.test(fromUserName))
+    throw new WechatMessageError("FromUserName is missing or malformed");
+  if (!Number.isSafeInteger(createTime) || createTime <= 0)
+    throw new WechatMessageError("CreateTime is missing or not a number");
   if (!msgType) throw new WechatMessageError("MsgType is missing");
   return { toUserName, fromUserName, createTime, msgType };
 }
@@ -40,7 +42,8 @@ export function wechatInput(fields: XmlElement): ChannelInput | undefined {
   return {
     channel: "wechat",
     channelUserId: header.fromUserName,
-    channelMessageId: msgId && header.msgType !== "event" ? msgId : `event:${header.fromUserName}:${header.createTime}:${event}`,
+    channelMessageId:
+      msgId && header.msgType !== "event" ? msgId : `event:${header.fromUserName}:${header.createTime}:${event}`,
     receivedAt: new Date(header.createTime * 1000),
     action,
     raw: fields,
@@ -54,18 +57,32 @@ function messageAction(msgType: string, fields: XmlElement): ChannelAction {
       if (!field("Content").trim()) throw new WechatMessageError("Content is missing");
       return { type: "text", text: field("Content") };
     case "voice":
-      return field("Recognition").trim() ? { type: "voice", recognition: field("Recognition").trim() } : { type: "voice" };
+      return field("Recognition").trim()
+        ? { type: "voice", recognition: field("Recognition").trim() }
+        : { type: "voice" };
     case "image":
-      return { type: "media", media: "image", mediaId: field("MediaId") || undefined, url: field("PicUrl") || undefined };
+      return {
+        type: "media",
+        media: "image",
+        mediaId: field("MediaId") || undefined,
+        url: field("PicUrl") || undefined,
+      };
     case "video":
     case "shortvideo":
       return { type: "media", media: "video", mediaId: field("MediaId") || undefined };
     case "location": {
       const latitude = Number(field("Location_X"));
       const longitude = Number(field("Location_Y"));
-      if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) throw new WechatMessageError("Location_X/Location_Y are not numbers");
+      if (!Number.isFinite(latitude) || !Number.isFinite(longitude))
+        throw new WechatMessageError("Location_X/Location_Y are not numbers");
       const scale = Number(field("Scale"));
-      return { type: "location", latitude, longitude, label: field("Label") || undefined, scale: Number.isFinite(scale) ? scale : undefined };
+      return {
+        type: "location",
+        latitude,
+        longitude,
+        label: field("Label") || undefined,
+        scale: Number.isFinite(scale) ? scale : undefined,
+      };
     }
     case "link":
       return { type: "link", title: field("Title"), description: field("Description"), url: field("Url") };

@@ -9,6 +9,7 @@ import { signedQueryProperties, signedTextResponse } from "../shared/signed-quer
 import type { WechatConnector } from "./wechat-connector.ts";
 import { textReplyXml, type WechatQuery } from "./wechat-envelope.ts";
 import { WechatMessageError, wechatHeader, wechatInput } from "./wechat-message.ts";
+import type { ChannelInput } from "../../src/messages/channel-input.ts";
 
 /** WeChat messages are a few hundred bytes; anything near this is not from WeChat. */
 export const WECHAT_BODY_LIMIT = 32 * 1024;
@@ -26,8 +27,10 @@ const querySchema = {
 
 export async function wechatPlugin(app: FastifyInstance, { connector }: { connector: WechatConnector | undefined }) {
   // WeChat posts XML (text/xml); the body stays a string until the signature is checked.
-  app.addContentTypeParser(["text/xml", "application/xml", "text/plain"], { parseAs: "string", bodyLimit: WECHAT_BODY_LIMIT }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ["text/xml", "application/xml", "text/plain"],
+    { parseAs: "string", bodyLimit: WECHAT_BODY_LIMIT },
+    (_request, body, done) => done(null, body),
   );
 
   const configured = (): WechatConnector => {
@@ -40,18 +43,25 @@ export async function wechatPlugin(app: FastifyInstance, { connector }: { connec
     return connector;
   };
 
-  app.get<{ Querystring: WechatQuery }>(PATH, { schema: { querystring: querySchema, response: signedTextResponse } }, async (request, reply) => {
-    const echo = configured().envelope.verifyUrl(request.query);
-    return reply.type("text/plain; charset=utf-8").send(echo);
-  });
+  app.get<{ Querystring: WechatQuery }>(
+    PATH,
+    { schema: { querystring: querySchema, response: signedTextResponse } },
+    async (request, reply) => {
+      const echo = configured().envelope.verifyUrl(request.query);
+      return reply.type("text/plain; charset=utf-8").send(echo);
+    },
+  );
 
   app.post<{ Querystring: WechatQuery; Body: string }>(
     PATH,
-    { bodyLimit: WECHAT_BODY_LIMIT, schema: { querystring: querySchema, body: { type: "string" }, response: signedTextResponse } },
+    {
+      bodyLimit: WECHAT_BODY_LIMIT,
+      schema: { querystring: querySchema, body: { type: "string" }, response: signedTextResponse },
+    },
     async (request, reply) => {
       const wechat = configured();
       const { mode, fields } = wechat.envelope.open(request.query, request.body ?? "");
-      let input;
+      let input: ChannelInput | undefined;
       try {
         input = wechatInput(fields);
       } catch (error) {

@@ -27,21 +27,31 @@ export class WechatSender implements ChannelSender {
     const content = plainText(message.replies);
     try {
       await this.tokens.withToken((token) =>
-        this.api.post("/cgi-bin/message/custom/send", token, { touser: message.channelUserId, msgtype: "text", text: { content } }),
+        this.api.post("/cgi-bin/message/custom/send", token, {
+          touser: message.channelUserId,
+          msgtype: "text",
+          text: { content },
+        }),
       );
     } catch (error) {
-      if (error instanceof WechatApiError && WINDOW_CLOSED.has(error.errcode)) return this.sendTemplate(message.channelUserId, content, error);
+      if (error instanceof WechatApiError && WINDOW_CLOSED.has(error.errcode))
+        return this.sendTemplate(message.channelUserId, content, error);
       throw asDeliveryError(error);
     }
   }
 
   private async sendTemplate(touser: string, content: string, cause: WechatApiError): Promise<void> {
     const { templateId, templateTextKey } = this.config;
-    if (!templateId) throw new DeliveryError(`${cause.message}; no template message configured (WECHAT_TEMPLATE_ID)`, "undeliverable");
+    if (!templateId)
+      throw new DeliveryError(`${cause.message}; no template message configured (WECHAT_TEMPLATE_ID)`, "undeliverable");
     const value = content.length > TEMPLATE_VALUE_CHARS ? `${content.slice(0, TEMPLATE_VALUE_CHARS - 1)}…` : content;
     try {
       await this.tokens.withToken((token) =>
-        this.api.post("/cgi-bin/message/template/send", token, { touser, template_id: templateId, data: { [templateTextKey]: { value } } }),
+        this.api.post("/cgi-bin/message/template/send", token, {
+          touser,
+          template_id: templateId,
+          data: { [templateTextKey]: { value } },
+        }),
       );
     } catch (error) {
       throw asDeliveryError(error);
@@ -51,6 +61,7 @@ export class WechatSender implements ChannelSender {
 
 function asDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
-  if (error instanceof WechatApiError) return new DeliveryError(error.message, REFUSED.has(error.errcode) ? "undeliverable" : "retry");
+  if (error instanceof WechatApiError)
+    return new DeliveryError(error.message, REFUSED.has(error.errcode) ? "undeliverable" : "retry");
   return new DeliveryError(`WeChat API unreachable: ${(error as Error)?.message ?? String(error)}`, "retry");
 }

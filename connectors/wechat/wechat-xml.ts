@@ -132,7 +132,8 @@ class Parser {
       const code = /^#x([0-9a-fA-F]{1,6})$/.exec(ref)?.[1] ?? /^#(\d{1,7})$/.exec(ref)?.[1];
       if (code !== undefined) {
         const point = ref[1] === "x" ? parseInt(code, 16) : parseInt(code, 10);
-        if (point === 0 || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) throw this.error(`invalid character reference &${ref};`);
+        if (point === 0 || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff))
+          throw this.error(`invalid character reference &${ref};`);
         return String.fromCodePoint(point);
       }
       throw this.error(`undefined entity &${ref};`);

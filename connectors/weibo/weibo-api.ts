@@ -40,9 +40,16 @@ export class WeiboApi {
   constructor(private readonly config: WeiboApiConfig) {}
 
   /** One page of a public stream, newest first. */
-  async publicPage(stream: PublicStream, options: { sinceId?: string; count: number; page: number }): Promise<PolledPost[]> {
+  async publicPage(
+    stream: PublicStream,
+    options: { sinceId?: string; count: number; page: number },
+  ): Promise<PolledPost[]> {
     const path = stream === "mentions" ? "/statuses/mentions.json" : "/comments/to_me.json";
-    const query = new URLSearchParams({ access_token: this.config.accessToken, count: String(options.count), page: String(options.page) });
+    const query = new URLSearchParams({
+      access_token: this.config.accessToken,
+      count: String(options.count),
+      page: String(options.page),
+    });
     if (options.sinceId) query.set("since_id", options.sinceId);
     const body = await this.request(this.config.apiBase, path, { method: "GET", query });
     if (stream === "mentions") return arrayOf(body, "statuses", path).map((s) => toPost("mention", s, path));
@@ -64,7 +71,13 @@ export class WeiboApi {
 
   /** A public reply to a comment on the account's post. */
   async replyComment(commentId: string, statusId: string, comment: string): Promise<void> {
-    const form = new URLSearchParams({ access_token: this.config.accessToken, cid: commentId, id: statusId, comment, without_mention: "0" });
+    const form = new URLSearchParams({
+      access_token: this.config.accessToken,
+      cid: commentId,
+      id: statusId,
+      comment,
+      without_mention: "0",
+    });
     await this.request(this.config.apiBase, "/comments/reply.json", { method: "POST", form });
   }
 

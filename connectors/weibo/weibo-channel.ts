@@ -45,7 +45,9 @@ export function weiboChannel(push: SharedPushServices): ChannelModule<WeiboConfi
           const pollQueue = workerDeps.queues.get(QueueNames.channelPoll);
           // Also when off: the polls an earlier configuration scheduled are stopped.
           if (pollQueue) {
-            scheduleWeiboPolls(pollQueue, connector).catch((error: unknown) => workerDeps.log.warn({ err: error }, "cannot schedule the Weibo polls (Redis down?)"));
+            scheduleWeiboPolls(pollQueue, connector).catch((error: unknown) =>
+              workerDeps.log.warn({ err: error }, "cannot schedule the Weibo polls (Redis down?)"),
+            );
           }
           return connector ? [createWeiboPollWorker({ ...workerDeps, weibo: connector })] : [];
         },

@@ -5,11 +5,27 @@ import { booleanString, emptyAsUndefined, parseEnv, requireAllOrNone } from "../
 const weiboEnv = z.object({
   WEIBO_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   WEIBO_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  WEIBO_UID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{1,19}$/, "must be a numeric Weibo uid").optional()),
-  WEIBO_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://api.weibo.com/2")),
+  WEIBO_UID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,19}$/, "must be a numeric Weibo uid")
+      .optional(),
+  ),
+  WEIBO_API_BASE: z.preprocess(
+    emptyAsUndefined,
+    z.url({ message: "must be a URL" }).default("https://api.weibo.com/2"),
+  ),
   /** The fan-service message API (messages/reply.json) lives on its own host. */
-  WEIBO_MESSAGE_API_BASE: z.preprocess(emptyAsUndefined, z.url({ message: "must be a URL" }).default("https://m.api.weibo.com/2")),
-  WEIBO_POLL_INTERVAL_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1_000).default(60_000),
+  WEIBO_MESSAGE_API_BASE: z.preprocess(
+    emptyAsUndefined,
+    z.url({ message: "must be a URL" }).default("https://m.api.weibo.com/2"),
+  ),
+  WEIBO_POLL_INTERVAL_MS: z.coerce
+    .number({ message: "must be a number of milliseconds" })
+    .int()
+    .min(1_000)
+    .default(60_000),
   /** Also answer public complaints with a public comment (besides the private message). */
   WEIBO_PUBLIC_REPLY: z.preprocess(emptyAsUndefined, booleanString.optional()),
 });

@@ -44,8 +44,21 @@ export function createWeiboConnector(deps: {
 }): WeiboConnector {
   const { config } = deps;
   const api = new WeiboApi(config);
-  const feedback = new WeiboPublicFeedback({ prisma: deps.prisma, pipeline: deps.pipeline, publicReply: config.publicReply, kickRelay: deps.kickRelay });
-  const poller = new WeiboPoller({ api, prisma: deps.prisma, feedback, redis: deps.redis, prefix: deps.prefix, log: deps.log, intervalMs: config.pollIntervalMs });
+  const feedback = new WeiboPublicFeedback({
+    prisma: deps.prisma,
+    pipeline: deps.pipeline,
+    publicReply: config.publicReply,
+    kickRelay: deps.kickRelay,
+  });
+  const poller = new WeiboPoller({
+    api,
+    prisma: deps.prisma,
+    feedback,
+    redis: deps.redis,
+    prefix: deps.prefix,
+    log: deps.log,
+    intervalMs: config.pollIntervalMs,
+  });
   return {
     config,
     api,

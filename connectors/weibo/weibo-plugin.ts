@@ -6,10 +6,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { errorResponses } from "../../src/http/error-schema.ts";
 import { HttpError } from "../../src/http/error-handler.ts";
 import { plainText } from "../shared/plain-text.ts";
-import { type SignedQuery, signedQueryProperties, signedTextResponse, unauthorizedResponse } from "../shared/signed-query.ts";
+import {
+  type SignedQuery,
+  signedQueryProperties,
+  signedTextResponse,
+  unauthorizedResponse,
+} from "../shared/signed-query.ts";
 import { signatureMatches } from "../shared/sorted-sha1.ts";
 import type { WeiboConnector } from "./weibo-connector.ts";
-import { readWeiboPush, type WeiboPush, WeiboPushError, weiboPushSchema } from "./weibo-push.ts";
+import { type ReadPush, readWeiboPush, type WeiboPush, WeiboPushError, weiboPushSchema } from "./weibo-push.ts";
 import { splitText } from "./weibo-text.ts";
 
 const PATH = "/connectors/weibo";
@@ -57,7 +62,10 @@ const statusSchema = {
 export async function weiboPlugin(app: FastifyInstance, { connector }: { connector: WeiboConnector | undefined }) {
   const configured = (): WeiboConnector => {
     if (!connector) {
-      throw new HttpError(404, "The Weibo connector is off: set WEIBO_APP_SECRET, WEIBO_ACCESS_TOKEN and WEIBO_UID to turn it on.");
+      throw new HttpError(
+        404,
+        "The Weibo connector is off: set WEIBO_APP_SECRET, WEIBO_ACCESS_TOKEN and WEIBO_UID to turn it on.",
+      );
     }
     return connector;
   };
@@ -80,11 +88,15 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
     {
       bodyLimit: BODY_LIMIT,
       preValidation: checkSignature,
-      schema: { querystring: querySchema, body: weiboPushSchema, response: { 200: passiveReplySchema, ...errorResponses, ...unauthorizedResponse } },
+      schema: {
+        querystring: querySchema,
+        body: weiboPushSchema,
+        response: { 200: passiveReplySchema, ...errorResponses, ...unauthorizedResponse },
+      },
     },
     async (request, reply) => {
       const weibo = configured();
-      let read;
+      let read: ReadPush;
       try {
         read = readWeiboPush(request.body);
       } catch (error) {
@@ -102,12 +114,13 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
       if ("later" in decision || decision.now.length === 0) return nothingNow(reply);
       // A passive reply holds one message under 300 characters: the rest follows as private messages.
       const [first, ...rest] = splitText(plainText(decision.now));
-      if (rest.length > 0) await weibo.responder.sendLater(read.input, [{ type: "text", text: rest.join("\n") }], "rest");
+      if (rest.length > 0)
+        await weibo.responder.sendLater(read.input, [{ type: "text", text: rest.join("\n") }], "rest");
       return passiveReply(weibo, read.input.channelUserId, first!);
     },
   );
 
-  app.get(PATH + "/status", { schema: { response: { 200: statusSchema } } }, async () => ({
+  app.get(`${PATH}/status`, { schema: { response: { 200: statusSchema } } }, async () => ({
     configured: !!connector,
     streams: connector ? await connector.poller.statuses() : [],
   }));

@@ -14,7 +14,11 @@ export async function scheduleWeiboPolls(queue: Queue, weibo: WeiboConnector | u
     await queue.removeJobScheduler(SCHEDULER_ID);
     return;
   }
-  await queue.upsertJobScheduler(SCHEDULER_ID, { every: weibo.config.pollIntervalMs }, { name: "weibo", opts: { attempts: 1 } });
+  await queue.upsertJobScheduler(
+    SCHEDULER_ID,
+    { every: weibo.config.pollIntervalMs },
+    { name: "weibo", opts: { attempts: 1 } },
+  );
 }
 
 export function createWeiboPollWorker(deps: WorkerDeps & { weibo: WeiboConnector }): Worker {

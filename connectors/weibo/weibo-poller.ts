@@ -7,7 +7,15 @@
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "../../src/db/database.ts";
 import type { Logger } from "../../src/logger.ts";
-import { AUTH_CODES, PERMISSION_CODES, type PolledPost, type PublicStream, RATE_LIMIT_CODES, type WeiboApi, WeiboApiError } from "./weibo-api.ts";
+import {
+  AUTH_CODES,
+  PERMISSION_CODES,
+  type PolledPost,
+  type PublicStream,
+  RATE_LIMIT_CODES,
+  type WeiboApi,
+  WeiboApiError,
+} from "./weibo-api.ts";
 import type { WeiboPublicFeedback } from "./weibo-public-feedback.ts";
 
 export const STREAMS: PublicStream[] = ["mentions", "comments"];
@@ -78,14 +86,28 @@ export class WeiboPoller {
         // Advanced after each post: a crash mid-batch resumes after the last one handled.
         await this.save(name, { sinceId: post.id });
       }
-      await this.save(name, { status: "ok", lastError: null, failures: 0, retryAfter: null, lastPolledAt: now, lastSuccessAt: now });
-      if (cursor && cursor.status !== "ok" && cursor.status !== "idle") this.deps.log.info({ stream: name }, "Weibo stream polling recovered");
+      await this.save(name, {
+        status: "ok",
+        lastError: null,
+        failures: 0,
+        retryAfter: null,
+        lastPolledAt: now,
+        lastSuccessAt: now,
+      });
+      if (cursor && cursor.status !== "ok" && cursor.status !== "idle")
+        this.deps.log.info({ stream: name }, "Weibo stream polling recovered");
       return { stream, ingested, status: "ok" };
     } catch (error) {
       const failures = (cursor?.failures ?? 0) + 1;
       const { status, backoffMs } = this.classify(error, failures);
       const message = (error as Error)?.message ?? String(error);
-      await this.save(name, { status, lastError: message.slice(0, 500), failures, retryAfter: new Date(now.getTime() + backoffMs), lastPolledAt: now });
+      await this.save(name, {
+        status,
+        lastError: message.slice(0, 500),
+        failures,
+        retryAfter: new Date(now.getTime() + backoffMs),
+        lastPolledAt: now,
+      });
       const level = status === "permission_denied" || status === "auth_failed" ? "error" : "warn";
       this.deps.log[cursor?.status === status ? "debug" : level](
         { stream: name, status, backoffMs, err: error, ingested },
@@ -119,7 +141,11 @@ export class WeiboPoller {
       const batch = await this.deps.api.publicPage(stream, { sinceId, count: PAGE_SIZE, page });
       for (const post of batch) if (!sinceId || BigInt(post.id) > BigInt(sinceId)) seen.set(post.id, post);
       if (batch.length < PAGE_SIZE) break;
-      if (page === MAX_PAGES) this.deps.log.warn({ stream }, `more than ${MAX_PAGES * PAGE_SIZE} new Weibo ${stream}: the oldest are skipped`);
+      if (page === MAX_PAGES)
+        this.deps.log.warn(
+          { stream },
+          `more than ${MAX_PAGES * PAGE_SIZE} new Weibo ${stream}: the oldest are skipped`,
+        );
     }
     return [...seen.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
@@ -132,7 +158,8 @@ export class WeiboPoller {
       if (error.httpStatus === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code))) {
         return { status: "rate_limited", backoffMs: grow(Math.max(interval, 60_000), 3600_000) };
       }
-      if (code !== undefined && AUTH_CODES.has(code)) return { status: "auth_failed", backoffMs: grow(15 * 60_000, 6 * 3600_000) };
+      if (code !== undefined && AUTH_CODES.has(code))
+        return { status: "auth_failed", backoffMs: grow(15 * 60_000, 6 * 3600_000) };
       if ((code !== undefined && PERMISSION_CODES.has(code)) || error.httpStatus === 403) {
         return { status: "permission_denied", backoffMs: grow(15 * 60_000, 6 * 3600_000) };
       }
@@ -140,7 +167,18 @@ export class WeiboPoller {
     return { status: "error", backoffMs: grow(interval, 30 * 60_000) };
   }
 
-  private async save(stream: string, data: Partial<{ sinceId: string; status: string; lastError: string | null; failures: number; retryAfter: Date | null; lastPolledAt: Date; lastSuccessAt: Date }>) {
+  private async save(
+    stream: string,
+    data: Partial<{
+      sinceId: string;
+      status: string;
+      lastError: string | null;
+      failures: number;
+      retryAfter: Date | null;
+      lastPolledAt: Date;
+      lastSuccessAt: Date;
+    }>,
+  ) {
     await this.deps.prisma.pollCursor.upsert({ where: { stream }, create: { stream, ...data }, update: data });
   }
 

@@ -32,7 +32,10 @@ export class WeiboPublicFeedback {
     // Also for a repeat (outcome.duplicate): a crash may have come between the ticket and its notices.
     if (outcome.ticket) {
       const answeredInPush = outcome.duplicate && (await this.cameAsPush(post));
-      const notices = [...(answeredInPush ? [] : [{ kind: "private" as const, replies: outcome.replies }]), ...this.publicNotice(post, outcome)];
+      const notices = [
+        ...(answeredInPush ? [] : [{ kind: "private" as const, replies: outcome.replies }]),
+        ...this.publicNotice(post, outcome),
+      ];
       if (notices.length > 0) await this.notices(post, notices);
     }
     return outcome;
@@ -72,7 +75,10 @@ export class WeiboPublicFeedback {
     return rows[0]?.push === true;
   }
 
-  private publicNotice(post: PublicPost, outcome: ConversationOutcome): { kind: "public"; replies: Reply[]; to: WeiboAddress }[] {
+  private publicNotice(
+    post: PublicPost,
+    outcome: ConversationOutcome,
+  ): { kind: "public"; replies: Reply[]; to: WeiboAddress }[] {
     if (!this.deps.publicReply || !outcome.ticket) return [];
     const to: WeiboAddress | undefined =
       post.kind === "comment" && post.statusId && post.commentId
@@ -80,10 +86,15 @@ export class WeiboPublicFeedback {
         : post.statusId
           ? { post: post.statusId }
           : undefined;
-    return to ? [{ kind: "public", to, replies: [{ type: "text", text: publicComplaintReply(outcome.ticket.number) }] }] : [];
+    return to
+      ? [{ kind: "public", to, replies: [{ type: "text", text: publicComplaintReply(outcome.ticket.number) }] }]
+      : [];
   }
 
-  private async notices(post: PublicPost, notices: ({ kind: "private"; replies: Reply[] } | { kind: "public"; replies: Reply[]; to: WeiboAddress })[]) {
+  private async notices(
+    post: PublicPost,
+    notices: ({ kind: "private"; replies: Reply[] } | { kind: "public"; replies: Reply[]; to: WeiboAddress })[],
+  ) {
     const id = publicPostMessageId(post);
     await this.deps.prisma.$transaction(async (tx) => {
       for (const notice of notices) {

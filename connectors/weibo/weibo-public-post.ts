@@ -25,6 +25,9 @@ export function publicPostMessageId(post: PublicPost): string {
 
 /** The text without @-mentions (the account's name says nothing about the matter); the original when nothing else is left. */
 export function withoutMentions(text: string): string {
-  const stripped = text.replace(/@[\p{L}\p{N}_-]{1,30}/gu, " ").replace(/\s+/g, " ").trim();
+  const stripped = text
+    .replace(/@[\p{L}\p{N}_-]{1,30}/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return stripped || text;
 }

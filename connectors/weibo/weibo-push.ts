@@ -20,8 +20,18 @@ export const weiboPushSchema = {
   required: ["type", "receiver_id", "sender_id", "created_at"],
   properties: {
     type: { type: "string", minLength: 1, maxLength: 32 },
-    receiver_id: { anyOf: [{ type: "integer", minimum: 1 }, { type: "string", pattern: "^\\d{1,19}$" }] },
-    sender_id: { anyOf: [{ type: "integer", minimum: 1 }, { type: "string", pattern: "^\\d{1,19}$" }] },
+    receiver_id: {
+      anyOf: [
+        { type: "integer", minimum: 1 },
+        { type: "string", pattern: "^\\d{1,19}$" },
+      ],
+    },
+    sender_id: {
+      anyOf: [
+        { type: "integer", minimum: 1 },
+        { type: "string", pattern: "^\\d{1,19}$" },
+      ],
+    },
     created_at: { type: "string", maxLength: 64 },
     text: { type: "string", maxLength: 10_000 },
     data: {},
@@ -32,17 +42,24 @@ export class WeiboPushError extends Error {
   override name = "WeiboPushError";
 }
 
-export type ReadPush = { kind: "message"; input: ChannelInput } | { kind: "post"; post: PublicPost } | { kind: "ignored" };
+export type ReadPush =
+  | { kind: "message"; input: ChannelInput }
+  | { kind: "post"; post: PublicPost }
+  | { kind: "ignored" };
 
 export function readWeiboPush(push: WeiboPush): ReadPush {
   const createdAt = parseWeiboDate(push.created_at);
   if (!createdAt) throw new WeiboPushError(`created_at "${push.created_at}" is not a Weibo time`);
   const sender = String(push.sender_id);
   const text = push.text ?? "";
-  if (push.type === "mention") return { kind: "post", post: { kind: "mention", uid: sender, text, createdAt, raw: push } };
+  if (push.type === "mention")
+    return { kind: "post", post: { kind: "mention", uid: sender, text, createdAt, raw: push } };
   const action = actionOf(push, text);
   if (!action) return { kind: "ignored" };
-  const hash = createHash("sha1").update(`${push.type}\u0000${text}\u0000${JSON.stringify(push.data ?? null)}`).digest("hex").slice(0, 16);
+  const hash = createHash("sha1")
+    .update(`${push.type}\u0000${text}\u0000${JSON.stringify(push.data ?? null)}`)
+    .digest("hex")
+    .slice(0, 16);
   return {
     kind: "message",
     input: {
@@ -58,7 +75,8 @@ export function readWeiboPush(push: WeiboPush): ReadPush {
 
 function actionOf(push: WeiboPush, text: string): ChannelAction | undefined {
   const data = (push.data && typeof push.data === "object" ? push.data : {}) as Record<string, unknown>;
-  const str = (name: string) => (typeof data[name] === "string" || typeof data[name] === "number" ? String(data[name]) : undefined);
+  const str = (name: string) =>
+    typeof data[name] === "string" || typeof data[name] === "number" ? String(data[name]) : undefined;
   switch (push.type) {
     case "text":
       if (!text.trim()) throw new WeiboPushError("text is missing");
@@ -66,7 +84,8 @@ function actionOf(push: WeiboPush, text: string): ChannelAction | undefined {
     case "position": {
       const latitude = Number(data.latitude);
       const longitude = Number(data.longitude);
-      if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) throw new WeiboPushError("data.latitude/data.longitude are not numbers");
+      if (!Number.isFinite(latitude) || !Number.isFinite(longitude))
+        throw new WeiboPushError("data.latitude/data.longitude are not numbers");
       return { type: "location", latitude, longitude };
     }
     case "voice":

@@ -34,10 +34,15 @@ export class WeiboSender implements ChannelSender {
 const TRANSIENT_CODES = new Set([10001, 10002, 10003, 10009, 10010, 10011]);
 
 function asDeliveryError(error: unknown): DeliveryError {
-  if (!(error instanceof WeiboApiError)) return new DeliveryError(`Weibo API unreachable: ${(error as Error)?.message ?? String(error)}`, "retry");
+  if (!(error instanceof WeiboApiError))
+    return new DeliveryError(`Weibo API unreachable: ${(error as Error)?.message ?? String(error)}`, "retry");
   const code = error.errorCode;
   // Busy, rate-limited, or a token the operator can still fix: worth another try.
-  if (error.httpStatus >= 500 || error.httpStatus === 429 || (code !== undefined && (RATE_LIMIT_CODES.has(code) || AUTH_CODES.has(code) || TRANSIENT_CODES.has(code)))) {
+  if (
+    error.httpStatus >= 500 ||
+    error.httpStatus === 429 ||
+    (code !== undefined && (RATE_LIMIT_CODES.has(code) || AUTH_CODES.has(code) || TRANSIENT_CODES.has(code)))
+  ) {
     return new DeliveryError(error.message, "retry");
   }
   // Any other refusal (no message quota for this fan, unfollowed, blocked, no permission) stands.

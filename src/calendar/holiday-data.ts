@@ -39,7 +39,10 @@ export type CalendarFile = z.infer<typeof calendarFileSchema>;
 
 /** The package's announced days, grouped by year. */
 export function packageYears(): Map<number, YearDays> {
-  const data = require("chinese-days/dist/chinese-days.json") as { holidays: Record<string, string>; workdays: Record<string, string> };
+  const data = require("chinese-days/dist/chinese-days.json") as {
+    holidays: Record<string, string>;
+    workdays: Record<string, string>;
+  };
   const years = new Map<number, YearDays>();
   const add = (day: string, kind: keyof YearDays) => {
     const year = Number(day.slice(0, 4));
@@ -57,15 +60,22 @@ export function statutoryHolidays(year: number): string[] {
   const lunar = (monthDay: string) => chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date;
   const springFestival = lunar("01-01");
   const eve = new Date(Date.parse(`${springFestival}T00:00:00Z`) - 24 * 3600 * 1000).toISOString().slice(0, 10);
-  const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const plusDays = (day: string, n: number) =>
+    new Date(Date.parse(`${day}T00:00:00Z`) + n * 24 * 3600 * 1000).toISOString().slice(0, 10);
   return [
     `${year}-01-01`, // 元旦
-    eve, springFestival, plusDays(springFestival, 1), plusDays(springFestival, 2), // 春节: 除夕 to 初三
+    eve,
+    springFestival,
+    plusDays(springFestival, 1),
+    plusDays(springFestival, 2), // 春节: 除夕 to 初三
     chineseDays.getSolarTermDate(year, 4, "pure_brightness"), // 清明
-    `${year}-05-01`, `${year}-05-02`, // 劳动节
+    `${year}-05-01`,
+    `${year}-05-02`, // 劳动节
     lunar("05-05"), // 端午
     lunar("08-15"), // 中秋
-    `${year}-10-01`, `${year}-10-02`, `${year}-10-03`, // 国庆节
+    `${year}-10-01`,
+    `${year}-10-02`,
+    `${year}-10-03`, // 国庆节
   ];
 }
 

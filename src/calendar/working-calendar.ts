@@ -85,8 +85,14 @@ export class WorkingCalendar {
     if (entry) return entry;
     const fromFile = this.sources.file?.years[String(year)];
     const fromPackage = this.sources.packageData?.get(year);
-    if (fromFile) entry = { holidays: new Set(fromFile.holidays), workdays: new Set(fromFile.workdays), source: "calendar.yaml" };
-    else if (fromPackage) entry = { holidays: new Set(fromPackage.holidays), workdays: new Set(fromPackage.workdays), source: "chinese-days" };
+    if (fromFile)
+      entry = { holidays: new Set(fromFile.holidays), workdays: new Set(fromFile.workdays), source: "calendar.yaml" };
+    else if (fromPackage)
+      entry = {
+        holidays: new Set(fromPackage.holidays),
+        workdays: new Set(fromPackage.workdays),
+        source: "chinese-days",
+      };
     else entry = { holidays: new Set(statutoryHolidays(year)), workdays: new Set(), source: "statutory" };
     this.years.set(year, entry);
     return entry;

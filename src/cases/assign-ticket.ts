@@ -73,8 +73,10 @@ export class TicketAssigner {
   }
 
   private async assignMany(ids: string[]): Promise<Map<string, AssignResult>> {
-    const { prisma, actions, router, duplicates, timers } = this.deps;
-    const results = new Map<string, AssignResult>(ids.map((id) => [id, { assigned: false, reason: "ticket not found" }]));
+    const { prisma, router, duplicates, timers } = this.deps;
+    const results = new Map<string, AssignResult>(
+      ids.map((id) => [id, { assigned: false, reason: "ticket not found" }]),
+    );
     const tickets = await readTickets(prisma, [...new Set(ids)]);
 
     // A redelivered job (the worker died after the commit): make sure the timers it set exist.
@@ -83,7 +85,10 @@ export class TicketAssigner {
     if (routed.length > 0) await timers.syncRows(routed);
 
     const submitted = tickets.filter((t) => t.status === TICKET_SUBMITTED);
-    const decided = submitted.map((ticket) => ({ ticket, decision: { ...router.route(ticket), places: duplicates.placesOf(ticket.text) } }));
+    const decided = submitted.map((ticket) => ({
+      ticket,
+      decision: { ...router.route(ticket), places: duplicates.placesOf(ticket.text) },
+    }));
     const parents = await duplicates.findParents(decided.map(({ ticket, decision }) => ({ ticket, place: decision })));
     const toAssign: { ticket: Ticket; decision: Decision }[] = [];
     for (const { ticket, decision } of decided) {
@@ -127,12 +132,25 @@ export class TicketAssigner {
     const { prisma, actions } = this.deps;
     const results = new Map<string, AssignResult>();
     const now = new Date();
-    const planned: { ticket: Ticket; decision: Decision; applied: Omit<Applied, "ticket">; write: TransitionWrite }[] = [];
+    const planned: { ticket: Ticket; decision: Decision; applied: Omit<Applied, "ticket">; write: TransitionWrite }[] =
+      [];
     for (const { ticket, decision } of items) {
       const { transition, write } = actions.plan(ticket, assignAction(decision), ROUTER_ACTOR, now);
-      planned.push({ ticket, decision, applied: { transition, actor: ROUTER_ACTOR }, write: { ...write, expectedVersion: ticket.version } });
+      planned.push({
+        ticket,
+        decision,
+        applied: { transition, actor: ROUTER_ACTOR },
+        write: { ...write, expectedVersion: ticket.version },
+      });
     }
-    const updated = new Map((await writeTransitions(prisma, planned.map((p) => p.write))).map((t) => [t.id, t]));
+    const updated = new Map(
+      (
+        await writeTransitions(
+          prisma,
+          planned.map((p) => p.write),
+        )
+      ).map((t) => [t.id, t]),
+    );
     const applied: Applied[] = [];
     for (const p of planned) {
       const ticket = updated.get(p.ticket.id);

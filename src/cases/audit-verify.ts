@@ -34,7 +34,11 @@ export async function verifyAuditTrail(prisma: PrismaClient): Promise<AuditRepor
   const digest = createHash("sha256");
   let after = "";
   for (;;) {
-    const tickets = await prisma.ticket.findMany({ where: { number: { gt: after } }, orderBy: { number: "asc" }, take: PAGE });
+    const tickets = await prisma.ticket.findMany({
+      where: { number: { gt: after } },
+      orderBy: { number: "asc" },
+      take: PAGE,
+    });
     if (tickets.length === 0) break;
     const events = await prisma.ticketEvent.findMany({
       where: { ticketId: { in: tickets.map((t) => t.id) } },
@@ -64,11 +68,19 @@ type TicketRow = Awaited<ReturnType<PrismaClient["ticket"]["findMany"]>>[number]
 export function checkTicket(ticket: TicketRow, chain: StoredEvent[]): AuditProblem[] {
   const problems: AuditProblem[] = [];
   const at = (problem: string, event?: StoredEvent) =>
-    problems.push({ ticketId: ticket.id, ticketNumber: ticket.number, problem, ...(event && { seq: event.seq, eventType: event.type }) });
+    problems.push({
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      problem,
+      ...(event && { seq: event.seq, eventType: event.type }),
+    });
 
   const broken = findBrokenLink(chain);
   if (broken) {
-    at(`event chain broken: ${broken.reason}`, chain.find((e) => e.seq === broken.seq) ?? { seq: broken.seq, type: "?" } as StoredEvent);
+    at(
+      `event chain broken: ${broken.reason}`,
+      chain.find((e) => e.seq === broken.seq) ?? ({ seq: broken.seq, type: "?" } as StoredEvent),
+    );
     return problems; // the history cannot vouch for the ticket row
   }
   if (chain.length === 0) {
@@ -77,19 +89,27 @@ export function checkTicket(ticket: TicketRow, chain: StoredEvent[]): AuditProbl
   }
   const last = chain[chain.length - 1]!;
   if (ticket.eventCount !== chain.length || ticket.headHash !== last.hash) {
-    at(`ticket's chain head (${ticket.eventCount} events, ${short(ticket.headHash)}) does not match its events (${chain.length}, ${short(last.hash)}): events were removed or added`);
+    at(
+      `ticket's chain head (${ticket.eventCount} events, ${short(ticket.headHash)}) does not match its events (${chain.length}, ${short(last.hash)}): events were removed or added`,
+    );
   }
   const replayed = replayEvents(chain);
-  const mismatch = (field: string, row: unknown, history: unknown) => at(`ticket ${field} is ${JSON.stringify(row)} but its history says ${JSON.stringify(history)}`);
+  const mismatch = (field: string, row: unknown, history: unknown) =>
+    at(`ticket ${field} is ${JSON.stringify(row)} but its history says ${JSON.stringify(history)}`);
   if (replayed.status !== ticket.status) mismatch("status", ticket.status, replayed.status);
-  if (replayed.departmentCode !== undefined && replayed.departmentCode !== ticket.departmentCode) mismatch("department", ticket.departmentCode, replayed.departmentCode);
-  if (replayed.parentId !== undefined && replayed.parentId !== ticket.parentId) mismatch("parent", ticket.parentId, replayed.parentId);
-  if (replayed.category !== undefined && replayed.category !== ticket.category) mismatch("category", ticket.category, replayed.category);
+  if (replayed.departmentCode !== undefined && replayed.departmentCode !== ticket.departmentCode)
+    mismatch("department", ticket.departmentCode, replayed.departmentCode);
+  if (replayed.parentId !== undefined && replayed.parentId !== ticket.parentId)
+    mismatch("parent", ticket.parentId, replayed.parentId);
+  if (replayed.category !== undefined && replayed.category !== ticket.category)
+    mismatch("category", ticket.category, replayed.category);
   if (replayed.deadlineAt !== undefined && replayed.deadlineAt !== (ticket.deadlineAt?.toISOString() ?? null)) {
     mismatch("deadline", ticket.deadlineAt?.toISOString() ?? null, replayed.deadlineAt);
   }
-  if (replayed.number !== undefined && replayed.number !== ticket.number) mismatch("number", ticket.number, replayed.number);
-  if (replayed.textSha256 !== undefined && replayed.textSha256 !== sha256(ticket.text)) at("ticket text was changed after it was filed");
+  if (replayed.number !== undefined && replayed.number !== ticket.number)
+    mismatch("number", ticket.number, replayed.number);
+  if (replayed.textSha256 !== undefined && replayed.textSha256 !== sha256(ticket.text))
+    at("ticket text was changed after it was filed");
   return problems;
 }
 

@@ -60,7 +60,10 @@ export class CaseEffects implements ActionEffects {
       );
     } catch (error) {
       // The timers are rebuilt from the database on the next reconcile; the change itself is committed.
-      this.deps.log.warn({ err: error, ticketIds: [...latest.keys()] }, "could not update deadline timers now; the next reconcile will");
+      this.deps.log.warn(
+        { err: error, ticketIds: [...latest.keys()] },
+        "could not update deadline timers now; the next reconcile will",
+      );
     }
   }
 
@@ -78,7 +81,8 @@ export class CaseEffects implements ActionEffects {
       reply: kind === "parent_resolved" ? (data.reply ?? null) : ticket.resolution,
       parentNumber: data.parentNumber,
     });
-    const reply: Reply = kind === "resolved" ? { type: "text", text, quickReplies: ratingQuickReplies() } : { type: "text", text };
+    const reply: Reply =
+      kind === "resolved" ? { type: "text", text, quickReplies: ratingQuickReplies() } : { type: "text", text };
     await notify(tx, {
       channel: ticket.channel,
       channelUserId: ticket.channelUserId,
@@ -100,10 +104,18 @@ export class CaseEffects implements ActionEffects {
       const text = staffNoticeText.overdue(ticket.number, this.deps.departmentName(ticket.departmentCode), deadline);
       notices.push({ audience: department, text }, { audience: "role:supervisor", text });
     } else {
-      notices.push({ audience: "role:supervisor", text: staffNoticeText.review(ticket.number, RATING_LABELS[ticket.rating ?? 0] ?? "") });
+      notices.push({
+        audience: "role:supervisor",
+        text: staffNoticeText.review(ticket.number, RATING_LABELS[ticket.rating ?? 0] ?? ""),
+      });
     }
     await tx.staffNotice.createMany({
-      data: notices.map((n) => ({ ...n, ticketId: ticket.id, kind: alert, dedupeKey: `${ticket.id}:${alert}:${n.audience}:v${ticket.version}` })),
+      data: notices.map((n) => ({
+        ...n,
+        ticketId: ticket.id,
+        kind: alert,
+        dedupeKey: `${ticket.id}:${alert}:${n.audience}:v${ticket.version}`,
+      })),
       skipDuplicates: true,
     });
   }

@@ -12,7 +12,14 @@ import type { Logger } from "../logger.ts";
 import { ActionRejected, type TicketActions } from "./ticket-actions.ts";
 import type { TicketStatus } from "../tickets/ticket-status.ts";
 import type { DeadlineClock } from "../deadlines/deadline-clock.ts";
-import { nextTimers, type PlannedTimer, planTimers, REMINDERS, TIMER_KINDS, type TimerKind } from "../deadlines/timer-plan.ts";
+import {
+  nextTimers,
+  type PlannedTimer,
+  planTimers,
+  REMINDERS,
+  TIMER_KINDS,
+  type TimerKind,
+} from "../deadlines/timer-plan.ts";
 
 export const DEADLINE_ACTOR = "system:deadline";
 
@@ -148,7 +155,8 @@ export class DeadlineTimers {
       }
       return;
     }
-    if (job && (state === "waiting" || state === "active" || state === "prioritized" || state === "waiting-children")) return;
+    if (job && (state === "waiting" || state === "active" || state === "prioritized" || state === "waiting-children"))
+      return;
     if (job) await job.remove().catch(() => undefined); // finished before; the timer was set again
     await queue.add("timer", { ticketId, kind, dueAt: dueAt.getTime() } satisfies TimerJob, { jobId, delay });
   }

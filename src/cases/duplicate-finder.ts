@@ -45,11 +45,16 @@ export class DuplicateFinder {
    * work is bounded by the complaints about those places, not by the district's traffic.
    * Tickets naming none are looked up by district (or by coordinates), one branch each.
    */
-  async findParents(items: { ticket: Candidate; place: Place }[], now = new Date()): Promise<Map<string, DuplicateMatch>> {
+  async findParents(
+    items: { ticket: Candidate; place: Place }[],
+    now = new Date(),
+  ): Promise<Map<string, DuplicateMatch>> {
     const since = new Date(now.getTime() - this.options.windowHours * 3600 * 1000);
     const lookups = items
       .map(({ ticket, place }) => ({ ticket, place, places: [...placeNames(ticket.text, this.options.districts)] }))
-      .filter(({ ticket, place }) => place.district !== null || (ticket.latitude !== null && ticket.longitude !== null));
+      .filter(
+        ({ ticket, place }) => place.district !== null || (ticket.latitude !== null && ticket.longitude !== null),
+      );
     const named = lookups.filter((l) => l.places.length > 0);
     const queries: Prisma.Sql[] = [];
     if (named.length > 0) {
@@ -94,9 +99,12 @@ export class DuplicateFinder {
     }
     const found = new Map<string, DuplicateMatch>();
     if (queries.length === 0) return found;
-    const rows = await this.prisma.$queryRaw<(Ticket & { lookupFor: string; rank: bigint })[]>`${Prisma.join(queries, " UNION ALL ")}`;
+    const rows = await this.prisma.$queryRaw<
+      (Ticket & { lookupFor: string; rank: bigint })[]
+    >`${Prisma.join(queries, " UNION ALL ")}`;
     const byTicket = new Map<string, Ticket[]>();
-    for (const { lookupFor, rank: _, ...candidate } of rows) byTicket.set(lookupFor, [...(byTicket.get(lookupFor) ?? []), candidate]);
+    for (const { lookupFor, rank: _, ...candidate } of rows)
+      byTicket.set(lookupFor, [...(byTicket.get(lookupFor) ?? []), candidate]);
     for (const { ticket, place } of lookups) {
       const best = this.best(ticket, place.district, byTicket.get(ticket.id) ?? []);
       if (best) found.set(ticket.id, best);
@@ -111,7 +119,8 @@ export class DuplicateFinder {
       if (!samePlaces(places, placeNames(candidate.text, this.options.districts))) continue;
       if (!this.near(ticket, candidate, district)) continue;
       const similarity = textSimilarity(ticket.text, candidate.text, this.options.districts);
-      if (similarity >= this.options.threshold && (!best || similarity > best.similarity)) best = { parent: candidate, similarity };
+      if (similarity >= this.options.threshold && (!best || similarity > best.similarity))
+        best = { parent: candidate, similarity };
     }
     return best;
   }
@@ -129,8 +138,18 @@ export class DuplicateFinder {
 
   private near(ticket: Pick<Ticket, "latitude" | "longitude">, candidate: Ticket, district: string | null): boolean {
     if (district && candidate.district === district) return true;
-    if (ticket.latitude === null || ticket.longitude === null || candidate.latitude === null || candidate.longitude === null) return false;
-    return metresBetween({ latitude: ticket.latitude, longitude: ticket.longitude }, { latitude: candidate.latitude, longitude: candidate.longitude }) <= NEARBY_METRES;
+    if (
+      ticket.latitude === null ||
+      ticket.longitude === null ||
+      candidate.latitude === null ||
+      candidate.longitude === null
+    )
+      return false;
+    return (
+      metresBetween(
+        { latitude: ticket.latitude, longitude: ticket.longitude },
+        { latitude: candidate.latitude, longitude: candidate.longitude },
+      ) <= NEARBY_METRES
+    );
   }
 }
-

@@ -35,7 +35,11 @@ interface Row {
   everResolved: bigint | number;
 }
 
-export async function departmentKpis(prisma: PrismaClient, period: { from: Date; to: Date }, departmentCode?: string): Promise<DepartmentKpis[]> {
+export async function departmentKpis(
+  prisma: PrismaClient,
+  period: { from: Date; to: Date },
+  departmentCode?: string,
+): Promise<DepartmentKpis[]> {
   const rows = await prisma.$queryRaw<Row[]>`
     SELECT "departmentCode",
       count(*) AS "received",
@@ -57,7 +61,8 @@ export async function departmentKpis(prisma: PrismaClient, period: { from: Date;
     ORDER BY "departmentCode"`;
   return rows.map((r) => {
     const n = (v: bigint | number) => Number(v);
-    const rate = (part: bigint | number, whole: bigint | number) => (n(whole) === 0 ? null : round(n(part) / n(whole), 4));
+    const rate = (part: bigint | number, whole: bigint | number) =>
+      n(whole) === 0 ? null : round(n(part) / n(whole), 4);
     const hours = (s: number | string | null) => (s === null ? null : round(Number(s) / 3600, 2));
     return {
       departmentCode: r.departmentCode,

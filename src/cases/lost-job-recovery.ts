@@ -31,12 +31,22 @@ export async function recoverLostJobs(deps: {
   // a lost one behind the first page.
   const routing = await requeueAll(queues.get(QueueNames.routing), "route-ticket", take, (after) =>
     prisma.ticket
-      .findMany({ where: { status: TICKET_SUBMITTED, createdAt: { lt: before }, id: { gt: after } }, select: { id: true }, orderBy: { id: "asc" }, take })
+      .findMany({
+        where: { status: TICKET_SUBMITTED, createdAt: { lt: before }, id: { gt: after } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+        take,
+      })
       .then((rows) => rows.map((t) => [t.id, { ticketId: t.id }] as const)),
   );
   const outbound = await requeueAll(queues.get(QueueNames.outbound), "deliver", take, (after) =>
     prisma.delivery
-      .findMany({ where: { status: "pending", createdAt: { lt: before }, id: { gt: after } }, select: { id: true }, orderBy: { id: "asc" }, take })
+      .findMany({
+        where: { status: "pending", createdAt: { lt: before }, id: { gt: after } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+        take,
+      })
       .then((rows) => rows.map((d) => [d.id, { deliveryId: d.id }] as const)),
   );
   return { routing, outbound };

@@ -24,8 +24,10 @@ export function ratingQuickReplies(): QuickReply[] {
 }
 
 export const citizenNoticeText = {
-  accepted: (f: NoticeFacts) => `您反映的问题（工单号 ${f.number}）已由${f.departmentName}签收，正在办理，办理结果会及时告诉您。`,
-  resolved: (f: NoticeFacts) => `您反映的问题（工单号 ${f.number}）已办结。\n办理结果：${f.reply ?? ""}\n\n${ratingPrompt()}`,
+  accepted: (f: NoticeFacts) =>
+    `您反映的问题（工单号 ${f.number}）已由${f.departmentName}签收，正在办理，办理结果会及时告诉您。`,
+  resolved: (f: NoticeFacts) =>
+    `您反映的问题（工单号 ${f.number}）已办结。\n办理结果：${f.reply ?? ""}\n\n${ratingPrompt()}`,
   rejected: (f: NoticeFacts) =>
     `很抱歉，您反映的问题（工单号 ${f.number}）经核实不属于政府部门的职责范围，暂不予受理。\n原因：${f.note ?? ""}\n如有疑问，请拨打${f.hotline}热线咨询。`,
   suspended: (f: NoticeFacts) =>
@@ -33,13 +35,15 @@ export const citizenNoticeText = {
     `请回复“补充 ${f.number} 您要补充的内容”，也可以直接发送照片或位置。收到后我们会继续办理。`,
   merged: (f: NoticeFacts) =>
     `您反映的问题与工单 ${f.parentNumber ?? ""} 反映的是同一问题，已合并办理（您的工单号 ${f.number}）。办理结果会一并告诉您。`,
-  reopened: (f: NoticeFacts) => `您对工单 ${f.number} 的办理结果有异议，我们已交${f.departmentName}重新办理，进展会继续告诉您。`,
+  reopened: (f: NoticeFacts) =>
+    `您对工单 ${f.number} 的办理结果有异议，我们已交${f.departmentName}重新办理，进展会继续告诉您。`,
   parent_resolved: (f: NoticeFacts) =>
     `您反映的问题（工单号 ${f.number}）已随工单 ${f.parentNumber ?? ""} 一并办结。\n办理结果：${f.reply ?? ""}`,
 } as const;
 
 export const staffNoticeText = {
-  reminder: (number: string, percent: number, deadline: string) => `工单 ${number} 办理时限已用${percent}%，请在 ${deadline} 前办结。`,
+  reminder: (number: string, percent: number, deadline: string) =>
+    `工单 ${number} 办理时限已用${percent}%，请在 ${deadline} 前办结。`,
   overdue: (number: string, departmentName: string, deadline: string) =>
     `工单 ${number}（${departmentName}）已超过办理时限（${deadline}），已列入督办。`,
   review: (number: string, rating: string) => `工单 ${number} 收到群众评价“${rating}”，请复核办理结果。`,
@@ -48,7 +52,15 @@ export const staffNoticeText = {
 /** "2026年11月25日 15:00" in the city's time zone. */
 export function formatLocalTime(at: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" })
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );

@@ -54,7 +54,12 @@ export function planTicket(input: NewTicket, now: Date) {
       type: "created",
       actor: `citizen:${input.channel}`,
       note: "群众提交诉求",
-      data: { to: TICKET_SUBMITTED, number: input.number, domain: input.domain ?? null, textSha256: sha256(input.text) },
+      data: {
+        to: TICKET_SUBMITTED,
+        number: input.number,
+        domain: input.domain ?? null,
+        textSha256: sha256(input.text),
+      },
     },
     now,
   );

@@ -15,7 +15,8 @@ import { jaccard } from "../language/text/jaccard.ts";
 const PARTICLES = /[的了啊吧呢吗呀哦嘛么]/g;
 const NOT_WORDS = /[^\p{Script=Han}\p{L}\p{N}]/gu;
 // "路" followed by "灯" is a street light, not the end of a road's name; "广场舞" is a dance.
-const PLACE = /[\p{Script=Han}\dA-Za-z]{1,6}?(?:路(?!灯)|街|大道|大街|巷|胡同|小区|社区|村|广场(?!舞)|公园|花园|大厦|市场|学校|医院)/gu;
+const PLACE =
+  /[\p{Script=Han}\dA-Za-z]{1,6}?(?:路(?!灯)|街|大道|大街|巷|胡同|小区|社区|村|广场(?!舞)|公园|花园|大厦|市场|学校|医院)/gu;
 const LEADING_WORDS = /^[与和在的到从往向对]+/;
 
 /** The text reduced to what distinguishes one complaint from another. */
@@ -49,7 +50,10 @@ export function samePlaces(a: Set<string>, b: Set<string>): boolean {
 }
 
 /** Distance in metres between two points (haversine). */
-export function metresBetween(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+export function metresBetween(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+): number {
   const rad = Math.PI / 180;
   const dLat = (b.latitude - a.latitude) * rad;
   const dLon = (b.longitude - a.longitude) * rad;

@@ -15,7 +15,13 @@ import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import type { ClockRules, ClockState, DeadlineClock } from "../deadlines/deadline-clock.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
-import { decide, type LifecycleContext, type TicketAction, type TicketState, type Transition } from "../tickets/lifecycle.ts";
+import {
+  decide,
+  type LifecycleContext,
+  type TicketAction,
+  type TicketState,
+  type Transition,
+} from "../tickets/lifecycle.ts";
 import { chainedEvent } from "../tickets/ticket-events.ts";
 import type { TicketStatus } from "../tickets/ticket-status.ts";
 import { readTicket, type TransitionWrite, writeTransition } from "./ticket-writes.ts";
@@ -75,7 +81,13 @@ export class TicketActions {
   }
 
   /** Applies one action inside the caller's transaction; the caller runs afterCommit. */
-  async applyIn(tx: Tx, ref: TicketRef, action: TicketAction, actor: string, options: ApplyOptions = {}): Promise<Applied[]> {
+  async applyIn(
+    tx: Tx,
+    ref: TicketRef,
+    action: TicketAction,
+    actor: string,
+    options: ApplyOptions = {},
+  ): Promise<Applied[]> {
     const now = options.now ?? new Date();
     const applied: Applied[] = [];
     if (action.type !== "merge") {
@@ -94,7 +106,14 @@ export class TicketActions {
       locked.set(id, row);
     }
     await this.applyLocked(tx, locked.get(found.id)!, action, actor, now, applied, options.expectedVersion);
-    await this.applyLocked(tx, locked.get(action.parentId)!, { type: "link", childId: found.id, childNumber: found.number }, actor, now, applied);
+    await this.applyLocked(
+      tx,
+      locked.get(action.parentId)!,
+      { type: "link", childId: found.id, childNumber: found.number },
+      actor,
+      now,
+      applied,
+    );
     return applied;
   }
 
@@ -103,7 +122,12 @@ export class TicketActions {
    * version. Only for actions whose transition has no effects inside a transaction
    * (no notice, no staff alert, no cascade); anything else goes through apply().
    */
-  async applyOptimistic(id: string, action: TicketAction, actor: string, options: { now?: Date; ticket?: Ticket } = {}): Promise<Applied> {
+  async applyOptimistic(
+    id: string,
+    action: TicketAction,
+    actor: string,
+    options: { now?: Date; ticket?: Ticket } = {},
+  ): Promise<Applied> {
     for (let attempt = 1; ; attempt++) {
       const now = options.now ?? new Date();
       // The caller may hand over the row it just read; a retry reads it afresh.
@@ -111,7 +135,12 @@ export class TicketActions {
       if (!ticket) throw notFound({ id });
       const planned = this.plan(ticket, action, actor, now);
       const { transition } = planned;
-      if (transition.citizenNotice || transition.staffAlert || action.type === "merge" || transition.to === "resolved") {
+      if (
+        transition.citizenNotice ||
+        transition.staffAlert ||
+        action.type === "merge" ||
+        transition.to === "resolved"
+      ) {
         return this.apply({ id }, action, actor, { ...(options.now && { now: options.now }) });
       }
       const updated = await writeTransition(this.deps.prisma, { ...planned.write, expectedVersion: ticket.version });
@@ -120,7 +149,8 @@ export class TicketActions {
         await this.deps.effects.afterCommit(applied);
         return applied[0]!;
       }
-      if (attempt >= MAX_ATTEMPTS) throw new ActionRejected("conflict", `${ticket.number}: changed concurrently; try again`);
+      if (attempt >= MAX_ATTEMPTS)
+        throw new ActionRejected("conflict", `${ticket.number}: changed concurrently; try again`);
     }
   }
 
@@ -140,9 +170,18 @@ export class TicketActions {
   }
 
   /** The transition and the write that records it; throws ActionRejected when not allowed. */
-  plan(ticket: Ticket, action: TicketAction, actor: string, now: Date, expectedVersion?: number): { transition: Transition; write: TransitionWrite } {
+  plan(
+    ticket: Ticket,
+    action: TicketAction,
+    actor: string,
+    now: Date,
+    expectedVersion?: number,
+  ): { transition: Transition; write: TransitionWrite } {
     if (expectedVersion !== undefined && ticket.version !== expectedVersion) {
-      throw new ActionRejected("conflict", `ticket ${ticket.number} changed (version ${ticket.version}, expected ${expectedVersion}); reload it and try again`);
+      throw new ActionRejected(
+        "conflict",
+        `ticket ${ticket.number} changed (version ${ticket.version}, expected ${expectedVersion}); reload it and try again`,
+      );
     }
     const decision = decide(stateOf(ticket), action, { ...this.deps.lifecycle, now });
     if (!decision.ok) throw new ActionRejected(decision.kind, `${ticket.number}: ${decision.message}`);
@@ -152,7 +191,9 @@ export class TicketActions {
     const category = changes.category !== undefined ? changes.category : ticket.category;
     const clock = this.deps.clock.apply(transition.clock, clockOf(ticket), now, this.deps.clockRules(category));
     // A deadline set or moved is on the record, so no one can quietly push it back.
-    const data = clockMoved(transition.clock) ? { ...transition.event.data, deadlineAt: clock.deadlineAt?.toISOString() ?? null } : transition.event.data;
+    const data = clockMoved(transition.clock)
+      ? { ...transition.event.data, deadlineAt: clock.deadlineAt?.toISOString() ?? null }
+      : transition.event.data;
     const event = chainedEvent(ticket.id, ticket, { ...transition.event, data, actor }, now);
     const resolvedOnTime =
       transition.to === "resolved" && transition.from !== "resolved"
@@ -180,7 +221,15 @@ export class TicketActions {
   }
 
   /** Applies an action to a ticket whose row this transaction has locked (and read). */
-  private async applyLocked(tx: Tx, ticket: Ticket, action: TicketAction, actor: string, now: Date, applied: Applied[], expectedVersion?: number): Promise<void> {
+  private async applyLocked(
+    tx: Tx,
+    ticket: Ticket,
+    action: TicketAction,
+    actor: string,
+    now: Date,
+    applied: Applied[],
+    expectedVersion?: number,
+  ): Promise<void> {
     const { transition, write } = this.plan(ticket, action, actor, now, expectedVersion);
     const updated = (await writeTransition(tx, write))!;
     const result: Applied = { ticket: updated, transition, actor };
@@ -189,10 +238,22 @@ export class TicketActions {
 
     // A resolved parent (并案) tells every linked ticket, in the same transaction.
     if (transition.to === "resolved" && transition.from !== "resolved") {
-      const children = await tx.ticket.findMany({ where: { parentId: ticket.id, status: "merged" }, select: { id: true }, orderBy: { id: "asc" } });
+      const children = await tx.ticket.findMany({
+        where: { parentId: ticket.id, status: "merged" },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      });
       for (const child of children) {
         const row = await readTicket(tx, { id: child.id }, true);
-        if (row) await this.applyLocked(tx, row, { type: "parent_resolved", parentNumber: updated.number, reply: updated.resolution ?? "" }, actor, now, applied);
+        if (row)
+          await this.applyLocked(
+            tx,
+            row,
+            { type: "parent_resolved", parentNumber: updated.number, reply: updated.resolution ?? "" },
+            actor,
+            now,
+            applied,
+          );
       }
     }
   }
@@ -231,5 +292,11 @@ export function clockOf(ticket: Ticket): ClockState {
 function isDeadlock(error: unknown): boolean {
   const e = error as { code?: string; message?: string; cause?: { code?: string } } | null;
   if (!e) return false;
-  return e.code === "P2034" || e.code === "40P01" || e.code === "40001" || e.cause?.code === "40P01" || /deadlock detected/i.test(e.message ?? "");
+  return (
+    e.code === "P2034" ||
+    e.code === "40P01" ||
+    e.code === "40001" ||
+    e.cause?.code === "40P01" ||
+    /deadlock detected/i.test(e.message ?? "")
+  );
 }

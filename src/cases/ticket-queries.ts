@@ -24,7 +24,9 @@ export function ticketWhere(filter: Omit<TicketFilter, "limit" | "offset">): Pri
     ...(filter.departmentCode !== undefined && { departmentCode: filter.departmentCode }),
     ...(filter.categories && { category: { in: filter.categories } }),
     ...(filter.numbers && { number: { in: filter.numbers } }),
-    ...((filter.from || filter.to) && { createdAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lt: filter.to }) } }),
+    ...((filter.from || filter.to) && {
+      createdAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lt: filter.to }) },
+    }),
   };
 }
 
@@ -32,7 +34,12 @@ export async function findTickets(prisma: PrismaClient, filter: TicketFilter) {
   const where = ticketWhere(filter);
   const [total, tickets] = await Promise.all([
     prisma.ticket.count({ where }),
-    prisma.ticket.findMany({ where, orderBy: [{ createdAt: "desc" }, { number: "desc" }], take: filter.limit, skip: filter.offset ?? 0 }),
+    prisma.ticket.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { number: "desc" }],
+      take: filter.limit,
+      skip: filter.offset ?? 0,
+    }),
   ]);
   return { total, tickets };
 }

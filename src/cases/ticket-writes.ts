@@ -126,9 +126,15 @@ async function writeGroup(db: PrismaClient | Tx, writes: TransitionWrite[]): Pro
 }
 
 /** Reads a ticket (one row, typed like the model); with lock, holds its row lock for the transaction. */
-export async function readTicket(db: PrismaClient | Tx, ref: { id: string } | { number: string }, lock = false): Promise<Ticket | undefined> {
+export async function readTicket(
+  db: PrismaClient | Tx,
+  ref: { id: string } | { number: string },
+  lock = false,
+): Promise<Ticket | undefined> {
   const where = "id" in ref ? Prisma.sql`"id" = ${ref.id}` : Prisma.sql`"number" = ${ref.number}`;
-  const rows = await db.$queryRaw<Ticket[]>`SELECT * FROM "Ticket" WHERE ${where}${lock ? Prisma.sql` FOR UPDATE` : Prisma.empty}`;
+  const rows = await db.$queryRaw<
+    Ticket[]
+  >`SELECT * FROM "Ticket" WHERE ${where}${lock ? Prisma.sql` FOR UPDATE` : Prisma.empty}`;
   return rows[0];
 }
 

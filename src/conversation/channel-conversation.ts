@@ -69,7 +69,10 @@ export class ChannelConversation {
           ? this.converse(input, action.recognition)
           : this.record(input, "[语音]", { replies: [reply(text.voiceNotUnderstood())], understanding: nothingToRead });
       case "link":
-        return this.converse(input, [action.title, action.description].filter((s) => s.trim()).join("\n") || action.url);
+        return this.converse(
+          input,
+          [action.title, action.description].filter((s) => s.trim()).join("\n") || action.url,
+        );
       case "media":
       case "location":
         return this.receiveEvidence(input as ChannelInput & { action: EvidenceAction });
@@ -81,7 +84,10 @@ export class ChannelConversation {
       case "menu":
         return this.menuTap(input, action.key);
       case "unsupported":
-        return this.record(input, `[${action.what}]`, { replies: [reply(text.unsupported())], understanding: nothingToRead });
+        return this.record(input, `[${action.what}]`, {
+          replies: [reply(text.unsupported())],
+          understanding: nothingToRead,
+        });
     }
   }
 
@@ -92,7 +98,12 @@ export class ChannelConversation {
       // A 我要投诉 waiting for its complaint (however long ago): material may be held for it.
       if ((await readContext(this.deps.prisma, input, input.receivedAt)).complaintStartedAt) {
         const conversationId = conversationIdFor(input.channel, input.channelUserId);
-        await this.evidence.attachHeld(input, conversationId, { ticketNumber: outcome.ticket.number, channelMessageId: input.channelMessageId }, input.receivedAt);
+        await this.evidence.attachHeld(
+          input,
+          conversationId,
+          { ticketNumber: outcome.ticket.number, channelMessageId: input.channelMessageId },
+          input.receivedAt,
+        );
       }
     }
     return outcome.replies;
@@ -100,9 +111,14 @@ export class ChannelConversation {
 
   private async receiveEvidence(input: ChannelInput & { action: EvidenceAction }): Promise<Reply[]> {
     const { action } = input;
-    const what = materialName(action.type === "location" ? { kind: "location", label: action.label } : { kind: action.media });
+    const what = materialName(
+      action.type === "location" ? { kind: "location", label: action.label } : { kind: action.media },
+    );
     const conversationId = conversationIdFor(input.channel, input.channelUserId);
-    const [open, context] = await Promise.all([this.evidence.target(input, input.receivedAt), readContext(this.deps.prisma, input, input.receivedAt)]);
+    const [open, context] = await Promise.all([
+      this.evidence.target(input, input.receivedAt),
+      readContext(this.deps.prisma, input, input.receivedAt),
+    ]);
     const started = this.evidence.complaintStarted(context, input.receivedAt);
     // After 我要投诉 for a new problem, material is for that one, not an earlier ticket.
     const ticket = open && !(started && started > open.createdAt) ? open : undefined;
@@ -116,19 +132,33 @@ export class ChannelConversation {
       input,
       `[${what}]`,
       { replies: [reply(answer)], understanding: nothingToRead },
-      ticket || held ? { sideEffect: (tx, recorded) => this.evidence.attach(tx, input, { conversationId, sourceMessageId: recorded.inboundId }, ticket) } : {},
+      ticket || held
+        ? {
+            sideEffect: (tx, recorded) =>
+              this.evidence.attach(tx, input, { conversationId, sourceMessageId: recorded.inboundId }, ticket),
+          }
+        : {},
     );
   }
 
   private async welcome(input: ChannelInput, returning: boolean): Promise<Reply[]> {
     const items = await this.deps.popular.top();
     const replies: Reply[] = [
-      { type: "text", text: text.welcome(returning), quickReplies: items.map((item) => ({ label: item.name, text: item.name })) },
+      {
+        type: "text",
+        text: text.welcome(returning),
+        quickReplies: items.map((item) => ({ label: item.name, text: item.name })),
+      },
       reply(text.welcomeFooter()),
     ];
     // The items are numbered on text-only channels: "2" asks about the second.
     const offered = offeredChange(replies);
-    return this.record(input, returning ? "[扫码]" : "[关注]", { replies, understanding: certain("greeting") }, offered ? { context: offered } : {});
+    return this.record(
+      input,
+      returning ? "[扫码]" : "[关注]",
+      { replies, understanding: certain("greeting") },
+      offered ? { context: offered } : {},
+    );
   }
 
   private async menuTap(input: ChannelInput, key: string): Promise<Reply[]> {
@@ -136,8 +166,15 @@ export class ChannelConversation {
     if (target && "action" in target) return this.menuAction(input, target.action);
     const item = target && this.deps.catalog().items.find((i) => i.code === target.itemCode);
     // An unknown key (an old menu) or an item the catalog no longer has.
-    if (!item) return this.record(input, `[菜单] ${key}`, { replies: [reply(text.unknownMenuKey())], understanding: nothingToRead });
-    return this.record(input, `[菜单] ${item.name}`, { replies: [reply(say.serviceAnswer(item))], understanding: certain("service", item) });
+    if (!item)
+      return this.record(input, `[菜单] ${key}`, {
+        replies: [reply(text.unknownMenuKey())],
+        understanding: nothingToRead,
+      });
+    return this.record(input, `[菜单] ${item.name}`, {
+      replies: [reply(say.serviceAnswer(item))],
+      understanding: certain("service", item),
+    });
   }
 
   private async menuAction(input: ChannelInput, action: MenuAction): Promise<Reply[]> {
@@ -164,13 +201,18 @@ export class ChannelConversation {
     input: ChannelInput,
     said: string,
     outcome: ConversationOutcome,
-    effects: { context?: ContextChange; sideEffect?: (tx: Tx, recorded: RecordedExchange) => Promise<Applied[] | void> } = {},
+    effects: {
+      context?: ContextChange;
+      sideEffect?: (tx: Tx, recorded: RecordedExchange) => Promise<Applied[] | undefined>;
+    } = {},
   ): Promise<Reply[]> {
     const message = inbound(input, said);
     const { context, sideEffect } = effects;
     let applied: Applied[] = [];
     const recorded = await this.deps.prisma.$transaction(async (tx) => {
-      const [row] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome, ...(context && { context }) }]);
+      const [row] = await recordExchanges(tx, [
+        { inboundId: randomUUID(), message, outcome, ...(context && { context }) },
+      ]);
       if (row && sideEffect) applied = (await sideEffect(tx, row)) ?? [];
       return row;
     });

@@ -18,8 +18,12 @@ const NUMBER = "(GD\\d{8}-\\d{6,})";
 const SEP = "[\\s:：,，、]*";
 
 const QUERY_BARE = new RegExp(`^${NUMBER}$`);
-const QUERY = new RegExp(`^(?:查询|查|查看|查一下|我要查询?)?(?:我的)?工单(?:进度|状态|查询|进展)?${SEP}${NUMBER}?[\\s。？?！!]*$`);
-const QUERY_NUMBER_FIRST = new RegExp(`^(?:查询|查|查看)${SEP}${NUMBER}[\\s。？?]*(?:的?(?:进度|状态|进展))?[\\s。？?]*$`);
+const QUERY = new RegExp(
+  `^(?:查询|查|查看|查一下|我要查询?)?(?:我的)?工单(?:进度|状态|查询|进展)?${SEP}${NUMBER}?[\\s。？?！!]*$`,
+);
+const QUERY_NUMBER_FIRST = new RegExp(
+  `^(?:查询|查|查看)${SEP}${NUMBER}[\\s。？?]*(?:的?(?:进度|状态|进展))?[\\s。？?]*$`,
+);
 const SUPPLEMENT = new RegExp(`^补充(?:材料|说明|情况|信息)?${SEP}${NUMBER}?${SEP}([\\s\\S]+)$`);
 const DISPUTE = new RegExp(`^(?:重新办理|重办|申诉|要求重新(?:办理|处理))${SEP}${NUMBER}?${SEP}([\\s\\S]*)$`);
 const RATING_DIGIT = /^([1-5])\s*(?:分|星)?(?:[\s,，。.:：、!！]+([\s\S]+))?$/;
@@ -29,7 +33,11 @@ const RATING_WORD = new RegExp(`^(${WORDS.map(([, w]) => w).join("|")})(?:[\\s,�
 
 export function parseCitizenCommand(input: string): CitizenCommand | undefined {
   // Full-width letters, digits and colons become half-width (ＧＤ２０２６… → GD2026…).
-  const text = input.normalize("NFKC").trim().replace(/^gd/i, "GD").replace(/(\s)gd(\d)/gi, "$1GD$2");
+  const text = input
+    .normalize("NFKC")
+    .trim()
+    .replace(/^gd/i, "GD")
+    .replace(/(\s)gd(\d)/gi, "$1GD$2");
   let m: RegExpExecArray | null;
   if ((m = QUERY_BARE.exec(text)) || (m = QUERY.exec(text)) || (m = QUERY_NUMBER_FIRST.exec(text))) {
     return { kind: "query", ...(m[1] && { number: m[1] }) };

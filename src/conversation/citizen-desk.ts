@@ -94,7 +94,13 @@ export class CitizenDesk {
    * transaction; the caller then runs afterCommit() with what it returns.
    */
   supplementIn(tx: Tx, ticketId: string, supplement: Supplement, citizen: Citizen, now: Date): Promise<Applied[]> {
-    return this.deps.actions.applyIn(tx, { id: ticketId }, { type: "supplement", content: supplement }, `citizen:${citizen.channel}`, { now });
+    return this.deps.actions.applyIn(
+      tx,
+      { id: ticketId },
+      { type: "supplement", content: supplement },
+      `citizen:${citizen.channel}`,
+      { now },
+    );
   }
 
   /** What must follow a committed supplementIn() (a resumed ticket's deadline timers). */
@@ -116,7 +122,10 @@ export class CitizenDesk {
   }
 
   private async queryOne(citizen: Citizen, number: string): Promise<Answer> {
-    const ticket = await this.deps.prisma.ticket.findUnique({ where: { number }, include: { parent: { select: { number: true, status: true } } } });
+    const ticket = await this.deps.prisma.ticket.findUnique({
+      where: { number },
+      include: { parent: { select: { number: true, status: true } } },
+    });
     if (!ticket) return { text: deskReply.notFound(number) };
     const text = ticketStatus(
       {
@@ -127,7 +136,9 @@ export class CitizenDesk {
         deadlineAt: ticket.deadlineAt,
         clockRunning: ticket.dueRunningSince !== null,
         resolution: ticket.resolution,
-        ...(ticket.parent && { parent: { number: ticket.parent.number, status: ticket.parent.status as TicketStatus } }),
+        ...(ticket.parent && {
+          parent: { number: ticket.parent.number, status: ticket.parent.status as TicketStatus },
+        }),
         own: this.isOwn(citizen, ticket),
       },
       this.deps.timeZone,
@@ -142,7 +153,10 @@ export class CitizenDesk {
   private async supplement(citizen: Citizen, number: string | undefined, text: string): Promise<Answer> {
     const ticket = number
       ? await this.deps.prisma.ticket.findUnique({ where: { number } })
-      : await this.deps.prisma.ticket.findFirst({ where: { ...this.owner(citizen), status: { in: [...OPEN] } }, orderBy: { createdAt: "desc" } });
+      : await this.deps.prisma.ticket.findFirst({
+          where: { ...this.owner(citizen), status: { in: [...OPEN] } },
+          orderBy: { createdAt: "desc" },
+        });
     if (!ticket) return { text: number ? deskReply.notFound(number) : deskReply.noOpenTicket() };
     if (!this.isOwn(citizen, ticket)) return { text: deskReply.notYours(ticket.number) };
     if (!(SUPPLEMENTABLE as readonly string[]).includes(ticket.status)) {
@@ -165,9 +179,11 @@ export class CitizenDesk {
         });
     if (!ticket) return { text: number ? deskReply.notFound(number) : deskReply.noResolvedTicket() };
     if (!this.isOwn(citizen, ticket)) return { text: deskReply.notYours(ticket.number) };
-    if (ticket.status !== "resolved" && ticket.status !== "closed") return { text: deskReply.cannotReopen(ticket.number, ticket.status as TicketStatus), ticket };
+    if (ticket.status !== "resolved" && ticket.status !== "closed")
+      return { text: deskReply.cannotReopen(ticket.number, ticket.status as TicketStatus), ticket };
     const windowEnds = (ticket.resolvedAt?.getTime() ?? 0) + this.deps.reopenDays * 24 * 3600 * 1000;
-    if (Date.now() > windowEnds) return { text: deskReply.tooLateToReopen(ticket.number, this.deps.reopenDays), ticket };
+    if (Date.now() > windowEnds)
+      return { text: deskReply.tooLateToReopen(ticket.number, this.deps.reopenDays), ticket };
     return {
       text: "",
       ticket,
@@ -177,7 +193,12 @@ export class CitizenDesk {
   }
 
   /** Undefined when no ticket awaits this citizen's rating: the message is not a rating then. */
-  private async rate(message: InboundMessage, rating: number, comment: string | undefined, byWord: boolean): Promise<Answer | undefined> {
+  private async rate(
+    message: InboundMessage,
+    rating: number,
+    comment: string | undefined,
+    byWord: boolean,
+  ): Promise<Answer | undefined> {
     const ticket = await this.deps.prisma.ticket.findFirst({
       where: { ...this.owner(message), status: "resolved", ratingRequestedAt: { not: null } },
       orderBy: { ratingRequestedAt: "desc" },
@@ -201,7 +222,11 @@ export class CitizenDesk {
 
   private async spokeSince(citizen: Citizen, at: Date): Promise<boolean> {
     const later = await this.deps.prisma.message.findFirst({
-      where: { conversationId: conversationIdFor(citizen.channel, citizen.channelUserId), direction: "in", createdAt: { gt: at } },
+      where: {
+        conversationId: conversationIdFor(citizen.channel, citizen.channelUserId),
+        direction: "in",
+        createdAt: { gt: at },
+      },
       select: { id: true },
     });
     return later !== null;
@@ -216,7 +241,13 @@ export class CitizenDesk {
       let ticket = answer.ticket;
       if (answer.act) {
         try {
-          applied = await actions.applyIn(tx, { id: answer.act.ticketId }, answer.act.action, `citizen:${message.channel}`, { now: message.receivedAt });
+          applied = await actions.applyIn(
+            tx,
+            { id: answer.act.ticketId },
+            answer.act.action,
+            `citizen:${message.channel}`,
+            { now: message.receivedAt },
+          );
           ticket = applied[0]!.ticket;
           text = answer.after!(applied[0]!);
         } catch (error) {

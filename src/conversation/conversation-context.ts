@@ -45,7 +45,8 @@ export const CONTEXT_TTL_MS = 30 * 60 * 1000;
 
 const facets = new Set<string>(FACETS);
 const isFacet = (value: unknown): value is Facet => typeof value === "string" && facets.has(value);
-const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === "string");
 
 /**
  * The context as stored, keeping only well-formed fields (it is JSON from the database).
@@ -68,7 +69,11 @@ export function parseContext(json: unknown, fresh = true): ConversationContext {
 }
 
 /** The conversation's current context (at `now`); empty when there is none. */
-export async function readContext(db: PrismaClient | Tx, citizen: { channel: Channel; channelUserId: string }, now: Date): Promise<ConversationContext> {
+export async function readContext(
+  db: PrismaClient | Tx,
+  citizen: { channel: Channel; channelUserId: string },
+  now: Date,
+): Promise<ConversationContext> {
   const rows = await db.$queryRaw<{ context: unknown; lastActiveAt: Date }[]>`
     SELECT "context", "lastActiveAt" FROM "Conversation" WHERE "id" = ${conversationIdFor(citizen.channel, citizen.channelUserId)}`;
   const row = rows[0];

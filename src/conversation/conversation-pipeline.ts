@@ -33,14 +33,18 @@ export class ConversationPipeline {
     private readonly understander: () => Understander,
     private readonly options: PipelineOptions,
   ) {
-    this.batcher = new ExchangeBatcher(prisma, { timeZone: options.timeZone, ...(options.onOutboxWritten && { onOutboxWritten: options.onOutboxWritten }) });
+    this.batcher = new ExchangeBatcher(prisma, {
+      timeZone: options.timeZone,
+      ...(options.onOutboxWritten && { onOutboxWritten: options.onOutboxWritten }),
+    });
   }
 
   async handle(message: InboundMessage): Promise<ConversationOutcome> {
     const followUp = await this.options.ticketDesk?.handle(message);
     if (followUp) return followUp;
     // Not a rating: a bare number stands for the numbered option it picks (numbered-options.ts).
-    const context = bareNumber(message.text) !== undefined ? await readContext(this.prisma, message, message.receivedAt) : undefined;
+    const context =
+      bareNumber(message.text) !== undefined ? await readContext(this.prisma, message, message.receivedAt) : undefined;
     const said = (context && chosenOption(message.text, context)) ?? message.text;
     // One catalog version for the whole message, even if a reload lands meanwhile.
     const understander = this.understander();
@@ -69,8 +73,12 @@ export class ConversationPipeline {
     understander: Understander,
     read: ConversationContext | undefined,
   ): Promise<ConversationOutcome | undefined> {
-    const context = read ?? (needsContext(understanding) ? await readContext(this.prisma, message, message.receivedAt) : undefined);
-    const turn = respond(understanding, context, { hotline: this.options.hotline, item: (code) => understander.item(code) });
+    const context =
+      read ?? (needsContext(understanding) ? await readContext(this.prisma, message, message.receivedAt) : undefined);
+    const turn = respond(understanding, context, {
+      hotline: this.options.hotline,
+      item: (code) => understander.item(code),
+    });
     const outcome: ConversationOutcome = { replies: turn.replies, understanding: turn.understanding };
     return this.batcher.record({
       message,
@@ -89,7 +97,10 @@ export class ConversationPipeline {
    * feedback is written by the same statement as the message, shared with concurrent
    * messages (see ExchangeBatcher), so it is durable before the citizen hears the number.
    */
-  private fileWithSideEffects(message: InboundMessage, understanding: Understanding): Promise<ConversationOutcome | undefined> {
+  private fileWithSideEffects(
+    message: InboundMessage,
+    understanding: Understanding,
+  ): Promise<ConversationOutcome | undefined> {
     const complaint = understanding.kind === "complaint";
     return this.batcher.record({
       message,
@@ -98,8 +109,16 @@ export class ConversationPipeline {
       build: (ticketNumber) => {
         const inboundId = randomUUID();
         if (!complaint) {
-          const outcome = { replies: [{ type: "text" as const, text: say.suggestionReceived() }], understanding: summarize(understanding) };
-          return { inboundId, message, outcome, feedback: { kind: "suggestion", domain: understanding.domain ?? null } };
+          const outcome = {
+            replies: [{ type: "text" as const, text: say.suggestionReceived() }],
+            understanding: summarize(understanding),
+          };
+          return {
+            inboundId,
+            message,
+            outcome,
+            feedback: { kind: "suggestion", domain: understanding.domain ?? null },
+          };
         }
         if (!ticketNumber) throw new Error("a complaint's exchange was built without its ticket number");
         const outcome: ConversationOutcome = {
@@ -127,7 +146,8 @@ export class ConversationPipeline {
 
   private async earlierOutcome(message: InboundMessage): Promise<ConversationOutcome> {
     const outcome = await storedOutcome(this.prisma, message);
-    if (!outcome) throw new Error(`message ${message.channel}/${message.channelMessageId} conflicted but has no stored outcome`);
+    if (!outcome)
+      throw new Error(`message ${message.channel}/${message.channelMessageId} conflicted but has no stored outcome`);
     return outcome;
   }
 }
@@ -136,6 +156,8 @@ function summarize(understanding: Understanding): ConversationOutcome["understan
   return {
     kind: understanding.kind,
     confidence: understanding.confidence,
-    ...(understanding.serviceItem && { serviceItem: { code: understanding.serviceItem.code, name: understanding.serviceItem.name } }),
+    ...(understanding.serviceItem && {
+      serviceItem: { code: understanding.serviceItem.code, name: understanding.serviceItem.name },
+    }),
   };
 }

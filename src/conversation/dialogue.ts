@@ -33,16 +33,32 @@ const text = (body: string, quickReplies?: Reply["quickReplies"]): Reply =>
 
 function answer(item: ServiceItem, facet: Facet | undefined, confidence: number, offerGuide: boolean): Turn {
   const understanding = { kind: "service" as const, confidence, decision: "answer" as const, serviceItem: ref(item) };
-  if (!facet || facet === "guide") return { replies: [text(say.serviceAnswer(item))], understanding, context: { item: item.code } };
+  if (!facet || facet === "guide")
+    return { replies: [text(say.serviceAnswer(item))], understanding, context: { item: item.code } };
   const body = offerGuide ? `${say.facetAnswer(item, facet)}\n\n${say.offerGuide()}` : say.facetAnswer(item, facet);
   const quick = offerGuide ? [{ label: "查看完整办事指南", text: say.GUIDE_REQUEST }] : undefined;
-  return { replies: [text(body, quick)], understanding: { ...understanding, facet }, context: { item: item.code, facet } };
+  return {
+    replies: [text(body, quick)],
+    understanding: { ...understanding, facet },
+    context: { item: item.code, facet },
+  };
 }
 
 function clarify(options: ServiceItem[], facet: Facet | undefined, confidence: number): Turn {
   return {
-    replies: [text(say.clarify(options), options.map((item, i) => ({ label: `${i + 1}. ${item.name}`, text: String(i + 1) })))],
-    understanding: { kind: "service", confidence, decision: "clarify", options: options.map(ref), ...(facet && { facet }) },
+    replies: [
+      text(
+        say.clarify(options),
+        options.map((item, i) => ({ label: `${i + 1}. ${item.name}`, text: String(i + 1) })),
+      ),
+    ],
+    understanding: {
+      kind: "service",
+      confidence,
+      decision: "clarify",
+      options: options.map(ref),
+      ...(facet && { facet }),
+    },
     context: { options: options.map((o) => o.code), ...(facet && { optionsFacet: facet }) },
   };
 }
@@ -52,21 +68,33 @@ export function respond(u: Understanding, stored: ConversationContext | undefine
   const current = context.item ? options.item(context.item) : undefined;
 
   if (u.pick !== undefined) {
-    const offered = (context.options ?? []).map((code) => options.item(code)).filter((i): i is ServiceItem => i !== undefined);
+    const offered = (context.options ?? [])
+      .map((code) => options.item(code))
+      .filter((i): i is ServiceItem => i !== undefined);
     if (offered.length === 0) {
-      return { replies: [text(say.nothingToPick())], understanding: { kind: "unknown", confidence: 1, decision: "fallback" } };
+      return {
+        replies: [text(say.nothingToPick())],
+        understanding: { kind: "unknown", confidence: 1, decision: "fallback" },
+      };
     }
     const picked = offered[u.pick - 1];
     if (!picked) {
       const turn = clarify(offered, context.optionsFacet, 1);
-      return { ...turn, replies: [text(say.pickOutOfRange(offered.length), turn.replies[0]!.quickReplies)], context: undefined };
+      return {
+        ...turn,
+        replies: [text(say.pickOutOfRange(offered.length), turn.replies[0]!.quickReplies)],
+        context: undefined,
+      };
     }
     return answer(picked, context.optionsFacet, 1, true);
   }
 
   if (u.followUp && u.facet) {
     if (current) return answer(current, u.facet, 1, false);
-    return { replies: [text(say.askWhichItem(u.facet))], understanding: { kind: "service", confidence: u.confidence, decision: "clarify", facet: u.facet } };
+    return {
+      replies: [text(say.askWhichItem(u.facet))],
+      understanding: { kind: "service", confidence: u.confidence, decision: "clarify", facet: u.facet },
+    };
   }
 
   switch (u.kind) {
@@ -75,7 +103,10 @@ export function respond(u: Understanding, stored: ConversationContext | undefine
     case "thanks":
       return { replies: [text(say.thanks())], understanding: { kind: "thanks", confidence: u.confidence } };
     case "handoff":
-      return { replies: [text(say.handoff(options.hotline))], understanding: { kind: "handoff", confidence: u.confidence } };
+      return {
+        replies: [text(say.handoff(options.hotline))],
+        understanding: { kind: "handoff", confidence: u.confidence },
+      };
     default:
       break;
   }
@@ -89,7 +120,9 @@ export function respond(u: Understanding, stored: ConversationContext | undefine
 
   // Honest fallback: the hotline and a human, and the question goes to the catalog editors.
   // A pending question is dropped; the item under discussion stays (when it was read).
-  const cleared = stored ? { ...(context.item && { item: context.item }), ...(context.facet && { facet: context.facet }) } : undefined;
+  const cleared = stored
+    ? { ...(context.item && { item: context.item }), ...(context.facet && { facet: context.facet }) }
+    : undefined;
   return {
     replies: [text(say.notUnderstood(options.hotline), [{ label: "转人工服务", text: "人工" }])],
     understanding: { kind: "unknown", confidence: u.confidence, decision: "fallback" },

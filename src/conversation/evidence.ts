@@ -75,7 +75,12 @@ export class EvidenceDesk {
         url: action.type === "media" ? (action.url ?? null) : null,
         data:
           action.type === "location"
-            ? { latitude: action.latitude, longitude: action.longitude, label: action.label ?? null, scale: action.scale ?? null }
+            ? {
+                latitude: action.latitude,
+                longitude: action.longitude,
+                label: action.label ?? null,
+                scale: action.scale ?? null,
+              }
             : {},
         createdAt: input.receivedAt,
       },
@@ -93,7 +98,12 @@ export class EvidenceDesk {
    * the complaint beforehand. Idempotent (held material is added once), so it also
    * runs when the message is handled again after a crash.
    */
-  async attachHeld(citizen: Citizen, conversationId: string, filed: { ticketNumber: string; channelMessageId: string }, now: Date): Promise<number> {
+  async attachHeld(
+    citizen: Citizen,
+    conversationId: string,
+    filed: { ticketNumber: string; channelMessageId: string },
+    now: Date,
+  ): Promise<number> {
     let applied: Applied[] = [];
     const count = await this.prisma.$transaction(async (tx) => {
       // Only the ticket this very message filed (not one it merely asked about).
@@ -107,9 +117,14 @@ export class EvidenceDesk {
         orderBy: { createdAt: "asc" },
       });
       if (held.length === 0) return 0;
-      await tx.ticketAttachment.updateMany({ where: { id: { in: held.map((a) => a.id) } }, data: { ticketId: ticket.id } });
+      await tx.ticketAttachment.updateMany({
+        where: { id: { in: held.map((a) => a.id) } },
+        data: { ticketId: ticket.id },
+      });
       for (const attachment of held) {
-        applied = applied.concat(await this.supplements.supplementIn(tx, ticket.id, supplementOf(attachment), citizen, now));
+        applied = applied.concat(
+          await this.supplements.supplementIn(tx, ticket.id, supplementOf(attachment), citizen, now),
+        );
       }
       return held.length;
     });
@@ -125,7 +140,12 @@ export class EvidenceDesk {
 /** The supplement recorded on the ticket for a kept attachment. */
 function supplementOf(attachment: StoredAttachment): Supplement {
   if (attachment.kind === "location") {
-    const place = attachment.data as { latitude: number; longitude: number; label: string | null; scale: number | null };
+    const place = attachment.data as {
+      latitude: number;
+      longitude: number;
+      label: string | null;
+      scale: number | null;
+    };
     return {
       kind: "location",
       latitude: place.latitude,

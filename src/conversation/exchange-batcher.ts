@@ -73,7 +73,10 @@ export class ExchangeBatcher {
 
   private async write(batch: Pending[]): Promise<void> {
     // Retries of messages that file something are answered as before, without any work.
-    const earlier = await storedOutcomes(this.prisma, batch.filter((p) => p.draft.files).map((p) => p.draft.message));
+    const earlier = await storedOutcomes(
+      this.prisma,
+      batch.filter((p) => p.draft.files).map((p) => p.draft.message),
+    );
     const fresh: Pending[] = [];
     for (const pending of batch) {
       const stored = pending.draft.files ? earlier.get(messageKey(pending.draft.message)) : undefined;
@@ -81,13 +84,26 @@ export class ExchangeBatcher {
       else fresh.push(pending);
     }
     const numbered = fresh.filter((p) => p.draft.numbered);
-    const numbers = numbered.length > 0 ? await reserveTicketNumbers(this.prisma, this.options.timeZone, numbered.map((p) => p.draft.message.receivedAt)) : [];
+    const numbers =
+      numbered.length > 0
+        ? await reserveTicketNumbers(
+            this.prisma,
+            this.options.timeZone,
+            numbered.map((p) => p.draft.message.receivedAt),
+          )
+        : [];
     const numberOf = new Map(numbered.map((p, i) => [p, numbers[i]]));
     const built = fresh.map((pending) => ({ pending, exchange: pending.draft.build(numberOf.get(pending)) }));
     if (built.length === 0) return;
 
     try {
-      this.settle(built, await recordExchanges(this.prisma, built.map((b) => b.exchange)));
+      this.settle(
+        built,
+        await recordExchanges(
+          this.prisma,
+          built.map((b) => b.exchange),
+        ),
+      );
     } catch (error) {
       if (built.length === 1) return built[0]!.pending.reject(error);
       // One bad exchange must not fail its neighbours: retry each on its own.

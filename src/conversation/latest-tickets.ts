@@ -23,6 +23,8 @@ export async function latestTickets(
     take: SHOWN,
   });
   if (tickets.length === 0) return { text: deskReply.noTickets(words.hotline) };
-  const lines = tickets.map((t) => deskReply.latestLine(t.number, t.status as TicketStatus, formatLocalTime(t.createdAt, words.timeZone)));
+  const lines = tickets.map((t) =>
+    deskReply.latestLine(t.number, t.status as TicketStatus, formatLocalTime(t.createdAt, words.timeZone)),
+  );
   return { text: deskReply.latest(lines), ticket: tickets[0]! };
 }

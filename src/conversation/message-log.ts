@@ -40,6 +40,7 @@ export interface RecordedExchange {
 }
 
 // PostgreSQL text and jsonb cannot hold U+0000; a citizen's message must not fail on it.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
 const NUL = /\u0000/g;
 const NUL_ESCAPE = /\\u0000/g;
 

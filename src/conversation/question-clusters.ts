@@ -32,7 +32,10 @@ export function shingles(text: string): Set<string> {
   return characterBigrams(chars.join(""));
 }
 
-export function clusterQuestions<Q extends CountedQuestion>(questions: Q[], threshold = SAME_QUESTION): QuestionCluster<Q>[] {
+export function clusterQuestions<Q extends CountedQuestion>(
+  questions: Q[],
+  threshold = SAME_QUESTION,
+): QuestionCluster<Q>[] {
   const clusters: QuestionCluster<Q>[] = [];
   const members: { cluster: number; shingles: Set<string> }[] = [];
   const byShingle = new Map<string, number[]>();

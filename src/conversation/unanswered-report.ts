@@ -34,7 +34,10 @@ interface Row {
   closestItem: string | null;
 }
 
-export async function unansweredReport(db: PrismaClient, options: { since: Date; limit: number }): Promise<UnansweredReport> {
+export async function unansweredReport(
+  db: PrismaClient,
+  options: { since: Date; limit: number },
+): Promise<UnansweredReport> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT "text", count(*) AS "count", max("createdAt") AS "lastAskedAt",
       mode() WITHIN GROUP (ORDER BY "candidates"->0->>'code') AS "closestItem"
@@ -43,12 +46,18 @@ export async function unansweredReport(db: PrismaClient, options: { since: Date;
     GROUP BY "text"
     ORDER BY count(*) DESC, max("createdAt") DESC
     LIMIT ${MAX_WORDINGS}`;
-  const questions = rows.map((r) => ({ text: maskText(r.text), count: Number(r.count), lastAskedAt: r.lastAskedAt, closestItem: r.closestItem }));
+  const questions = rows.map((r) => ({
+    text: maskText(r.text),
+    count: Number(r.count),
+    lastAskedAt: r.lastAskedAt,
+    closestItem: r.closestItem,
+  }));
   const groups = clusterQuestions(questions)
     .slice(0, options.limit)
     .map((cluster) => {
       const closest = new Map<string, number>();
-      for (const m of cluster.members) if (m.closestItem) closest.set(m.closestItem, (closest.get(m.closestItem) ?? 0) + m.count);
+      for (const m of cluster.members)
+        if (m.closestItem) closest.set(m.closestItem, (closest.get(m.closestItem) ?? 0) + m.count);
       const closestItem = [...closest].sort((a, b) => b[1] - a[1])[0]?.[0];
       return {
         count: cluster.count,

@@ -41,7 +41,8 @@ export class DeadlineClock {
 
   /** Time counted against the budget between two instants, in seconds. */
   elapsedSeconds(basis: DueBasis, from: Date, to: Date): number {
-    const ms = basis === "workdays" ? this.calendar.workingTimeBetween(from, to) : Math.max(0, to.getTime() - from.getTime());
+    const ms =
+      basis === "workdays" ? this.calendar.workingTimeBetween(from, to) : Math.max(0, to.getTime() - from.getTime());
     return Math.floor(ms / 1000);
   }
 
@@ -71,7 +72,10 @@ export class DeadlineClock {
         return state;
       case "start":
       case "restart":
-        return this.running({ ...state, dueBasis: rules.budget.basis, dueBudgetSeconds: rules.budget.seconds, dueUsedSeconds: 0 }, now);
+        return this.running(
+          { ...state, dueBasis: rules.budget.basis, dueBudgetSeconds: rules.budget.seconds, dueUsedSeconds: 0 },
+          now,
+        );
       case "keep": {
         if (!state.dueRunningSince || state.dueBudgetSeconds === null) return state;
         const used = this.usedSeconds(state, now);

@@ -51,6 +51,9 @@ export function planTimers(ticket: PlannableTicket, clock: DeadlineClock, autoCl
  * keeps one delayed job in Redis rather than three.
  */
 export function nextTimers(planned: PlannedTimer[]): PlannedTimer[] {
-  const earliest = planned.reduce<PlannedTimer | undefined>((best, t) => (!best || t.dueAt < best.dueAt ? t : best), undefined);
+  const earliest = planned.reduce<PlannedTimer | undefined>(
+    (best, t) => (!best || t.dueAt < best.dueAt ? t : best),
+    undefined,
+  );
   return earliest ? [earliest] : [];
 }

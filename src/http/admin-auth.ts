@@ -10,15 +10,18 @@ export function adminAuth(token: string | undefined) {
   const expected = token ? digest(token) : undefined;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!expected) {
-      return reply.status(503).send({ statusCode: 503, error: "Service Unavailable", message: "admin API disabled: set ADMIN_TOKEN" });
+      return reply
+        .status(503)
+        .send({ statusCode: 503, error: "Service Unavailable", message: "admin API disabled: set ADMIN_TOKEN" });
     }
     const presented = bearerToken(request);
     // Compare digests: equal length, constant time, whatever the caller sent.
     if (!presented || !timingSafeEqual(digest(presented), expected)) {
-      return reply
-        .status(401)
-        .header("www-authenticate", 'Bearer realm="admin"')
-        .send({ statusCode: 401, error: "Unauthorized", message: "a valid admin token is required (Authorization: Bearer <ADMIN_TOKEN>)" });
+      return reply.status(401).header("www-authenticate", 'Bearer realm="admin"').send({
+        statusCode: 401,
+        error: "Unauthorized",
+        message: "a valid admin token is required (Authorization: Bearer <ADMIN_TOKEN>)",
+      });
     }
   };
 }

@@ -39,7 +39,11 @@ const rejectedSchema = {
     serving: {
       type: "object",
       required: ["version", "items", "loadedAt"],
-      properties: { version: { type: "integer" }, items: { type: "integer" }, loadedAt: { type: "string", format: "date-time" } },
+      properties: {
+        version: { type: "integer" },
+        items: { type: "integer" },
+        loadedAt: { type: "string", format: "date-time" },
+      },
     },
   },
 } as const;
@@ -104,7 +108,10 @@ export interface AdminRoutesOptions {
   reloadCatalog(): Promise<ReloadResult>;
 }
 
-export async function adminRoutes(app: FastifyInstance, { prisma, adminToken, catalog: currentCatalog, reloadCatalog }: AdminRoutesOptions) {
+export async function adminRoutes(
+  app: FastifyInstance,
+  { prisma, adminToken, catalog: currentCatalog, reloadCatalog }: AdminRoutesOptions,
+) {
   app.addHook("onRequest", adminAuth(adminToken));
 
   app.post(
@@ -127,7 +134,13 @@ export async function adminRoutes(app: FastifyInstance, { prisma, adminToken, ca
 
   app.get<{ Querystring: UnansweredQuery }>(
     "/api/admin/unanswered",
-    { schema: { headers: headersSchema, querystring: unansweredQuerySchema, response: { 200: unansweredSchema, ...adminErrors } } },
+    {
+      schema: {
+        headers: headersSchema,
+        querystring: unansweredQuerySchema,
+        response: { 200: unansweredSchema, ...adminErrors },
+      },
+    },
     async (request) => {
       const since = new Date(Date.now() - request.query.days * 24 * 60 * 60 * 1000);
       const report = await unansweredReport(prisma, { since, limit: request.query.limit });

@@ -38,12 +38,20 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
     const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");
-      return reply.status(status).send({ statusCode: status, error: REASONS[status] ?? "Error", message: "Internal error; it has been logged." });
+      return reply.status(status).send({
+        statusCode: status,
+        error: REASONS[status] ?? "Error",
+        message: "Internal error; it has been logged.",
+      });
     }
     return reply.status(status).send({ statusCode: status, error: REASONS[status] ?? "Error", message: error.message });
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, error: REASONS[404], message: `No route for ${request.method} ${request.url.split("?")[0]}` }),
+    reply.status(404).send({
+      statusCode: 404,
+      error: REASONS[404],
+      message: `No route for ${request.method} ${request.url.split("?")[0]}`,
+    }),
   );
 });

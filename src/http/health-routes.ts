@@ -82,6 +82,8 @@ export async function healthRoutes(app: FastifyInstance, { db, redis: producer }
       }),
     ]);
     const ok = database.ok && migrations.ok && redis.ok;
-    return reply.status(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", checks: { database, migrations, redis } });
+    return reply
+      .status(ok ? 200 : 503)
+      .send({ status: ok ? "ready" : "not_ready", checks: { database, migrations, redis } });
   });
 }

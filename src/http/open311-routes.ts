@@ -6,7 +6,16 @@
 // Errors use the spec's shape: [{code, description}] or <errors><error>…</error></errors>.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Cases } from "../cases/cases.ts";
-import { type GeoReportRequest, type GeoReportStatus, type MappingContext, OTHER_SERVICE, serviceNotice, servicesOf, statusesFor, toGeoReportRequest } from "../open311/georeport-mapping.ts";
+import {
+  type GeoReportRequest,
+  type GeoReportStatus,
+  type MappingContext,
+  OTHER_SERVICE,
+  serviceNotice,
+  servicesOf,
+  statusesFor,
+  toGeoReportRequest,
+} from "../open311/georeport-mapping.ts";
 import { fileOpen311Request, type IntakeDeps, type Open311Submission } from "../open311/open311-intake.ts";
 import { xmlList, type XmlValue } from "../open311/xml.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
@@ -39,8 +48,23 @@ const serviceSchema = {
 const requestSchema = {
   type: "object",
   required: [
-    "service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible", "service_notice",
-    "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
   ],
   properties: {
     service_request_id: { type: "string" },
@@ -71,15 +95,29 @@ const createdSchema = {
 
 const errorsSchema = {
   type: "array",
-  items: { type: "object", required: ["code", "description"], properties: { code: { type: "integer" }, description: { type: "string" } } },
+  items: {
+    type: "object",
+    required: ["code", "description"],
+    properties: { code: { type: "integer" }, description: { type: "string" } },
+  },
 } as const;
 
-const errors = { 400: errorsSchema, 403: errorsSchema, 404: errorsSchema, 413: errorsSchema, 415: errorsSchema, 500: errorsSchema } as const;
+const errors = {
+  400: errorsSchema,
+  403: errorsSchema,
+  404: errorsSchema,
+  413: errorsSchema,
+  415: errorsSchema,
+  500: errorsSchema,
+} as const;
 
 const formatParam = { type: "string", enum: ["json", "xml"] } as const;
 const number = { anyOf: [{ type: "number" }, { type: "string", pattern: "^-?\\d+(\\.\\d+)?$" }] } as const;
 const text = (max: number) => ({ type: "string", maxLength: max }) as const;
-const w3Date = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})$" } as const;
+const w3Date = {
+  type: "string",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})$",
+} as const;
 
 /** Open311 errors: 403 for a missing or wrong api_key, 404 for what does not exist, 400 for the rest. */
 class Open311Error extends HttpError {}
@@ -128,9 +166,13 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     if (error.validation) {
       const first = error.validation[0];
       const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      const field = [...(first?.instancePath ?? "").split("/").filter(Boolean), ...(missing ? [missing] : [])].join(".");
+      const field = [...(first?.instancePath ?? "").split("/").filter(Boolean), ...(missing ? [missing] : [])].join(
+        ".",
+      );
       status = 400;
-      description = missing ? `${field} was not provided` : `${field || error.validationContext} ${first?.message ?? "is invalid"}`;
+      description = missing
+        ? `${field} was not provided`
+        : `${field || error.validationContext} ${first?.message ?? "is invalid"}`;
     } else if (status >= 500) {
       request.log.error({ err: error }, "open311 request failed");
       description = "General service error; it has been logged.";
@@ -138,11 +180,18 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     return sendErrors(reply, formatOf(request), status, description);
   });
 
-  app.setNotFoundHandler((request, reply) => sendErrors(reply, formatOf(request), 404, `No such resource: ${request.method} ${request.url.split("?")[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendErrors(reply, formatOf(request), 404, `No such resource: ${request.method} ${request.url.split("?")[0]}`),
+  );
 
   app.get<{ Params: { format: Format } }>(
     "/services.:format",
-    { schema: { params: { type: "object", required: ["format"], properties: { format: formatParam } }, response: { 200: { type: "array", items: serviceSchema }, ...errors } } },
+    {
+      schema: {
+        params: { type: "object", required: ["format"], properties: { format: formatParam } },
+        response: { 200: { type: "array", items: serviceSchema }, ...errors },
+      },
+    },
     async (request, reply) => send(reply, request.params.format, "services", "service", servicesOf(categoryRules())),
   );
 
@@ -165,14 +214,19 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
         response: { 200: { type: "array", items: requestSchema }, ...errors },
       },
     },
-    async (request, reply) => send(reply, request.params.format, "service_requests", "request", await listRequests(request.query)),
+    async (request, reply) =>
+      send(reply, request.params.format, "service_requests", "request", await listRequests(request.query)),
   );
 
   app.get<{ Params: { id: string; format: Format } }>(
     "/requests/:id.:format",
     {
       schema: {
-        params: { type: "object", required: ["id", "format"], properties: { id: { type: "string", minLength: 1 }, format: formatParam } },
+        params: {
+          type: "object",
+          required: ["id", "format"],
+          properties: { id: { type: "string", minLength: 1 }, format: formatParam },
+        },
         response: { 200: { type: "array", items: requestSchema }, ...errors },
       },
     },
@@ -190,7 +244,8 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
       preValidation: async (request) => {
         const key = (request.body as PostBody | undefined)?.api_key;
         if (!key) throw new Open311Error(403, "api_key was not provided -- can't proceed with create_request.");
-        if (!apiKeys.has(key)) throw new Open311Error(403, "Invalid api_key received -- can't proceed with create_request.");
+        if (!apiKeys.has(key))
+          throw new Open311Error(403, "Invalid api_key received -- can't proceed with create_request.");
       },
       schema: {
         params: { type: "object", required: ["format"], properties: { format: formatParam } },
@@ -220,12 +275,17 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     },
     async (request, reply) => {
       const body = request.body;
-      const category = body.service_code === OTHER_SERVICE.service_code ? null : categoryRules().find((c) => c.code === body.service_code);
+      const category =
+        body.service_code === OTHER_SERVICE.service_code
+          ? null
+          : categoryRules().find((c) => c.code === body.service_code);
       if (category === undefined) throw new Open311Error(404, `service_code ${body.service_code} not found`);
       const lat = body.lat === undefined ? undefined : Number(body.lat);
       const long = body.long === undefined ? undefined : Number(body.long);
-      if ((lat === undefined) !== (long === undefined)) throw new Open311Error(400, "lat and long must be sent together");
-      if (lat !== undefined && (Math.abs(lat) > 90 || Math.abs(long!) > 180)) throw new Open311Error(400, "lat or long is out of range");
+      if ((lat === undefined) !== (long === undefined))
+        throw new Open311Error(400, "lat and long must be sent together");
+      if (lat !== undefined && (Math.abs(lat) > 90 || Math.abs(long!) > 180))
+        throw new Open311Error(400, "lat or long is out of range");
       if (lat === undefined && !body.address_string && !body.address_id) {
         throw new Open311Error(400, "a location was not provided: lat & long, address_string or address_id");
       }
@@ -246,14 +306,20 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
   );
 
   async function listRequests(q: ListQuery): Promise<GeoReportRequest[]> {
-    const split = (v: string | undefined) => v?.split(",").map((s) => s.trim()).filter(Boolean);
+    const split = (v: string | undefined) =>
+      v
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     const numbers = split(q.service_request_id);
     // service_request_id overrides every other argument.
     if (numbers) return fetchRequests({ numbers, limit: MAX_RESULTS });
     const end = q.end_date ? new Date(q.end_date) : new Date();
     const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - MAX_SPAN_MS);
-    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw new Open311Error(400, "start_date or end_date is not a valid date");
-    if (end.getTime() - start.getTime() > MAX_SPAN_MS) throw new Open311Error(400, "start_date and end_date may not span more than 90 days");
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
+      throw new Open311Error(400, "start_date or end_date is not a valid date");
+    if (end.getTime() - start.getTime() > MAX_SPAN_MS)
+      throw new Open311Error(400, "start_date and end_date may not span more than 90 days");
     const codes = split(q.service_code);
     const statuses = split(q.status) as GeoReportStatus[] | undefined;
     return fetchRequests({
@@ -273,7 +339,9 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     });
     const parentNumber = new Map(parents.map((p) => [p.id, p.number]));
     const ctx = mappingContext();
-    return tickets.map((t) => toGeoReportRequest({ ...t, parent: t.parentId ? { number: parentNumber.get(t.parentId) ?? "" } : null }, ctx));
+    return tickets.map((t) =>
+      toGeoReportRequest({ ...t, parent: t.parentId ? { number: parentNumber.get(t.parentId) ?? "" } : null }, ctx),
+    );
   }
 }
 
@@ -291,5 +359,8 @@ function send(reply: FastifyReply, format: Format, root: string, item: string, r
 function sendErrors(reply: FastifyReply, format: Format, status: number, description: string) {
   const list = [{ code: status, description }];
   if (format === "json") return reply.status(status).type("application/json; charset=utf-8").send(list);
-  return reply.status(status).type("text/xml; charset=utf-8").send(xmlList("errors", "error", list));
+  return reply
+    .status(status)
+    .type("text/xml; charset=utf-8")
+    .send(xmlList("errors", "error", list));
 }

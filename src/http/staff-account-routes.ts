@@ -40,13 +40,20 @@ export async function staffAccountRoutes(app: FastifyInstance, { prisma, cases }
           type: "object",
           required: ["username", "password"],
           additionalProperties: false,
-          properties: { username: { type: "string", minLength: 1, maxLength: 64 }, password: { type: "string", minLength: 1, maxLength: 256 } },
+          properties: {
+            username: { type: "string", minLength: 1, maxLength: 64 },
+            password: { type: "string", minLength: 1, maxLength: 256 },
+          },
         },
         response: {
           200: {
             type: "object",
             required: ["token", "expiresAt", "staff"],
-            properties: { token: { type: "string" }, expiresAt: { type: "string", format: "date-time" }, staff: staffSchema },
+            properties: {
+              token: { type: "string" },
+              expiresAt: { type: "string", format: "date-time" },
+              staff: staffSchema,
+            },
           },
           ...staffErrorResponses,
         },
@@ -62,17 +69,29 @@ export async function staffAccountRoutes(app: FastifyInstance, { prisma, cases }
 
   app.post(
     "/logout",
-    { ...authenticated, schema: { response: { 200: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } }, ...staffErrorResponses } } },
+    {
+      ...authenticated,
+      schema: {
+        response: {
+          200: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } },
+          ...staffErrorResponses,
+        },
+      },
+    },
     async (request) => {
       await cases.sessions.logout(request.staffToken!, staffOf(request));
       return { ok: true };
     },
   );
 
-  app.get("/me", { ...authenticated, schema: { response: { 200: staffSchema, ...staffErrorResponses } } }, async (request) => {
-    const { id: _id, ...staff } = staffOf(request);
-    return staff;
-  });
+  app.get(
+    "/me",
+    { ...authenticated, schema: { response: { 200: staffSchema, ...staffErrorResponses } } },
+    async (request) => {
+      const { id: _id, ...staff } = staffOf(request);
+      return staff;
+    },
+  );
 
   app.post<{ Body: NewAccountBody }>(
     "/accounts",
@@ -99,7 +118,10 @@ export async function staffAccountRoutes(app: FastifyInstance, { prisma, cases }
       if (admin.role !== "admin") throw new HttpError(403, "Only an admin may create staff accounts");
       try {
         const account = await createStaffAccount(prisma, request.body, cases.knowledge().departments.codes);
-        await recordStaffAudit(prisma, admin, "create_account", account.username, { role: account.role, departmentCode: account.departmentCode });
+        await recordStaffAudit(prisma, admin, "create_account", account.username, {
+          role: account.role,
+          departmentCode: account.departmentCode,
+        });
         const { id: _id, ...shown } = account;
         return reply.status(201).send(shown);
       } catch (error) {

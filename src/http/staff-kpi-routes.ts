@@ -44,7 +44,18 @@ export async function staffKpiRoutes(app: FastifyInstance, { prisma, cases, time
                 type: "array",
                 items: {
                   type: "object",
-                  required: ["departmentCode", "departmentName", "received", "resolved", "onTimeRate", "medianHoursToAccept", "medianHoursToResolve", "rated", "satisfactionRate", "reopenRate"],
+                  required: [
+                    "departmentCode",
+                    "departmentName",
+                    "received",
+                    "resolved",
+                    "onTimeRate",
+                    "medianHoursToAccept",
+                    "medianHoursToResolve",
+                    "rated",
+                    "satisfactionRate",
+                    "reopenRate",
+                  ],
                   properties: {
                     departmentCode: { type: "string" },
                     departmentName: { type: "string" },
@@ -75,7 +86,11 @@ export async function staffKpiRoutes(app: FastifyInstance, { prisma, cases, time
       const to = periodBound(request.query.to, "to", timeZone, "querystring.to")!;
       if (to.getTime() <= from.getTime()) throw new HttpError(400, "querystring.to must be after querystring.from");
       const rows = await departmentKpis(prisma, { from, to }, scope ?? request.query.department);
-      await recordStaffAudit(prisma, staff, "view_kpis", undefined, { from: from.toISOString(), to: to.toISOString(), department: scope ?? request.query.department ?? null });
+      await recordStaffAudit(prisma, staff, "view_kpis", undefined, {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        department: scope ?? request.query.department ?? null,
+      });
       return {
         from: from.toISOString(),
         to: to.toISOString(),

@@ -4,7 +4,12 @@ import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { errorResponseSchema, errorResponses } from "./error-schema.ts";
 import { ticketEventsSchema } from "./ticket-event-schema.ts";
 
-export const staffErrorResponses = { ...errorResponses, 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema } as const;
+export const staffErrorResponses = {
+  ...errorResponses,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  409: errorResponseSchema,
+} as const;
 
 export const ticketNumberParams = {
   type: "object",
@@ -73,7 +78,10 @@ export const ticketDetailSchema = {
 } as const;
 
 /** Each action's required fields; a missing one is a 400 naming it (e.g. body.reason). */
-const requires = (actions: string[], fields: string[]) => ({ if: { properties: { action: { enum: actions } } }, then: { required: fields } });
+const requires = (actions: string[], fields: string[]) => ({
+  if: { properties: { action: { enum: actions } } },
+  then: { required: fields },
+});
 
 export const actionBodySchema = {
   type: "object",
@@ -104,4 +112,7 @@ export const actionBodySchema = {
 } as const;
 
 /** A day ("2026-11-22", the city's local day) or an instant. */
-export const dateParam = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$" } as const;
+export const dateParam = {
+  type: "string",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$",
+} as const;

@@ -8,7 +8,15 @@ import { findTickets } from "../cases/ticket-queries.ts";
 import type { PrismaClient } from "../db/database.ts";
 import type { Reply } from "../messages/messages.ts";
 import { maskText } from "../privacy/mask.ts";
-import { actorOf, canAct, canSee, departmentScope, seesContactDetails, type StaffAction, type StaffPrincipal } from "../staff/roles.ts";
+import {
+  actorOf,
+  canAct,
+  canSee,
+  departmentScope,
+  seesContactDetails,
+  type StaffAction,
+  type StaffPrincipal,
+} from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import type { TicketAction } from "../tickets/lifecycle.ts";
 import { ActionRejected } from "../cases/ticket-actions.ts";
@@ -16,7 +24,14 @@ import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { periodBound } from "./date-params.ts";
 import { HttpError } from "./error-handler.ts";
 import { requireStaff, staffOf } from "./staff-auth.ts";
-import { actionBodySchema, dateParam, staffErrorResponses, ticketDetailSchema, ticketNumberParams, ticketSummarySchema } from "./staff-schemas.ts";
+import {
+  actionBodySchema,
+  dateParam,
+  staffErrorResponses,
+  ticketDetailSchema,
+  ticketNumberParams,
+  ticketSummarySchema,
+} from "./staff-schemas.ts";
 import { ticketDetail, ticketSummary } from "./staff-ticket-view.ts";
 
 interface ListQuery {
@@ -62,7 +77,11 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
   async function detail(staff: StaffPrincipal, number: string) {
     const ticket = await prisma.ticket.findUniqueOrThrow({
       where: { number },
-      include: { events: { orderBy: { seq: "asc" } }, parent: { select: { number: true } }, children: { select: { number: true }, orderBy: { number: "asc" } } },
+      include: {
+        events: { orderBy: { seq: "asc" } },
+        parent: { select: { number: true } },
+        children: { select: { number: true }, orderBy: { number: "asc" } },
+      },
     });
     return ticketDetail(staff, ticket, cases.departmentName);
   }
@@ -85,7 +104,11 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
           },
         },
         response: {
-          200: { type: "object", required: ["total", "tickets"], properties: { total: { type: "integer" }, tickets: { type: "array", items: ticketSummarySchema } } },
+          200: {
+            type: "object",
+            required: ["total", "tickets"],
+            properties: { total: { type: "integer" }, tickets: { type: "array", items: ticketSummarySchema } },
+          },
           ...staffErrorResponses,
         },
       },
@@ -123,19 +146,35 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
   );
 
   /** Applies a staff action with its audit entry in one transaction. */
-  async function act(staff: StaffPrincipal, number: string, name: StaffAction, action: TicketAction, expectedVersion?: number) {
+  async function act(
+    staff: StaffPrincipal,
+    number: string,
+    name: StaffAction,
+    action: TicketAction,
+    expectedVersion?: number,
+  ) {
     const ticket = await visibleTicket(staff, number);
     if (!canAct(staff, name, ticket)) throw new HttpError(403, `A ${staff.role} may not ${name} this ticket`);
     const actions = cases.actions;
     try {
       const applied = await actions.transaction(async (tx) => {
-        const result = await actions.applyIn(tx, { id: ticket.id }, action, actorOf(staff), expectedVersion === undefined ? {} : { expectedVersion });
-        await recordStaffAudit(tx, staff, "ticket_action", number, { action: name, version: result[0]!.ticket.version });
+        const result = await actions.applyIn(
+          tx,
+          { id: ticket.id },
+          action,
+          actorOf(staff),
+          expectedVersion === undefined ? {} : { expectedVersion },
+        );
+        await recordStaffAudit(tx, staff, "ticket_action", number, {
+          action: name,
+          version: result[0]!.ticket.version,
+        });
         return result;
       });
       await actions.afterCommit(applied);
     } catch (error) {
-      if (error instanceof ActionRejected) throw new HttpError(error.kind === "conflict" ? 409 : error.kind === "invalid" ? 400 : 404, error.message);
+      if (error instanceof ActionRejected)
+        throw new HttpError(error.kind === "conflict" ? 409 : error.kind === "invalid" ? 400 : 404, error.message);
       throw error;
     }
     return detail(staff, number);
@@ -143,7 +182,13 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
 
   app.post<{ Params: Params; Body: ActionBody }>(
     "/tickets/:number/actions",
-    { schema: { params: ticketNumberParams, body: actionBodySchema, response: { 200: ticketDetailSchema, ...staffErrorResponses } } },
+    {
+      schema: {
+        params: ticketNumberParams,
+        body: actionBodySchema,
+        response: { 200: ticketDetailSchema, ...staffErrorResponses },
+      },
+    },
     async (request) => {
       const staff = staffOf(request);
       const action = await toTicketAction(request.body);
@@ -156,7 +201,12 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
     {
       schema: {
         params: ticketNumberParams,
-        body: { type: "object", required: ["text"], additionalProperties: false, properties: { text: { type: "string", minLength: 1, maxLength: 4000, pattern: "\\S" } } },
+        body: {
+          type: "object",
+          required: ["text"],
+          additionalProperties: false,
+          properties: { text: { type: "string", minLength: 1, maxLength: 4000, pattern: "\\S" } },
+        },
         response: { 200: ticketDetailSchema, ...staffErrorResponses },
       },
     },
@@ -180,7 +230,11 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
                 items: {
                   type: "object",
                   required: ["direction", "text", "at"],
-                  properties: { direction: { type: "string", enum: ["in", "out"] }, text: { type: "string" }, at: { type: "string", format: "date-time" } },
+                  properties: {
+                    direction: { type: "string", enum: ["in", "out"] },
+                    text: { type: "string" },
+                    at: { type: "string", format: "date-time" },
+                  },
                 },
               },
             },
@@ -193,7 +247,11 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
       const staff = staffOf(request);
       const ticket = await visibleTicket(staff, request.params.number);
       const masked = !seesContactDetails(staff, ticket);
-      const rows = await prisma.message.findMany({ where: { conversationId: ticket.conversationId }, orderBy: { createdAt: "asc" }, take: 500 });
+      const rows = await prisma.message.findMany({
+        where: { conversationId: ticket.conversationId },
+        orderBy: { createdAt: "asc" },
+        take: 500,
+      });
       const messages: { direction: "in" | "out"; text: string; at: string }[] = [];
       for (const row of rows) {
         const at = row.createdAt.toISOString();
@@ -203,7 +261,11 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
         for (const reply of replies) messages.push({ direction: "out", text: reply.text, at });
       }
       await recordStaffAudit(prisma, staff, "view_conversation", ticket.number, { masked, messages: messages.length });
-      return { number: ticket.number, masked, messages: masked ? messages.map((m) => ({ ...m, text: maskText(m.text) })) : messages };
+      return {
+        number: ticket.number,
+        masked,
+        messages: masked ? messages.map((m) => ({ ...m, text: maskText(m.text) })) : messages,
+      };
     },
   );
 
@@ -221,7 +283,12 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
                 items: {
                   type: "object",
                   required: ["kind", "text", "ticketNumber", "at"],
-                  properties: { kind: { type: "string" }, text: { type: "string" }, ticketNumber: { type: "string" }, at: { type: "string", format: "date-time" } },
+                  properties: {
+                    kind: { type: "string" },
+                    text: { type: "string" },
+                    ticketNumber: { type: "string" },
+                    at: { type: "string", format: "date-time" },
+                  },
                 },
               },
             },
@@ -240,7 +307,14 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
         take: 100,
       });
       await recordStaffAudit(prisma, staff, "view_notices", undefined, { count: notices.length });
-      return { notices: notices.map((n) => ({ kind: n.kind, text: n.text, ticketNumber: n.ticket.number, at: n.createdAt.toISOString() })) };
+      return {
+        notices: notices.map((n) => ({
+          kind: n.kind,
+          text: n.text,
+          ticketNumber: n.ticket.number,
+          at: n.createdAt.toISOString(),
+        })),
+      };
     },
   );
 

@@ -40,7 +40,9 @@ export function ticketDetail(
     address: ticket.address,
     latitude: ticket.latitude,
     longitude: ticket.longitude,
-    department: ticket.departmentCode ? { code: ticket.departmentCode, name: departmentName(ticket.departmentCode) } : null,
+    department: ticket.departmentCode
+      ? { code: ticket.departmentCode, name: departmentName(ticket.departmentCode) }
+      : null,
     channel: ticket.channel,
     assignedAt: iso(ticket.assignedAt),
     acceptedAt: iso(ticket.acceptedAt),
@@ -70,6 +72,7 @@ export function ticketDetail(
 function maskStrings(value: unknown, key = ""): unknown {
   if (typeof value === "string") return key === "textSha256" ? value : maskText(value);
   if (Array.isArray(value)) return value.map((v) => maskStrings(v));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, k)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, k)]));
   return value;
 }

@@ -10,7 +10,24 @@ import { HttpError } from "./error-handler.ts";
 import { ticketEventsSchema } from "./ticket-event-schema.ts";
 
 /** Steps shown publicly, and those whose note the citizen should read (the reply, the reason, what is needed). */
-const PUBLIC_EVENTS = new Set(["created", "assigned", "accepted", "started", "transferred", "reassigned", "suspended", "resumed", "resolved", "rated", "closed", "rejected", "merged", "reopened", "parent_resolved", "supplemented"]);
+const PUBLIC_EVENTS = new Set([
+  "created",
+  "assigned",
+  "accepted",
+  "started",
+  "transferred",
+  "reassigned",
+  "suspended",
+  "resumed",
+  "resolved",
+  "rated",
+  "closed",
+  "rejected",
+  "merged",
+  "reopened",
+  "parent_resolved",
+  "supplemented",
+]);
 const PUBLIC_NOTES = new Set(["created", "suspended", "resolved", "rejected", "rated", "merged", "parent_resolved"]);
 
 /** "citizen", "system" or "staff": who acted, without naming staff. */
@@ -75,7 +92,13 @@ export async function ticketRoutes(app: FastifyInstance, { prisma, catalog }: Ti
         createdAt: ticket.createdAt.toISOString(),
         events: ticket.events
           .filter((e) => PUBLIC_EVENTS.has(e.type))
-          .map((e) => ({ seq: e.seq, type: e.type, actor: publicActor(e.actor), note: PUBLIC_NOTES.has(e.type) ? e.note : null, at: e.createdAt.toISOString() })),
+          .map((e) => ({
+            seq: e.seq,
+            type: e.type,
+            actor: publicActor(e.actor),
+            note: PUBLIC_NOTES.has(e.type) ? e.note : null,
+            at: e.createdAt.toISOString(),
+          })),
       };
     },
   );

@@ -96,10 +96,29 @@ interface ScriptedRedis {
     job: string,
     dueInMs: number,
   ): Promise<[string, string?]>;
-  passiveDecide(claim: string, decision: string, pending: string, jobs: string, claimMs: number, decisionMs: number, wanted: string, key: string, laterDueInMs: number | ""): Promise<string>;
+  passiveDecide(
+    claim: string,
+    decision: string,
+    pending: string,
+    jobs: string,
+    claimMs: number,
+    decisionMs: number,
+    wanted: string,
+    key: string,
+    laterDueInMs: number | "",
+  ): Promise<string>;
   passiveSettle(pending: string, jobs: string, ...keys: string[]): Promise<number>;
   passiveReschedule(pending: string, key: string, dueInMs: number): Promise<number>;
-  passiveTakeOver(pending: string, jobs: string, decisionPrefix: string, decisionSuffix: string, later: string, decisionMs: number, leaseMs: number, limit: number): Promise<string[]>;
+  passiveTakeOver(
+    pending: string,
+    jobs: string,
+    decisionPrefix: string,
+    decisionSuffix: string,
+    later: string,
+    decisionMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<string[]>;
 }
 
 const CLAIM_MS = 60_000;
@@ -180,7 +199,16 @@ export class PassiveReplies {
    * their jobs on and then calls settle(). Redis errors propagate.
    */
   async takeOverDue(limit: number): Promise<TakenOver[]> {
-    const flat = await this.redis.passiveTakeOver(this.pendingKey, this.jobsKey, `${this.o.prefix}:push:`, ":decision", LATER_JSON, DECISION_MS, TAKEOVER_LEASE_MS, limit);
+    const flat = await this.redis.passiveTakeOver(
+      this.pendingKey,
+      this.jobsKey,
+      `${this.o.prefix}:push:`,
+      ":decision",
+      LATER_JSON,
+      DECISION_MS,
+      TAKEOVER_LEASE_MS,
+      limit,
+    );
     const taken: TakenOver[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const stored = flat[i + 1]!;
@@ -200,14 +228,19 @@ export class PassiveReplies {
    * has room. Answering pushes in time matters more than draining a backlog.
    */
   async whenCalm(): Promise<void> {
-    while (Date.now() - this.lastPushAt < RECENT_PUSH_MS && (this.working >= Math.max(1, this.o.maxInFlight / 2) || this.loopUtilization() > BUSY_LOOP)) {
+    while (
+      Date.now() - this.lastPushAt < RECENT_PUSH_MS &&
+      (this.working >= Math.max(1, this.o.maxInFlight / 2) || this.loopUtilization() > BUSY_LOOP)
+    ) {
       await sleep(LOOP_SAMPLE_MS / 2);
     }
   }
 
   private overloaded(deadline: number): boolean {
     const waited = this.o.budgetMs - (deadline - Date.now());
-    return this.working >= this.o.maxInFlight || (this.o.budgetMs > 0 && waited >= this.o.budgetMs * OVERLOADED_WAIT_SHARE);
+    return (
+      this.working >= this.o.maxInFlight || (this.o.budgetMs > 0 && waited >= this.o.budgetMs * OVERLOADED_WAIT_SHARE)
+    );
   }
 
   private async work<Answer>(job: PassiveJob<Answer>, deadline: number): Promise<PassiveDecision<Answer>> {
@@ -218,7 +251,10 @@ export class PassiveReplies {
     } catch (error) {
       // A waiting retry may already have promised "later": the safety net keeps that promise now.
       if (await this.promisedLater(job.key)) {
-        this.o.log.warn({ err: error, key: job.key }, "answer promised for later failed; the queue takes the message over");
+        this.o.log.warn(
+          { err: error, key: job.key },
+          "answer promised for later failed; the queue takes the message over",
+        );
         await this.reschedule(job.key, 0);
         return LATER;
       }
@@ -246,7 +282,9 @@ export class PassiveReplies {
     const working = this.track(job.work());
     const result = await withDeadline(working, deadline);
     if (result !== TIMEOUT) return { now: result };
-    void working.then((answer) => job.sendLater(answer)).catch((error: unknown) => this.o.log.error({ err: error, key: job.key }, "message could not be answered"));
+    void working
+      .then((answer) => job.sendLater(answer))
+      .catch((error: unknown) => this.o.log.error({ err: error, key: job.key }, "message could not be answered"));
     return LATER;
   }
 
@@ -262,7 +300,10 @@ export class PassiveReplies {
         await this.settle([job.key]).catch(() => undefined); // else the safety net finds it answered
       })
       .catch(async (error: unknown) => {
-        this.o.log.warn({ err: error, key: job.key }, "answer missed its passive budget and failed; the queue takes the message over");
+        this.o.log.warn(
+          { err: error, key: job.key },
+          "answer missed its passive budget and failed; the queue takes the message over",
+        );
         await this.reschedule(job.key, 0);
       });
   }
@@ -288,7 +329,10 @@ export class PassiveReplies {
     } catch (error) {
       if (Date.now() - this.lastRedisWarning >= WARN_EVERY_MS) {
         this.lastRedisWarning = Date.now();
-        this.o.log.warn({ err: error }, "Redis unavailable: pushes are answered without coordinating retries across processes");
+        this.o.log.warn(
+          { err: error },
+          "Redis unavailable: pushes are answered without coordinating retries across processes",
+        );
       }
       return "uncoordinated";
     }
@@ -309,7 +353,11 @@ export class PassiveReplies {
    * Writes `wanted` unless a decision exists; returns the decision every try will use.
    * `laterDueInMs`: when "later" is written, how long until the safety net takes the push over.
    */
-  private async decide<Answer>(key: string, wanted: PassiveDecision<Answer>, laterDueInMs = 0): Promise<PassiveDecision<Answer>> {
+  private async decide<Answer>(
+    key: string,
+    wanted: PassiveDecision<Answer>,
+    laterDueInMs = 0,
+  ): Promise<PassiveDecision<Answer>> {
     try {
       const json = await this.redis.passiveDecide(
         this.claimKey(key),
@@ -334,7 +382,10 @@ export class PassiveReplies {
   }
 
   /** Waits for the claimant's decision until the deadline; "orphaned" when the claim vanished without one. */
-  private async awaitDecision<Answer>(key: string, deadline: number): Promise<PassiveDecision<Answer> | "orphaned" | "timeout"> {
+  private async awaitDecision<Answer>(
+    key: string,
+    deadline: number,
+  ): Promise<PassiveDecision<Answer> | "orphaned" | "timeout"> {
     for (;;) {
       let decision: string | null | undefined;
       let claim: string | null | undefined;
@@ -357,7 +408,11 @@ export class PassiveReplies {
       this.loop = { sampledAt: now, since: performance.eventLoopUtilization(), utilization: 0 };
     } else if (now - this.loop.sampledAt >= LOOP_SAMPLE_MS) {
       const current = performance.eventLoopUtilization();
-      this.loop = { sampledAt: now, since: current, utilization: performance.eventLoopUtilization(current, this.loop.since).utilization };
+      this.loop = {
+        sampledAt: now,
+        since: current,
+        utilization: performance.eventLoopUtilization(current, this.loop.since).utilization,
+      };
     }
     return this.loop.utilization;
   }

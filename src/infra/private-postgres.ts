@@ -71,7 +71,10 @@ function shellQuote(value: string): string {
 }
 
 function tail(text: string, lines = 20): string {
-  const kept = text.split("\n").filter((l) => l.trim() !== "").slice(-lines);
+  const kept = text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(-lines);
   return kept.length ? kept.join("\n") : "(no output)";
 }
 
@@ -124,7 +127,10 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
 
   const versionOut = await pgRun("postgres", ["--version"]);
   const major = /(\d+)(?:\.\d+)?/.exec(versionOut.output.replace(/^[^)]*\)/, ""))?.[1];
-  const existing = await readFile(join(dir, "PG_VERSION"), "utf8").then((v) => v.trim(), () => undefined);
+  const existing = await readFile(join(dir, "PG_VERSION"), "utf8").then(
+    (v) => v.trim(),
+    () => undefined,
+  );
 
   // A server left running by a crashed earlier run still owns the directory.
   if (existing !== undefined && (await pgRun("pg_ctl", ["status", "-D", dir])).code === 0) {
@@ -139,7 +145,14 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
   if (existing === undefined || (major !== undefined && existing !== major)) {
     log(`initdb ${dir}`);
     const init = await pgRun("initdb", [
-      "-D", dir, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--locale=C", "--no-sync",
+      "-D",
+      dir,
+      "--auth=trust",
+      "-U",
+      "postgres",
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-sync",
     ]);
     if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${tail(init.output)}`);
   }

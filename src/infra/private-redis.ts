@@ -29,7 +29,12 @@ class OutputTail {
   private lines: string[] = [];
   constructor(private readonly max = 30) {}
   push(chunk: Buffer): void {
-    this.lines.push(...chunk.toString("utf8").split("\n").filter((l) => l.trim() !== ""));
+    this.lines.push(
+      ...chunk
+        .toString("utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== ""),
+    );
     if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
   }
   toString(): string {
@@ -99,15 +104,23 @@ async function launch(
   const child = spawn(
     binary,
     [
-      "--port", String(port),
-      "--bind", "127.0.0.1",
-      "--dir", dataDir,
-      "--daemonize", "no",
-      "--pidfile", pidFile,
-      "--logfile", "", // log to stdout, which we keep a tail of
-      "--appendonly", "yes",
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dataDir,
+      "--daemonize",
+      "no",
+      "--pidfile",
+      pidFile,
+      "--logfile",
+      "", // log to stdout, which we keep a tail of
+      "--appendonly",
+      "yes",
       // AOF already persists every write; RDB snapshots would only add disk churn.
-      "--save", "",
+      "--save",
+      "",
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

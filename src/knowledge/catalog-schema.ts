@@ -94,7 +94,9 @@ export type Facet = (typeof FACETS)[number];
 
 /** Phrases that ask for one facet of an item: 带什么材料 → materials, 多少钱 → fee. */
 export const facetsFileSchema = z.strictObject({
-  facets: z.strictObject(Object.fromEntries(FACETS.map((f) => [f, z.array(nonEmpty).min(1)])) as Record<Facet, z.ZodArray<typeof nonEmpty>>),
+  facets: z.strictObject(
+    Object.fromEntries(FACETS.map((f) => [f, z.array(nonEmpty).min(1)])) as Record<Facet, z.ZodArray<typeof nonEmpty>>,
+  ),
   /** Words a follow-up may hold besides the facet (那, 这个, 要, 吗 …): with only these, it refers to the current item. */
   filler: z.array(nonEmpty).default([]),
 });

@@ -111,7 +111,10 @@ export class KnowledgeStore<Built> {
       log.info({ version, items: catalog.items.length, loadMs: next.loadMs }, "catalog reloaded");
       return { ok: true, version, items: catalog.items.length, loadedAt, loadMs: next.loadMs };
     } catch (error) {
-      const problems = error instanceof CatalogError ? error.problems : [`cannot build the catalog's models: ${(error as Error).message}`];
+      const problems =
+        error instanceof CatalogError
+          ? error.problems
+          : [`cannot build the catalog's models: ${(error as Error).message}`];
       const { version, catalog, loadedAt } = this.served.knowledge;
       const serving = { version, items: catalog.items.length, loadedAt };
       log.error({ problems, serving }, "catalog reload rejected; the previous catalog keeps serving");
@@ -120,7 +123,11 @@ export class KnowledgeStore<Built> {
   }
 }
 
-async function load<Built>(dir: string, options: KnowledgeStoreOptions<Built>, version: number): Promise<Served<Built>> {
+async function load<Built>(
+  dir: string,
+  options: KnowledgeStoreOptions<Built>,
+  version: number,
+): Promise<Served<Built>> {
   const started = performance.now();
   const knowledge = await loadKnowledge(dir, { timeZone: options.timeZone, version });
   const built = options.build(knowledge);

@@ -17,7 +17,8 @@ export async function loadCaseRules(dir: string, catalog: Pick<Catalog, "departm
   if (categoriesFile) {
     const seen = new Set<string>();
     for (const category of categoriesFile.categories) {
-      if (seen.has(category.code)) problems.push(`case-categories.yaml: code "${category.code}" appears more than once`);
+      if (seen.has(category.code))
+        problems.push(`case-categories.yaml: code "${category.code}" appears more than once`);
       seen.add(category.code);
     }
   }
@@ -30,7 +31,8 @@ export async function loadCaseRules(dir: string, catalog: Pick<Catalog, "departm
       const where = `routing-rules.yaml: rules.${i} (${rule.id})`;
       if (ids.has(rule.id)) problems.push(`${where}: id appears more than once`);
       ids.add(rule.id);
-      if (!departments.has(rule.department)) problems.push(`${where}: department: "${rule.department}" is not in departments.yaml`);
+      if (!departments.has(rule.department))
+        problems.push(`${where}: department: "${rule.department}" is not in departments.yaml`);
       for (const code of rule.categories ?? []) {
         if (!categories.has(code)) problems.push(`${where}: categories: "${code}" is not in case-categories.yaml`);
       }

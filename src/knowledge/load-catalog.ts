@@ -48,7 +48,16 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   checkUnique(items, "name", problems);
   if (itemFiles.length === 0) problems.push(`${path.join(dir, "items")}: no service items found`);
 
-  if (problems.length > 0 || !departmentsFile || !synonymsFile || !messageKinds || !facets || !outOfScope || !functionWords) throw new CatalogError(problems);
+  if (
+    problems.length > 0 ||
+    !departmentsFile ||
+    !synonymsFile ||
+    !messageKinds ||
+    !facets ||
+    !outOfScope ||
+    !functionWords
+  )
+    throw new CatalogError(problems);
   return {
     items,
     departments: departmentsFile.departments,
@@ -65,16 +74,14 @@ async function listDataFiles(dir: string, problems: string[]): Promise<string[]>
   try {
     return (await fs.readdir(dir)).filter((f) => DATA_FILE.test(f)).sort();
   } catch (error) {
-    problems.push(`${dir}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    problems.push(
+      `${dir}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
     return [];
   }
 }
 
-function checkReferences(
-  items: ServiceItem[],
-  file: z.infer<typeof departmentsFileSchema>,
-  problems: string[],
-): void {
+function checkReferences(items: ServiceItem[], file: z.infer<typeof departmentsFileSchema>, problems: string[]): void {
   const codes = new Set(file.departments.map((d) => d.code));
   if (!codes.has(file.dispatcher)) {
     problems.push(`departments.yaml: dispatcher: "${file.dispatcher}" is not one of the departments`);

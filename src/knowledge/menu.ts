@@ -14,13 +14,23 @@ export const MENU_ACTIONS = ["complain", "ticket-status"] as const;
 export type MenuAction = (typeof MENU_ACTIONS)[number];
 
 const utf8Bytes = (max: number, what: string) =>
-  z.string().trim().min(1).refine((s) => Buffer.byteLength(s) <= max, `${what} must be at most ${max} bytes (${max / 4 | 0}–${max / 3 | 0} Chinese characters)`);
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine(
+      (s) => Buffer.byteLength(s) <= max,
+      `${what} must be at most ${max} bytes (${(max / 4) | 0}–${(max / 3) | 0} Chinese characters)`,
+    );
 
 const leafSchema = (nameBytes: number) =>
   z.union([
     z.strictObject({ name: utf8Bytes(nameBytes, "name"), item: z.string().regex(/^[A-Z]{2,4}\d{3,}$/) }),
     z.strictObject({ name: utf8Bytes(nameBytes, "name"), action: z.enum(MENU_ACTIONS) }),
-    z.strictObject({ name: utf8Bytes(nameBytes, "name"), url: z.url().refine((u) => Buffer.byteLength(u) <= 1024, "url must be at most 1024 bytes") }),
+    z.strictObject({
+      name: utf8Bytes(nameBytes, "name"),
+      url: z.url().refine((u) => Buffer.byteLength(u) <= 1024, "url must be at most 1024 bytes"),
+    }),
   ]);
 
 const subButtonSchema = leafSchema(60);
@@ -88,10 +98,14 @@ export async function loadMenu(intentsDir: string, catalog: Catalog): Promise<Me
   }
   const parsed = menuFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new CatalogError(parsed.error.issues.map((issue) => `${file}: ${issue.path.join(".") || "(file)"}: ${issue.message}`));
+    throw new CatalogError(
+      parsed.error.issues.map((issue) => `${file}: ${issue.path.join(".") || "(file)"}: ${issue.message}`),
+    );
   }
   const codes = new Set(catalog.items.map((item) => item.code));
-  const unknown = leaves(parsed.data).flatMap((leaf) => ("item" in leaf && !codes.has(leaf.item) ? [`${file}: ${leaf.name}: no service item ${leaf.item}`] : []));
+  const unknown = leaves(parsed.data).flatMap((leaf) =>
+    "item" in leaf && !codes.has(leaf.item) ? [`${file}: ${leaf.name}: no service item ${leaf.item}`] : [],
+  );
   if (unknown.length > 0) throw new CatalogError(unknown);
   return new Menu(parsed.data);
 }

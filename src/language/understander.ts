@@ -72,7 +72,11 @@ export class Understander {
     this.itemsByCode = new Map(catalog.items.map((item) => [item.code, item]));
     const synonyms = new SynonymTable(catalog.synonyms);
     const itemTerms = catalog.items.flatMap((item) => [item.name, ...item.aliases]);
-    const segmenter = new Segmenter([...itemTerms, ...synonyms.words(), ...Object.values(catalog.messageKinds.domains).flat()]);
+    const segmenter = new Segmenter([
+      ...itemTerms,
+      ...synonyms.words(),
+      ...Object.values(catalog.messageKinds.domains).flat(),
+    ]);
     const texts = catalog.items.map((item) => [item.name, ...item.aliases, ...item.examples]);
     // Words worth finding inside longer tokens: every word the catalog's own texts use.
     const knownWords = new Set<string>(synonyms.words());
@@ -92,7 +96,9 @@ export class Understander {
       isNoun: (word) => analyzer.isNoun(word),
     });
     const classifier = options.messageModel
-      ? new TrainedMessageClassifier(options.messageModel, catalog.messageKinds, (analyzed) => this.namesOnlyATopic(analyzed))
+      ? new TrainedMessageClassifier(options.messageModel, catalog.messageKinds, (analyzed) =>
+          this.namesOnlyATopic(analyzed),
+        )
       : new CueMessageClassifier(catalog.messageKinds);
     this.components = [
       analyzer,

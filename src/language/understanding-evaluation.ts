@@ -85,7 +85,14 @@ export function evaluateUnderstanding(understander: Understander, sets: EvalSets
   const misses: EvalMiss[] = [];
   const ratio = (n: number, d: number) => (d === 0 ? 0 : n / d);
 
-  const s = { top1: 0, answeredRight: 0, answeredWrong: 0, clarifiedWithRight: 0, clarifiedWithoutRight: 0, fellBack: 0 };
+  const s = {
+    top1: 0,
+    answeredRight: 0,
+    answeredWrong: 0,
+    clarifiedWithRight: 0,
+    clarifiedWithoutRight: 0,
+    fellBack: 0,
+  };
   let falseComplaints = 0;
   for (const { text, item } of sets.service) {
     const u = understander.understand(text);
@@ -98,7 +105,8 @@ export function evaluateUnderstanding(understander: Understander, sets: EvalSets
       if (u.options?.some((o) => o.code === item)) s.clarifiedWithRight++;
       else s.clarifiedWithoutRight++;
     } else s.fellBack++;
-    if (!(u.decision === "answer" && u.serviceItem?.code === item)) misses.push({ set: "service", text, expected: item, got: describe(u) });
+    if (!(u.decision === "answer" && u.serviceItem?.code === item))
+      misses.push({ set: "service", text, expected: item, got: describe(u) });
   }
 
   const o = { answered: 0, clarified: 0, fellBack: 0 };
@@ -108,7 +116,8 @@ export function evaluateUnderstanding(understander: Understander, sets: EvalSets
     if (u.decision === "answer") o.answered++;
     else if (u.decision === "clarify") o.clarified++;
     else o.fellBack++;
-    if (u.decision === "answer" || u.decision === "clarify") misses.push({ set: "out-of-catalog", text, expected: "fallback", got: describe(u) });
+    if (u.decision === "answer" || u.decision === "clarify")
+      misses.push({ set: "out-of-catalog", text, expected: "fallback", got: describe(u) });
   }
 
   let caught = 0;
@@ -138,7 +147,12 @@ export function evaluateUnderstanding(understander: Understander, sets: EvalSets
         clarifiedWithoutRight: ratio(s.clarifiedWithoutRight, n),
         fellBack: ratio(s.fellBack, n),
       },
-      outOfCatalog: { count: m, answered: ratio(o.answered, m), clarified: ratio(o.clarified, m), fellBack: ratio(o.fellBack, m) },
+      outOfCatalog: {
+        count: m,
+        answered: ratio(o.answered, m),
+        clarified: ratio(o.clarified, m),
+        fellBack: ratio(o.fellBack, m),
+      },
       clarifyRate: ratio(s.clarifiedWithRight + s.clarifiedWithoutRight + o.clarified, n + m),
       complaint: {
         count: sets.complaints.length,

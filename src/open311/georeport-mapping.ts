@@ -9,7 +9,12 @@ import type { CaseCategory, DeadlineSpec } from "../knowledge/case-rules-schema.
 import { FINISHED_STATUSES, STATUS_LABELS, statusLabel, type TicketStatus } from "../tickets/ticket-status.ts";
 
 /** The service for complaints in no category (the default deadline applies). */
-export const OTHER_SERVICE = { service_code: "other", service_name: "其他诉求", description: "不属于以上类别的投诉、求助", group: "其他" } as const;
+export const OTHER_SERVICE = {
+  service_code: "other",
+  service_name: "其他诉求",
+  description: "不属于以上类别的投诉、求助",
+  group: "其他",
+} as const;
 
 export interface GeoReportService {
   service_code: string;
@@ -82,12 +87,16 @@ function statusNotes(ticket: Ticket & { parent: { number: string } | null }, ctx
   const status = ticket.status as TicketStatus;
   if (status === "merged" && ticket.parent) return `已与 ${ticket.parent.number} 并案办理`;
   if ((status === "resolved" || status === "closed") && ticket.resolution) return ticket.resolution;
-  if (status === "assigned" || status === "accepted" || status === "in_progress") return `${ctx.departmentName(ticket.departmentCode)}：${STATUS_LABELS[status]}`;
+  if (status === "assigned" || status === "accepted" || status === "in_progress")
+    return `${ctx.departmentName(ticket.departmentCode)}：${STATUS_LABELS[status]}`;
   return statusLabel(status);
 }
 
 /** A ticket as a GeoReport service request. Anyone may read these: phone and ID numbers are masked. */
-export function toGeoReportRequest(ticket: Ticket & { parent: { number: string } | null }, ctx: MappingContext): GeoReportRequest {
+export function toGeoReportRequest(
+  ticket: Ticket & { parent: { number: string } | null },
+  ctx: MappingContext,
+): GeoReportRequest {
   const category = ticket.category ? ctx.categories.get(ticket.category) : undefined;
   const details = ticket.details as { media_url?: string; address_id?: string; zipcode?: string };
   return {

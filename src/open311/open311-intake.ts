@@ -32,7 +32,13 @@ export interface IntakeDeps {
 
 /** Who filed it, as far as the client says: the account, else e-mail, else device, else the API client. */
 function submitter(s: Open311Submission, client: string): string {
-  return s.account_id ? `account:${s.account_id}` : s.email ? `email:${s.email}` : s.device_id ? `device:${s.device_id}` : `client:${client}`;
+  return s.account_id
+    ? `account:${s.account_id}`
+    : s.email
+      ? `email:${s.email}`
+      : s.device_id
+        ? `device:${s.device_id}`
+        : `client:${client}`;
 }
 
 export async function fileOpen311Request(
@@ -53,7 +59,15 @@ export async function fileOpen311Request(
       update: { lastActiveAt: now },
     });
     const inbound = await tx.message.create({
-      data: { id: randomUUID(), conversationId, direction: "in", channel: OPEN311_CHANNEL, text, raw: { ...submission } as object, createdAt: now },
+      data: {
+        id: randomUUID(),
+        conversationId,
+        direction: "in",
+        channel: OPEN311_CHANNEL,
+        text,
+        raw: { ...submission } as object,
+        createdAt: now,
+      },
     });
     return openTicket(
       tx,
@@ -67,9 +81,15 @@ export async function fileOpen311Request(
         sourceMessageId: inbound.id,
         ...(service.code && { category: service.code }),
         ...(submission.address_string && { address: submission.address_string }),
-        ...(submission.lat !== undefined && submission.long !== undefined && { latitude: submission.lat, longitude: submission.long }),
+        ...(submission.lat !== undefined &&
+          submission.long !== undefined && { latitude: submission.lat, longitude: submission.long }),
         details: {
-          contact: { first_name: submission.first_name, last_name: submission.last_name, phone: submission.phone, email: submission.email },
+          contact: {
+            first_name: submission.first_name,
+            last_name: submission.last_name,
+            phone: submission.phone,
+            email: submission.email,
+          },
           ...(submission.media_url && { media_url: submission.media_url }),
           ...(submission.address_id && { address_id: submission.address_id }),
         },

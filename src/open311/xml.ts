@@ -2,8 +2,11 @@
 // in a fixed field order, UTF-8, schemaless (as the spec asks).
 export type XmlValue = string | number | boolean | null | undefined;
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+function escapeXml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!,
+  );
 }
 
 /** <root><item><field>value</field>…</item>…</root>; a null field is an empty element. */
@@ -11,7 +14,11 @@ export function xmlList(root: string, item: string, records: Record<string, XmlV
   const body = records
     .map((record) => {
       const fields = Object.entries(record)
-        .map(([name, value]) => (value === null || value === undefined || value === "" ? `<${name}/>` : `<${name}>${escape(String(value))}</${name}>`))
+        .map(([name, value]) =>
+          value === null || value === undefined || value === ""
+            ? `<${name}/>`
+            : `<${name}>${escapeXml(String(value))}</${name}>`,
+        )
         .join("");
       return `<${item}>${fields}</${item}>`;
     })

@@ -25,7 +25,8 @@ export async function deliver(
   const delivery = await prisma.delivery.findUnique({ where: { id: deliveryId } });
   if (!delivery) throw new DeliveryError(`delivery ${deliveryId} does not exist`, "undeliverable");
   if (delivery.status !== "pending") return "already-finished";
-  if (Date.now() - delivery.createdAt.getTime() < ORDER_HOLD_MS && (await hasEarlierPending(prisma, delivery))) return "waiting";
+  if (Date.now() - delivery.createdAt.getTime() < ORDER_HOLD_MS && (await hasEarlierPending(prisma, delivery)))
+    return "waiting";
 
   let failure: DeliveryError | undefined;
   try {
@@ -38,10 +39,17 @@ export async function deliver(
       replies: delivery.replies as unknown as Reply[],
     });
   } catch (error) {
-    failure = error instanceof DeliveryError ? error : new DeliveryError(String((error as Error)?.message ?? error), "retry");
+    failure =
+      error instanceof DeliveryError ? error : new DeliveryError(String((error as Error)?.message ?? error), "retry");
   }
 
-  const status = !failure ? "sent" : failure.kind === "undeliverable" ? "undeliverable" : isLastAttempt ? "dead" : "pending";
+  const status = !failure
+    ? "sent"
+    : failure.kind === "undeliverable"
+      ? "undeliverable"
+      : isLastAttempt
+        ? "dead"
+        : "pending";
   // Numbered from the record, not the queue: a job retried after a crash keeps counting.
   const number = (await prisma.deliveryAttempt.count({ where: { deliveryId } })) + 1;
   await prisma.$transaction([

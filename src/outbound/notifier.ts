@@ -41,6 +41,11 @@ export async function notify(tx: Tx, notice: Notice): Promise<string> {
       dedupeKey,
     },
   });
-  await addToOutbox(tx, { queue: QueueNames.outbound, jobName: "deliver", jobId: delivery.id, payload: { deliveryId: delivery.id } });
+  await addToOutbox(tx, {
+    queue: QueueNames.outbound,
+    jobName: "deliver",
+    jobId: delivery.id,
+    payload: { deliveryId: delivery.id },
+  });
   return delivery.id;
 }

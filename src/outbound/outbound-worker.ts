@@ -13,7 +13,12 @@ export function createOutboundWorker(deps: WorkerDeps & { senders: ReadonlyMap<C
     QueueNames.outbound,
     deps,
     async (job, token) => {
-      const outcome = await deliver(deps.prisma, deps.senders, job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+      const outcome = await deliver(
+        deps.prisma,
+        deps.senders,
+        job.data.deliveryId,
+        job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      );
       if (outcome === "waiting") {
         // An earlier notice to the same citizen is still on its way: look again shortly.
         await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);

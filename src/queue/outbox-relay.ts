@@ -98,7 +98,8 @@ export class OutboxRelay {
             UPDATE "OutboxEntry" SET "attempts" = "attempts" + 1, "lastError" = ${lastError} WHERE "id" = ANY(${ids}::text[])`;
           throw error;
         }
-        await this.prisma.$executeRaw`UPDATE "OutboxEntry" SET "deliveredAt" = ${new Date()} WHERE "id" = ANY(${ids}::text[])`;
+        await this.prisma
+          .$executeRaw`UPDATE "OutboxEntry" SET "deliveredAt" = ${new Date()} WHERE "id" = ANY(${ids}::text[])`;
         delivered += entries.length;
       }
       // A short batch was all there was; entries committed since then kick another run.
@@ -119,4 +120,3 @@ export class OutboxRelay {
     return this.prisma.outboxEntry.count({ where: { deliveredAt: null } });
   }
 }
-

@@ -9,7 +9,12 @@ const DAY_SECONDS = 24 * 3600;
 /** Per-queue overrides of the default job options (attempts, backoff …). */
 export type QueueJobOptions = Partial<Record<QueueName, DefaultJobOptions>>;
 
-export function createQueues(connection: Redis, prefix: string, log: Logger, jobOptions: QueueJobOptions = {}): Map<QueueName, Queue> {
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  log: Logger,
+  jobOptions: QueueJobOptions = {},
+): Map<QueueName, Queue> {
   return new Map(
     ALL_QUEUES.map((name) => {
       const queue = new Queue(name, {

@@ -2,18 +2,25 @@
 import type { CaseCategory } from "../knowledge/case-rules-schema.ts";
 
 /** The category whose keyword matches longest ("暖气不热" over "暖气"); the first listed on a tie. */
-export function findCategory(categories: readonly CaseCategory[], text: string): { code: string; keyword: string } | undefined {
+export function findCategory(
+  categories: readonly CaseCategory[],
+  text: string,
+): { code: string; keyword: string } | undefined {
   let best: { code: string; keyword: string } | undefined;
   for (const category of categories) {
     for (const keyword of category.keywords) {
-      if (text.includes(keyword) && (!best || keyword.length > best.keyword.length)) best = { code: category.code, keyword };
+      if (text.includes(keyword) && (!best || keyword.length > best.keyword.length))
+        best = { code: category.code, keyword };
     }
   }
   return best;
 }
 
 /** The first district of the city named in the text (or address). */
-export function findDistrict(districts: readonly string[], ...texts: (string | null | undefined)[]): string | undefined {
+export function findDistrict(
+  districts: readonly string[],
+  ...texts: (string | null | undefined)[]
+): string | undefined {
   let best: { district: string; at: number } | undefined;
   for (const text of texts) {
     if (!text) continue;

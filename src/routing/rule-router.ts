@@ -39,7 +39,12 @@ export class RuleRouter {
     return { ...this.fallback.route(ticket), category, district };
   }
 
-  private bestRule(t: { text: string; domain: string | null; category: string | null; district: string | null }): RoutingRule | undefined {
+  private bestRule(t: {
+    text: string;
+    domain: string | null;
+    category: string | null;
+    district: string | null;
+  }): RoutingRule | undefined {
     let best: { rule: RoutingRule; conditions: number } | undefined;
     for (const rule of this.rules) {
       const conditions = [rule.domains, rule.categories, rule.keywords, rule.districts].filter(Boolean).length;

@@ -25,14 +25,21 @@ export class AccountError extends Error {
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
-export async function createStaffAccount(prisma: PrismaClient, input: NewStaffAccount, departments: ReadonlySet<string>): Promise<StaffPrincipal> {
-  if (!USERNAME.test(input.username)) throw new AccountError("username must be 2–64 lower-case letters, digits, dots, dashes or underscores", "username");
+export async function createStaffAccount(
+  prisma: PrismaClient,
+  input: NewStaffAccount,
+  departments: ReadonlySet<string>,
+): Promise<StaffPrincipal> {
+  if (!USERNAME.test(input.username))
+    throw new AccountError("username must be 2–64 lower-case letters, digits, dots, dashes or underscores", "username");
   const weak = passwordProblem(input.password);
   if (weak) throw new AccountError(weak, "password");
   if (!isRole(input.role)) throw new AccountError(`role must be one of ${ROLES.join(", ")}`, "role");
   const departmentCode = input.departmentCode ?? null;
-  if (input.role === "staff" && !departmentCode) throw new AccountError("department staff need a department", "departmentCode");
-  if (departmentCode && !departments.has(departmentCode)) throw new AccountError(`unknown department "${departmentCode}"`, "departmentCode");
+  if (input.role === "staff" && !departmentCode)
+    throw new AccountError("department staff need a department", "departmentCode");
+  if (departmentCode && !departments.has(departmentCode))
+    throw new AccountError(`unknown department "${departmentCode}"`, "departmentCode");
   try {
     const account = await prisma.staffAccount.create({
       data: {
@@ -43,9 +50,16 @@ export async function createStaffAccount(prisma: PrismaClient, input: NewStaffAc
         departmentCode,
       },
     });
-    return { id: account.id, username: account.username, displayName: account.displayName, role: input.role, departmentCode };
+    return {
+      id: account.id,
+      username: account.username,
+      displayName: account.displayName,
+      role: input.role,
+      departmentCode,
+    };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AccountError(`username "${input.username}" is taken`, "username", "conflict");
+    if (isUniqueViolation(error))
+      throw new AccountError(`username "${input.username}" is taken`, "username", "conflict");
     throw error;
   }
 }

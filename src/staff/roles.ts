@@ -16,7 +16,21 @@ export interface StaffPrincipal {
 }
 
 /** Actions staff take through the API (the rest are the system's or the citizen's). */
-export const STAFF_ACTIONS = ["accept", "start", "resolve", "transfer", "reassign", "return", "reject", "suspend", "resume", "reopen", "close", "merge", "note"] as const satisfies readonly ActionType[];
+export const STAFF_ACTIONS = [
+  "accept",
+  "start",
+  "resolve",
+  "transfer",
+  "reassign",
+  "return",
+  "reject",
+  "suspend",
+  "resume",
+  "reopen",
+  "close",
+  "merge",
+  "note",
+] as const satisfies readonly ActionType[];
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const ALLOWED: Record<Role, readonly StaffAction[]> = {

@@ -33,22 +33,40 @@ export class StaffSessions {
     const token = randomBytes(32).toString("base64url");
     const expiresAt = new Date(Date.now() + this.lifetimeHours * 3600 * 1000);
     await this.prisma.staffSession.create({ data: { tokenHash: tokenHash(token), staffId: account.id, expiresAt } });
-    const staff: StaffPrincipal = { id: account.id, username: account.username, displayName: account.displayName, role: account.role, departmentCode: account.departmentCode };
+    const staff: StaffPrincipal = {
+      id: account.id,
+      username: account.username,
+      displayName: account.displayName,
+      role: account.role,
+      departmentCode: account.departmentCode,
+    };
     await recordStaffAudit(this.prisma, staff, "login", undefined, { from });
     return { token, expiresAt, staff };
   }
 
   /** The member of staff a token belongs to, if the session is live. */
   async authenticate(token: string): Promise<StaffPrincipal | undefined> {
-    const session = await this.prisma.staffSession.findUnique({ where: { tokenHash: tokenHash(token) }, include: { staff: true } });
+    const session = await this.prisma.staffSession.findUnique({
+      where: { tokenHash: tokenHash(token) },
+      include: { staff: true },
+    });
     if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return undefined;
     const { staff } = session;
     if (!staff.active || !isRole(staff.role)) return undefined;
-    return { id: staff.id, username: staff.username, displayName: staff.displayName, role: staff.role, departmentCode: staff.departmentCode };
+    return {
+      id: staff.id,
+      username: staff.username,
+      displayName: staff.displayName,
+      role: staff.role,
+      departmentCode: staff.departmentCode,
+    };
   }
 
   async logout(token: string, staff: StaffPrincipal): Promise<void> {
-    await this.prisma.staffSession.updateMany({ where: { tokenHash: tokenHash(token), revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.prisma.staffSession.updateMany({
+      where: { tokenHash: tokenHash(token), revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     await recordStaffAudit(this.prisma, staff, "logout");
   }
 }

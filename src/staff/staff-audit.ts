@@ -23,5 +23,7 @@ export async function recordStaffAudit(
   target?: string,
   detail: Record<string, unknown> = {},
 ): Promise<void> {
-  await db.staffAudit.create({ data: { staffId: who.id, username: who.username, action, target: target ?? null, detail: detail as object } });
+  await db.staffAudit.create({
+    data: { staffId: who.id, username: who.username, action, target: target ?? null, detail: detail as object },
+  });
 }

@@ -35,7 +35,12 @@ async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
     args: rest,
-    options: { username: { type: "string" }, role: { type: "string" }, department: { type: "string" }, name: { type: "string" } },
+    options: {
+      username: { type: "string" },
+      role: { type: "string" },
+      department: { type: "string" },
+      name: { type: "string" },
+    },
   });
   if (!command || !["create", "list", "disable"].includes(command)) {
     console.error(USAGE);
@@ -47,7 +52,10 @@ async function main(): Promise<number> {
     await migrate(db.sql);
     if (command === "list") {
       const accounts = await db.prisma.staffAccount.findMany({ orderBy: { username: "asc" } });
-      for (const a of accounts) console.log(`${a.username}\t${a.role}\t${a.departmentCode ?? "-"}\t${a.displayName}${a.active ? "" : "\t(disabled)"}`);
+      for (const a of accounts)
+        console.log(
+          `${a.username}\t${a.role}\t${a.departmentCode ?? "-"}\t${a.displayName}${a.active ? "" : "\t(disabled)"}`,
+        );
       return 0;
     }
     if (!values.username) {
@@ -55,22 +63,39 @@ async function main(): Promise<number> {
       return 2;
     }
     if (command === "disable") {
-      const { count } = await db.prisma.staffAccount.updateMany({ where: { username: values.username }, data: { active: false } });
-      await db.prisma.staffSession.updateMany({ where: { staff: { username: values.username }, revokedAt: null }, data: { revokedAt: new Date() } });
+      const { count } = await db.prisma.staffAccount.updateMany({
+        where: { username: values.username },
+        data: { active: false },
+      });
+      await db.prisma.staffSession.updateMany({
+        where: { staff: { username: values.username }, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       console.log(count ? `disabled ${values.username}; their sessions are ended` : `no account ${values.username}`);
       return count ? 0 : 1;
     }
     const catalog = await loadCatalog(config.intentsDir);
     const account = await createStaffAccount(
       db.prisma,
-      { username: values.username, password: await readPassword(), displayName: values.name ?? values.username, role: values.role ?? "", departmentCode: values.department ?? null },
+      {
+        username: values.username,
+        password: await readPassword(),
+        displayName: values.name ?? values.username,
+        role: values.role ?? "",
+        departmentCode: values.department ?? null,
+      },
       new Set(catalog.departments.map((d) => d.code)),
     );
-    console.log(`created ${account.role} ${account.username}${account.departmentCode ? ` (${account.departmentCode})` : ""}`);
+    console.log(
+      `created ${account.role} ${account.username}${account.departmentCode ? ` (${account.departmentCode})` : ""}`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof AccountError) {
-      const option = { departmentCode: "--department", username: "--username", role: "--role", password: "the password" }[error.field] ?? error.field;
+      const option =
+        { departmentCode: "--department", username: "--username", role: "--role", password: "the password" }[
+          error.field
+        ] ?? error.field;
       console.error(`${option}: ${error.message}`);
       return 1;
     }

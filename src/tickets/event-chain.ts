@@ -48,7 +48,8 @@ export function findBrokenLink(events: StoredEvent[]): { seq: number; reason: st
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   for (const event of events) {
-    if (event.seq !== expectedSeq) return { seq: event.seq, reason: `expected event #${expectedSeq}, found #${event.seq}` };
+    if (event.seq !== expectedSeq)
+      return { seq: event.seq, reason: `expected event #${expectedSeq}, found #${event.seq}` };
     if (event.prevHash !== prev) return { seq: event.seq, reason: "previous-hash link does not match" };
     if (eventHash(prev, event) !== event.hash) return { seq: event.seq, reason: "content does not match its hash" };
     prev = event.hash;

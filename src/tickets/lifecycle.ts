@@ -3,7 +3,13 @@
 // to the deadline clock, whom to tell) or the reason it is not allowed. No I/O here;
 // src/cases/ticket-actions.ts applies a transition under the ticket's row lock.
 import { isRating, POOR_RATING_MAX, RATING_LABELS } from "./rating.ts";
-import { CLOCK_RUNNING_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, STATUS_LABELS, type TicketStatus } from "./ticket-status.ts";
+import {
+  CLOCK_RUNNING_STATUSES,
+  FINISHED_STATUSES,
+  OPEN_STATUSES,
+  STATUS_LABELS,
+  type TicketStatus,
+} from "./ticket-status.ts";
 
 /**
  * What a citizen adds to an open ticket, from any channel: a note, or material they
@@ -93,7 +99,14 @@ export interface LifecycleContext {
 export type ClockOp = "none" | "start" | "keep" | "pause" | "resume" | "stop" | "restart";
 
 /** Progress the citizen hears about on their channel. */
-export type CitizenNotice = "accepted" | "resolved" | "rejected" | "suspended" | "merged" | "reopened" | "parent_resolved";
+export type CitizenNotice =
+  | "accepted"
+  | "resolved"
+  | "rejected"
+  | "suspended"
+  | "merged"
+  | "reopened"
+  | "parent_resolved";
 
 /** Who among staff must hear about it. */
 export type StaffAlert = "reminder" | "overdue" | "review";
@@ -130,7 +143,9 @@ export interface Transition {
   staffAlert?: StaffAlert;
 }
 
-export type Decision = { ok: true; transition: Transition } | { ok: false; kind: "conflict" | "invalid"; message: string };
+export type Decision =
+  | { ok: true; transition: Transition }
+  | { ok: false; kind: "conflict" | "invalid"; message: string };
 
 /** Where each action may start. */
 const ALLOWED_FROM: Record<ActionType, readonly TicketStatus[]> = {
@@ -193,7 +208,10 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
   const invalid = checkInput(ticket, action, ctx);
   if (invalid) return invalid;
 
-  const move = (to: TicketStatus, rest: Omit<Transition, "from" | "to" | "event"> & { note?: string | null; data?: Record<string, unknown> }) => {
+  const move = (
+    to: TicketStatus,
+    rest: Omit<Transition, "from" | "to" | "event"> & { note?: string | null; data?: Record<string, unknown> },
+  ) => {
     const { note, data, ...others } = rest;
     const transition: Transition = {
       from,
@@ -204,16 +222,35 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
     return { ok: true, transition } as const;
   };
   // Annotations: an event on the record, no change of state.
-  const annotate = (rest: Omit<Transition, "from" | "to" | "event" | "clock"> & { note?: string | null; data?: Record<string, unknown> }) => {
+  const annotate = (
+    rest: Omit<Transition, "from" | "to" | "event" | "clock"> & {
+      note?: string | null;
+      data?: Record<string, unknown>;
+    },
+  ) => {
     const { note, data, ...others } = rest;
-    return { ok: true, transition: { from, to: from, event: { type: eventType(action.type), note: note ?? null, data: data ?? {} }, clock: "none", ...others } } as const;
+    return {
+      ok: true,
+      transition: {
+        from,
+        to: from,
+        event: { type: eventType(action.type), note: note ?? null, data: data ?? {} },
+        clock: "none",
+        ...others,
+      },
+    } as const;
   };
 
   switch (action.type) {
     case "assign":
       return move("assigned", {
         note: action.note,
-        data: { departmentCode: action.departmentCode, category: action.category ?? null, district: action.district ?? null, ...action.routing },
+        data: {
+          departmentCode: action.departmentCode,
+          category: action.category ?? null,
+          district: action.district ?? null,
+          ...action.routing,
+        },
         changes: {
           assignedAt: ctx.now,
           departmentCode: action.departmentCode,
@@ -224,7 +261,12 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
         clock: "start",
       });
     case "accept":
-      return move("accepted", { note: action.note, changes: { acceptedAt: ctx.now }, clock: "none", citizenNotice: "accepted" });
+      return move("accepted", {
+        note: action.note,
+        changes: { acceptedAt: ctx.now },
+        clock: "none",
+        citizenNotice: "accepted",
+      });
     case "start":
       return move("in_progress", { note: action.note, changes: {}, clock: "none" });
     case "resolve":
@@ -251,7 +293,12 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
         clock: "keep",
       });
     case "reject":
-      return move("rejected", { note: action.reason, changes: { closedAt: ctx.now }, clock: "stop", citizenNotice: "rejected" });
+      return move("rejected", {
+        note: action.reason,
+        changes: { closedAt: ctx.now },
+        clock: "stop",
+        citizenNotice: "rejected",
+      });
     case "suspend":
       return move("suspended", { note: action.reason, changes: {}, clock: "pause", citizenNotice: "suspended" });
     case "resume":
@@ -266,7 +313,11 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
     case "rate":
       return rate(action, ctx, move);
     case "close":
-      return move("closed", { note: action.note, changes: { closedAt: ctx.now, ratingRequestedAt: null }, clock: "none" });
+      return move("closed", {
+        note: action.note,
+        changes: { closedAt: ctx.now, ratingRequestedAt: null },
+        clock: "none",
+      });
     case "merge":
       return move("merged", {
         note: action.reason,
@@ -292,7 +343,12 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
     case "supplement":
       // A citizen answering a suspended ticket's question resumes it.
       if (from === "suspended") {
-        return move("in_progress", { note: "群众补充了信息，恢复办理", data: { supplement: action.content }, changes: {}, clock: "resume" });
+        return move("in_progress", {
+          note: "群众补充了信息，恢复办理",
+          data: { supplement: action.content },
+          changes: {},
+          clock: "resume",
+        });
       }
       return annotate({ note: "群众补充了信息", data: { supplement: action.content }, changes: {} });
     case "remind":
@@ -311,7 +367,11 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
         staffAlert: "overdue",
       });
     case "link":
-      return annotate({ note: `工单 ${action.childNumber} 并入本工单`, data: { childId: action.childId, childNumber: action.childNumber }, changes: {} });
+      return annotate({
+        note: `工单 ${action.childNumber} 并入本工单`,
+        data: { childId: action.childId, childNumber: action.childNumber },
+        changes: {},
+      });
     case "parent_resolved":
       return annotate({
         note: `主工单 ${action.parentNumber} 已办结`,
@@ -322,19 +382,44 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
   }
 }
 
-type Move = (to: TicketStatus, rest: Omit<Transition, "from" | "to" | "event"> & { note?: string | null; data?: Record<string, unknown> }) => Decision;
+type Move = (
+  to: TicketStatus,
+  rest: Omit<Transition, "from" | "to" | "event"> & { note?: string | null; data?: Record<string, unknown> },
+) => Decision;
 
 function rate(action: { rating: number; comment?: string }, ctx: LifecycleContext, move: Move): Decision {
-  const rated = { rating: action.rating, ratingComment: action.comment ?? null, ratedAt: ctx.now, ratingRequestedAt: null };
+  const rated = {
+    rating: action.rating,
+    ratingComment: action.comment ?? null,
+    ratedAt: ctx.now,
+    ratingRequestedAt: null,
+  };
   const data = { rating: action.rating, label: RATING_LABELS[action.rating], comment: action.comment ?? null };
   const note = `群众评价：${RATING_LABELS[action.rating]}`;
-  if (action.rating > POOR_RATING_MAX) return move("closed", { note, data, changes: { ...rated, closedAt: ctx.now }, clock: "none" });
-  if (ctx.lowRating === "review") return move("review", { note, data, changes: rated, clock: "none", staffAlert: "review" });
-  return move("assigned", { note, data: { ...data, reopened: true }, changes: { ...rated, ...reopenChanges(ctx.now) }, clock: "restart", citizenNotice: "reopened" });
+  if (action.rating > POOR_RATING_MAX)
+    return move("closed", { note, data, changes: { ...rated, closedAt: ctx.now }, clock: "none" });
+  if (ctx.lowRating === "review")
+    return move("review", { note, data, changes: rated, clock: "none", staffAlert: "review" });
+  return move("assigned", {
+    note,
+    data: { ...data, reopened: true },
+    changes: { ...rated, ...reopenChanges(ctx.now) },
+    clock: "restart",
+    citizenNotice: "reopened",
+  });
 }
 
 function reopenChanges(now: Date): TicketChanges {
-  return { assignedAt: now, reopenCountIncrement: true, acceptedAt: null, resolvedAt: null, ratingRequestedAt: null, remindersSent: 0, overdue: false, overdueAt: null };
+  return {
+    assignedAt: now,
+    reopenCountIncrement: true,
+    acceptedAt: null,
+    resolvedAt: null,
+    ratingRequestedAt: null,
+    remindersSent: 0,
+    overdue: false,
+    overdueAt: null,
+  };
 }
 
 function checkInput(ticket: TicketState, action: TicketAction, ctx: LifecycleContext): Decision | undefined {

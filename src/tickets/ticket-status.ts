@@ -27,7 +27,15 @@ export const TICKET_STATUSES = [
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** States in which a department still owes the citizen an answer. */
-export const OPEN_STATUSES: readonly TicketStatus[] = ["submitted", "assigned", "accepted", "in_progress", "suspended", "returned", "review"];
+export const OPEN_STATUSES: readonly TicketStatus[] = [
+  "submitted",
+  "assigned",
+  "accepted",
+  "in_progress",
+  "suspended",
+  "returned",
+  "review",
+];
 
 /** States nothing leaves except a reopen. */
 export const FINISHED_STATUSES: readonly TicketStatus[] = ["resolved", "closed", "rejected", "merged"];

@@ -7,7 +7,9 @@ import type { Channel } from "../../src/messages/messages.ts";
 import type { Hub } from "../../src/hub.ts";
 import { nextTicketNumber, openTicket, type NewTicket } from "../../src/cases/open-ticket.ts";
 
-const NAME_CHARS = [...new Set("安宁康乐福寿长春和平光明团结胜利建设幸福文化新华民主复兴朝阳友谊红旗前进东风振")].join("");
+const NAME_CHARS = [...new Set("安宁康乐福寿长春和平光明团结胜利建设幸福文化新华民主复兴朝阳友谊红旗前进东风振")].join(
+  "",
+);
 
 let nextRoad = Math.floor(Math.random() * NAME_CHARS.length ** 4);
 
@@ -27,7 +29,11 @@ export function road(): string {
   return `${name}路`;
 }
 
-export function message(text: string, channelUserId = `citizen-${randomUUID().slice(0, 8)}`, channel: Channel = "webchat") {
+export function message(
+  text: string,
+  channelUserId = `citizen-${randomUUID().slice(0, 8)}`,
+  channel: Channel = "webchat",
+) {
   return { channel, channelUserId, text, channelMessageId: randomUUID(), receivedAt: new Date() };
 }
 
@@ -42,15 +48,39 @@ export async function fileComplaint(hub: Hub, text: string, channelUserId?: stri
 export async function openTestTicket(
   hub: Hub,
   text: string,
-  options: { channelUserId?: string; channel?: Channel; at?: Date } & Partial<Pick<NewTicket, "domain" | "category" | "district" | "address" | "latitude" | "longitude">> = {},
+  options: { channelUserId?: string; channel?: Channel; at?: Date } & Partial<
+    Pick<NewTicket, "domain" | "category" | "district" | "address" | "latitude" | "longitude">
+  > = {},
 ) {
-  const { channelUserId = `citizen-${randomUUID().slice(0, 8)}`, channel = "webchat", at = new Date(), ...rest } = options;
+  const {
+    channelUserId = `citizen-${randomUUID().slice(0, 8)}`,
+    channel = "webchat",
+    at = new Date(),
+    ...rest
+  } = options;
   const conversationId = conversationIdFor(channel, channelUserId);
   const prisma = hub.db.prisma;
-  await prisma.conversation.upsert({ where: { id: conversationId }, create: { id: conversationId, channel, channelUserId }, update: {} });
+  await prisma.conversation.upsert({
+    where: { id: conversationId },
+    create: { id: conversationId, channel, channelUserId },
+    update: {},
+  });
   const number = await nextTicketNumber(prisma, hub.config.timeZone, at);
   return prisma.$transaction((tx) =>
-    openTicket(tx, { number, kind: "complaint", text, channel, channelUserId, conversationId, sourceMessageId: randomUUID(), ...rest }, at),
+    openTicket(
+      tx,
+      {
+        number,
+        kind: "complaint",
+        text,
+        channel,
+        channelUserId,
+        conversationId,
+        sourceMessageId: randomUUID(),
+        ...rest,
+      },
+      at,
+    ),
   );
 }
 

@@ -26,11 +26,20 @@ export interface ChannelHub {
   close(): Promise<void>;
 }
 
-export async function startChannelHub(backend: Backend, settings: Record<string, string>, options: ChannelHubOptions = {}): Promise<ChannelHub> {
+export async function startChannelHub(
+  backend: Backend,
+  settings: Record<string, string>,
+  options: ChannelHubOptions = {},
+): Promise<ChannelHub> {
   const env = { OUTBOUND_BACKOFF_MS: "20", ...settings, ...options.env };
   const t: TestHub = options.database
     ? await (async () => {
-        const hub = await createHub({ config: testConfig(env), redisUrl: TEST_REDIS_URL, log: createLogger("silent"), database: options.database });
+        const hub = await createHub({
+          config: testConfig(env),
+          redisUrl: TEST_REDIS_URL,
+          log: createLogger("silent"),
+          database: options.database,
+        });
         return { hub, close: () => hub.close() };
       })()
     : await startTestHub(backend, { env });

@@ -27,9 +27,20 @@ export function readDatamodel(file: string): Model[] {
     for (const line of body.split("\n")) {
       const field = /^\s*(\w+)\s+(\w+)(\?|\[\])?(.*)$/.exec(line);
       if (!field) continue;
-      const [, fieldName, type, modifier, rest] = field as unknown as [string, string, string, string | undefined, string];
+      const [, fieldName, type, modifier, rest] = field as unknown as [
+        string,
+        string,
+        string,
+        string | undefined,
+        string,
+      ];
       if (!SCALARS.has(type) || modifier === "[]") continue;
-      fields.push({ name: fieldName, column: /@map\("([^"]+)"\)/.exec(rest)?.[1] ?? fieldName, type, optional: modifier === "?" });
+      fields.push({
+        name: fieldName,
+        column: /@map\("([^"]+)"\)/.exec(rest)?.[1] ?? fieldName,
+        type,
+        optional: modifier === "?",
+      });
     }
     models.push({ name, table, fields });
   }

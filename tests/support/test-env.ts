@@ -20,7 +20,10 @@ export function uniqueName(prefix: string): string {
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", QUEUE_PREFIX: uniqueName("test"), ...env }, channelModules());
+  return loadConfig(
+    { NODE_ENV: "test", LOG_LEVEL: "silent", QUEUE_PREFIX: uniqueName("test"), ...env },
+    channelModules(),
+  );
 }
 
 /** A fresh, empty database; drop() removes it. */

@@ -28,10 +28,18 @@ export interface WechatTestEnv extends ChannelHub {
   api: FakeWechatApi;
   platform: WechatPlatform;
   /** Posts a push as WeChat would; returns the status and the opened reply (undefined for `success`). */
-  send(mode: WechatMode, openid: string, fields: Record<string, string | number>, createTime?: number): Promise<{ status: number; body: string; reply?: XmlElement }>;
+  send(
+    mode: WechatMode,
+    openid: string,
+    fields: Record<string, string | number>,
+    createTime?: number,
+  ): Promise<{ status: number; body: string; reply?: XmlElement }>;
 }
 
-export async function startWechatEnv(backend: Backend, options: ChannelHubOptions & { api?: FakeWechatApi } = {}): Promise<WechatTestEnv> {
+export async function startWechatEnv(
+  backend: Backend,
+  options: ChannelHubOptions & { api?: FakeWechatApi } = {},
+): Promise<WechatTestEnv> {
   // A fake API handed in is shared with other hubs, and its owner stops it.
   const api = options.api ?? new FakeWechatApi(WECHAT.appId, WECHAT.appSecret);
   const apiBase = options.api ? options.api.url : await api.start();
@@ -43,8 +51,17 @@ export async function startWechatEnv(backend: Backend, options: ChannelHubOption
     platform,
     async send(mode, openid, fields, createTime) {
       const push = platform.push(mode, openid, fields, createTime);
-      const response = await hub.app.inject({ method: "POST", url: push.url, payload: push.body, headers: { "content-type": "text/xml" } });
-      return { status: response.statusCode, body: response.body, reply: response.statusCode === 200 ? platform.openReply(mode, response.body) : undefined };
+      const response = await hub.app.inject({
+        method: "POST",
+        url: push.url,
+        payload: push.body,
+        headers: { "content-type": "text/xml" },
+      });
+      return {
+        status: response.statusCode,
+        body: response.body,
+        reply: response.statusCode === 200 ? platform.openReply(mode, response.body) : undefined,
+      };
     },
     async close() {
       await hub.close();

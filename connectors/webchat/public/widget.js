@@ -8,7 +8,7 @@
 // It talks to the hub the script came from: WebSocket first, the HTTP chat API when the
 // socket cannot connect or drops. Its DOM lives in a shadow root, so the host page's CSS
 // cannot reach it. Plain browser JavaScript, no build step.
-(function () {
+(() => {
   "use strict";
   if (window.GovHubWebchat) return; // embedded twice
 
@@ -187,8 +187,8 @@
   }
 
   async function lookUpTicket(number) {
-    const response = await fetch(new URL("api/tickets/" + encodeURIComponent(number), hubBase));
-    if (!response.ok) throw new Error("ticket look-up failed: " + response.status);
+    const response = await fetch(new URL(`api/tickets/${encodeURIComponent(number)}`, hubBase));
+    if (!response.ok) throw new Error(`ticket look-up failed: ${response.status}`);
     return response.json();
   }
 
@@ -205,7 +205,7 @@
     host.style.cssText = "all: initial;";
     const shadow = host.attachShadow({ mode: "open" });
 
-    const root = el("div", "root " + (settings.page ? "page" : "float " + settings.position));
+    const root = el("div", `root ${settings.page ? "page" : `float ${settings.position}`}`);
     root.hidden = true; // until the stylesheet is in, so nothing flashes unstyled
     const stylesheet = el("link");
     stylesheet.rel = "stylesheet";
@@ -277,7 +277,7 @@
     function render(entry) {
       // Quick replies answer the latest question only.
       for (const button of log.querySelectorAll(".quick button")) button.disabled = true;
-      const bubble = el("div", "msg " + entry.who, entry.text);
+      const bubble = el("div", `msg ${entry.who}`, entry.text);
       if (entry.quickReplies && entry.quickReplies.length > 0) {
         const quick = el("div", "quick");
         for (const option of entry.quickReplies) {
@@ -302,8 +302,8 @@
       const check = el("button", "ticket-check", "查询进度");
       check.type = "button";
       const show = () => {
-        status.textContent = "状态：" + (STATUS_LABELS[entry.ticket.status] || "办理中");
-        department.textContent = entry.ticket.department ? "承办部门：" + entry.ticket.department : "";
+        status.textContent = `状态：${STATUS_LABELS[entry.ticket.status] || "办理中"}`;
+        department.textContent = entry.ticket.department ? `承办部门：${entry.ticket.department}` : "";
         department.hidden = !entry.ticket.department;
       };
       check.onclick = async () => {
@@ -339,7 +339,12 @@
       reply(response) {
         response.replies.forEach((reply, i) => {
           const last = i === response.replies.length - 1;
-          add({ who: "bot", text: reply.text, quickReplies: reply.quickReplies, ticket: last ? response.ticket : undefined });
+          add({
+            who: "bot",
+            text: reply.text,
+            quickReplies: reply.quickReplies,
+            ticket: last ? response.ticket : undefined,
+          });
         });
       },
       failed(reason) {

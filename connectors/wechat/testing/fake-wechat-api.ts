@@ -102,8 +102,10 @@ export class FakeWechatApi {
       return reply(200, { errcode: failure!.errcode, errmsg: failure!.errmsg });
     }
     try {
-      if (url.pathname === "/cgi-bin/token" && req.method === "GET") return reply(200, await this.token(url.searchParams));
-      if (url.pathname === "/cgi-bin/stable_token" && req.method === "POST") return reply(200, await this.stableToken(json(body)));
+      if (url.pathname === "/cgi-bin/token" && req.method === "GET")
+        return reply(200, await this.token(url.searchParams));
+      if (url.pathname === "/cgi-bin/stable_token" && req.method === "POST")
+        return reply(200, await this.stableToken(json(body)));
       if (req.method !== "POST") return reply(404, { errcode: 40066, errmsg: "invalid url" });
       const tokenError = this.checkToken(url.searchParams.get("access_token"));
       if (tokenError) return reply(200, tokenError);
@@ -132,7 +134,7 @@ export class FakeWechatApi {
   }
 
   private async stableToken(body: Record<string, unknown> | undefined) {
-    if (!body || body.grant_type !== "client_credential") return { errcode: 40002, errmsg: "invalid grant_type" };
+    if (body?.grant_type !== "client_credential") return { errcode: 40002, errmsg: "invalid grant_type" };
     if (body.appid !== this.appId) return { errcode: 40013, errmsg: "invalid appid" };
     if (body.secret !== this.secret) return { errcode: 40125, errmsg: "invalid appsecret" };
     const current = this.current && this.tokens.get(this.current);
@@ -171,7 +173,8 @@ export class FakeWechatApi {
     if (body.msgtype !== "text") return { errcode: 40008, errmsg: "invalid message type" };
     if (typeof text?.content !== "string" || text.content === "") return { errcode: 44003, errmsg: "empty news data" };
     if (this.unfollowed.has(touser)) return { errcode: 43004, errmsg: "require subscribe" };
-    if (this.outsideWindow.has(touser)) return { errcode: 45015, errmsg: "response out of time limit or subscription is canceled" };
+    if (this.outsideWindow.has(touser))
+      return { errcode: 45015, errmsg: "response out of time limit or subscription is canceled" };
     this.sent.push({ touser, content: text.content, accessToken });
     return { errcode: 0, errmsg: "ok" };
   }
@@ -179,7 +182,8 @@ export class FakeWechatApi {
   private templateSend(body: Record<string, unknown>) {
     const touser = body.touser;
     if (typeof touser !== "string" || !OPENID.test(touser)) return { errcode: 40003, errmsg: "invalid openid" };
-    if (typeof body.template_id !== "string" || !this.templateIds.has(body.template_id)) return { errcode: 40037, errmsg: "invalid template_id" };
+    if (typeof body.template_id !== "string" || !this.templateIds.has(body.template_id))
+      return { errcode: 40037, errmsg: "invalid template_id" };
     if (this.unfollowed.has(touser)) return { errcode: 43004, errmsg: "require subscribe" };
     const data = body.data as Record<string, { value: string }> | undefined;
     if (!data || typeof data !== "object") return { errcode: 47001, errmsg: "data format error" };
@@ -189,11 +193,14 @@ export class FakeWechatApi {
 
   private menuCreate(body: Record<string, unknown>) {
     const buttons = body.button;
-    if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return { errcode: 40016, errmsg: "invalid button size" };
+    if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
+      return { errcode: 40016, errmsg: "invalid button size" };
     for (const button of buttons as Record<string, unknown>[]) {
-      if (Buffer.byteLength(String(button.name ?? "")) > 16 || !button.name) return { errcode: 40018, errmsg: "invalid button name size" };
+      if (Buffer.byteLength(String(button.name ?? "")) > 16 || !button.name)
+        return { errcode: 40018, errmsg: "invalid button name size" };
       if (Array.isArray(button.sub_button)) {
-        if (button.sub_button.length < 1 || button.sub_button.length > 5) return { errcode: 40023, errmsg: "invalid sub button size" };
+        if (button.sub_button.length < 1 || button.sub_button.length > 5)
+          return { errcode: 40023, errmsg: "invalid sub button size" };
         for (const sub of button.sub_button as Record<string, unknown>[]) {
           const problem = checkLeaf(sub, 60, { type: 40024, name: 40025, key: 40026, url: 40027 });
           if (problem) return problem;
@@ -208,10 +215,16 @@ export class FakeWechatApi {
   }
 }
 
-function checkLeaf(button: Record<string, unknown>, nameBytes: number, codes: { type: number; name: number; key: number; url: number }) {
-  if (!button.name || Buffer.byteLength(String(button.name)) > nameBytes) return { errcode: codes.name, errmsg: "invalid button name size" };
+function checkLeaf(
+  button: Record<string, unknown>,
+  nameBytes: number,
+  codes: { type: number; name: number; key: number; url: number },
+) {
+  if (!button.name || Buffer.byteLength(String(button.name)) > nameBytes)
+    return { errcode: codes.name, errmsg: "invalid button name size" };
   if (button.type === "click") {
-    if (typeof button.key !== "string" || !button.key || Buffer.byteLength(button.key) > 128) return { errcode: codes.key, errmsg: "invalid button key size" };
+    if (typeof button.key !== "string" || !button.key || Buffer.byteLength(button.key) > 128)
+      return { errcode: codes.key, errmsg: "invalid button key size" };
     return undefined;
   }
   if (button.type === "view") {

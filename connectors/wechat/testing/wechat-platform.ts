@@ -28,7 +28,12 @@ export class WechatPlatform {
   }
 
   /** A message from `openid` (fields without the common header), as WeChat would post it in `mode`. */
-  push(mode: WechatMode, openid: string, fields: Record<string, XmlOut>, createTime = Math.floor(Date.now() / 1000)): Push {
+  push(
+    mode: WechatMode,
+    openid: string,
+    fields: Record<string, XmlOut>,
+    createTime = Math.floor(Date.now() / 1000),
+  ): Push {
     const xml = buildWechatXml({ ToUserName: this.account, FromUserName: openid, CreateTime: createTime, ...fields });
     return this.pushXml(mode, xml, fields);
   }
@@ -71,5 +76,7 @@ export class WechatPlatform {
 }
 
 function sha1(parts: string[]): string {
-  return createHash("sha1").update([...parts].sort().join("")).digest("hex");
+  return createHash("sha1")
+    .update([...parts].sort().join(""))
+    .digest("hex");
 }

@@ -70,7 +70,8 @@ export class FakeWeiboApi {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
       res.end(JSON.stringify(payload));
     };
-    const fail = (error: WeiboError) => send(error.status, { error: error.error, error_code: error.error_code, request: path });
+    const fail = (error: WeiboError) =>
+      send(error.status, { error: error.error, error_code: error.error_code, request: path });
 
     const scripted = this.scripted.findIndex((s) => s.path === path);
     if (scripted >= 0) return fail(this.scripted.splice(scripted, 1)[0]!.error);
@@ -78,9 +79,12 @@ export class FakeWeiboApi {
     if (!token) return fail({ status: 400, error_code: 21301, error: "auth faild!" });
     if (token !== this.accessToken) return fail({ status: 401, error_code: 21332, error: "invalid_access_token" });
 
-    if (req.method === "GET" && path === "/2/statuses/mentions.json") return send(200, { statuses: this.page(this.mentions, url).map(status) });
-    if (req.method === "GET" && path === "/2/comments/to_me.json") return send(200, { comments: this.page(this.comments, url).map(comment) });
-    if (req.method !== "POST") return fail({ status: 404, error_code: 10021, error: "HTTP method is not suported for this request!" });
+    if (req.method === "GET" && path === "/2/statuses/mentions.json")
+      return send(200, { statuses: this.page(this.mentions, url).map(status) });
+    if (req.method === "GET" && path === "/2/comments/to_me.json")
+      return send(200, { comments: this.page(this.comments, url).map(comment) });
+    if (req.method !== "POST")
+      return fail({ status: 404, error_code: 10021, error: "HTTP method is not suported for this request!" });
     switch (path) {
       case "/2/messages/reply.json": {
         const receiverId = param("receiver_id");
@@ -90,11 +94,18 @@ export class FakeWeiboApi {
           // `data` is URL-encoded JSON; the form decoding above has undone the encoding.
           data = JSON.parse(param("data") ?? "") as { text?: unknown };
         } catch {
-          return fail({ status: 400, error_code: 10017, error: "parameter (data)'s value invalid, expect (urlencoded json)" });
+          return fail({
+            status: 400,
+            error_code: 10017,
+            error: "parameter (data)'s value invalid, expect (urlencoded json)",
+          });
         }
-        if (!receiverId || !/^\d+$/.test(receiverId)) return fail({ status: 400, error_code: 10016, error: "miss required parameter (receiver_id)" });
-        if (type !== "text" || typeof data.text !== "string" || data.text === "") return fail({ status: 400, error_code: 10017, error: "parameter (data)'s value invalid" });
-        if ([...data.text].length >= 300) return fail({ status: 400, error_code: 10017, error: "text must be less than 300 characters" });
+        if (!receiverId || !/^\d+$/.test(receiverId))
+          return fail({ status: 400, error_code: 10016, error: "miss required parameter (receiver_id)" });
+        if (type !== "text" || typeof data.text !== "string" || data.text === "")
+          return fail({ status: 400, error_code: 10017, error: "parameter (data)'s value invalid" });
+        if ([...data.text].length >= 300)
+          return fail({ status: 400, error_code: 10017, error: "text must be less than 300 characters" });
         if (this.noQuota.has(receiverId)) return fail(NO_PERMISSION);
         this.messages.push({ receiverId, type, text: data.text });
         return send(200, { result: true, sender_id: 1, receiver_id: Number(receiverId), type, data: param("data") });
@@ -103,16 +114,20 @@ export class FakeWeiboApi {
         const cid = param("cid");
         const id = param("id");
         const text = param("comment");
-        if (!cid || !id || !text) return fail({ status: 400, error_code: 10016, error: "miss required parameter (cid, id, comment)" });
-        if ([...text].length > 140) return fail({ status: 400, error_code: 20019, error: "repeat content or over 140 characters" });
-        if (!this.comments.some((c) => c.id === cid && c.status?.id === id)) return fail({ status: 400, error_code: 20101, error: "target weibo does not exist" });
+        if (!cid || !id || !text)
+          return fail({ status: 400, error_code: 10016, error: "miss required parameter (cid, id, comment)" });
+        if ([...text].length > 140)
+          return fail({ status: 400, error_code: 20019, error: "repeat content or over 140 characters" });
+        if (!this.comments.some((c) => c.id === cid && c.status?.id === id))
+          return fail({ status: 400, error_code: 20101, error: "target weibo does not exist" });
         this.commentReplies.push({ cid, id, comment: text });
         return send(200, { id: Date.now(), text });
       }
       case "/2/comments/create.json": {
         const id = param("id");
         const text = param("comment");
-        if (!id || !text) return fail({ status: 400, error_code: 10016, error: "miss required parameter (id, comment)" });
+        if (!id || !text)
+          return fail({ status: 400, error_code: 10016, error: "miss required parameter (id, comment)" });
         if ([...text].length > 140) return fail({ status: 400, error_code: 20019, error: "over 140 characters" });
         this.createdComments.push({ id, comment: text });
         return send(200, { id: Date.now(), text });
@@ -137,7 +152,14 @@ function user(post: FakePost) {
 }
 
 function status(post: FakePost) {
-  return { id: Number(post.id), idstr: post.id, mid: post.id, text: post.text, created_at: formatWeiboDate(post.createdAt), user: user(post) };
+  return {
+    id: Number(post.id),
+    idstr: post.id,
+    mid: post.id,
+    text: post.text,
+    created_at: formatWeiboDate(post.createdAt),
+    user: user(post),
+  };
 }
 
 function comment(post: FakePost) {

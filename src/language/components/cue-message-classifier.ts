@@ -42,7 +42,11 @@ export class CueMessageClassifier implements MessageClassifier {
 
   private classified(type: "complaint" | "suggestion", score: number, text: string): MessageClassification {
     const threshold = this.thresholds[type];
-    return { type, confidence: round(Math.min(1, score / (2 * threshold))), domain: this.domains.classify(text)?.domain };
+    return {
+      type,
+      confidence: round(Math.min(1, score / (2 * threshold))),
+      domain: this.domains.classify(text)?.domain,
+    };
   }
 }
 

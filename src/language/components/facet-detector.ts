@@ -8,7 +8,6 @@ import { inListOrder, PhraseIndex, removePhrases } from "../text/phrase-index.ts
 
 const LEFTOVER = /[\p{Script=Han}a-z0-9]/u;
 
-
 export class FacetDetector implements Component {
   private readonly index: PhraseIndex;
   private readonly facetOf: Facet[];
@@ -33,7 +32,8 @@ export class FacetDetector implements Component {
     if (occurrences.length === 0) return undefined;
     // The facet asked first; at one position, the longest phrase (lowest id).
     let first = occurrences[0]!;
-    for (const o of occurrences) if (o.start < first.start || (o.start === first.start && o.phrase < first.phrase)) first = o;
+    for (const o of occurrences)
+      if (o.start < first.start || (o.start === first.start && o.phrase < first.phrase)) first = o;
     const { rest } = removePhrases(text, occurrences, this.index.lengthOf, inListOrder);
     return { facet: this.facetOf[first.phrase]!, alone: !LEFTOVER.test(this.filler.score(rest).rest) };
   }

@@ -22,6 +22,11 @@ export interface MessageClassifier extends Component {
 /** The step's part in the pipeline: a complaint or a suggestion settles the message; a consultation goes on to the matcher. */
 export function settleByType(message: Message, classification: MessageClassification): void {
   if (classification.type !== "consultation") {
-    message.understanding = { kind: classification.type, confidence: classification.confidence, domain: classification.domain, candidates: [] };
+    message.understanding = {
+      kind: classification.type,
+      confidence: classification.confidence,
+      domain: classification.domain,
+      candidates: [],
+    };
   }
 }

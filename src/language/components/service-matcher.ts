@@ -46,7 +46,6 @@ export interface Terms extends VocabularyTerms {
   content: readonly string[];
 }
 
-
 /** A training text: analyzed terms and the item it belongs to (undefined: out of scope). */
 interface LabeledText {
   terms: Terms;
@@ -116,7 +115,8 @@ class Evidence {
       if (item === undefined) continue;
       for (const word of terms.words) {
         for (let length = 2; length <= word.length; length++) {
-          for (let start = 0; start + length <= word.length; start++) this.familiar.add(word.slice(start, start + length));
+          for (let start = 0; start + length <= word.length; start++)
+            this.familiar.add(word.slice(start, start + length));
         }
       }
     }
@@ -294,7 +294,8 @@ export class ServiceMatcher implements Component {
     const texts: LabeledText[] = [];
     data.itemTexts.forEach((list, item) => {
       let example = 0;
-      for (const { terms, isExample } of list) texts.push({ terms, item, fold: isExample ? (item + example++) % FOLDS : undefined });
+      for (const { terms, isExample } of list)
+        texts.push({ terms, item, fold: isExample ? (item + example++) % FOLDS : undefined });
     });
     data.outOfScope.forEach((terms, i) => texts.push({ terms, item: undefined, fold: i % FOLDS }));
 
@@ -345,7 +346,12 @@ export class ServiceMatcher implements Component {
     const out: ServiceCandidate[] = [];
     for (let i = 0; i < kept; i++) {
       const k = order[i]!;
-      out.push({ item: this.items[found.item[k]!]!, probability: probability[k]!, coverage: found.coverage[k]!, explains: found.explains[k]! });
+      out.push({
+        item: this.items[found.item[k]!]!,
+        probability: probability[k]!,
+        coverage: found.coverage[k]!,
+        explains: found.explains[k]!,
+      });
     }
     return out;
   }

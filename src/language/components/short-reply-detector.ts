@@ -54,6 +54,7 @@ export class ShortReplyDetector implements Component {
 
     // "谢谢，问题解决了", "好的，知道了": the citizen closes the exchange; nothing to file or answer.
     const thanks = this.thanks.score(greeting.rest);
-    if (thanks.score > 0 && GREETING_FILLER.test(thanks.rest)) message.understanding = { kind: "thanks", confidence: 1, candidates: [] };
+    if (thanks.score > 0 && GREETING_FILLER.test(thanks.rest))
+      message.understanding = { kind: "thanks", confidence: 1, candidates: [] };
   }
 }

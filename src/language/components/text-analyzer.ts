@@ -1,14 +1,9 @@
-// Steps 1–2 of the language pipeline: normalize, segment, repair typos, and map each
-// word to its canonical form, so that the way a citizen writes a thing does not
-// change what they are understood to ask.
-import type { Terms } from "../ml/feature-vocabulary.ts";
 import type { AnalyzedText, Component, Message } from "./component.ts";
 import type { HomophoneCorrector } from "../text/homophone-corrector.ts";
 import { IntegerMap, shortTextKey } from "../ml/integer-map.ts";
 import { normalizeText } from "../text/normalize.ts";
 import type { Segmenter } from "../text/segmenter.ts";
 import type { SynonymTable } from "../text/synonyms.ts";
-
 
 const HAN = /\p{Script=Han}/u;
 /** Whether a token has a Han character: the common CJK block without a regular expression. */

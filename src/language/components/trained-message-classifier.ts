@@ -10,7 +10,11 @@ import { settleByType, type MessageClassification, type MessageClassifier } from
 import type { AnalyzedText } from "./component.ts";
 
 /** The training data's type labels (MSGABench's) mapped to the pipeline's. */
-const TYPES: Record<string, MessageClassification["type"]> = { 咨询: "consultation", 建言: "suggestion", "投诉/求助": "complaint" };
+const TYPES: Record<string, MessageClassification["type"]> = {
+  咨询: "consultation",
+  建言: "suggestion",
+  "投诉/求助": "complaint",
+};
 
 // The model's tasks the pipeline uses (emotion is not one of them).
 const TYPE: readonly TaskName[] = ["type"];
@@ -35,7 +39,13 @@ export interface TrainedThresholds {
 // features, and its probabilities there are the least trustworthy. So short messages
 // (≤ 8 characters) keep 0.85 and longer ones take 0.65: 99.4% / 96.2% (the same at 0.6).
 // A missed complaint costs more than a consultation filed by mistake.
-export const DEFAULT_TRAINED_THRESHOLDS: TrainedThresholds = { complaint: 0.65, shortComplaint: 0.85, shortMessage: 8, suggestion: 0.6, domain: 0.35 };
+export const DEFAULT_TRAINED_THRESHOLDS: TrainedThresholds = {
+  complaint: 0.65,
+  shortComplaint: 0.85,
+  shortMessage: 8,
+  suggestion: 0.6,
+  domain: 0.35,
+};
 
 export class TrainedMessageClassifier implements MessageClassifier {
   private readonly cues: CueMessageClassifier;
@@ -66,12 +76,16 @@ export class TrainedMessageClassifier implements MessageClassifier {
     const typeLabel = predicted.type ? TYPES[predicted.type.label] : undefined;
     let type: MessageClassification["type"] = "consultation";
     let confidence = 1 - predicted.complaintProbability;
-    const threshold = analyzed.text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
+    const threshold =
+      analyzed.text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
     const byModel = predicted.complaintProbability >= threshold && !this.namesOnlyATopic(analyzed);
     if (byModel || byCues.type === "complaint") {
       type = "complaint";
       confidence = Math.max(predicted.complaintProbability, byCues.type === "complaint" ? byCues.confidence : 0);
-    } else if ((typeLabel === "suggestion" && predicted.type!.confidence >= this.thresholds.suggestion) || byCues.type === "suggestion") {
+    } else if (
+      (typeLabel === "suggestion" && predicted.type!.confidence >= this.thresholds.suggestion) ||
+      byCues.type === "suggestion"
+    ) {
       type = "suggestion";
       confidence = typeLabel === "suggestion" ? predicted.type!.confidence : byCues.confidence;
     }

@@ -18,20 +18,50 @@ const NUMBER = String.raw`(\d{1,2}|[一二两三四五六七八九十]{1,3})`;
 const WEEKDAY = "[一二三四五六日天1-7末]";
 const PATTERNS: { pattern: string; resolve: (m: string[], today: Day) => Resolved | undefined }[] = [
   // 2026年11月22日 / 2026-11-22 / 2026/11/22 / 2026.11.22
-  { pattern: String.raw`(\d{4})\s*年\s*${NUMBER}\s*月\s*${NUMBER}\s*[日号]`, resolve: ([y, m, d]) => day(Number(y), num(m), num(d)) },
-  { pattern: String.raw`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])`, resolve: ([y, m, d]) => day(Number(y), Number(m), Number(d)) },
-  { pattern: String.raw`(去年|今年|明年|前年)\s*${NUMBER}\s*月\s*${NUMBER}\s*[日号]?`, resolve: ([rel, m, d], t) => day(t.year + YEAR_OFFSET[rel!]!, num(m), num(d)) },
+  {
+    pattern: String.raw`(\d{4})\s*年\s*${NUMBER}\s*月\s*${NUMBER}\s*[日号]`,
+    resolve: ([y, m, d]) => day(Number(y), num(m), num(d)),
+  },
+  {
+    pattern: String.raw`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])`,
+    resolve: ([y, m, d]) => day(Number(y), Number(m), Number(d)),
+  },
+  {
+    pattern: String.raw`(去年|今年|明年|前年)\s*${NUMBER}\s*月\s*${NUMBER}\s*[日号]?`,
+    resolve: ([rel, m, d], t) => day(t.year + YEAR_OFFSET[rel!]!, num(m), num(d)),
+  },
   { pattern: String.raw`(\d{4})\s*年\s*${NUMBER}\s*月份?`, resolve: ([y, m]) => month(Number(y), num(m)) },
-  { pattern: String.raw`(去年|今年|明年|前年)\s*${NUMBER}\s*月份?`, resolve: ([rel, m], t) => month(t.year + YEAR_OFFSET[rel!]!, num(m)) },
-  { pattern: String.raw`(上个?月|这个?月|本月|下个?月)\s*${NUMBER}\s*[日号]`, resolve: ([rel, d], t) => dayInMonth(t, MONTH_OFFSET[rel!.replace("个", "")]!, num(d)) },
+  {
+    pattern: String.raw`(去年|今年|明年|前年)\s*${NUMBER}\s*月份?`,
+    resolve: ([rel, m], t) => month(t.year + YEAR_OFFSET[rel!]!, num(m)),
+  },
+  {
+    pattern: String.raw`(上个?月|这个?月|本月|下个?月)\s*${NUMBER}\s*[日号]`,
+    resolve: ([rel, d], t) => dayInMonth(t, MONTH_OFFSET[rel!.replace("个", "")]!, num(d)),
+  },
   { pattern: String.raw`${NUMBER}\s*月\s*${NUMBER}\s*[日号]`, resolve: ([m, d], t) => dayNearToday(t, num(m), num(d)) },
-  { pattern: String.raw`(\d{1,2})月(\d{1,2})(?![\d日号])`, resolve: ([m, d], t) => dayNearToday(t, Number(m), Number(d)) },
+  {
+    pattern: String.raw`(\d{1,2})月(\d{1,2})(?![\d日号])`,
+    resolve: ([m, d], t) => dayNearToday(t, Number(m), Number(d)),
+  },
   { pattern: String.raw`${NUMBER}\s*月份`, resolve: ([m], t) => monthNearToday(t, num(m)) },
-  { pattern: "(上个?月|这个?月|本月|下个?月)", resolve: ([rel], t) => monthFrom(t, MONTH_OFFSET[rel!.replace("个", "")]!) },
-  { pattern: `(上上|上|这|本|下)个?(?:周|星期|礼拜)(${WEEKDAY})?(?!次)`, resolve: ([rel, wd], t) => week(t, WEEK_OFFSET[rel!]!, wd) },
+  {
+    pattern: "(上个?月|这个?月|本月|下个?月)",
+    resolve: ([rel], t) => monthFrom(t, MONTH_OFFSET[rel!.replace("个", "")]!),
+  },
+  {
+    pattern: `(上上|上|这|本|下)个?(?:周|星期|礼拜)(${WEEKDAY})?(?!次)`,
+    resolve: ([rel, wd], t) => week(t, WEEK_OFFSET[rel!]!, wd),
+  },
   { pattern: `(?:周|星期|礼拜)(${WEEKDAY})(?!次)`, resolve: ([wd], t) => week(t, 0, wd) },
-  { pattern: `${NUMBER}\\s*天\\s*(前|以前|之前|后|以后|之后)`, resolve: ([n, dir], t) => shift(t, (dir!.endsWith("前") ? -1 : 1) * num(n)) },
-  { pattern: "(大前天|前天|昨天|昨日|今天|今日|明天|明日|大后天|后天)", resolve: ([word], t) => shift(t, DAY_OFFSET[word!]!) },
+  {
+    pattern: `${NUMBER}\\s*天\\s*(前|以前|之前|后|以后|之后)`,
+    resolve: ([n, dir], t) => shift(t, (dir!.endsWith("前") ? -1 : 1) * num(n)),
+  },
+  {
+    pattern: "(大前天|前天|昨天|昨日|今天|今日|明天|明日|大后天|后天)",
+    resolve: ([word], t) => shift(t, DAY_OFFSET[word!]!),
+  },
 ];
 // One scan, leftmost match first; at the same position the earlier (more specific) pattern wins.
 const SCANNER = new RegExp(PATTERNS.map((p) => `(${p.pattern})`).join("|"), "g");
@@ -41,7 +71,18 @@ const GROUPS = PATTERNS.map((p) => new RegExp(`${p.pattern}|`).exec("")!.length 
 const YEAR_OFFSET: Record<string, number> = { 前年: -2, 去年: -1, 今年: 0, 明年: 1 };
 const MONTH_OFFSET: Record<string, number> = { 上月: -1, 这月: 0, 本月: 0, 下月: 1 };
 const WEEK_OFFSET: Record<string, number> = { 上上: -2, 上: -1, 这: 0, 本: 0, 下: 1 };
-const DAY_OFFSET: Record<string, number> = { 大前天: -3, 前天: -2, 昨天: -1, 昨日: -1, 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2, 大后天: 3 };
+const DAY_OFFSET: Record<string, number> = {
+  大前天: -3,
+  前天: -2,
+  昨天: -1,
+  昨日: -1,
+  今天: 0,
+  今日: 0,
+  明天: 1,
+  明日: 1,
+  后天: 2,
+  大后天: 3,
+};
 const DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 // A month-day without a year is this year's, unless that is more than two months ahead:
 // citizens mostly write about what already happened ("12月30号" written on 5 January).
@@ -66,7 +107,13 @@ export function findDates(text: string, now: Date, timeZone = "Asia/Shanghai"): 
       const captures = match.slice(group + 1, group + 1 + GROUPS[p]!);
       const resolved = PATTERNS[p]!.resolve(captures as string[], today);
       if (resolved) {
-        found.push({ text: match[0], index: match.index, date: iso(resolved.start), end: iso(resolved.end), granularity: resolved.granularity });
+        found.push({
+          text: match[0],
+          index: match.index,
+          date: iso(resolved.start),
+          end: iso(resolved.end),
+          granularity: resolved.granularity,
+        });
       }
       break;
     }
@@ -75,7 +122,12 @@ export function findDates(text: string, now: Date, timeZone = "Asia/Shanghai"): 
 }
 
 function localDay(now: Date, timeZone: string): Day {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(now);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return toDay(Date.UTC(get("year"), get("month") - 1, get("day")));
 }
@@ -90,7 +142,9 @@ const DAY_MS = 86_400_000;
 function validDay(year: number, month: number, dayOfMonth: number): number | undefined {
   const time = Date.UTC(year, month - 1, dayOfMonth);
   const d = new Date(time);
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === dayOfMonth ? time : undefined;
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === dayOfMonth
+    ? time
+    : undefined;
 }
 
 function day(year: number, month: number, dayOfMonth: number): Resolved | undefined {
@@ -105,7 +159,8 @@ function month(year: number, monthOfYear: number): Resolved | undefined {
 
 function dayNearToday(today: Day, monthOfYear: number, dayOfMonth: number): Resolved | undefined {
   const thisYear = day(today.year, monthOfYear, dayOfMonth);
-  if (thisYear && thisYear.start - today.time > MAX_DAYS_AHEAD * DAY_MS) return day(today.year - 1, monthOfYear, dayOfMonth);
+  if (thisYear && thisYear.start - today.time > MAX_DAYS_AHEAD * DAY_MS)
+    return day(today.year - 1, monthOfYear, dayOfMonth);
   // 2月29日 in a year that has none: only the previous leap year can be meant.
   return thisYear ?? day(today.year - 1, monthOfYear, dayOfMonth);
 }

@@ -17,7 +17,13 @@ export function findPhoneNumbers(text: string): PhoneNumber[] {
   const found: PhoneNumber[] = [];
   for (const match of text.matchAll(MOBILE_PATTERN)) {
     const [written, , head, , middle, , tail] = match;
-    found.push({ kind: "mobile", number: `${head}${middle}${tail}`, text: written, index: match.index, masked: maskText(written) });
+    found.push({
+      kind: "mobile",
+      number: `${head}${middle}${tail}`,
+      text: written,
+      index: match.index,
+      masked: maskText(written),
+    });
   }
   for (const match of text.matchAll(LANDLINE_PATTERN)) {
     const [written, area, , head, , tail, extension] = match;

@@ -44,19 +44,121 @@ const SUFFIXES: [string, PlaceKind][] = (
 const MAX_NAME: Record<PlaceKind, number> = { district: 4, township: 5, street: 6, village: 5, complex: 6 };
 const MIN_NAME = 2;
 // Characters that are not part of a place name: pronouns, particles, common verbs, punctuation.
-const NOT_NAME = /[\s\p{P}\p{S}在住到从是的我你他她它们这那个了着过也都就还很说要想让叫于把被给对向往去来有没不请问吗呢吧啊]/u;
+const NOT_NAME =
+  /[\s\p{P}\p{S}在住到从是的我你他她它们这那个了着过也都就还很说要想让叫于把被给对向往去来有没不请问吗呢吧啊]/u;
 // Join two places in a list.
 const CONJUNCTIONS = "和与及或";
 // Words that often sit right before an address; the name starts after them.
-const LEAD_INS = ["反映", "举报", "投诉", "位于", "地址", "住址", "居住", "家住", "居民", "业主", "村民", "市民", "附近", "对面", "旁边", "门口", "路过", "经过", "前往", "所在", "隔壁"];
+const LEAD_INS = [
+  "反映",
+  "举报",
+  "投诉",
+  "位于",
+  "地址",
+  "住址",
+  "居住",
+  "家住",
+  "居民",
+  "业主",
+  "村民",
+  "市民",
+  "附近",
+  "对面",
+  "旁边",
+  "门口",
+  "路过",
+  "经过",
+  "前往",
+  "所在",
+  "隔壁",
+];
 // Name + suffix combinations that are ordinary words, not places.
 const GENERIC = new Set([
-  "马路", "道路", "公路", "铁路", "线路", "电路", "网路", "走路", "带路", "让路", "修路", "堵路", "一路", "半路", "出路", "思路", "过马路", "大马路", "小路", "土路",
-  "城区", "市区", "郊区", "景区", "园区", "社区", "学区", "片区", "辖区", "校区", "厂区", "新区", "老区", "山区", "矿区", "库区", "灾区", "禁区", "误区", "营区", "住宅区", "居民区", "商业区", "开发区", "工业区", "生活区", "停车区", "服务区",
-  "农村", "乡村", "山村", "渔村", "全村", "本村", "邻村", "外村", "城中村", "新农村", "度假村",
-  "城镇", "乡镇", "村镇", "小镇", "古镇", "家乡", "老乡", "城乡", "下乡", "回乡", "故乡",
-  "大街", "逛街", "上街", "沿街", "临街", "步行街", "商业街", "美食街",
-  "花园", "公园", "家园", "小区", "公寓", "人才公寓", "老小区",
+  "马路",
+  "道路",
+  "公路",
+  "铁路",
+  "线路",
+  "电路",
+  "网路",
+  "走路",
+  "带路",
+  "让路",
+  "修路",
+  "堵路",
+  "一路",
+  "半路",
+  "出路",
+  "思路",
+  "过马路",
+  "大马路",
+  "小路",
+  "土路",
+  "城区",
+  "市区",
+  "郊区",
+  "景区",
+  "园区",
+  "社区",
+  "学区",
+  "片区",
+  "辖区",
+  "校区",
+  "厂区",
+  "新区",
+  "老区",
+  "山区",
+  "矿区",
+  "库区",
+  "灾区",
+  "禁区",
+  "误区",
+  "营区",
+  "住宅区",
+  "居民区",
+  "商业区",
+  "开发区",
+  "工业区",
+  "生活区",
+  "停车区",
+  "服务区",
+  "农村",
+  "乡村",
+  "山村",
+  "渔村",
+  "全村",
+  "本村",
+  "邻村",
+  "外村",
+  "城中村",
+  "新农村",
+  "度假村",
+  "城镇",
+  "乡镇",
+  "村镇",
+  "小镇",
+  "古镇",
+  "家乡",
+  "老乡",
+  "城乡",
+  "下乡",
+  "回乡",
+  "故乡",
+  "大街",
+  "逛街",
+  "上街",
+  "沿街",
+  "临街",
+  "步行街",
+  "商业街",
+  "美食街",
+  "花园",
+  "公园",
+  "家园",
+  "小区",
+  "公寓",
+  "人才公寓",
+  "老小区",
 ]);
 
 export function findPlaces(text: string): PlaceMention[] {
@@ -82,7 +184,12 @@ export function findPlaces(text: string): PlaceMention[] {
       continue;
     }
     // "朝阳区和海淀区" lists two places of a kind; "东城区和平里街道" is one name starting with 和.
-    if (previous && CONJUNCTIONS.includes(name[0] ?? "") && previous.kind === kind && i - name.length === previous.index + previous.name.length) {
+    if (
+      previous &&
+      CONJUNCTIONS.includes(name[0] ?? "") &&
+      previous.kind === kind &&
+      i - name.length === previous.index + previous.name.length
+    ) {
       name = name.slice(1);
     }
     const full = `${name}${text.slice(i, end)}`;

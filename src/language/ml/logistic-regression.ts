@@ -9,7 +9,11 @@ export class LogisticRegression {
     readonly weights: Float64Array,
   ) {}
 
-  static train(rows: Float64Array[], labels: number[], options: { iterations?: number; l2?: number } = {}): LogisticRegression {
+  static train(
+    rows: Float64Array[],
+    labels: number[],
+    options: { iterations?: number; l2?: number } = {},
+  ): LogisticRegression {
     const { iterations = 25, l2 = 1e-2 } = options;
     const width = (rows[0]?.length ?? 0) + 1; // + bias
     const w = new Float64Array(width);

@@ -75,10 +75,14 @@ export function formatTaskReport(title: string, r: TaskReport): string {
   const total = labels.reduce((n, l) => n + support(l), 0);
   const width = Math.max(8, ...labels.map(displayWidth)) + 2;
   const lines = [`== ${title}: accuracy ${pct(r.accuracy)}, macro-F1 ${r.macroF1!.toFixed(3)} (${total} messages)`];
-  lines.push(`${pad("label", width)}${"precision".padStart(10)}${"recall".padStart(8)}${"f1".padStart(8)}${"count".padStart(7)}`);
+  lines.push(
+    `${pad("label", width)}${"precision".padStart(10)}${"recall".padStart(8)}${"f1".padStart(8)}${"count".padStart(7)}`,
+  );
   for (const label of labels) {
     const m = r.perClass[label]!;
-    lines.push(`${pad(label, width)}${pct(m.precision).padStart(10)}${pct(m.recall).padStart(8)}${m.f1.toFixed(3).padStart(8)}${String(support(label)).padStart(7)}`);
+    lines.push(
+      `${pad(label, width)}${pct(m.precision).padStart(10)}${pct(m.recall).padStart(8)}${m.f1.toFixed(3).padStart(8)}${String(support(label)).padStart(7)}`,
+    );
   }
   lines.push("", `confusion (rows: true, columns: predicted)`);
   const cell = Math.max(6, ...labels.map(displayWidth)) + 1;

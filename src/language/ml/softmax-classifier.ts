@@ -29,7 +29,12 @@ export class SoftmaxClassifier {
     private readonly bias: Float32Array,
   ) {}
 
-  static train(samples: TrainingSample[], featureCount: number, classCount: number, options: SoftmaxOptions = {}): SoftmaxClassifier {
+  static train(
+    samples: TrainingSample[],
+    featureCount: number,
+    classCount: number,
+    options: SoftmaxOptions = {},
+  ): SoftmaxClassifier {
     const { epochs = 14, learningRate = 0.5, l2 = 0.002, seed = 1 } = options;
     // Binary features: each present feature's value is 1, and every class weighs the same.
     let longest = 0;

@@ -130,5 +130,5 @@ export function trainSoftmax(set: TrainingSet, options: SoftmaxTrainingOptions):
 export function classWeights(classes: Int32Array, classCount: number, power: number): Float64Array {
   const counts = new Float64Array(classCount);
   for (const c of classes) counts[c] = counts[c]! + 1;
-  return counts.map((n) => (n === 0 ? 0 : Math.pow(classes.length / (classCount * n), power)));
+  return counts.map((n) => (n === 0 ? 0 : (classes.length / (classCount * n)) ** power));
 }

@@ -2,7 +2,6 @@
 // Longest first, so "没人修" is counted before "修" could be; each cue counts once.
 import { inListOrder, PhraseIndex, removePhrases } from "./phrase-index.ts";
 
-
 export class CueScorer {
   private readonly index: PhraseIndex;
   private readonly weights: number[];

@@ -81,7 +81,8 @@ export class HomophoneCorrector {
     const first = token.charCodeAt(0);
     // Every term has a second character, which must sound like the run's: a check that
     // spares aligning most terms (a message tried ~35 of them per position).
-    const second = token.length > 1 ? token.charCodeAt(1) : start + 1 < tokens.length ? tokens[start + 1]!.charCodeAt(0) : -1;
+    const second =
+      token.length > 1 ? token.charCodeAt(1) : start + 1 < tokens.length ? tokens[start + 1]!.charCodeAt(0) : -1;
     if (second < 0) return undefined;
     // A second character without a reading can still equal a term's: then no list is skipped.
     const secondBits = this.readingBits(second) || -1;

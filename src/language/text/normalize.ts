@@ -1,6 +1,7 @@
 // Step 1 of the language pipeline: make the text comparable before anything reads it.
 import { isTraditional, toSimplified } from "./traditional-to-simplified.ts";
 
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: emoji parts (variation selector, joiner, keycap, skin tones) are removed one by one on purpose
 const EMOJI = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}\u{1F3FB}-\u{1F3FF}]/gu;
 // Runs of the same punctuation ("？？？", "!!!", "。。。") carry emotion, not meaning.
 const REPEATED_PUNCTUATION = /([\p{P}\p{S}])\1+/gu;
@@ -40,7 +41,10 @@ export function normalizeStepByStep(text: string): string {
 }
 
 // Punctuation outside ASCII that every step leaves as it is (NFKC too): 、。“”‘’《》「」『』【】—·.
-const CJK_PUNCTUATION = new Set([0x3001, 0x3002, 0x201c, 0x201d, 0x2018, 0x2019, 0x300a, 0x300b, 0x300c, 0x300d, 0x300e, 0x300f, 0x3010, 0x3011, 0x2014, 0xb7]);
+const CJK_PUNCTUATION = new Set([
+  0x3001, 0x3002, 0x201c, 0x201d, 0x2018, 0x2019, 0x300a, 0x300b, 0x300c, 0x300d, 0x300e, 0x300f, 0x3010, 0x3011,
+  0x2014, 0xb7,
+]);
 /** Longer texts take the general path: the fast one builds its output in a fixed buffer. */
 const MAX_COMMON_LENGTH = 256;
 const built = new Uint16Array(MAX_COMMON_LENGTH);

@@ -78,7 +78,8 @@ export function removePhrases(
   const sorted = [...occurrences].sort((a, b) => order(a.phrase, b.phrase) || a.start - b.start);
   // Which characters are removed, in a buffer shared by all calls (zeroed again below):
   // START where a removed occurrence begins, INSIDE for the rest of it.
-  if (removedScratch.length < text.length) removedScratch = new Uint8Array(Math.max(text.length, 2 * removedScratch.length));
+  if (removedScratch.length < text.length)
+    removedScratch = new Uint8Array(Math.max(text.length, 2 * removedScratch.length));
   const removed = removedScratch;
   const counted: number[] = [];
   for (let i = 0; i < sorted.length; ) {

@@ -14,7 +14,13 @@ function isWord(token: string): boolean {
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
     // Han, ASCII letters and digits: the common cases, without a regular expression.
-    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) return true;
+    if (
+      (c >= 0x4e00 && c <= 0x9fff) ||
+      (c >= 0x30 && c <= 0x39) ||
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a)
+    )
+      return true;
     if (c > 0x7f && LETTER_OR_DIGIT.test(token[i]!)) return true;
   }
   return false;
@@ -34,7 +40,27 @@ let grammatical: Set<string> | undefined;
 // places (深圳), times (明年), numerals (几点, 八十多岁), pronouns, adverbs,
 // prepositions, conjunctions, particles, measure and direction words.
 const NOUN_TAGS = new Set(["n", "nz", "nt", "nrt", "vn", "j", "ng", "an"]);
-const NON_CONTENT_TAGS = new Set(["ns", "t", "m", "r", "d", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "y", "q", "f", "e", "o"]);
+const NON_CONTENT_TAGS = new Set([
+  "ns",
+  "t",
+  "m",
+  "r",
+  "d",
+  "p",
+  "c",
+  "u",
+  "uj",
+  "ul",
+  "uz",
+  "ud",
+  "ug",
+  "uv",
+  "y",
+  "q",
+  "f",
+  "e",
+  "o",
+]);
 
 /**
  * jieba's dictionary file ("word frequency tag" per line, 5 MB), read when needed and
@@ -85,7 +111,9 @@ function tagKey(bytes: ArrayLike<number>, start: number, end: number): number {
   return key;
 }
 
-const NON_CONTENT_TAG_KEYS = new Set([...NON_CONTENT_TAGS].map((tag) => tagKey(Buffer.from(tag, "latin1"), 0, tag.length)));
+const NON_CONTENT_TAG_KEYS = new Set(
+  [...NON_CONTENT_TAGS].map((tag) => tagKey(Buffer.from(tag, "latin1"), 0, tag.length)),
+);
 
 export class Segmenter {
   private readonly jieba: Jieba;

@@ -19,7 +19,11 @@ export function evaluateClassifier(classifier: MessageModel, messages: readonly 
       if (truth !== undefined) predictions[task].push({ truth, predicted: result[task]?.label ?? NO_PREDICTION });
     }
   }
-  return { type: taskReport(predictions.type), domain: taskReport(predictions.domain), emotion: taskReport(predictions.emotion) };
+  return {
+    type: taskReport(predictions.type),
+    domain: taskReport(predictions.domain),
+    emotion: taskReport(predictions.emotion),
+  };
 }
 
 const TASK_TITLES = { type: "message type", domain: "domain", emotion: "emotion" } as const;

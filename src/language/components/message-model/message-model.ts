@@ -48,10 +48,7 @@ export class MessageModel {
    * shares one jieba, so in a process that has built the pipeline this one also knows the
    * catalog's words: a few word features differ from training, the n-grams do not.
    */
-  constructor(
-    model: ClassifierModel,
-    segmenter: Segmenter = new Segmenter([]),
-  ) {
+  constructor(model: ClassifierModel, segmenter: Segmenter = new Segmenter([])) {
     this.features = new MessageFeatures(segmenter, model.features);
     let offset = 0;
     this.tasks = TASKS.flatMap((task) => {

@@ -54,7 +54,9 @@ export function saveModel(model: ClassifierModel, dir: string): void {
 export function loadModel(dir: string): ClassifierModel {
   const manifestPath = path.join(dir, MODEL_FILE);
   if (!fs.existsSync(manifestPath)) {
-    throw new ModelFileError(`${dir}: no model here (${MODEL_FILE} is missing); train one with: npm run nlp -- train <labeled.jsonl> --model ${dir}`);
+    throw new ModelFileError(
+      `${dir}: no model here (${MODEL_FILE} is missing); train one with: npm run nlp -- train <labeled.jsonl> --model ${dir}`,
+    );
   }
   let manifest: ModelManifest;
   try {
@@ -66,17 +68,25 @@ export function loadModel(dir: string): ClassifierModel {
     throw new ModelFileError(`${manifestPath}: not a ${FORMAT} v${VERSION} model`);
   }
   const weightsPath = path.join(dir, manifest.weights.file);
-  if (!fs.existsSync(weightsPath)) throw new ModelFileError(`${weightsPath}: missing (the model directory is incomplete)`);
+  if (!fs.existsSync(weightsPath))
+    throw new ModelFileError(`${weightsPath}: missing (the model directory is incomplete)`);
   const bytes = fs.readFileSync(weightsPath);
-  const expected = manifest.featureCount * 8 + manifest.tasks.reduce((n, t) => n + (manifest.featureCount + 1) * t.labels.length * 4, 0);
+  const expected =
+    manifest.featureCount * 8 +
+    manifest.tasks.reduce((n, t) => n + (manifest.featureCount + 1) * t.labels.length * 4, 0);
   if (bytes.length !== expected || bytes.length !== manifest.weights.bytes) {
-    throw new ModelFileError(`${weightsPath}: ${bytes.length} bytes, expected ${expected} (file truncated or from another model)`);
+    throw new ModelFileError(
+      `${weightsPath}: ${bytes.length} bytes, expected ${expected} (file truncated or from another model)`,
+    );
   }
   if (createHash("sha256").update(bytes).digest("hex") !== manifest.weights.sha256) {
-    throw new ModelFileError(`${weightsPath}: checksum differs from ${MODEL_FILE} (file damaged or from another model)`);
+    throw new ModelFileError(
+      `${weightsPath}: checksum differs from ${MODEL_FILE} (file damaged or from another model)`,
+    );
   }
   // Typed arrays need 4-byte alignment; a Buffer from the pool may not have it.
-  const buffer = bytes.byteOffset % 4 === 0 ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  const buffer =
+    bytes.byteOffset % 4 === 0 ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
   let offset = buffer === bytes.buffer ? bytes.byteOffset : 0;
   const take = <T>(make: (b: ArrayBufferLike, o: number, n: number) => T, count: number): T => {
     const view = make(buffer, offset, count);

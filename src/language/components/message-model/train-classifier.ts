@@ -61,12 +61,20 @@ export function trainClassifier(
   const tasks: ClassifierModel["tasks"] = {};
   const labeled: ClassifierModel["training"]["labeled"] = {};
   for (const task of TASKS) {
-    const examples = messages.flatMap((m, i) => (m[task] === undefined ? [] : [{ vector: vectors[i]!, label: m[task]! }]));
+    const examples = messages.flatMap((m, i) =>
+      m[task] === undefined ? [] : [{ vector: vectors[i]!, label: m[task]! }],
+    );
     if (examples.length === 0) continue;
     labeled[task] = examples.length;
     tasks[task] = trainTask(task, examples, hashes.length, options);
   }
-  return { features: options.features, hashes, idf, tasks, training: { messages: messages.length, seed: options.seed, labeled } };
+  return {
+    features: options.features,
+    hashes,
+    idf,
+    tasks,
+    training: { messages: messages.length, seed: options.seed, labeled },
+  };
 }
 
 function trainTask(
@@ -76,7 +84,8 @@ function trainTask(
   options: ClassifierTrainingOptions,
 ): SoftmaxLayer {
   const labels = labelsByFrequency(examples.map((e) => e.label));
-  if (labels.length < 2) throw new TrainingError(`"${task}" needs at least two different labels; the data has only "${labels[0]}"`);
+  if (labels.length < 2)
+    throw new TrainingError(`"${task}" needs at least two different labels; the data has only "${labels[0]}"`);
   const classOf = new Map(labels.map((label, k) => [label, k]));
   const setOf = (chosen: typeof examples): TrainingSet => {
     const classes = Int32Array.from(chosen, (e) => classOf.get(e.label)!);
@@ -114,7 +123,11 @@ function labelsByFrequency(labels: string[]): string[] {
   return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function selectFeatures(messageHashes: Uint32Array[], minDf: number, maxFeatures: number): { hashes: Uint32Array; idf: Float32Array } {
+function selectFeatures(
+  messageHashes: Uint32Array[],
+  minDf: number,
+  maxFeatures: number,
+): { hashes: Uint32Array; idf: Float32Array } {
   const documentFrequency = new Map<number, number>();
   for (const sorted of messageHashes) {
     for (let i = 0; i < sorted.length; i++) {
