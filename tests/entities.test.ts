@@ -135,6 +135,28 @@ describe("place mentions", () => {
     expect(places("浦东新区世纪大道100号")).toEqual(["district:浦东新区", "street:世纪大道100号"]);
   });
 
+  it("does not let a road swallow a following word that starts with its suffix", () => {
+    expect(places("东湖区人民路路灯坏了")).toEqual(["district:东湖区", "street:人民路"]);
+    expect(places("解放路路面坑洼，幸福巷巷口积水")).toEqual(["street:解放路", "street:幸福巷"]);
+    expect(places("人民路路口幸福小区门口")).toEqual(["street:人民路", "complex:幸福小区"]);
+    expect(places("和平街街道办不管")).toEqual(["street:和平街"]);
+    expect(places("世纪大道道路破损")).toEqual(["street:世纪大道"]);
+    expect(places("人民路与解放路交叉口路灯不亮")).toEqual(["street:人民路", "street:解放路"]);
+    // A road named after a township is still one place.
+    expect(places("家住人民路街道")).toEqual(["township:人民路街道"]);
+  });
+
+  it("reads landmarks as places, but not a square dance", () => {
+    expect(places("人民广场跳广场舞太吵")).toEqual(["landmark:人民广场"]);
+    expect(places("中山公园旁边的东湖医院门口")).toEqual(["landmark:中山公园", "landmark:东湖医院"]);
+    expect(places("实验学校和东湖农贸市场之间，长途车站对面")).toEqual([
+      "landmark:实验学校",
+      "landmark:东湖农贸市场",
+      "landmark:长途车站",
+    ]);
+    expect(places("人民路晚上广场舞噪音扰民")).toEqual(["street:人民路"]);
+  });
+
   it("does not take ordinary words for places", () => {
     expect(places("过马路的时候被撞了")).toEqual([]);
     expect(places("农村的路不好走，景区门口人太多，小区里的路灯坏了")).toEqual([]);

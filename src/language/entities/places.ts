@@ -1,17 +1,22 @@
-// Place mentions in a message, for routing and for the ticket: district (区/县), township
-// (街道/镇/乡), street (路/街/大道/巷/胡同, with its house number), village (村) and
-// residential complex (小区/花园/家园/苑 …). A place is a short name followed by one of
+// Place mentions in a message, for routing, for the ticket and for finding duplicates:
+// district (区/县), township (街道/镇/乡), street (路/街/大道/巷/胡同, with its house number),
+// village (村/社区), residential complex (小区/花园/家园/苑 …) and landmark (广场/公园/医院/
+// 学校/市场/车站/大厦). A place is a short name followed by one of
 // these suffixes, read left to right so that "朝阳区建国路88号阳光小区" splits into three.
 // Without a gazetteer this is a heuristic: names stop at function words and at verbs that
-// usually precede an address ("反映", "住在"), and generic words (马路, 农村, 景区) are no place.
+// usually precede an address ("反映", "住在"), generic words (马路, 农村, 景区) are no place,
+// and a word starting with the suffix a place just ended with is no part of it ("人民路路灯"
+// is 人民路 and a street lamp, "广场舞" a dance).
 
-export type PlaceKind = "district" | "township" | "street" | "village" | "complex";
+export type PlaceKind = "district" | "township" | "street" | "village" | "complex" | "landmark";
 
 export interface PlaceMention {
   kind: PlaceKind;
   /** Name with its suffix, e.g. 朝阳区, 建国路88号, 阳光小区. */
   name: string;
   index: number;
+  /** The house number that ends a street's name ("88号" of 建国路88号), if any. */
+  houseNumber?: string;
 }
 
 export type Address = Partial<Record<PlaceKind, string>>;
@@ -26,6 +31,14 @@ const SUFFIXES: [string, PlaceKind][] = (
     ["公寓", "complex"],
     ["新村", "complex"],
     ["苑", "complex"],
+    ["广场", "landmark"],
+    ["公园", "landmark"],
+    ["医院", "landmark"],
+    ["学校", "landmark"],
+    ["市场", "landmark"],
+    ["车站", "landmark"],
+    ["大厦", "landmark"],
+    ["社区", "village"],
     ["街道", "township"],
     ["镇", "township"],
     ["乡", "township"],
@@ -41,7 +54,14 @@ const SUFFIXES: [string, PlaceKind][] = (
   ] as [string, PlaceKind][]
 ).sort((a, b) => b[0].length - a[0].length);
 
-const MAX_NAME: Record<PlaceKind, number> = { district: 4, township: 5, street: 6, village: 5, complex: 6 };
+const MAX_NAME: Record<PlaceKind, number> = {
+  district: 4,
+  township: 5,
+  street: 6,
+  village: 5,
+  complex: 6,
+  landmark: 6,
+};
 const MIN_NAME = 2;
 // Characters that are not part of a place name: pronouns, particles, common verbs, punctuation.
 const NOT_NAME =
@@ -71,6 +91,37 @@ const LEAD_INS = [
   "前往",
   "所在",
   "隔壁",
+  "交叉口",
+];
+// Words that begin with a suffix but never end a place name: 路灯 is a street lamp
+// ("交叉口路灯" is no road), 广场舞 a dance.
+const NEVER_SUFFIX = ["路灯", "广场舞"];
+// Ordinary words right after a place that start with the suffix it ended with: "人民路路灯"
+// is 人民路 + 路灯, not a road called 人民路路. Skipped whole, so no name starts inside them.
+const SUFFIX_WORDS = [
+  "路灯",
+  "路面",
+  "路口",
+  "路边",
+  "路段",
+  "路旁",
+  "路上",
+  "路牌",
+  "路况",
+  "路基",
+  "路沿",
+  "路人",
+  "路过",
+  "街道办",
+  "街边",
+  "街头",
+  "街面",
+  "街角",
+  "街上",
+  "巷口",
+  "巷子",
+  "巷内",
+  "道路",
 ];
 // Name + suffix combinations that are ordinary words, not places.
 const GENERIC = new Set([
@@ -159,27 +210,41 @@ const GENERIC = new Set([
   "公寓",
   "人才公寓",
   "老小区",
+  "农贸市场",
+  "批发市场",
+  "公交车站",
 ]);
 
 export function findPlaces(text: string): PlaceMention[] {
   const found: PlaceMention[] = [];
   let nameStart = 0;
   for (let i = 0; i < text.length; ) {
-    const suffix = SUFFIXES.find(([s]) => text.startsWith(s, i));
+    const suffix = NEVER_SUFFIX.some((w) => text.startsWith(w, i))
+      ? undefined
+      : SUFFIXES.find(([s]) => text.startsWith(s, i));
     if (!suffix) {
       if (NOT_NAME.test(text[i]!)) nameStart = i + 1;
       i++;
       continue;
     }
     const [word, kind] = suffix;
-    let end = i + word.length;
-    if (kind === "street") end += houseNumber(text, end).length;
+    const number = kind === "street" ? houseNumber(text, i + word.length) : "";
+    const end = i + word.length + number.length;
     const previous = found.at(-1);
+    const adjacent = previous !== undefined && previous.index + previous.name.length === i;
+    if (adjacent && previous.name.endsWith(text[i]!)) {
+      // "人民路" + "路灯", "和平街" + "街道办": the suffix begins an ordinary word.
+      const skip = SUFFIX_WORDS.find((w) => text.startsWith(w, i)) ?? word;
+      nameStart = i = i + skip.length;
+      continue;
+    }
     let name = nameBefore(text, nameStart, i, kind);
-    if (previous && previous.index + previous.name.length === i && name === "") {
+    if (adjacent && name === "") {
       // "中关村" + "大街", "幸福家园" + "小区": one place, named by its last suffix.
       previous.name = text.slice(previous.index, end);
       previous.kind = kind;
+      if (number) previous.houseNumber = number;
+      else delete previous.houseNumber;
       nameStart = i = end;
       continue;
     }
@@ -194,7 +259,7 @@ export function findPlaces(text: string): PlaceMention[] {
     }
     const full = `${name}${text.slice(i, end)}`;
     if (name.length >= MIN_NAME && !GENERIC.has(`${name}${word}`) && !GENERIC.has(full)) {
-      found.push({ kind, name: full, index: i - name.length });
+      found.push({ kind, name: full, index: i - name.length, ...(number ? { houseNumber: number } : {}) });
       nameStart = i = end;
       continue;
     }
