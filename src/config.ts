@@ -64,6 +64,8 @@ const envSchema = z.object({
     .default(4_000),
   /** Pushes one process answers at once; beyond that they are queued and answered through the platform's API. */
   PASSIVE_REPLY_MAX_IN_FLIGHT: z.coerce.number({ message: "must be a whole number" }).int().min(0).default(64),
+  /** A WeChat or Weibo push whose timestamp is further than this from the server's clock is refused (replays). */
+  PUSH_MAX_SKEW_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(10).max(3_600).default(300),
   /** How long after a complaint a citizen's photos and locations are attached to it as evidence. */
   COMPLAINT_EVIDENCE_WINDOW_MINUTES: z.coerce
     .number({ message: "must be a number of minutes" })
@@ -110,6 +112,8 @@ export interface Config {
   adminToken: string | undefined;
   passiveReplyBudgetMs: number;
   passiveReplyMaxInFlight: number;
+  /** ± seconds a WeChat or Weibo push's timestamp may be from now (PUSH_MAX_SKEW_SECONDS). */
+  pushMaxSkewSeconds: number;
   complaintEvidenceWindowMs: number;
   /** Each channel's own section (its connector parses it; see ConfigSection), by channel name; undefined = off. */
   channels: Readonly<Record<string, unknown>>;
@@ -210,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     adminToken: e.ADMIN_TOKEN,
     passiveReplyBudgetMs: e.PASSIVE_REPLY_BUDGET_MS,
     passiveReplyMaxInFlight: e.PASSIVE_REPLY_MAX_IN_FLIGHT,
+    pushMaxSkewSeconds: e.PUSH_MAX_SKEW_SECONDS,
     complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
     channels,
     cases: {

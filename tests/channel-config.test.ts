@@ -32,6 +32,7 @@ describe("channel configuration", () => {
       appId: "wxba5fad812f8e6fb9",
       appSecret: "secret",
       encodingAesKey: "A".repeat(43),
+      allowPlaintext: false,
       apiBase: "https://api.weixin.qq.com",
       templateId: undefined,
       templateTextKey: "content",

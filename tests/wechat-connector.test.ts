@@ -17,7 +17,8 @@ const MODES: WechatMode[] = ["plaintext", "compatible", "safe"];
 describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
   let w: WechatTestEnv;
   beforeAll(async () => {
-    w = await startWechatEnv(backend);
+    // Plaintext is refused by default once the AES key is set (issue 11); these tests cover all three modes.
+    w = await startWechatEnv(backend, { env: { WECHAT_ALLOW_PLAINTEXT: "true" } });
   });
   afterAll(async () => {
     await w.close();
@@ -545,7 +546,7 @@ describe("WeChat connector when answers miss the passive budget", () => {
   let w: WechatTestEnv;
   beforeAll(async () => {
     // Budget 0: no answer is ever ready in time, so every one goes through the customer-service API.
-    w = await startWechatEnv("postgresql", { env: { PASSIVE_REPLY_BUDGET_MS: "0" } });
+    w = await startWechatEnv("postgresql", { env: { PASSIVE_REPLY_BUDGET_MS: "0", WECHAT_ALLOW_PLAINTEXT: "true" } });
   });
   afterAll(async () => {
     await w.close();

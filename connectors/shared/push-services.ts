@@ -9,6 +9,7 @@ import { PopularItems } from "../../src/conversation/popular-items.ts";
 import { PassiveReplies } from "../../src/infra/passive-reply.ts";
 import { QueueNames } from "../../src/queue/queue-names.ts";
 import { connectRedis } from "../../src/queue/redis-connection.ts";
+import { PushGuard } from "./push-guard.ts";
 import { PushResponder } from "./push-responder.ts";
 import { PushSafetyNet } from "./push-safety-net.ts";
 
@@ -16,6 +17,8 @@ export interface PushServices {
   conversation: ChannelConversation;
   passive: PassiveReplies;
   responder: PushResponder;
+  /** Refuses stale and replayed pushes (timestamp window, nonces seen in Redis). */
+  guard: PushGuard;
 }
 
 /** One hub's push services: shared by the push channels that are on, built on first use. */
@@ -66,6 +69,7 @@ async function createPushServices(deps: ChannelDeps): Promise<PushServices & { c
     budgetMs: config.passiveReplyBudgetMs,
     maxInFlight: config.passiveReplyMaxInFlight,
   });
+  const guard = new PushGuard({ redis: pushRedis, prefix: config.queuePrefix, maxSkewSeconds: config.pushMaxSkewSeconds });
   const responder = new PushResponder({ conversation, passive, prisma: deps.prisma, kickRelay: deps.kickRelay });
   const inboundQueue = deps.queues.get(QueueNames.inbound);
   const safetyNet = new PushSafetyNet(
@@ -82,6 +86,7 @@ async function createPushServices(deps: ChannelDeps): Promise<PushServices & { c
     conversation,
     passive,
     responder,
+    guard,
     async close() {
       await safetyNet.stop();
       pushRedis.disconnect();

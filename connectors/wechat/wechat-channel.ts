@@ -13,13 +13,14 @@ export function wechatChannel(push: SharedPushServices): ChannelModule<WechatCon
     async create(deps, settings) {
       // Off: the endpoint stays, and says which settings turn it on.
       if (!settings) return { name: "wechat", routes: [httpPlugin(wechatPlugin, { connector: undefined })] };
-      const { responder } = await push.acquire(deps);
+      const { responder, guard } = await push.acquire(deps);
       const connector = createWechatConnector({
         config: settings,
         redis: deps.redis,
         prefix: deps.config.queuePrefix,
         log: deps.log,
         responder,
+        guard,
       });
       return {
         name: "wechat",

@@ -1,6 +1,6 @@
 // The WeChat connector's section of the configuration (WECHAT_* variables).
 import { z } from "zod";
-import { emptyAsUndefined, parseEnv, requireAllOrNone } from "../../src/config.ts";
+import { booleanString, emptyAsUndefined, parseEnv, requireAllOrNone } from "../../src/config.ts";
 
 const wechatEnv = z.object({
   WECHAT_TOKEN: z.preprocess(
@@ -25,6 +25,11 @@ const wechatEnv = z.object({
       .regex(/^[A-Za-z0-9+/]{43}$/, "must be 43 characters (letters, digits, + or /)")
       .optional(),
   ),
+  /**
+   * Accept plaintext pushes (signed without the body) although the AES key is set.
+   * Default false: only pushes whose ciphertext is signed are trusted.
+   */
+  WECHAT_ALLOW_PLAINTEXT: z.preprocess(emptyAsUndefined, booleanString.optional()),
   WECHAT_API_BASE: z.preprocess(
     emptyAsUndefined,
     z.url({ message: "must be a URL" }).default("https://api.weixin.qq.com"),
@@ -44,6 +49,8 @@ export interface WechatConfig {
   appId: string;
   appSecret: string;
   encodingAesKey: string;
+  /** Plaintext mode accepted (WECHAT_ALLOW_PLAINTEXT); otherwise only compatible and safe mode. */
+  allowPlaintext: boolean;
   apiBase: string;
   templateId: string | undefined;
   templateTextKey: string;
@@ -59,6 +66,8 @@ export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | undefin
     appId: e.WECHAT_APP_ID!,
     appSecret: e.WECHAT_APP_SECRET!,
     encodingAesKey: e.WECHAT_ENCODING_AES_KEY!,
+    // The AES key is always set when WeChat is on, so plaintext is off unless allowed.
+    allowPlaintext: e.WECHAT_ALLOW_PLAINTEXT ?? false,
     apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ""),
     templateId: e.WECHAT_TEMPLATE_ID,
     templateTextKey: e.WECHAT_TEMPLATE_TEXT_KEY,

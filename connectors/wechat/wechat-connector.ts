@@ -2,6 +2,7 @@
 import type { Redis } from "ioredis";
 import type { WechatConfig } from "./wechat-config.ts";
 import type { Logger } from "../../src/logger.ts";
+import type { PushGuard } from "../shared/push-guard.ts";
 import type { PushResponder } from "../shared/push-responder.ts";
 import { AccessTokens } from "./wechat-access-token.ts";
 import { WechatApi } from "./wechat-api.ts";
@@ -15,6 +16,7 @@ export interface WechatConnector {
   tokens: AccessTokens;
   sender: WechatSender;
   responder: PushResponder;
+  guard: PushGuard;
 }
 
 export function createWechatConnector(deps: {
@@ -23,6 +25,7 @@ export function createWechatConnector(deps: {
   prefix: string;
   log: Logger;
   responder: PushResponder;
+  guard: PushGuard;
 }): WechatConnector {
   const { config } = deps;
   const api = new WechatApi(config.apiBase);
@@ -35,10 +38,11 @@ export function createWechatConnector(deps: {
   );
   return {
     config,
-    envelope: new WechatEnvelope(config.token, config.appId, config.encodingAesKey),
+    envelope: new WechatEnvelope(config.token, config.appId, config.encodingAesKey, config.allowPlaintext),
     api,
     tokens,
     sender: new WechatSender(api, tokens, config),
     responder: deps.responder,
+    guard: deps.guard,
   };
 }

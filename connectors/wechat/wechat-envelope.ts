@@ -3,6 +3,9 @@
 //   compatible  (encrypt_type=aes, plain fields beside <Encrypt>) and
 //   safe        (encrypt_type=aes, only <ToUserName> and <Encrypt>): checked by
 //               `msg_signature` over the ciphertext, and answered encrypted.
+// Plaintext's `signature` does not cover the body, so with the AES key set (always,
+// when WeChat is on) plaintext is refused unless explicitly allowed; in compatible
+// mode only the decrypted <Encrypt> is read, never the plain fields beside it.
 import { randomInt } from "node:crypto";
 import { HttpError } from "../../src/http/error-handler.ts";
 import { signatureMatches, sortedSha1 } from "../shared/sorted-sha1.ts";
@@ -30,6 +33,8 @@ export class WechatEnvelope {
     private readonly token: string,
     private readonly appId: string,
     encodingAesKey: string,
+    /** Plaintext pushes accepted (WECHAT_ALLOW_PLAINTEXT). */
+    private readonly allowPlaintext = false,
   ) {
     this.cipher = new WechatCipher(encodingAesKey);
   }
@@ -44,6 +49,9 @@ export class WechatEnvelope {
   open(query: WechatQuery, body: string): OpenedMessage {
     if (query.encrypt_type === undefined || query.encrypt_type === "raw") {
       this.checkSignature(query);
+      if (!this.allowPlaintext) {
+        throw new HttpError(401, "plaintext pushes are refused: the AES key is set (WECHAT_ALLOW_PLAINTEXT=true allows them)");
+      }
       return { mode: "plaintext", fields: parse(body) };
     }
     if (query.encrypt_type !== "aes") throw new HttpError(400, `encrypt_type "${query.encrypt_type}" is not supported`);
@@ -64,6 +72,7 @@ export class WechatEnvelope {
     const mode: WechatMode = Object.keys(outer).some((name) => name !== "ToUserName" && name !== "Encrypt")
       ? "compatible"
       : "safe";
+    // Compatible mode's plain fields are unsigned: only what was encrypted is read.
     return { mode, fields: parse(decrypted.message) };
   }
 

@@ -1,7 +1,8 @@
 // WeChat Official Account message server: GET verifies the URL, POST receives
 // messages and events in plaintext, compatible or safe mode and answers in the same
 // mode — passively when the answer is ready within the budget, else `success` now
-// and the answer through the customer-service API.
+// and the answer through the customer-service API. Every request is checked for a
+// fresh timestamp, and every push for a replayed signature (../shared/push-guard.ts).
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { HttpError } from "../../src/http/error-handler.ts";
 import { plainText } from "../shared/plain-text.ts";
@@ -47,7 +48,9 @@ export async function wechatPlugin(app: FastifyInstance, { connector }: { connec
     PATH,
     { schema: { querystring: querySchema, response: signedTextResponse } },
     async (request, reply) => {
-      const echo = configured().envelope.verifyUrl(request.query);
+      const wechat = configured();
+      const echo = wechat.envelope.verifyUrl(request.query);
+      wechat.guard.checkFresh(request.query.timestamp);
       return reply.type("text/plain; charset=utf-8").send(echo);
     },
   );
@@ -60,7 +63,10 @@ export async function wechatPlugin(app: FastifyInstance, { connector }: { connec
     },
     async (request, reply) => {
       const wechat = configured();
-      const { mode, fields } = wechat.envelope.open(request.query, request.body ?? "");
+      const body = request.body ?? "";
+      const { mode, fields } = wechat.envelope.open(request.query, body);
+      // Only once the signature matched: a forger cannot use up a nonce WeChat will send.
+      await wechat.guard.admit("wechat", request.query, body);
       let input: ChannelInput | undefined;
       try {
         input = wechatInput(fields);

@@ -30,6 +30,7 @@ export function weiboChannel(push: SharedPushServices): ChannelModule<WeiboConfi
               prisma: deps.prisma,
               pipeline: deps.pipeline,
               responder: services.responder,
+              guard: services.guard,
               passive: services.passive,
               kickRelay: deps.kickRelay,
             })

@@ -7,6 +7,7 @@ import type { Logger } from "../../src/logger.ts";
 import type { QueuedInboundHandler } from "../shared/channel-module.ts";
 import type { PassiveDecision, PassiveReplies } from "../../src/infra/passive-reply.ts";
 import type { Reply } from "../../src/messages/messages.ts";
+import type { PushGuard } from "../shared/push-guard.ts";
 import type { PushResponder } from "../shared/push-responder.ts";
 import { WeiboApi } from "./weibo-api.ts";
 import { WeiboPoller } from "./weibo-poller.ts";
@@ -19,6 +20,8 @@ export interface WeiboConnector extends QueuedInboundHandler {
   api: WeiboApi;
   sender: WeiboSender;
   responder: PushResponder;
+  /** Refuses stale and replayed pushes. */
+  guard: PushGuard;
   feedback: WeiboPublicFeedback;
   poller: WeiboPoller;
   /** A mention push: its private answer passively when ready in time, else later. */
@@ -39,6 +42,7 @@ export function createWeiboConnector(deps: {
   prisma: PrismaClient;
   pipeline: ConversationPipeline;
   responder: PushResponder;
+  guard: PushGuard;
   passive: PassiveReplies;
   kickRelay: () => void;
 }): WeiboConnector {
@@ -64,6 +68,7 @@ export function createWeiboConnector(deps: {
     api,
     sender: new WeiboSender(api),
     responder: deps.responder,
+    guard: deps.guard,
     feedback,
     poller,
     respondToMention(post, waitedMs) {

@@ -1,6 +1,8 @@
 // Weibo fan-service push endpoint: GET verifies the URL, POST receives private
 // messages, events and @-mentions, each checked by its signature and answered with
 // Weibo's passive JSON reply (or an empty body when there is nothing to say now).
+// The signature does not cover the body: a fresh timestamp and an unused nonce (or
+// the same body, a retry) are required too (../shared/push-guard.ts).
 // GET /connectors/weibo/status shows how the public-stream pollers are doing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { errorResponses } from "../../src/http/error-schema.ts";
@@ -71,10 +73,17 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
   };
   // Signed with the app secret like WeChat's with its token; checked before the body is looked at.
   const checkSignature = async (request: FastifyRequest<{ Querystring: SignedQuery }>) => {
+    const weibo = configured();
     const { signature, timestamp, nonce } = request.query;
-    if (!timestamp || !nonce || !signatureMatches(signature, [configured().config.appSecret, timestamp, nonce])) {
+    if (!timestamp || !nonce || !signatureMatches(signature, [weibo.config.appSecret, timestamp, nonce])) {
       throw new HttpError(401, "signature does not match");
     }
+    weibo.guard.checkFresh(timestamp);
+  };
+  // After the signature: the same signature with another body is a forgery (the body is parsed JSON by now).
+  const checkPush = async (request: FastifyRequest<{ Querystring: SignedQuery; Body: unknown }>) => {
+    await checkSignature(request);
+    await configured().guard.admit("weibo", request.query, JSON.stringify(request.body ?? null));
   };
 
   app.get<{ Querystring: SignedQuery }>(
@@ -87,7 +96,7 @@ export async function weiboPlugin(app: FastifyInstance, { connector }: { connect
     PATH,
     {
       bodyLimit: BODY_LIMIT,
-      preValidation: checkSignature,
+      preValidation: checkPush,
       schema: {
         querystring: querySchema,
         body: weiboPushSchema,

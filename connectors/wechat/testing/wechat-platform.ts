@@ -33,14 +33,18 @@ export class WechatPlatform {
     openid: string,
     fields: Record<string, XmlOut>,
     createTime = Math.floor(Date.now() / 1000),
+    signedAt?: Date,
   ): Push {
     const xml = buildWechatXml({ ToUserName: this.account, FromUserName: openid, CreateTime: createTime, ...fields });
-    return this.pushXml(mode, xml, fields);
+    return this.pushXml(mode, xml, fields, signedAt);
   }
 
-  /** Any body (even malformed) signed for `mode`; compatible mode repeats `plainFields` beside <Encrypt>. */
-  pushXml(mode: WechatMode, xml: string, plainFields: Record<string, XmlOut> = {}): Push {
-    const timestamp = String(Math.floor(Date.now() / 1000));
+  /**
+   * Any body (even malformed) signed for `mode`; compatible mode repeats `plainFields` beside <Encrypt>.
+   * `signedAt`: the query's timestamp (default now), e.g. a stale one.
+   */
+  pushXml(mode: WechatMode, xml: string, plainFields: Record<string, XmlOut> = {}, signedAt = new Date()): Push {
+    const timestamp = String(Math.floor(signedAt.getTime() / 1000));
     const nonce = String(randomInt(1e8, 2e9));
     const signature = sha1([this.o.token, timestamp, nonce]);
     const base = `/connectors/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}&openid=o_test`;

@@ -9,8 +9,8 @@ export class WeiboPlatform {
   ) {}
 
   /** The query string of a signed push (or verification, with echostr). */
-  signedUrl(options: { echostr?: string; secret?: string } = {}): string {
-    const timestamp = String(Date.now());
+  signedUrl(options: { echostr?: string; secret?: string; signedAt?: Date } = {}): string {
+    const timestamp = String((options.signedAt ?? new Date()).getTime()); // Weibo's are milliseconds
     const nonce = String(randomInt(1e7, 1e8));
     const signature = createHash("sha1")
       .update([options.secret ?? this.appSecret, timestamp, nonce].sort().join(""))
