@@ -65,7 +65,12 @@ const envSchema = z.object({
   /** Pushes one process answers at once; beyond that they are queued and answered through the platform's API. */
   PASSIVE_REPLY_MAX_IN_FLIGHT: z.coerce.number({ message: "must be a whole number" }).int().min(0).default(64),
   /** A WeChat or Weibo push whose timestamp is further than this from the server's clock is refused (replays). */
-  PUSH_MAX_SKEW_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(10).max(3_600).default(300),
+  PUSH_MAX_SKEW_SECONDS: z.coerce
+    .number({ message: "must be a number of seconds" })
+    .int()
+    .min(10)
+    .max(3_600)
+    .default(300),
   /** How long after a complaint a citizen's photos and locations are attached to it as evidence. */
   COMPLAINT_EVIDENCE_WINDOW_MINUTES: z.coerce
     .number({ message: "must be a number of minutes" })

@@ -69,7 +69,11 @@ async function createPushServices(deps: ChannelDeps): Promise<PushServices & { c
     budgetMs: config.passiveReplyBudgetMs,
     maxInFlight: config.passiveReplyMaxInFlight,
   });
-  const guard = new PushGuard({ redis: pushRedis, prefix: config.queuePrefix, maxSkewSeconds: config.pushMaxSkewSeconds });
+  const guard = new PushGuard({
+    redis: pushRedis,
+    prefix: config.queuePrefix,
+    maxSkewSeconds: config.pushMaxSkewSeconds,
+  });
   const responder = new PushResponder({ conversation, passive, prisma: deps.prisma, kickRelay: deps.kickRelay });
   const inboundQueue = deps.queues.get(QueueNames.inbound);
   const safetyNet = new PushSafetyNet(

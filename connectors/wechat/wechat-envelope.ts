@@ -50,7 +50,10 @@ export class WechatEnvelope {
     if (query.encrypt_type === undefined || query.encrypt_type === "raw") {
       this.checkSignature(query);
       if (!this.allowPlaintext) {
-        throw new HttpError(401, "plaintext pushes are refused: the AES key is set (WECHAT_ALLOW_PLAINTEXT=true allows them)");
+        throw new HttpError(
+          401,
+          "plaintext pushes are refused: the AES key is set (WECHAT_ALLOW_PLAINTEXT=true allows them)",
+        );
       }
       return { mode: "plaintext", fields: parse(body) };
     }

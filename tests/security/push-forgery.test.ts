@@ -44,7 +44,11 @@ describe("WeChat pushes", () => {
 
   it("refuses a captured signature replayed with a different body, and records nothing", async () => {
     const citizen = openid();
-    const captured = w.platform.push("plaintext", citizen, { MsgType: "text", Content: "身份证丢了怎么补办", MsgId: msgId() });
+    const captured = w.platform.push("plaintext", citizen, {
+      MsgType: "text",
+      Content: "身份证丢了怎么补办",
+      MsgId: msgId(),
+    });
     expect((await post(w, captured)).statusCode).toBe(200);
 
     // The same query string (signature, timestamp, nonce) with a forged complaint from someone else.
@@ -71,7 +75,13 @@ describe("WeChat pushes", () => {
   it.each(["plaintext", "safe"] as const)("refuses a stale or future timestamp (%s mode)", async (mode) => {
     for (const signedAt of [minutesAgo(6), minutesAgo(60 * 24 * 365), minutesAgo(-6)]) {
       const citizen = openid();
-      const push = w.platform.push(mode, citizen, { MsgType: "text", Content: COMPLAINT, MsgId: msgId() }, undefined, signedAt);
+      const push = w.platform.push(
+        mode,
+        citizen,
+        { MsgType: "text", Content: COMPLAINT, MsgId: msgId() },
+        undefined,
+        signedAt,
+      );
       const response = await post(w, push);
       expect(response.statusCode).toBe(401);
       expect(response.json().message).toContain("timestamp");
@@ -79,7 +89,13 @@ describe("WeChat pushes", () => {
     }
     // Inside the window (clocks a few minutes apart) is fine.
     const citizen = openid();
-    const push = w.platform.push(mode, citizen, { MsgType: "text", Content: "你好", MsgId: msgId() }, undefined, minutesAgo(4));
+    const push = w.platform.push(
+      mode,
+      citizen,
+      { MsgType: "text", Content: "你好", MsgId: msgId() },
+      undefined,
+      minutesAgo(4),
+    );
     expect((await post(w, push)).statusCode).toBe(200);
   });
 
@@ -164,7 +180,10 @@ describe("Weibo pushes", () => {
   it("refuses a stale or future timestamp (Weibo's are milliseconds)", async () => {
     for (const signedAt of [minutesAgo(6), minutesAgo(-6), new Date(1397022061823)]) {
       const sender = fan();
-      const response = await post(w.platform.signedUrl({ signedAt }), w.platform.push("text", sender, { text: COMPLAINT }));
+      const response = await post(
+        w.platform.signedUrl({ signedAt }),
+        w.platform.push("text", sender, { text: COMPLAINT }),
+      );
       expect(response.statusCode).toBe(401);
       expect(await messagesOf(sender)).toBe(0);
     }
@@ -174,7 +193,10 @@ describe("Weibo pushes", () => {
     });
     expect(verification.statusCode).toBe(401);
     const sender = fan();
-    const ok = await post(w.platform.signedUrl({ signedAt: minutesAgo(4) }), w.platform.push("text", sender, { text: "你好" }));
+    const ok = await post(
+      w.platform.signedUrl({ signedAt: minutesAgo(4) }),
+      w.platform.push("text", sender, { text: "你好" }),
+    );
     expect(ok.statusCode).toBe(200);
   });
 });
