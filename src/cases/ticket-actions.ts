@@ -265,7 +265,8 @@ async function refuseMergeCycle(tx: Tx, ticket: Ticket, parentId: string): Promi
   if (parentId === ticket.id)
     throw new ActionRejected("conflict", `${ticket.number}: 工单不能并入自身 (a ticket cannot be merged into itself)`);
   const seen = new Set<string>();
-  for (let id: string | null = parentId; id !== null && !seen.has(id); ) {
+  let id: string | null = parentId;
+  while (id !== null && !seen.has(id)) {
     seen.add(id);
     const row: { parentId: string | null } | null = await tx.ticket.findUnique({
       where: { id },
