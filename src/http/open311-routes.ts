@@ -244,7 +244,10 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
           required: ["id", "format"],
           properties: { id: { type: "string", minLength: 1 }, format: formatParam },
         },
-        querystring: { type: "object", properties: { api_key: { type: "string" }, jurisdiction_id: { type: "string" } } },
+        querystring: {
+          type: "object",
+          properties: { api_key: { type: "string" }, jurisdiction_id: { type: "string" } },
+        },
         response: { 200: { type: "array", items: requestSchema }, ...errors },
       },
     },

@@ -48,7 +48,8 @@ export function messagesOfTicket(
     if (typeof fromOutcome === "string") return fromOutcome;
     const filed = bySource.get(row.id);
     if (filed) return filed;
-    if (row.direction === "out") return [...row.text.matchAll(TICKET_NUMBER)].map((m) => m[0]).find((n) => numbers.has(n));
+    if (row.direction === "out")
+      return [...row.text.matchAll(TICKET_NUMBER)].map((m) => m[0]).find((n) => numbers.has(n));
     return undefined;
   }
 

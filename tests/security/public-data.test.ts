@@ -227,7 +227,10 @@ describe("public and role-masked data", () => {
     expect(own).toMatchObject({ resolution: `已电话联系${PHONE}确认`, ratingComment: "很好，师傅电话13900001111" });
     for (const role of ["dispatcher", "supervisor", "admin"]) {
       const seen = (await staffGet(role, `/api/staff/tickets/${ticket.number}`)).json();
-      expect(seen).toMatchObject({ resolution: `已电话联系${MASKED_PHONE}确认`, ratingComment: "很好，师傅电话139****1111" });
+      expect(seen).toMatchObject({
+        resolution: `已电话联系${MASKED_PHONE}确认`,
+        ratingComment: "很好，师傅电话139****1111",
+      });
     }
   });
 
@@ -242,8 +245,15 @@ describe("public and role-masked data", () => {
     expect(self.json().message).toContain("工单不能并入自身");
 
     const child = await fileAndRoute(t.hub, `南湖区${road()}井盖没了`);
-    expect((await act("dispatcher", child.number, { action: "merge", parentNumber: parent.number, reason: "同一井盖" })).statusCode).toBe(200);
-    const cycle = await act("dispatcher", parent.number, { action: "merge", parentNumber: child.number, reason: "重复" });
+    expect(
+      (await act("dispatcher", child.number, { action: "merge", parentNumber: parent.number, reason: "同一井盖" }))
+        .statusCode,
+    ).toBe(200);
+    const cycle = await act("dispatcher", parent.number, {
+      action: "merge",
+      parentNumber: child.number,
+      reason: "重复",
+    });
     expect(cycle.statusCode, cycle.body).toBe(409);
 
     // The lifecycle service refuses a cycle however it is asked.
