@@ -115,7 +115,8 @@ export function coarseAddress(ticket: Pick<Ticket, "district" | "places">): stri
 
 /**
  * What anyone may read of the complaint: an Open311 client's description, masked and
- * without the submitter's own name, phone or e-mail; for every other channel the category.
+ * without the submitter's own name, phone or e-mail (values of 2 characters or more: a lone
+ * surname would blank every 张 in the text); for every other channel the category.
  */
 function publicDescription(ticket: Ticket, serviceName: string): string {
   if (ticket.channel !== OPEN311_CHANNEL) return serviceName;
