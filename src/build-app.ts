@@ -30,6 +30,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     cases,
     timeZone: config.timeZone,
     apiKeys: config.open311ApiKeys,
+    readApiKeys: config.open311ReadApiKeys,
     onOutboxWritten: () => hub.relay.kick(),
     prefix: "/open311/v2",
   });

@@ -92,6 +92,8 @@ const envSchema = z.object({
   STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
   /** Comma-separated keys Open311 clients send as api_key to file requests. */
   OPEN311_API_KEYS: z.string().default(""),
+  /** Comma-separated keys Open311 clients send as api_key to read full requests (address, coordinates, photo). */
+  OPEN311_READ_API_KEYS: z.string().default(""),
   /** How long a crashed worker's job stays locked before another worker takes it over. */
   WORKER_LOCK_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1000).default(30_000),
 });
@@ -133,6 +135,7 @@ export interface Config {
   };
   staffSessionHours: number;
   open311ApiKeys: string[];
+  open311ReadApiKeys: string[];
   workerLockMs: number;
 }
 
@@ -232,11 +235,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,
-    open311ApiKeys: e.OPEN311_API_KEYS.split(",")
-      .map((k) => k.trim())
-      .filter(Boolean),
+    open311ApiKeys: keyList(e.OPEN311_API_KEYS),
+    open311ReadApiKeys: keyList(e.OPEN311_READ_API_KEYS),
     workerLockMs: e.WORKER_LOCK_MS,
   };
+}
+
+function keyList(value: string): string[] {
+  return value
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
 }
 
 /** A channel is on when all its credentials are set, off when none is; anything between is a mistake. */

@@ -47,7 +47,7 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
   let t: TestHub;
   let app: FastifyInstance;
   beforeAll(async () => {
-    t = await startTestHub(backend, { env: { OPEN311_API_KEYS: "xyz,second-key" } });
+    t = await startTestHub(backend, { env: { OPEN311_API_KEYS: "xyz,second-key", OPEN311_READ_API_KEYS: "reader" } });
     app = await buildApp(t.hub);
   });
   afterAll(async () => {
@@ -119,7 +119,7 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
     );
   });
 
-  it("shows a request as GET Service Request does, open while worked and closed with the reply as status_notes", async () => {
+  it("shows a request to a read key as GET Service Request does, open while worked and closed with the reply as status_notes", async () => {
     const [created] = (
       await post(
         "json",
@@ -130,7 +130,8 @@ describe.each(BACKENDS)("Open311 GeoReport v2 on %s", (backend) => {
     const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
     await t.hub.cases.route(ticket.id);
 
-    const [open] = (await get(`/requests/${number}.json`)).json();
+    // The full view (a read key): the public one is in tests/security/public-data.test.ts.
+    const [open] = (await get(`/requests/${number}.json?api_key=reader`)).json();
     expect(Object.keys(open)).toEqual([
       "service_request_id",
       "status",

@@ -99,6 +99,7 @@ export class TicketActions {
     // A merge touches two tickets: lock both in id order, so two actions never wait on each other.
     const found = await readTicket(tx, ref);
     if (!found) throw notFound(ref);
+    await refuseMergeCycle(tx, found, action.parentId);
     const locked = new Map<string, Ticket>();
     for (const id of [...new Set([found.id, action.parentId])].sort()) {
       const row = await readTicket(tx, { id }, true);
@@ -256,6 +257,27 @@ export class TicketActions {
           );
       }
     }
+  }
+}
+
+/** Merging into itself, or into a ticket merged (at any depth) into it, would make a cycle: 409. */
+async function refuseMergeCycle(tx: Tx, ticket: Ticket, parentId: string): Promise<void> {
+  if (parentId === ticket.id)
+    throw new ActionRejected("conflict", `${ticket.number}: 工单不能并入自身 (a ticket cannot be merged into itself)`);
+  const seen = new Set<string>();
+  let id: string | null = parentId;
+  while (id !== null && !seen.has(id)) {
+    seen.add(id);
+    const row: { parentId: string | null } | null = await tx.ticket.findUnique({
+      where: { id },
+      select: { parentId: true },
+    });
+    id = row?.parentId ?? null;
+    if (id === ticket.id)
+      throw new ActionRejected(
+        "conflict",
+        `${ticket.number}: 不能并入已并入本工单的工单，否则形成循环 (merging into a ticket merged into this one would make a cycle)`,
+      );
   }
 }
 

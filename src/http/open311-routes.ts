@@ -3,12 +3,15 @@
 //   GET  /open311/v2/requests.(json|xml)      service_request_id, service_code, start_date, end_date, status
 //   POST /open311/v2/requests.(json|xml)      form-encoded (or JSON); api_key required
 //   GET  /open311/v2/requests/:id.(json|xml)
+// GETs answer the public view; with an api_key from OPEN311_READ_API_KEYS, the full one
+// (src/open311/georeport-mapping.ts says what each holds).
 // Errors use the spec's shape: [{code, description}] or <errors><error>…</error></errors>.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import {
   type GeoReportRequest,
   type GeoReportStatus,
+  type GeoReportView,
   type MappingContext,
   OTHER_SERVICE,
   serviceNotice,
@@ -128,6 +131,7 @@ interface PostBody extends Open311Submission {
 }
 
 interface ListQuery {
+  api_key?: string;
   service_request_id?: string;
   service_code?: string;
   start_date?: string;
@@ -141,6 +145,8 @@ export interface Open311RoutesOptions extends IntakeDeps {
   cases: Pick<Cases, "knowledge" | "departmentName">;
   /** Keys a client must send to file a request (OPEN311_API_KEYS). */
   apiKeys: readonly string[];
+  /** Keys that read the full requests: address, coordinates, photo (OPEN311_READ_API_KEYS). */
+  readApiKeys?: readonly string[];
 }
 
 export async function open311Routes(app: FastifyInstance, options: Open311RoutesOptions) {
@@ -154,6 +160,14 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     deadlineOf: (c) => cases.knowledge().policy.deadlineOf(c),
   });
   const apiKeys = new Set(options.apiKeys);
+  const readApiKeys = new Set(options.readApiKeys ?? []);
+
+  /** No key: the public view; a read key: the full view; any other key: 403, so a client sees its mistake. */
+  function viewFor(key: string | undefined): GeoReportView {
+    if (key === undefined) return "public";
+    if (readApiKeys.has(key)) return "full";
+    throw new Open311Error(403, "Invalid api_key received -- can't read full service requests.");
+  }
 
   // GeoReport v2 posts forms.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
@@ -203,6 +217,7 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
         querystring: {
           type: "object",
           properties: {
+            api_key: { type: "string" },
             service_request_id: { type: "string" },
             service_code: { type: "string" },
             start_date: w3Date,
@@ -214,11 +229,13 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
         response: { 200: { type: "array", items: requestSchema }, ...errors },
       },
     },
-    async (request, reply) =>
-      send(reply, request.params.format, "service_requests", "request", await listRequests(request.query)),
+    async (request, reply) => {
+      const view = viewFor(request.query.api_key);
+      return send(reply, request.params.format, "service_requests", "request", await listRequests(request.query, view));
+    },
   );
 
-  app.get<{ Params: { id: string; format: Format } }>(
+  app.get<{ Params: { id: string; format: Format }; Querystring: { api_key?: string } }>(
     "/requests/:id.:format",
     {
       schema: {
@@ -227,11 +244,16 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
           required: ["id", "format"],
           properties: { id: { type: "string", minLength: 1 }, format: formatParam },
         },
+        querystring: {
+          type: "object",
+          properties: { api_key: { type: "string" }, jurisdiction_id: { type: "string" } },
+        },
         response: { 200: { type: "array", items: requestSchema }, ...errors },
       },
     },
     async (request, reply) => {
-      const found = await listRequests({ service_request_id: request.params.id });
+      const view = viewFor(request.query.api_key);
+      const found = await listRequests({ service_request_id: request.params.id }, view);
       if (found.length === 0) throw new Open311Error(404, `service_request_id ${request.params.id} not found`);
       return send(reply, request.params.format, "service_requests", "request", found);
     },
@@ -305,7 +327,7 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     },
   );
 
-  async function listRequests(q: ListQuery): Promise<GeoReportRequest[]> {
+  async function listRequests(q: ListQuery, view: GeoReportView): Promise<GeoReportRequest[]> {
     const split = (v: string | undefined) =>
       v
         ?.split(",")
@@ -313,7 +335,7 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
         .filter(Boolean);
     const numbers = split(q.service_request_id);
     // service_request_id overrides every other argument.
-    if (numbers) return fetchRequests({ numbers, limit: MAX_RESULTS });
+    if (numbers) return fetchRequests({ numbers, limit: MAX_RESULTS }, view);
     const end = q.end_date ? new Date(q.end_date) : new Date();
     const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - MAX_SPAN_MS);
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
@@ -322,16 +344,22 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
       throw new Open311Error(400, "start_date and end_date may not span more than 90 days");
     const codes = split(q.service_code);
     const statuses = split(q.status) as GeoReportStatus[] | undefined;
-    return fetchRequests({
-      ...(codes && { categories: codes }),
-      ...(statuses && { statuses: statusesFor(statuses) }),
-      from: start,
-      to: new Date(end.getTime() + 1),
-      limit: MAX_RESULTS,
-    });
+    return fetchRequests(
+      {
+        ...(codes && { categories: codes }),
+        ...(statuses && { statuses: statusesFor(statuses) }),
+        from: start,
+        to: new Date(end.getTime() + 1),
+        limit: MAX_RESULTS,
+      },
+      view,
+    );
   }
 
-  async function fetchRequests(filter: Parameters<typeof findTickets>[1]): Promise<GeoReportRequest[]> {
+  async function fetchRequests(
+    filter: Parameters<typeof findTickets>[1],
+    view: GeoReportView,
+  ): Promise<GeoReportRequest[]> {
     const { tickets } = await findTickets(prisma, filter);
     const parents = await prisma.ticket.findMany({
       where: { id: { in: tickets.map((t) => t.parentId).filter((id): id is string => id !== null) } },
@@ -340,7 +368,11 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     const parentNumber = new Map(parents.map((p) => [p.id, p.number]));
     const ctx = mappingContext();
     return tickets.map((t) =>
-      toGeoReportRequest({ ...t, parent: t.parentId ? { number: parentNumber.get(t.parentId) ?? "" } : null }, ctx),
+      toGeoReportRequest(
+        { ...t, parent: t.parentId ? { number: parentNumber.get(t.parentId) ?? "" } : null },
+        ctx,
+        view,
+      ),
     );
   }
 }

@@ -6,7 +6,6 @@ import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
 import type { PrismaClient } from "../db/database.ts";
-import type { Reply } from "../messages/messages.ts";
 import { maskText } from "../privacy/mask.ts";
 import {
   actorOf,
@@ -32,7 +31,12 @@ import {
   ticketNumberParams,
   ticketSummarySchema,
 } from "./staff-schemas.ts";
+import { messagesOfTicket } from "./staff-conversation-view.ts";
 import { ticketDetail, ticketSummary } from "./staff-ticket-view.ts";
+
+/** Rows read to find a ticket's part of a conversation, and the messages shown (the latest). */
+const MAX_CONVERSATION_ROWS = 5000;
+const MAX_CONVERSATION_MESSAGES = 500;
 
 interface ListQuery {
   status?: string[];
@@ -247,19 +251,23 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
       const staff = staffOf(request);
       const ticket = await visibleTicket(staff, request.params.number);
       const masked = !seesContactDetails(staff, ticket);
-      const rows = await prisma.message.findMany({
+      // Only this ticket's part of the conversation (src/http/staff-conversation-view.ts says which).
+      const tickets = await prisma.ticket.findMany({
         where: { conversationId: ticket.conversationId },
-        orderBy: { createdAt: "asc" },
-        take: 500,
+        select: { number: true, sourceMessageId: true, createdAt: true },
       });
-      const messages: { direction: "in" | "out"; text: string; at: string }[] = [];
-      for (const row of rows) {
-        const at = row.createdAt.toISOString();
-        messages.push({ direction: row.direction === "in" ? "in" : "out", text: row.text, at });
-        // An inbound message keeps the replies it got in its outcome.
-        const replies = (row.outcome as { replies?: Reply[] } | null)?.replies ?? [];
-        for (const reply of replies) messages.push({ direction: "out", text: reply.text, at });
-      }
+      // Nothing said before the ticket filed just before this one can be this ticket's.
+      const previous = tickets
+        .map((t) => t.createdAt)
+        .filter((at) => at.getTime() < ticket.createdAt.getTime())
+        .reduce<Date | undefined>((latest, at) => (latest && latest > at ? latest : at), undefined);
+      const rows = await prisma.message.findMany({
+        where: { conversationId: ticket.conversationId, ...(previous && { createdAt: { gte: previous } }) },
+        select: { id: true, direction: true, text: true, outcome: true, createdAt: true },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take: MAX_CONVERSATION_ROWS,
+      });
+      const messages = messagesOfTicket(rows, tickets, ticket.number).slice(0, MAX_CONVERSATION_MESSAGES);
       await recordStaffAudit(prisma, staff, "view_conversation", ticket.number, { masked, messages: messages.length });
       return {
         number: ticket.number,

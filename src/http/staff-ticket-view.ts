@@ -50,10 +50,11 @@ export function ticketDetail(
     closedAt: iso(ticket.closedAt),
     clockRunning: ticket.dueRunningSince !== null,
     remindersSent: ticket.remindersSent,
-    resolution: ticket.resolution,
+    // The reply and the citizen's comment may quote phone numbers too (a reply "已电话联系张伟138…").
+    resolution: maskedFor(masked, ticket.resolution),
     resolvedOnTime: ticket.resolvedOnTime,
     rating: ticket.rating,
-    ratingComment: ticket.ratingComment,
+    ratingComment: maskedFor(masked, ticket.ratingComment),
     reopenCount: ticket.reopenCount,
     parentNumber: ticket.parent?.number ?? null,
     childNumbers: ticket.children.map((c) => c.number),
@@ -61,11 +62,15 @@ export function ticketDetail(
       seq: e.seq,
       type: e.type,
       actor: e.actor,
-      note: e.note === null ? null : masked ? maskText(e.note) : e.note,
+      note: maskedFor(masked, e.note),
       data: masked ? (maskStrings(e.data) as object) : (e.data as object),
       at: e.createdAt.toISOString(),
     })),
   };
+}
+
+function maskedFor(masked: boolean, text: string | null): string | null {
+  return text === null || !masked ? text : maskText(text);
 }
 
 /** Masks every string in event data (a citizen's supplement may hold a phone number), not hashes. */

@@ -4,12 +4,14 @@
 import type { FastifyInstance } from "fastify";
 import type { PrismaClient } from "../db/database.ts";
 import type { Catalog } from "../knowledge/catalog-schema.ts";
+import type { TicketEvent } from "../generated/prisma/client.ts";
+import { maskText } from "../privacy/mask.ts";
 import { statusLabel } from "../tickets/ticket-status.ts";
 import { errorResponses } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
 import { ticketEventsSchema } from "./ticket-event-schema.ts";
 
-/** Steps shown publicly, and those whose note the citizen should read (the reply, the reason, what is needed). */
+/** Steps shown publicly (with the note publicNote() allows). */
 const PUBLIC_EVENTS = new Set([
   "created",
   "assigned",
@@ -28,7 +30,31 @@ const PUBLIC_EVENTS = new Set([
   "parent_resolved",
   "supplemented",
 ]);
-const PUBLIC_NOTES = new Set(["created", "suspended", "resolved", "rejected", "rated", "merged", "parent_resolved"]);
+/**
+ * What the public page says of a step, masked: only what the citizen was told. A
+ * resolution's note is the staff's own (internal) and a merge's reason is written for
+ * the dispatch centre, so the page shows the reply and the merge instead.
+ */
+function publicNote(event: TicketEvent): string | null {
+  const data = (event.data ?? {}) as { reply?: unknown; parentNumber?: unknown };
+  const reply = typeof data.reply === "string" ? data.reply : null;
+  switch (event.type) {
+    case "resolved":
+      return reply === null ? null : maskText(reply);
+    case "parent_resolved":
+      return maskText(reply === null ? (event.note ?? "") : `${event.note ?? ""}：${reply}`);
+    case "merged":
+      return typeof data.parentNumber === "string" ? `与工单 ${data.parentNumber} 合并办理` : null;
+    // The citizen was told these: the reason for a pause or a refusal, the rating given.
+    case "created":
+    case "suspended":
+    case "rejected":
+    case "rated":
+      return event.note === null ? null : maskText(event.note);
+    default:
+      return null;
+  }
+}
 
 /** "citizen", "system" or "staff": who acted, without naming staff. */
 function publicActor(actor: string): string {
@@ -96,7 +122,7 @@ export async function ticketRoutes(app: FastifyInstance, { prisma, catalog }: Ti
             seq: e.seq,
             type: e.type,
             actor: publicActor(e.actor),
-            note: PUBLIC_NOTES.has(e.type) ? e.note : null,
+            note: publicNote(e),
             at: e.createdAt.toISOString(),
           })),
       };
