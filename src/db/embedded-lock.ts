@@ -6,6 +6,7 @@
 import fs from "node:fs/promises";
 import { unlinkSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 
 export class DatabaseLockedError extends Error {
   override name = "DatabaseLockedError";
@@ -33,8 +34,9 @@ interface LockContent {
 const held = new Set<string>();
 let exitHookInstalled = false;
 
+/** DATA_DIR/pglite → DATA_DIR/pglite.lock (beside the files, not among PostgreSQL's own). */
 export function lockFileOf(dataDir: string): string {
-  return `${dataDir.replace(/[/\\]+$/, "")}.lock`;
+  return `${path.resolve(dataDir)}.lock`;
 }
 
 /** Takes the lock on an embedded database directory, or throws DatabaseLockedError. */

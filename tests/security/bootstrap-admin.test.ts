@@ -11,6 +11,8 @@ import { createLogger } from "../../src/logger.ts";
 import { verifyPassword } from "../../src/staff/passwords.ts";
 import { TEST_REDIS_URL, testConfig } from "../support/test-env.ts";
 
+// Hub starts on an embedded database and child processes are slow on a shared machine.
+const SLOW = 120_000;
 const PASSWORD = "Bootstrap-Secret-4711";
 
 function capturingLogger() {
@@ -27,7 +29,7 @@ async function startHub(dataDir: string | undefined, env: Record<string, string>
   });
 }
 
-describe("BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD", () => {
+describe("BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD", { timeout: SLOW }, () => {
   let dataDir: string;
 
   beforeAll(async () => {
@@ -53,10 +55,14 @@ describe("BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD", () => {
 
   it("creates the first admin at start and logs it without the password", async () => {
     const { lines, log } = capturingLogger();
-    const hub = await startHub(path.join(dataDir, "pglite"), {
-      BOOTSTRAP_ADMIN_USER: "root",
-      BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
-    }, log);
+    const hub = await startHub(
+      path.join(dataDir, "pglite"),
+      {
+        BOOTSTRAP_ADMIN_USER: "root",
+        BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+      },
+      log,
+    );
     try {
       const account = await hub.db.prisma.staffAccount.findUniqueOrThrow({ where: { username: "root" } });
       expect(account).toMatchObject({ role: "admin", active: true, departmentCode: null });
@@ -75,10 +81,14 @@ describe("BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD", () => {
 
   it("does nothing once an admin exists", async () => {
     const { lines, log } = capturingLogger();
-    const hub = await startHub(path.join(dataDir, "pglite"), {
-      BOOTSTRAP_ADMIN_USER: "another",
-      BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
-    }, log);
+    const hub = await startHub(
+      path.join(dataDir, "pglite"),
+      {
+        BOOTSTRAP_ADMIN_USER: "another",
+        BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+      },
+      log,
+    );
     try {
       const admins = await hub.db.prisma.staffAccount.findMany({ where: { role: "admin" } });
       expect(admins.map((a) => a.username)).toEqual(["root"]);

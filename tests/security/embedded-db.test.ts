@@ -14,6 +14,8 @@ import { migrate } from "../../src/db/migrate.ts";
 import { createStaffAccount } from "../../src/staff/accounts.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
+// Hub starts on an embedded database and child processes are slow on a shared machine.
+const SLOW = 120_000;
 const PASSWORD = "correct horse battery";
 
 interface Run {
@@ -37,7 +39,7 @@ async function cli(script: string, args: string[], env: Record<string, string>):
   }
 }
 
-describe("the embedded database is locked to one process", () => {
+describe("the embedded database is locked to one process", { timeout: SLOW }, () => {
   let dataDir: string;
   let pgliteDir: string;
   let db: Database | undefined;
@@ -53,7 +55,7 @@ describe("the embedded database is locked to one process", () => {
       { username: "first", password: PASSWORD, displayName: "一号", role: "admin" },
       new Set(),
     );
-  });
+  }, SLOW);
   afterAll(async () => {
     await db?.close();
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -121,9 +123,11 @@ describe("the embedded database is locked to one process", () => {
   });
 });
 
-describe("a CLI's raw database error", () => {
+describe("a CLI's raw database error", { timeout: SLOW }, () => {
   it("is one clear line that says what to check", async () => {
-    const run = await cli("src/staff/staff-cli.ts", ["list"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" });
+    const run = await cli("src/staff/staff-cli.ts", ["list"], {
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none",
+    });
     expect(run.status).not.toBe(0);
     const lines = run.stderr.trim().split("\n");
     expect(lines, run.stderr).toHaveLength(1);
