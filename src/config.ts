@@ -94,6 +94,9 @@ const envSchema = z.object({
   OPEN311_API_KEYS: z.string().default(""),
   /** Comma-separated keys Open311 clients send as api_key to read full requests (address, coordinates, photo). */
   OPEN311_READ_API_KEYS: z.string().default(""),
+  /** The first admin account, created at start when no admin exists (both or neither). Never echoed in errors. */
+  BOOTSTRAP_ADMIN_USER: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BOOTSTRAP_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** How long a crashed worker's job stays locked before another worker takes it over. */
   WORKER_LOCK_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1000).default(30_000),
 });
@@ -137,6 +140,8 @@ export interface Config {
   open311ApiKeys: string[];
   open311ReadApiKeys: string[];
   workerLockMs: number;
+  /** BOOTSTRAP_ADMIN_USER / BOOTSTRAP_ADMIN_PASSWORD; undefined when unset. */
+  bootstrapAdmin: { username: string; password: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       problems.push(...error.problems);
     }
   }
+  if (parsed.success && !!parsed.data.BOOTSTRAP_ADMIN_USER !== !!parsed.data.BOOTSTRAP_ADMIN_PASSWORD) {
+    // Name the missing one only: a password must never appear in an error.
+    const missing = parsed.data.BOOTSTRAP_ADMIN_USER ? "BOOTSTRAP_ADMIN_PASSWORD" : "BOOTSTRAP_ADMIN_USER";
+    problems.push(`${missing}: must be set too (BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together)`);
+  }
   if (problems.length > 0 || !parsed.success) throw ConfigError.invalid(problems);
   const e = parsed.data;
   return {
@@ -238,6 +248,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     open311ApiKeys: keyList(e.OPEN311_API_KEYS),
     open311ReadApiKeys: keyList(e.OPEN311_READ_API_KEYS),
     workerLockMs: e.WORKER_LOCK_MS,
+    bootstrapAdmin:
+      e.BOOTSTRAP_ADMIN_USER && e.BOOTSTRAP_ADMIN_PASSWORD
+        ? { username: e.BOOTSTRAP_ADMIN_USER, password: e.BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
   };
 }
 

@@ -22,6 +22,7 @@ import { loadMessageModel } from "./language/message-model.ts";
 import { type Cases, createCases } from "./cases/cases.ts";
 import type { RuleRouter } from "./routing/rule-router.ts";
 import { Understander } from "./language/understander.ts";
+import { bootstrapAdmin } from "./staff/bootstrap-admin.ts";
 
 export interface HubOptions {
   config: Config;
@@ -74,6 +75,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   try {
     const applied = await migrate(db.sql);
     if (applied.length > 0) log.info({ applied }, "database migrated");
+    await bootstrapAdmin(db.prisma, config.bootstrapAdmin, log);
   } catch (error) {
     knowledge.close();
     await db.close();

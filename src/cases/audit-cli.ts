@@ -3,6 +3,7 @@
 // Exit code 0: intact; 1: tampering found; 2: could not check.
 import { loadConfig } from "../config.ts";
 import { databaseTarget, openDatabase } from "../db/database.ts";
+import { describeDatabaseError } from "../db/describe-error.ts";
 import { verifyAuditTrail } from "./audit-verify.ts";
 
 async function main(): Promise<number> {
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`audit verify could not run: ${(error as Error)?.message ?? error}`);
+    console.error(describeDatabaseError(error, "审计校验无法运行 / audit verify could not run"));
     process.exit(2);
   },
 );

@@ -7,9 +7,11 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { acquireEmbeddedLock } from "./embedded-lock.ts";
 import { pgliteRunner, pgPoolRunner, type SqlRunner } from "./sql-runner.ts";
 
 export type { PrismaClient };
+export { DatabaseLockedError } from "./embedded-lock.ts";
 
 export interface Database {
   backend: "postgresql" | "pglite";
@@ -46,16 +48,28 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   if (target.dataDir) await fs.mkdir(target.dataDir, { recursive: true });
-  const db = new PGlite(target.dataDir);
-  await db.waitReady;
+  // One process at a time on the files (see embedded-lock.ts); in memory needs no lock.
+  const lock = target.dataDir ? await acquireEmbeddedLock(target.dataDir) : undefined;
+  let db: PGlite;
+  try {
+    db = new PGlite(target.dataDir);
+    await db.waitReady;
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   return {
     backend: "pglite",
     prisma,
     sql: pgliteRunner(db),
     async close() {
-      await prisma.$disconnect();
-      await db.close();
+      try {
+        await prisma.$disconnect();
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

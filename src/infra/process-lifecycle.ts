@@ -33,7 +33,9 @@ export function closeOnSignals(log: Logger, timeoutMs: number, closers: Closer[]
 
 /** Prints a start-up failure as one readable message (no stack for known errors) and exits. */
 export function exitOnStartupError(error: unknown): never {
-  const known = error instanceof Error && ["ConfigError", "CatalogError", "MigrationError"].includes(error.name);
+  const known =
+    error instanceof Error &&
+    ["ConfigError", "CatalogError", "MigrationError", "DatabaseLockedError"].includes(error.name);
   console.error(
     `\n启动失败 / start-up failed:\n${known ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
   );

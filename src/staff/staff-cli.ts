@@ -5,11 +5,14 @@
 //   npm run staff -- list
 //   npm run staff -- disable --username cg.zhang
 // The password comes from STAFF_PASSWORD, or else the first line of standard input.
+// On the embedded database it cannot run while the hub does (one process at a time): it
+// says so; the first admin can instead come from BOOTSTRAP_ADMIN_USER / _PASSWORD at start.
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadCatalog } from "../knowledge/load-catalog.ts";
 import { loadConfig } from "../config.ts";
 import { databaseTarget, openDatabase } from "../db/database.ts";
+import { describeDatabaseError } from "../db/describe-error.ts";
 import { migrate } from "../db/migrate.ts";
 import { AccountError, createStaffAccount } from "./accounts.ts";
 import { ROLES } from "./roles.ts";
@@ -18,7 +21,9 @@ const USAGE = `usage:
   npm run staff -- create --username <name> --role <${ROLES.join("|")}> [--department <code>] [--name <display name>]
   npm run staff -- list
   npm run staff -- disable --username <name>
-The password is read from STAFF_PASSWORD or the first line of standard input.`;
+The password is read from STAFF_PASSWORD or the first line of standard input.
+With the embedded database (no DATABASE_URL), stop the hub first, or create the first admin
+by starting the hub with BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD.`;
 
 async function readPassword(): Promise<string> {
   if (process.env.STAFF_PASSWORD) return process.env.STAFF_PASSWORD;
@@ -108,7 +113,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`staff command failed: ${(error as Error)?.message ?? error}`);
+    console.error(describeDatabaseError(error, "staff 命令失败 / staff command failed"));
     process.exit(2);
   },
 );
