@@ -9,20 +9,17 @@ import { startTestHub, type TestHub } from "./support/test-env.ts";
 describe("dialogue over the web chat API", () => {
   let t: TestHub;
   let app: FastifyInstance;
+  // Each citizen keeps the token the hub issued (X-Chat-Session), so a session carries the context.
+  let chat: ReturnType<typeof chatSessions>;
   beforeAll(async () => {
     t = await startTestHub("pglite");
     await t.hub.relay.stop();
     app = await buildApp(t.hub);
+    chat = chatSessions(app);
   });
   afterAll(async () => {
     await app.close();
     await t.close();
-  });
-
-  // Each citizen keeps the token the hub issued (X-Chat-Session), so a session carries the context.
-  let chat: ReturnType<typeof chatSessions>;
-  beforeAll(() => {
-    chat = chatSessions(app);
   });
 
   it("offers numbered options with buttons, and a reply of 1 picks the first", async () => {

@@ -245,7 +245,10 @@ describe("web chat over WebSocket", () => {
     const socket = await ChatSocket.open(`${base}/api/chat/ws`);
     sockets.push(socket);
     socket.send({ type: "message", text: "你好", messageId: "too-early" });
-    expect(await socket.nextOf("error")).toMatchObject({ code: "bad_frame", message: expect.stringContaining("hello") });
+    expect(await socket.nextOf("error")).toMatchObject({
+      code: "bad_frame",
+      message: expect.stringContaining("hello"),
+    });
     expect(await socket.closed).toBe(1008);
   });
 });

@@ -36,7 +36,11 @@ export function toChatResponse(session: ChatSession, outcome: ConversationOutcom
 }
 
 /** Answers one chat message in the given (resumed or new) session. */
-export async function answerChat(pipeline: ChatPipeline, session: ChatSession, request: ChatRequest): Promise<ChatResponse> {
+export async function answerChat(
+  pipeline: ChatPipeline,
+  session: ChatSession,
+  request: ChatRequest,
+): Promise<ChatResponse> {
   const outcome = await pipeline.handle(toInboundMessage(session, request, new Date()));
   return toChatResponse(session, outcome);
 }

@@ -76,7 +76,9 @@ function converse(
       const hello = parseHelloFrame(data.toString());
       if ("error" in hello) {
         const wrongKind = hello.error.code === "bad_frame";
-        send(wrongKind ? { ...hello.error, message: 'the first frame must be {"type":"hello","session"?}' } : hello.error);
+        send(
+          wrongKind ? { ...hello.error, message: 'the first frame must be {"type":"hello","session"?}' } : hello.error,
+        );
         return socket.close(1008, "hello expected");
       }
       clearTimeout(helloTimer);
@@ -87,7 +89,11 @@ function converse(
         },
         (err: unknown) => {
           log.error({ err }, "web chat session look-up failed");
-          send({ type: "error", code: "internal", message: "the session could not be opened; the error has been logged" });
+          send({
+            type: "error",
+            code: "internal",
+            message: "the session could not be opened; the error has been logged",
+          });
           socket.close(1011, "internal error");
           return undefined;
         },

@@ -6,7 +6,12 @@ import { emptyAsUndefined, parseEnv } from "../../src/config.ts";
 const limit = (what: string, fallback: number) =>
   z.preprocess(
     emptyAsUndefined,
-    z.coerce.number({ message: `must be a whole number of ${what}` }).int().min(1).max(100_000).default(fallback),
+    z.coerce
+      .number({ message: `must be a whole number of ${what}` })
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(fallback),
   );
 
 const webchatEnv = z.object({
