@@ -63,8 +63,8 @@ function roadName(i: number): string {
 
 function complaintBodies(count: number, offset: number): string[] {
   return Array.from({ length: count }, (_, i) =>
+    // No session header: each complaint is a new citizen's, in a session the hub issues.
     JSON.stringify({
-      sessionId: `intake-${offset + i}`,
       text: `投诉：${DISTRICTS[i % DISTRICTS.length]}${roadName(offset + i)}${PROBLEMS[i % PROBLEMS.length]}`,
     }),
   );

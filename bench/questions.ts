@@ -10,9 +10,11 @@ export const QUESTIONS = [
   "失业了能领失业金吗",
 ];
 
-/** Many citizens, each asking now and then: 2,000 web-chat sessions over the question mix. */
+/**
+ * Many citizens, each asking once: 2,000 bodies over the question mix. The hub issues the
+ * session (a request without an X-Chat-Session header starts one), so each request is a
+ * new citizen's first question.
+ */
 export function chatBodies(): string[] {
-  return Array.from({ length: 2000 }, (_, i) =>
-    JSON.stringify({ sessionId: `bench-${i}`, text: QUESTIONS[i % QUESTIONS.length] }),
-  );
+  return Array.from({ length: 2000 }, (_, i) => JSON.stringify({ text: QUESTIONS[i % QUESTIONS.length] }));
 }

@@ -89,11 +89,11 @@ async function serverRss(): Promise<{ rssMb: number; peakMb: number; database: s
         // Answer some questions first: the figure is for a server at work, not an idle one.
         const sets = await readEvalSets(path.join(root, "tests/fixtures/eval"));
         const questions = [...sets.service, ...sets.outOfCatalog].map((q) => q.text);
-        for (const [i, text] of questions.entries()) {
+        for (const text of questions) {
           const res = await fetch(`${server.url}/api/chat/messages`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ sessionId: `rss-${i % 50}`, text }),
+            body: JSON.stringify({ text }),
           });
           await res.arrayBuffer();
         }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
+import { chatSessions } from "./support/chat-sessions.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 const TOKEN = "test-admin-token-0123456789";
@@ -51,14 +52,14 @@ describe("admin API", () => {
   let t: TestHub;
   let app: FastifyInstance;
   let intents: string;
-  const chat = async (sessionId: string, text: string) =>
-    (await app.inject({ method: "POST", url: "/api/chat/messages", payload: { sessionId, text } })).json();
+  let chat: ReturnType<typeof chatSessions>;
 
   beforeAll(async () => {
     intents = await copyIntents();
     t = await startTestHub("postgresql", { env: { ADMIN_TOKEN: TOKEN, INTENTS_DIR: intents } });
     await t.hub.relay.stop();
     app = await buildApp(t.hub);
+    chat = chatSessions(app);
   });
   afterAll(async () => {
     await app.close();

@@ -3,26 +3,24 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
+import { chatSessions } from "./support/chat-sessions.ts";
 import { startTestHub, type TestHub } from "./support/test-env.ts";
 
 describe("dialogue over the web chat API", () => {
   let t: TestHub;
   let app: FastifyInstance;
+  // Each citizen keeps the token the hub issued (X-Chat-Session), so a session carries the context.
+  let chat: ReturnType<typeof chatSessions>;
   beforeAll(async () => {
     t = await startTestHub("pglite");
     await t.hub.relay.stop();
     app = await buildApp(t.hub);
+    chat = chatSessions(app);
   });
   afterAll(async () => {
     await app.close();
     await t.close();
   });
-
-  const chat = async (sessionId: string, text: string) => {
-    const res = await app.inject({ method: "POST", url: "/api/chat/messages", payload: { sessionId, text } });
-    expect(res.statusCode).toBe(200);
-    return res.json();
-  };
 
   it("offers numbered options with buttons, and a reply of 1 picks the first", async () => {
     const ask = await chat("http-clarify", "社保卡");

@@ -41,13 +41,16 @@ describe("the hub, started as npm start starts it", () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
+  // One citizen: the session token the hub issued goes back in the X-Chat-Session header.
+  let session: string | undefined;
   const chat = async (text: string): Promise<ChatResponse> => {
     const res = await fetch(`${baseUrl}/api/chat/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ sessionId: "e2e-citizen", text }),
+      headers: { "content-type": "application/json", ...(session && { "x-chat-session": session }) },
+      body: JSON.stringify({ text }),
     });
     expect(res.status).toBe(200);
+    session = res.headers.get("x-chat-session") ?? undefined;
     return (await res.json()) as ChatResponse;
   };
 

@@ -15,15 +15,20 @@ describe("HTTP API", () => {
     await t.close();
   });
 
-  const chat = (payload: unknown) =>
-    app.inject({ method: "POST", url: "/api/chat/messages", payload: payload as object });
+  const chat = (payload: unknown, session?: string) =>
+    app.inject({
+      method: "POST",
+      url: "/api/chat/messages",
+      payload: payload as object,
+      headers: session ? { "x-chat-session": session } : {},
+    });
 
   it("answers a web chat question with the public contract", async () => {
-    const res = await chat({ sessionId: "s-1", text: "身份证丢了怎么办" });
+    const res = await chat({ text: "身份证丢了怎么办" });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({
-      sessionId: "s-1",
+      sessionId: res.headers["x-chat-session"],
       understanding: { kind: "service", serviceItem: { name: "居民身份证补领" } },
     });
     expect(body.understanding.serviceItem.code).toMatch(/^[A-Z]+\d+$/);
@@ -31,15 +36,16 @@ describe("HTTP API", () => {
     expect(body.ticket).toBeUndefined();
   });
 
-  it("issues a session id when the client has none", async () => {
+  it("issues a session token when the client has none, in the header and the body", async () => {
     const res = await chat({ text: "你好" });
     expect(res.statusCode).toBe(200);
-    expect(res.json().sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers["x-chat-session"]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(res.json().sessionId).toBe(res.headers["x-chat-session"]);
     expect(res.json().understanding.kind).toBe("greeting");
   });
 
   it("gives a complaint a ticket the citizen can look up", async () => {
-    const res = await chat({ sessionId: "s-2", text: "小区门口路灯坏了一个月没人修" });
+    const res = await chat({ text: "小区门口路灯坏了一个月没人修" });
     const { ticket } = res.json();
     expect(ticket).toMatchObject({ number: expect.stringMatching(/^GD\d{8}-\d{6}$/), status: "submitted" });
     const lookup = await app.inject({ url: `/api/tickets/${ticket.number}` });
@@ -52,18 +58,22 @@ describe("HTTP API", () => {
   });
 
   it("answers a retried client message id with the same reply", async () => {
-    const first = await chat({ sessionId: "s-3", text: "投诉楼下烧烤店油烟太大", messageId: "m-1" });
-    const again = await chat({ sessionId: "s-3", text: "投诉楼下烧烤店油烟太大", messageId: "m-1" });
+    const first = await chat({ text: "投诉楼下烧烤店油烟太大", messageId: "m-1" });
+    const session = first.headers["x-chat-session"] as string;
+    const again = await chat({ text: "投诉楼下烧烤店油烟太大", messageId: "m-1" }, session);
+    expect(again.headers["x-chat-session"]).toBe(session);
     expect(again.json().ticket).toEqual(first.json().ticket);
   });
 
   it.each([
-    [{ sessionId: "s" }, "body.text"],
+    [{ messageId: "m" }, "body.text"],
     [{ text: "" }, "body.text"],
     [{ text: "   " }, "body.text"],
     [{ text: 42 }, "body.text"],
     [{ text: "x".repeat(2001) }, "body.text"],
-    [{ text: "hi", sessionId: "has spaces" }, "body.sessionId"],
+    [{ text: "hi", messageId: "has spaces" }, "body.messageId"],
+    // The session travels in the X-Chat-Session header, never in the body.
+    [{ text: "hi", sessionId: "s-1" }, "body"],
   ])("rejects %j with a 400 naming %s", async (payload, field) => {
     const res = await chat(payload);
     expect(res.statusCode).toBe(400);

@@ -57,6 +57,17 @@ describe("web chat assets and cross-origin access", () => {
       "access-control-allow-headers": "content-type",
     });
     expect(res.headers["access-control-allow-methods"]).toContain("POST");
+    // The widget sends its session token in a header of its own.
+    const withSession = await app.inject({
+      method: "OPTIONS",
+      url: "/api/chat/messages",
+      headers: {
+        origin: "https://www.example.gov.cn",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,x-chat-session",
+      },
+    });
+    expect(withSession.headers["access-control-allow-headers"]).toBe("content-type,x-chat-session");
   });
 
   it("lets another site read chat answers and ticket status, and nothing else", async () => {
@@ -68,6 +79,8 @@ describe("web chat assets and cross-origin access", () => {
       payload: { text: "你好" },
     });
     expect(chat.headers["access-control-allow-origin"]).toBe("*");
+    // The widget reads the session token the hub answers with.
+    expect(chat.headers["access-control-expose-headers"]).toBe("x-chat-session");
     const ticket = await app.inject({ url: "/api/tickets/GD20000101-000001", headers: origin });
     expect(ticket.statusCode).toBe(404);
     expect(ticket.headers["access-control-allow-origin"]).toBe("*");

@@ -10,6 +10,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionUserId } from "../connectors/webchat/chat-session.ts";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
 import { buildApp } from "../src/build-app.ts";
 import { ensureCommand } from "../src/infra/system-package.ts";
@@ -96,18 +97,30 @@ describe("web chat in a browser", () => {
     return context;
   }
 
-  /** Opens the host page; records the chat API calls the widget makes over HTTP. */
+  /** Opens the host page; records the chat API calls the widget makes over HTTP (bodies and session headers). */
   async function openPortal(context: BrowserContext, url = hostUrl) {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     const posts: string[] = [];
+    const postSessions: (string | undefined)[] = [];
+    const urls: string[] = [];
     page.on("request", (request) => {
-      if (request.method() === "POST" && request.url().endsWith("/api/chat/messages"))
+      urls.push(request.url());
+      if (request.method() === "POST" && request.url().endsWith("/api/chat/messages")) {
         posts.push(request.postData() ?? "");
+        postSessions.push(request.headers()["x-chat-session"]);
+      }
     });
+    page.on("websocket", (socket) => urls.push(socket.url()));
     await page.goto(url);
-    return { page, posts, errors };
+    return { page, posts, postSessions, urls, errors };
+  }
+
+  /** The conversation of the session the widget keeps (the hub knows it by the token's hash). */
+  async function storedConversationId(page: Page): Promise<string> {
+    const token = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
+    return conversationIdFor("webchat", sessionUserId(token!));
   }
 
   const chat = (page: Page) => ({
@@ -201,13 +214,14 @@ describe("web chat in a browser", () => {
 
   it("keeps the session and the conversation across a reload", async () => {
     const context = await newContext();
-    const { page } = await openPortal(context);
+    const { page, urls } = await openPortal(context);
     const widget = chat(page);
     await widget.open();
     await widget.say("你好");
     await widget.botSaying("您好").nth(1).waitFor();
+    // Issued by the hub: 128 random bits.
     const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
-    expect(sessionId).toMatch(/^[0-9a-f]{24}$/);
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
 
     await page.reload();
     await widget.input.waitFor(); // the panel stays open
@@ -215,10 +229,12 @@ describe("web chat in a browser", () => {
     await widget.say("身份证丢了怎么办");
     await widget.botSaying("居民身份证补领").waitFor();
     expect(await page.evaluate(() => localStorage.getItem("govhub.webchat.session"))).toBe(sessionId);
+    // The token never travelled in a URL (socket or request).
+    expect(urls.filter((url) => url.includes(sessionId!))).toEqual([]);
 
     // The hub recorded both messages in one conversation.
     const messages = await t.hub.db.prisma.message.findMany({
-      where: { conversationId: conversationIdFor("webchat", sessionId!) },
+      where: { conversationId: await storedConversationId(page) },
       orderBy: { createdAt: "asc" },
     });
     expect(messages.map((m) => m.text)).toEqual(["你好", "身份证丢了怎么办"]);
@@ -251,7 +267,7 @@ describe("web chat in a browser", () => {
   it("uses the HTTP API when the WebSocket cannot connect", async () => {
     const context = await newContext();
     await context.routeWebSocket(SOCKET_ROUTE, (ws) => ws.close({ code: 1011, reason: "blocked by the test" }));
-    const { page, posts } = await openPortal(context);
+    const { page, posts, postSessions } = await openPortal(context);
     const widget = chat(page);
     await widget.open();
     await widget.say("身份证丢了怎么办");
@@ -260,10 +276,9 @@ describe("web chat in a browser", () => {
     await page.locator(".ticket").waitFor();
     expect(await widget.ticketNumber().textContent()).toMatch(/^GD\d{8}-\d{6}$/);
     expect(posts.map((body) => JSON.parse(body).text)).toEqual(["身份证丢了怎么办", "小区门口路灯坏了一个月没人修"]);
-    // The second message carried the session the first one was given.
-    expect(JSON.parse(posts[1]!).sessionId).toBe(
-      await page.evaluate(() => localStorage.getItem("govhub.webchat.session")),
-    );
+    // The first message had no session; the second carried, in its header, the one the first was given.
+    expect(postSessions[0]).toBeUndefined();
+    expect(postSessions[1]).toBe(await page.evaluate(() => localStorage.getItem("govhub.webchat.session")));
     await context.close();
   });
 
@@ -287,7 +302,8 @@ describe("web chat in a browser", () => {
       const server = ws.connectToServer();
       // The first message reaches the hub, then the connection drops before the answer comes back.
       ws.onMessage((message) => {
-        frames.push(JSON.parse(String(message)));
+        const frame = JSON.parse(String(message));
+        if (frame.type === "message") frames.push(frame); // not the hello
         server.send(message);
       });
       server.onMessage((message) => {
@@ -305,8 +321,8 @@ describe("web chat in a browser", () => {
     expect(posts).toHaveLength(1);
     expect(JSON.parse(posts[0]!).messageId).toBe(frames[0]!.messageId);
     // The hub filed one ticket and answered the resend from its record.
-    const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
-    const tickets = await t.hub.db.prisma.ticket.findMany({ where: { channelUserId: sessionId! } });
+    const token = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
+    const tickets = await t.hub.db.prisma.ticket.findMany({ where: { channelUserId: sessionUserId(token!) } });
     expect(tickets.map((ticket) => ticket.number)).toEqual([number]);
     await context.close();
   });
@@ -334,9 +350,8 @@ describe("web chat in a browser", () => {
     expect(await buttons.nth(0).isDisabled()).toBe(true); // a later answer retires the old options
 
     // The button sent the option's number; the hub read it as a pick of the item it had offered.
-    const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
     const sent = await t.hub.db.prisma.message.findMany({
-      where: { conversationId: conversationIdFor("webchat", sessionId!) },
+      where: { conversationId: await storedConversationId(page) },
       orderBy: { createdAt: "asc" },
     });
     expect(sent.map((m) => m.text)).toEqual(["社保卡", "2"]);

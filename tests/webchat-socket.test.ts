@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { serverFrameSchema, type ServerFrame } from "../connectors/webchat/chat-frames.ts";
+import { sessionUserId } from "../connectors/webchat/chat-session.ts";
 import { buildApp } from "../src/build-app.ts";
 import { startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -90,21 +91,34 @@ describe("web chat over WebSocket", () => {
     await t.close();
   });
 
-  const connect = async (sessionId?: string) => {
-    const socket = await ChatSocket.open(`${base}/api/chat/ws${sessionId ? `?sessionId=${sessionId}` : ""}`);
+  // The tokens the hub issued, by the test's name for the citizen: sent back in the hello and the header.
+  const tokens = new Map<string, string>();
+  /** Opens a socket and says hello, with the named citizen's token when one was issued. */
+  const connect = async (name?: string) => {
+    const socket = await ChatSocket.open(`${base}/api/chat/ws`);
     sockets.push(socket);
+    const token = name === undefined ? undefined : tokens.get(name);
+    socket.send(token ? { type: "hello", session: token } : { type: "hello" });
     const session = await socket.nextOf("session");
+    if (name !== undefined) tokens.set(name, session.sessionId);
     return { socket, sessionId: session.sessionId };
   };
-  const post = async (body: object) => {
-    const res = await app.inject({ method: "POST", url: "/api/chat/messages", payload: body });
+  const post = async (name: string, body: object) => {
+    const token = tokens.get(name);
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/chat/messages",
+      payload: body,
+      headers: token ? { "x-chat-session": token } : {},
+    });
     expect(res.statusCode).toBe(200);
+    tokens.set(name, res.headers["x-chat-session"] as string);
     return res.json();
   };
 
-  it("issues a session on connect, then answers a message with typing and a reply", async () => {
+  it("issues a session on hello, then answers a message with typing and a reply", async () => {
     const { socket, sessionId } = await connect();
-    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const reply = await socket.ask("身份证丢了怎么办", "q-1");
     expect(reply).toMatchObject({
       sessionId,
@@ -114,10 +128,13 @@ describe("web chat over WebSocket", () => {
     expect(reply.ticket).toBeUndefined();
   });
 
-  it("continues the session the client names", async () => {
+  it("continues the session whose token the hello carries", async () => {
+    const first = await connect("ws-citizen-1");
+    await first.socket.ask("你好", "g-1");
+    first.socket.close();
     const { socket, sessionId } = await connect("ws-citizen-1");
-    expect(sessionId).toBe("ws-citizen-1");
-    expect((await socket.ask("你好", "g-1")).sessionId).toBe("ws-citizen-1");
+    expect(sessionId).toBe(first.sessionId);
+    expect((await socket.ask("你好", "g-2")).sessionId).toBe(first.sessionId);
   });
 
   it("files a complaint and gives its ticket number", async () => {
@@ -131,7 +148,7 @@ describe("web chat over WebSocket", () => {
     const { socket } = await connect("same-as-http");
     for (const [i, text] of ["身份证丢了怎么办", "你好", "我要找人工", "建议公交站加个遮雨棚", "阿巴阿巴"].entries()) {
       const overSocket = await socket.ask(text, `ws-${i}`);
-      const overHttp = await post({ sessionId: "same-as-http", text, messageId: `http-${i}` });
+      const overHttp = await post("same-as-http", { text, messageId: `http-${i}` });
       const { type, messageId, ...response } = overSocket;
       expect(response).toEqual(overHttp);
     }
@@ -146,9 +163,11 @@ describe("web chat over WebSocket", () => {
     const again = await first.socket.ask(text, "r-1");
     const { socket: second } = await connect("resender");
     const afterReconnect = await second.ask(text, "r-1");
-    const overHttp = await post({ sessionId: "resender", text, messageId: "r-1" });
+    const overHttp = await post("resender", { text, messageId: "r-1" });
     for (const retry of [again, afterReconnect, overHttp]) expect(retry.ticket).toEqual(original.ticket);
-    expect(await t.hub.db.prisma.ticket.count({ where: { channelUserId: "resender" } })).toBe(1);
+    expect(overHttp.sessionId).toBe(original.sessionId);
+    const channelUserId = sessionUserId(original.sessionId);
+    expect(await t.hub.db.prisma.ticket.count({ where: { channelUserId } })).toBe(1);
   });
 
   it("keeps message ids apart between sessions", async () => {
@@ -156,7 +175,8 @@ describe("web chat over WebSocket", () => {
     const a = await (await connect("session-a")).socket.ask(text, "shared-id");
     const b = await (await connect("session-b")).socket.ask(text, "shared-id");
     expect(a.ticket!.number).not.toBe(b.ticket!.number);
-    expect(b.sessionId).toBe("session-b");
+    expect(b.sessionId).toBe(tokens.get("session-b"));
+    expect(b.sessionId).not.toBe(a.sessionId);
   });
 
   it.each([
@@ -221,10 +241,15 @@ describe("web chat over WebSocket", () => {
     expect(await socket.closed).toBe(1009);
   });
 
-  it("refuses a malformed session id at the handshake", async () => {
-    await expect(ChatSocket.open(`${base}/api/chat/ws?sessionId=${encodeURIComponent("no spaces")}`)).rejects.toThrow(
-      "handshake answered 400",
-    );
+  it("closes a socket whose first frame is not a hello", async () => {
+    const socket = await ChatSocket.open(`${base}/api/chat/ws`);
+    sockets.push(socket);
+    socket.send({ type: "message", text: "你好", messageId: "too-early" });
+    expect(await socket.nextOf("error")).toMatchObject({
+      code: "bad_frame",
+      message: expect.stringContaining("hello"),
+    });
+    expect(await socket.closed).toBe(1008);
   });
 });
 
@@ -233,8 +258,9 @@ describe("web chat over WebSocket, when the database is gone", () => {
     const t = await startTestHub("pglite");
     const app = await buildApp(t.hub);
     const base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/^http/, "ws");
-    const socket = await ChatSocket.open(`${base}/api/chat/ws?sessionId=unlucky`);
+    const socket = await ChatSocket.open(`${base}/api/chat/ws`);
     try {
+      socket.send({ type: "hello" });
       await socket.nextOf("session");
       await t.hub.db.close();
       socket.send({ type: "message", text: "身份证丢了怎么办", messageId: "lost" });

@@ -4,6 +4,7 @@
 // resent over the other transport (same messageId) is recognized as the same message.
 import { randomUUID } from "node:crypto";
 import type { ConversationOutcome, InboundMessage } from "../../src/messages/messages.ts";
+import type { ChatSession } from "./chat-session.ts";
 import type { ChatRequest, ChatResponse } from "./chat-schema.ts";
 
 /** What web chat needs from the pipeline. */
@@ -11,35 +12,35 @@ export interface ChatPipeline {
   handle(message: InboundMessage): Promise<ConversationOutcome>;
 }
 
-export function toInboundMessage(sessionId: string, request: ChatRequest, receivedAt: Date): InboundMessage {
+export function toInboundMessage(session: ChatSession, request: ChatRequest, receivedAt: Date): InboundMessage {
   return {
     channel: "webchat",
-    channelUserId: sessionId,
+    // The token's hash, never the token: what is stored and logged is no credential.
+    channelUserId: session.userId,
     text: request.text,
     // Scoped to the session: another browser that picks the same message id must not
     // be answered with this citizen's stored reply. Without an id every message is new.
-    channelMessageId: request.messageId ? `${sessionId}:${request.messageId}` : randomUUID(),
+    channelMessageId: request.messageId ? `${session.userId}:${request.messageId}` : randomUUID(),
     receivedAt,
-    raw: request,
+    raw: { text: request.text, ...(request.messageId && { messageId: request.messageId }) },
   };
 }
 
-export function toChatResponse(sessionId: string, outcome: ConversationOutcome): ChatResponse {
+export function toChatResponse(session: ChatSession, outcome: ConversationOutcome): ChatResponse {
   return {
-    sessionId,
+    sessionId: session.token,
     replies: outcome.replies,
     understanding: outcome.understanding,
     ...(outcome.ticket && { ticket: outcome.ticket }),
   };
 }
 
-/** Answers one chat message; a request without a session starts a new one. */
-export async function answerChat(pipeline: ChatPipeline, request: ChatRequest): Promise<ChatResponse> {
-  const sessionId = request.sessionId ?? newSessionId();
-  const outcome = await pipeline.handle(toInboundMessage(sessionId, request, new Date()));
-  return toChatResponse(sessionId, outcome);
-}
-
-export function newSessionId(): string {
-  return randomUUID();
+/** Answers one chat message in the given (resumed or new) session. */
+export async function answerChat(
+  pipeline: ChatPipeline,
+  session: ChatSession,
+  request: ChatRequest,
+): Promise<ChatResponse> {
+  const outcome = await pipeline.handle(toInboundMessage(session, request, new Date()));
+  return toChatResponse(session, outcome);
 }

@@ -1,12 +1,14 @@
 // The web chat WebSocket protocol: JSON text frames, one object each.
-//   client → server  {type:"message", text, messageId}
-//   server → client  {type:"session", sessionId}                        once, on connect
+//   client → server  {type:"hello", session?}                           first frame, once: the token kept, if any
+//                    {type:"message", text, messageId}
+//   server → client  {type:"session", sessionId}                        answers hello: the token to keep (maybe new)
 //                    {type:"typing", messageId}                         the message is being answered
 //                    {type:"reply", messageId, sessionId, replies, understanding, ticket?}
 //                                                                       = the HTTP API's response
 //                    {type:"error", code, message, field?, messageId?}  the socket stays usable
-// Like the HTTP API's 400s, error messages are for developers; the widget shows its own wording.
-import { Ajv, type ErrorObject } from "ajv";
+// Like the HTTP API's 400s, error messages are for developers (the widget shows its own
+// wording), except "busy", which is for the citizen.
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { chatRequestSchema, chatResponseSchema, idPattern, type ChatResponse } from "./chat-schema.ts";
 
 export interface MessageFrame {
@@ -15,7 +17,12 @@ export interface MessageFrame {
   messageId: string;
 }
 
-export type ErrorCode = "bad_json" | "bad_frame" | "internal";
+export interface HelloFrame {
+  type: "hello";
+  session?: string;
+}
+
+export type ErrorCode = "bad_json" | "bad_frame" | "busy" | "internal";
 
 export type ServerFrame =
   | { type: "session"; sessionId: string }
@@ -33,6 +40,17 @@ export const messageFrameSchema = {
     type: { const: "message" },
     text: chatRequestSchema.properties.text,
     messageId: { type: "string", pattern: idPattern },
+  },
+} as const;
+
+export const helloFrameSchema = {
+  type: "object",
+  required: ["type"],
+  additionalProperties: false,
+  properties: {
+    type: { const: "hello" },
+    /** Any string: one that is not a live session's token just gets a new session. */
+    session: { type: "string", maxLength: 256 },
   },
 } as const;
 
@@ -63,7 +81,7 @@ export const serverFrameSchema = {
       additionalProperties: false,
       properties: {
         type: { const: "error" },
-        code: { enum: ["bad_json", "bad_frame", "internal"] },
+        code: { enum: ["bad_json", "bad_frame", "busy", "internal"] },
         message: { type: "string" },
         field: { type: "string" },
         messageId: { type: "string" },
@@ -72,18 +90,31 @@ export const serverFrameSchema = {
   ],
 } as const;
 
-const validateMessageFrame = new Ajv({ allErrors: false, strict: false }).compile<MessageFrame>(messageFrameSchema);
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validateHello = ajv.compile<HelloFrame>(helloFrameSchema);
+const validateMessage = ajv.compile<MessageFrame>(messageFrameSchema);
 
-/** Parses one inbound text frame: the message, or the error frame to send back. */
-export function parseClientFrame(data: string): { frame: MessageFrame } | { error: ErrorFrame } {
+type Parsed<Frame> = { frame: Frame } | { error: ErrorFrame };
+
+/** Parses the socket's first frame: the hello, or the error frame to send back. */
+export function parseHelloFrame(data: string): Parsed<HelloFrame> {
+  return parseFrame(data, validateHello, "hello");
+}
+
+/** Parses a frame after the hello: the message, or the error frame to send back. */
+export function parseClientFrame(data: string): Parsed<MessageFrame> {
+  return parseFrame(data, validateMessage, "message");
+}
+
+function parseFrame<Frame>(data: string, validate: ValidateFunction<Frame>, expected: string): Parsed<Frame> {
   let value: unknown;
   try {
     value = JSON.parse(data);
   } catch {
     return { error: { type: "error", code: "bad_json", message: "frame is not valid JSON" } };
   }
-  if (validateMessageFrame(value)) return { frame: value };
-  const error = describe(validateMessageFrame.errors?.[0]);
+  if (validate(value)) return { frame: value };
+  const error = describe(validate.errors?.[0], expected);
   // Echo the message id when it is usable, so the client knows which message failed.
   const messageId = (value as { messageId?: unknown } | null)?.messageId;
   const usableId = typeof messageId === "string" && new RegExp(idPattern).test(messageId) ? { messageId } : {};
@@ -91,7 +122,7 @@ export function parseClientFrame(data: string): { frame: MessageFrame } | { erro
 }
 
 /** "frame.text must NOT have more than 2000 characters", with the field named as the HTTP API names it. */
-function describe(error: ErrorObject | undefined): { message: string; field: string } {
+function describe(error: ErrorObject | undefined, expected: string): { message: string; field: string } {
   const missing = (error?.params as { missingProperty?: string } | undefined)?.missingProperty;
   const field = [
     "frame",
@@ -99,6 +130,6 @@ function describe(error: ErrorObject | undefined): { message: string; field: str
     ...(missing ? [missing] : []),
   ].join(".");
   if (missing) return { field, message: `${field} is required` };
-  if (error?.keyword === "const") return { field, message: `${field} must be "message"` };
+  if (error?.keyword === "const") return { field, message: `${field} must be "${expected}"` };
   return { field, message: `${field} ${error?.message ?? "is invalid"}` };
 }

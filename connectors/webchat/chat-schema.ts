@@ -1,14 +1,15 @@
 // The public web chat contract. Web chat, tests and benchmarks call it: keep it stable
 // (add optional fields only). The WebSocket protocol (chat-frames.ts) carries the same shapes.
+// The session is not in the body: its token travels in the X-Chat-Session header (chat-session.ts).
 import type { ConversationOutcome } from "../../src/messages/messages.ts";
 
 export interface ChatRequest {
-  sessionId?: string;
   text: string;
   messageId?: string;
 }
 
 export interface ChatResponse {
+  /** The session token (also in the X-Chat-Session response header): send it back to continue. */
   sessionId: string;
   replies: ConversationOutcome["replies"];
   understanding: ConversationOutcome["understanding"];
@@ -31,8 +32,6 @@ export const chatRequestSchema = {
   required: ["text"],
   additionalProperties: false,
   properties: {
-    /** The browser's conversation id; a new one is issued when absent. */
-    sessionId: { type: "string", pattern: idPattern },
     text: { type: "string", minLength: 1, maxLength: TEXT_MAX_LENGTH, pattern: "\\S" },
     /** Optional client message id: a retry with the same id gets the same answer. */
     messageId: { type: "string", pattern: idPattern },
@@ -43,6 +42,7 @@ export const chatResponseSchema = {
   type: "object",
   required: ["sessionId", "replies", "understanding"],
   properties: {
+    /** The session token, as in the X-Chat-Session response header. */
     sessionId: { type: "string" },
     replies: {
       type: "array",

@@ -1,16 +1,19 @@
-// Web chat as a channel of the hub (the ChannelModule port): always on, it needs no
-// settings. Its widget calls the hub across origins (CORS) and over a WebSocket, so
+// Web chat as a channel of the hub (the ChannelModule port): always on, its settings
+// (socket limits) all have defaults. Its widget calls the hub across origins (CORS) and over a WebSocket, so
 // both are registered before any route.
 import websocket from "@fastify/websocket";
 import { type ChannelModule, httpPlugin } from "../shared/channel-module.ts";
+import { loadWebchatConfig, type WebchatConfig } from "./webchat-config.ts";
 import { webchatCors } from "./webchat-cors.ts";
 import { webchatPlugin } from "./webchat-plugin.ts";
 import { WebchatSender } from "./webchat-sender.ts";
 
-export const webchatChannel: ChannelModule<Record<string, never>> = {
+export const webchatChannel: ChannelModule<WebchatConfig> = {
   name: "webchat",
-  loadConfig: () => ({}),
-  create(deps) {
+  loadConfig: loadWebchatConfig,
+  create(deps, settings) {
+    // Always defined when the hub loads its configuration; the defaults otherwise.
+    const limits = settings ?? loadWebchatConfig({});
     return {
       name: "webchat",
       hooks: [
@@ -19,7 +22,7 @@ export const webchatChannel: ChannelModule<Record<string, never>> = {
         httpPlugin(websocket, { options: { maxPayload: deps.config.bodyLimit } }),
         httpPlugin(webchatCors, {}),
       ],
-      routes: [httpPlugin(webchatPlugin, { pipeline: deps.pipeline })],
+      routes: [httpPlugin(webchatPlugin, { pipeline: deps.pipeline, prisma: deps.prisma, limits })],
       sender: new WebchatSender(deps.prisma, deps.redis, deps.config.queuePrefix),
     };
   },

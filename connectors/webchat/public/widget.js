@@ -76,6 +76,7 @@
   }
 
   function randomId() {
+    // A message id (the hub answers a resend of the same id from its record); not a session.
     const bytes = new Uint8Array(12);
     crypto.getRandomValues(bytes);
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -85,22 +86,29 @@
   // One message = one messageId. A message the socket took but did not answer before it
   // dropped is resent over HTTP with the same id; the hub answers a resend from its record.
   function createTransport(events) {
-    // The widget names its session itself (the hub accepts any well-formed id), so the
-    // socket and an HTTP request sent while it connects can never be given two sessions.
-    let sessionId = load("localStorage", keys.session);
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(sessionId || "")) {
-      sessionId = randomId();
-      save("localStorage", keys.session, sessionId);
-    }
+    // The hub issues the session token (it is the citizen's credential: it shows their
+    // tickets) and the widget keeps it, so a reload continues the conversation. It travels
+    // in the socket's first frame and the X-Chat-Session header, never in a URL.
+    let session = load("localStorage", keys.session) || null;
+    let issuing = null; // a token-less HTTP request in flight: the next one waits for its token
     let socket = null;
     let socketReady = false;
     let retryDelay = 1000;
     const pending = new Map(); // messageId → {text, overSocket}
 
+    // Keeps the token the hub answered with: the same, or a new one when ours was not a live session's.
+    function adopt(token) {
+      if (!token || token === session) return;
+      session = token;
+      save("localStorage", keys.session, token);
+      // A socket that said hello under another session would answer there: reopen it under
+      // this one. (One still connecting says hello with the token current when it opens.)
+      if (socket && socket.session !== undefined && socket.session !== token) socket.close();
+    }
+
     function connect() {
       const url = new URL("api/chat/ws", hubBase);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-      url.searchParams.set("sessionId", sessionId);
       let ws;
       try {
         ws = new WebSocket(url);
@@ -110,6 +118,10 @@
       socket = ws;
       // A proxy that swallows the upgrade can leave the socket connecting forever.
       const giveUp = setTimeout(() => ws.close(), 8000);
+      ws.onopen = () => {
+        ws.session = session;
+        ws.send(JSON.stringify(session ? { type: "hello", session } : { type: "hello" }));
+      };
       ws.onmessage = (event) => {
         let frame;
         try {
@@ -119,6 +131,13 @@
         }
         if (frame.type === "session") {
           clearTimeout(giveUp);
+          // An HTTP answer gave us a token while this socket said hello without it: reopen under that one.
+          if (session && ws.session !== session) {
+            retryDelay = 1000;
+            return ws.close();
+          }
+          ws.session = frame.sessionId;
+          adopt(frame.sessionId);
           socketReady = true;
           retryDelay = 1000;
         } else if (frame.type === "typing") {
@@ -126,7 +145,8 @@
         } else if (frame.type === "reply") {
           deliver(frame.messageId, frame);
         } else if (frame.type === "error") {
-          fail(frame.messageId, frame.code === "bad_frame" ? "invalid" : "server");
+          if (frame.code === "busy" && frame.messageId === undefined) return; // too many sockets: it closes, HTTP works
+          fail(frame.messageId, frame.code === "busy" ? "busy" : frame.code === "bad_frame" ? "invalid" : "server");
         }
       };
       ws.onclose = () => {
@@ -150,16 +170,28 @@
       if (!message) return;
       message.overSocket = false;
       events.typing(true);
+      // Two token-less requests would start two sessions: the second waits for the first's token.
+      while (!session && issuing) await issuing;
+      let issued = null;
+      if (!session) issuing = new Promise((resolve) => (issued = resolve));
       try {
         const response = await fetch(new URL("api/chat/messages", hubBase), {
           method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ sessionId, text: message.text, messageId }),
+          headers: { "content-type": "application/json", ...(session && { "x-chat-session": session }) },
+          body: JSON.stringify({ text: message.text, messageId }),
         });
+        if (response.status === 429) return fail(messageId, "busy");
         if (!response.ok) return fail(messageId, response.status < 500 ? "invalid" : "server");
-        deliver(messageId, await response.json());
+        const body = await response.json();
+        adopt(response.headers.get("x-chat-session") || body.sessionId);
+        deliver(messageId, body);
       } catch {
         fail(messageId, "network");
+      } finally {
+        if (issued) {
+          issuing = null;
+          issued();
+        }
       }
     }
 
@@ -351,9 +383,11 @@
         const text =
           reason === "invalid"
             ? "这条消息没能发送，请检查内容后重新输入。"
-            : reason === "server"
-              ? "抱歉，系统暂时繁忙，请稍后再试。"
-              : "网络好像断开了，消息没有发出，请检查网络后再试。";
+            : reason === "busy"
+              ? "您发送得太快了，请稍候片刻，等上一条回复后再发送。"
+              : reason === "server"
+                ? "抱歉，系统暂时繁忙，请稍后再试。"
+                : "网络好像断开了，消息没有发出，请检查网络后再试。";
         add({ who: "notice", text });
       },
     });

@@ -1,0 +1,51 @@
+// Web chat sessions: the token is the citizen's only credential (it lets its holder read
+// their tickets, rate and dispute), so the server issues it and never trusts a client's.
+//   token          128 random bits, base64url (22 characters), issued by the server; it
+//                  travels in the X-Chat-Session header or the socket's hello frame,
+//                  never in a URL, and is never stored.
+//   channelUserId  sha-256 of the token (22 characters): what the database, logs and
+//                  staff see. Knowing it gives nothing: the token cannot be derived from it.
+// A token is accepted only when its conversation exists, i.e. a message was answered
+// under it; anything else — none, malformed, forged, an id of the client's choosing, a
+// channelUserId, an id from before server-issued sessions — gets a new session, never
+// someone else's conversation.
+import { createHash, randomBytes } from "node:crypto";
+import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
+import type { PrismaClient } from "../../src/db/database.ts";
+
+export const SESSION_HEADER = "x-chat-session";
+const TOKEN = /^[A-Za-z0-9_-]{22}$/;
+
+export interface ChatSession {
+  /** The credential the client keeps and sends back. */
+  token: string;
+  /** The citizen as the pipeline knows them (channelUserId). */
+  userId: string;
+  /** true when this request started the session (the client's token, if any, was not accepted). */
+  isNew: boolean;
+}
+
+export function newSession(): ChatSession {
+  const token = randomBytes(16).toString("base64url");
+  return { token, userId: sessionUserId(token), isNew: true };
+}
+
+export function sessionUserId(token: string): string {
+  return createHash("sha256").update(`webchat-session\u0000${token}`).digest("base64url").slice(0, 22);
+}
+
+/** Looks up a session by its conversation; only a token the server issued and used resolves. */
+export class SessionStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The client's session when the token is one, else a new one. */
+  async resume(token: string | undefined): Promise<ChatSession> {
+    if (token === undefined || !TOKEN.test(token)) return newSession();
+    const userId = sessionUserId(token);
+    const known = await this.prisma.conversation.findUnique({
+      where: { id: conversationIdFor("webchat", userId) },
+      select: { id: true },
+    });
+    return known ? { token, userId, isNew: false } : newSession();
+  }
+}
