@@ -11,7 +11,7 @@ import autocannon from "autocannon";
 import { FakeWechatApi } from "../connectors/wechat/testing/fake-wechat-api.ts";
 import { WechatPlatform } from "../connectors/wechat/testing/wechat-platform.ts";
 import { type LoadResult, runLoad } from "./load.ts";
-import { chatBodies, QUESTIONS } from "./questions.ts";
+import { chatBodies, openChatSessions, QUESTIONS } from "./questions.ts";
 
 const WECHAT = {
   token: "BenchToken1",
@@ -78,11 +78,13 @@ export async function prepareChannelBench(): Promise<ChannelBench> {
         else if (body.startsWith("<xml><Encrypt>")) counts.passive++;
         else counts.other++;
       };
+      const sessions = await openChatSessions(hubUrl);
       const chat = (seconds: number) =>
         runLoad({
           label: "chat API",
           url: `${hubUrl}/api/chat/messages`,
           bodies: chatBodies(),
+          sessions,
           durationSeconds: seconds,
         });
       const wechat = (seconds: number) =>

@@ -19,6 +19,8 @@ export interface LoadOptions {
   url: string;
   /** JSON bodies posted to `url`, in turn. */
   bodies?: string[];
+  /** Web-chat sessions (X-Chat-Session), used in turn with the bodies. */
+  sessions?: string[];
   /** Or: each request's path (with query) and body, made fresh (e.g. a signed push). */
   next?: () => { path: string; body: string };
   contentType?: string;
@@ -46,7 +48,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             const { path, body } = options.next();
             return { ...request, path, body };
           }
-          return { ...request, body: bodies[next++ % bodies.length] };
+          const i = next++;
+          const session = options.sessions?.[i % options.sessions.length];
+          const body = bodies[i % bodies.length];
+          return session
+            ? { ...request, body, headers: { ...request.headers, "x-chat-session": session } }
+            : { ...request, body };
         },
         ...(options.onResponse && { onResponse: (status: number, body: string) => options.onResponse!(status, body) }),
       },

@@ -8,7 +8,7 @@ import { formatRow, runLoad, type LoadResult } from "./load.ts";
 import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { runUnderstandingBench } from "./understanding.ts";
 import { prepareChannelBench } from "./channels.ts";
-import { chatBodies as makeChatBodies } from "./questions.ts";
+import { chatBodies as makeChatBodies, openChatSessions } from "./questions.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -31,12 +31,14 @@ async function main() {
       const chat = await startChild(["src/server.ts"], hubEnv(dataDir, databaseUrl, channels.env), SERVER_READY);
       try {
         console.log(`Benchmark: 50 connections, ${DURATION} s each, after a 2 s warm-up.\n`);
+        const sessions = await openChatSessions(chat.url);
         // Warm up both (JIT, connection pools), then measure one after the other.
         await runLoad({ label: "warm-up", url: `${echo.url}/echo`, bodies: chatBodies, durationSeconds: 2 });
         await runLoad({
           label: "warm-up",
           url: `${chat.url}/api/chat/messages`,
           bodies: chatBodies,
+          sessions,
           durationSeconds: 2,
         });
         echoResult = await runLoad({
@@ -49,6 +51,7 @@ async function main() {
           label: `chat API (${databaseUrl ? "PostgreSQL" : "PGlite"})`,
           url: `${chat.url}/api/chat/messages`,
           bodies: chatBodies,
+          sessions,
           durationSeconds: DURATION,
         });
         const ratio = chatResult.requestsPerSecond / echoResult.requestsPerSecond;
