@@ -10,6 +10,60 @@ export const booleanString = z
 /** An empty variable counts as unset. */
 export const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
+/** A limit as "count/window": "20/1m", "5/15m", "100/30s", "1000/1h". */
+export interface RateLimitSetting {
+  max: number;
+  windowMs: number;
+}
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+function limitSetting(fallback: string) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx): RateLimitSetting => {
+      const match = /^\s*(\d+)\s*\/\s*(\d*)\s*([smh])\s*$/.exec(value);
+      const max = Number(match?.[1]);
+      const windowMs = Number(match?.[2] || 1) * UNIT_MS[(match?.[3] ?? "s") as keyof typeof UNIT_MS];
+      if (!match || max < 1 || windowMs < 1) {
+        ctx.addIssue({ code: "custom", message: 'must be "count/window", e.g. "20/1m", "5/15m" or "100/30s"' });
+        return z.NEVER;
+      }
+      return { max, windowMs };
+    }),
+  );
+}
+
+/** Fastify's trustProxy: true/false, a hop count, or addresses and CIDRs. */
+const trustProxy = z.string().transform((value, ctx): boolean | number | string[] => {
+  const v = value.trim().toLowerCase();
+  if (v === "true" || v === "yes") return true;
+  if (["false", "no"].includes(v)) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(",").map((a) => a.trim()).filter(Boolean);
+  if (list.length > 0 && list.every((a) => /^[0-9a-f.:]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/.test(a)))
+    return list;
+  ctx.addIssue({ code: "custom", message: "must be true, false, a hop count or comma-separated addresses/CIDRs" });
+  return z.NEVER;
+});
+
+/** CSP frame-ancestors sources: 'self', 'none', or origins such as https://www.example.gov.cn or https://*.example.gov.cn. */
+const frameAncestors = z.string().transform((value, ctx): string[] => {
+  const sources = value
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((s) => (s === "self" || s === "none" ? `'${s}'` : s));
+  const ok = sources.every((s) => s === "'self'" || s === "'none'" || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(s));
+  if (sources.length === 0 || !ok || (sources.includes("'none'") && sources.length > 1)) {
+    ctx.addIssue({ code: "custom", message: "must be 'self', 'none', or origins like https://www.example.gov.cn" });
+    return z.NEVER;
+  }
+  return sources;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
@@ -87,6 +141,22 @@ const envSchema = z.object({
   OPEN311_API_KEYS: z.string().default(""),
   /** How long a crashed worker's job stays locked before another worker takes it over. */
   WORKER_LOCK_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1000).default(30_000),
+  /** Every rate limit and the login lockout; "off" only for load tests on a private network. */
+  RATE_LIMIT: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  /** Failed logins per account before it is locked for the window. */
+  RATE_LIMIT_LOGIN_ACCOUNT: limitSetting("5/15m"),
+  /** Failed logins per client address before it is refused for the window. */
+  RATE_LIMIT_LOGIN_IP: limitSetting("20/15m"),
+  /** Chat messages per session (X-Chat-Session). */
+  RATE_LIMIT_CHAT_SESSION: limitSetting("20/1m"),
+  /** Chat messages per client address (generous: many citizens may share one NAT address). */
+  RATE_LIMIT_CHAT_IP: limitSetting("300/1m"),
+  /** Open311 requests filed per api_key. */
+  RATE_LIMIT_OPEN311_KEY: limitSetting("120/1m"),
+  /** Which proxies' X-Forwarded-For to believe: false, true, a hop count or a list of addresses/CIDRs. */
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxy.optional()),
+  /** Who may put the hub's pages in a frame (CSP frame-ancestors): 'self', 'none' or origins. */
+  FRAME_ANCESTORS: z.preprocess(emptyAsUndefined, frameAncestors.optional()),
 });
 
 export interface Config {
@@ -125,6 +195,20 @@ export interface Config {
   staffSessionHours: number;
   open311ApiKeys: string[];
   workerLockMs: number;
+  /** Rate limits and login lockout; undefined when RATE_LIMIT=off. */
+  rateLimits: RateLimits | undefined;
+  /** Fastify's trustProxy (TRUST_PROXY). */
+  trustProxy: boolean | number | string[];
+  /** CSP frame-ancestors sources (FRAME_ANCESTORS). */
+  frameAncestors: string[];
+}
+
+export interface RateLimits {
+  loginAccount: RateLimitSetting;
+  loginIp: RateLimitSetting;
+  chatSession: RateLimitSetting;
+  chatIp: RateLimitSetting;
+  open311Key: RateLimitSetting;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +310,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       .map((k) => k.trim())
       .filter(Boolean),
     workerLockMs: e.WORKER_LOCK_MS,
+    rateLimits:
+      e.RATE_LIMIT === "off"
+        ? undefined
+        : {
+            loginAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
+            loginIp: e.RATE_LIMIT_LOGIN_IP,
+            chatSession: e.RATE_LIMIT_CHAT_SESSION,
+            chatIp: e.RATE_LIMIT_CHAT_IP,
+            open311Key: e.RATE_LIMIT_OPEN311_KEY,
+          },
+    trustProxy: e.TRUST_PROXY ?? false,
+    frameAncestors: e.FRAME_ANCESTORS ?? ["'self'"],
   };
 }
 
