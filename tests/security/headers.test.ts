@@ -4,9 +4,11 @@
 // (tests/webchat-browser.test.ts drives the page in Chromium under this policy.)
 import fs from "node:fs/promises";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/build-app.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
+import { ensureCommand } from "../../src/infra/system-package.ts";
 import { startTestHub, type TestHub } from "../support/test-env.ts";
 
 function csp(res: LightMyRequestResponse): Map<string, string> {
@@ -99,6 +101,36 @@ describe("security headers", () => {
       await framed.close();
     }
   });
+});
+
+describe("the chat page under its CSP, in Chromium", () => {
+  it("loads its script and style, opens its WebSocket, and reports no violation", async () => {
+    await ensureCommand("/usr/bin/chromium", "chromium");
+    const t = await startTestHub("pglite");
+    const app = await buildApp(t.hub);
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const hubUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      const socketOpened = new Promise<string>((resolve) =>
+        page.on("websocket", (ws) => ws.on("framereceived", (frame) => resolve(String(frame.payload)))),
+      );
+      await page.goto(`${hubUrl}/`);
+      expect(JSON.parse(await socketOpened)).toEqual(expect.any(Object)); // connect-src let the socket through
+      await page.getByRole("textbox", { name: "输入您的问题" }).waitFor({ timeout: 15_000 });
+      // The page's own <style> applied (inline styles are allowed; inline scripts are not).
+      expect(await page.evaluate("getComputedStyle(document.body).margin")).toBe("0px");
+      expect(violations).toEqual([]);
+    } finally {
+      await browser.close();
+      await app.close();
+      await t.close();
+    }
+  }, 120_000);
 });
 
 describe("FRAME_ANCESTORS", () => {
