@@ -1,4 +1,5 @@
 // The one place the environment is read. Everything else receives a typed Config.
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -25,30 +26,39 @@ function limitSetting(fallback: string) {
       .string()
       .default(fallback)
       .transform((value, ctx): RateLimitSetting => {
-      const match = /^\s*(\d+)\s*\/\s*(\d*)\s*([smh])\s*$/.exec(value);
-      const max = Number(match?.[1]);
-      const windowMs = Number(match?.[2] || 1) * UNIT_MS[(match?.[3] ?? "s") as keyof typeof UNIT_MS];
-      if (!match || max < 1 || windowMs < 1) {
-        ctx.addIssue({ code: "custom", message: 'must be "count/window", e.g. "20/1m", "5/15m" or "100/30s"' });
-        return z.NEVER;
-      }
-      return { max, windowMs };
-    }),
+        const match = /^\s*(\d+)\s*\/\s*(\d*)\s*([smh])\s*$/.exec(value);
+        const max = Number(match?.[1]);
+        const windowMs = Number(match?.[2] || 1) * UNIT_MS[(match?.[3] ?? "s") as keyof typeof UNIT_MS];
+        if (!match || max < 1 || windowMs < 1) {
+          ctx.addIssue({ code: "custom", message: 'must be "count/window", e.g. "20/1m", "5/15m" or "100/30s"' });
+          return z.NEVER;
+        }
+        return { max, windowMs };
+      }),
   );
 }
 
-/** Fastify's trustProxy: true/false, a hop count, or addresses and CIDRs. */
-const trustProxy = z.string().transform((value, ctx): boolean | number | string[] => {
+/** Fastify's trustProxy: true/false, or the proxies' addresses and CIDRs (Fastify 5 trusts no bare hop count). */
+const trustProxy = z.string().transform((value, ctx): boolean | string[] => {
   const v = value.trim().toLowerCase();
   if (v === "true" || v === "yes") return true;
   if (["false", "no"].includes(v)) return false;
-  if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(",").map((a) => a.trim()).filter(Boolean);
-  if (list.length > 0 && list.every((a) => /^[0-9a-f.:]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/.test(a)))
-    return list;
-  ctx.addIssue({ code: "custom", message: "must be true, false, a hop count or comma-separated addresses/CIDRs" });
+  const list = v
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (list.length > 0 && list.every(isProxyAddress)) return list;
+  ctx.addIssue({ code: "custom", message: "must be true, false, or the proxies' comma-separated addresses/CIDRs" });
   return z.NEVER;
 });
+
+function isProxyAddress(entry: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return true;
+  const [address = "", bits, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
 
 /** CSP frame-ancestors sources: 'self', 'none', or origins such as https://www.example.gov.cn or https://*.example.gov.cn. */
 const frameAncestors = z.string().transform((value, ctx): string[] => {
@@ -56,7 +66,9 @@ const frameAncestors = z.string().transform((value, ctx): string[] => {
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((s) => (s === "self" || s === "none" ? `'${s}'` : s));
-  const ok = sources.every((s) => s === "'self'" || s === "'none'" || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(s));
+  const ok = sources.every(
+    (s) => s === "'self'" || s === "'none'" || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(s),
+  );
   if (sources.length === 0 || !ok || (sources.includes("'none'") && sources.length > 1)) {
     ctx.addIssue({ code: "custom", message: "must be 'self', 'none', or origins like https://www.example.gov.cn" });
     return z.NEVER;
@@ -153,7 +165,7 @@ const envSchema = z.object({
   RATE_LIMIT_CHAT_IP: limitSetting("300/1m"),
   /** Open311 requests filed per api_key. */
   RATE_LIMIT_OPEN311_KEY: limitSetting("120/1m"),
-  /** Which proxies' X-Forwarded-For to believe: false, true, a hop count or a list of addresses/CIDRs. */
+  /** Which proxies' X-Forwarded-For to believe: false, true, or a list of addresses/CIDRs. */
   TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxy.optional()),
   /** Who may put the hub's pages in a frame (CSP frame-ancestors): 'self', 'none' or origins. */
   FRAME_ANCESTORS: z.preprocess(emptyAsUndefined, frameAncestors.optional()),
@@ -198,7 +210,7 @@ export interface Config {
   /** Rate limits and login lockout; undefined when RATE_LIMIT=off. */
   rateLimits: RateLimits | undefined;
   /** Fastify's trustProxy (TRUST_PROXY). */
-  trustProxy: boolean | number | string[];
+  trustProxy: boolean | string[];
   /** CSP frame-ancestors sources (FRAME_ANCESTORS). */
   frameAncestors: string[];
 }

@@ -63,11 +63,16 @@ export class RedisOutage {
 /** Errors of a connection that is down (refused, reset, closed, offline, timed out). */
 export function isConnectionError(error: unknown): boolean {
   const { code, message, name } = (error ?? {}) as { code?: unknown; message?: unknown; name?: unknown };
-  if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(code))
+  if (
+    typeof code === "string" &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(code)
+  )
     return true;
   if (name === "MaxRetriesPerRequestError") return true;
   return (
     typeof message === "string" &&
-    /connection is closed|stream isn't writeable|connect ECONN|timed out|did not answer within|max retries per request/i.test(message)
+    /connection is closed|stream isn't writeable|connect ECONN|timed out|did not answer within|max retries per request/i.test(
+      message,
+    )
   );
 }

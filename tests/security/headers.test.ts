@@ -108,7 +108,10 @@ describe("the chat page under its CSP, in Chromium", () => {
     await ensureCommand("/usr/bin/chromium", "chromium");
     const t = await startTestHub("pglite");
     const app = await buildApp(t.hub);
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu"],
+    });
     try {
       const hubUrl = await app.listen({ port: 0, host: "127.0.0.1" });
       const page = await browser.newPage();
@@ -138,7 +141,10 @@ describe("FRAME_ANCESTORS", () => {
     [undefined, ["'self'"]],
     ["none", ["'none'"]],
     ["self https://www.example.gov.cn", ["'self'", "https://www.example.gov.cn"]],
-    ["https://*.example.gov.cn,https://portal.example.cn:8443", ["https://*.example.gov.cn", "https://portal.example.cn:8443"]],
+    [
+      "https://*.example.gov.cn,https://portal.example.cn:8443",
+      ["https://*.example.gov.cn", "https://portal.example.cn:8443"],
+    ],
   ])("FRAME_ANCESTORS=%s", (value, expected) => {
     expect(loadConfig(value === undefined ? {} : { FRAME_ANCESTORS: value }).frameAncestors).toEqual(expected);
   });

@@ -84,7 +84,9 @@ describe("logs while Redis is down", () => {
       30_000,
       100,
     );
-    await eventually(async () => (lines.slice(back).some((l) => /Redis reachable again/.test(l.msg)) ? true : undefined));
+    await eventually(async () =>
+      lines.slice(back).some((l) => /Redis reachable again/.test(l.msg)) ? true : undefined,
+    );
     await sleep(3_000); // every part reconnected and reconciled
     const after = lines.slice(back);
     expect(after.filter((l) => l.level >= WARN).map((l) => l.msg)).toEqual([]);

@@ -235,7 +235,6 @@ describe("rate limit settings", () => {
   it.each([
     ["true", true],
     ["false", false],
-    ["2", 2],
     ["10.0.0.1, 10.0.0.0/8", ["10.0.0.1", "10.0.0.0/8"]],
   ])("TRUST_PROXY=%s", (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
@@ -247,6 +246,7 @@ describe("rate limit settings", () => {
     ["RATE_LIMIT_CHAT_SESSION", "0/1m"],
     ["RATE_LIMIT_LOGIN_ACCOUNT", "5/15d"],
     ["TRUST_PROXY", "the usual"],
+    ["TRUST_PROXY", "2"], // Fastify 5 trusts no bare hop count
   ])("a wrong %s=%s stops the start, naming the variable", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
