@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/build-app.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import type { Hub } from "../../src/hub.ts";
-import { CHAT_TOO_FAST } from "../../src/http/rate-limits.ts";
 import { createStaffAccount } from "../../src/staff/accounts.ts";
 import { startTestHub, type TestHub } from "../support/test-env.ts";
 
 const PASSWORD = "correct horse battery";
+const CHAT_TOO_FAST = "您发送得太快了，请稍候再试。";
 const LIMITS = {
   RATE_LIMIT: "on",
   RATE_LIMIT_LOGIN_ACCOUNT: "3/15m",
@@ -89,8 +89,8 @@ describe("rate limits", () => {
     });
 
     it("clears an account's failures on a successful login", async () => {
-      const address = freshAddress();
       for (let round = 0; round < 3; round++) {
+        const address = freshAddress(); // an address's failures are not cleared: only the account's
         expect((await login(app, address, "carol", "wrong")).statusCode).toBe(401);
         expect((await login(app, address, "carol", "wrong")).statusCode).toBe(401);
         expect((await login(app, address, "carol", PASSWORD)).statusCode).toBe(200);
@@ -121,7 +121,6 @@ describe("rate limits", () => {
       const body = res.json();
       expect(body).toMatchObject({ statusCode: 429, error: "Too Many Requests", message: CHAT_TOO_FAST });
       expect(body.replies).toEqual([{ type: "text", text: CHAT_TOO_FAST }]);
-      expect(CHAT_TOO_FAST).toBe("您发送得太快了，请稍候再试。");
       // Another session is still answered.
       expect((await chat(app, freshAddress(), `${session}-2`)).statusCode).toBe(200);
     });
