@@ -113,6 +113,8 @@ export function hubEnv(
     REDIS_URL,
     QUEUE_PREFIX: `bench${Date.now()}`,
     DATABASE_URL: databaseUrl ?? "",
+    // A load test on a private network: the per-address and per-session limits would stop it.
+    RATE_LIMIT: "off",
     ...extra,
   };
 }

@@ -5,7 +5,10 @@ import type { Hub } from "./hub.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
+import { LoginThrottle } from "./http/login-throttle.ts";
 import { open311Routes } from "./http/open311-routes.ts";
+import { rateLimits } from "./http/rate-limits.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { staffApi } from "./http/staff-api.ts";
 import { ticketRoutes } from "./http/ticket-routes.ts";
 import { validation } from "./http/validation.ts";
@@ -16,15 +19,21 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     bodyLimit: hub.config.bodyLimit,
     // Stop waiting for idle keep-alive sockets on close; in-flight requests still finish.
     forceCloseConnections: "idle",
+    // Which proxies' X-Forwarded-For decides request.ip (rate limits, login lockout, logs).
+    trustProxy: hub.config.trustProxy,
   });
   await app.register(errorHandler);
   await app.register(validation);
+  await app.register(securityHeaders, { frameAncestors: hub.config.frameAncestors });
+  const limits = hub.config.rateLimits;
+  await app.register(rateLimits, { redis: hub.redis, limits, prefix: hub.config.queuePrefix });
   // Before any route: the channels' plugins whose hooks must see every route (WebSocket upgrades, CORS).
   for (const channel of hub.channels.values()) await registerAll(app, channel.hooks);
   const { db, config, cases } = hub;
   await app.register(healthRoutes, { db, redis: hub.redis });
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
-  await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone });
+  const loginThrottle = limits && new LoginThrottle(hub.redis, limits, config.queuePrefix);
+  await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone, loginThrottle });
   await app.register(open311Routes, {
     prisma: db.prisma,
     cases,

@@ -1,4 +1,5 @@
 // The one place the environment is read. Everything else receives a typed Config.
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -9,6 +10,71 @@ export const booleanString = z
 
 /** An empty variable counts as unset. */
 export const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+/** A limit as "count/window": "20/1m", "5/15m", "100/30s", "1000/1h". */
+export interface RateLimitSetting {
+  max: number;
+  windowMs: number;
+}
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+function limitSetting(fallback: string) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx): RateLimitSetting => {
+        const match = /^\s*(\d+)\s*\/\s*(\d*)\s*([smh])\s*$/.exec(value);
+        const max = Number(match?.[1]);
+        const windowMs = Number(match?.[2] || 1) * UNIT_MS[(match?.[3] ?? "s") as keyof typeof UNIT_MS];
+        if (!match || max < 1 || windowMs < 1) {
+          ctx.addIssue({ code: "custom", message: 'must be "count/window", e.g. "20/1m", "5/15m" or "100/30s"' });
+          return z.NEVER;
+        }
+        return { max, windowMs };
+      }),
+  );
+}
+
+/** Fastify's trustProxy: true/false, or the proxies' addresses and CIDRs (Fastify 5 trusts no bare hop count). */
+const trustProxy = z.string().transform((value, ctx): boolean | string[] => {
+  const v = value.trim().toLowerCase();
+  if (v === "true" || v === "yes") return true;
+  if (["false", "no"].includes(v)) return false;
+  const list = v
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (list.length > 0 && list.every(isProxyAddress)) return list;
+  ctx.addIssue({ code: "custom", message: "must be true, false, or the proxies' comma-separated addresses/CIDRs" });
+  return z.NEVER;
+});
+
+function isProxyAddress(entry: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return true;
+  const [address = "", bits, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
+/** CSP frame-ancestors sources: 'self', 'none', or origins such as https://www.example.gov.cn or https://*.example.gov.cn. */
+const frameAncestors = z.string().transform((value, ctx): string[] => {
+  const sources = value
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((s) => (s === "self" || s === "none" ? `'${s}'` : s));
+  const ok = sources.every(
+    (s) => s === "'self'" || s === "'none'" || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(s),
+  );
+  if (sources.length === 0 || !ok || (sources.includes("'none'") && sources.length > 1)) {
+    ctx.addIssue({ code: "custom", message: "must be 'self', 'none', or origins like https://www.example.gov.cn" });
+    return z.NEVER;
+  }
+  return sources;
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -99,6 +165,22 @@ const envSchema = z.object({
   BOOTSTRAP_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** How long a crashed worker's job stays locked before another worker takes it over. */
   WORKER_LOCK_MS: z.coerce.number({ message: "must be a number of milliseconds" }).int().min(1000).default(30_000),
+  /** Every rate limit and the login lockout; "off" only for load tests on a private network. */
+  RATE_LIMIT: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  /** Failed logins per account before it is locked for the window. */
+  RATE_LIMIT_LOGIN_ACCOUNT: limitSetting("5/15m"),
+  /** Failed logins per client address before it is refused for the window. */
+  RATE_LIMIT_LOGIN_IP: limitSetting("20/15m"),
+  /** Chat messages per session (X-Chat-Session). */
+  RATE_LIMIT_CHAT_SESSION: limitSetting("20/1m"),
+  /** Chat messages per client address (generous: many citizens may share one NAT address). */
+  RATE_LIMIT_CHAT_IP: limitSetting("300/1m"),
+  /** Open311 requests filed per api_key. */
+  RATE_LIMIT_OPEN311_KEY: limitSetting("120/1m"),
+  /** Which proxies' X-Forwarded-For to believe: false, true, or a list of addresses/CIDRs. */
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxy.optional()),
+  /** Who may put the hub's pages in a frame (CSP frame-ancestors): 'self', 'none' or origins. */
+  FRAME_ANCESTORS: z.preprocess(emptyAsUndefined, frameAncestors.optional()),
 });
 
 export interface Config {
@@ -142,6 +224,20 @@ export interface Config {
   workerLockMs: number;
   /** BOOTSTRAP_ADMIN_USER / BOOTSTRAP_ADMIN_PASSWORD; undefined when unset. */
   bootstrapAdmin: { username: string; password: string } | undefined;
+  /** Rate limits and login lockout; undefined when RATE_LIMIT=off. */
+  rateLimits: RateLimits | undefined;
+  /** Fastify's trustProxy (TRUST_PROXY). */
+  trustProxy: boolean | string[];
+  /** CSP frame-ancestors sources (FRAME_ANCESTORS). */
+  frameAncestors: string[];
+}
+
+export interface RateLimits {
+  loginAccount: RateLimitSetting;
+  loginIp: RateLimitSetting;
+  chatSession: RateLimitSetting;
+  chatIp: RateLimitSetting;
+  open311Key: RateLimitSetting;
 }
 
 export class ConfigError extends Error {
@@ -252,6 +348,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       e.BOOTSTRAP_ADMIN_USER && e.BOOTSTRAP_ADMIN_PASSWORD
         ? { username: e.BOOTSTRAP_ADMIN_USER, password: e.BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
+    rateLimits:
+      e.RATE_LIMIT === "off"
+        ? undefined
+        : {
+            loginAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
+            loginIp: e.RATE_LIMIT_LOGIN_IP,
+            chatSession: e.RATE_LIMIT_CHAT_SESSION,
+            chatIp: e.RATE_LIMIT_CHAT_IP,
+            open311Key: e.RATE_LIMIT_OPEN311_KEY,
+          },
+    trustProxy: e.TRUST_PROXY ?? false,
+    frameAncestors: e.FRAME_ANCESTORS ?? ["'self'"],
   };
 }
 

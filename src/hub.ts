@@ -18,6 +18,7 @@ import { OutboxRelay } from "./queue/outbox-relay.ts";
 import type { QueueName } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
+import { RedisOutage } from "./queue/redis-outage.ts";
 import { loadMessageModel } from "./language/message-model.ts";
 import { type Cases, createCases } from "./cases/cases.ts";
 import type { RuleRouter } from "./routing/rule-router.ts";
@@ -47,6 +48,8 @@ export interface Hub {
   pipeline: ConversationPipeline;
   /** The producer connection: fails fast when Redis is down. */
   redis: Redis;
+  /** Logs a Redis outage once when it starts and once when it ends (every part of the process reports to it). */
+  redisOutage: RedisOutage;
   queues: Map<QueueName, Queue>;
   relay: OutboxRelay;
   /** The outbound half of every channel, used by the outbound queue's worker. */
@@ -83,6 +86,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
 
   const redis = connectRedis(redisUrl, "producer");
+  const redisOutage = new RedisOutage(log);
+  redisOutage.watch("producer", redis);
   // Say "ready" once the producer is connected (bounded: the hub also starts without Redis).
   await producerConnected(redis, 2_000);
   const queues = createQueues(redis, config.queuePrefix, log, {
@@ -94,7 +99,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     deadlines: { removeOnComplete: true },
   });
   const senders = new Map<Channel, ChannelSender>();
-  const relay = new OutboxRelay(db.prisma, queues, log);
+  const relay = new OutboxRelay(db.prisma, queues, log, undefined, redisOutage);
   const cases = createCases({
     config,
     knowledge: () => knowledge.current,
@@ -163,6 +168,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     knowledge,
     pipeline,
     redis,
+    redisOutage,
     queues,
     relay,
     senders,

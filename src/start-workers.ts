@@ -20,6 +20,7 @@ export function startWorkers(hub: Hub): Workers {
     prisma: hub.db.prisma,
     log: hub.log,
     lockDurationMs: hub.config.workerLockMs,
+    outage: hub.redisOutage,
   };
   const workers: Worker[] = [
     createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
@@ -43,6 +44,7 @@ export function startWorkers(hub: Hub): Workers {
     ],
     hub.log,
     everyMs,
+    hub.redisOutage,
   );
   reconciler.start();
   return {

@@ -10,7 +10,7 @@ import { answerChat, type ChatPipeline } from "./chat-exchange.ts";
 import { type MessageFrame, parseClientFrame, parseHelloFrame, type ServerFrame } from "./chat-frames.ts";
 import type { ChatSession, SessionStore } from "./chat-session.ts";
 import { SocketCounter } from "./socket-limits.ts";
-import type { WebchatConfig } from "./webchat-config.ts";
+import type { WebchatLimits } from "./webchat-config.ts";
 
 export const CHAT_SOCKET_PATH = "/api/chat/ws";
 /** A socket that says nothing is closed: it holds a slot of its address's limit. */
@@ -21,7 +21,7 @@ const TOO_MANY_IN_FLIGHT = "您发送得太快了，请等上一条回复后再�
 export interface ChatSocketOptions {
   pipeline: ChatPipeline;
   sessions: SessionStore;
-  limits: WebchatConfig;
+  limits: WebchatLimits;
 }
 
 export async function chatSocketRoutes(app: FastifyInstance, { pipeline, sessions, limits }: ChatSocketOptions) {

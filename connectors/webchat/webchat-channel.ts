@@ -3,7 +3,7 @@
 // both are registered before any route.
 import websocket from "@fastify/websocket";
 import { type ChannelModule, httpPlugin } from "../shared/channel-module.ts";
-import { loadWebchatConfig, type WebchatConfig } from "./webchat-config.ts";
+import { loadWebchatConfig, type WebchatConfig, webchatLimits } from "./webchat-config.ts";
 import { webchatCors } from "./webchat-cors.ts";
 import { webchatPlugin } from "./webchat-plugin.ts";
 import { WebchatSender } from "./webchat-sender.ts";
@@ -13,7 +13,7 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
   loadConfig: loadWebchatConfig,
   create(deps, settings) {
     // Always defined when the hub loads its configuration; the defaults otherwise.
-    const limits = settings ?? loadWebchatConfig({});
+    const limits = webchatLimits(settings ?? loadWebchatConfig({}), deps.config.rateLimits !== undefined);
     return {
       name: "webchat",
       hooks: [

@@ -9,13 +9,13 @@ import { answerChat, type ChatPipeline } from "./chat-exchange.ts";
 import { chatRequestSchema, chatResponseSchema, type ChatRequest } from "./chat-schema.ts";
 import { SESSION_HEADER, SessionStore } from "./chat-session.ts";
 import { chatSocketRoutes } from "./chat-socket.ts";
-import type { WebchatConfig } from "./webchat-config.ts";
+import type { WebchatLimits } from "./webchat-config.ts";
 import { widgetAssetRoutes } from "./widget-assets.ts";
 
 export interface WebchatOptions {
   pipeline: ChatPipeline;
   prisma: PrismaClient;
-  limits: WebchatConfig;
+  limits: WebchatLimits;
 }
 
 export async function webchatPlugin(app: FastifyInstance, { pipeline, prisma, limits }: WebchatOptions) {

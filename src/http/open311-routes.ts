@@ -111,6 +111,8 @@ const errors = {
   404: errorsSchema,
   413: errorsSchema,
   415: errorsSchema,
+  /** Too many requests for one api_key (src/http/rate-limits.ts), with Retry-After. */
+  429: errorsSchema,
   500: errorsSchema,
 } as const;
 

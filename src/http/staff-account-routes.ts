@@ -7,6 +7,7 @@ import { ROLES } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import { errorResponseSchema } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
+import { type LoginThrottle, lockedOutMessage } from "./login-throttle.ts";
 import { requireStaff, staffOf } from "./staff-auth.ts";
 import { staffErrorResponses, staffSchema } from "./staff-schemas.ts";
 
@@ -27,9 +28,14 @@ export interface StaffAccountRoutesOptions {
   prisma: PrismaClient;
   /** Logins, and the department codes a new account may belong to. */
   cases: Pick<Cases, "sessions" | "knowledge">;
+  /** Lockout after repeated failed logins; absent when RATE_LIMIT=off. */
+  loginThrottle?: LoginThrottle;
 }
 
-export async function staffAccountRoutes(app: FastifyInstance, { prisma, cases }: StaffAccountRoutesOptions) {
+export async function staffAccountRoutes(
+  app: FastifyInstance,
+  { prisma, cases, loginThrottle }: StaffAccountRoutesOptions,
+) {
   const authenticated = { onRequest: requireStaff(cases.sessions) };
 
   app.post<{ Body: LoginBody }>(
@@ -59,9 +65,20 @@ export async function staffAccountRoutes(app: FastifyInstance, { prisma, cases }
         },
       },
     },
-    async (request) => {
-      const session = await cases.sessions.login(request.body.username, request.body.password, request.ip);
-      if (!session) throw new HttpError(401, "Wrong username or password");
+    async (request, reply) => {
+      const { username, password } = request.body;
+      // Checked before the password, so a locked account tells nothing about a guess.
+      const wait = await loginThrottle?.lockedFor(username, request.ip);
+      if (wait !== undefined) {
+        reply.header("retry-after", wait);
+        throw new HttpError(429, lockedOutMessage(wait));
+      }
+      const session = await cases.sessions.login(username, password, request.ip);
+      if (!session) {
+        await loginThrottle?.failed(username, request.ip);
+        throw new HttpError(401, "Wrong username or password");
+      }
+      await loginThrottle?.succeeded(username);
       const { id: _id, ...staff } = session.staff;
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), staff };
     },

@@ -140,7 +140,6 @@ const BUSY_LOOP = 0.6;
 /** …and while pushes arrived this recently (a worker-only process never waits). */
 const RECENT_PUSH_MS = 2_000;
 const LOOP_SAMPLE_MS = 250;
-const WARN_EVERY_MS = 30_000;
 /** A pending job is stored after one character telling how it got there. */
 const SHED_MARK = "s";
 const WORK_MARK = "w";
@@ -155,7 +154,8 @@ export class PassiveReplies {
   private lastPushAt = 0;
   private loop: { sampledAt: number; since: EventLoopUtilization; utilization: number } | undefined;
   private readonly redis: Redis & ScriptedRedis;
-  private lastRedisWarning = 0;
+  /** Redis failed the last claim: logged once when it starts failing and once when it answers again. */
+  private redisDown = false;
   private readonly pendingKey: string;
   private readonly jobsKey: string;
 
@@ -324,11 +324,15 @@ export class PassiveReplies {
         (shedding ? SHED_MARK : WORK_MARK) + JSON.stringify(job.queued),
         dueInMs,
       );
+      if (this.redisDown) {
+        this.redisDown = false;
+        this.o.log.info("Redis reachable again: pushes are coordinated across processes again");
+      }
       if (state === "decided") return { decided: JSON.parse(decided!) as PassiveDecision<Answer> };
       return state === "taken" ? "taken" : "claimed";
     } catch (error) {
-      if (Date.now() - this.lastRedisWarning >= WARN_EVERY_MS) {
-        this.lastRedisWarning = Date.now();
+      if (!this.redisDown) {
+        this.redisDown = true;
         this.o.log.warn(
           { err: error },
           "Redis unavailable: pushes are answered without coordinating retries across processes",

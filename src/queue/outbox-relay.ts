@@ -5,27 +5,29 @@ import type { PrismaClient } from "../db/database.ts";
 import type { OutboxEntry } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import type { QueueName } from "./queue-names.ts";
+import { RedisOutage } from "./redis-outage.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 const BATCH_SIZE = 200;
 // Give up on a queue call after this and try again later (the rows stay in the outbox).
 const QUEUE_CALL_TIMEOUT_MS = 5_000;
-// While Redis is down the relay fails every poll; say so once, then every 30 s.
-const WARN_EVERY_MS = 30_000;
+// While Redis is down the relay fails every poll: the outage is logged when it starts and ends, not per poll.
+const PART = "outbox relay";
 
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private again = false;
   private started = false;
-  private failingSince: number | undefined;
-  private lastWarning = 0;
+  /** What fails now: the queue (Redis; the outage log reports it) or the database (logged here). */
+  private failing: { since: number; what: "queue" | "database" } | undefined;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly queues: ReadonlyMap<QueueName, Queue>,
     private readonly log: Logger,
     private readonly pollMs = 1_000,
+    private readonly outage = new RedisOutage(log),
   ) {}
 
   start(): void {
@@ -44,17 +46,21 @@ export class OutboxRelay {
     }
     this.running = this.flush()
       .then((delivered) => {
-        if (this.failingSince !== undefined) {
-          this.log.info({ delivered, downForMs: Date.now() - this.failingSince }, "outbox relay recovered");
-          this.failingSince = undefined;
-        }
+        if (this.failing?.what === "database")
+          this.log.info({ delivered, downForMs: Date.now() - this.failing.since }, "outbox relay recovered");
+        // An empty outbox says nothing about Redis, unless this relay's own rows were relayed meanwhile.
+        if (delivered > 0 || this.failing?.what === "queue") this.outage.succeeded(PART);
+        this.failing = undefined;
         return delivered;
       })
       .catch((error: unknown) => {
-        this.failingSince ??= Date.now();
-        if (Date.now() - this.lastWarning >= WARN_EVERY_MS) {
-          this.lastWarning = Date.now();
-          this.log.warn({ err: error }, "outbox relay cannot reach the queue; work stays in the outbox and is retried");
+        if (error instanceof QueueCallFailed) {
+          this.failing = { since: this.failing?.since ?? Date.now(), what: "queue" };
+          this.outage.failed(PART, error.cause);
+        } else {
+          if (this.failing?.what !== "database")
+            this.log.warn({ err: error }, "outbox relay cannot read the outbox; it retries every poll");
+          this.failing = { since: this.failing?.since ?? Date.now(), what: "database" };
         }
         return 0;
       })
@@ -96,7 +102,7 @@ export class OutboxRelay {
           const lastError = String((error as Error).message ?? error).slice(0, 500);
           await this.prisma.$executeRaw`
             UPDATE "OutboxEntry" SET "attempts" = "attempts" + 1, "lastError" = ${lastError} WHERE "id" = ANY(${ids}::text[])`;
-          throw error;
+          throw new QueueCallFailed(error);
         }
         await this.prisma
           .$executeRaw`UPDATE "OutboxEntry" SET "deliveredAt" = ${new Date()} WHERE "id" = ANY(${ids}::text[])`;
@@ -118,5 +124,12 @@ export class OutboxRelay {
 
   async pending(): Promise<number> {
     return this.prisma.outboxEntry.count({ where: { deliveredAt: null } });
+  }
+}
+
+/** The queue (Redis) refused or did not answer; the rows stay in the outbox. */
+class QueueCallFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the queue did not take the outbox's jobs");
   }
 }

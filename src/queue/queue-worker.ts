@@ -5,6 +5,7 @@ import type { PrismaClient } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { QueueName } from "./queue-names.ts";
 import { connectRedis } from "./redis-connection.ts";
+import { RedisOutage } from "./redis-outage.ts";
 
 export interface WorkerDeps {
   redisUrl: string;
@@ -13,6 +14,8 @@ export interface WorkerDeps {
   log: Logger;
   /** How long a job stays locked to its worker; a crashed worker's jobs are taken over after it. */
   lockDurationMs?: number;
+  /** The process's Redis outage log (one warning per outage); absent: this worker keeps its own. */
+  outage?: RedisOutage;
 }
 
 export function createQueueWorker<Data, Result>(
@@ -22,12 +25,16 @@ export function createQueueWorker<Data, Result>(
   concurrency: number,
 ): Worker<Data, Result> {
   const connection = connectRedis(deps.redisUrl, "worker");
+  const outage = deps.outage ?? new RedisOutage(deps.log);
+  // Watched before BullMQ's own listeners, so the outage is known before the worker's error event.
+  outage.watch(`${queue} worker`, connection);
   const lock = deps.lockDurationMs ? { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs } : {};
   const worker = new Worker<Data, Result>(queue, processor, { connection, prefix: deps.prefix, concurrency, ...lock });
   worker.on("failed", (job, error) =>
     deps.log.warn({ queue, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "job failed"),
   );
-  worker.on("error", (error) => deps.log.warn({ queue, err: error }, "worker error"));
+  // A lost connection repeats this every reconnect attempt: the outage log says it once.
+  worker.on("error", (error) => outage.noted(`${queue} worker`, error, "worker error"));
   // BullMQ does not close a connection it was handed.
   worker.on("closed", () => void connection.quit().catch(() => connection.disconnect()));
   return worker;

@@ -2,6 +2,7 @@
 // through the passes it is given (the worker starter's: deadline timers rebuilt, jobs
 // lost with Redis's data put back). Each pass must be idempotent.
 import type { Logger } from "../logger.ts";
+import { RedisOutage } from "./redis-outage.ts";
 
 export interface ReconcilePass {
   name: string;
@@ -17,6 +18,7 @@ export class Reconciler {
     private readonly passes: ReconcilePass[],
     private readonly log: Logger,
     private readonly everyMs: number,
+    private readonly outage = new RedisOutage(log),
   ) {}
 
   start(): void {
@@ -45,7 +47,8 @@ export class Reconciler {
       try {
         this.log.debug({ pass: pass.name, result: await pass.run() }, "reconciled");
       } catch (error) {
-        this.log.warn({ pass: pass.name, err: error }, "could not reconcile; will try again");
+        // Quiet while Redis is known to be down (the outage is logged once, when it starts).
+        this.outage.noted(`reconcile ${pass.name}`, error, "could not reconcile; will try again");
       }
     }
   }

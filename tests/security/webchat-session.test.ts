@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { loadWebchatConfig } from "../../connectors/webchat/webchat-config.ts";
+import { loadWebchatConfig, webchatLimits } from "../../connectors/webchat/webchat-config.ts";
 import { SocketCounter } from "../../connectors/webchat/socket-limits.ts";
 import { buildApp } from "../../src/build-app.ts";
 import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
@@ -94,7 +94,14 @@ describe("the web chat session as a credential", () => {
     const database = await createTestDatabase("pglite");
     dropDatabase = database.drop;
     hub = await createHub({
-      config: testConfig({ WEBCHAT_MAX_SOCKETS_PER_IP: "3", WEBCHAT_MAX_FRAMES_IN_FLIGHT: "2" }),
+      config: testConfig({
+        WEBCHAT_MAX_SOCKETS_PER_IP: "3",
+        WEBCHAT_MAX_FRAMES_IN_FLIGHT: "2",
+        // The socket limits live under RATE_LIMIT; the per-message limits are not what this suite tests.
+        RATE_LIMIT: "on",
+        RATE_LIMIT_CHAT_SESSION: "1000/1m",
+        RATE_LIMIT_CHAT_IP: "10000/1m",
+      }),
       redisUrl: TEST_REDIS_URL,
       // Every line the hub and Fastify log (requests with their URLs included), kept to be searched.
       log: createLogger("info", { write: (line: string) => void logLines.push(line) }),
@@ -290,12 +297,11 @@ describe("the web chat session as a credential", () => {
 describe("web chat limits and RATE_LIMIT", () => {
   it("has defaults, names a wrong variable, and turns off with RATE_LIMIT=off", () => {
     expect(loadWebchatConfig({})).toEqual({ maxSocketsPerIp: 20, maxFramesInFlight: 4 });
-    expect(loadWebchatConfig({ RATE_LIMIT: "off", WEBCHAT_MAX_SOCKETS_PER_IP: "2" })).toEqual({
-      maxSocketsPerIp: undefined,
-      maxFramesInFlight: undefined,
-    });
+    const settings = loadWebchatConfig({ WEBCHAT_MAX_SOCKETS_PER_IP: "2" });
+    expect(webchatLimits(settings, true)).toEqual({ maxSocketsPerIp: 2, maxFramesInFlight: 4 });
+    expect(webchatLimits(settings, false)).toEqual({ maxSocketsPerIp: undefined, maxFramesInFlight: undefined });
     expect(() => loadWebchatConfig({ WEBCHAT_MAX_SOCKETS_PER_IP: "many" })).toThrow("WEBCHAT_MAX_SOCKETS_PER_IP");
-    expect(() => loadWebchatConfig({ RATE_LIMIT: "maybe" })).toThrow("RATE_LIMIT");
+    expect(testConfig({ RATE_LIMIT: "off" }).rateLimits).toBeUndefined();
   });
 
   it("counts sockets per address and releases each once", () => {

@@ -21,7 +21,8 @@ export function uniqueName(prefix: string): string {
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig(
-    { NODE_ENV: "test", LOG_LEVEL: "silent", QUEUE_PREFIX: uniqueName("test"), ...env },
+    // Rate limits off unless a test turns them on (tests/security/rate-limits.test.ts): suites send fast from one address.
+    { NODE_ENV: "test", LOG_LEVEL: "silent", QUEUE_PREFIX: uniqueName("test"), RATE_LIMIT: "off", ...env },
     channelModules(),
   );
 }
