@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { registerAll } from "../connectors/shared/channel-module.ts";
 import type { Hub } from "./hub.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
+import { cleanInput } from "./http/clean-input.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { open311Routes } from "./http/open311-routes.ts";
@@ -19,6 +20,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   });
   await app.register(errorHandler);
   await app.register(validation);
+  await app.register(cleanInput);
   // Before any route: the channels' plugins whose hooks must see every route (WebSocket upgrades, CORS).
   for (const channel of hub.channels.values()) await registerAll(app, channel.hooks);
   const { db, config, cases } = hub;
