@@ -170,4 +170,13 @@ describe.each(BACKENDS)("text integrity on %s", (backend) => {
       expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(500);
     }
   });
+
+  it("understands a long run of letters in linear time (it blocked the event loop for seconds)", () => {
+    const understander = t.hub.knowledge.built.understander;
+    for (const text of ["a".repeat(2_000), "x".repeat(10_000)]) {
+      const started = performance.now();
+      understander.understand(text);
+      expect(performance.now() - started, `${text.length} letters`).toBeLessThan(500);
+    }
+  });
 });
