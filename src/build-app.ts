@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { registerAll } from "../connectors/shared/channel-module.ts";
 import type { Hub } from "./hub.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
+import { cleanInput } from "./http/clean-input.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { LoginThrottle } from "./http/login-throttle.ts";
@@ -24,6 +25,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   });
   await app.register(errorHandler);
   await app.register(validation);
+  await app.register(cleanInput);
   await app.register(securityHeaders, { frameAncestors: hub.config.frameAncestors });
   const limits = hub.config.rateLimits;
   await app.register(rateLimits, { redis: hub.redis, limits, prefix: hub.config.queuePrefix });

@@ -17,6 +17,7 @@ import type { Tx } from "../db/transaction.ts";
 import type { Applied } from "../cases/ticket-actions.ts";
 import type { MessageKind } from "../language/understander.ts";
 import type { ChannelInput } from "../messages/channel-input.ts";
+import { cleanValue } from "../messages/clean-text.ts";
 import * as text from "./channel-text.ts";
 import { complaintStartedChange, type ContextChange, offeredChange, readContext } from "./conversation-context.ts";
 import { type EvidenceAction, EvidenceDesk, type SupplementDesk } from "./evidence.ts";
@@ -59,7 +60,9 @@ export class ChannelConversation {
   }
 
   /** The replies for one platform message; empty when the platform expects no answer. */
-  async handle(input: ChannelInput): Promise<Reply[]> {
+  async handle(received: ChannelInput): Promise<Reply[]> {
+    // Cleaned once at the entry (ids, text, labels): see src/messages/clean-text.ts.
+    const input = cleanValue(received);
     const { action } = input;
     switch (action.type) {
       case "text":

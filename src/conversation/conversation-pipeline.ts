@@ -12,7 +12,8 @@ import { needsContext, respond } from "./dialogue.ts";
 import { ExchangeBatcher } from "./exchange-batcher.ts";
 import { bareNumber, chosenOption } from "./numbered-options.ts";
 import { conversationIdFor } from "./conversation-id.ts";
-import { storableText, storedOutcome } from "./message-log.ts";
+import { storedOutcome } from "./message-log.ts";
+import { cleanMessage } from "../messages/clean-text.ts";
 import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
 import * as say from "./reply-text.ts";
 
@@ -39,7 +40,10 @@ export class ConversationPipeline {
     });
   }
 
-  async handle(message: InboundMessage): Promise<ConversationOutcome> {
+  async handle(received: InboundMessage): Promise<ConversationOutcome> {
+    // Every channel passes here: a NUL or a lone surrogate is cleaned once, before anything
+    // reads the text, so the answer, the ticket's hash and the stored text agree.
+    const message = cleanMessage(received);
     const followUp = await this.options.ticketDesk?.handle(message);
     if (followUp) return followUp;
     // Not a rating: a bare number stands for the numbered option it picks (numbered-options.ts).
@@ -130,7 +134,7 @@ export class ConversationPipeline {
           {
             number: ticketNumber,
             kind: "complaint",
-            text: storableText(message.text),
+            text: message.text,
             domain: understanding.domain,
             channel: message.channel,
             channelUserId: message.channelUserId,

@@ -16,6 +16,7 @@ import { maskText } from "../privacy/mask.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import { changedContextSql, type ContextChange } from "./conversation-context.ts";
 import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
+import { storableJson } from "../messages/clean-text.ts";
 
 type Sql = PrismaClient | Tx;
 
@@ -39,38 +40,30 @@ export interface RecordedExchange {
   conversationId: string;
 }
 
-// PostgreSQL text and jsonb cannot hold U+0000; a citizen's message must not fail on it.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
-const NUL = /\u0000/g;
-const NUL_ESCAPE = /\\u0000/g;
-
-/** The text as it can be stored (without U+0000). */
-export function storableText(text: string): string {
-  return text.replace(NUL, "");
-}
-
 /**
  * Records exchanges in one statement and returns those written. A message recorded
  * before (same channel and channel message id) is skipped: its caller is a retry.
  */
 export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<RecordedExchange[]> {
-  const input = JSON.stringify(
+  // Cleaned value by value (see storableJson): the entries clean the text already
+  // (cleanMessage), so what a ticket's first event hashed is what is stored.
+  const input = storableJson(
     exchanges.map(({ inboundId, message, outcome, context, unanswered, ticket, feedback }) => ({
       inboundId,
       conversationId: conversationIdFor(message.channel, message.channelUserId),
       channel: message.channel,
       channelUserId: message.channelUserId,
       channelMessageId: message.channelMessageId,
-      text: storableText(message.text),
+      text: message.text,
       raw: message.raw ?? null,
       outcome,
       context: context ?? null,
-      unanswered: unanswered ? { ...unanswered, text: maskText(storableText(message.text)) } : null,
+      unanswered: unanswered ? { ...unanswered, text: maskText(message.text) } : null,
       ticket: ticket ?? null,
       feedback: feedback ?? null,
       at: message.receivedAt.toISOString(),
     })),
-  ).replace(NUL_ESCAPE, "");
+  );
   // Only what the batch needs is in the statement, so a plain answer's write stays small.
   const filed = [
     exchanges.some((e) => e.ticket) &&

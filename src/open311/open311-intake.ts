@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { conversationIdFor } from "../conversation/conversation-id.ts";
 import type { PrismaClient } from "../db/database.ts";
+import { cleanValue } from "../messages/clean-text.ts";
 import { nextTicketNumber, type OpenedTicket, openTicket } from "../cases/open-ticket.ts";
 
 export const OPEN311_CHANNEL = "open311";
@@ -43,11 +44,13 @@ function submitter(s: Open311Submission, client: string): string {
 
 export async function fileOpen311Request(
   deps: IntakeDeps,
-  submission: Open311Submission,
+  received: Open311Submission,
   service: { code: string | null; name: string },
   client: string,
   now = new Date(),
 ): Promise<OpenedTicket> {
+  // No U+0000 or lone surrogate reaches the database or the ticket's hash (src/messages/clean-text.ts).
+  const submission = cleanValue(received);
   const channelUserId = submitter(submission, client);
   const conversationId = conversationIdFor(OPEN311_CHANNEL, channelUserId);
   const text = submission.description?.trim() || service.name;

@@ -48,6 +48,7 @@ export class TextAnalyzer implements Component {
    */
   private readonly shortReadings = new IntegerMap();
   private readonly shortReadingList: TokenReading[] = [];
+  private longestKnownWord: number | undefined;
 
   constructor(
     private readonly segmenter: Segmenter,
@@ -117,7 +118,10 @@ export class TextAnalyzer implements Component {
 
   private subwords(token: string): string[] {
     const found: string[] = [];
-    for (let length = token.length - 1; length >= 2; length--) {
+    // No known word is longer than the longest one: without this bound a 2,000-letter token
+    // (one run of Latin letters) cost O(n³) — seconds of a blocked event loop per message.
+    this.longestKnownWord ??= [...this.vocabulary.knownWords].reduce((longest, w) => Math.max(longest, w.length), 0);
+    for (let length = Math.min(token.length - 1, this.longestKnownWord); length >= 2; length--) {
       for (let start = 0; start + length <= token.length; start++) {
         const sub = token.slice(start, start + length);
         if (this.vocabulary.knownWords.has(sub)) found.push(this.synonyms.canonicalize(sub));
