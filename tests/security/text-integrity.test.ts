@@ -10,6 +10,7 @@ import { buildApp } from "../../src/build-app.ts";
 import { verifyAuditTrail } from "../../src/cases/audit-verify.ts";
 import { cleanText, storableJson } from "../../src/messages/clean-text.ts";
 import { BACKENDS, startTestHub, type TestHub } from "../support/test-env.ts";
+import { sessionUserId } from "../../connectors/webchat/chat-session.ts";
 
 const COMPLAINT = "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理";
 const API_KEY = "text-integrity-key";
@@ -56,9 +57,11 @@ describe.each(BACKENDS)("text integrity on %s", (backend) => {
       return await new Promise<{ type: string; code?: string; ticket?: { number: string } }>((resolve) => {
         ws.on("message", (data) => {
           const frame = JSON.parse(data.toString());
+          // The hub answers the hello with the session it issued; then the frame under test.
+          if (frame.type === "session") ws.send(frameJson);
           if (frame.type === "reply" || frame.type === "error") resolve(frame);
         });
-        ws.send(frameJson);
+        ws.send(JSON.stringify({ type: "hello" }));
       });
     } finally {
       ws.terminate();
@@ -91,7 +94,7 @@ describe.each(BACKENDS)("text integrity on %s", (backend) => {
     const question = "身份证丢了怎么补办 \\\\u0000 \\u0000";
     const asked = await chat(question);
     const stored = await prisma().message.findFirstOrThrow({
-      where: { channel: "webchat", conversation: { channelUserId: asked.sessionId } },
+      where: { channel: "webchat", conversation: { channelUserId: sessionUserId(asked.sessionId) } },
     });
     expect(stored.text).toBe(question);
     await expectTrailVerifies();
