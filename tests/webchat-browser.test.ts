@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionUserId } from "../connectors/webchat/chat-session.ts";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
 import { buildApp } from "../src/build-app.ts";
-import { ensureCommand } from "../src/infra/system-package.ts";
+import { ensureCommand, ensurePackageFile } from "../src/infra/system-package.ts";
 import { startWorkers, type Workers } from "../src/start-workers.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -27,6 +27,7 @@ declare function getComputedStyle(element: unknown): {
 };
 
 const CHROMIUM = "/usr/bin/chromium";
+const CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 const SOCKET_ROUTE = /\/api\/chat\/ws/;
 
 /** A government portal that embeds the widget, with CSS that would wreck an unprotected one. */
@@ -58,6 +59,8 @@ describe("web chat in a browser", () => {
 
   beforeAll(async () => {
     await ensureCommand(CHROMIUM, "chromium");
+    // Without a Chinese font every character of the screenshots is a box.
+    await ensurePackageFile(CHINESE_FONT, "fonts-wqy-microhei");
     t = await startTestHub("postgresql");
     app = await buildApp(t.hub);
     workers = startWorkers(t.hub);

@@ -122,3 +122,30 @@ export async function findOnPath(name: string): Promise<string | undefined> {
   }
   return undefined;
 }
+
+/**
+ * Make sure a data file a Debian package ships is there (e.g. a font), installing the
+ * package when we are root; without root, only says what is missing.
+ */
+export async function ensurePackageFile(
+  filePath: string,
+  debianPackage: string,
+  log: Log = stderrLog,
+): Promise<boolean> {
+  if (await fileExists(filePath)) return true;
+  if (!isRoot()) {
+    log(`${filePath} is missing: install ${debianPackage} (apt-get install ${debianPackage})`);
+    return false;
+  }
+  await installDebianPackage(debianPackage, log);
+  return fileExists(filePath);
+}
+
+async function fileExists(filePath: string): Promise<boolean> {
+  try {
+    await access(filePath);
+    return true;
+  } catch {
+    return false;
+  }
+}
