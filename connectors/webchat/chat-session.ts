@@ -13,7 +13,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 
-export const SESSION_HEADER = "x-chat-session";
+export { CHAT_SESSION_HEADER as SESSION_HEADER } from "../../src/messages/messages.ts";
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 export interface ChatSession {

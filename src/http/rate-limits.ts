@@ -9,10 +9,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from "fastify-plugin";
 import type { Redis } from "ioredis";
 import type { RateLimitSetting, RateLimits } from "../config.ts";
+import { CHAT_SESSION_HEADER } from "../messages/messages.ts";
 import { HttpError } from "./error-handler.ts";
 
-/** The web chat session token's header (the contract between web chat and the limits). */
-export const CHAT_SESSION_HEADER = "x-chat-session";
 /** What a citizen who sends too fast reads. */
 export const CHAT_TOO_FAST = "您发送得太快了，请稍候再试。";
 const OPEN311_TOO_FAST = "Too many requests for this api_key; retry after the Retry-After header's seconds.";

@@ -56,3 +56,6 @@ export interface ConversationOutcome {
   /** True when this is a retry of a message already answered. */
   duplicate?: boolean;
 }
+
+/** The web chat's session token header: issued by web chat, also the key of its per-session rate limit. */
+export const CHAT_SESSION_HEADER = "x-chat-session";
