@@ -13,6 +13,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { staffApi } from "./http/staff-api.ts";
 import { ticketRoutes } from "./http/ticket-routes.ts";
 import { validation } from "./http/validation.ts";
+import { vendorAssetRoutes } from "./http/vendor-assets.ts";
 
 export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   const app = Fastify({
@@ -33,6 +34,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   for (const channel of hub.channels.values()) await registerAll(app, channel.hooks);
   const { db, config, cases } = hub;
   await app.register(healthRoutes, { db, redis: hub.redis });
+  await app.register(vendorAssetRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
   const loginThrottle = limits && new LoginThrottle(hub.redis, limits, config.queuePrefix);
   await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone, loginThrottle });
