@@ -156,6 +156,13 @@ const envSchema = z.object({
     .positive()
     .default(5 * 60_000),
   STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
+  /** Days after a case is finished before its personal data is erased (src/cases/retention.ts). */
+  RETENTION_DAYS: z.coerce.number({ message: "must be a number of days" }).int().positive().default(365),
+  /** When the retention job runs (cron, in TIME_ZONE), or "off" to run it only by hand. */
+  RETENTION_CRON: z
+    .string()
+    .regex(/^(off|\S+( \S+){4,5})$/, { message: 'must be a cron pattern such as "30 3 * * *", or off' })
+    .default("30 3 * * *"),
   /** Comma-separated keys Open311 clients send as api_key to file requests. */
   OPEN311_API_KEYS: z.string().default(""),
   /** Comma-separated keys Open311 clients send as api_key to read full requests (address, coordinates, photo). */
@@ -219,6 +226,8 @@ export interface Config {
     timerReconcileMs: number;
   };
   staffSessionHours: number;
+  /** The retention policy; cron undefined when RETENTION_CRON=off. */
+  retention: { days: number; cron: string | undefined };
   open311ApiKeys: string[];
   open311ReadApiKeys: string[];
   workerLockMs: number;
@@ -341,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,
+    retention: { days: e.RETENTION_DAYS, cron: e.RETENTION_CRON === "off" ? undefined : e.RETENTION_CRON },
     open311ApiKeys: keyList(e.OPEN311_API_KEYS),
     open311ReadApiKeys: keyList(e.OPEN311_READ_API_KEYS),
     workerLockMs: e.WORKER_LOCK_MS,

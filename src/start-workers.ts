@@ -8,6 +8,8 @@ import type { Hub } from "./hub.ts";
 import { createDeadlineWorker } from "./cases/deadline-worker.ts";
 import { createOutboundWorker } from "./outbound/outbound-worker.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
+import { createRetentionWorker, scheduleRetention } from "./cases/retention-worker.ts";
+import { QueueNames } from "./queue/queue-names.ts";
 
 export interface Workers {
   close(): Promise<void>;
@@ -27,7 +29,9 @@ export function startWorkers(hub: Hub): Workers {
     createOutboundWorker({ ...deps, senders: hub.senders }),
     createInboundWorker({ ...deps, handlers: inboundHandlers(hub.channels.values()) }),
     createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
+    createRetentionWorker({ ...deps, policy: hub.config.retention }),
   ];
+  const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
   for (const channel of hub.channels.values())
     workers.push(...(channel.startWorkers?.({ ...deps, queues: hub.queues }) ?? []));
@@ -40,6 +44,11 @@ export function startWorkers(hub: Hub): Workers {
       {
         name: "lost jobs",
         run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }),
+      },
+      // Also put back a schedule lost with Redis's data (or never made while Redis was down).
+      {
+        name: "retention schedule",
+        run: () => scheduleRetention(retentionQueue, { ...hub.config.retention, timeZone: hub.config.timeZone }),
       },
     ],
     hub.log,

@@ -2,11 +2,15 @@ import { describe, expect, it } from "vitest";
 import { DepartmentRouter } from "../src/routing/department-router.ts";
 import {
   canonicalJson,
-  eventHash,
+  checkChain,
+  contentHash,
   findBrokenLink,
   GENESIS_HASH,
+  legacyEventHash,
+  publicData,
   type StoredEvent,
 } from "../src/tickets/event-chain.ts";
+import { chainedEvent } from "../src/tickets/ticket-events.ts";
 import { formatTicketNumber, isTicketNumber, localDay } from "../src/tickets/ticket-number.ts";
 
 describe("ticket numbers", () => {
@@ -59,22 +63,27 @@ describe("event hash chain", () => {
   const at = new Date("2026-11-22T08:00:00.000Z");
   function chain(n: number): StoredEvent[] {
     const events: StoredEvent[] = [];
-    let prev = GENESIS_HASH;
+    let head = { eventCount: 0, headHash: null as string | null };
     for (let seq = 1; seq <= n; seq++) {
-      const fields = {
-        ticketId: "t1",
-        seq,
-        type: `e${seq}`,
-        actor: "system",
-        note: null,
-        data: { b: 1, a: [seq] },
-        createdAt: at,
-      };
-      const hash = eventHash(prev, fields);
-      events.push({ ...fields, prevHash: prev, hash });
-      prev = hash;
+      const event = chainedEvent(
+        "t1",
+        head,
+        {
+          type: `e${seq}`,
+          actor: "system",
+          note: `note ${seq}`,
+          data: { b: 1, a: [seq], reply: `已电话联系138001380${seq}0` },
+        },
+        at,
+      );
+      events.push(event);
+      head = { eventCount: seq, headHash: event.hash };
     }
     return events;
+  }
+  /** What the retention policy (and the database trigger) allows: erase note and personal keys. */
+  function erased(event: StoredEvent): StoredEvent {
+    return { ...event, note: null, data: publicData(event.data), purgedAt: new Date() };
   }
 
   it("accepts an intact chain", () => {
@@ -95,5 +104,52 @@ describe("event hash chain", () => {
     const events = chain(3);
     events.splice(1, 1);
     expect(findBrokenLink(events)).toMatchObject({ seq: 3 });
+  });
+
+  it("still verifies after personal content is erased, and keeps checking the rest of the event", () => {
+    const events = chain(3).map(erased);
+    expect(events[0]!.note).toBeNull();
+    expect(events[0]!.data).toEqual({ b: 1, a: [1] });
+    expect(checkChain(events)).toEqual({ unverifiable: 0 });
+    const changed = [...events];
+    changed[1] = { ...changed[1]!, data: { b: 2, a: [2] } };
+    expect(findBrokenLink(changed)).toEqual({ seq: 2, reason: "content does not match its hash" });
+    const relabelled = [...events];
+    relabelled[2] = { ...relabelled[2]!, actor: "staff:someone-else" };
+    expect(findBrokenLink(relabelled)).toMatchObject({ seq: 3 });
+  });
+
+  it("notices content put back wrongly on an event that is not marked erased", () => {
+    const events = chain(2);
+    events[0] = { ...events[0]!, data: publicData(events[0]!.data) };
+    expect(findBrokenLink(events)).toEqual({ seq: 1, reason: "content does not match its hash" });
+  });
+
+  it("checks events from before content hashing by their content, and counts erased ones as unverifiable", () => {
+    const fields = {
+      ticketId: "t1",
+      seq: 1,
+      type: "created",
+      actor: "citizen:webchat",
+      note: "x",
+      data: {},
+      createdAt: at,
+    };
+    const legacy: StoredEvent = {
+      ...fields,
+      contentHash: null,
+      purgedAt: null,
+      prevHash: GENESIS_HASH,
+      hash: legacyEventHash(GENESIS_HASH, fields),
+    };
+    expect(checkChain([legacy])).toEqual({ unverifiable: 0 });
+    expect(findBrokenLink([{ ...legacy, note: "y" }])).toMatchObject({ seq: 1 });
+    expect(checkChain([{ ...legacy, note: null, purgedAt: at }])).toEqual({ unverifiable: 1 });
+  });
+
+  it("hashes personal content apart from the rest", () => {
+    const [event] = chain(1);
+    expect(event!.contentHash).toBe(contentHash({ note: "note 1", data: { reply: "已电话联系13800138010", a: [9] } }));
+    expect(event!.contentHash).not.toBe(contentHash({ note: "note 1", data: {} }));
   });
 });

@@ -25,6 +25,10 @@ async function main(): Promise<number> {
           ? "OK: every chain is intact and every ticket matches its history."
           : `FAILED: ${report.problems.length} problem(s) in ${new Set(report.problems.map((p) => p.ticketId)).size} ticket(s).`,
       );
+      if (report.unverifiable > 0)
+        console.log(
+          `  note: ${report.unverifiable} erased event(s) predate content hashing; they are linked, but their own hash cannot be recomputed`,
+        );
       console.log(`digest ${report.digest}  (keep it outside the database to detect a wholesale rewrite later)`);
     }
     return report.problems.length === 0 ? 0 : 1;

@@ -6,9 +6,10 @@
 // the digest it prints somewhere the database's administrators cannot write.
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
-import { findBrokenLink, type StoredEvent } from "../tickets/event-chain.ts";
+import { checkChain, type StoredEvent } from "../tickets/event-chain.ts";
 import { sha256 } from "./open-ticket.ts";
 import { replayEvents } from "../tickets/replay-events.ts";
+import { PURGED_EVENT } from "../tickets/event-chain.ts";
 
 export interface AuditProblem {
   ticketId: string;
@@ -23,6 +24,11 @@ export interface AuditReport {
   tickets: number;
   events: number;
   problems: AuditProblem[];
+  /**
+   * Events whose personal content the retention policy erased but which were written
+   * before content hashing: linked into their chain, but their own hash can only be trusted.
+   */
+  unverifiable: number;
   /** sha256 over every ticket's number and head hash, in number order. */
   digest: string;
 }
@@ -30,7 +36,7 @@ export interface AuditReport {
 const PAGE = 500;
 
 export async function verifyAuditTrail(prisma: PrismaClient): Promise<AuditReport> {
-  const report: AuditReport = { tickets: 0, events: 0, problems: [], digest: "" };
+  const report: AuditReport = { tickets: 0, events: 0, problems: [], unverifiable: 0, digest: "" };
   const digest = createHash("sha256");
   let after = "";
   for (;;) {
@@ -55,7 +61,9 @@ export async function verifyAuditTrail(prisma: PrismaClient): Promise<AuditRepor
       report.tickets++;
       report.events += chain.length;
       digest.update(`${ticket.number}:${ticket.headHash ?? ""}\n`);
-      report.problems.push(...checkTicket(ticket, chain));
+      const checked = checkTicket(ticket, chain);
+      report.problems.push(...checked.problems);
+      report.unverifiable += checked.unverifiable;
     }
     after = tickets[tickets.length - 1]!.number;
   }
@@ -65,7 +73,10 @@ export async function verifyAuditTrail(prisma: PrismaClient): Promise<AuditRepor
 
 type TicketRow = Awaited<ReturnType<PrismaClient["ticket"]["findMany"]>>[number];
 
-export function checkTicket(ticket: TicketRow, chain: StoredEvent[]): AuditProblem[] {
+export function checkTicket(
+  ticket: TicketRow,
+  chain: StoredEvent[],
+): { problems: AuditProblem[]; unverifiable: number } {
   const problems: AuditProblem[] = [];
   const at = (problem: string, event?: StoredEvent) =>
     problems.push({
@@ -75,17 +86,18 @@ export function checkTicket(ticket: TicketRow, chain: StoredEvent[]): AuditProbl
       ...(event && { seq: event.seq, eventType: event.type }),
     });
 
-  const broken = findBrokenLink(chain);
+  const { broken, unverifiable } = checkChain(chain);
+  const result = { problems, unverifiable };
   if (broken) {
     at(
       `event chain broken: ${broken.reason}`,
       chain.find((e) => e.seq === broken.seq) ?? ({ seq: broken.seq, type: "?" } as StoredEvent),
     );
-    return problems; // the history cannot vouch for the ticket row
+    return result; // the history cannot vouch for the ticket row
   }
   if (chain.length === 0) {
     at("ticket has no events");
-    return problems;
+    return result;
   }
   const last = chain[chain.length - 1]!;
   if (ticket.eventCount !== chain.length || ticket.headHash !== last.hash) {
@@ -108,9 +120,25 @@ export function checkTicket(ticket: TicketRow, chain: StoredEvent[]): AuditProbl
   }
   if (replayed.number !== undefined && replayed.number !== ticket.number)
     mismatch("number", ticket.number, replayed.number);
-  if (replayed.textSha256 !== undefined && replayed.textSha256 !== sha256(ticket.text))
+  checkErasure(ticket, chain, at);
+  if (ticket.purgedAt === null && replayed.textSha256 !== undefined && replayed.textSha256 !== sha256(ticket.text))
     at("ticket text was changed after it was filed");
-  return problems;
+  return result;
+}
+
+/**
+ * Erasing personal content is allowed only as the retention policy does it: on the record,
+ * with a "purged" event after every erased event, and the ticket marked purged with it.
+ */
+function checkErasure(ticket: TicketRow, chain: StoredEvent[], at: (problem: string, event?: StoredEvent) => void) {
+  const lastPurge = chain.findLast((e) => e.type === PURGED_EVENT);
+  for (const event of chain) {
+    if (event.purgedAt !== null && (lastPurge === undefined || event.seq > lastPurge.seq))
+      at("event content was erased outside the retention policy (no purge on the record after it)", event);
+  }
+  if (ticket.purgedAt !== null && lastPurge === undefined)
+    at("ticket is marked purged but its history has no purge on the record");
+  if (ticket.purgedAt === null && lastPurge !== undefined) at("ticket's history records a purge the ticket row lacks");
 }
 
 function short(hash: string | null): string {

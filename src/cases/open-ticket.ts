@@ -86,6 +86,7 @@ export function planTicket(input: NewTicket, now: Date) {
     eventActor: created.actor,
     eventNote: created.note,
     eventData: created.data,
+    contentHash: created.contentHash,
     prevHash: created.prevHash,
     hash: created.hash,
     jobRowId: randomUUID(),
@@ -96,7 +97,7 @@ export function planTicket(input: NewTicket, now: Date) {
 export const PLANNED_TICKET_COLUMNS = Prisma.sql`"id" text, "number" text, "kind" text, "text" text, "domain" text, "category" text,
   "district" text, "address" text, "latitude" double precision, "longitude" double precision, "channel" text, "channelUserId" text,
   "conversationId" text, "sourceMessageId" text, "details" jsonb, "at" timestamp(3), "eventId" text, "eventSeq" integer,
-  "eventType" text, "eventActor" text, "eventNote" text, "eventData" jsonb, "prevHash" text, "hash" text, "jobRowId" text`;
+  "eventType" text, "eventActor" text, "eventNote" text, "eventData" jsonb, "contentHash" text, "prevHash" text, "hash" text, "jobRowId" text`;
 
 /**
  * WITH-clause entries that write the tickets in a CTE named "ticket_rows" (columns as
@@ -111,8 +112,8 @@ export const INSERT_TICKET_ROWS = Prisma.sql`new_ticket AS (
     FROM ticket_rows r
     RETURNING "id"
   ), new_ticket_event AS (
-    INSERT INTO "TicketEvent" ("id", "ticketId", "seq", "type", "actor", "note", "data", "createdAt", "prevHash", "hash")
-    SELECT r."eventId", r."id", r."eventSeq", r."eventType", r."eventActor", r."eventNote", r."eventData", r."at", r."prevHash", r."hash"
+    INSERT INTO "TicketEvent" ("id", "ticketId", "seq", "type", "actor", "note", "data", "createdAt", "contentHash", "prevHash", "hash")
+    SELECT r."eventId", r."id", r."eventSeq", r."eventType", r."eventActor", r."eventNote", r."eventData", r."at", r."contentHash", r."prevHash", r."hash"
     FROM ticket_rows r JOIN new_ticket t ON t."id" = r."id"
   ), new_ticket_job AS (
     INSERT INTO "OutboxEntry" ("id", "queue", "jobName", "jobId", "payload")

@@ -92,6 +92,7 @@ async function writeGroup(db: PrismaClient | Tx, writes: TransitionWrite[]): Pro
       _note: w.event.note,
       _data: w.event.data,
       _createdAt: w.event.createdAt,
+      _contentHash: w.event.contentHash,
       _prevHash: w.event.prevHash,
       _hash: w.event.hash,
     })),
@@ -101,7 +102,7 @@ async function writeGroup(db: PrismaClient | Tx, writes: TransitionWrite[]): Pro
     [
       ...columns.map((c) => `"${c}" ${COLUMN_TYPES[c]}`),
       `"_ticketId" text, "_expectedVersion" integer, "_incrementReopenCount" boolean, "_eventId" text, "_seq" integer, "_type" text`,
-      `"_actor" text, "_note" text, "_data" jsonb, "_createdAt" timestamp(3), "_prevHash" text, "_hash" text`,
+      `"_actor" text, "_note" text, "_data" jsonb, "_createdAt" timestamp(3), "_contentHash" text, "_prevHash" text, "_hash" text`,
     ].join(", "),
   );
   const assignments = [
@@ -118,8 +119,8 @@ async function writeGroup(db: PrismaClient | Tx, writes: TransitionWrite[]): Pro
       WHERE t."id" = i."_ticketId" AND (i."_expectedVersion" IS NULL OR t."version" = i."_expectedVersion")
       RETURNING t.*
     ), event AS (
-      INSERT INTO "TicketEvent" ("id", "ticketId", "seq", "type", "actor", "note", "data", "createdAt", "prevHash", "hash")
-      SELECT i."_eventId", i."_ticketId", i."_seq", i."_type", i."_actor", i."_note", i."_data", i."_createdAt", i."_prevHash", i."_hash"
+      INSERT INTO "TicketEvent" ("id", "ticketId", "seq", "type", "actor", "note", "data", "createdAt", "contentHash", "prevHash", "hash")
+      SELECT i."_eventId", i."_ticketId", i."_seq", i."_type", i."_actor", i."_note", i."_data", i."_createdAt", i."_contentHash", i."_prevHash", i."_hash"
       FROM input i JOIN updated u ON u."id" = i."_ticketId"
     )
     SELECT * FROM updated`;

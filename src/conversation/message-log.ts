@@ -101,11 +101,16 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
         ${changedContextSql(Prisma.sql`'{}'::jsonb`, Prisma.sql`COALESCE(c."context", '{}'::jsonb)`)}, i."at", i."at"
       FROM input i LEFT JOIN new_context c ON c."conversationId" = i."conversationId"
       ORDER BY i."channel", i."channelUserId", i."at" DESC
-      ON CONFLICT ("channel", "channelUserId") DO UPDATE SET
+      -- The id is derived from (channel, channelUserId), so it conflicts exactly when they do,
+      -- and also for a conversation the retention policy pseudonymized: a new message revives it.
+      ON CONFLICT ("id") DO UPDATE SET
+        "channelUserId" = EXCLUDED."channelUserId",
+        "purgedAt" = NULL,
         "lastActiveAt" = GREATEST("Conversation"."lastActiveAt", EXCLUDED."lastActiveAt"),
         "context" = COALESCE((SELECT ${changed} FROM new_context c WHERE c."conversationId" = "Conversation"."id"), "Conversation"."context")
         -- Activity to the minute: an update (a new row version) per message is not worth it.
         WHERE "Conversation"."lastActiveAt" < EXCLUDED."lastActiveAt" - interval '1 minute'
+          OR "Conversation"."purgedAt" IS NOT NULL
           OR EXISTS (SELECT 1 FROM new_context c WHERE c."conversationId" = "Conversation"."id" AND ${changed} IS DISTINCT FROM "Conversation"."context")
     ), inbound AS (
       INSERT INTO "Message" ("id", "conversationId", "direction", "channel", "channelMessageId", "text", "raw", "outcome", "createdAt")

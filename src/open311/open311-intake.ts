@@ -59,7 +59,8 @@ export async function fileOpen311Request(
     await tx.conversation.upsert({
       where: { id: conversationId },
       create: { id: conversationId, channel: OPEN311_CHANNEL, channelUserId, createdAt: now, lastActiveAt: now },
-      update: { lastActiveAt: now },
+      // A conversation the retention policy pseudonymized is revived.
+      update: { lastActiveAt: now, channelUserId, purgedAt: null },
     });
     const inbound = await tx.message.create({
       data: {

@@ -10,6 +10,8 @@ export const QueueNames = {
   channelPoll: "channel-poll",
   /** Deadline timers of tickets: reminders, breach (督办), auto-close (src/cases/deadline-worker.ts). */
   deadlines: "deadlines",
+  /** Erase personal data past the retention policy, on a schedule (src/cases/retention-worker.ts). */
+  retention: "retention",
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

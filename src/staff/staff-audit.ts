@@ -14,7 +14,8 @@ export type StaffAuditAction =
   | "ticket_action"
   | "view_kpis"
   | "view_notices"
-  | "create_account";
+  | "create_account"
+  | "privacy_export";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,

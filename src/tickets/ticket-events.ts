@@ -2,7 +2,7 @@
 // last hash) lives on the ticket row, so appending needs no lookup, and the ticket row
 // and its history vouch for each other (a removed last event no longer matches the head).
 // The caller writes the event and the new head together (src/cases/ticket-writes.ts).
-import { eventHash, GENESIS_HASH } from "./event-chain.ts";
+import { contentHash, eventHash, GENESIS_HASH } from "./event-chain.ts";
 
 export interface NewTicketEvent {
   type: string;
@@ -17,7 +17,7 @@ export interface ChainHead {
   headHash: string | null;
 }
 
-/** The event's row (with its hash) after `head`; nothing is written. */
+/** The event's row (with its hashes) after `head`; nothing is written. */
 export function chainedEvent(ticketId: string, head: ChainHead, event: NewTicketEvent, at: Date) {
   const fields = {
     ticketId,
@@ -29,5 +29,13 @@ export function chainedEvent(ticketId: string, head: ChainHead, event: NewTicket
     createdAt: at,
   };
   const prevHash = head.headHash ?? GENESIS_HASH;
-  return { ...fields, data: fields.data as object, prevHash, hash: eventHash(prevHash, fields) };
+  const content = contentHash(fields);
+  return {
+    ...fields,
+    data: fields.data as object,
+    contentHash: content,
+    purgedAt: null,
+    prevHash,
+    hash: eventHash(prevHash, { ...fields, contentHash: content }),
+  };
 }
