@@ -7,7 +7,6 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionStore } from "../../connectors/webchat/chat-session.ts";
-import { sessionUserId } from "../../connectors/webchat/chat-session.ts";
 import { buildApp } from "../../src/build-app.ts";
 import { verifyAuditTrail } from "../../src/cases/audit-verify.ts";
 import { exportCitizenData } from "../../src/cases/privacy-export.ts";
@@ -44,8 +43,8 @@ describe.each(BACKENDS)("retention on %s", (backend) => {
   /** A web chat citizen with a complaint worked to the end: replied, rated, with an internal note. */
   async function finishedCase() {
     await chat(`citizen-${road()}`, "你好");
-    const token = (await prisma().conversation.findFirst({ orderBy: { createdAt: "desc" } }))!;
-    const channelUserId = token.channelUserId;
+    const conversation = (await prisma().conversation.findFirst({ orderBy: { createdAt: "desc" } }))!;
+    const channelUserId = conversation.channelUserId;
     const ticket = await fileAndRoute(t.hub, `${road()}幸福小区门口污水外溢，联系电话${PHONE}`, {
       channelUserId,
       address: "幸福小区3栋",
