@@ -143,6 +143,18 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(60),
+  /** How long a complaint being taken down waits before the citizen is reminded, once. */
+  COMPLAINT_INTAKE_REMIND_MINUTES: z.coerce
+    .number({ message: "must be a number of minutes" })
+    .int()
+    .positive()
+    .default(10),
+  /** How long a complaint being taken down waits for the citizen's answer before it is dropped. */
+  COMPLAINT_INTAKE_DROP_MINUTES: z.coerce
+    .number({ message: "must be a number of minutes" })
+    .int()
+    .positive()
+    .default(30),
   /** Case management (src/tickets, src/cases, src/deadlines, src/staff, src/open311). */
   CASE_AUTO_CLOSE_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(7),
   CASE_REOPEN_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(15),
@@ -214,6 +226,9 @@ export interface Config {
   /** ± seconds a WeChat or Weibo push's timestamp may be from now (PUSH_MAX_SKEW_SECONDS). */
   pushMaxSkewSeconds: number;
   complaintEvidenceWindowMs: number;
+  /** COMPLAINT_INTAKE_REMIND_MINUTES and COMPLAINT_INTAKE_DROP_MINUTES, in milliseconds. */
+  complaintIntakeRemindMs: number;
+  complaintIntakeDropMs: number;
   /** Each channel's own section (its connector parses it; see ConfigSection), by channel name; undefined = off. */
   channels: Readonly<Record<string, unknown>>;
   cases: {
@@ -339,6 +354,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     passiveReplyMaxInFlight: e.PASSIVE_REPLY_MAX_IN_FLIGHT,
     pushMaxSkewSeconds: e.PUSH_MAX_SKEW_SECONDS,
     complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
+    complaintIntakeRemindMs: e.COMPLAINT_INTAKE_REMIND_MINUTES * 60_000,
+    complaintIntakeDropMs: e.COMPLAINT_INTAKE_DROP_MINUTES * 60_000,
     channels,
     cases: {
       autoCloseDays: e.CASE_AUTO_CLOSE_DAYS,

@@ -9,13 +9,14 @@ import { KnowledgeStore } from "./knowledge/knowledge-store.ts";
 import type { Config } from "./config.ts";
 import { CitizenDesk } from "./conversation/citizen-desk.ts";
 import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
+import { scheduleIntakeReminder } from "./conversation/intake-reminder.ts";
 import type { Channel } from "./messages/messages.ts";
 import { type Database, type DatabaseTarget, databaseTarget, openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import type { Logger } from "./logger.ts";
 import type { ChannelSender } from "./outbound/channel-sender.ts";
 import { OutboxRelay } from "./queue/outbox-relay.ts";
-import type { QueueName } from "./queue/queue-names.ts";
+import { type QueueName, QueueNames } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { RedisOutage } from "./queue/redis-outage.ts";
@@ -117,12 +118,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     timeZone: config.timeZone,
     reopenDays: config.cases.reopenDays,
     supplementWindowHours: config.cases.supplementWindowHours,
+    repeatSimilarity: config.cases.duplicateSimilarity,
   });
   const pipeline = new ConversationPipeline(db.prisma, () => knowledge.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
     ticketDesk: desk,
+    intake: {
+      rules: () => knowledge.current.intake,
+      dropAfterMs: config.complaintIntakeDropMs,
+      remindLater: (job) =>
+        scheduleIntakeReminder(queues.get(QueueNames.intakeReminders)!, job, intakeTimes(config)).catch(
+          (error: unknown) => log.warn({ err: error }, "cannot schedule a complaint intake reminder (Redis down?)"),
+        ),
+    },
   });
   const inbound = new Map<string, QueuedInboundHandler>();
   const channelDeps: ChannelDeps = {
@@ -197,4 +207,9 @@ function producerConnected(redis: Redis, timeoutMs: number): Promise<void> {
     const timer = setTimeout(done, timeoutMs);
     redis.once("ready", done);
   });
+}
+
+/** When an intake's citizen is reminded and when the intake is dropped (COMPLAINT_INTAKE_*_MINUTES). */
+export function intakeTimes(config: Config) {
+  return { remindAfterMs: config.complaintIntakeRemindMs, dropAfterMs: config.complaintIntakeDropMs };
 }

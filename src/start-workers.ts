@@ -4,7 +4,8 @@ import { inboundHandlers } from "../connectors/shared/channel-module.ts";
 import { createInboundWorker } from "../connectors/shared/inbound-worker.ts";
 import { recoverLostJobs } from "./cases/lost-job-recovery.ts";
 import { Reconciler } from "./queue/reconciler.ts";
-import type { Hub } from "./hub.ts";
+import { type Hub, intakeTimes } from "./hub.ts";
+import { createIntakeReminderWorker } from "./conversation/intake-reminder.ts";
 import { createDeadlineWorker } from "./cases/deadline-worker.ts";
 import { createOutboundWorker } from "./outbound/outbound-worker.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
@@ -30,6 +31,7 @@ export function startWorkers(hub: Hub): Workers {
     createInboundWorker({ ...deps, handlers: inboundHandlers(hub.channels.values()) }),
     createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
     createRetentionWorker({ ...deps, policy: hub.config.retention }),
+    createIntakeReminderWorker({ ...deps, times: intakeTimes(hub.config), onOutboxWritten: () => hub.relay.kick() }),
   ];
   const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).

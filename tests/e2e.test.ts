@@ -67,7 +67,7 @@ describe("the hub, started as npm start starts it", () => {
   });
 
   it("files a complaint and a worker assigns it to a department", async () => {
-    const body = await chat("小区门口路灯坏了一个月没人修");
+    const body = await chat("阳光小区门口路灯坏了一个月没人修");
     expect(body.understanding.kind).toBe("complaint");
     const ticket = await eventually(async () => {
       const res = await fetch(`${baseUrl}/api/tickets/${body.ticket?.number}`);

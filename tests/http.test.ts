@@ -45,7 +45,7 @@ describe("HTTP API", () => {
   });
 
   it("gives a complaint a ticket the citizen can look up", async () => {
-    const res = await chat({ text: "小区门口路灯坏了一个月没人修" });
+    const res = await chat({ text: "阳光小区门口路灯坏了一个月没人修" });
     const { ticket } = res.json();
     expect(ticket).toMatchObject({ number: expect.stringMatching(/^GD\d{8}-\d{6}$/), status: "submitted" });
     const lookup = await app.inject({ url: `/api/tickets/${ticket.number}` });
@@ -58,9 +58,9 @@ describe("HTTP API", () => {
   });
 
   it("answers a retried client message id with the same reply", async () => {
-    const first = await chat({ text: "投诉楼下烧烤店油烟太大", messageId: "m-1" });
+    const first = await chat({ text: "投诉建设路烧烤店油烟太大", messageId: "m-1" });
     const session = first.headers["x-chat-session"] as string;
-    const again = await chat({ text: "投诉楼下烧烤店油烟太大", messageId: "m-1" }, session);
+    const again = await chat({ text: "投诉建设路烧烤店油烟太大", messageId: "m-1" }, session);
     expect(again.headers["x-chat-session"]).toBe(session);
     expect(again.json().ticket).toEqual(first.json().ticket);
   });

@@ -46,7 +46,7 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
   });
 
   it("turns a complaint into a ticket, its first event and a routing job in the outbox", async () => {
-    const outcome = await t.hub.pipeline.handle(inbound("小区门口路灯坏了一个月没人修"));
+    const outcome = await t.hub.pipeline.handle(inbound("阳光小区门口路灯坏了一个月没人修"));
     expect(outcome.understanding.kind).toBe("complaint");
     expect(outcome.ticket?.number).toMatch(/^GD\d{8}-\d{6}$/);
     expect(outcome.replies[0]?.text).toContain(outcome.ticket!.number);
@@ -63,14 +63,14 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
   });
 
   it("numbers tickets of the same day one after another", async () => {
-    const a = await t.hub.pipeline.handle(inbound("楼上漏水到我家没人管，投诉"));
-    const b = await t.hub.pipeline.handle(inbound("投诉公交车司机态度恶劣"));
+    const a = await t.hub.pipeline.handle(inbound("幸福小区3栋楼上漏水到我家没人管，投诉"));
+    const b = await t.hub.pipeline.handle(inbound("投诉人民路公交站的公交车司机态度恶劣"));
     const seq = (n: string) => Number(n.split("-")[1]);
     expect(seq(b.ticket!.number)).toBe(seq(a.ticket!.number) + 1);
   });
 
   it("answers a retried message the same way without a second ticket", async () => {
-    const message = inbound("投诉：夜里工地施工噪音太大");
+    const message = inbound("投诉：建设路工地夜里施工噪音太大");
     const first = await t.hub.pipeline.handle(message);
     const again = await t.hub.pipeline.handle({ ...message, receivedAt: new Date() });
     expect(again.duplicate).toBe(true);
@@ -80,7 +80,7 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
   });
 
   it("makes one ticket when three retries arrive at once", async () => {
-    const message = inbound("举报有人在小区里乱倒建筑垃圾", { channelUserId: "citizen-storm" });
+    const message = inbound("举报有人在幸福小区里乱倒建筑垃圾", { channelUserId: "citizen-storm" });
     const outcomes = await Promise.all([1, 2, 3].map(() => t.hub.pipeline.handle({ ...message })));
     const numbers = new Set(outcomes.map((o) => o.ticket?.number));
     expect(numbers.size).toBe(1);

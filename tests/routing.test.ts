@@ -27,7 +27,7 @@ describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
   afterAll(() => t.close());
 
   it("assigns a complaint to the department its rules name, with a chained history", async () => {
-    const outcome = await t.hub.pipeline.handle(complaint("小区门口路灯坏了一个月没人修"));
+    const outcome = await t.hub.pipeline.handle(complaint("阳光小区门口路灯坏了一个月没人修"));
     const ticket = await eventually(async () => {
       const found = await t.hub.db.prisma.ticket.findUnique({
         where: { number: outcome.ticket!.number },
@@ -76,7 +76,7 @@ describe.each(BACKENDS)("routing tickets through BullMQ on %s", (backend) => {
   });
 
   it("does nothing when the same routing job runs twice", async () => {
-    const outcome = await t.hub.pipeline.handle(complaint("举报马路上的井盖丢了很危险"));
+    const outcome = await t.hub.pipeline.handle(complaint("举报人民路上的井盖丢了很危险"));
     const ticket = await eventually(async () => {
       const found = await t.hub.db.prisma.ticket.findUnique({ where: { number: outcome.ticket!.number } });
       return found?.status === "assigned" ? found : undefined;
@@ -97,7 +97,7 @@ describe("when Redis is down", () => {
     try {
       await redis.stop();
 
-      const outcome = await t.hub.pipeline.handle(complaint("小区门口路灯坏了一个月没人修"));
+      const outcome = await t.hub.pipeline.handle(complaint("阳光小区门口路灯坏了一个月没人修"));
       expect(outcome.ticket?.number).toMatch(/^GD/);
       const saved = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: outcome.ticket!.number } });
       expect(saved.status).toBe("submitted");

@@ -283,7 +283,7 @@ describe("understander on the shipped catalog", () => {
   });
 
   it.each([
-    ["小区门口路灯坏了一个月没人修", "城建"],
+    ["阳光小区门口路灯坏了一个月没人修", "城建"],
     ["老板拖欠我们三个月工资不给", "就业"],
   ])("files %s as a complaint in domain %s", (text, domain) => {
     const result = understander.understand(text);

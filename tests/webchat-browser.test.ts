@@ -151,13 +151,13 @@ describe("web chat in a browser", () => {
     await answer.waitFor();
     expect(await answer.textContent()).toContain("所需材料");
 
-    await widget.say("小区门口路灯坏了一个月没人修");
+    await widget.say("阳光小区门口路灯坏了一个月没人修");
     await page.locator(".ticket").waitFor();
     const number = (await widget.ticketNumber().textContent())!;
     expect(number).toMatch(/^GD\d{8}-\d{6}$/);
     expect(await page.locator(".ticket-status").last().textContent()).toBe("状态：已受理，待分派");
     const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
-    expect(ticket.text).toBe("小区门口路灯坏了一个月没人修");
+    expect(ticket.text).toBe("阳光小区门口路灯坏了一个月没人修");
 
     // The worker assigns it; "查询进度" reads the new status from GET /api/tickets/:number (cross-origin).
     await eventually(async () =>
@@ -275,10 +275,13 @@ describe("web chat in a browser", () => {
     await widget.open();
     await widget.say("身份证丢了怎么办");
     await widget.botSaying("居民身份证补领").waitFor();
-    await widget.say("小区门口路灯坏了一个月没人修");
+    await widget.say("阳光小区门口路灯坏了一个月没人修");
     await page.locator(".ticket").waitFor();
     expect(await widget.ticketNumber().textContent()).toMatch(/^GD\d{8}-\d{6}$/);
-    expect(posts.map((body) => JSON.parse(body).text)).toEqual(["身份证丢了怎么办", "小区门口路灯坏了一个月没人修"]);
+    expect(posts.map((body) => JSON.parse(body).text)).toEqual([
+      "身份证丢了怎么办",
+      "阳光小区门口路灯坏了一个月没人修",
+    ]);
     // The first message had no session; the second carried, in its header, the one the first was given.
     expect(postSessions[0]).toBeUndefined();
     expect(postSessions[1]).toBe(await page.evaluate(() => localStorage.getItem("govhub.webchat.session")));
@@ -317,7 +320,7 @@ describe("web chat in a browser", () => {
     const { page, posts } = await openPortal(context);
     const widget = chat(page);
     await widget.open();
-    await widget.say("投诉楼下烧烤店油烟太大，晚上十二点还在营业");
+    await widget.say("投诉建设路楼下烧烤店油烟太大，晚上十二点还在营业");
     await page.locator(".ticket").waitFor();
     const number = await widget.ticketNumber().textContent();
 
@@ -381,7 +384,7 @@ describe("web chat in a browser", () => {
     await widget.open();
     await widget.say("身份证丢了怎么办");
     await widget.botSaying("居民身份证补领").waitFor();
-    await widget.say("小区门口路灯坏了一个月没人修");
+    await widget.say("阳光小区门口路灯坏了一个月没人修");
     await page.locator(".ticket").waitFor();
     await page.screenshot({ path: path.join(screenshots, `webchat-${name}.png`) });
 

@@ -139,7 +139,7 @@ describe("web chat over WebSocket", () => {
 
   it("files a complaint and gives its ticket number", async () => {
     const { socket } = await connect("ws-citizen-2");
-    const reply = await socket.ask("小区门口路灯坏了一个月没人修", "c-1");
+    const reply = await socket.ask("阳光小区门口路灯坏了一个月没人修", "c-1");
     expect(reply.understanding.kind).toBe("complaint");
     expect(reply.ticket).toMatchObject({ number: expect.stringMatching(/^GD\d{8}-\d{6}$/), status: "submitted" });
   });
@@ -155,7 +155,7 @@ describe("web chat over WebSocket", () => {
   });
 
   it("answers a resent message id from the record, over either transport, with one ticket", async () => {
-    const text = "投诉楼下烧烤店油烟太大，晚上十二点还在营业";
+    const text = "投诉建设路楼下烧烤店油烟太大，晚上十二点还在营业";
     const first = await connect("resender");
     const original = await first.socket.ask(text, "r-1");
     expect(original.ticket).toBeDefined();
@@ -171,7 +171,7 @@ describe("web chat over WebSocket", () => {
   });
 
   it("keeps message ids apart between sessions", async () => {
-    const text = "小区门口路灯坏了一个月没人修";
+    const text = "阳光小区门口路灯坏了一个月没人修";
     const a = await (await connect("session-a")).socket.ask(text, "shared-id");
     const b = await (await connect("session-b")).socket.ask(text, "shared-id");
     expect(a.ticket!.number).not.toBe(b.ticket!.number);

@@ -68,7 +68,7 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     const processed = countHandled(w.t.hub.pipeline, user);
     // WeChat's retries carry the same MsgId; each try is signed afresh.
     const tries = await Promise.all(
-      [0, 1, 2].map(() => text("safe", user, "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)),
+      [0, 1, 2].map(() => text("safe", user, "阳光小区3栋楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)),
     );
     const contents = tries.map((t) => t.reply?.Content);
     expect(tries.map((t) => t.status)).toEqual([200, 200, 200]);
@@ -78,9 +78,9 @@ describe.each(BACKENDS)("WeChat connector on %s", (backend) => {
     expect(await prisma().message.count({ where: { channel: "wechat", channelMessageId: id } })).toBe(1);
     expect(processed()).toBe(1);
     // A late retry, after the answer, still gets the same one.
-    expect((await text("plaintext", user, "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)).reply?.Content).toBe(
-      contents[0],
-    );
+    expect(
+      (await text("plaintext", user, "阳光小区3栋楼下的路灯坏了三天了，晚上很黑，请尽快修理", id)).reply?.Content,
+    ).toBe(contents[0]);
   });
 
   it("greets a new follower with the most asked services, and reads a typed number as that service", async () => {
@@ -529,7 +529,7 @@ describe("WeChat connector in two processes", () => {
           (
             await envs[which]!.send("safe", user, {
               MsgType: "text",
-              Content: "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理",
+              Content: "阳光小区3栋楼下的路灯坏了三天了，晚上很黑，请尽快修理",
               MsgId: id,
             })
           ).reply?.Content,
@@ -559,7 +559,7 @@ describe("WeChat connector when answers miss the passive budget", () => {
       [0, 1, 2].map(() =>
         w.send("safe", user, {
           MsgType: "text",
-          Content: "小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理",
+          Content: "幸福小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理",
           MsgId: id,
         }),
       ),
@@ -586,7 +586,7 @@ describe("WeChat connector when answers miss the passive budget", () => {
       (
         await w.send("plaintext", user, {
           MsgType: "text",
-          Content: "小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理",
+          Content: "幸福小区门口的路灯坏了一个星期了，晚上很黑，请尽快修理",
           MsgId: id,
         })
       ).body,

@@ -18,7 +18,7 @@ import { eventually, createTestDatabase, TEST_REDIS_URL, uniqueName } from "./su
 import { startWechatEnv, WECHAT, wechatSettings, type WechatTestEnv } from "./support/wechat-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
-const COMPLAINT = "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理";
+const COMPLAINT = "阳光小区3栋楼下的路灯坏了三天了，晚上很黑，请尽快修理";
 const openid = () => `o${randomUUID().replace(/-/g, "").slice(0, 27)}`;
 let msgIds = 6_100_000_000_000_000_000n;
 const msgId = () => String(++msgIds);

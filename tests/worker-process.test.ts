@@ -43,7 +43,7 @@ describe("the separate worker process", () => {
       const outcome = await hub.pipeline.handle({
         channel: "webchat",
         channelUserId: "w1",
-        text: "小区门口路灯坏了一个月没人修",
+        text: "阳光小区门口路灯坏了一个月没人修",
         channelMessageId: randomUUID(),
         receivedAt: new Date(),
       });

@@ -18,6 +18,8 @@ import { OPEN_STATUSES, type TicketStatus } from "../tickets/ticket-status.ts";
 import { type CitizenCommand, parseCitizenCommand } from "./citizen-commands.ts";
 import { deskReply, ticketStatus } from "./desk-replies.ts";
 import { latestTickets } from "./latest-tickets.ts";
+import type { ContextChange } from "./conversation-context.ts";
+import { placeNames, textSimilarity } from "../cases/similarity.ts";
 
 export interface CitizenDeskDeps {
   prisma: PrismaClient;
@@ -28,6 +30,14 @@ export interface CitizenDeskDeps {
   reopenDays: number;
   /** How long after filing a photo or location a citizen sends is added to the ticket. */
   supplementWindowHours: number;
+  /** How alike a citizen's new complaint and their open one must be to be the same (CASE_DUPLICATE_SIMILARITY). */
+  repeatSimilarity: number;
+}
+
+/** What the caller adds to an answer: replies before it, and a change to the conversation's context. */
+export interface AnswerExtras {
+  replies: string[];
+  context?: ContextChange;
 }
 
 interface Citizen {
@@ -43,6 +53,7 @@ interface Answer {
   act?: { ticketId: string; action: TicketAction };
   /** The reply once the action is applied (it may depend on the result). */
   after?: (applied: Applied) => string;
+  extras?: AnswerExtras;
 }
 
 class Duplicate extends Error {}
@@ -68,6 +79,47 @@ export class CitizenDesk {
       if (error instanceof Duplicate) return (await storedOutcome(this.deps.prisma, message))!;
       throw error;
     }
+  }
+
+  /**
+   * A complaint the citizen already made and is still open: the new words join that
+   * ticket as a supplement instead of filing another (three identical reports are one
+   * case). Undefined when there is no such ticket.
+   */
+  async joinRepeat(
+    message: InboundMessage,
+    text: string,
+    extras: AnswerExtras,
+  ): Promise<ConversationOutcome | undefined> {
+    const open = await this.deps.prisma.ticket.findMany({
+      where: { ...this.owner(message), status: { in: SUPPLEMENTABLE } },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+    });
+    const same = open.find((ticket) => this.isRepeat(ticket.text, text));
+    if (!same) return undefined;
+    const earlier = await storedOutcome(this.deps.prisma, message);
+    if (earlier) return earlier;
+    const answer: Answer = {
+      text: "",
+      ticket: same,
+      act: { ticketId: same.id, action: { type: "supplement", content: { kind: "text", text } } },
+      after: () => deskReply.repeatJoined(same.number),
+      extras,
+    };
+    try {
+      return await this.commit(message, answer);
+    } catch (error) {
+      if (error instanceof Duplicate) return (await storedOutcome(this.deps.prisma, message))!;
+      throw error;
+    }
+  }
+
+  /** Alike as text, and about the same place when both name one. */
+  private isRepeat(earlier: string, now: string): boolean {
+    if (textSimilarity(earlier, now, []) < this.deps.repeatSimilarity) return false;
+    const [a, b] = [placeNames(earlier, []), placeNames(now, [])];
+    return a.size === 0 || b.size === 0 || [...a].some((place) => b.has(place));
   }
 
   /**
@@ -270,11 +322,21 @@ export class CitizenDesk {
         }
       }
       const result: ConversationOutcome = {
-        replies: [{ type: "text", text, ...(answer.quickReplies && { quickReplies: answer.quickReplies }) }],
+        replies: [
+          ...(answer.extras?.replies ?? []).map((before): Reply => ({ type: "text", text: before })),
+          { type: "text", text, ...(answer.quickReplies && { quickReplies: answer.quickReplies }) },
+        ],
         understanding: { kind: "complaint", confidence: 1 },
         ...(ticket && { ticket: { number: ticket.number, status: ticket.status } }),
       };
-      const [recorded] = await recordExchanges(tx, [{ inboundId: randomUUID(), message, outcome: result }]);
+      const [recorded] = await recordExchanges(tx, [
+        {
+          inboundId: randomUUID(),
+          message,
+          outcome: result,
+          ...(answer.extras?.context && { context: answer.extras.context }),
+        },
+      ]);
       if (!recorded) throw new Duplicate();
       return result;
     });

@@ -13,6 +13,7 @@ import { FACETS } from "../knowledge/catalog-schema.ts";
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { type IntakeState, parseIntake } from "./complaint-intake.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import type { Channel, Reply } from "../messages/messages.ts";
 
@@ -33,6 +34,8 @@ export interface ConversationContext extends DialogueState {
   offered?: string[];
   /** When the citizen tapped 我要投诉 and has not filed the complaint yet. */
   complaintStartedAt?: Date;
+  /** A complaint being taken down (complaint-intake.ts); it expires on its own clock. */
+  intake?: IntakeState;
 }
 
 /** A change to the stored context: the keys it names are set (null removes one); the others are kept. */
@@ -50,7 +53,8 @@ const isStrings = (value: unknown): value is string[] =>
 
 /**
  * The context as stored, keeping only well-formed fields (it is JSON from the database).
- * Without `fresh`, what the dialogue remembers has expired: only the complaint is kept.
+ * Without `fresh`, what the dialogue remembers has expired: only the complaint and its
+ * intake are kept (the intake decides itself when it has expired).
  */
 export function parseContext(json: unknown, fresh = true): ConversationContext {
   if (typeof json !== "object" || json === null) return {};
@@ -65,6 +69,8 @@ export function parseContext(json: unknown, fresh = true): ConversationContext {
   }
   const started = typeof raw.complaintStartedAt === "string" ? new Date(raw.complaintStartedAt) : undefined;
   if (started && !Number.isNaN(started.getTime())) context.complaintStartedAt = started;
+  const intake = parseIntake(raw.intake);
+  if (intake) context.intake = intake;
   return context;
 }
 

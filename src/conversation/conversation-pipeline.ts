@@ -7,15 +7,19 @@ import type { PrismaClient } from "../db/database.ts";
 import { isUniqueViolation } from "../db/transaction.ts";
 import { planTicket, TICKET_SUBMITTED } from "../cases/open-ticket.ts";
 import type { Understander, Understanding } from "../language/understander.ts";
-import { type ConversationContext, dialogueChange, readContext } from "./conversation-context.ts";
+import { type ContextChange, type ConversationContext, dialogueChange, readContext } from "./conversation-context.ts";
 import { needsContext, respond } from "./dialogue.ts";
 import { ExchangeBatcher } from "./exchange-batcher.ts";
 import { bareNumber, chosenOption } from "./numbered-options.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import { storedOutcome } from "./message-log.ts";
 import { cleanMessage } from "../messages/clean-text.ts";
-import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
+import type { ConversationOutcome, InboundMessage, Reply } from "../messages/messages.ts";
 import * as say from "./reply-text.ts";
+import type { CitizenDesk } from "./citizen-desk.ts";
+import { type IntakeDecision, intakeTurn } from "./complaint-intake.ts";
+import type { IntakeRules } from "../knowledge/intake-rules.ts";
+import type { IntakeReminderJob } from "./intake-reminder.ts";
 
 export interface PipelineOptions {
   timeZone: string;
@@ -23,8 +27,22 @@ export interface PipelineOptions {
   /** Called after a committed transaction wrote queue work, so it is relayed without waiting for the next poll. */
   onOutboxWritten?: () => void;
   /** Asked first: answers follow-ups about tickets (查询工单, ratings, 补充 …); see src/conversation/citizen-desk.ts. */
-  ticketDesk?: { handle(message: InboundMessage): Promise<ConversationOutcome | undefined> };
+  ticketDesk?: Pick<CitizenDesk, "handle" | "joinRepeat">;
+  /** Complaint intake (complaint-intake.ts); without it a complaint is filed as it comes. */
+  intake?: {
+    rules: () => IntakeRules;
+    dropAfterMs: number;
+    /** Schedules the one reminder of an intake that just started (intake-reminder.ts). */
+    remindLater?: (job: IntakeReminderJob) => void;
+  };
 }
+
+/** Messages that may concern a complaint being taken down; a confident service answer does not. */
+function mayConcernIntake(u: Understanding): boolean {
+  return u.kind === "complaint" || u.kind === "unknown" || (u.kind === "service" && u.decision !== "answer");
+}
+
+const textReply = (text: string): Reply => ({ type: "text", text });
 
 export class ConversationPipeline {
   private readonly batcher: ExchangeBatcher;
@@ -54,16 +72,85 @@ export class ConversationPipeline {
     const understander = this.understander();
     const understanding = understander.understand(said);
     try {
+      let read = context;
+      const intake = this.options.intake;
+      if (intake && mayConcernIntake(understanding)) {
+        read ??= await readContext(this.prisma, message, message.receivedAt);
+        const decision = intakeTurn(
+          intake.rules(),
+          read.intake,
+          {
+            text: said,
+            isComplaint: understanding.kind === "complaint",
+            now: message.receivedAt,
+            timeZone: this.options.timeZone,
+            hotline: this.options.hotline,
+          },
+          intake,
+        );
+        if (decision.type !== "pass")
+          return (await this.takeDown(message, understanding, understander, decision)) ?? this.earlierOutcome(message);
+      }
       const outcome =
         understanding.kind === "complaint" || understanding.kind === "suggestion"
           ? await this.fileWithSideEffects(message, understanding)
-          : await this.answer(message, understanding, understander, context);
+          : await this.answer(message, understanding, understander, read);
       return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
       // A concurrent retry of the same message committed first: answer as it did.
       if (isUniqueViolation(error)) return this.earlierOutcome(message);
       throw error;
     }
+  }
+
+  /**
+   * A step of complaint intake: ask for what is missing, drop it, or file it — as a
+   * supplement to the citizen's own open ticket when it repeats one (citizen-desk.ts).
+   */
+  private async takeDown(
+    message: InboundMessage,
+    understanding: Understanding,
+    understander: Understander,
+    decision: Exclude<IntakeDecision, { type: "pass" }>,
+  ): Promise<ConversationOutcome | undefined> {
+    const understood = { kind: "complaint" as const, confidence: understanding.confidence };
+    if (decision.type === "file") {
+      const done: ContextChange = { intake: null };
+      const joined = await this.options.ticketDesk?.joinRepeat(message, decision.text, {
+        replies: decision.replies,
+        context: done,
+      });
+      if (joined) return joined;
+      // The domain of the whole complaint, not of the last answer ("人民路88号").
+      const whole = understander.understand(decision.text);
+      return this.fileWithSideEffects(
+        message,
+        { ...whole, kind: "complaint" },
+        {
+          text: decision.text,
+          replies: decision.replies,
+          context: done,
+        },
+      );
+    }
+    const context: ContextChange =
+      decision.type === "ask"
+        ? // Photos and locations sent meanwhile are held for the complaint (evidence.ts).
+          { intake: decision.state, complaintStartedAt: decision.state.startedAt }
+        : { intake: null, complaintStartedAt: null };
+    const outcome: ConversationOutcome = { replies: decision.replies.map(textReply), understanding: understood };
+    const recorded = await this.batcher.record({
+      message,
+      build: () => ({ inboundId: randomUUID(), message, outcome, context }),
+    });
+    if (recorded && decision.type === "ask" && decision.state.asked === 1) {
+      this.options.intake?.remindLater?.({
+        channel: message.channel,
+        channelUserId: message.channelUserId,
+        startedAt: decision.state.startedAt,
+      });
+    }
+    return recorded;
   }
 
   /**
@@ -104,6 +191,7 @@ export class ConversationPipeline {
   private fileWithSideEffects(
     message: InboundMessage,
     understanding: Understanding,
+    intake?: { text: string; replies: string[]; context: ContextChange },
   ): Promise<ConversationOutcome | undefined> {
     const complaint = understanding.kind === "complaint";
     return this.batcher.record({
@@ -126,7 +214,10 @@ export class ConversationPipeline {
         }
         if (!ticketNumber) throw new Error("a complaint's exchange was built without its ticket number");
         const outcome: ConversationOutcome = {
-          replies: [{ type: "text", text: say.complaintReceived(ticketNumber, this.options.hotline) }],
+          replies: [
+            ...(intake?.replies ?? []).map(textReply),
+            textReply(say.complaintReceived(ticketNumber, this.options.hotline)),
+          ],
           understanding: summarize(understanding),
           ticket: { number: ticketNumber, status: TICKET_SUBMITTED },
         };
@@ -134,7 +225,7 @@ export class ConversationPipeline {
           {
             number: ticketNumber,
             kind: "complaint",
-            text: message.text,
+            text: intake?.text ?? message.text,
             domain: understanding.domain,
             channel: message.channel,
             channelUserId: message.channelUserId,
@@ -143,7 +234,7 @@ export class ConversationPipeline {
           },
           message.receivedAt,
         );
-        return { inboundId, message, outcome, ticket };
+        return { inboundId, message, outcome, ticket, ...(intake && { context: intake.context }) };
       },
     });
   }

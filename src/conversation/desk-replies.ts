@@ -47,6 +47,8 @@ export const deskReply = {
     resumed
       ? `已将您补充的信息加入工单 ${number}，工单已恢复办理。`
       : `已将您补充的信息加入工单 ${number}，承办部门会一并处理。`,
+  repeatJoined: (number: string) =>
+    `您反映的这个问题已在工单 ${number} 中办理，这次的内容已补充到该工单，无需重复登记。查询进度请发送“查询工单 ${number}”。`,
   cannotSupplement: (number: string, status: TicketStatus) =>
     `工单 ${number} ${STATUS_LABELS[status]}，不能再补充信息。如对办理结果有异议，可以回复“重新办理 ${number} 原因”。`,
   noResolvedTicket: () => "没有找到可以重新办理的工单。如需反映新的问题，请直接描述情况。",

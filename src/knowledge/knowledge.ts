@@ -8,6 +8,7 @@ import type { Catalog, Department } from "./catalog-schema.ts";
 import { loadCaseRules } from "./load-case-rules.ts";
 import { loadCatalog } from "./load-catalog.ts";
 import { loadMenu, type Menu } from "./menu.ts";
+import { type IntakeRules, loadIntakeRules } from "./intake-rules.ts";
 
 export interface Departments {
   list: readonly Department[];
@@ -26,6 +27,8 @@ export interface Knowledge {
   caseRules: CaseRules;
   departments: Departments;
   menu: Menu;
+  /** What a complaint needs before it is filed (intents/complaint-intake.yaml). */
+  intake: IntakeRules;
   /** Working days: the holiday data with intents/calendar.yaml's entries. */
   calendar: WorkingCalendar;
 }
@@ -40,6 +43,7 @@ export async function loadKnowledge(dir: string, options: LoadKnowledgeOptions):
   const catalog = await loadCatalog(dir);
   const caseRules = await loadCaseRules(dir, catalog);
   const menu = await loadMenu(dir, catalog);
+  const intake = await loadIntakeRules(dir);
   return {
     version: options.version ?? 1,
     loadedAt: new Date(),
@@ -47,6 +51,7 @@ export async function loadKnowledge(dir: string, options: LoadKnowledgeOptions):
     caseRules,
     departments: departmentsOf(catalog),
     menu,
+    intake,
     calendar: WorkingCalendar.load(options.timeZone, caseRules.calendar),
   };
 }

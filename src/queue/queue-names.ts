@@ -10,6 +10,8 @@ export const QueueNames = {
   channelPoll: "channel-poll",
   /** Deadline timers of tickets: reminders, breach (督办), auto-close (src/cases/deadline-worker.ts). */
   deadlines: "deadlines",
+  /** One reminder to a citizen who went quiet while a complaint was being taken down (src/conversation/intake-reminder.ts). */
+  intakeReminders: "intake-reminders",
   /** Erase personal data past the retention policy, on a schedule (src/cases/retention-worker.ts). */
   retention: "retention",
 } as const;

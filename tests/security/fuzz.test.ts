@@ -55,7 +55,7 @@ class Rng {
 
 // Sentences the hub files (complaints) or answers, so the fuzz reaches tickets and the message log.
 const COMPLAINTS = [
-  "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理",
+  "阳光小区3栋楼下的路灯坏了三天了，晚上很黑，请尽快修理",
   "小区门口的垃圾堆了一个星期没人清理，臭气熏天",
   "工地半夜还在施工，噪音太大了，投诉",
   "人民路的井盖丢了，很危险，请尽快处理",

@@ -65,7 +65,7 @@ describe("logs while Redis is down", () => {
     const filed = await app.inject({
       method: "POST",
       url: "/api/chat/messages",
-      payload: { text: "小区门口路灯坏了一个月没人修" },
+      payload: { text: "阳光小区门口路灯坏了一个月没人修" },
     });
     expect(filed.statusCode).toBe(200);
     const number = filed.json().ticket.number as string;

@@ -20,7 +20,7 @@ const openid = () => `o${randomUUID().replace(/-/g, "").slice(0, 27)}`;
 const fan = () => String(randomInt(1_000_000_000, 9_000_000_000));
 let msgIds = 8_100_000_000_000_000_000n;
 const msgId = () => String(++msgIds);
-const COMPLAINT = "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理";
+const COMPLAINT = "阳光小区3栋楼下的路灯坏了三天了，晚上很黑，请尽快修理";
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 describe("WeChat pushes", () => {

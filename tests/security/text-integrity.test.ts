@@ -12,7 +12,7 @@ import { cleanText, storableJson } from "../../src/messages/clean-text.ts";
 import { BACKENDS, startTestHub, type TestHub } from "../support/test-env.ts";
 import { sessionUserId } from "../../connectors/webchat/chat-session.ts";
 
-const COMPLAINT = "我家楼下的路灯坏了三天了，晚上很黑，请尽快修理";
+const COMPLAINT = "阳光小区3栋楼下的路灯坏了三天了，晚上很黑，请尽快修理";
 const API_KEY = "text-integrity-key";
 
 describe("cleanText and storableJson", () => {
