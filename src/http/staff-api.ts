@@ -8,8 +8,8 @@ import { type StaffTicketRoutesOptions, staffTicketRoutes } from "./staff-ticket
 export type StaffApiOptions = StaffAccountRoutesOptions & StaffTicketRoutesOptions & StaffKpiRoutesOptions;
 
 export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
-  const { prisma, cases, timeZone, loginThrottle } = options;
+  const { prisma, cases, timeZone, loginThrottle, workbench } = options;
   await app.register(staffAccountRoutes, { prisma, cases, loginThrottle, prefix: "/api/staff" });
-  await app.register(staffTicketRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
+  await app.register(staffTicketRoutes, { prisma, cases, timeZone, workbench, prefix: "/api/staff" });
   await app.register(staffKpiRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
 }

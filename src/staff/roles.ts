@@ -30,13 +30,27 @@ export const STAFF_ACTIONS = [
   "close",
   "merge",
   "note",
+  "request_extension",
+  "approve_extension",
+  "refuse_extension",
+  "supervise",
 ] as const satisfies readonly ActionType[];
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const ALLOWED: Record<Role, readonly StaffAction[]> = {
-  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note"],
+  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note", "request_extension"],
   dispatcher: ["reassign", "reject", "merge", "note"],
-  supervisor: ["reassign", "reject", "merge", "reopen", "close", "note"],
+  supervisor: [
+    "reassign",
+    "reject",
+    "merge",
+    "reopen",
+    "close",
+    "note",
+    "approve_extension",
+    "refuse_extension",
+    "supervise",
+  ],
   admin: STAFF_ACTIONS,
 };
 
