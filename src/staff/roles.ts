@@ -81,3 +81,12 @@ export function actorOf(staff: StaffPrincipal): string {
 export function seesContactDetails(staff: StaffPrincipal, ticket: { departmentCode: string | null }): boolean {
   return staff.role === "staff" && staff.departmentCode === ticket.departmentCode;
 }
+
+/**
+ * Searching by phone number finds citizens by their contact details: only for those who
+ * see the details of every ticket such a search can show (department staff, whose
+ * searches are limited to their own department's tickets).
+ */
+export function mayFindByPhone(staff: StaffPrincipal): boolean {
+  return staff.role === "staff" && staff.departmentCode !== null;
+}
