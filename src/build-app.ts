@@ -37,7 +37,17 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(vendorAssetRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
   const loginThrottle = limits && new LoginThrottle(hub.redis, limits, config.queuePrefix);
-  await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone, loginThrottle });
+  await app.register(staffApi, {
+    prisma: db.prisma,
+    cases,
+    timeZone: config.timeZone,
+    loginThrottle,
+    workbench: {
+      dueSoonHours: config.cases.dueSoonHours,
+      reopenWindowDays: config.cases.reopenDays,
+      duplicateWindowHours: config.cases.duplicateWindowHours,
+    },
+  });
   await app.register(open311Routes, {
     prisma: db.prisma,
     cases,

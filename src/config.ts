@@ -167,6 +167,8 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(5 * 60_000),
+  /** The workbench's 临期 tab: open tickets due within this many working hours. */
+  WORKBENCH_DUE_SOON_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(8),
   STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
   /** Days after a case is finished before its personal data is erased (src/cases/retention.ts). */
   RETENTION_DAYS: z.coerce.number({ message: "must be a number of days" }).int().positive().default(365),
@@ -239,6 +241,8 @@ export interface Config {
     duplicateSimilarity: number;
     supplementWindowHours: number;
     timerReconcileMs: number;
+    /** WORKBENCH_DUE_SOON_HOURS: working hours to the deadline that make a ticket 临期. */
+    dueSoonHours: number;
   };
   staffSessionHours: number;
   /** The retention policy; cron undefined when RETENTION_CRON=off. */
@@ -365,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       duplicateSimilarity: e.CASE_DUPLICATE_SIMILARITY,
       supplementWindowHours: e.CASE_SUPPLEMENT_WINDOW_HOURS,
       timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
+      dueSoonHours: e.WORKBENCH_DUE_SOON_HOURS,
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,
     retention: { days: e.RETENTION_DAYS, cron: e.RETENTION_CRON === "off" ? undefined : e.RETENTION_CRON },

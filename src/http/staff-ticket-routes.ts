@@ -5,6 +5,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
+import { workingSecondsLeft } from "../cases/time-left.ts";
+import { localDate } from "../calendar/zoned-days.ts";
+import { allowedActions } from "../staff/allowed-actions.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { maskText } from "../privacy/mask.ts";
 import {
@@ -17,8 +20,8 @@ import {
   type StaffPrincipal,
 } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
-import type { TicketAction } from "../tickets/lifecycle.ts";
-import { ActionRejected } from "../cases/ticket-actions.ts";
+import type { ReturnReasonCode, TicketAction } from "../tickets/lifecycle.ts";
+import { ActionRejected, stateOf } from "../cases/ticket-actions.ts";
 import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { periodBound } from "./date-params.ts";
 import { HttpError } from "./error-handler.ts";
@@ -52,6 +55,8 @@ interface ActionBody {
   action: StaffAction;
   note?: string;
   reason?: string;
+  reasonCode?: ReturnReasonCode;
+  newDeadline?: string;
   reply?: string;
   departmentCode?: string;
   parentNumber?: string;
@@ -63,12 +68,17 @@ type Params = { number: string };
 export interface StaffTicketRoutesOptions {
   prisma: PrismaClient;
   /** Logins, the lifecycle service staff act through, and department names. */
-  cases: Pick<Cases, "sessions" | "actions" | "departmentName">;
+  cases: Pick<Cases, "sessions" | "actions" | "departmentName" | "knowledge">;
   /** The zone the list's dates are read in. */
   timeZone: string;
+  /** CASE_REOPEN_DAYS (which actions a ticket allows) and WORKBENCH_DUE_SOON_HOURS (the inbox). */
+  workbench: { reopenWindowDays: number; dueSoonHours: number; duplicateWindowHours: number };
 }
 
-export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, timeZone }: StaffTicketRoutesOptions) {
+export async function staffTicketRoutes(
+  app: FastifyInstance,
+  { prisma, cases, timeZone, workbench }: StaffTicketRoutesOptions,
+) {
   app.addHook("onRequest", requireStaff(cases.sessions));
 
   /** The ticket, if this member of staff may see it (404 otherwise: its existence is not theirs to know). */
@@ -85,9 +95,18 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
         events: { orderBy: { seq: "asc" } },
         parent: { select: { number: true } },
         children: { select: { number: true }, orderBy: { number: "asc" } },
+        attachments: { orderBy: { createdAt: "asc" } },
       },
     });
-    return ticketDetail(staff, ticket, cases.departmentName);
+    const now = new Date();
+    const calendar = cases.knowledge().calendar;
+    const until = ticket.extensionRequestedUntil;
+    return ticketDetail(staff, ticket, cases.departmentName, {
+      allowedActions: allowedActions(staff, stateOf(ticket), { now, reopenWindowDays: workbench.reopenWindowDays }),
+      workingSecondsLeft: workingSecondsLeft(ticket, calendar, now),
+      // The end of the day asked for is midnight after it: the day is the instant just before.
+      pendingExtensionDay: until ? localDate(new Date(until.getTime() - 1), timeZone) : null,
+    });
   }
 
   app.get<{ Querystring: ListQuery }>(
@@ -149,14 +168,18 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
     },
   );
 
-  /** Applies a staff action with its audit entry in one transaction. */
-  async function act(
+  /**
+   * Applies a staff action with its audit entry in one transaction: the one path every
+   * staff action takes (single or bulk): who may see it, who may do it, what the lifecycle allows.
+   * Returns the ticket's status after it.
+   */
+  async function applyAction(
     staff: StaffPrincipal,
     number: string,
     name: StaffAction,
     action: TicketAction,
     expectedVersion?: number,
-  ) {
+  ): Promise<string> {
     const ticket = await visibleTicket(staff, number);
     if (!canAct(staff, name, ticket)) throw new HttpError(403, `A ${staff.role} may not ${name} this ticket`);
     const actions = cases.actions;
@@ -176,11 +199,22 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
         return result;
       });
       await actions.afterCommit(applied);
+      return applied[0]!.ticket.status;
     } catch (error) {
       if (error instanceof ActionRejected)
         throw new HttpError(error.kind === "conflict" ? 409 : error.kind === "invalid" ? 400 : 404, error.message);
       throw error;
     }
+  }
+
+  async function act(
+    staff: StaffPrincipal,
+    number: string,
+    name: StaffAction,
+    action: TicketAction,
+    expectedVersion?: number,
+  ) {
+    await applyAction(staff, number, name, action, expectedVersion);
     return detail(staff, number);
   }
 
@@ -197,6 +231,79 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
       const staff = staffOf(request);
       const action = await toTicketAction(request.body);
       return act(staff, request.params.number, request.body.action, action, request.body.expectedVersion);
+    },
+  );
+
+  // The dispatch centre's 批量改派: each ticket through applyAction, as if acted on alone;
+  // one refused ticket does not stop the others.
+  app.post<{ Body: { numbers: string[]; action: "reassign"; departmentCode: string; reason?: string } }>(
+    "/tickets/bulk-actions",
+    {
+      schema: {
+        body: {
+          type: "object",
+          required: ["numbers", "action", "departmentCode"],
+          additionalProperties: false,
+          properties: {
+            numbers: {
+              type: "array",
+              minItems: 1,
+              maxItems: 100,
+              uniqueItems: true,
+              items: ticketNumberParams.properties.number,
+            },
+            action: { type: "string", enum: ["reassign"] },
+            departmentCode: { type: "string", minLength: 1 },
+            reason: { type: "string", minLength: 1, maxLength: 2000, pattern: "\\S" },
+          },
+        },
+        response: {
+          200: {
+            type: "object",
+            required: ["results"],
+            properties: {
+              results: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["number", "ok"],
+                  properties: {
+                    number: { type: "string" },
+                    ok: { type: "boolean" },
+                    status: { type: "string" },
+                    error: { type: "string" },
+                    statusCode: { type: "integer" },
+                  },
+                },
+              },
+            },
+          },
+          ...staffErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const staff = staffOf(request);
+      const { numbers, departmentCode } = request.body;
+      const reason = request.body.reason ?? "派单中心批量改派";
+      const results = [];
+      // One after the other: each is its own transaction, in the order given.
+      for (const number of numbers) {
+        try {
+          const status = await applyAction(staff, number, "reassign", { type: "reassign", departmentCode, reason });
+          results.push({ number, ok: true, status });
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          results.push({ number, ok: false, error: error.message, statusCode: error.statusCode });
+        }
+      }
+      await recordStaffAudit(prisma, staff, "bulk_action", undefined, {
+        action: "reassign",
+        departmentCode,
+        ok: results.filter((r) => r.ok).length,
+        failed: results.filter((r) => !r.ok).length,
+      });
+      return { results };
     },
   );
 
@@ -340,6 +447,17 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
       case "reassign":
         return { type: body.action, departmentCode: body.departmentCode!, reason: body.reason! };
       case "return":
+        return { type: "return", reasonCode: body.reasonCode!, ...(body.reason && { reason: body.reason }) };
+      case "request_extension": {
+        const newDeadline = cases.knowledge().calendar.endOfWorkingDay(body.newDeadline!);
+        if (!newDeadline) throw new HttpError(400, `newDeadline ${body.newDeadline} is not a working day`);
+        return { type: "request_extension", reason: body.reason!, newDeadline };
+      }
+      case "approve_extension":
+      case "refuse_extension":
+        return { type: body.action, ...(body.note && { note: body.note }) };
+      case "supervise":
+        return { type: "supervise", note: body.note! };
       case "reject":
       case "suspend":
       case "reopen":

@@ -30,13 +30,27 @@ export const STAFF_ACTIONS = [
   "close",
   "merge",
   "note",
+  "request_extension",
+  "approve_extension",
+  "refuse_extension",
+  "supervise",
 ] as const satisfies readonly ActionType[];
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const ALLOWED: Record<Role, readonly StaffAction[]> = {
-  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note"],
+  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note", "request_extension"],
   dispatcher: ["reassign", "reject", "merge", "note"],
-  supervisor: ["reassign", "reject", "merge", "reopen", "close", "note"],
+  supervisor: [
+    "reassign",
+    "reject",
+    "merge",
+    "reopen",
+    "close",
+    "note",
+    "approve_extension",
+    "refuse_extension",
+    "supervise",
+  ],
   admin: STAFF_ACTIONS,
 };
 
@@ -47,6 +61,11 @@ export function isRole(value: string): value is Role {
 /** Department staff see only their department's tickets; the other roles see all. */
 export function canSee(staff: StaffPrincipal, ticket: { departmentCode: string | null }): boolean {
   return staff.role !== "staff" || (staff.departmentCode !== null && staff.departmentCode === ticket.departmentCode);
+}
+
+/** Whether the role may take this action on any ticket it sees (the dispatch and supervision views ask). */
+export function roleMay(staff: StaffPrincipal, action: StaffAction): boolean {
+  return ALLOWED[staff.role].includes(action);
 }
 
 export function canAct(staff: StaffPrincipal, action: StaffAction, ticket: { departmentCode: string | null }): boolean {
@@ -66,4 +85,13 @@ export function actorOf(staff: StaffPrincipal): string {
 /** Staff of the handling department need the citizen's phone number; others see it masked. */
 export function seesContactDetails(staff: StaffPrincipal, ticket: { departmentCode: string | null }): boolean {
   return staff.role === "staff" && staff.departmentCode === ticket.departmentCode;
+}
+
+/**
+ * Searching by phone number finds citizens by their contact details: only for those who
+ * see the details of every ticket such a search can show (department staff, whose
+ * searches are limited to their own department's tickets).
+ */
+export function mayFindByPhone(staff: StaffPrincipal): boolean {
+  return staff.role === "staff" && staff.departmentCode !== null;
 }

@@ -15,7 +15,12 @@ export type StaffAuditAction =
   | "view_kpis"
   | "view_notices"
   | "create_account"
-  | "privacy_export";
+  | "privacy_export"
+  | "view_inbox"
+  | "bulk_action"
+  | "view_merge_suggestions"
+  | "dismiss_merge_suggestion"
+  | "view_supervision";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,
