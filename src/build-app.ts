@@ -13,6 +13,8 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { staffApi } from "./http/staff-api.ts";
 import { ticketRoutes } from "./http/ticket-routes.ts";
 import { validation } from "./http/validation.ts";
+import { transparencyApi } from "./transparency/transparency-api.ts";
+import { transparencyAssetRoutes } from "./transparency/transparency-assets.ts";
 import { vendorAssetRoutes } from "./http/vendor-assets.ts";
 
 export async function buildApp(hub: Hub): Promise<FastifyInstance> {
@@ -36,6 +38,13 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db, redis: hub.redis });
   await app.register(vendorAssetRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
+  await app.register(transparencyAssetRoutes);
+  await app.register(transparencyApi, {
+    prisma: db.prisma,
+    knowledge: () => hub.knowledge.current,
+    timeZone: config.timeZone,
+    minGroup: config.transparencyMinGroup,
+  });
   const loginThrottle = limits && new LoginThrottle(hub.redis, limits, config.queuePrefix);
   await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone, loginThrottle });
   await app.register(open311Routes, {

@@ -156,6 +156,8 @@ const envSchema = z.object({
     .positive()
     .default(5 * 60_000),
   STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
+  /** The public transparency page folds a department's month or a category with fewer tickets into 其他. */
+  TRANSPARENCY_MIN_GROUP: z.coerce.number({ message: "must be a whole number of tickets" }).int().min(1).default(5),
   /** Comma-separated keys Open311 clients send as api_key to file requests. */
   OPEN311_API_KEYS: z.string().default(""),
   /** Comma-separated keys Open311 clients send as api_key to read full requests (address, coordinates, photo). */
@@ -219,6 +221,8 @@ export interface Config {
     timerReconcileMs: number;
   };
   staffSessionHours: number;
+  /** TRANSPARENCY_MIN_GROUP: the smallest group the public transparency page shows on its own. */
+  transparencyMinGroup: number;
   open311ApiKeys: string[];
   open311ReadApiKeys: string[];
   workerLockMs: number;
@@ -341,6 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,
+    transparencyMinGroup: e.TRANSPARENCY_MIN_GROUP,
     open311ApiKeys: keyList(e.OPEN311_API_KEYS),
     open311ReadApiKeys: keyList(e.OPEN311_READ_API_KEYS),
     workerLockMs: e.WORKER_LOCK_MS,
