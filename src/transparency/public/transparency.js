@@ -17,9 +17,10 @@ function el(tag, attrs = {}, ...children) {
 
 const number = (n) => n.toLocaleString("zh-CN");
 const percent = (r) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
-/** "2026-11" → "2026年11月"; the short form "11月" for chart axes. */
+/** "2026-11" → "2026年11月". */
 const monthLabel = (m) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
-const shortMonth = (m) => `${Number(m.slice(5))}月`;
+/** Chart axis labels: "11月", with the year on the first month and on each January. */
+const axisLabel = (m, i) => (i === 0 || m.endsWith("-01") ? monthLabel(m) : `${Number(m.slice(5))}月`);
 
 /** A rate cell: "—" reads as 暂无数据 to a screen reader. */
 function rateCell(r) {
@@ -98,7 +99,7 @@ function showTrendChart(months) {
     tooltip: { trigger: "axis" },
     legend: { data: ["受理量", "办结量"], top: 0 },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: months.map((m) => shortMonth(m.month)) },
+    xAxis: { type: "category", data: months.map((m, i) => axisLabel(m.month, i)) },
     yAxis: { type: "value", minInterval: 1, name: "件" },
     series: [
       { name: "受理量", type: "bar", data: months.map((m) => m.received), barMaxWidth: 28 },
