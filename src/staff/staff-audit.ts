@@ -14,6 +14,7 @@ export type StaffAuditAction =
   | "ticket_action"
   | "view_kpis"
   | "view_notices"
+  | "export_kpis"
   | "create_account";
 
 export async function recordStaffAudit(
