@@ -1,5 +1,6 @@
 // The department API under /api/staff (README: "Department API").
 import type { FastifyInstance } from "fastify";
+import { staffAccountAdminRoutes } from "./staff-account-admin-routes.ts";
 import { type StaffAccountRoutesOptions, staffAccountRoutes } from "./staff-account-routes.ts";
 import { type StaffKpiRoutesOptions, staffKpiRoutes } from "./staff-kpi-routes.ts";
 import { type StaffTicketRoutesOptions, staffTicketRoutes } from "./staff-ticket-routes.ts";
@@ -10,6 +11,7 @@ export type StaffApiOptions = StaffAccountRoutesOptions & StaffTicketRoutesOptio
 export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
   const { prisma, cases, timeZone, loginThrottle } = options;
   await app.register(staffAccountRoutes, { prisma, cases, loginThrottle, prefix: "/api/staff" });
+  await app.register(staffAccountAdminRoutes, { prisma, cases, prefix: "/api/staff" });
   await app.register(staffTicketRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
   await app.register(staffKpiRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
 }

@@ -15,7 +15,11 @@ export type StaffAuditAction =
   | "view_kpis"
   | "view_notices"
   | "export_kpis"
-  | "create_account";
+  | "create_account"
+  | "list_accounts"
+  | "update_account"
+  | "reset_password"
+  | "change_password";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,
