@@ -3,9 +3,10 @@ import type { FastifyInstance } from "fastify";
 import { staffAccountAdminRoutes } from "./staff-account-admin-routes.ts";
 import { type StaffAccountRoutesOptions, staffAccountRoutes } from "./staff-account-routes.ts";
 import { type StaffKpiRoutesOptions, staffKpiRoutes } from "./staff-kpi-routes.ts";
+import { staffReplyTemplateRoutes } from "./staff-reply-template-routes.ts";
 import { type StaffTicketRoutesOptions, staffTicketRoutes } from "./staff-ticket-routes.ts";
 
-/** What the three parts of the department API use, together. */
+/** What the parts of the department API use, together. */
 export type StaffApiOptions = StaffAccountRoutesOptions & StaffTicketRoutesOptions & StaffKpiRoutesOptions;
 
 export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
@@ -14,4 +15,5 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
   await app.register(staffAccountAdminRoutes, { prisma, cases, prefix: "/api/staff" });
   await app.register(staffTicketRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
   await app.register(staffKpiRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
+  await app.register(staffReplyTemplateRoutes, { prisma, cases, prefix: "/api/staff" });
 }

@@ -19,7 +19,10 @@ export type StaffAuditAction =
   | "list_accounts"
   | "update_account"
   | "reset_password"
-  | "change_password";
+  | "change_password"
+  | "create_reply_template"
+  | "update_reply_template"
+  | "delete_reply_template";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,
