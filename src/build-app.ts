@@ -10,6 +10,7 @@ import { LoginThrottle } from "./http/login-throttle.ts";
 import { open311Routes } from "./http/open311-routes.ts";
 import { rateLimits } from "./http/rate-limits.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { staffAdminCatalogRoutes } from "./http/staff-admin-catalog-routes.ts";
 import { staffApi } from "./http/staff-api.ts";
 import { ticketRoutes } from "./http/ticket-routes.ts";
 import { validation } from "./http/validation.ts";
@@ -55,6 +56,14 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     readApiKeys: config.open311ReadApiKeys,
     onOutboxWritten: () => hub.relay.kick(),
     prefix: "/open311/v2",
+  });
+  await app.register(staffAdminCatalogRoutes, {
+    prisma: db.prisma,
+    sessions: cases.sessions,
+    knowledge: () => hub.knowledge.current,
+    reloadCatalog: () => hub.knowledge.reload(),
+    intentsDir: config.intentsDir,
+    prefix: "/api/staff/admin",
   });
   await app.register(adminRoutes, {
     prisma: db.prisma,

@@ -22,7 +22,8 @@ export type StaffAuditAction =
   | "change_password"
   | "create_reply_template"
   | "update_reply_template"
-  | "delete_reply_template";
+  | "delete_reply_template"
+  | "add_catalog_example";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,
