@@ -128,6 +128,7 @@ describe("public transparency figures", () => {
     expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(page.body).toContain('<script src="/assets/vendor/echarts.min.js" defer></script>');
     expect(page.body).not.toMatch(/<script>|\son[a-z]+=/); // no inline script or handler
+    expect(page.headers["content-security-policy"]).toContain("script-src 'self'");
     const script = await app.inject({ method: "GET", url: "/transparency/transparency.js" });
     expect(script.headers["content-type"]).toBe("text/javascript; charset=utf-8");
     const again = await app.inject({
