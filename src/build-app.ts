@@ -10,9 +10,12 @@ import { LoginThrottle } from "./http/login-throttle.ts";
 import { open311Routes } from "./http/open311-routes.ts";
 import { rateLimits } from "./http/rate-limits.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { staffAdminCatalogRoutes } from "./http/staff-admin-catalog-routes.ts";
 import { staffApi } from "./http/staff-api.ts";
 import { ticketRoutes } from "./http/ticket-routes.ts";
 import { validation } from "./http/validation.ts";
+import { transparencyApi } from "./transparency/transparency-api.ts";
+import { transparencyAssetRoutes } from "./transparency/transparency-assets.ts";
 import { vendorAssetRoutes } from "./http/vendor-assets.ts";
 
 export async function buildApp(hub: Hub): Promise<FastifyInstance> {
@@ -36,6 +39,13 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db, redis: hub.redis });
   await app.register(vendorAssetRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
+  await app.register(transparencyAssetRoutes);
+  await app.register(transparencyApi, {
+    prisma: db.prisma,
+    knowledge: () => hub.knowledge.current,
+    timeZone: config.timeZone,
+    minGroup: config.transparencyMinGroup,
+  });
   const loginThrottle = limits && new LoginThrottle(hub.redis, limits, config.queuePrefix);
   await app.register(staffApi, {
     prisma: db.prisma,
@@ -56,6 +66,14 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     readApiKeys: config.open311ReadApiKeys,
     onOutboxWritten: () => hub.relay.kick(),
     prefix: "/open311/v2",
+  });
+  await app.register(staffAdminCatalogRoutes, {
+    prisma: db.prisma,
+    sessions: cases.sessions,
+    knowledge: () => hub.knowledge.current,
+    reloadCatalog: () => hub.knowledge.reload(),
+    intentsDir: config.intentsDir,
+    prefix: "/api/staff/admin",
   });
   await app.register(adminRoutes, {
     prisma: db.prisma,

@@ -177,6 +177,8 @@ const envSchema = z.object({
     .string()
     .regex(/^(off|\S+( \S+){4,5})$/, { message: 'must be a cron pattern such as "30 3 * * *", or off' })
     .default("30 3 * * *"),
+  /** The public transparency page folds a department's month or a category with fewer tickets into 其他. */
+  TRANSPARENCY_MIN_GROUP: z.coerce.number({ message: "must be a whole number of tickets" }).int().min(1).default(5),
   /** Comma-separated keys Open311 clients send as api_key to file requests. */
   OPEN311_API_KEYS: z.string().default(""),
   /** Comma-separated keys Open311 clients send as api_key to read full requests (address, coordinates, photo). */
@@ -247,6 +249,8 @@ export interface Config {
   staffSessionHours: number;
   /** The retention policy; cron undefined when RETENTION_CRON=off. */
   retention: { days: number; cron: string | undefined };
+  /** TRANSPARENCY_MIN_GROUP: the smallest group the public transparency page shows on its own. */
+  transparencyMinGroup: number;
   open311ApiKeys: string[];
   open311ReadApiKeys: string[];
   workerLockMs: number;
@@ -373,6 +377,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,
     retention: { days: e.RETENTION_DAYS, cron: e.RETENTION_CRON === "off" ? undefined : e.RETENTION_CRON },
+    transparencyMinGroup: e.TRANSPARENCY_MIN_GROUP,
     open311ApiKeys: keyList(e.OPEN311_API_KEYS),
     open311ReadApiKeys: keyList(e.OPEN311_READ_API_KEYS),
     workerLockMs: e.WORKER_LOCK_MS,

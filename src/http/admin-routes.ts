@@ -1,12 +1,12 @@
 // Catalog operations for editors and operators: reload intents/ without a restart,
 // and read what citizens asked that the hub could not answer. Bearer-token protected.
 import type { FastifyInstance } from "fastify";
-import { unansweredReport } from "../conversation/unanswered-report.ts";
 import type { PrismaClient } from "../db/database.ts";
 import type { Catalog } from "../knowledge/catalog-schema.ts";
 import type { ReloadResult } from "../knowledge/knowledge-store.ts";
 import { adminAuth } from "./admin-auth.ts";
 import { errorResponseSchema, errorResponses } from "./error-schema.ts";
+import { type UnansweredQuery, unansweredAnswer, unansweredQuerySchema, unansweredSchema } from "./unanswered-view.ts";
 
 const adminErrors = { ...errorResponses, 401: errorResponseSchema } as const;
 
@@ -28,7 +28,7 @@ const reloadedSchema = {
   },
 } as const;
 
-const rejectedSchema = {
+export const rejectedSchema = {
   type: "object",
   required: ["status", "problems", "serving"],
   properties: {
@@ -43,56 +43,6 @@ const rejectedSchema = {
         version: { type: "integer" },
         items: { type: "integer" },
         loadedAt: { type: "string", format: "date-time" },
-      },
-    },
-  },
-} as const;
-
-interface UnansweredQuery {
-  days: number;
-  limit: number;
-}
-
-const unansweredQuerySchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    /** How far back to look. */
-    days: { type: "integer", minimum: 1, maximum: 366, default: 30 },
-    /** How many groups to return. */
-    limit: { type: "integer", minimum: 1, maximum: 500, default: 20 },
-  },
-} as const;
-
-const unansweredSchema = {
-  type: "object",
-  required: ["since", "total", "groups"],
-  properties: {
-    since: { type: "string", format: "date-time" },
-    total: { type: "integer" },
-    groups: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["count", "text", "questions", "lastAskedAt"],
-        properties: {
-          count: { type: "integer" },
-          text: { type: "string" },
-          questions: {
-            type: "array",
-            items: {
-              type: "object",
-              required: ["text", "count"],
-              properties: { text: { type: "string" }, count: { type: "integer" } },
-            },
-          },
-          lastAskedAt: { type: "string", format: "date-time" },
-          closestItem: {
-            type: "object",
-            required: ["code"],
-            properties: { code: { type: "string" }, name: { type: "string" } },
-          },
-        },
       },
     },
   },
@@ -141,22 +91,6 @@ export async function adminRoutes(
         response: { 200: unansweredSchema, ...adminErrors },
       },
     },
-    async (request) => {
-      const since = new Date(Date.now() - request.query.days * 24 * 60 * 60 * 1000);
-      const report = await unansweredReport(prisma, { since, limit: request.query.limit });
-      const catalog = currentCatalog();
-      return {
-        since: report.since.toISOString(),
-        total: report.total,
-        groups: report.groups.map(({ closestItem, lastAskedAt, ...group }) => {
-          const item = closestItem ? catalog.items.find((i) => i.code === closestItem) : undefined;
-          return {
-            ...group,
-            lastAskedAt: lastAskedAt.toISOString(),
-            ...(closestItem && { closestItem: { code: closestItem, ...(item && { name: item.name }) } }),
-          };
-        }),
-      };
-    },
+    async (request) => unansweredAnswer(prisma, request.query, currentCatalog()),
   );
 }

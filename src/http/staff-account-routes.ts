@@ -2,9 +2,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import type { PrismaClient } from "../db/database.ts";
-import { AccountError, createStaffAccount } from "../staff/accounts.ts";
+import { createStaffAccount } from "../staff/accounts.ts";
 import { ROLES } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
+import { sendAccountError } from "./account-error.ts";
 import { errorResponseSchema } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
 import { type LoginThrottle, lockedOutMessage } from "./login-throttle.ts";
@@ -142,15 +143,7 @@ export async function staffAccountRoutes(
         const { id: _id, ...shown } = account;
         return reply.status(201).send(shown);
       } catch (error) {
-        if (error instanceof AccountError) {
-          return reply.status(error.kind === "conflict" ? 409 : 400).send({
-            statusCode: error.kind === "conflict" ? 409 : 400,
-            error: error.kind === "conflict" ? "Conflict" : "Bad Request",
-            message: `body.${error.field}: ${error.message}`,
-            field: `body.${error.field}`,
-          });
-        }
-        throw error;
+        return sendAccountError(reply, error);
       }
     },
   );

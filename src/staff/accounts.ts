@@ -17,7 +17,7 @@ export class AccountError extends Error {
   constructor(
     message: string,
     readonly field: string,
-    readonly kind: "invalid" | "conflict" = "invalid",
+    readonly kind: "invalid" | "conflict" | "not_found" | "forbidden" = "invalid",
   ) {
     super(message);
   }

@@ -20,7 +20,16 @@ export type StaffAuditAction =
   | "bulk_action"
   | "view_merge_suggestions"
   | "dismiss_merge_suggestion"
-  | "view_supervision";
+  | "view_supervision"
+  | "export_kpis"
+  | "list_accounts"
+  | "update_account"
+  | "reset_password"
+  | "change_password"
+  | "create_reply_template"
+  | "update_reply_template"
+  | "delete_reply_template"
+  | "add_catalog_example";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,
