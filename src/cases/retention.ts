@@ -2,7 +2,7 @@
 // RETENTION_DAYS after a case is finished, what people wrote and who they are is erased;
 // what happened stays, so statistics, the transparency page and the audit trail remain.
 //   ticket        text, address, coordinates, extracted details, the reply, the rating
-//                 comment, the citizen's id, its photos' and locations' references; each
+//                 comment, an extension request's reason, the citizen's id, its photos' and locations' references; each
 //                 event's note and personal data (the chain still verifies: it covers a
 //                 hash of that content, src/tickets/event-chain.ts), and a "purged" event
 //                 on the record. Kept: number, category, district, roads, department,
@@ -161,7 +161,7 @@ async function purgeTicket(
       ${JSON.stringify(event.data)}::jsonb, ${now}, ${event.contentHash}, ${event.prevHash}, ${event.hash})`;
   await tx.$executeRaw`
     UPDATE "Ticket" SET "text" = '', "address" = NULL, "latitude" = NULL, "longitude" = NULL, "details" = '{}'::jsonb,
-      "resolution" = NULL, "ratingComment" = NULL, "channelUserId" = '', "purgedAt" = ${now},
+      "resolution" = NULL, "ratingComment" = NULL, "extensionReason" = NULL, "channelUserId" = '', "purgedAt" = ${now},
       "eventCount" = ${event.seq}, "headHash" = ${event.hash}, "version" = "version" + 1, "updatedAt" = ${now}
     WHERE "id" = ${id}`;
   await tx.$executeRaw`
