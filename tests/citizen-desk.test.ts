@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConversationOutcome } from "../src/messages/messages.ts";
 import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
+import { changeContext } from "../src/conversation/conversation-context.ts";
+import { conversationIdFor } from "../src/conversation/conversation-id.ts";
 import { eventsOf, fileAndRoute, message, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -110,16 +112,40 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     expect(reopened.deadlineAt!.getTime()).toBeGreaterThan(Date.now());
   });
 
-  it("takes a bare digit as a rating only while the rating request is the last thing asked", async () => {
+  it("reads a bare digit as a pick while the last reply numbered options, else as a rating; a digit with a comment always rates", async () => {
     const user = newCitizen();
     const ticket = await resolvedTicket(user);
+    const status = async () => (await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status;
+    // The hub's last reply numbered three options: "2" picks the second, it is no rating.
+    await t.hub.db.prisma.$transaction((tx) =>
+      changeContext(tx, conversationIdFor("webchat", user), { offered: ["身份证", "护照", "驾驶证"] }),
+    );
+    expect((await say(user, "2")).ticket).toBeUndefined();
+    expect(await status()).toBe("resolved");
+    // An answer without options: the rating request is again what a digit answers.
     await say(user, "身份证丢了怎么办");
-    const outcome = await say(user, "2");
-    expect(outcome.ticket).toBeUndefined();
-    expect((await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe("resolved");
-    // Words are never ambiguous.
-    await say(user, "满意");
+    await say(user, "4");
     expect((await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).rating).toBe(4);
+  });
+
+  it("takes a digit followed by a comment as a rating even after other questions", async () => {
+    const user = newCitizen();
+    const ticket = await resolvedTicket(user);
+    await t.hub.db.prisma.$transaction((tx) =>
+      changeContext(tx, conversationIdFor("webchat", user), {
+        offered: ["身份证", "护照", "驾驶证", "社保卡", "医保"],
+      }),
+    );
+    await say(user, "查询工单");
+    await say(user, "5 处理很及时");
+    expect(await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).toMatchObject({
+      rating: 5,
+      ratingComment: "处理很及时",
+    });
+    // Words are never ambiguous either.
+    const other = await resolvedTicket(user);
+    await say(user, "满意");
+    expect((await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: other.id } })).rating).toBe(4);
   });
 
   it("adds what the citizen supplies to the ticket, and resumes a suspended one", async () => {

@@ -18,7 +18,7 @@ import { OPEN_STATUSES, type TicketStatus } from "../tickets/ticket-status.ts";
 import { type CitizenCommand, parseCitizenCommand } from "./citizen-commands.ts";
 import { deskReply, ticketStatus } from "./desk-replies.ts";
 import { latestTickets } from "./latest-tickets.ts";
-import type { ContextChange } from "./conversation-context.ts";
+import { type ContextChange, readContext } from "./conversation-context.ts";
 import { placeNames, textSimilarity } from "../cases/similarity.ts";
 
 export interface CitizenDeskDeps {
@@ -256,9 +256,9 @@ export class CitizenDesk {
       orderBy: { ratingRequestedAt: "desc" },
     });
     if (!ticket) return undefined;
-    // A bare digit is a rating only if the rating request is the last thing we asked:
-    // after it the citizen may have asked something else with numbered options.
-    if (!byWord && (await this.spokeSince(message, ticket.ratingRequestedAt!))) return undefined;
+    // A digit with a comment ("5 处理很及时") is a rating. A bare digit is one unless the
+    // hub's last reply numbered options (then "2" picks the second: numbered-options.ts).
+    if (!byWord && !comment && (await this.picksAnOption(message, rating))) return undefined;
     return {
       text: "",
       ticket,
@@ -272,16 +272,9 @@ export class CitizenDesk {
     };
   }
 
-  private async spokeSince(citizen: Citizen, at: Date): Promise<boolean> {
-    const later = await this.deps.prisma.message.findFirst({
-      where: {
-        conversationId: conversationIdFor(citizen.channel, citizen.channelUserId),
-        direction: "in",
-        createdAt: { gt: at },
-      },
-      select: { id: true },
-    });
-    return later !== null;
+  private async picksAnOption(message: InboundMessage, digit: number): Promise<boolean> {
+    const { offered } = await readContext(this.deps.prisma, message, message.receivedAt);
+    return (offered?.length ?? 0) >= digit;
   }
 
   /** Records the exchange and applies the action, in one transaction. */
