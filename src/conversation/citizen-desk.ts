@@ -5,7 +5,6 @@
 // transaction as the ticket action it caused, so a retried message (same channel
 // message id) gets the same answer and never acts twice.
 import { randomUUID } from "node:crypto";
-import { conversationIdFor } from "./conversation-id.ts";
 import { recordExchanges, storedOutcome } from "./message-log.ts";
 import type { Channel, ConversationOutcome, InboundMessage, Reply } from "../messages/messages.ts";
 import type { PrismaClient } from "../db/database.ts";
