@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webchatNoticeTopic } from "../connectors/webchat/webchat-sender.ts";
+import { webchatNoticeTopic } from "../connectors/webchat/notice.ts";
 import type { OutboundMessage } from "../src/outbound/channel-sender.ts";
 import { DeliveryError } from "../src/outbound/channel-sender.ts";
 import { notify } from "../src/outbound/notifier.ts";
@@ -136,7 +136,11 @@ describe.each(BACKENDS)("outbound notices on %s", (backend) => {
     try {
       const delivery = await finished(await send(sessionId, "webchat"));
       expect(delivery.status).toBe("sent");
-      expect(JSON.parse(await announced)).toEqual({ replies: [{ type: "text", text: "您的工单已受理。" }] });
+      expect(JSON.parse(await announced)).toEqual({
+        id: delivery.id,
+        at: expect.any(String),
+        replies: [{ type: "text", text: "您的工单已受理。" }],
+      });
       const stored = await t.hub.db.prisma.message.findMany({
         where: { conversation: { channelUserId: sessionId }, direction: "out" },
       });

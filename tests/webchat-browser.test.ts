@@ -155,7 +155,7 @@ describe("web chat in a browser", () => {
     await page.locator(".ticket").waitFor();
     const number = (await widget.ticketNumber().textContent())!;
     expect(number).toMatch(/^GD\d{8}-\d{6}$/);
-    expect(await page.locator(".ticket-status").last().textContent()).toBe("状态：已受理，待分派");
+    expect(await page.locator(".ticket-status").last().textContent()).toBe("状态：已登记，正在分派");
     const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
     expect(ticket.text).toBe("阳光小区门口路灯坏了一个月没人修");
 
@@ -164,11 +164,58 @@ describe("web chat in a browser", () => {
       (await t.hub.db.prisma.ticket.findUnique({ where: { number } }))?.status === "assigned" ? true : undefined,
     );
     await page.getByRole("button", { name: "查询进度" }).click();
-    await page.locator(".ticket-status", { hasText: "已分派，办理中" }).waitFor();
+    await page.locator(".ticket-status", { hasText: "已分派，等待部门签收" }).waitFor();
     expect(await page.locator(".ticket-department").textContent()).toMatch(/^承办部门：.+/);
 
     expect(posts).toEqual([]); // all of it went over the socket
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows the department's progress live, catches up after the page was closed, and takes 5 处理很及时 as the rating", async () => {
+    const context = await newContext();
+    const { page, errors } = await openPortal(context);
+    const widget = chat(page);
+    await widget.open();
+    await widget.say("光明路幸福小区门口的井盖丢了，从昨天开始的");
+    await page.locator(".ticket").waitFor();
+    const number = (await widget.ticketNumber().textContent())!;
+    const prisma = t.hub.db.prisma;
+    const ticket = await eventually(async () => {
+      const found = await prisma.ticket.findUnique({ where: { number } });
+      return found?.status === "assigned" ? found : undefined;
+    });
+    // Live: the notice comes down the open socket, no reload, no question asked.
+    await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:li");
+    await widget.botSaying(`工单号 ${number}）已由`).waitFor();
+
+    // The citizen closes the page; the department replies meanwhile.
+    await page.close();
+    await t.hub.cases.actions.apply(
+      { id: ticket.id },
+      { type: "resolve", reply: "井盖已补装，感谢您的反映。" },
+      "staff:li",
+    );
+    await eventually(async () =>
+      (await prisma.delivery.findFirst({ where: { reason: { contains: `${number}:resolved` }, status: "sent" } }))
+        ? true
+        : undefined,
+    );
+    // Back again: what arrived while the page was closed is shown, with the rating buttons.
+    const again = await openPortal(context);
+    const back = chat(again.page);
+    await back.open();
+    const resolved = back.botSaying("井盖已补装");
+    await resolved.waitFor();
+    expect(await resolved.getByRole("button", { name: "5 非常满意" }).count()).toBe(1);
+    await back.say("5 处理很及时");
+    await back.botSaying("感谢您的评价").waitFor();
+    expect(await prisma.ticket.findUniqueOrThrow({ where: { number } })).toMatchObject({
+      status: "closed",
+      rating: 5,
+      ratingComment: "处理很及时",
+    });
+    expect([...errors, ...again.errors]).toEqual([]);
     await context.close();
   });
 

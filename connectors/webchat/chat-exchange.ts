@@ -4,6 +4,7 @@
 // resent over the other transport (same messageId) is recognized as the same message.
 import { randomUUID } from "node:crypto";
 import type { ConversationOutcome, InboundMessage } from "../../src/messages/messages.ts";
+import { statusLabel } from "../../src/tickets/ticket-status.ts";
 import type { ChatSession } from "./chat-session.ts";
 import type { ChatRequest, ChatResponse } from "./chat-schema.ts";
 
@@ -31,7 +32,7 @@ export function toChatResponse(session: ChatSession, outcome: ConversationOutcom
     sessionId: session.token,
     replies: outcome.replies,
     understanding: outcome.understanding,
-    ...(outcome.ticket && { ticket: outcome.ticket }),
+    ...(outcome.ticket && { ticket: { ...outcome.ticket, statusLabel: statusLabel(outcome.ticket.status) } }),
   };
 }
 

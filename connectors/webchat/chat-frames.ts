@@ -5,11 +5,14 @@
 //                    {type:"typing", messageId}                         the message is being answered
 //                    {type:"reply", messageId, sessionId, replies, understanding, ticket?}
 //                                                                       = the HTTP API's response
+//                    {type:"notice", id, at, replies}                   the hub speaks first (ticket progress,
+//                                                                       a rating request): notice-listener.ts
 //                    {type:"error", code, message, field?, messageId?}  the socket stays usable
 // Like the HTTP API's 400s, error messages are for developers (the widget shows its own
 // wording), except "busy", which is for the citizen.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { chatRequestSchema, chatResponseSchema, idPattern, type ChatResponse } from "./chat-schema.ts";
+import { chatRequestSchema, chatResponseSchema, idPattern, noticeSchema, type ChatResponse } from "./chat-schema.ts";
+import type { NoticePayload } from "./notice.ts";
 
 export interface MessageFrame {
   type: "message";
@@ -28,6 +31,7 @@ export type ServerFrame =
   | { type: "session"; sessionId: string }
   | { type: "typing"; messageId: string }
   | ({ type: "reply"; messageId: string } & ChatResponse)
+  | ({ type: "notice" } & NoticePayload)
   | { type: "error"; code: ErrorCode; message: string; field?: string; messageId?: string };
 
 type ErrorFrame = Extract<ServerFrame, { type: "error" }>;
@@ -74,6 +78,12 @@ export const serverFrameSchema = {
       required: ["type", "messageId", ...chatResponseSchema.required],
       additionalProperties: false,
       properties: { type: { const: "reply" }, messageId: { type: "string" }, ...chatResponseSchema.properties },
+    },
+    {
+      type: "object",
+      required: ["type", ...noticeSchema.required],
+      additionalProperties: false,
+      properties: { type: { const: "notice" }, ...noticeSchema.properties },
     },
     {
       type: "object",

@@ -13,7 +13,7 @@ export interface ChatResponse {
   sessionId: string;
   replies: ConversationOutcome["replies"];
   understanding: ConversationOutcome["understanding"];
-  ticket?: ConversationOutcome["ticket"];
+  ticket?: NonNullable<ConversationOutcome["ticket"]> & { statusLabel: string };
 }
 
 export const idPattern = "^[A-Za-z0-9_-]{1,128}$";
@@ -38,31 +38,45 @@ export const chatRequestSchema = {
   },
 } as const;
 
+const repliesSchema = {
+  type: "array",
+  items: {
+    type: "object",
+    required: ["type", "text"],
+    properties: {
+      type: { type: "string", enum: ["text"] },
+      text: { type: "string" },
+      quickReplies: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["label", "text"],
+          properties: { label: { type: "string" }, text: { type: "string" } },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A message the hub sent on its own (ticket progress, a rating request): one delivery. */
+export const noticeSchema = {
+  type: "object",
+  required: ["id", "at", "replies"],
+  properties: {
+    /** The delivery's id: the same notice over the socket and from GET /api/chat/notices. */
+    id: { type: "string" },
+    at: { type: "string", format: "date-time" },
+    replies: repliesSchema,
+  },
+} as const;
+
 export const chatResponseSchema = {
   type: "object",
   required: ["sessionId", "replies", "understanding"],
   properties: {
     /** The session token, as in the X-Chat-Session response header. */
     sessionId: { type: "string" },
-    replies: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["type", "text"],
-        properties: {
-          type: { type: "string", enum: ["text"] },
-          text: { type: "string" },
-          quickReplies: {
-            type: "array",
-            items: {
-              type: "object",
-              required: ["label", "text"],
-              properties: { label: { type: "string" }, text: { type: "string" } },
-            },
-          },
-        },
-      },
-    },
+    replies: repliesSchema,
     understanding: {
       type: "object",
       required: ["kind", "confidence"],
@@ -86,8 +100,13 @@ export const chatResponseSchema = {
     },
     ticket: {
       type: "object",
-      required: ["number", "status"],
-      properties: { number: { type: "string" }, status: { type: "string" } },
+      required: ["number", "status", "statusLabel"],
+      properties: {
+        number: { type: "string" },
+        status: { type: "string" },
+        /** The server's one label table (src/tickets/ticket-status.ts): the widget keeps none of its own. */
+        statusLabel: { type: "string" },
+      },
     },
   },
 } as const;

@@ -9,6 +9,7 @@ import { errorResponseSchema, errorResponses } from "../../src/http/error-schema
 import { answerChat, type ChatPipeline } from "./chat-exchange.ts";
 import { type MessageFrame, parseClientFrame, parseHelloFrame, type ServerFrame } from "./chat-frames.ts";
 import type { ChatSession, SessionStore } from "./chat-session.ts";
+import type { NoticeListener } from "./notice-listener.ts";
 import { SocketCounter } from "./socket-limits.ts";
 import type { WebchatLimits } from "./webchat-config.ts";
 
@@ -22,9 +23,14 @@ export interface ChatSocketOptions {
   pipeline: ChatPipeline;
   sessions: SessionStore;
   limits: WebchatLimits;
+  /** Where the hub's notices to this socket's citizen arrive (any process may send them). */
+  notices: NoticeListener;
 }
 
-export async function chatSocketRoutes(app: FastifyInstance, { pipeline, sessions, limits }: ChatSocketOptions) {
+export async function chatSocketRoutes(
+  app: FastifyInstance,
+  { pipeline, sessions, limits, notices }: ChatSocketOptions,
+) {
   const counter = new SocketCounter(limits.maxSocketsPerIp);
   app.get(
     CHAT_SOCKET_PATH,
@@ -53,7 +59,13 @@ export async function chatSocketRoutes(app: FastifyInstance, { pipeline, session
         return socket.close(1013, "too many sockets");
       }
       socket.on("close", release);
-      converse(socket, send, { pipeline, sessions, maxInFlight: limits.maxFramesInFlight, log: request.log });
+      converse(socket, send, {
+        pipeline,
+        sessions,
+        notices,
+        maxInFlight: limits.maxFramesInFlight,
+        log: request.log,
+      });
     },
   );
 }
@@ -61,9 +73,15 @@ export async function chatSocketRoutes(app: FastifyInstance, { pipeline, session
 function converse(
   socket: WebSocket,
   send: (frame: ServerFrame) => void,
-  options: { pipeline: ChatPipeline; sessions: SessionStore; maxInFlight: number | undefined; log: FastifyBaseLogger },
+  options: {
+    pipeline: ChatPipeline;
+    sessions: SessionStore;
+    notices: NoticeListener;
+    maxInFlight: number | undefined;
+    log: FastifyBaseLogger;
+  },
 ) {
-  const { pipeline, sessions, maxInFlight, log } = options;
+  const { pipeline, sessions, notices, maxInFlight, log } = options;
   let session: Promise<ChatSession | undefined> | undefined;
   let inFlight = 0;
   const helloTimer = setTimeout(() => socket.close(1008, "hello expected"), HELLO_TIMEOUT_MS);
@@ -85,6 +103,11 @@ function converse(
       session = sessions.resume(hello.frame.session).then(
         (resumed) => {
           send({ type: "session", sessionId: resumed.token });
+          // The hub's notices to this citizen come down this socket while it is open.
+          if (socket.readyState === socket.OPEN) {
+            const stop = notices.listen(resumed.userId, (notice) => send({ type: "notice", ...notice }));
+            socket.on("close", stop);
+          }
           return resumed;
         },
         (err: unknown) => {

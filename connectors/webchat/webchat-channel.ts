@@ -7,6 +7,7 @@ import { loadWebchatConfig, type WebchatConfig, webchatLimits } from "./webchat-
 import { webchatCors } from "./webchat-cors.ts";
 import { webchatPlugin } from "./webchat-plugin.ts";
 import { WebchatSender } from "./webchat-sender.ts";
+import { NoticeListener } from "./notice-listener.ts";
 
 export const webchatChannel: ChannelModule<WebchatConfig> = {
   name: "webchat",
@@ -14,6 +15,7 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
   create(deps, settings) {
     // Always defined when the hub loads its configuration; the defaults otherwise.
     const limits = webchatLimits(settings ?? loadWebchatConfig({}), deps.config.rateLimits !== undefined);
+    const notices = new NoticeListener(deps.redis, deps.config.queuePrefix);
     return {
       name: "webchat",
       hooks: [
@@ -22,8 +24,9 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
         httpPlugin(websocket, { options: { maxPayload: deps.config.bodyLimit } }),
         httpPlugin(webchatCors, {}),
       ],
-      routes: [httpPlugin(webchatPlugin, { pipeline: deps.pipeline, prisma: deps.prisma, limits })],
+      routes: [httpPlugin(webchatPlugin, { pipeline: deps.pipeline, prisma: deps.prisma, limits, notices })],
       sender: new WebchatSender(deps.prisma, deps.redis, deps.config.queuePrefix),
+      close: () => notices.close(),
     };
   },
 };

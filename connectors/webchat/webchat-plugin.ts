@@ -6,7 +6,10 @@ import type { FastifyInstance } from "fastify";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { errorResponses } from "../../src/http/error-schema.ts";
 import { answerChat, type ChatPipeline } from "./chat-exchange.ts";
-import { chatRequestSchema, chatResponseSchema, type ChatRequest } from "./chat-schema.ts";
+import { chatRequestSchema, chatResponseSchema, noticeSchema, type ChatRequest } from "./chat-schema.ts";
+import type { NoticeListener } from "./notice-listener.ts";
+import type { NoticePayload } from "./notice.ts";
+import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
 import { SESSION_HEADER, SessionStore } from "./chat-session.ts";
 import { chatSocketRoutes } from "./chat-socket.ts";
 import type { WebchatLimits } from "./webchat-config.ts";
@@ -16,12 +19,58 @@ export interface WebchatOptions {
   pipeline: ChatPipeline;
   prisma: PrismaClient;
   limits: WebchatLimits;
+  notices: NoticeListener;
 }
 
-export async function webchatPlugin(app: FastifyInstance, { pipeline, prisma, limits }: WebchatOptions) {
+/** How far back a page that was closed catches up on notices, at most. */
+const NOTICES_CATCH_UP_MS = 30 * 24 * 3600 * 1000;
+const NOTICES_MAX = 50;
+
+export async function webchatPlugin(app: FastifyInstance, { pipeline, prisma, limits, notices }: WebchatOptions) {
   const sessions = new SessionStore(prisma);
   await app.register(widgetAssetRoutes);
-  await app.register(chatSocketRoutes, { pipeline, sessions, limits });
+  await app.register(chatSocketRoutes, { pipeline, sessions, limits, notices });
+
+  // What the hub said on its own since `after` (a page that was closed catches up): the
+  // same notices the socket pushes live, by delivery. A token that is no live session's
+  // gets none (and no session: only a message starts one).
+  app.get<{ Querystring: { after?: string }; Headers: { [SESSION_HEADER]?: string } }>(
+    "/api/chat/notices",
+    {
+      schema: {
+        headers: { type: "object", properties: { [SESSION_HEADER]: { type: "string" } } },
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: { after: { type: "string", format: "date-time" } },
+        },
+        response: {
+          200: {
+            type: "object",
+            required: ["notices"],
+            properties: { notices: { type: "array", items: noticeSchema } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const session = await sessions.resume(request.headers[SESSION_HEADER]);
+      if (session.isNew) return { notices: [] };
+      const floor = new Date(Date.now() - NOTICES_CATCH_UP_MS);
+      const after = request.query.after ? new Date(request.query.after) : floor;
+      const rows = await prisma.message.findMany({
+        where: {
+          conversationId: conversationIdFor("webchat", session.userId),
+          direction: "out",
+          createdAt: { gt: after > floor ? after : floor },
+        },
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+        take: NOTICES_MAX,
+      });
+      return { notices: groupNotices(rows.reverse()) };
+    },
+  );
 
   app.post<{ Body: ChatRequest; Headers: { [SESSION_HEADER]?: string } }>(
     "/api/chat/messages",
@@ -39,4 +88,18 @@ export async function webchatPlugin(app: FastifyInstance, { pipeline, prisma, li
       return answerChat(pipeline, session, request.body);
     },
   );
+}
+
+/** Stored notice lines (id "<delivery>:<n>") back into one notice per delivery, oldest first. */
+function groupNotices(rows: { id: string; text: string; raw: unknown; createdAt: Date }[]): NoticePayload[] {
+  const byDelivery = new Map<string, NoticePayload>();
+  for (const row of rows) {
+    const id = row.id.split(":")[0]!;
+    const notice = byDelivery.get(id) ?? { id, at: row.createdAt.toISOString(), replies: [] };
+    const quickReplies = (row.raw as { quickReplies?: NoticePayload["replies"][number]["quickReplies"] } | null)
+      ?.quickReplies;
+    notice.replies.push({ type: "text", text: row.text, ...(quickReplies && { quickReplies }) });
+    byDelivery.set(id, notice);
+  }
+  return [...byDelivery.values()];
 }

@@ -5,10 +5,7 @@ import type { Redis } from "ioredis";
 import { type ChannelSender, DeliveryError, type OutboundMessage } from "../../src/outbound/channel-sender.ts";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
-
-export function webchatNoticeTopic(prefix: string, sessionId: string): string {
-  return `${prefix}:webchat:notice:${sessionId}`;
-}
+import { type NoticePayload, webchatNoticeTopic } from "./notice.ts";
 
 export class WebchatSender implements ChannelSender {
   readonly channel = "webchat" as const;
@@ -27,6 +24,8 @@ export class WebchatSender implements ChannelSender {
     });
     if (!conversation) throw new DeliveryError(`no web chat session ${message.channelUserId}`, "undeliverable");
     // Idempotent per delivery: the delivery id is the message id, so a retried send writes nothing new.
+    // Quick replies (the rating buttons) are kept with the text, for a page that fetches it later.
+    const at = new Date();
     await this.prisma.message.createMany({
       data: message.replies.map((reply, i) => ({
         id: `${message.deliveryId}:${i}`,
@@ -34,12 +33,20 @@ export class WebchatSender implements ChannelSender {
         direction: "out",
         channel: message.channel,
         text: reply.text,
+        ...(reply.quickReplies && { raw: { quickReplies: reply.quickReplies } as object }),
+        createdAt: at,
       })),
       skipDuplicates: true,
     });
-    await this.redis.publish(
-      webchatNoticeTopic(this.prefix, message.channelUserId),
-      JSON.stringify({ replies: message.replies }),
-    );
+    const notice: NoticePayload = {
+      id: message.deliveryId,
+      at: at.toISOString(),
+      replies: message.replies.map((reply) => ({
+        type: "text",
+        text: reply.text,
+        ...(reply.quickReplies && { quickReplies: reply.quickReplies }),
+      })),
+    };
+    await this.redis.publish(webchatNoticeTopic(this.prefix, message.channelUserId), JSON.stringify(notice));
   }
 }

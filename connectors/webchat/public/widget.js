@@ -24,13 +24,8 @@
 
   const TEXT_MAX_LENGTH = 2000;
   const TRANSCRIPT_MAX = 100;
-  const STATUS_LABELS = {
-    submitted: "已受理，待分派",
-    assigned: "已分派，办理中",
-    in_progress: "办理中",
-    resolved: "已办结",
-    closed: "已办结",
-  };
+  /** How often a page without a live socket asks for notices (ticket progress, rating requests). */
+  const NOTICE_POLL_MS = 30000;
 
   // A speech bubble, drawn in place: no icon font, no extra request, and no innerHTML
   // (which pages enforcing Trusted Types refuse).
@@ -58,6 +53,7 @@
     elder: "govhub.webchat.elder",
     transcript: "govhub.webchat.transcript",
     open: "govhub.webchat.open",
+    noticeAt: "govhub.webchat.noticeAt",
   };
   // Storage can be switched off (private windows, strict settings): the chat still works.
   function load(storage, key) {
@@ -140,10 +136,13 @@
           adopt(frame.sessionId);
           socketReady = true;
           retryDelay = 1000;
+          catchUp(); // what arrived while the socket was down
         } else if (frame.type === "typing") {
           if (pending.has(frame.messageId)) events.typing(true);
         } else if (frame.type === "reply") {
           deliver(frame.messageId, frame);
+        } else if (frame.type === "notice") {
+          events.notice(frame);
         } else if (frame.type === "error") {
           if (frame.code === "busy" && frame.messageId === undefined) return; // too many sockets: it closes, HTTP works
           fail(frame.messageId, frame.code === "busy" ? "busy" : frame.code === "bad_frame" ? "invalid" : "server");
@@ -158,6 +157,26 @@
         reconnectLater();
       };
     }
+
+    // Notices the hub sent while no socket of this page was open (the page was closed, the
+    // socket dropped): asked for after a (re)connect, and every 30 s while only HTTP works.
+    async function catchUp() {
+      if (!session) return;
+      const after = load("localStorage", keys.noticeAt);
+      const url = new URL("api/chat/notices", hubBase);
+      if (after) url.searchParams.set("after", after);
+      try {
+        const response = await fetch(url, { headers: { "x-chat-session": session } });
+        if (!response.ok) return;
+        const body = await response.json();
+        for (const notice of body.notices) events.notice(notice);
+      } catch {
+        // Offline: the next round asks again.
+      }
+    }
+    setInterval(() => {
+      if (!socketReady && document.visibilityState !== "hidden") catchUp();
+    }, NOTICE_POLL_MS);
 
     function reconnectLater() {
       // Back off up to 30 s, with jitter so a restarted hub is not hit by every browser at once.
@@ -208,7 +227,10 @@
     }
 
     return {
-      start: connect,
+      start() {
+        connect();
+        catchUp();
+      },
       send(text) {
         const messageId = randomId();
         pending.set(messageId, { text, overSocket: socketReady });
@@ -334,7 +356,7 @@
       const check = el("button", "ticket-check", "查询进度");
       check.type = "button";
       const show = () => {
-        status.textContent = `状态：${STATUS_LABELS[entry.ticket.status] || "办理中"}`;
+        status.textContent = `状态：${entry.ticket.statusLabel || "已登记"}`;
         department.textContent = entry.ticket.department ? `承办部门：${entry.ticket.department}` : "";
         department.hidden = !entry.ticket.department;
       };
@@ -343,6 +365,7 @@
         try {
           const ticket = await lookUpTicket(entry.ticket.number);
           entry.ticket.status = ticket.status;
+          entry.ticket.statusLabel = ticket.statusLabel;
           entry.ticket.department = ticket.department ? ticket.department.name : undefined;
           save("sessionStorage", keys.transcript, JSON.stringify(transcript));
           show();
@@ -378,6 +401,14 @@
             ticket: last ? response.ticket : undefined,
           });
         });
+      },
+      notice(notice) {
+        // The same notice may come over the socket and from a catch-up: shown once.
+        if (transcript.some((entry) => entry.noticeId === notice.id)) return;
+        for (const reply of notice.replies)
+          add({ who: "bot", text: reply.text, quickReplies: reply.quickReplies, noticeId: notice.id });
+        const seen = load("localStorage", keys.noticeAt);
+        if (!seen || notice.at > seen) save("localStorage", keys.noticeAt, notice.at);
       },
       failed(reason) {
         const text =
