@@ -14,6 +14,7 @@ import { staffApi } from "./http/staff-api.ts";
 import { ticketRoutes } from "./http/ticket-routes.ts";
 import { validation } from "./http/validation.ts";
 import { vendorAssetRoutes } from "./http/vendor-assets.ts";
+import { workbenchRoutes } from "./workbench/workbench-routes.ts";
 
 export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   const app = Fastify({
@@ -35,6 +36,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   const { db, config, cases } = hub;
   await app.register(healthRoutes, { db, redis: hub.redis });
   await app.register(vendorAssetRoutes);
+  await app.register(workbenchRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
   const loginThrottle = limits && new LoginThrottle(hub.redis, limits, config.queuePrefix);
   await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone, loginThrottle });
