@@ -3,9 +3,11 @@ import { html, render } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
 import { categories, departments, logout, onSessionExpired, session } from "./api.js";
 import { Header } from "./components.js";
+import { DispatchPage } from "./pages/dispatch.js";
 import { InboxPage } from "./pages/inbox.js";
 import { LoginPage } from "./pages/login.js";
 import { PasswordPage } from "./pages/password.js";
+import { SupervisePage } from "./pages/supervise.js";
 import { TicketPage } from "./pages/ticket.js";
 import { interceptLinks, navigate, useRoute } from "./router.js";
 
@@ -13,6 +15,8 @@ const PAGES = {
   inbox: InboxPage,
   ticket: TicketPage,
   password: PasswordPage,
+  dispatch: DispatchPage,
+  supervise: SupervisePage,
 };
 
 function App() {
