@@ -3,6 +3,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { runInboxBench } from "./inbox.ts";
 import { benchIntake, intakeCpuRow, intakeRow } from "./intake.ts";
 import { formatRow, runLoad, type LoadResult } from "./load.ts";
 import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
@@ -103,3 +104,8 @@ async function intakeBench(databaseUrl: string | undefined, dataDir: string, ech
 await runUnderstandingBench();
 console.log("");
 await main();
+// The workbench inbox at 100,000 tickets (issue 12), on a database of its own.
+if (process.env.BENCH_INBOX !== "0") {
+  console.log("");
+  await runInboxBench();
+}

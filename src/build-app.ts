@@ -39,7 +39,13 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   await app.register(workbenchRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
   const loginThrottle = limits && new LoginThrottle(hub.redis, limits, config.queuePrefix);
-  await app.register(staffApi, { prisma: db.prisma, cases, timeZone: config.timeZone, loginThrottle });
+  await app.register(staffApi, {
+    prisma: db.prisma,
+    cases,
+    timeZone: config.timeZone,
+    loginThrottle,
+    workbench: { dueSoonHours: config.cases.dueSoonHours, reopenWindowDays: config.cases.reopenDays },
+  });
   await app.register(open311Routes, {
     prisma: db.prisma,
     cases,

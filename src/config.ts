@@ -155,6 +155,8 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(5 * 60_000),
+  /** The workbench's 临期 tab: open tickets due within this many working hours. */
+  WORKBENCH_DUE_SOON_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(8),
   STAFF_SESSION_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(12),
   /** Comma-separated keys Open311 clients send as api_key to file requests. */
   OPEN311_API_KEYS: z.string().default(""),
@@ -217,6 +219,8 @@ export interface Config {
     duplicateSimilarity: number;
     supplementWindowHours: number;
     timerReconcileMs: number;
+    /** WORKBENCH_DUE_SOON_HOURS: working hours to the deadline that make a ticket 临期. */
+    dueSoonHours: number;
   };
   staffSessionHours: number;
   open311ApiKeys: string[];
@@ -339,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       duplicateSimilarity: e.CASE_DUPLICATE_SIMILARITY,
       supplementWindowHours: e.CASE_SUPPLEMENT_WINDOW_HOURS,
       timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
+      dueSoonHours: e.WORKBENCH_DUE_SOON_HOURS,
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,
     open311ApiKeys: keyList(e.OPEN311_API_KEYS),

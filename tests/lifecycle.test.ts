@@ -51,7 +51,7 @@ describe("ticket lifecycle", () => {
       clock: "keep",
       event: { type: "transferred", note: "属治安问题", data: { departmentCode: "GA", fromDepartment: "CG" } },
     });
-    expect(to("assigned", { type: "return", reason: "非本部门职责" })).toMatchObject({
+    expect(to("assigned", { type: "return", reasonCode: "other", reason: "非本部门职责" })).toMatchObject({
       to: "returned",
       changes: { departmentCode: "RX" },
     });
@@ -115,7 +115,7 @@ describe("ticket lifecycle", () => {
   });
 
   it("requires a reason on side paths and a reply to resolve", () => {
-    expect(decide(state("assigned"), { type: "return", reason: "  " }, ctx)).toMatchObject({
+    expect(decide(state("assigned"), { type: "return", reasonCode: "other", reason: "  " }, ctx)).toMatchObject({
       ok: false,
       kind: "invalid",
     });

@@ -195,7 +195,7 @@ describe.each(BACKENDS)("dispatcher queue and reassignment on %s", (backend) => 
     const ticket = await fileAndRoute(t.hub, `东湖区${road()}小区路灯不亮`);
     const returned = await t.hub.cases.actions.apply(
       { id: ticket.id },
-      { type: "return", reason: "该路段路灯由供电公司维护" },
+      { type: "return", reasonCode: "other", reason: "该路段路灯由供电公司维护" },
       "staff:cg1",
     );
     expect(returned.ticket).toMatchObject({ status: "returned", departmentCode: "RX" });

@@ -178,7 +178,10 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
     const early = await act("cg.zhang", ticket.number, { action: "resolve", reply: "已处理" });
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toContain("cannot resolve a ticket that is assigned");
-    const noReason = await act("cg.zhang", ticket.number, { action: "return" });
+    const noCode = await act("cg.zhang", ticket.number, { action: "return" });
+    expect(noCode.statusCode).toBe(400);
+    expect(noCode.json().field).toBe("body.reasonCode");
+    const noReason = await act("cg.zhang", ticket.number, { action: "return", reasonCode: "other" });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().field).toBe("body.reason");
     const noTarget = await act("cg.zhang", ticket.number, { action: "transfer", reason: "不归我们管" });

@@ -112,7 +112,7 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
     const actions = t.hub.cases.actions;
     const attempts = [
       actions.apply({ id: ticket.id }, { type: "accept" }, "staff:a"),
-      actions.apply({ id: ticket.id }, { type: "return", reason: "非本部门职责" }, "staff:b"),
+      actions.apply({ id: ticket.id }, { type: "return", reasonCode: "other", reason: "非本部门职责" }, "staff:b"),
       actions.apply({ id: ticket.id }, { type: "transfer", departmentCode: "ZJ", reason: "属住建" }, "staff:c"),
       actions.apply({ id: ticket.id }, { type: "reject", reason: "不属政府职责" }, "dispatcher:d"),
       actions.apply({ id: ticket.id }, { type: "suspend", reason: "请补充位置" }, "staff:e"),
@@ -139,9 +139,14 @@ describe.each(BACKENDS)("ticket actions on %s", (backend) => {
     const ticket = await fileAndRoute(t.hub, `西山区${road()}工地夜间施工噪音太大`);
     const results = await Promise.allSettled([
       t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:a", { expectedVersion: ticket.version }),
-      t.hub.cases.actions.apply({ id: ticket.id }, { type: "return", reason: "非本部门" }, "staff:b", {
-        expectedVersion: ticket.version,
-      }),
+      t.hub.cases.actions.apply(
+        { id: ticket.id },
+        { type: "return", reasonCode: "other", reason: "非本部门" },
+        "staff:b",
+        {
+          expectedVersion: ticket.version,
+        },
+      ),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.find((r): r is PromiseRejectedResult => r.status === "rejected")!;

@@ -40,6 +40,12 @@ export class WorkingCalendar {
     return dow !== 0 && dow !== 6;
   }
 
+  /** The end of a working day ("2026-12-10", local) as an instant; undefined if the day is not a working day. */
+  endOfWorkingDay(day: string): Date | undefined {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) return undefined;
+    return this.isWorkingDay(day) ? startOfLocalDay(nextDay(day), this.timeZone) : undefined;
+  }
+
   /** The instant `ms` of working time after `start`. */
   addWorkingTime(start: Date, ms: number): Date {
     let left = Math.max(0, ms);

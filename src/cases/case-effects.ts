@@ -103,6 +103,12 @@ export class CaseEffects implements ActionEffects {
     } else if (alert === "overdue") {
       const text = staffNoticeText.overdue(ticket.number, this.deps.departmentName(ticket.departmentCode), deadline);
       notices.push({ audience: department, text }, { audience: "role:supervisor", text });
+    } else if (alert === "supervision") {
+      // 督办 goes to the handling department; the supervisor's own note is the reason.
+      notices.push({
+        audience: department,
+        text: staffNoticeText.supervision(ticket.number, transition.event.note ?? "", deadline),
+      });
     } else {
       notices.push({
         audience: "role:supervisor",

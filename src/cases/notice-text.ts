@@ -47,6 +47,8 @@ export const staffNoticeText = {
   overdue: (number: string, departmentName: string, deadline: string) =>
     `工单 ${number}（${departmentName}）已超过办理时限（${deadline}），已列入督办。`,
   review: (number: string, rating: string) => `工单 ${number} 收到群众评价“${rating}”，请复核办理结果。`,
+  supervision: (number: string, note: string, deadline: string) =>
+    `工单 ${number} 已被督办：${note}。请抓紧办理，办理时限 ${deadline}。`,
 };
 
 /** "2026年11月25日 15:00" in the city's time zone. */

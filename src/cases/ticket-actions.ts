@@ -190,7 +190,13 @@ export class TicketActions {
     const { reopenCountIncrement, ...changes } = transition.changes;
 
     const category = changes.category !== undefined ? changes.category : ticket.category;
-    const clock = this.deps.clock.apply(transition.clock, clockOf(ticket), now, this.deps.clockRules(category));
+    const clock = this.deps.clock.apply(
+      transition.clock,
+      clockOf(ticket),
+      now,
+      this.deps.clockRules(category),
+      transition.deadlineTo,
+    );
     // A deadline set or moved is on the record, so no one can quietly push it back.
     const data = clockMoved(transition.clock)
       ? { ...transition.event.data, deadlineAt: clock.deadlineAt?.toISOString() ?? null }
@@ -286,11 +292,15 @@ function notFound(ref: TicketRef): ActionRejected {
 }
 
 function clockMoved(op: Transition["clock"]): boolean {
-  return op === "start" || op === "restart" || op === "keep" || op === "resume";
+  return op === "start" || op === "restart" || op === "keep" || op === "resume" || op === "extend";
 }
 
-function stateOf(ticket: Ticket): TicketState {
+/** The lifecycle's view of a ticket row. */
+export function stateOf(ticket: Ticket): TicketState {
   return {
+    deadlineAt: ticket.deadlineAt,
+    clockRunning: ticket.dueRunningSince !== null,
+    extensionRequestedUntil: ticket.extensionRequestedUntil,
     status: ticket.status as TicketStatus,
     departmentCode: ticket.departmentCode,
     parentId: ticket.parentId,

@@ -36,6 +36,8 @@ const COLUMN_TYPES = {
   dueBudgetSeconds: "integer",
   dueUsedSeconds: "integer",
   dueRunningSince: "timestamp(3)",
+  extensionRequestedUntil: "timestamp(3)",
+  extensionReason: "text",
   updatedAt: "timestamp(3)",
   eventCount: "integer",
   headHash: "text",

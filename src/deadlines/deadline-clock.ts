@@ -10,7 +10,10 @@
 //   `transferMinimumShare` of the budget: if less is left, the budget grows to leave that;
 // - suspend (挂起): paused; resume: runs again from where it stopped;
 // - resolve, reject, merge: stopped;
-// - reopen: a new clock with a fresh budget.
+// - reopen: a new clock with a fresh budget;
+// - extension approved (批准延期): the deadline moves to the date granted, and the
+//   budget becomes the time used so far plus the time from now to that date, so a
+//   later pause and resume still end on the granted deadline (less the paused time).
 import type { ClockOp } from "../tickets/lifecycle.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 
@@ -66,8 +69,17 @@ export class DeadlineClock {
     return this.after(basis, state.dueRunningSince, Math.ceil(state.dueBudgetSeconds * share) - state.dueUsedSeconds);
   }
 
-  apply(op: ClockOp, state: ClockState, now: Date, rules: ClockRules): ClockState {
+  apply(op: ClockOp, state: ClockState, now: Date, rules: ClockRules, deadlineTo?: Date): ClockState {
     switch (op) {
+      case "extend": {
+        const basis = state.dueBasis as DueBasis | null;
+        if (!deadlineTo || !basis || state.dueBudgetSeconds === null) return state;
+        const used = this.usedSeconds(state, now);
+        const budget = used + this.elapsedSeconds(basis, now, deadlineTo);
+        const running = this.running({ ...state, dueBudgetSeconds: budget, dueUsedSeconds: used }, now);
+        // Exactly the date granted (the budget is counted in whole seconds).
+        return running.dueRunningSince ? { ...running, deadlineAt: deadlineTo } : running;
+      }
       case "none":
         return state;
       case "start":

@@ -1,5 +1,6 @@
 // JSON schemas shared by the department API's routes.
 import { STAFF_ACTIONS, ROLES } from "../staff/roles.ts";
+import { RETURN_REASONS } from "../tickets/lifecycle.ts";
 import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { errorResponseSchema, errorResponses } from "./error-schema.ts";
 import { ticketEventsSchema } from "./ticket-event-schema.ts";
@@ -48,11 +49,61 @@ export const ticketSummarySchema = {
   },
 } as const;
 
-export const ticketDetailSchema = {
+/** A summary in the inbox: with the working time left (seconds; negative when overdue). */
+export const inboxTicketSchema = {
   type: "object",
-  required: [...ticketSummarySchema.required, "events", "childNumbers", "clockRunning"],
+  required: [...ticketSummarySchema.required, "workingSecondsLeft"],
   properties: {
     ...ticketSummarySchema.properties,
+    workingSecondsLeft: { type: ["integer", "null"] },
+  },
+} as const;
+
+export const ticketDetailSchema = {
+  type: "object",
+  required: [
+    ...ticketSummarySchema.required,
+    "events",
+    "childNumbers",
+    "clockRunning",
+    "allowedActions",
+    "workingSecondsLeft",
+    "pendingExtension",
+    "attachments",
+    "places",
+  ],
+  properties: {
+    ...ticketSummarySchema.properties,
+    /** What this member of staff may do now: the workbench shows a button for each. */
+    allowedActions: { type: "array", items: { type: "string", enum: [...STAFF_ACTIONS] } },
+    workingSecondsLeft: { type: ["integer", "null"] },
+    pendingExtension: {
+      type: ["object", "null"],
+      required: ["reason", "newDeadline", "newDeadlineAt", "requestedBy", "requestedAt"],
+      properties: {
+        reason: { type: "string" },
+        /** The working day asked for (local date); the deadline would be its end, newDeadlineAt. */
+        newDeadline: { type: "string" },
+        newDeadlineAt: { type: "string", format: "date-time" },
+        requestedBy: { type: ["string", "null"] },
+        requestedAt: { type: ["string", "null"], format: "date-time" },
+      },
+    },
+    attachments: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["kind", "url", "mediaId", "data", "at"],
+        properties: {
+          kind: { type: "string" },
+          url: { type: ["string", "null"] },
+          mediaId: { type: ["string", "null"] },
+          data: { type: "object", additionalProperties: true },
+          at: { type: "string", format: "date-time" },
+        },
+      },
+    },
+    places: { type: "array", items: { type: "string" } },
     kind: { type: "string" },
     domain: { type: ["string", "null"] },
     address: { type: ["string", "null"] },
@@ -95,6 +146,10 @@ export const actionBodySchema = {
     reason: { type: "string", minLength: 1, maxLength: 2000, pattern: "\\S" },
     /** The reply to the citizen; required to resolve. */
     reply: { type: "string", minLength: 1, maxLength: 4000, pattern: "\\S" },
+    /** Why a ticket is returned (退单); "other" needs a reason too. */
+    reasonCode: { type: "string", enum: Object.keys(RETURN_REASONS) },
+    /** The working day an extension asks for (延期申请), in the hub's time zone. */
+    newDeadline: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
     /** Target department of transfer / reassign. */
     departmentCode: { type: "string", minLength: 1 },
     /** The parent case of a merge (并案). */
@@ -104,7 +159,14 @@ export const actionBodySchema = {
   },
   allOf: [
     requires(["transfer", "reassign"], ["departmentCode", "reason"]),
-    requires(["return", "reject", "suspend", "reopen", "merge"], ["reason"]),
+    requires(["reject", "suspend", "reopen", "merge", "request_extension"], ["reason"]),
+    requires(["return"], ["reasonCode"]),
+    {
+      if: { properties: { action: { const: "return" }, reasonCode: { const: "other" } }, required: ["reasonCode"] },
+      then: { required: ["reason"] },
+    },
+    requires(["request_extension"], ["newDeadline"]),
+    requires(["supervise"], ["note"]),
     requires(["merge"], ["parentNumber"]),
     requires(["resolve"], ["reply"]),
     requires(["note"], ["note"]),

@@ -5,6 +5,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
+import { workingSecondsLeft } from "../cases/time-left.ts";
+import { localDate } from "../calendar/zoned-days.ts";
+import { allowedActions } from "../staff/allowed-actions.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { maskText } from "../privacy/mask.ts";
 import {
@@ -17,8 +20,8 @@ import {
   type StaffPrincipal,
 } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
-import type { TicketAction } from "../tickets/lifecycle.ts";
-import { ActionRejected } from "../cases/ticket-actions.ts";
+import type { ReturnReasonCode, TicketAction } from "../tickets/lifecycle.ts";
+import { ActionRejected, stateOf } from "../cases/ticket-actions.ts";
 import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { periodBound } from "./date-params.ts";
 import { HttpError } from "./error-handler.ts";
@@ -52,6 +55,8 @@ interface ActionBody {
   action: StaffAction;
   note?: string;
   reason?: string;
+  reasonCode?: ReturnReasonCode;
+  newDeadline?: string;
   reply?: string;
   departmentCode?: string;
   parentNumber?: string;
@@ -63,12 +68,17 @@ type Params = { number: string };
 export interface StaffTicketRoutesOptions {
   prisma: PrismaClient;
   /** Logins, the lifecycle service staff act through, and department names. */
-  cases: Pick<Cases, "sessions" | "actions" | "departmentName">;
+  cases: Pick<Cases, "sessions" | "actions" | "departmentName" | "knowledge">;
   /** The zone the list's dates are read in. */
   timeZone: string;
+  /** CASE_REOPEN_DAYS (which actions a ticket allows) and WORKBENCH_DUE_SOON_HOURS (the inbox). */
+  workbench: { reopenWindowDays: number; dueSoonHours: number };
 }
 
-export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, timeZone }: StaffTicketRoutesOptions) {
+export async function staffTicketRoutes(
+  app: FastifyInstance,
+  { prisma, cases, timeZone, workbench }: StaffTicketRoutesOptions,
+) {
   app.addHook("onRequest", requireStaff(cases.sessions));
 
   /** The ticket, if this member of staff may see it (404 otherwise: its existence is not theirs to know). */
@@ -85,9 +95,18 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
         events: { orderBy: { seq: "asc" } },
         parent: { select: { number: true } },
         children: { select: { number: true }, orderBy: { number: "asc" } },
+        attachments: { orderBy: { createdAt: "asc" } },
       },
     });
-    return ticketDetail(staff, ticket, cases.departmentName);
+    const now = new Date();
+    const calendar = cases.knowledge().calendar;
+    const until = ticket.extensionRequestedUntil;
+    return ticketDetail(staff, ticket, cases.departmentName, {
+      allowedActions: allowedActions(staff, stateOf(ticket), { now, reopenWindowDays: workbench.reopenWindowDays }),
+      workingSecondsLeft: workingSecondsLeft(ticket, calendar, now),
+      // The end of the day asked for is midnight after it: the day is the instant just before.
+      pendingExtensionDay: until ? localDate(new Date(until.getTime() - 1), timeZone) : null,
+    });
   }
 
   app.get<{ Querystring: ListQuery }>(
@@ -340,6 +359,17 @@ export async function staffTicketRoutes(app: FastifyInstance, { prisma, cases, t
       case "reassign":
         return { type: body.action, departmentCode: body.departmentCode!, reason: body.reason! };
       case "return":
+        return { type: "return", reasonCode: body.reasonCode!, ...(body.reason && { reason: body.reason }) };
+      case "request_extension": {
+        const newDeadline = cases.knowledge().calendar.endOfWorkingDay(body.newDeadline!);
+        if (!newDeadline) throw new HttpError(400, `newDeadline ${body.newDeadline} is not a working day`);
+        return { type: "request_extension", reason: body.reason!, newDeadline };
+      }
+      case "approve_extension":
+      case "refuse_extension":
+        return { type: body.action, ...(body.note && { note: body.note }) };
+      case "supervise":
+        return { type: "supervise", note: body.note! };
       case "reject":
       case "suspend":
       case "reopen":

@@ -1,6 +1,6 @@
 // How tickets look to staff. Phone and ID numbers are masked except for the staff of
 // the department handling the ticket, who may need to call the citizen back.
-import type { Ticket, TicketEvent } from "../generated/prisma/client.ts";
+import type { Ticket, TicketAttachment, TicketEvent } from "../generated/prisma/client.ts";
 import { maskText } from "../privacy/mask.ts";
 import { seesContactDetails, type StaffPrincipal } from "../staff/roles.ts";
 import { statusLabel } from "../tickets/ticket-status.ts";
@@ -27,14 +27,39 @@ export function ticketSummary(staff: StaffPrincipal, ticket: Ticket) {
   };
 }
 
+/** What the workbench needs beyond the row: computed by the route from the rules and the calendar. */
+export interface DetailExtras {
+  allowedActions: string[];
+  workingSecondsLeft: number | null;
+  /** The pending request's working day, local ("2026-12-10"). */
+  pendingExtensionDay: string | null;
+}
+
 export function ticketDetail(
   staff: StaffPrincipal,
-  ticket: Ticket & { events: TicketEvent[]; parent: { number: string } | null; children: { number: string }[] },
+  ticket: Ticket & {
+    events: TicketEvent[];
+    parent: { number: string } | null;
+    children: { number: string }[];
+    attachments: TicketAttachment[];
+  },
   departmentName: (code: string | null) => string,
+  extras: DetailExtras,
 ) {
   const masked = !seesContactDetails(staff, ticket);
   return {
     ...ticketSummary(staff, ticket),
+    allowedActions: extras.allowedActions,
+    workingSecondsLeft: extras.workingSecondsLeft,
+    pendingExtension: pendingExtension(ticket, extras.pendingExtensionDay, masked),
+    attachments: ticket.attachments.map((a) => ({
+      kind: a.kind,
+      url: a.url,
+      mediaId: a.mediaId,
+      data: masked ? (maskStrings(a.data) as object) : (a.data as object),
+      at: a.createdAt.toISOString(),
+    })),
+    places: ticket.places,
     kind: ticket.kind,
     domain: ticket.domain,
     address: ticket.address,
@@ -66,6 +91,23 @@ export function ticketDetail(
       data: masked ? (maskStrings(e.data) as object) : (e.data as object),
       at: e.createdAt.toISOString(),
     })),
+  };
+}
+
+/**
+ * The pending extension request (延期申请): the deadline and reason are on the ticket
+ * row (extensionRequestedUntil, extensionReason); who asked and when, on the latest
+ * extension_requested event.
+ */
+function pendingExtension(ticket: Ticket & { events: TicketEvent[] }, day: string | null, masked: boolean) {
+  if (!ticket.extensionRequestedUntil) return null;
+  const asked = ticket.events.findLast((e) => e.type === "extension_requested");
+  return {
+    reason: maskedFor(masked, ticket.extensionReason) ?? "",
+    newDeadline: day ?? "",
+    newDeadlineAt: ticket.extensionRequestedUntil.toISOString(),
+    requestedBy: asked?.actor ?? null,
+    requestedAt: asked?.createdAt.toISOString() ?? null,
   };
 }
 

@@ -30,13 +30,27 @@ export const STAFF_ACTIONS = [
   "close",
   "merge",
   "note",
+  "request_extension",
+  "approve_extension",
+  "refuse_extension",
+  "supervise",
 ] as const satisfies readonly ActionType[];
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 const ALLOWED: Record<Role, readonly StaffAction[]> = {
-  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note"],
+  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note", "request_extension"],
   dispatcher: ["reassign", "reject", "merge", "note"],
-  supervisor: ["reassign", "reject", "merge", "reopen", "close", "note"],
+  supervisor: [
+    "reassign",
+    "reject",
+    "merge",
+    "reopen",
+    "close",
+    "note",
+    "approve_extension",
+    "refuse_extension",
+    "supervise",
+  ],
   admin: STAFF_ACTIONS,
 };
 
@@ -66,4 +80,13 @@ export function actorOf(staff: StaffPrincipal): string {
 /** Staff of the handling department need the citizen's phone number; others see it masked. */
 export function seesContactDetails(staff: StaffPrincipal, ticket: { departmentCode: string | null }): boolean {
   return staff.role === "staff" && staff.departmentCode === ticket.departmentCode;
+}
+
+/**
+ * Searching by phone number finds citizens by their contact details: only for those who
+ * see the details of every ticket such a search can show (department staff, whose
+ * searches are limited to their own department's tickets).
+ */
+export function mayFindByPhone(staff: StaffPrincipal): boolean {
+  return staff.role === "staff" && staff.departmentCode !== null;
 }

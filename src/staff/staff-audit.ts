@@ -14,7 +14,12 @@ export type StaffAuditAction =
   | "ticket_action"
   | "view_kpis"
   | "view_notices"
-  | "create_account";
+  | "create_account"
+  | "view_inbox"
+  | "bulk_action"
+  | "view_merge_suggestions"
+  | "dismiss_merge_suggestion"
+  | "view_supervision";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,

@@ -40,8 +40,8 @@ export type TicketAction =
   | { type: "transfer"; departmentCode: string; reason: string }
   /** Manual reassignment by the dispatch centre or a supervisor. */
   | { type: "reassign"; departmentCode: string; reason: string }
-  /** 退单: back to the dispatch centre. */
-  | { type: "return"; reason: string }
+  /** 退单: back to the dispatch centre, with one of the fixed reasons (free text required for "other"). */
+  | { type: "return"; reasonCode: ReturnReasonCode; reason?: string }
   | { type: "reject"; reason: string }
   | { type: "suspend"; reason: string }
   | { type: "resume"; note?: string }
@@ -61,6 +61,13 @@ export type TicketAction =
       district?: string | null;
       places?: string[];
     }
+  /** 延期申请: the handling department asks for a later deadline (the end of a working day). */
+  | { type: "request_extension"; reason: string; newDeadline: Date }
+  /** A supervisor decides the pending request. */
+  | { type: "approve_extension"; note?: string }
+  | { type: "refuse_extension"; note?: string }
+  /** 督办: a supervisor presses the handling department. */
+  | { type: "supervise"; note: string }
   /** Internal note: never shown to the citizen. */
   | { type: "note"; text: string }
   | { type: "supplement"; content: Supplement }
@@ -72,6 +79,19 @@ export type TicketAction =
 
 export type ActionType = TicketAction["type"];
 
+/** Why a department hands a ticket back (退单). */
+export const RETURN_REASONS = {
+  not_responsible: "非本部门职责",
+  wrong_area: "属地不符",
+  incomplete: "信息不全",
+  other: "其他",
+} as const;
+export type ReturnReasonCode = keyof typeof RETURN_REASONS;
+
+export function isReturnReasonCode(value: string): value is ReturnReasonCode {
+  return Object.hasOwn(RETURN_REASONS, value);
+}
+
 export interface TicketState {
   status: TicketStatus;
   departmentCode: string | null;
@@ -79,6 +99,11 @@ export interface TicketState {
   resolvedAt: Date | null;
   remindersSent: number;
   overdue: boolean;
+  /** The deadline clock (optional for callers that never extend a deadline). */
+  deadlineAt?: Date | null;
+  clockRunning?: boolean;
+  /** The deadline a pending extension request asks for (延期申请); null when none is pending. */
+  extensionRequestedUntil?: Date | null;
 }
 
 export interface LifecycleContext {
@@ -96,7 +121,7 @@ export interface LifecycleContext {
  * What happens to the deadline clock (src/deadlines/deadline-clock.ts):
  * start a new one, keep it (with a minimum left for a new department), pause, resume, stop.
  */
-export type ClockOp = "none" | "start" | "keep" | "pause" | "resume" | "stop" | "restart";
+export type ClockOp = "none" | "start" | "keep" | "pause" | "resume" | "stop" | "restart" | "extend";
 
 /** Progress the citizen hears about on their channel. */
 export type CitizenNotice =
@@ -109,7 +134,7 @@ export type CitizenNotice =
   | "parent_resolved";
 
 /** Who among staff must hear about it. */
-export type StaffAlert = "reminder" | "overdue" | "review";
+export type StaffAlert = "reminder" | "overdue" | "review" | "supervision";
 
 export interface TicketChanges {
   /** Set whenever a department is given the ticket (anew). */
@@ -131,6 +156,9 @@ export interface TicketChanges {
   remindersSent?: number;
   overdue?: boolean;
   overdueAt?: Date | null;
+  /** The pending extension request (延期申请): the deadline asked for and why. */
+  extensionRequestedUntil?: Date | null;
+  extensionReason?: string | null;
 }
 
 export interface Transition {
@@ -139,6 +167,8 @@ export interface Transition {
   event: { type: string; note: string | null; data: Record<string, unknown> };
   changes: TicketChanges;
   clock: ClockOp;
+  /** With clock "extend": the new deadline. */
+  deadlineTo?: Date;
   citizenNotice?: CitizenNotice;
   staffAlert?: StaffAlert;
 }
@@ -163,6 +193,10 @@ const ALLOWED_FROM: Record<ActionType, readonly TicketStatus[]> = {
   rate: ["resolved"],
   close: ["resolved", "review"],
   merge: ["submitted", "assigned", "returned", "accepted"],
+  request_extension: CLOCK_RUNNING_STATUSES,
+  approve_extension: CLOCK_RUNNING_STATUSES,
+  refuse_extension: CLOCK_RUNNING_STATUSES,
+  supervise: OPEN_STATUSES,
   note: [...OPEN_STATUSES, ...FINISHED_STATUSES],
   supplement: OPEN_STATUSES.filter((s) => s !== "review"),
   remind: CLOCK_RUNNING_STATUSES,
@@ -186,10 +220,14 @@ const ACTION_NAMES: Record<ActionType, string> = {
   rate: "评价",
   close: "归档",
   merge: "并案",
+  request_extension: "申请延期",
+  approve_extension: "批准延期",
+  refuse_extension: "驳回延期",
+  supervise: "督办",
   note: "备注",
   supplement: "补充材料",
   remind: "催办提醒",
-  escalate: "督办",
+  escalate: "超时督办",
   link: "关联并案",
   parent_resolved: "主工单办结",
 };
@@ -200,13 +238,68 @@ export function actionName(type: ActionType): string {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export function decide(ticket: TicketState, action: TicketAction, ctx: LifecycleContext): Decision {
+/**
+ * Why the ticket's state does not allow this action now (its status, a pending
+ * extension request, the dispute window), whatever its input; undefined if it does.
+ * The workbench's buttons (allowedActions) and decide() read the same rules.
+ */
+export function stateRefusal(
+  ticket: TicketState,
+  type: ActionType,
+  ctx: Pick<LifecycleContext, "now" | "reopenWindowDays">,
+): string | undefined {
   const from = ticket.status;
-  if (!ALLOWED_FROM[action.type].includes(from)) {
-    return conflict(`cannot ${action.type} a ticket that is ${from} (${STATUS_LABELS[from]})`);
+  if (!ALLOWED_FROM[type].includes(from)) return `cannot ${type} a ticket that is ${from} (${STATUS_LABELS[from]})`;
+  const pending = ticket.extensionRequestedUntil ?? null;
+  switch (type) {
+    case "request_extension":
+      if (ticket.clockRunning === false || !ticket.deadlineAt) return "the deadline clock is not running";
+      if (pending) return "an extension request is already pending";
+      break;
+    case "approve_extension":
+    case "refuse_extension":
+      if (!pending) return "no extension request is pending";
+      break;
+    case "reopen": {
+      const resolvedAt = ticket.resolvedAt;
+      if (resolvedAt && ctx.now.getTime() - resolvedAt.getTime() > ctx.reopenWindowDays * DAY_MS) {
+        return `the result can be disputed only within ${ctx.reopenWindowDays} days of the resolution`;
+      }
+      break;
+    }
+    default:
+      break;
   }
+  return undefined;
+}
+
+export function decide(ticket: TicketState, action: TicketAction, ctx: LifecycleContext): Decision {
+  const refusal = stateRefusal(ticket, action.type, ctx);
+  if (refusal) return conflict(refusal);
   const invalid = checkInput(ticket, action, ctx);
   if (invalid) return invalid;
+  const decision = transitionFor(ticket, action, ctx);
+  return decision.ok ? { ok: true, transition: dropStaleExtension(ticket, action, decision.transition) } : decision;
+}
+
+/**
+ * A pending extension request belongs to the department and the running clock it was
+ * made for: it lapses when the ticket leaves them (transfer, return, suspend, resolve …).
+ */
+function dropStaleExtension(ticket: TicketState, action: TicketAction, transition: Transition): Transition {
+  if (!ticket.extensionRequestedUntil) return transition;
+  if (action.type === "approve_extension" || action.type === "refuse_extension") return transition;
+  const stays = CLOCK_RUNNING_STATUSES.includes(transition.to) && transition.changes.departmentCode === undefined;
+  if (stays && transition.clock !== "restart") return transition;
+  return {
+    ...transition,
+    event: { ...transition.event, data: { ...transition.event.data, extensionLapsed: true } },
+    changes: { ...transition.changes, extensionRequestedUntil: null, extensionReason: null },
+  };
+}
+
+function transitionFor(ticket: TicketState, action: TicketAction, ctx: LifecycleContext): Decision {
+  const from = ticket.status;
 
   const move = (
     to: TicketStatus,
@@ -287,8 +380,15 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
       });
     case "return":
       return move("returned", {
-        note: action.reason,
-        data: { departmentCode: ctx.dispatcher, fromDepartment: ticket.departmentCode },
+        note: action.reason?.trim()
+          ? `${RETURN_REASONS[action.reasonCode]}：${action.reason.trim()}`
+          : RETURN_REASONS[action.reasonCode],
+        data: {
+          departmentCode: ctx.dispatcher,
+          fromDepartment: ticket.departmentCode,
+          reasonCode: action.reasonCode,
+          reasonLabel: RETURN_REASONS[action.reasonCode],
+        },
         changes: { departmentCode: ctx.dispatcher, acceptedAt: null },
         clock: "keep",
       });
@@ -338,6 +438,47 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
         clock: "stop",
         citizenNotice: "merged",
       });
+    case "request_extension":
+      return annotate({
+        note: action.reason,
+        data: {
+          newDeadlineAt: action.newDeadline.toISOString(),
+          currentDeadlineAt: ticket.deadlineAt?.toISOString() ?? null,
+        },
+        changes: { extensionRequestedUntil: action.newDeadline, extensionReason: action.reason },
+      });
+    case "approve_extension": {
+      const to = ticket.extensionRequestedUntil!;
+      const future = to.getTime() > ctx.now.getTime();
+      return {
+        ok: true,
+        transition: {
+          from,
+          to: from,
+          event: {
+            type: eventType(action.type),
+            note: action.note ?? null,
+            data: { oldDeadlineAt: ticket.deadlineAt?.toISOString() ?? null, newDeadlineAt: to.toISOString() },
+          },
+          changes: {
+            extensionRequestedUntil: null,
+            extensionReason: null,
+            // A deadline moved past now lifts 督办; the breach timer is planned again.
+            ...(future && ticket.overdue && { overdue: false, overdueAt: null }),
+          },
+          clock: "extend",
+          deadlineTo: to,
+        },
+      };
+    }
+    case "refuse_extension":
+      return annotate({
+        note: action.note ?? null,
+        data: { newDeadlineAt: ticket.extensionRequestedUntil!.toISOString() },
+        changes: { extensionRequestedUntil: null, extensionReason: null },
+      });
+    case "supervise":
+      return annotate({ note: action.note, changes: {}, staffAlert: "supervision" });
     case "note":
       return annotate({ note: action.text, changes: {} });
     case "supplement":
@@ -445,13 +586,21 @@ function checkInput(ticket: TicketState, action: TicketAction, ctx: LifecycleCon
     case "note":
       if (blank(action.text)) return invalid("a note needs text");
       break;
-    case "reopen": {
-      const resolvedAt = ticket.resolvedAt;
-      if (resolvedAt && ctx.now.getTime() - resolvedAt.getTime() > ctx.reopenWindowDays * DAY_MS) {
-        return conflict(`the result can be disputed only within ${ctx.reopenWindowDays} days of the resolution`);
-      }
+    case "return":
+      if (!isReturnReasonCode(action.reasonCode)) return invalid(`unknown return reason "${action.reasonCode}"`);
+      if (action.reasonCode === "other" && blank(action.reason))
+        return invalid("a reason is required to return a ticket for another reason (其他)");
+      return undefined;
+    case "request_extension":
+      if (blank(action.reason)) return invalid("a reason is required to request an extension");
+      if (Number.isNaN(action.newDeadline.getTime())) return invalid("newDeadline is not a date");
+      if (ticket.deadlineAt && action.newDeadline.getTime() <= ticket.deadlineAt.getTime())
+        return invalid("the new deadline must be after the current deadline");
+      if (action.newDeadline.getTime() <= ctx.now.getTime()) return invalid("the new deadline must be in the future");
       break;
-    }
+    case "supervise":
+      if (blank(action.note)) return invalid("a note is required to supervise a ticket");
+      break;
     case "merge":
       if (action.parentId === ticket.parentId) return conflict("already merged into that ticket");
       break;
@@ -490,6 +639,10 @@ function eventType(type: ActionType): string {
     remind: "reminded",
     escalate: "overdue",
     link: "linked",
+    request_extension: "extension_requested",
+    approve_extension: "extension_approved",
+    refuse_extension: "extension_refused",
+    supervise: "supervised",
   };
   return past[type] ?? type;
 }

@@ -27,6 +27,10 @@ export function replayEvents(events: readonly Pick<StoredEvent, "type" | "data">
     if ("parentId" in data) state.parentId = data.parentId as string | null;
     if ("category" in data) state.category = data.category as string | null;
     if ("deadlineAt" in data) state.deadlineAt = data.deadlineAt as string | null;
+    // An approved extension (批准延期) moves the deadline to the date granted; its event
+    // records old and new deadline (and deadlineAt, where the clock put it, read above).
+    else if (event.type === "extension_approved" && typeof data.newDeadlineAt === "string")
+      state.deadlineAt = data.newDeadlineAt;
     if (event.type === "created") {
       if (typeof data.number === "string") state.number = data.number;
       if (typeof data.textSha256 === "string") state.textSha256 = data.textSha256;
