@@ -205,6 +205,12 @@ describe("the department workbench in a browser", () => {
     await text.waitFor();
     expect(await text.textContent()).toContain(XSS);
     expect(await page.locator(".citizen-text img, .citizen-text script").count()).toBe(0);
+    // Someone else acts first: 签收 on the stale page gets a 409, and the page shows the ticket as it now is.
+    await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:colleague");
+    await page.getByRole("button", { name: "签收" }).click();
+    await page.getByText("已为您显示最新内容").waitFor();
+    await page.locator(".ticket-head .status", { hasText: "已签收" }).waitFor();
+    expect(await page.getByRole("button", { name: "签收" }).count()).toBe(0);
     expect(errors).toEqual([]); // no alert dialog, no script error
     await context.close();
   });

@@ -51,6 +51,10 @@ const FIELD_NAMES = {
   "body.username": "用户名",
   "body.password": "密码",
   "body.displayName": "姓名",
+  "querystring.phone": "手机号",
+  "querystring.q": "工单号或内容",
+  "querystring.from": "登记日期",
+  "querystring.to": "登记日期",
 };
 
 function chineseMessage(status, body) {

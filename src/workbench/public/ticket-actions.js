@@ -15,14 +15,14 @@ const FORMS = {
   ],
   return: [
     ["reasonCode", "退单原因", "returnReason"],
-    ["reason", "退单说明", "textarea"],
+    ["reason", "退单说明", "textarea", "选“其他”时必填"],
   ],
   suspend: [["reason", "挂起原因", "textarea"]],
   request_extension: [
     ["newDeadline", "延期至", "date"],
     ["reason", "延期理由", "textarea"],
   ],
-  refuse_extension: [["reason", "不予延期的理由", "textarea"]],
+  refuse_extension: [["note", "不予延期的理由", "textarea", "选填"]],
   note: [["text", "备注内容", "textarea"]],
   merge: [
     ["parentNumber", "主工单号", "text"],
@@ -37,53 +37,8 @@ const FORMS = {
   reject: [["reason", "不予受理的理由", "textarea"]],
 };
 
-/** Optional fields (everything else is required). */
-const OPTIONAL = new Set([]);
-
-/**
- * Transitional: until GET /tickets/:number returns allowedActions (branch wb-api), the
- * buttons are guessed from the role and the status as src/staff/roles.ts and
- * src/tickets/lifecycle.ts have them. Only a guess of what to show: the server still
- * refuses (403/409) what is not allowed. Unused once the field is there.
- */
-const ROLE_ACTIONS = {
-  staff: ["accept", "start", "resolve", "transfer", "return", "suspend", "resume", "note"],
-  dispatcher: ["reassign", "reject", "merge", "note"],
-  supervisor: ["reassign", "reject", "merge", "reopen", "close", "note"],
-  admin: [
-    "accept",
-    "start",
-    "resolve",
-    "transfer",
-    "return",
-    "suspend",
-    "resume",
-    "note",
-    "reassign",
-    "reject",
-    "merge",
-    "reopen",
-    "close",
-  ],
-};
-const FROM = {
-  accept: ["assigned"],
-  start: ["accepted"],
-  resolve: ["accepted", "in_progress"],
-  transfer: ["assigned", "accepted", "in_progress"],
-  reassign: ["submitted", "assigned", "returned", "accepted", "in_progress"],
-  return: ["assigned", "accepted"],
-  reject: ["submitted", "assigned", "returned", "accepted"],
-  suspend: ["accepted", "in_progress"],
-  resume: ["suspended"],
-  reopen: ["resolved", "closed", "review"],
-  close: ["resolved", "review"],
-  merge: ["submitted", "assigned", "returned", "accepted"],
-};
-export function allowedActions(ticket, role) {
-  if (Array.isArray(ticket.allowedActions)) return ticket.allowedActions;
-  return (ROLE_ACTIONS[role] ?? []).filter((a) => a === "note" || FROM[a]?.includes(ticket.status));
-}
+/** Fields that may stay empty (the server checks the rest, e.g. 退单说明 for 其他). */
+const OPTIONAL = { return: ["reason"], refuse_extension: ["note"] };
 
 /** Runs an action; resolves with the ticket as the server now has it. */
 export async function runAction(ticket, action, values) {
@@ -141,13 +96,15 @@ function ReplyField({ id, ticket }) {
   </div>`;
 }
 
-function FormField({ field: [name, label, kind], ticket }) {
+function FormField({ field: [name, label, kind, hint], ticket }) {
   const id = `action-${name}`;
   switch (kind) {
     case "reply":
       return html`<${ReplyField} id=${id} ticket=${ticket} />`;
     case "textarea":
-      return html`<${Field} label=${label} id=${id}><textarea id=${id} name=${name} rows="4" required></textarea><//>`;
+      return html`<${Field} label=${label} id=${id} hint=${hint}>
+        <textarea id=${id} name=${name} rows="4" required=${!hint} aria-describedby=${hint && `${id}-hint`}></textarea>
+      <//>`;
     case "date":
       return html`<${Field} label=${label} id=${id}><input id=${id} name=${name} type="date" required /><//>`;
     case "department":
@@ -169,12 +126,12 @@ function FormField({ field: [name, label, kind], ticket }) {
 }
 
 /** The buttons for allowedActions, in a fixed order; forms open in a dialog. */
-export function ActionBar({ ticket, role, onDone, onConflict }) {
+export function ActionBar({ ticket, onDone, onConflict }) {
   const [open, setOpen] = useState(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const opener = useRef(null);
-  const allowed = new Set(allowedActions(ticket, role));
+  const allowed = new Set(ticket.allowedActions ?? []);
   const actions = Object.keys(ACTION_LABELS).filter((a) => allowed.has(a));
 
   const finish = () => {
@@ -207,12 +164,14 @@ export function ActionBar({ ticket, role, onDone, onConflict }) {
     const values = {};
     for (const [name] of FORMS[action]) {
       const value = String(form.get(name) ?? "").trim();
-      if (!value && !OPTIONAL.has(name)) {
+      if (!value && !OPTIONAL[action]?.includes(name)) {
         const label = FORMS[action].find(([n]) => n === name)[1];
         return setError(`请填写“${label}”。`);
       }
       if (value) values[name] = value;
     }
+    if (action === "return" && values.reasonCode === "other" && !values.reason)
+      return setError("选“其他”时请填写退单说明。");
     submit(action, values);
   };
 

@@ -97,8 +97,9 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       <//>
       ${
         showPhone &&
-        html`<${Field} label="手机号" id="search-phone">
-          <input id="search-phone" name="phone" type="tel" inputmode="numeric" value=${filters.phone} />
+        html`<${Field} label="手机号" id="search-phone" hint="可只填后 4 位">
+          <input id="search-phone" name="phone" type="tel" inputmode="numeric" value=${filters.phone}
+            aria-describedby="search-phone-hint" />
         <//>`
       }
       <${Field} label="登记日期从" id="search-from">

@@ -77,7 +77,7 @@ function Facts({ ticket, departmentName, categoryName }) {
   if (ext)
     rows.push([
       "延期申请",
-      `申请延期至 ${formatTime(ext.newDeadline)}，理由：${ext.reason}（${ext.requestedBy ? actorName(ext.requestedBy) : ""} ${formatTime(ext.requestedAt)}）`,
+      `申请延期至 ${formatTime(ext.newDeadlineAt)}，理由：${ext.reason}（${ext.requestedBy ? actorName(ext.requestedBy) : ""} ${formatTime(ext.requestedAt)}）`,
     ]);
   if (ticket.resolution) rows.push(["答复内容", ticket.resolution]);
   if (ticket.rating)
@@ -140,7 +140,7 @@ function Conversation({ number }) {
     </ol>`;
 }
 
-export function TicketPage({ route, staff, departmentName, categoryName }) {
+export function TicketPage({ route, departmentName, categoryName }) {
   const number = route.params.number;
   useTitle(`工单 ${number}`);
   const [ticket, setTicket] = useState(null);
@@ -184,7 +184,7 @@ export function TicketPage({ route, staff, departmentName, categoryName }) {
       <span class=${`status status-${ticket.status}`}>${STATUS_NAMES[ticket.status] ?? ticket.statusLabel}</span>
     </div>
     <${Message} kind="success">${notice}<//>
-    <${ActionBar} ticket=${ticket} role=${staff.role} onDone=${onDone} onConflict=${onConflict} />
+    <${ActionBar} ticket=${ticket} onDone=${onDone} onConflict=${onConflict} />
     <div class="ticket-grid">
       <div class="ticket-main">
         <section class="card" aria-labelledby="h-text">
