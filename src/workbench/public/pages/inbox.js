@@ -113,6 +113,13 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
         <button type="button" class="secondary" onClick=${reset}>清空</button>
       </div>
     </form>
+    ${
+      filters.department &&
+      html`<p class="filter-chip">
+        只看：${departmentName(filters.department)}
+        <a href=${inboxUrl({ tab, ...filters, department: "" })}>看全部部门</a>
+      </p>`
+    }
     <${Message} kind="error">${error}<//>
     ${
       data === null
