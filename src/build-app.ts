@@ -44,7 +44,11 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     cases,
     timeZone: config.timeZone,
     loginThrottle,
-    workbench: { dueSoonHours: config.cases.dueSoonHours, reopenWindowDays: config.cases.reopenDays },
+    workbench: {
+      dueSoonHours: config.cases.dueSoonHours,
+      reopenWindowDays: config.cases.reopenDays,
+      duplicateWindowHours: config.cases.duplicateWindowHours,
+    },
   });
   await app.register(open311Routes, {
     prisma: db.prisma,

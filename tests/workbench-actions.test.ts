@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
 import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
+import { timerJobId } from "../src/cases/deadline-timers.ts";
 import { localDate, nextDay } from "../src/calendar/zoned-days.ts";
 import { allowedActions } from "../src/staff/allowed-actions.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
@@ -283,10 +284,15 @@ describe.each(BACKENDS)("workbench actions on %s", (backend) => {
       reason: "材料需补正",
       newDeadline: laterWorkingDay(ticket.deadlineAt!),
     });
+    const queue = t.hub.queues.get("deadlines")!;
+    expect(await queue.getJob(timerJobId(ticket.id, "breach"))).toBeUndefined();
     const approved = await act("supervisor", ticket.number, { action: "approve_extension" });
     expect(approved.json().overdue).toBe(false);
     const row = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(row.overdueAt).toBeNull();
+    // The timers were synced from the new row: the breach (督办) waits for the new deadline.
+    const breach = await queue.getJob(timerJobId(ticket.id, "breach"));
+    expect(breach?.data.dueAt).toBe(row.deadlineAt!.getTime());
   });
 
   it("督办: an event on the record and a notice to the handling department", async () => {

@@ -104,9 +104,9 @@ export class CaseEffects implements ActionEffects {
       const text = staffNoticeText.overdue(ticket.number, this.deps.departmentName(ticket.departmentCode), deadline);
       notices.push({ audience: department, text }, { audience: "role:supervisor", text });
     } else if (alert === "supervision") {
-      // 督办 goes to the handling department; the supervisor's own note is the reason.
+      // 督办 goes to the handling department (the dispatch desk while none holds it); the note is the reason.
       notices.push({
-        audience: department,
+        audience: ticket.departmentCode ? department : "role:dispatcher",
         text: staffNoticeText.supervision(ticket.number, transition.event.note ?? "", deadline),
       });
     } else {

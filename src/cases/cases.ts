@@ -52,6 +52,8 @@ export interface Cases {
   timers: DeadlineTimers;
   /** Staff logins for the department API. */
   sessions: StaffSessions;
+  /** Finds the open case a ticket repeats (并案): routing, and the dispatch centre's suggestions. */
+  duplicates: DuplicateFinder;
   departmentName(code: string | null): string;
   /** The routing queue's job: assign (or merge) one submitted ticket. */
   route(ticketId: string): Promise<unknown>;
@@ -129,6 +131,7 @@ export function createCases(deps: CasesDeps): Cases {
     actions,
     timers,
     sessions: new StaffSessions(prisma, config.staffSessionHours),
+    duplicates,
     departmentName,
     route: (ticketId) => assigner.route(ticketId),
   };

@@ -3,15 +3,24 @@ import type { FastifyInstance } from "fastify";
 import { type StaffAccountRoutesOptions, staffAccountRoutes } from "./staff-account-routes.ts";
 import { type StaffKpiRoutesOptions, staffKpiRoutes } from "./staff-kpi-routes.ts";
 import { type StaffTicketRoutesOptions, staffTicketRoutes } from "./staff-ticket-routes.ts";
-import { staffInboxRoutes } from "./staff-inbox-routes.ts";
+import { type StaffInboxRoutesOptions, staffInboxRoutes } from "./staff-inbox-routes.ts";
+import { type StaffDispatchRoutesOptions, staffDispatchRoutes } from "./staff-dispatch-routes.ts";
+import { type StaffSupervisionRoutesOptions, staffSupervisionRoutes } from "./staff-supervision-routes.ts";
 
-/** What the three parts of the department API use, together. */
-export type StaffApiOptions = StaffAccountRoutesOptions & StaffTicketRoutesOptions & StaffKpiRoutesOptions;
+/** What the parts of the department API use, together. */
+export type StaffApiOptions = StaffAccountRoutesOptions &
+  StaffTicketRoutesOptions &
+  StaffKpiRoutesOptions &
+  StaffInboxRoutesOptions &
+  StaffDispatchRoutesOptions &
+  StaffSupervisionRoutesOptions;
 
 export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
   const { prisma, cases, timeZone, loginThrottle, workbench } = options;
   await app.register(staffAccountRoutes, { prisma, cases, loginThrottle, prefix: "/api/staff" });
   await app.register(staffTicketRoutes, { prisma, cases, timeZone, workbench, prefix: "/api/staff" });
   await app.register(staffInboxRoutes, { prisma, cases, timeZone, workbench, prefix: "/api/staff" });
+  await app.register(staffDispatchRoutes, { prisma, cases, workbench, prefix: "/api/staff" });
+  await app.register(staffSupervisionRoutes, { prisma, cases, prefix: "/api/staff" });
   await app.register(staffKpiRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
 }

@@ -72,7 +72,7 @@ export interface StaffTicketRoutesOptions {
   /** The zone the list's dates are read in. */
   timeZone: string;
   /** CASE_REOPEN_DAYS (which actions a ticket allows) and WORKBENCH_DUE_SOON_HOURS (the inbox). */
-  workbench: { reopenWindowDays: number; dueSoonHours: number };
+  workbench: { reopenWindowDays: number; dueSoonHours: number; duplicateWindowHours: number };
 }
 
 export async function staffTicketRoutes(
@@ -168,14 +168,18 @@ export async function staffTicketRoutes(
     },
   );
 
-  /** Applies a staff action with its audit entry in one transaction. */
-  async function act(
+  /**
+   * Applies a staff action with its audit entry in one transaction: the one path every
+   * staff action takes (single or bulk): who may see it, who may do it, what the lifecycle allows.
+   * Returns the ticket's status after it.
+   */
+  async function applyAction(
     staff: StaffPrincipal,
     number: string,
     name: StaffAction,
     action: TicketAction,
     expectedVersion?: number,
-  ) {
+  ): Promise<string> {
     const ticket = await visibleTicket(staff, number);
     if (!canAct(staff, name, ticket)) throw new HttpError(403, `A ${staff.role} may not ${name} this ticket`);
     const actions = cases.actions;
@@ -195,11 +199,22 @@ export async function staffTicketRoutes(
         return result;
       });
       await actions.afterCommit(applied);
+      return applied[0]!.ticket.status;
     } catch (error) {
       if (error instanceof ActionRejected)
         throw new HttpError(error.kind === "conflict" ? 409 : error.kind === "invalid" ? 400 : 404, error.message);
       throw error;
     }
+  }
+
+  async function act(
+    staff: StaffPrincipal,
+    number: string,
+    name: StaffAction,
+    action: TicketAction,
+    expectedVersion?: number,
+  ) {
+    await applyAction(staff, number, name, action, expectedVersion);
     return detail(staff, number);
   }
 
@@ -216,6 +231,79 @@ export async function staffTicketRoutes(
       const staff = staffOf(request);
       const action = await toTicketAction(request.body);
       return act(staff, request.params.number, request.body.action, action, request.body.expectedVersion);
+    },
+  );
+
+  // The dispatch centre's 批量改派: each ticket through applyAction, as if acted on alone;
+  // one refused ticket does not stop the others.
+  app.post<{ Body: { numbers: string[]; action: "reassign"; departmentCode: string; reason?: string } }>(
+    "/tickets/bulk-actions",
+    {
+      schema: {
+        body: {
+          type: "object",
+          required: ["numbers", "action", "departmentCode"],
+          additionalProperties: false,
+          properties: {
+            numbers: {
+              type: "array",
+              minItems: 1,
+              maxItems: 100,
+              uniqueItems: true,
+              items: ticketNumberParams.properties.number,
+            },
+            action: { type: "string", enum: ["reassign"] },
+            departmentCode: { type: "string", minLength: 1 },
+            reason: { type: "string", minLength: 1, maxLength: 2000, pattern: "\\S" },
+          },
+        },
+        response: {
+          200: {
+            type: "object",
+            required: ["results"],
+            properties: {
+              results: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["number", "ok"],
+                  properties: {
+                    number: { type: "string" },
+                    ok: { type: "boolean" },
+                    status: { type: "string" },
+                    error: { type: "string" },
+                    statusCode: { type: "integer" },
+                  },
+                },
+              },
+            },
+          },
+          ...staffErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const staff = staffOf(request);
+      const { numbers, departmentCode } = request.body;
+      const reason = request.body.reason ?? "派单中心批量改派";
+      const results = [];
+      // One after the other: each is its own transaction, in the order given.
+      for (const number of numbers) {
+        try {
+          const status = await applyAction(staff, number, "reassign", { type: "reassign", departmentCode, reason });
+          results.push({ number, ok: true, status });
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          results.push({ number, ok: false, error: error.message, statusCode: error.statusCode });
+        }
+      }
+      await recordStaffAudit(prisma, staff, "bulk_action", undefined, {
+        action: "reassign",
+        departmentCode,
+        ok: results.filter((r) => r.ok).length,
+        failed: results.filter((r) => !r.ok).length,
+      });
+      return { results };
     },
   );
 

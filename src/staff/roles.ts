@@ -63,6 +63,11 @@ export function canSee(staff: StaffPrincipal, ticket: { departmentCode: string |
   return staff.role !== "staff" || (staff.departmentCode !== null && staff.departmentCode === ticket.departmentCode);
 }
 
+/** Whether the role may take this action on any ticket it sees (the dispatch and supervision views ask). */
+export function roleMay(staff: StaffPrincipal, action: StaffAction): boolean {
+  return ALLOWED[staff.role].includes(action);
+}
+
 export function canAct(staff: StaffPrincipal, action: StaffAction, ticket: { departmentCode: string | null }): boolean {
   return canSee(staff, ticket) && ALLOWED[staff.role].includes(action);
 }
