@@ -175,14 +175,19 @@ export async function logout() {
 
 let departmentsCache;
 /**
- * Departments for pickers: GET /api/staff/departments when the API has it; until then the
- * departments the KPI report names (those with tickets in the last year). May be empty.
+ * Departments for pickers: { list: [{code, name}], complete }. GET /api/staff/departments
+ * when the API has it (complete); until then the departments the KPI report names (those
+ * with tickets in the last year, or only one's own for department staff): not complete,
+ * so pickers also accept a typed department code.
  */
-export async function departments() {
+export async function departmentList() {
   if (departmentsCache) return departmentsCache;
   try {
     const result = await api("/departments");
-    departmentsCache = (result.departments ?? []).map((d) => ({ code: d.code, name: d.name }));
+    departmentsCache = {
+      list: (result.departments ?? []).map((d) => ({ code: d.code, name: d.name })),
+      complete: true,
+    };
   } catch (error) {
     if (error.status !== 404) throw error;
     const to = new Date();
@@ -190,12 +195,17 @@ export async function departments() {
     const day = (d) => d.toISOString().slice(0, 10);
     try {
       const kpis = await api(`/kpis${query({ from: day(from), to: day(to) })}`);
-      departmentsCache = kpis.departments.map((d) => ({ code: d.departmentCode, name: d.departmentName }));
+      const list = kpis.departments.map((d) => ({ code: d.departmentCode, name: d.departmentName }));
+      departmentsCache = { list, complete: false };
     } catch {
-      departmentsCache = [];
+      departmentsCache = { list: [], complete: false };
     }
   }
   return departmentsCache;
+}
+
+export async function departments() {
+  return (await departmentList()).list;
 }
 
 let categoriesCache;

@@ -2,7 +2,7 @@
 // its action in allowedActions; each form asks for what that action needs.
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
-import { api, departments } from "./api.js";
+import { api, departmentList } from "./api.js";
 import { DialogForm, Field } from "./components.js";
 import { ACTION_LABELS, RETURN_REASONS } from "./labels.js";
 
@@ -48,20 +48,26 @@ export async function runAction(ticket, action, values) {
 }
 
 export function DepartmentPicker({ id, name, exclude }) {
-  const [list, setList] = useState(null);
+  const [found, setFound] = useState(null);
   useEffect(() => {
-    departments()
-      .then(setList)
-      .catch(() => setList([]));
+    departmentList()
+      .then(setFound)
+      .catch(() => setFound({ list: [], complete: false }));
   }, []);
-  if (list === null) return html`<select id=${id} name=${name} disabled><option>正在加载部门…</option></select>`;
-  const options = list.filter((d) => d.code !== exclude);
-  if (options.length === 0)
-    return html`<input id=${id} name=${name} required placeholder="部门代码，如 CG" autocomplete="off" />`;
-  return html`<select id=${id} name=${name} required>
-    <option value="">请选择部门</option>
-    ${options.map((d) => html`<option value=${d.code}>${d.name}（${d.code}）</option>`)}
-  </select>`;
+  if (found === null) return html`<select id=${id} name=${name} disabled><option>正在加载部门…</option></select>`;
+  const options = found.list.filter((d) => d.code !== exclude);
+  if (found.complete)
+    return html`<select id=${id} name=${name} required>
+      <option value="">请选择部门</option>
+      ${options.map((d) => html`<option value=${d.code}>${d.name}（${d.code}）</option>`)}
+    </select>`;
+  // Without a full list of departments from the API: type a code, or pick one the hub has seen.
+  return html`<input id=${id} name=${name} required list=${`${id}-list`} autocomplete="off"
+      placeholder="输入部门代码，如 CG" aria-describedby=${`${id}-codes`} />
+    <datalist id=${`${id}-list`}>
+      ${options.map((d) => html`<option value=${d.code}>${d.name}</option>`)}
+    </datalist>
+    <p class="hint" id=${`${id}-codes`}>${options.map((d) => `${d.code} ${d.name}`).join("；") || "请输入部门代码"}</p>`;
 }
 
 /** 常用语: reply templates that fill the reply box; hidden when the API has none. */

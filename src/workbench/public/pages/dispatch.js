@@ -15,7 +15,9 @@ function BulkReassign({ selected, onDone }) {
   const [results, setResults] = useState(null);
   const submit = async (event) => {
     event.preventDefault();
-    const departmentCode = String(new FormData(event.currentTarget).get("departmentCode") ?? "").trim();
+    const form = new FormData(event.currentTarget);
+    const departmentCode = String(form.get("departmentCode") ?? "").trim();
+    const reason = String(form.get("reason") ?? "").trim();
     if (selected.size === 0) return setError("请先勾选要改派的工单。");
     if (!departmentCode) return setError("请选择改派至哪个部门。");
     setBusy(true);
@@ -23,7 +25,7 @@ function BulkReassign({ selected, onDone }) {
     try {
       const result = await api("/tickets/bulk-actions", {
         method: "POST",
-        body: { numbers: [...selected], action: "reassign", departmentCode },
+        body: { numbers: [...selected], action: "reassign", departmentCode, ...(reason && { reason }) },
       });
       setResults(result.results);
       onDone();
@@ -40,6 +42,9 @@ function BulkReassign({ selected, onDone }) {
     <div class="bulk-row">
       <${Field} label="改派至部门" id="bulk-department">
         <${DepartmentPicker} id="bulk-department" name="departmentCode" />
+      <//>
+      <${Field} label="改派原因（选填）" id="bulk-reason">
+        <input id="bulk-reason" name="reason" autocomplete="off" />
       <//>
       <button type="submit" disabled=${busy}>${busy ? "正在改派…" : `改派所选 ${selected.size} 件`}</button>
     </div>
@@ -78,7 +83,7 @@ function MergeSuggestions() {
     try {
       await api(`/tickets/${encodeURIComponent(s.childNumber)}/actions`, {
         method: "POST",
-        body: { action: "merge", parentNumber: s.parentNumber, reason: `派单中心确认并案：${s.reason}` },
+        body: { action: "merge", parentNumber: s.parentNumber, reason: `派单中心确认并案：${s.why ?? s.reason}` },
       });
       setNotice(`已将 ${s.childNumber} 并入 ${s.parentNumber}。`);
       await load();
@@ -115,7 +120,7 @@ function MergeSuggestions() {
         (s) => html`<li key=${`${s.childNumber}-${s.parentNumber}`}>
           <p>${link(s.childNumber)} 可能与 ${link(s.parentNumber)} 是同一事项
             <span class="score">相似度 ${Math.round(s.score * 100)}%</span></p>
-          <p class="hint">${s.reason}</p>
+          <p class="hint">${s.why ?? s.reason}</p>
           <div class="row-buttons">
             <button type="button" disabled=${busy === s.childNumber} onClick=${() => merge(s)}>确认并案</button>
             <button type="button" class="secondary" disabled=${busy === s.childNumber} onClick=${() => dismiss(s)}>不是同一事项</button>

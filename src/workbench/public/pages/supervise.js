@@ -21,7 +21,7 @@ function History() {
   const [error, setError] = useState("");
   useEffect(() => {
     api("/supervision")
-      .then((result) => setEvents(result.events ?? []))
+      .then((result) => setEvents(result.items ?? result.events ?? []))
       .catch((failure) => {
         setEvents([]);
         if (failure.status === 404) setError("督办记录功能尚未开通。");
@@ -37,6 +37,8 @@ function History() {
       return html`<li key=${i}>
         <div class="history-head">
           ${number && html`<a href=${`${ROOT}tickets/${encodeURIComponent(number)}`}>${number}</a>`}
+          <strong>${e.kind === "automatic" ? "超期自动督办" : "督办"}</strong>
+          ${e.departmentName && html`<span>${e.departmentName}</span>`}
           <span class="actor">${actorName(e.actor)}</span>
           <time datetime=${e.at}>${formatTime(e.at ?? e.createdAt)}</time>
         </div>
