@@ -59,8 +59,9 @@ const FIELD_NAMES = {
 
 function chineseMessage(status, body) {
   const serverText = typeof body?.message === "string" ? body.message : "";
-  // The server's own Chinese messages (login lockout, rate limits) are shown as they are.
-  if (/[\u4e00-\u9fff]/.test(serverText)) return serverText;
+  // The server's own Chinese messages (login lockout, rate limits, account rules) are shown as
+  // they are, without a leading field name ("body.newPassword: 密码太短").
+  if (/[\u4e00-\u9fff]/.test(serverText)) return serverText.replace(/^[\w.]+: /, "");
   switch (status) {
     case 400: {
       const field = FIELD_NAMES[body?.field];

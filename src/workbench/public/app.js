@@ -3,6 +3,7 @@ import { html, render } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
 import { categories, departments, logout, onSessionExpired, session } from "./api.js";
 import { Header } from "./components.js";
+import { AdminPage } from "./pages/admin.js";
 import { DashboardPage } from "./pages/dashboard.js";
 import { DispatchPage } from "./pages/dispatch.js";
 import { InboxPage } from "./pages/inbox.js";
@@ -19,6 +20,7 @@ const PAGES = {
   dispatch: DispatchPage,
   supervise: SupervisePage,
   dashboard: DashboardPage,
+  admin: AdminPage,
 };
 
 function App() {
