@@ -132,7 +132,7 @@ function Conversation({ number }) {
     <ol class="conversation">
       ${data.messages.map(
         (m, i) => html`<li key=${i} class=${m.direction === "in" ? "in" : "out"}>
-          <span class="who">${m.direction === "in" ? "群众" : "热线"}</span>
+          <span class="speaker">${m.direction === "in" ? "群众" : "热线"}</span>
           <p>${m.text}</p>
           <time datetime=${m.at}>${formatTime(m.at)}</time>
         </li>`,
@@ -187,26 +187,26 @@ export function TicketPage({ route, departmentName, categoryName }) {
     <${ActionBar} ticket=${ticket} onDone=${onDone} onConflict=${onConflict} />
     <div class="ticket-grid">
       <div class="ticket-main">
-        <section class="card" aria-labelledby="h-text">
+        <section class="card order-1" aria-labelledby="h-text">
           <h2 id="h-text">群众诉求</h2>
           <p class="citizen-text">${ticket.text}</p>
           <${Attachments} ticket=${ticket} />
         </section>
-        <section class="card" aria-labelledby="h-history">
+        <section class="card order-3" aria-labelledby="h-history">
           <h2 id="h-history">办理记录</h2>
           <${History} events=${ticket.events} />
         </section>
-        <section class="card" aria-labelledby="h-conversation">
+        <section class="card order-4" aria-labelledby="h-conversation">
           <h2 id="h-conversation">对话记录</h2>
           <${Conversation} number=${ticket.number} key=${conversationKey} />
         </section>
       </div>
       <div class="ticket-side">
-        <section class="card" aria-labelledby="h-facts">
+        <section class="card order-2" aria-labelledby="h-facts">
           <h2 id="h-facts">基本信息</h2>
           <${Facts} ticket=${ticket} departmentName=${departmentName} categoryName=${categoryName} />
         </section>
-        <section class="card" aria-labelledby="h-notes">
+        <section class="card order-5" aria-labelledby="h-notes">
           <h2 id="h-notes">内部备注</h2>
           <${Notes} events=${ticket.events} />
         </section>
