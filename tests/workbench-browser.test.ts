@@ -53,9 +53,22 @@ describe("the department workbench in a browser", () => {
     ]) {
       await createStaffAccount(t.hub.db.prisma, { ...account, password: PASSWORD }, departments);
     }
+    // A few of the department's tickets, so the inbox looks like a working day's.
+    for (const text of [
+      `${road()}小区门口垃圾堆了三天没人清运，味道很大`,
+      `西湖区${road()}人行道井盖丢了，晚上很危险`,
+      `东湖区${road()}有流动摊贩占道经营，行人只能走机动车道`,
+    ])
+      await fileAndRoute(t.hub, text);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--lang=zh-CN",
+      ],
     });
     screenshots = process.env.WORKBENCH_SCREENSHOTS ?? (await fs.mkdtemp(path.join(os.tmpdir(), "workbench-shots-")));
     await fs.mkdir(screenshots, { recursive: true });
@@ -87,7 +100,11 @@ describe("the department workbench in a browser", () => {
     width = 1366,
     height = 768,
   ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height } });
+    const context = await browser.newContext({
+      viewport: { width, height },
+      locale: "zh-CN",
+      timezoneId: "Asia/Shanghai",
+    });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const errors: string[] = [];

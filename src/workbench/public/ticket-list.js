@@ -8,7 +8,15 @@ function excerpt(text, max = 60) {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-export function TicketList({ tickets, departmentName, categoryName, selected, onToggle, caption }) {
+export function TicketList({
+  tickets,
+  departmentName,
+  categoryName,
+  selected,
+  onToggle,
+  caption,
+  showDepartment = true,
+}) {
   if (tickets.length === 0) return html`<p class="empty">没有符合条件的工单。</p>`;
   const selectable = !!onToggle;
   return html`<table class="tickets">
@@ -19,7 +27,7 @@ export function TicketList({ tickets, departmentName, categoryName, selected, on
         <th scope="col">工单号</th>
         <th scope="col">诉求内容</th>
         <th scope="col">分类</th>
-        <th scope="col">承办部门</th>
+        ${showDepartment && html`<th scope="col">承办部门</th>`}
         <th scope="col">状态</th>
         <th scope="col">剩余时间</th>
         <th scope="col">登记时间</th>
@@ -38,8 +46,8 @@ export function TicketList({ tickets, departmentName, categoryName, selected, on
           }
           <td class="number"><a href=${`${ROOT}tickets/${encodeURIComponent(t.number)}`}>${t.number}</a></td>
           <td class="text">${excerpt(t.text)}</td>
-          <td data-label="分类">${categoryName(t.category)}${t.district ? ` · ${t.district}` : ""}</td>
-          <td data-label="承办部门">${departmentName(t.departmentCode)}</td>
+          <td data-label="分类">${[t.category && categoryName(t.category), t.district].filter(Boolean).join(" · ") || "—"}</td>
+          ${showDepartment && html`<td data-label="承办部门">${departmentName(t.departmentCode)}</td>`}
           <td data-label="状态"><span class=${`status status-${t.status}`}>${STATUS_NAMES[t.status] ?? t.statusLabel}</span></td>
           <td data-label="剩余时间" class=${`left ${left.level}`}>${left.text}</td>
           <td data-label="登记时间">${formatTime(t.createdAt)}</td>

@@ -97,9 +97,9 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       <//>
       ${
         showPhone &&
-        html`<${Field} label="手机号" id="search-phone" hint="可只填后 4 位">
+        html`<${Field} label="手机号" id="search-phone">
           <input id="search-phone" name="phone" type="tel" inputmode="numeric" value=${filters.phone}
-            aria-describedby="search-phone-hint" />
+            placeholder="可只填后 4 位" />
         <//>`
       }
       <${Field} label="登记日期从" id="search-from">
@@ -125,7 +125,8 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       data === null
         ? !error && html`<${Loading} />`
         : html`<p class="summary" aria-live="polite">${tabLabel}：共 ${total} 件，按办理时限排序</p>
-            <${TicketList} tickets=${data.tickets} departmentName=${departmentName} categoryName=${categoryName} caption=${`${tabLabel}工单`} />
+            <${TicketList} tickets=${data.tickets} departmentName=${departmentName} categoryName=${categoryName}
+              showDepartment=${staff.role !== "staff"} caption=${`${tabLabel}工单`} />
             ${
               pages > 1 &&
               html`<nav class="pager" aria-label="分页">
