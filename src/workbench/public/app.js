@@ -1,6 +1,6 @@
 // The workbench's entry: keeps the session, draws the header and the current page.
 import { html, render } from "/assets/vendor/htm-preact.mjs";
-import { useCallback, useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
+import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { categories, departments, logout, onSessionExpired, session } from "./api.js";
 import { Header } from "./components.js";
 import { AdminPage } from "./pages/admin.js";
@@ -44,6 +44,17 @@ function App() {
       .catch(() => {});
     categories().then((list) => setCategoryNames(Object.fromEntries(list.map((c) => [c.code, c.name]))));
   }, [current]);
+
+  // After a move to another page, the keyboard and screen readers start at its content.
+  const first = useRef(true);
+  const where = route.page + (route.params.number ?? "");
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [where]);
 
   const departmentName = useCallback((code) => (code ? (names[code] ?? code) : "—"), [names]);
   const categoryName = useCallback((code) => (code ? (categoryNames[code] ?? code) : "—"), [categoryNames]);
