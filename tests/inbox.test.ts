@@ -166,6 +166,8 @@ describe.each(BACKENDS)("workbench inbox on %s", (backend) => {
       expect(refused.statusCode, who).toBe(403);
       expect(refused.json().message).toMatch(/^[\x20-\x7e]+$/);
     }
+    const typed = (await get("admin", "/api/staff/inbox?tab=pending&q=13812345678")).json();
+    expect(typed.total).toBeGreaterThanOrEqual(1);
     const audit = await t.hub.db.prisma.staffAudit.findMany({ where: { action: "view_inbox" } });
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain("13812345678");

@@ -29,6 +29,11 @@ export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** A POSIX regular expression for these digits as people write them (digits only: nothing to escape). */
+export function phonePattern(digits: string): string {
+  return [...digits.replace(/\D/g, "")].join("[ .-]?");
+}
+
 function baseWhere(filter: InboxFilter): Prisma.Sql {
   const and: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (filter.departmentCode !== undefined) and.push(Prisma.sql`"departmentCode" = ${filter.departmentCode}`);
@@ -38,11 +43,10 @@ function baseWhere(filter: InboxFilter): Prisma.Sql {
     else and.push(Prisma.sql`"text" ILIKE ${`%${likeEscape(q)}%`}`);
   }
   if (filter.phoneDigits) {
-    // Written with spaces or hyphens in the text (138 1234 5678), or kept in details (Open311's contact).
-    const like = `%${filter.phoneDigits}%`;
-    and.push(
-      Prisma.sql`(regexp_replace("text", '[^0-9]', '', 'g') LIKE ${like} OR regexp_replace("details"::text, '[^0-9]', '', 'g') LIKE ${like})`,
-    );
+    // The digits in order, with a space, dot or hyphen allowed between any two (138 1234 5678,
+    // 138-1234-5678): in the text, or in the contact an Open311 client sent (details).
+    const pattern = phonePattern(filter.phoneDigits);
+    and.push(Prisma.sql`("text" ~ ${pattern} OR coalesce("details" #>> '{contact,phone}', '') ~ ${pattern})`);
   }
   if (filter.from) and.push(Prisma.sql`"createdAt" >= ${filter.from}`);
   if (filter.to) and.push(Prisma.sql`"createdAt" < ${filter.to}`);

@@ -116,7 +116,12 @@ export async function staffInboxRoutes(
         },
       );
       await recordStaffAudit(prisma, staff, "view_inbox", undefined, {
-        query: { ...q, ...(q.phone !== undefined && { phone: maskedPhone(q.phone) }) },
+        // A search may quote a citizen's number too ("13812345678" typed into q).
+        query: {
+          ...q,
+          ...(q.q !== undefined && { q: maskText(q.q) }),
+          ...(q.phone !== undefined && { phone: maskedPhone(q.phone) }),
+        },
         total: result.total,
       });
       return {
