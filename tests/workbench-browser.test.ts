@@ -165,6 +165,11 @@ describe("the department workbench in a browser", () => {
     await link.waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(screenshots, "workbench-inbox-desktop.png") });
+    // Search by number: only that ticket is listed.
+    await page.getByLabel("工单号或内容").fill(number);
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.getByText("待签收：共 1 件").waitFor();
+    expect(await page.locator("td.number").allTextContents()).toEqual([number]);
     await link.click();
     await page.getByRole("heading", { name: `工单 ${number}` }).waitFor();
     await page.getByText("来源渠道").waitFor();

@@ -122,7 +122,7 @@ function FormField({ field: [name, label, kind, hint], ticket }) {
         <legend>${label}</legend>
         ${RETURN_REASONS.map(
           ([value, text], i) => html`<label class="choice">
-            <input type="radio" name=${name} value=${value} required checked=${i === 0} /> ${text}
+            <input type="radio" name=${name} defaultValue=${value} required defaultChecked=${i === 0} /> ${text}
           </label>`,
         )}
       </fieldset>`;

@@ -5,13 +5,21 @@ import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-
 import { api } from "../api.js";
 import { DialogForm, Field, Loading, Message, useTitle } from "../components.js";
 import { formatTime, ROLE_NAMES } from "../labels.js";
+import { ROOT } from "../router.js";
 import { DepartmentPicker } from "../ticket-actions.js";
+import { ReplyTemplates, Unanswered } from "./admin-content.js";
+
+const VIEWS = [
+  ["accounts", "账号"],
+  ["templates", "常用语"],
+  ["unanswered", "未答问题"],
+];
 
 const ROLES = Object.entries(ROLE_NAMES);
 
 function RoleSelect({ id, value }) {
-  return html`<select id=${id} name="role" required value=${value}>
-    ${ROLES.map(([code, name]) => html`<option value=${code}>${name}</option>`)}
+  return html`<select id=${id} name="role" required>
+    ${ROLES.map(([code, name]) => html`<option value=${code} selected=${code === value}>${name}</option>`)}
   </select>`;
 }
 
@@ -109,10 +117,10 @@ function AccountDialog({ account, mode, onClose, onSaved }) {
         ? html`<${Field} label="新密码" id="reset-password" hint="至少 10 个字符；重置后该账号的登录全部退出">
             <input id="reset-password" name="newPassword" type="password" autocomplete="new-password" aria-describedby="reset-password-hint" />
           <//>`
-        : html`<${Field} label="姓名" id="edit-name"><input id="edit-name" name="displayName" value=${account.displayName} /><//>
+        : html`<${Field} label="姓名" id="edit-name"><input id="edit-name" name="displayName" defaultValue=${account.displayName} /><//>
             <${Field} label="角色" id="edit-role"><${RoleSelect} id="edit-role" value=${account.role} /><//>
             <${Field} label="所属部门" id="edit-department" hint="部门工作人员必填；其他角色留空">
-              <input id="edit-department" name="departmentCode" value=${account.departmentCode ?? ""} autocomplete="off"
+              <input id="edit-department" name="departmentCode" defaultValue=${account.departmentCode ?? ""} autocomplete="off"
                 aria-describedby="edit-department-hint" />
             <//>`
     }
@@ -199,12 +207,24 @@ function Accounts({ refresh, departmentName }) {
   </section>`;
 }
 
-export function AdminPage({ departmentName }) {
+export function AdminPage({ route, departmentName }) {
   useTitle("管理");
   const [refresh, setRefresh] = useState(0);
+  const view = VIEWS.some(([name]) => name === route.query.view) ? route.query.view : "accounts";
   return html`<section>
     <h1>管理</h1>
-    <${Accounts} refresh=${refresh} departmentName=${departmentName} />
-    <${CreateAccount} onCreated=${() => setRefresh((n) => n + 1)} />
+    <nav class="tabs" aria-label="管理内容">
+      ${VIEWS.map(
+        ([name, label]) =>
+          html`<a href=${`${ROOT}admin?view=${name}`} aria-current=${name === view ? "page" : undefined}>${label}</a>`,
+      )}
+    </nav>
+    ${
+      view === "accounts" &&
+      html`<${Accounts} refresh=${refresh} departmentName=${departmentName} />
+        <${CreateAccount} onCreated=${() => setRefresh((n) => n + 1)} />`
+    }
+    ${view === "templates" && html`<${ReplyTemplates} departmentName=${departmentName} />`}
+    ${view === "unanswered" && html`<${Unanswered} />`}
   </section>`;
 }

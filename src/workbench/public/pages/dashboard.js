@@ -156,12 +156,12 @@ export function DashboardPage({ staff }) {
   return html`<section>
     <h1>统计</h1>
     <form class="search period" onSubmit=${submit} aria-label="统计期间">
-      <${Field} label="登记日期从" id="kpi-from"><input id="kpi-from" name="from" type="date" value=${period.from} /><//>
-      <${Field} label="至" id="kpi-to"><input id="kpi-to" name="to" type="date" value=${period.to} /><//>
+      <${Field} label="登记日期从" id="kpi-from"><input id="kpi-from" name="from" type="date" defaultValue=${period.from} /><//>
+      <${Field} label="至" id="kpi-to"><input id="kpi-to" name="to" type="date" defaultValue=${period.to} /><//>
       <${Field} label="趋势按" id="kpi-interval">
-        <select id="kpi-interval" name="interval" value=${period.interval}>
-          <option value="month">月</option>
-          <option value="week">周</option>
+        <select id="kpi-interval" name="interval">
+          <option value="month" selected=${period.interval === "month"}>月</option>
+          <option value="week" selected=${period.interval === "week"}>周</option>
         </select>
       <//>
       <div class="search-buttons"><button type="submit">统计</button></div>

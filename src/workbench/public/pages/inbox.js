@@ -93,20 +93,20 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
     <form class="search" role="search" aria-label="查找工单" onSubmit=${search}
       key=${JSON.stringify(filters)}>
       <${Field} label="工单号或内容" id="search-q">
-        <input id="search-q" name="q" type="search" value=${filters.q} placeholder="如 GD20261122-000123 或 路灯" />
+        <input id="search-q" name="q" type="search" defaultValue=${filters.q} placeholder="如 GD20261122-000123 或 路灯" />
       <//>
       ${
         showPhone &&
         html`<${Field} label="手机号" id="search-phone">
-          <input id="search-phone" name="phone" type="tel" inputmode="numeric" value=${filters.phone}
+          <input id="search-phone" name="phone" type="tel" inputmode="numeric" defaultValue=${filters.phone}
             placeholder="可只填后 4 位" />
         <//>`
       }
       <${Field} label="登记日期从" id="search-from">
-        <input id="search-from" name="from" type="date" value=${filters.from} />
+        <input id="search-from" name="from" type="date" defaultValue=${filters.from} />
       <//>
       <${Field} label="至" id="search-to">
-        <input id="search-to" name="to" type="date" value=${filters.to} />
+        <input id="search-to" name="to" type="date" defaultValue=${filters.to} />
       <//>
       <div class="search-buttons">
         <button type="submit">查询</button>
