@@ -4,6 +4,7 @@ import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { Field, Loading, Message, usePolling, useTitle } from "../components.js";
 import { loadInbox, tabsFor } from "../inbox-data.js";
+import { Notices } from "../notices.js";
 import { navigate, ROOT } from "../router.js";
 import { TicketList } from "../ticket-list.js";
 
@@ -82,6 +83,7 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       <h1>工单列表</h1>
       ${updatedAt && html`<p class="updated">每 15 秒自动刷新 · 更新于 ${updatedAt.toLocaleTimeString("zh-CN", { hour12: false })}</p>`}
     </div>
+    <${Notices} />
     <nav class="tabs" aria-label="工单分类">
       ${tabs.map(
         ([name, label]) => html`<a href=${inboxUrl({ tab: name, ...filters })}
