@@ -2,6 +2,7 @@
 // while the browser tab is visible.
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
+import { departments } from "../api.js";
 import { Field, Loading, Message, usePolling, useTitle } from "../components.js";
 import { loadInbox, tabsFor } from "../inbox-data.js";
 import { Notices } from "../notices.js";
@@ -35,6 +36,12 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
   const [updatedAt, setUpdatedAt] = useState(null);
   const latest = useRef(0);
   const showPhone = staff.role === "staff";
+  // On a phone the less used filters fold away behind 更多条件 (always shown on a desk).
+  const [moreOpen, setMoreOpen] = useState(!!(filters.phone || filters.from || filters.to || filters.department));
+  const [known, setKnown] = useState([]);
+  useEffect(() => {
+    if (!showPhone) departments().then(setKnown, () => setKnown([]));
+  }, [showPhone]);
 
   const load = useCallback(async () => {
     const call = ++latest.current;
@@ -69,7 +76,14 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name) => String(form.get(name) ?? "").trim();
-    go({ q: value("q"), phone: value("phone"), from: value("from"), to: value("to"), page: 1 });
+    go({
+      q: value("q"),
+      phone: value("phone"),
+      department: value("department"),
+      from: value("from"),
+      to: value("to"),
+      page: 1,
+    });
   };
   const reset = () => navigate(inboxUrl({ tab }), { replace: true });
 
@@ -97,19 +111,35 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       <${Field} label="工单号或内容" id="search-q">
         <input id="search-q" name="q" type="search" defaultValue=${filters.q} placeholder="如 GD20261122-000123 或 路灯" />
       <//>
+      <button type="button" class="secondary more-toggle" aria-expanded=${moreOpen ? "true" : "false"}
+        aria-controls="more-filters" onClick=${() => setMoreOpen(!moreOpen)}>
+        ${moreOpen ? "收起条件" : "更多条件"}
+      </button>
+      <div id="more-filters" class=${`more-filters${moreOpen ? " open" : ""}`}>
       ${
         showPhone &&
         html`<${Field} label="手机号" id="search-phone">
-          <input id="search-phone" name="phone" type="tel" inputmode="numeric" defaultValue=${filters.phone}
-            placeholder="可只填后 4 位" />
-        <//>`
+            <input id="search-phone" name="phone" type="tel" inputmode="numeric" defaultValue=${filters.phone}
+              placeholder="可只填后 4 位" />
+          <//>`
       }
-      <${Field} label="登记日期从" id="search-from">
-        <input id="search-from" name="from" type="date" defaultValue=${filters.from} />
-      <//>
-      <${Field} label="至" id="search-to">
-        <input id="search-to" name="to" type="date" defaultValue=${filters.to} />
-      <//>
+        ${
+          !showPhone &&
+          html`<${Field} label="承办部门" id="search-department">
+            <input id="search-department" name="department" list="search-department-list" autocomplete="off"
+              defaultValue=${filters.department} placeholder="部门代码，如 CG" />
+            <datalist id="search-department-list">
+              ${known.map((d) => html`<option value=${d.code}>${d.name}</option>`)}
+            </datalist>
+          <//>`
+        }
+        <${Field} label="登记日期从" id="search-from">
+          <input id="search-from" name="from" type="date" defaultValue=${filters.from} />
+        <//>
+        <${Field} label="至" id="search-to">
+          <input id="search-to" name="to" type="date" defaultValue=${filters.to} />
+        <//>
+      </div>
       <div class="search-buttons">
         <button type="submit">查询</button>
         <button type="button" class="secondary" onClick=${reset}>清空</button>
