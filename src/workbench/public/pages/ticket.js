@@ -20,6 +20,13 @@ function TicketLink({ number }) {
   return html`<a href=${`${ROOT}tickets/${encodeURIComponent(number)}`}>${number}</a>`;
 }
 
+/** Only web addresses become links (never javascript: or data:), whatever a channel stored. */
+function safeUrl(url) {
+  if (typeof url !== "string") return null;
+  if (url.startsWith("/") && !url.startsWith("//")) return url;
+  return /^https?:\/\//i.test(url) ? url : null;
+}
+
 function Attachments({ ticket }) {
   const attachments = ticket.attachments ?? [];
   const photos = attachments.filter((a) => a.kind === "image" || a.kind === "video");
@@ -31,10 +38,11 @@ function Attachments({ ticket }) {
       html`<h3>照片和视频</h3>
         <ul class="photos">
           ${photos.map((a, i) => {
+            const url = safeUrl(a.url);
             const name = `${a.kind === "video" ? "视频" : "照片"} ${i + 1}`;
-            if (a.url?.startsWith("/") && a.kind === "image")
-              return html`<li><a href=${a.url} target="_blank" rel="noopener noreferrer"><img src=${a.url} alt=${`群众上传的${name}`} loading="lazy" /></a></li>`;
-            if (a.url) return html`<li><a href=${a.url} target="_blank" rel="noopener noreferrer">查看${name}</a></li>`;
+            if (url?.startsWith("/") && a.kind === "image")
+              return html`<li><a href=${url} target="_blank" rel="noopener noreferrer"><img src=${url} alt=${`群众上传的${name}`} loading="lazy" /></a></li>`;
+            if (url) return html`<li><a href=${url} target="_blank" rel="noopener noreferrer">查看${name}</a></li>`;
             return html`<li>${name}（平台素材编号 ${a.mediaId ?? "—"}）</li>`;
           })}
         </ul>`
