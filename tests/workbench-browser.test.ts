@@ -19,6 +19,7 @@ import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
 declare const document: { activeElement: { textContent: string | null; id: string } | null };
+declare const sessionStorage: { getItem(key: string): string | null };
 declare const axe: {
   run(): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[] }>;
 };
@@ -146,6 +147,15 @@ describe("the department workbench in a browser", () => {
     await page.getByRole("button", { name: "登录" }).click();
     await page.getByText("部门工作人员 · ").waitFor();
     expect(await page.getByLabel("当前登录").textContent()).toContain("张伟");
+    // The token lives in this tab's sessionStorage, never in a cookie; 退出 ends it on the server too.
+    const token = await page.evaluate(() => sessionStorage.getItem("govhub.workbench.token"));
+    expect(token).toBeTruthy();
+    expect(await context.cookies()).toEqual([]);
+    await page.getByRole("button", { name: "退出" }).click();
+    await page.getByText("您已安全退出。").waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("govhub.workbench.token"))).toBeNull();
+    const me = await fetch(`${hubUrl}/api/staff/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(401);
     expect(errors).toEqual([]);
     await context.close();
   });
