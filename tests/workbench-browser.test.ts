@@ -42,7 +42,8 @@ describe("the department workbench in a browser", () => {
   beforeAll(async () => {
     await ensureCommand(CHROMIUM, "chromium");
     await ensurePackageFile(CHINESE_FONT, "fonts-wqy-microhei");
-    t = await startTestHub("postgresql");
+    // Rate limits on (the suites' default is off), with a small login lockout to see it in the page.
+    t = await startTestHub("postgresql", { env: { RATE_LIMIT: "on", RATE_LIMIT_LOGIN_ACCOUNT: "3/15m" } });
     app = await buildApp(t.hub);
     workers = startWorkers(t.hub);
     hubUrl = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -51,6 +52,7 @@ describe("the department workbench in a browser", () => {
       { username: "cg.zhang", role: "staff", departmentCode: "CG", displayName: "张伟" },
       { username: "ga.li", role: "staff", departmentCode: "GA", displayName: "李娜" },
       { username: "dispatcher", role: "dispatcher", displayName: "赵派单" },
+      { username: "gj.wang", role: "staff", departmentCode: "GA", displayName: "王刚" },
     ]) {
       await createStaffAccount(t.hub.db.prisma, { ...account, password: PASSWORD }, departments);
     }
@@ -157,6 +159,24 @@ describe("the department workbench in a browser", () => {
     const me = await fetch(`${hubUrl}/api/staff/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(401);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("tells a locked-out account when to try again (429)", async () => {
+    const { context, page } = await newPage(390, 844);
+    await page.goto(`${hubUrl}/workbench/`);
+    for (let i = 0; i < 3; i++) {
+      await page.getByLabel("用户名").fill("gj.wang");
+      await page.getByLabel("密码").fill(`wrong password ${i}`);
+      await page.getByRole("button", { name: "登录" }).click();
+      await page.getByRole("alert").filter({ hasText: "用户名或密码不正确" }).waitFor();
+    }
+    await page.getByLabel("密码").fill(PASSWORD); // right, but too late
+    await page.getByRole("button", { name: "登录" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /登录失败次数过多.*分钟后再试/ })
+      .waitFor();
     await context.close();
   });
 
