@@ -214,6 +214,9 @@ describe("the department workbench in a browser", () => {
     await page.keyboard.press("Enter");
     await page.getByText("已签收。").waitFor();
     expect((await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).status).toBe("accepted");
+    // 签收 is gone; the focus went to the ticket's heading, and the next Tab reaches the next step.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("开始办理");
 
     // 办结 opens a form whose first field, 答复内容, has the focus; Escape cancels it.
     await page.getByRole("button", { name: "办结", exact: true }).click();
@@ -317,6 +320,9 @@ describe("the department workbench in a browser", () => {
   it("sends an expired session back to the login page", async () => {
     const { context, page } = await newPage();
     await logIn(page, "ga.li");
+    // Every first request answered (a later one would meet the expired session before the reload).
+    await page.locator("table.tickets, .empty").first().waitFor();
+    await page.waitForLoadState("networkidle");
     await t.hub.db.prisma.staffSession.updateMany({
       where: { staff: { username: "ga.li" } },
       data: { expiresAt: new Date(Date.now() - 1000) },

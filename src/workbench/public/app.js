@@ -30,12 +30,12 @@ function App() {
   const [names, setNames] = useState({});
   const [categoryNames, setCategoryNames] = useState({});
 
-  useEffect(() => {
-    onSessionExpired(() => {
-      setCurrent(null);
-      setNotice("登录已过期，请重新登录");
-    });
-  }, []);
+  // Registered while rendering, not in an effect: a page's first request may be answered 401
+  // before effects run (children's effects run first, and effects wait for the next paint).
+  onSessionExpired(() => {
+    setCurrent(null);
+    setNotice("登录已过期，请重新登录");
+  });
 
   useEffect(() => {
     if (!current) return;

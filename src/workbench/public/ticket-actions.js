@@ -3,7 +3,7 @@
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api, departmentList } from "./api.js";
-import { DialogForm, Field } from "./components.js";
+import { DialogForm, Field, Message } from "./components.js";
 import { ACTION_LABELS, RETURN_REASONS } from "./labels.js";
 
 /** Each action's fields: [name, label, kind] with kind text | textarea | date | department | returnReason. */
@@ -144,15 +144,24 @@ export function ActionBar({ ticket, onDone, onConflict }) {
     setOpen(null);
     setBusy(false);
     setError("");
-    opener.current?.focus();
+    // Back to the button that opened the form; when the action removed it, to the ticket's heading.
+    if (opener.current?.isConnected) opener.current.focus();
+    else document.getElementById("ticket-heading")?.focus();
   };
   const submit = async (action, values) => {
     setBusy(true);
     setError("");
     try {
       const updated = await runAction(ticket, action, values);
-      finish();
+      setOpen(null);
+      setBusy(false);
+      setError("");
       onDone(action, updated);
+      // After the page shows the new state: focus the opener if it is still there, else the heading.
+      setTimeout(() => {
+        if (opener.current?.isConnected) opener.current.focus();
+        else document.getElementById("ticket-heading")?.focus();
+      });
     } catch (failure) {
       setBusy(false);
       if (failure.status === 409) {
@@ -184,9 +193,12 @@ export function ActionBar({ ticket, onDone, onConflict }) {
   if (actions.length === 0) return html`<p class="hint">当前没有可执行的操作。</p>`;
   return html`<div class="actions" role="group" aria-label="工单操作">
     ${actions.map(
-      (action) => html`<button type="button" class=${action === "accept" || action === "resolve" ? "" : "secondary"}
+      (
+        action,
+      ) => html`<button key=${action} type="button" class=${action === "accept" || action === "resolve" ? "" : "secondary"}
         disabled=${busy} onClick=${(event) => click(action, event)}>${ACTION_LABELS[action]}</button>`,
     )}
+    ${!open && error && html`<${Message} kind="error">${error}<//>`}
     ${
       open &&
       html`<${DialogForm} title=${`${ACTION_LABELS[open]} · ${ticket.number}`} submitLabel=${`确认${ACTION_LABELS[open]}`}

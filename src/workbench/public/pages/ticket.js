@@ -188,7 +188,7 @@ export function TicketPage({ route, departmentName, categoryName }) {
   return html`<article class="ticket">
     <p class="back"><a href=${ROOT}>← 返回工单列表</a></p>
     <div class="ticket-head">
-      <h1 ref=${heading}>工单 ${ticket.number}</h1>
+      <h1 id="ticket-heading" tabindex="-1" ref=${heading}>工单 ${ticket.number}</h1>
       <span class=${`status status-${ticket.status}`}>${STATUS_NAMES[ticket.status] ?? ticket.statusLabel}</span>
     </div>
     <${Message} kind="success">${notice}<//>
