@@ -35,6 +35,7 @@ export function saveSession(token, staff) {
 export function clearSession() {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(STAFF_KEY);
+  departmentsCache = undefined; // the next member of staff may see other departments
 }
 
 /** Fields the server names in a 400 ("body.reason is required"), in words a user knows. */
@@ -174,6 +175,7 @@ export async function logout() {
   }
 }
 
+/** One request per page load, shared by every picker (a promise, so parallel callers wait for it). */
 let departmentsCache;
 /**
  * Departments for pickers: { list: [{code, name}], complete }. GET /api/staff/departments
@@ -181,14 +183,18 @@ let departmentsCache;
  * with tickets in the last year, or only one's own for department staff): not complete,
  * so pickers also accept a typed department code.
  */
-export async function departmentList() {
-  if (departmentsCache) return departmentsCache;
+export function departmentList() {
+  departmentsCache ??= loadDepartments().catch((error) => {
+    departmentsCache = undefined; // asked again next time
+    throw error;
+  });
+  return departmentsCache;
+}
+
+async function loadDepartments() {
   try {
     const result = await api("/departments");
-    departmentsCache = {
-      list: (result.departments ?? []).map((d) => ({ code: d.code, name: d.name })),
-      complete: true,
-    };
+    return { list: (result.departments ?? []).map((d) => ({ code: d.code, name: d.name })), complete: true };
   } catch (error) {
     if (error.status !== 404) throw error;
     const to = new Date();
@@ -197,12 +203,11 @@ export async function departmentList() {
     try {
       const kpis = await api(`/kpis${query({ from: day(from), to: day(to) })}`);
       const list = kpis.departments.map((d) => ({ code: d.departmentCode, name: d.departmentName }));
-      departmentsCache = { list, complete: false };
+      return { list, complete: false };
     } catch {
-      departmentsCache = { list: [], complete: false };
+      return { list: [], complete: false };
     }
   }
-  return departmentsCache;
 }
 
 export async function departments() {
