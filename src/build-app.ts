@@ -17,6 +17,7 @@ import { validation } from "./http/validation.ts";
 import { transparencyApi } from "./transparency/transparency-api.ts";
 import { transparencyAssetRoutes } from "./transparency/transparency-assets.ts";
 import { vendorAssetRoutes } from "./http/vendor-assets.ts";
+import { workbenchRoutes } from "./workbench/workbench-routes.ts";
 
 export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   const app = Fastify({
@@ -38,6 +39,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   const { db, config, cases } = hub;
   await app.register(healthRoutes, { db, redis: hub.redis });
   await app.register(vendorAssetRoutes);
+  await app.register(workbenchRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });
   await app.register(transparencyAssetRoutes);
   await app.register(transparencyApi, {

@@ -1,0 +1,335 @@
+// The department workbench (/workbench/) in a real browser: headless Chromium driven by
+// playwright-core against a hub on PostgreSQL and Redis with its queue workers. One
+// browser, one hub. Set WORKBENCH_SCREENSHOTS=<dir> to keep the screenshots it takes
+// (docs/ has three of them).
+import fs from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/build-app.ts";
+import { ensureCommand, ensurePackageFile } from "../src/infra/system-package.ts";
+import { createStaffAccount } from "../src/staff/accounts.ts";
+import { startWorkers, type Workers } from "../src/start-workers.ts";
+import { fileAndRoute, road } from "./support/cases.ts";
+import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
+
+// Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
+declare const document: { activeElement: { textContent: string | null; id: string } | null };
+declare const sessionStorage: { getItem(key: string): string | null };
+declare const axe: {
+  run(): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[] }>;
+};
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+const PASSWORD = "correct horse battery";
+const XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>";
+
+describe("the department workbench in a browser", () => {
+  let t: TestHub;
+  let app: FastifyInstance;
+  let workers: Workers;
+  let hubUrl: string;
+  let browser: Browser;
+  let screenshots: string;
+  let axeSource: string;
+  let chatToken: string | undefined;
+
+  beforeAll(async () => {
+    await ensureCommand(CHROMIUM, "chromium");
+    await ensurePackageFile(CHINESE_FONT, "fonts-wqy-microhei");
+    // Rate limits on (the suites' default is off), with a small login lockout to see it in the page.
+    t = await startTestHub("postgresql", { env: { RATE_LIMIT: "on", RATE_LIMIT_LOGIN_ACCOUNT: "3/15m" } });
+    app = await buildApp(t.hub);
+    workers = startWorkers(t.hub);
+    hubUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+    const departments = t.hub.cases.knowledge().departments.codes;
+    for (const account of [
+      { username: "cg.zhang", role: "staff", departmentCode: "CG", displayName: "张伟" },
+      { username: "ga.li", role: "staff", departmentCode: "GA", displayName: "李娜" },
+      { username: "dispatcher", role: "dispatcher", displayName: "赵派单" },
+      { username: "gj.wang", role: "staff", departmentCode: "GA", displayName: "王刚" },
+    ]) {
+      await createStaffAccount(t.hub.db.prisma, { ...account, password: PASSWORD }, departments);
+    }
+    // A few of the department's tickets, so the inbox looks like a working day's.
+    for (const text of [
+      `${road()}小区门口垃圾堆了三天没人清运，味道很大`,
+      `西湖区${road()}人行道井盖丢了，晚上很危险`,
+      `东湖区${road()}有流动摊贩占道经营，行人只能走机动车道`,
+    ])
+      await fileAndRoute(t.hub, text);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--lang=zh-CN",
+      ],
+    });
+    screenshots = process.env.WORKBENCH_SCREENSHOTS ?? (await fs.mkdtemp(path.join(os.tmpdir(), "workbench-shots-")));
+    await fs.mkdir(screenshots, { recursive: true });
+    axeSource = await fs.readFile(path.resolve(import.meta.dirname, "../node_modules/axe-core/axe.min.js"), "utf8");
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await workers?.close();
+    await t?.close();
+    if (!process.env.WORKBENCH_SCREENSHOTS && screenshots) await fs.rm(screenshots, { recursive: true, force: true });
+  });
+
+  /** The citizen's web chat, over its HTTP API, keeping the session the hub issues. */
+  async function chat(text: string): Promise<{ text: string; ticket?: string }> {
+    const res = await fetch(`${hubUrl}/api/chat/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(chatToken && { "x-chat-session": chatToken }) },
+      body: JSON.stringify({ text }),
+    });
+    expect(res.status).toBe(200);
+    chatToken = res.headers.get("x-chat-session") ?? chatToken;
+    const body = (await res.json()) as { replies: { text: string }[]; ticket?: { number: string } };
+    return { text: body.replies.map((r) => r.text).join("\n"), ticket: body.ticket?.number };
+  }
+
+  async function newPage(
+    width = 1366,
+    height = 768,
+  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await browser.newContext({
+      viewport: { width, height },
+      locale: "zh-CN",
+      timezoneId: "Asia/Shanghai",
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("dialog", (dialog) => {
+      errors.push(`a dialog opened: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    return { context, page, errors };
+  }
+
+  async function logIn(page: Page, username: string, url = `${hubUrl}/workbench/`) {
+    await page.goto(url);
+    await page.getByLabel("用户名").fill(username);
+    await page.getByLabel("密码").fill(PASSWORD);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByRole("button", { name: "退出" }).waitFor();
+  }
+
+  async function seriousViolations(page: Page) {
+    // Through the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an inline <script>.
+    await page.evaluate(axeSource);
+    const { violations } = await page.evaluate(() => axe.run());
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`);
+  }
+
+  it("refuses a wrong password politely, and logs in", async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`${hubUrl}/workbench/`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(screenshots, "workbench-login-desktop.png") });
+    await page.getByLabel("用户名").fill("cg.zhang");
+    await page.getByLabel("密码").fill("not the password");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByRole("alert").filter({ hasText: "用户名或密码不正确" }).waitFor();
+    await page.getByLabel("密码").fill(PASSWORD);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByText("部门工作人员 · ").waitFor();
+    expect(await page.getByLabel("当前登录").textContent()).toContain("张伟");
+    // The token lives in this tab's sessionStorage, never in a cookie; 退出 ends it on the server too.
+    const token = await page.evaluate(() => sessionStorage.getItem("govhub.workbench.token"));
+    expect(token).toBeTruthy();
+    expect(await context.cookies()).toEqual([]);
+    await page.getByRole("button", { name: "退出" }).click();
+    await page.getByText("您已安全退出。").waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("govhub.workbench.token"))).toBeNull();
+    const me = await fetch(`${hubUrl}/api/staff/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(401);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("tells a locked-out account when to try again (429)", async () => {
+    const { context, page } = await newPage(390, 844);
+    await page.goto(`${hubUrl}/workbench/`);
+    for (let i = 0; i < 3; i++) {
+      await page.getByLabel("用户名").fill("gj.wang");
+      await page.getByLabel("密码").fill(`wrong password ${i}`);
+      await page.getByRole("button", { name: "登录" }).click();
+      await page.getByRole("alert").filter({ hasText: "用户名或密码不正确" }).waitFor();
+    }
+    await page.getByLabel("密码").fill(PASSWORD); // right, but too late
+    await page.getByRole("button", { name: "登录" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /登录失败次数过多.*分钟后再试/ })
+      .waitFor();
+    await context.close();
+  });
+
+  it("takes a chat complaint from 签收 (keyboard only) to 办结, and the citizen's chat shows the reply", async () => {
+    const number = (await chat(`东湖区${road()}路灯坏了一个月没人修，晚上很黑`)).ticket!;
+    expect(number).toMatch(/^GD\d{8}-\d{6}$/);
+    await eventually(async () => {
+      const ticket = await t.hub.db.prisma.ticket.findUnique({ where: { number } });
+      return ticket?.status === "assigned" ? ticket : undefined;
+    });
+
+    const { context, page, errors } = await newPage();
+    await logIn(page, "cg.zhang");
+    // The inbox's 待签收 tab lists it (the list refreshes by itself; a reload is not needed).
+    const link = page.getByRole("link", { name: number });
+    await link.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(screenshots, "workbench-inbox-desktop.png") });
+    // Search by number: only that ticket is listed.
+    await page.getByLabel("工单号或内容").fill(number);
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.getByText("待签收：共 1 件").waitFor();
+    expect(await page.locator("td.number").allTextContents()).toEqual([number]);
+    await link.click();
+    await page.getByRole("heading", { name: `工单 ${number}` }).waitFor();
+    await page.getByText("来源渠道").waitFor();
+    expect(await page.locator(".facts").textContent()).toContain("网页");
+
+    // Keyboard only: Tab to 签收, Enter.
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === "签收") break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("签收");
+    await page.keyboard.press("Enter");
+    await page.getByText("已签收。").waitFor();
+    expect((await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).status).toBe("accepted");
+    // 签收 is gone; the focus went to the ticket's heading, and the next Tab reaches the next step.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("开始办理");
+
+    // 办结 opens a form whose first field, 答复内容, has the focus; Escape cancels it.
+    await page.getByRole("button", { name: "办结", exact: true }).click();
+    const reply = page.getByLabel("答复内容");
+    await reply.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(await reply.getAttribute("id"));
+    await page.keyboard.press("Escape");
+    await reply.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "办结", exact: true }).click();
+    await page.getByLabel("答复内容").fill("已安排维修人员更换路灯，现已恢复照明。");
+    await page.getByRole("button", { name: "确认办结" }).click();
+    await page.getByText("已办结，答复已发送给群众。").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(screenshots, "workbench-ticket-desktop.png"), fullPage: true });
+    const history = await page.locator(".history").textContent();
+    expect(history).toContain("签收");
+    expect(history).toContain("cg.zhang");
+
+    // The citizen asks in the chat and reads the department's reply.
+    expect((await chat(`查询工单 ${number}`)).text).toContain("办理结果：已安排维修人员更换路灯，现已恢复照明。");
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // Another department's staff: not found, at the same URL.
+    const other = await newPage(390, 844);
+    await logIn(other.page, "ga.li", `${hubUrl}/workbench/tickets/${number}`);
+    await other.page.getByText(`未找到工单 ${number}`).waitFor();
+    await other.context.close();
+  });
+
+  it("shows a new ticket without a reload, its markup as text, and fits a phone", async () => {
+    const { context, page, errors } = await newPage(390, 844);
+    await logIn(page, "cg.zhang");
+    await page.locator("table.tickets, .empty").first().waitFor();
+    // Filed while the inbox is open: the next refresh (every 15 s) lists it.
+    const ticket = await fileAndRoute(t.hub, `${XSS} 东湖区${road()}路灯不亮`);
+    expect(ticket.departmentCode).toBe("CG");
+    await page.getByRole("link", { name: ticket.number }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(screenshots, "workbench-phone.png"), fullPage: true });
+    await page.getByRole("link", { name: ticket.number }).click();
+    const text = page.locator(".citizen-text");
+    await text.waitFor();
+    expect(await text.textContent()).toContain(XSS);
+    expect(await page.locator(".citizen-text img, .citizen-text script").count()).toBe(0);
+    // Someone else acts first: 签收 on the stale page gets a 409, and the page shows the ticket as it now is.
+    await t.hub.cases.actions.apply({ id: ticket.id }, { type: "accept" }, "staff:colleague");
+    await page.getByRole("button", { name: "签收" }).click();
+    await page.getByText("已为您显示最新内容").waitFor();
+    await page.locator(".ticket-head .status", { hasText: "已签收" }).waitFor();
+    expect(await page.getByRole("button", { name: "签收" }).count()).toBe(0);
+    expect(errors).toEqual([]); // no alert dialog, no script error
+    await context.close();
+  });
+
+  it("refuses a cross-site form post to an action (no bearer header: 401, nothing changes)", async () => {
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}路灯不亮`);
+    const action = `${hubUrl}/api/staff/tickets/${ticket.number}/actions`;
+    // An attacker's page on another origin, with a form that posts by itself.
+    const evil = http.createServer((_req, res) =>
+      res.setHeader("content-type", "text/html; charset=utf-8").end(`<!doctype html><html><body>
+<form id="f" method="POST" action="${action}" enctype="text/plain">
+<input name='{"action":"accept","x":"' value='"}'></form>
+<script>document.getElementById("f").submit()</script></body></html>`),
+    );
+    await new Promise<void>((resolve) => evil.listen(0, "localhost", resolve));
+    const { context, page } = await newPage();
+    await logIn(page, "cg.zhang"); // the victim is logged in in this browser
+    const refused = page.waitForResponse((response) => response.url() === action);
+    await page.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
+    expect((await refused).status()).toBe(401);
+    const after = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect([after.status, after.version]).toEqual([ticket.status, ticket.version]);
+    await context.close();
+    await new Promise((resolve) => evil.close(resolve));
+  });
+
+  it("reassigns the dispatch queue's tickets in bulk (派单中心)", async () => {
+    const first = await fileAndRoute(t.hub, `${road()}的事情反映了很久，希望有关部门尽快处理`);
+    const second = await fileAndRoute(t.hub, `${road()}的情况反映了很久，希望有关部门尽快处理`);
+    expect([first.departmentCode, second.departmentCode]).toEqual(["RX", "RX"]);
+    const { context, page, errors } = await newPage();
+    await logIn(page, "dispatcher");
+    await page.getByRole("link", { name: "派单中心" }).click();
+    await page.getByRole("heading", { name: "派单中心" }).waitFor();
+    await page.getByRole("checkbox", { name: `选择工单 ${first.number}` }).check();
+    await page.getByRole("checkbox", { name: `选择工单 ${second.number}` }).check();
+    // No API lists departments yet (see docs/workbench.md): the picker takes a code.
+    await page.getByLabel("改派至部门").fill("CG");
+    await page.getByRole("button", { name: "改派所选 2 件" }).click();
+    await page.getByText("已改派 2 件。").waitFor();
+    for (const ticket of [first, second]) {
+      const now = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+      expect([now.status, now.departmentCode]).toEqual(["assigned", "CG"]);
+    }
+    await page.getByRole("heading", { name: "并案建议" }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("sends an expired session back to the login page", async () => {
+    const { context, page } = await newPage();
+    await logIn(page, "ga.li");
+    // Every first request answered (a later one would meet the expired session before the reload).
+    await page.locator("table.tickets, .empty").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    await t.hub.db.prisma.staffSession.updateMany({
+      where: { staff: { username: "ga.li" } },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await page.reload();
+    await page.getByText("登录已过期，请重新登录").waitFor();
+    await page.getByLabel("用户名").waitFor();
+    await context.close();
+  });
+});
