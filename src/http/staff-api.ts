@@ -8,6 +8,7 @@ import { type StaffTicketRoutesOptions, staffTicketRoutes } from "./staff-ticket
 import { type StaffInboxRoutesOptions, staffInboxRoutes } from "./staff-inbox-routes.ts";
 import { type StaffDispatchRoutesOptions, staffDispatchRoutes } from "./staff-dispatch-routes.ts";
 import { type StaffSupervisionRoutesOptions, staffSupervisionRoutes } from "./staff-supervision-routes.ts";
+import { type StaffDepartmentRoutesOptions, staffDepartmentRoutes } from "./staff-department-routes.ts";
 
 /** What the parts of the department API use, together. */
 export type StaffApiOptions = StaffAccountRoutesOptions &
@@ -15,7 +16,8 @@ export type StaffApiOptions = StaffAccountRoutesOptions &
   StaffKpiRoutesOptions &
   StaffInboxRoutesOptions &
   StaffDispatchRoutesOptions &
-  StaffSupervisionRoutesOptions;
+  StaffSupervisionRoutesOptions &
+  StaffDepartmentRoutesOptions;
 
 export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
   const { prisma, cases, timeZone, loginThrottle, workbench } = options;
@@ -25,6 +27,7 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
   await app.register(staffInboxRoutes, { prisma, cases, timeZone, workbench, prefix: "/api/staff" });
   await app.register(staffDispatchRoutes, { prisma, cases, workbench, prefix: "/api/staff" });
   await app.register(staffSupervisionRoutes, { prisma, cases, prefix: "/api/staff" });
+  await app.register(staffDepartmentRoutes, { cases, prefix: "/api/staff" });
   await app.register(staffKpiRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
   await app.register(staffReplyTemplateRoutes, { prisma, cases, prefix: "/api/staff" });
 }
