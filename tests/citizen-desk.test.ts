@@ -112,11 +112,13 @@ describe.each(BACKENDS)("the citizen's side on %s", (backend) => {
     expect(reopened.deadlineAt!.getTime()).toBeGreaterThan(Date.now());
   });
 
-  it("reads a bare digit as a pick while the last reply numbered options, else as a rating; a digit with a comment always rates", async () => {
+  it("reads a bare digit as a pick when options were numbered after the rating request, else as a rating", async () => {
     const user = newCitizen();
     const ticket = await resolvedTicket(user);
     const status = async () => (await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status;
-    // The hub's last reply numbered three options: "2" picks the second, it is no rating.
+    // After the rating request the citizen asked something else, and the hub's reply
+    // numbered three options: "2" picks the second, it is no rating.
+    await say(user, "护照怎么办");
     await t.hub.db.prisma.$transaction((tx) =>
       changeContext(tx, conversationIdFor("webchat", user), { offered: ["身份证", "护照", "驾驶证"] }),
     );

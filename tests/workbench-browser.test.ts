@@ -303,8 +303,8 @@ describe("the department workbench in a browser", () => {
     await page.getByRole("heading", { name: "派单中心" }).waitFor();
     await page.getByRole("checkbox", { name: `选择工单 ${first.number}` }).check();
     await page.getByRole("checkbox", { name: `选择工单 ${second.number}` }).check();
-    // No API lists departments yet (see docs/workbench.md): the picker takes a code.
-    await page.getByLabel("改派至部门").fill("CG");
+    // The picker lists the catalog's departments (GET /api/staff/departments).
+    await page.getByLabel("改派至部门").selectOption("CG");
     await page.getByRole("button", { name: "改派所选 2 件" }).click();
     await page.getByText("已改派 2 件。").waitFor();
     for (const ticket of [first, second]) {

@@ -47,8 +47,15 @@ export class NoticeListener {
 
   private connection(): Redis {
     if (!this.subscriber) {
-      // A connection in subscriber mode can do nothing else: its own, made on first use.
-      const subscriber = this.redis.duplicate({ lazyConnect: false, maxRetriesPerRequest: null });
+      // A connection in subscriber mode can do nothing else: its own, made on first use. Unlike
+      // the producer connection it copies, it queues commands until connected (a SUBSCRIBE sent
+      // at once would otherwise fail), and it resubscribes by itself after a reconnect.
+      const subscriber = this.redis.duplicate({
+        lazyConnect: false,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        autoResubscribe: true,
+      });
       subscriber.on("error", () => undefined); // reconnects by itself; the hub's outage log reports Redis
       subscriber.on("message", (topic: string, body: string) => {
         let notice: NoticePayload;

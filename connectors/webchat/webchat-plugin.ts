@@ -42,7 +42,10 @@ export async function webchatPlugin(app: FastifyInstance, { pipeline, prisma, li
         querystring: {
           type: "object",
           additionalProperties: false,
-          properties: { after: { type: "string", format: "date-time" } },
+          // An ISO instant, as the notices' own `at` (the validator here knows no "date-time" format).
+          properties: {
+            after: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$" },
+          },
         },
         response: {
           200: {

@@ -5,6 +5,7 @@
 // transaction as the ticket action it caused, so a retried message (same channel
 // message id) gets the same answer and never acts twice.
 import { randomUUID } from "node:crypto";
+import { conversationIdFor } from "./conversation-id.ts";
 import { recordExchanges, storedOutcome } from "./message-log.ts";
 import type { Channel, ConversationOutcome, InboundMessage, Reply } from "../messages/messages.ts";
 import type { PrismaClient } from "../db/database.ts";
@@ -256,8 +257,8 @@ export class CitizenDesk {
     });
     if (!ticket) return undefined;
     // A digit with a comment ("5 处理很及时") is a rating. A bare digit is one unless the
-    // hub's last reply numbered options (then "2" picks the second: numbered-options.ts).
-    if (!byWord && !comment && (await this.picksAnOption(message, rating))) return undefined;
+    // hub numbered options after the rating request (then "2" picks the second: numbered-options.ts).
+    if (!byWord && !comment && (await this.picksAnOption(message, rating, ticket.ratingRequestedAt!))) return undefined;
     return {
       text: "",
       ticket,
@@ -271,9 +272,19 @@ export class CitizenDesk {
     };
   }
 
-  private async picksAnOption(message: InboundMessage, digit: number): Promise<boolean> {
+  /** Options numbered in reply to a message the citizen sent after `since`, as many as the digit. */
+  private async picksAnOption(message: InboundMessage, digit: number, since: Date): Promise<boolean> {
     const { offered } = await readContext(this.deps.prisma, message, message.receivedAt);
-    return (offered?.length ?? 0) >= digit;
+    if ((offered?.length ?? 0) < digit) return false;
+    const later = await this.deps.prisma.message.findFirst({
+      where: {
+        conversationId: conversationIdFor(message.channel, message.channelUserId),
+        direction: "in",
+        createdAt: { gt: since },
+      },
+      select: { id: true },
+    });
+    return later !== null;
   }
 
   /** Records the exchange and applies the action, in one transaction. */
