@@ -5,11 +5,9 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
 import { whyTheyMatch } from "../src/cases/merge-suggestions.ts";
-import { createStaffAccount } from "../src/staff/accounts.ts";
 import { eventsOf, fileAndRoute, openTestTicket, road } from "./support/cases.ts";
+import { EVERY_ROLE, staffClients } from "./support/staff-accounts.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
-
-const PASSWORD = "correct horse battery";
 
 describe("whyTheyMatch (pure)", () => {
   it("says what the two tickets share, in Chinese", () => {
@@ -27,21 +25,7 @@ describe.each(BACKENDS)("dispatch centre and supervision on %s", (backend) => {
   beforeAll(async () => {
     t = await startTestHub(backend);
     app = await buildApp(t.hub);
-    const departments = t.hub.cases.knowledge().departments.codes;
-    for (const a of [
-      { username: "admin", role: "admin", displayName: "管理员" },
-      { username: "dispatcher", role: "dispatcher", displayName: "派单员" },
-      { username: "supervisor", role: "supervisor", displayName: "督办员" },
-      { username: "cg.zhang", role: "staff", departmentCode: "CG", displayName: "张三" },
-    ]) {
-      await createStaffAccount(t.hub.db.prisma, { ...a, password: PASSWORD }, departments);
-      const res = await app.inject({
-        method: "POST",
-        url: "/api/staff/login",
-        payload: { username: a.username, password: PASSWORD },
-      });
-      tokens[a.username] = res.json().token;
-    }
+    Object.assign(tokens, (await staffClients(t.hub, app, EVERY_ROLE)).tokens);
   });
   afterAll(async () => {
     await app.close();

@@ -6,11 +6,9 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
 import { INBOX_TABS, TAB_PREDICATES, type TabContext } from "../src/cases/inbox-tabs.ts";
-import { createStaffAccount } from "../src/staff/accounts.ts";
 import { fileAndRoute, road } from "./support/cases.ts";
+import { EVERY_ROLE, staffClients } from "./support/staff-accounts.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
-
-const PASSWORD = "correct horse battery";
 
 describe.each(BACKENDS)("workbench inbox on %s", (backend) => {
   let t: TestHub;
@@ -21,22 +19,7 @@ describe.each(BACKENDS)("workbench inbox on %s", (backend) => {
   beforeAll(async () => {
     t = await startTestHub(backend);
     app = await buildApp(t.hub);
-    const departments = t.hub.cases.knowledge().departments.codes;
-    for (const a of [
-      { username: "admin", role: "admin", displayName: "管理员" },
-      { username: "dispatcher", role: "dispatcher", displayName: "派单员" },
-      { username: "supervisor", role: "supervisor", displayName: "督办员" },
-      { username: "cg.zhang", role: "staff", departmentCode: "CG", displayName: "张三" },
-      { username: "ga.li", role: "staff", departmentCode: "GA", displayName: "李四" },
-    ]) {
-      await createStaffAccount(t.hub.db.prisma, { ...a, password: PASSWORD }, departments);
-      const res = await app.inject({
-        method: "POST",
-        url: "/api/staff/login",
-        payload: { username: a.username, password: PASSWORD },
-      });
-      tokens[a.username] = res.json().token;
-    }
+    Object.assign(tokens, (await staffClients(t.hub, app, EVERY_ROLE)).tokens);
     // One ticket in each state the tabs tell apart.
     const actions = t.hub.cases.actions;
     const light = (extra = "") => fileAndRoute(t.hub, `东湖区${road()}路灯坏了${extra}`);

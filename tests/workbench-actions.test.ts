@@ -9,13 +9,11 @@ import { verifyAuditTrail } from "../src/cases/audit-verify.ts";
 import { timerJobId } from "../src/cases/deadline-timers.ts";
 import { localDate, nextDay } from "../src/calendar/zoned-days.ts";
 import { allowedActions } from "../src/staff/allowed-actions.ts";
-import { createStaffAccount } from "../src/staff/accounts.ts";
 import type { StaffPrincipal } from "../src/staff/roles.ts";
 import type { TicketState } from "../src/tickets/lifecycle.ts";
 import { eventsOf, fileAndRoute, road } from "./support/cases.ts";
+import { EVERY_ROLE, staffClients } from "./support/staff-accounts.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
-
-const PASSWORD = "correct horse battery";
 
 describe("allowedActions (pure)", () => {
   const now = new Date("2026-12-07T04:00:00Z");
@@ -94,23 +92,7 @@ describe.each(BACKENDS)("workbench actions on %s", (backend) => {
   beforeAll(async () => {
     t = await startTestHub(backend);
     app = await buildApp(t.hub);
-    const departments = t.hub.cases.knowledge().departments.codes;
-    const accounts = [
-      { username: "admin", role: "admin", displayName: "管理员" },
-      { username: "dispatcher", role: "dispatcher", displayName: "派单员" },
-      { username: "supervisor", role: "supervisor", displayName: "督办员" },
-      { username: "cg.zhang", role: "staff", departmentCode: "CG", displayName: "张三" },
-      { username: "ga.li", role: "staff", departmentCode: "GA", displayName: "李四" },
-    ];
-    for (const a of accounts) {
-      await createStaffAccount(t.hub.db.prisma, { ...a, password: PASSWORD }, departments);
-      const res = await app.inject({
-        method: "POST",
-        url: "/api/staff/login",
-        payload: { username: a.username, password: PASSWORD },
-      });
-      tokens[a.username] = res.json().token;
-    }
+    Object.assign(tokens, (await staffClients(t.hub, app, EVERY_ROLE)).tokens);
   });
   afterAll(async () => {
     await app.close();

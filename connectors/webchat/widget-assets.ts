@@ -2,9 +2,9 @@
 // which any page embeds with one <script> tag, and the full-page chat at "/" that
 // embeds the same widget. Embedders link a fixed URL, so assets are cached briefly and
 // revalidated by ETag rather than cached forever.
-import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { memoryAsset, memoryAssetSchema, sendAsset } from "../../src/http/memory-asset.ts";
 
 interface Asset {
   url: string;
@@ -31,19 +31,7 @@ const PUBLIC_DIR = new URL("./public/", import.meta.url);
 export async function widgetAssetRoutes(app: FastifyInstance) {
   for (const asset of ASSETS) {
     const body = await fs.readFile(new URL(asset.file, PUBLIC_DIR), "utf8");
-    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-    app.get(
-      asset.url,
-      { schema: { response: { 200: { type: "string" }, 304: { type: "null" } } } },
-      async (request: FastifyRequest, reply: FastifyReply) => {
-        reply.header("cache-control", asset.cacheControl).header("etag", etag);
-        if (matches(request.headers["if-none-match"], etag)) return reply.code(304).send();
-        return reply.type(asset.type).send(body);
-      },
-    );
+    const served = memoryAsset(body, asset.type, asset.cacheControl);
+    app.get(asset.url, { schema: memoryAssetSchema }, (request, reply) => sendAsset(request, reply, served));
   }
-}
-
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  return !!ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }

@@ -3,11 +3,11 @@
 // modules import each other by bare name ("preact"); a browser needs a URL, so those
 // specifiers are rewritten to the sibling files here rather than through an inline
 // import map (which the CSP's script-src 'self' would refuse).
-import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { memoryAsset, memoryAssetSchema, sendAsset } from "./memory-asset.ts";
 
 export const VENDOR_PREFIX = "/assets/vendor/";
 
@@ -56,17 +56,10 @@ function packageFile(pkg: string, file: string): string {
 export async function vendorAssetRoutes(app: FastifyInstance) {
   for (const file of FILES) {
     const body = rewriteBareImports(await fs.readFile(packageFile(file.pkg, file.file), "utf8"));
-    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-    app.get(
-      `${VENDOR_PREFIX}${file.name}`,
-      { schema: { response: { 200: { type: "string" }, 304: { type: "null" } } } },
-      async (request: FastifyRequest, reply: FastifyReply) => {
-        // A day, then revalidated: an upgrade of a library reaches browsers the next day at the latest.
-        reply.header("cache-control", "public, max-age=86400").header("etag", etag);
-        if (request.headers["if-none-match"]?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag))
-          return reply.code(304).send();
-        return reply.type(file.type).send(body);
-      },
+    // A day, then revalidated: an upgrade of a library reaches browsers the next day at the latest.
+    const served = memoryAsset(body, file.type, "public, max-age=86400");
+    app.get(`${VENDOR_PREFIX}${file.name}`, { schema: memoryAssetSchema }, (request, reply) =>
+      sendAsset(request, reply, served),
     );
   }
 }

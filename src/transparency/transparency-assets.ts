@@ -1,9 +1,9 @@
 // The public transparency page (/transparency), its script and styles, served from memory
 // by the hub itself (no CDN). The page may change with any release: cached briefly and
 // revalidated by ETag, like the web chat's files.
-import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { memoryAsset, memoryAssetSchema, sendAsset } from "../http/memory-asset.ts";
 
 interface Asset {
   url: string;
@@ -23,17 +23,11 @@ const PUBLIC_DIR = new URL("./public/", import.meta.url);
 
 export async function transparencyAssetRoutes(app: FastifyInstance) {
   for (const asset of ASSETS) {
-    const body = await fs.readFile(new URL(asset.file, PUBLIC_DIR), "utf8");
-    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-    app.get(
-      asset.url,
-      { schema: { response: { 200: { type: "string" }, 304: { type: "null" } } } },
-      async (request: FastifyRequest, reply: FastifyReply) => {
-        reply.header("cache-control", "public, max-age=300").header("etag", etag);
-        const tags = request.headers["if-none-match"]?.split(",") ?? [];
-        if (tags.some((tag) => tag.trim().replace(/^W\//, "") === etag)) return reply.code(304).send();
-        return reply.type(asset.type).send(body);
-      },
+    const served = memoryAsset(
+      await fs.readFile(new URL(asset.file, PUBLIC_DIR), "utf8"),
+      asset.type,
+      "public, max-age=300",
     );
+    app.get(asset.url, { schema: memoryAssetSchema }, (request, reply) => sendAsset(request, reply, served));
   }
 }

@@ -2,11 +2,11 @@
 // /workbench/<path> with an ETag (revalidated on each load, so a deploy reaches the
 // next page load), and index.html for any other /workbench/* path so a deep link
 // (/workbench/tickets/GD…) opens the app, which then routes in the browser.
-import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { type MemoryAsset, memoryAsset, memoryAssetSchema, sendAsset } from "../http/memory-asset.ts";
 
 export const WORKBENCH_PREFIX = "/workbench/";
 
@@ -16,12 +16,6 @@ const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml",
 };
-
-interface Asset {
-  body: string;
-  etag: string;
-  type: string;
-}
 
 const PUBLIC_DIR = fileURLToPath(new URL("./public/", import.meta.url));
 
@@ -35,18 +29,14 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   return found;
 }
 
-async function loadAssets(): Promise<Map<string, Asset>> {
-  const assets = new Map<string, Asset>();
+async function loadAssets(): Promise<Map<string, MemoryAsset>> {
+  const assets = new Map<string, MemoryAsset>();
   for (const file of await listFiles(PUBLIC_DIR)) {
     const body = await fs.readFile(path.join(PUBLIC_DIR, file), "utf8");
-    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-    assets.set(file, { body, etag, type: TYPES[path.extname(file)]! });
+    // Revalidated on each load, so a deploy reaches the next page load.
+    assets.set(file, memoryAsset(body, TYPES[path.extname(file)]!, "no-cache"));
   }
   return assets;
-}
-
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  return !!ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
 export async function workbenchRoutes(app: FastifyInstance) {
@@ -54,12 +44,7 @@ export async function workbenchRoutes(app: FastifyInstance) {
   const index = assets.get("index.html");
   if (!index) throw new Error("src/workbench/public/index.html is missing");
 
-  const send = (request: FastifyRequest, reply: FastifyReply, asset: Asset) => {
-    reply.header("cache-control", "no-cache").header("etag", asset.etag);
-    if (matches(request.headers["if-none-match"], asset.etag)) return reply.code(304).send();
-    return reply.type(asset.type).send(asset.body);
-  };
-  const schema = { response: { 200: { type: "string" }, 304: { type: "null" } } };
+  const schema = memoryAssetSchema;
 
   app.get("/workbench", (_request, reply) => reply.redirect(WORKBENCH_PREFIX, 301));
   app.get<{ Params: { "*": string } }>(`${WORKBENCH_PREFIX}*`, { schema }, async (request, reply) => {
@@ -68,6 +53,6 @@ export async function workbenchRoutes(app: FastifyInstance) {
     if (!asset && /\.[a-z0-9]+$/i.test(request.params["*"])) {
       return reply.code(404).type("text/plain; charset=utf-8").send("Not found");
     }
-    return send(request, reply, asset ?? index);
+    return sendAsset(request, reply, asset ?? index);
   });
 }

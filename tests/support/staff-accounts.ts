@@ -19,6 +19,9 @@ export async function login(app: FastifyInstance, username: string, password = P
   return res.json().token;
 }
 
+/** One account of every role, two departments' staff among them. */
+export const EVERY_ROLE = [...STAFF, { username: "dispatcher", role: "dispatcher", displayName: "派单员" }];
+
 /** Creates the STAFF accounts and logs each in; returns a request helper per username. */
 export async function staffClients(hub: Hub, app: FastifyInstance, accounts = STAFF) {
   const tokens: Record<string, string> = {};
