@@ -53,6 +53,7 @@ describe("the department workbench in a browser", () => {
       { username: "ga.li", role: "staff", departmentCode: "GA", displayName: "李娜" },
       { username: "dispatcher", role: "dispatcher", displayName: "赵派单" },
       { username: "gj.wang", role: "staff", departmentCode: "GA", displayName: "王刚" },
+      { username: "supervisor", role: "supervisor", displayName: "钱督办" },
     ]) {
       await createStaffAccount(t.hub.db.prisma, { ...account, password: PASSWORD }, departments);
     }
@@ -313,6 +314,60 @@ describe("the department workbench in a browser", () => {
     }
     await page.getByRole("heading", { name: "并案建议" }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("退单 with a reason code, then the dispatcher 改派 to the right department", async () => {
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}路灯不亮，晚上很黑`);
+    expect(ticket.departmentCode).toBe("CG");
+    const clerk = await newPage();
+    await logIn(clerk.page, "cg.zhang", `${hubUrl}/workbench/tickets/${ticket.number}`);
+    await clerk.page.getByRole("heading", { name: `工单 ${ticket.number}` }).waitFor();
+    await clerk.page.getByRole("button", { name: "退单", exact: true }).click();
+    await clerk.page.getByRole("radio", { name: "属地不符" }).check();
+    await clerk.page.getByLabel("退单说明").fill("该路段属于西湖区管辖");
+    await clerk.page.getByRole("button", { name: "确认退单" }).click();
+    await eventually(async () =>
+      (await t.hub.db.prisma.ticket.findUnique({ where: { id: ticket.id } }))?.status === "returned" ? true : undefined,
+    );
+    const returned = await t.hub.db.prisma.ticketEvent.findFirst({ where: { ticketId: ticket.id, type: "returned" } });
+    expect(returned?.data).toMatchObject({ reasonCode: "wrong_area" });
+    expect(clerk.errors).toEqual([]);
+    await clerk.context.close();
+
+    const dispatch = await newPage();
+    await logIn(dispatch.page, "dispatcher", `${hubUrl}/workbench/tickets/${ticket.number}`);
+    await dispatch.page.getByRole("button", { name: "改派", exact: true }).click();
+    await dispatch.page.getByLabel("改派至部门").selectOption("GA");
+    await dispatch.page.getByLabel("改派原因").fill("按属地改派");
+    await dispatch.page.getByRole("button", { name: "确认改派" }).click();
+    await eventually(async () => {
+      const now = await t.hub.db.prisma.ticket.findUnique({ where: { id: ticket.id } });
+      return now?.status === "assigned" && now.departmentCode === "GA" ? true : undefined;
+    });
+    expect(dispatch.errors).toEqual([]);
+    await dispatch.context.close();
+  });
+
+  it("lets a supervisor 督办 a ticket: on the record, and a notice to the department", async () => {
+    const ticket = await fileAndRoute(t.hub, `东湖区${road()}井盖丢了，很危险`);
+    const { context, page, errors } = await newPage();
+    await logIn(page, "supervisor", `${hubUrl}/workbench/tickets/${ticket.number}`);
+    await page.getByRole("button", { name: "督办", exact: true }).click();
+    await page.getByLabel("督办意见").fill("请今天之内到现场处置");
+    await page.getByRole("button", { name: "确认督办" }).click();
+    const notice = await eventually(
+      async () =>
+        (await t.hub.db.prisma.staffNotice.findFirst({ where: { ticketId: ticket.id, kind: "supervision" } })) ??
+        undefined,
+    );
+    expect(notice.audience).toBe(`department:${ticket.departmentCode}`);
+    expect(notice.text).toContain("请今天之内到现场处置");
+    const events = await t.hub.db.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id } });
+    expect(events.map((e) => e.type)).toContain("supervised");
+    // The history on the page shows it.
+    await page.getByText("请今天之内到现场处置").first().waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
