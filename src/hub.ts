@@ -130,7 +130,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       dropAfterMs: config.complaintIntakeDropMs,
       remindLater: (job) =>
         scheduleIntakeReminder(queues.get(QueueNames.intakeReminders)!, job, intakeTimes(config)).catch(
-          (error: unknown) => log.warn({ err: error }, "cannot schedule a complaint intake reminder (Redis down?)"),
+          // Quiet while Redis is known to be down: one warning per outage, not one per complaint.
+          (error: unknown) =>
+            redisOutage.noted("intake reminder", error, "cannot schedule a complaint intake reminder"),
         ),
     },
   });
