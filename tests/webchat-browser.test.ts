@@ -451,6 +451,35 @@ describe("web chat in a browser", () => {
     await context.close();
   });
 
+  it("on a phone in elder mode, shows a long answer from its title, with its web address as a link", async () => {
+    const context = await newContext(375);
+    const { page, errors } = await openPortal(context, `${hubUrl}/`);
+    const widget = chat(page);
+    await widget.input.waitFor();
+    await page.getByRole("button", { name: "长辈模式" }).click();
+    expect(await page.getByRole("heading", { level: 1, name: "政务服务智能助手" }).count()).toBe(1);
+    await widget.say("驾照快到期了怎么换");
+    const answer = widget.botSaying("【机动车驾驶证换证】");
+    await answer.waitFor();
+    // The answer's first line is in view, not scrolled past to its end.
+    const box = (await answer.boundingBox())!;
+    const view = (await page.locator(".scroller").boundingBox())!;
+    expect(box.height).toBeGreaterThan(view.height); // longer than the screen: the case that matters
+    expect(box.y).toBeGreaterThanOrEqual(view.y - 1);
+    expect(box.y).toBeLessThan(view.y + view.height / 2);
+    const link = answer.getByRole("link", { name: /^https:\/\/zwfw\.example\.gov\.cn\// });
+    expect(await link.getAttribute("target")).toBe("_blank");
+    expect(await link.getAttribute("rel")).toContain("noopener");
+    // Buttons a finger can hit.
+    for (const name of ["长辈模式"]) {
+      const target = (await page.getByRole("button", { name }).boundingBox())!;
+      expect(target.height).toBeGreaterThanOrEqual(44);
+    }
+    await page.screenshot({ path: path.join(screenshots, "webchat-phone-elder-answer.png") });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("serves the same widget as the hub's own full-page chat", async () => {
     const context = await newContext(375);
     const { page, errors } = await openPortal(context, `${hubUrl}/`);

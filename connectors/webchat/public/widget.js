@@ -254,6 +254,25 @@
     return node;
   }
 
+  // Web addresses in a reply (网上办理：https://…) become links that open in a new tab.
+  // Only http(s), built as elements (never innerHTML), so a reply cannot inject markup.
+  const URL_PATTERN = /https?:\/\/[^\s，。；、）)"'<>]+/g;
+  function linkified(text) {
+    const parts = [];
+    let last = 0;
+    for (const match of text.matchAll(URL_PATTERN)) {
+      if (match.index > last) parts.push(text.slice(last, match.index));
+      const link = el("a", "link", match[0]);
+      link.href = match[0];
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      parts.push(link);
+      last = match.index + match[0].length;
+    }
+    if (last < text.length) parts.push(text.slice(last));
+    return parts;
+  }
+
   function mount() {
     const host = document.createElement("govhub-webchat");
     host.style.cssText = "all: initial;";
@@ -275,7 +294,8 @@
     panel.setAttribute("role", settings.page ? "main" : "dialog");
     panel.setAttribute("aria-label", settings.title);
     const header = el("header");
-    const title = el("h2", "title", settings.title);
+    // The full-page chat's one heading is the page's h1; embedded, it sits under the host page's.
+    const title = el(settings.page ? "h1" : "h2", "title", settings.title);
     const elderToggle = el("button", "elder-toggle", "长辈模式");
     elderToggle.type = "button";
     elderToggle.title = "大字号、高对比度";
@@ -331,7 +351,8 @@
     function render(entry) {
       // Quick replies answer the latest question only.
       for (const button of log.querySelectorAll(".quick button")) button.disabled = true;
-      const bubble = el("div", `msg ${entry.who}`, entry.text);
+      const bubble = el("div", `msg ${entry.who}`);
+      bubble.append(...linkified(entry.text));
       if (entry.quickReplies && entry.quickReplies.length > 0) {
         const quick = el("div", "quick");
         for (const option of entry.quickReplies) {
@@ -380,6 +401,13 @@
       return card;
     }
 
+    // A long answer (a whole guide) is read from its start: its title and first lines in
+    // view, not its end, which in elder mode would push the title off the screen.
+    function showFrom(index) {
+      const start = log.children[index];
+      if (start) scroller.scrollTop = Math.max(0, start.offsetTop - log.offsetTop - 8);
+    }
+
     function add(entry) {
       record(entry);
       render(entry);
@@ -392,6 +420,7 @@
         scrollToEnd();
       },
       reply(response) {
+        const first = log.childElementCount;
         response.replies.forEach((reply, i) => {
           const last = i === response.replies.length - 1;
           add({
@@ -401,6 +430,7 @@
             ticket: last ? response.ticket : undefined,
           });
         });
+        showFrom(first);
       },
       notice(notice) {
         // The same notice may come over the socket and from a catch-up: shown once.
