@@ -136,7 +136,8 @@ describe("web chat in a browser", () => {
       await this.input.fill(text);
       await this.input.press("Enter");
     },
-    botSaying: (text: string | RegExp) => page.locator(".msg.bot", { hasText: text }),
+    // Not the start screen: its buttons may name the same item.
+    botSaying: (text: string | RegExp) => page.locator(".msg.bot:not(.start)", { hasText: text }),
     ticketNumber: () => page.locator(".ticket-number strong").last(),
   });
 
@@ -268,7 +269,7 @@ describe("web chat in a browser", () => {
     const widget = chat(page);
     await widget.open();
     await widget.say("你好");
-    await widget.botSaying("您好").nth(1).waitFor();
+    await widget.botSaying("您好").first().waitFor(); // the answer (the start screen is not counted)
     // Issued by the hub: 128 random bits.
     const sessionId = await page.evaluate(() => localStorage.getItem("govhub.webchat.session"));
     expect(sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -476,6 +477,23 @@ describe("web chat in a browser", () => {
       expect(target.height).toBeGreaterThanOrEqual(44);
     }
     await page.screenshot({ path: path.join(screenshots, "webchat-phone-elder-answer.png") });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("offers the most asked items on the empty start screen, and answers the one tapped", async () => {
+    const context = await newContext(375);
+    const { page, errors } = await openPortal(context, `${hubUrl}/`);
+    const widget = chat(page);
+    await widget.input.waitFor();
+    const start = page.locator(".msg.bot.start");
+    await start.getByRole("button").first().waitFor();
+    const offered = await start.getByRole("button").allTextContents();
+    expect(offered.length).toBeGreaterThanOrEqual(3);
+    const items = t.hub.knowledge.current.catalog.items.map((item) => item.name);
+    for (const name of offered) expect(items).toContain(name);
+    await start.getByRole("button", { name: offered[0]! }).click();
+    await widget.botSaying(`【${offered[0]}】`).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });

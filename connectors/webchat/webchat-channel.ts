@@ -8,6 +8,7 @@ import { webchatCors } from "./webchat-cors.ts";
 import { webchatPlugin } from "./webchat-plugin.ts";
 import { WebchatSender } from "./webchat-sender.ts";
 import { NoticeListener } from "./notice-listener.ts";
+import { PopularItems } from "../../src/conversation/popular-items.ts";
 
 export const webchatChannel: ChannelModule<WebchatConfig> = {
   name: "webchat",
@@ -24,7 +25,15 @@ export const webchatChannel: ChannelModule<WebchatConfig> = {
         httpPlugin(websocket, { options: { maxPayload: deps.config.bodyLimit } }),
         httpPlugin(webchatCors, {}),
       ],
-      routes: [httpPlugin(webchatPlugin, { pipeline: deps.pipeline, prisma: deps.prisma, limits, notices })],
+      routes: [
+        httpPlugin(webchatPlugin, {
+          pipeline: deps.pipeline,
+          prisma: deps.prisma,
+          limits,
+          notices,
+          popular: new PopularItems(deps.prisma, deps.catalog, () => deps.menu().itemCodes()),
+        }),
+      ],
       sender: new WebchatSender(deps.prisma, deps.redis, deps.config.queuePrefix),
       close: () => notices.close(),
     };

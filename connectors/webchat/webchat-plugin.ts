@@ -8,6 +8,7 @@ import { errorResponses } from "../../src/http/error-schema.ts";
 import { answerChat, type ChatPipeline } from "./chat-exchange.ts";
 import { chatRequestSchema, chatResponseSchema, noticeSchema, type ChatRequest } from "./chat-schema.ts";
 import type { NoticeListener } from "./notice-listener.ts";
+import type { PopularItems } from "../../src/conversation/popular-items.ts";
 import type { NoticePayload } from "./notice.ts";
 import { conversationIdFor } from "../../src/conversation/conversation-id.ts";
 import { SESSION_HEADER, SessionStore } from "./chat-session.ts";
@@ -20,16 +21,55 @@ export interface WebchatOptions {
   prisma: PrismaClient;
   limits: WebchatLimits;
   notices: NoticeListener;
+  /** The most asked items, offered as buttons on the empty start screen. */
+  popular: PopularItems;
 }
+
+const START_GREETING = "您好！我是政务服务智能助手。请问您想办什么事？可以直接输入，也可以点下面大家常问的事项：";
 
 /** How far back a page that was closed catches up on notices, at most. */
 const NOTICES_CATCH_UP_MS = 30 * 24 * 3600 * 1000;
 const NOTICES_MAX = 50;
 
-export async function webchatPlugin(app: FastifyInstance, { pipeline, prisma, limits, notices }: WebchatOptions) {
+export async function webchatPlugin(
+  app: FastifyInstance,
+  { pipeline, prisma, limits, notices, popular }: WebchatOptions,
+) {
   const sessions = new SessionStore(prisma);
   await app.register(widgetAssetRoutes);
   await app.register(chatSocketRoutes, { pipeline, sessions, limits, notices });
+
+  // The empty start screen: a greeting and the most asked items as buttons, so a citizen
+  // who does not know what to type has something to tap. Nothing personal: no session needed.
+  app.get(
+    "/api/chat/start",
+    {
+      schema: {
+        response: {
+          200: {
+            type: "object",
+            required: ["greeting", "quickReplies"],
+            properties: {
+              greeting: { type: "string" },
+              quickReplies: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["label", "text"],
+                  properties: { label: { type: "string" }, text: { type: "string" } },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({
+      greeting: START_GREETING,
+      quickReplies: (await popular.top()).map((item) => ({ label: item.name, text: item.name })),
+    }),
+  );
 
   // What the hub said on its own since `after` (a page that was closed catches up): the
   // same notices the socket pushes live, by delivery. A token that is no live session's

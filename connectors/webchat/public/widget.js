@@ -351,7 +351,7 @@
     function render(entry) {
       // Quick replies answer the latest question only.
       for (const button of log.querySelectorAll(".quick button")) button.disabled = true;
-      const bubble = el("div", `msg ${entry.who}`);
+      const bubble = el("div", `msg ${entry.who}${entry.start ? " start" : ""}`);
       bubble.append(...linkified(entry.text));
       if (entry.quickReplies && entry.quickReplies.length > 0) {
         const quick = el("div", "quick");
@@ -467,6 +467,21 @@
       input.focus();
     });
 
+    // The empty start screen: the greeting with the most asked items to tap. A page's own
+    // data-greeting wins; without the hub's answer the greeting stands alone.
+    async function greet() {
+      let start = null;
+      try {
+        const response = await fetch(new URL("api/chat/start", hubBase));
+        if (response.ok) start = await response.json();
+      } catch {
+        // Offline: the plain greeting.
+      }
+      if (transcript.length > 0) return; // the citizen spoke first
+      const text = script.dataset.greeting || start?.greeting || settings.greeting;
+      add({ who: "bot", text, quickReplies: start?.quickReplies, start: true });
+    }
+
     function setElder(on) {
       root.classList.toggle("elder", on);
       elderToggle.setAttribute("aria-pressed", String(on));
@@ -496,7 +511,7 @@
       if (event.key === "Escape" && !settings.page) close.onclick();
     });
 
-    if (transcript.length === 0) add({ who: "bot", text: settings.greeting });
+    if (transcript.length === 0) greet();
     else transcript.forEach(render);
     setOpen(settings.page || settings.open || load("sessionStorage", keys.open) === "1");
     transport.start();
