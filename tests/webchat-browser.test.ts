@@ -19,6 +19,7 @@ import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
 declare const localStorage: { getItem(key: string): string | null };
+declare const axe: { run(): Promise<{ violations: { id: string; help: string; impact: string | null }[] }> };
 declare function getComputedStyle(element: unknown): {
   color: string;
   backgroundColor: string;
@@ -489,11 +490,20 @@ describe("web chat in a browser", () => {
     const start = page.locator(".msg.bot.start");
     await start.getByRole("button").first().waitFor();
     const offered = await start.getByRole("button").allTextContents();
+    await page.screenshot({ path: path.join(screenshots, "webchat-start-phone.png") });
     expect(offered.length).toBeGreaterThanOrEqual(3);
     const items = t.hub.knowledge.current.catalog.items.map((item) => item.name);
     for (const name of offered) expect(items).toContain(name);
     await start.getByRole("button", { name: offered[0]! }).click();
     await widget.botSaying(`【${offered[0]}】`).waitFor();
+    // axe-core (through page.evaluate: the CSP refuses an inline script tag) finds nothing serious.
+    await page.evaluate(
+      await fs.readFile(path.resolve(import.meta.dirname, "../node_modules/axe-core/axe.min.js"), "utf8"),
+    );
+    const { violations } = await page.evaluate(() => axe.run());
+    expect(
+      violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`),
+    ).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

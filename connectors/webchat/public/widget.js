@@ -306,6 +306,10 @@
     if (!settings.page) header.append(close);
 
     const scroller = el("div", "scroller");
+    // Reachable with the keyboard, so a long answer can be scrolled without a mouse.
+    scroller.tabIndex = 0;
+    scroller.setAttribute("role", "region");
+    scroller.setAttribute("aria-label", "对话记录");
     const log = el("div", "log");
     log.setAttribute("aria-live", "polite");
     const typing = el("div", "msg bot typing");
