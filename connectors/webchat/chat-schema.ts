@@ -38,6 +38,16 @@ export const chatRequestSchema = {
   },
 } as const;
 
+/** Buttons under a reply: what each shows, and what a tap sends. */
+export const quickRepliesSchema = {
+  type: "array",
+  items: {
+    type: "object",
+    required: ["label", "text"],
+    properties: { label: { type: "string" }, text: { type: "string" } },
+  },
+} as const;
+
 const repliesSchema = {
   type: "array",
   items: {
@@ -46,14 +56,7 @@ const repliesSchema = {
     properties: {
       type: { type: "string", enum: ["text"] },
       text: { type: "string" },
-      quickReplies: {
-        type: "array",
-        items: {
-          type: "object",
-          required: ["label", "text"],
-          properties: { label: { type: "string" }, text: { type: "string" } },
-        },
-      },
+      quickReplies: quickRepliesSchema,
     },
   },
 } as const;

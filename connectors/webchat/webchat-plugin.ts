@@ -6,7 +6,13 @@ import type { FastifyInstance } from "fastify";
 import type { PrismaClient } from "../../src/db/database.ts";
 import { errorResponses } from "../../src/http/error-schema.ts";
 import { answerChat, type ChatPipeline } from "./chat-exchange.ts";
-import { chatRequestSchema, chatResponseSchema, noticeSchema, type ChatRequest } from "./chat-schema.ts";
+import {
+  chatRequestSchema,
+  chatResponseSchema,
+  noticeSchema,
+  quickRepliesSchema,
+  type ChatRequest,
+} from "./chat-schema.ts";
 import type { NoticeListener } from "./notice-listener.ts";
 import type { PopularItems } from "../../src/conversation/popular-items.ts";
 import type { NoticePayload } from "./notice.ts";
@@ -51,14 +57,7 @@ export async function webchatPlugin(
             required: ["greeting", "quickReplies"],
             properties: {
               greeting: { type: "string" },
-              quickReplies: {
-                type: "array",
-                items: {
-                  type: "object",
-                  required: ["label", "text"],
-                  properties: { label: { type: "string" }, text: { type: "string" } },
-                },
-              },
+              quickReplies: quickRepliesSchema,
             },
           },
           ...errorResponses,
