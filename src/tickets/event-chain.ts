@@ -15,7 +15,10 @@ export const GENESIS_HASH = "0".repeat(64);
 /** The event the retention policy appends when it erases a ticket's personal content. */
 export const PURGED_EVENT = "purged";
 
-/** Keys of an event's data that hold what people wrote: erased by the retention policy. */
+/**
+ * Keys of an event's data that hold what people wrote: erased by the retention policy.
+ * The database trigger (migration 20261207010000_retention) names the same keys: change both.
+ */
 export const PERSONAL_EVENT_KEYS = ["reply", "comment", "supplement"] as const;
 
 export interface ChainedEventFields {
