@@ -10,11 +10,11 @@ import { INBOX_TABS, type InboxTab } from "../cases/inbox-tabs.ts";
 import { workingSecondsLeft } from "../cases/time-left.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { maskText } from "../privacy/mask.ts";
-import { departmentScope, mayFindByPhone } from "../staff/roles.ts";
+import { mayFindByPhone } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import { periodBound } from "./date-params.ts";
 import { HttpError } from "./error-handler.ts";
-import { requireStaff, staffOf } from "./staff-auth.ts";
+import { requireStaff, staffOf, departmentFilter } from "./staff-auth.ts";
 import { dateParam, inboxTicketSchema, staffErrorResponses } from "./staff-schemas.ts";
 import { ticketSummary } from "./staff-ticket-view.ts";
 
@@ -83,10 +83,7 @@ export async function staffInboxRoutes(
     async (request) => {
       const staff = staffOf(request);
       const q = request.query;
-      const scope = departmentScope(staff);
-      if (scope !== undefined && q.department !== undefined && q.department !== scope) {
-        throw new HttpError(403, `Department staff see only their own department (${scope})`);
-      }
+      const department = departmentFilter(staff, q.department);
       if (q.phone !== undefined && !mayFindByPhone(staff)) {
         throw new HttpError(403, `A ${staff.role} does not see contact details and may not search by phone number`);
       }
@@ -96,7 +93,6 @@ export async function staffInboxRoutes(
       }
       const knowledge = cases.knowledge();
       const now = new Date();
-      const department = scope ?? q.department;
       const result = await queryInbox(
         prisma,
         {

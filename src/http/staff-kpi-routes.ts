@@ -8,11 +8,11 @@ import { kpiCsv, kpiExportRows, kpiXlsx } from "../cases/kpi-export.ts";
 import { departmentKpis, type KpiInterval, kpiTrend } from "../cases/kpis.ts";
 import type { Cases } from "../cases/cases.ts";
 import type { PrismaClient } from "../db/database.ts";
-import { departmentScope, type StaffPrincipal } from "../staff/roles.ts";
+import type { StaffPrincipal } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import { periodBound } from "./date-params.ts";
 import { HttpError } from "./error-handler.ts";
-import { requireStaff, staffOf } from "./staff-auth.ts";
+import { requireStaff, staffOf, departmentFilter } from "./staff-auth.ts";
 import { dateParam, staffErrorResponses } from "./staff-schemas.ts";
 
 const rate = { type: ["number", "null"], minimum: 0, maximum: 1 } as const;
@@ -65,14 +65,11 @@ export async function staffKpiRoutes(app: FastifyInstance, { prisma, cases, time
   /** Who asks, for which period and department: the one place the department rule is applied. */
   function kpiQuery(request: FastifyRequest<{ Querystring: KpiQuerystring }>) {
     const staff = staffOf(request);
-    const scope = departmentScope(staff);
-    if (scope !== undefined && request.query.department !== undefined && request.query.department !== scope) {
-      throw new HttpError(403, `Department staff see only their own department (${scope})`);
-    }
+    const department = departmentFilter(staff, request.query.department);
     const from = periodBound(request.query.from, "from", timeZone, "querystring.from")!;
     const to = periodBound(request.query.to, "to", timeZone, "querystring.to")!;
     if (to.getTime() <= from.getTime()) throw new HttpError(400, "querystring.to must be after querystring.from");
-    return { staff, period: { from, to }, department: scope ?? request.query.department };
+    return { staff, period: { from, to }, department };
   }
 
   function audit(

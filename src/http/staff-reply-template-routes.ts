@@ -13,11 +13,11 @@ import {
   updateReplyTemplate,
 } from "../cases/reply-templates.ts";
 import type { PrismaClient } from "../db/database.ts";
-import { departmentScope, type StaffPrincipal } from "../staff/roles.ts";
+import type { StaffPrincipal } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import { errorResponseSchema } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
-import { requireStaff, staffOf } from "./staff-auth.ts";
+import { requireStaff, staffOf, departmentFilter } from "./staff-auth.ts";
 import { staffErrorResponses } from "./staff-schemas.ts";
 
 export interface StaffReplyTemplateRoutesOptions {
@@ -108,11 +108,7 @@ export async function staffReplyTemplateRoutes(
       },
     },
     async (request) => {
-      const scope = departmentScope(staffOf(request));
-      const asked = request.query.department;
-      if (scope !== undefined && asked !== undefined && asked !== scope)
-        throw new HttpError(403, `Department staff see only their own department (${scope})`);
-      const templates = await listReplyTemplates(prisma, scope ?? asked);
+      const templates = await listReplyTemplates(prisma, departmentFilter(staffOf(request), request.query.department));
       return { templates: templates.map(shown) };
     },
   );

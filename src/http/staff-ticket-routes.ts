@@ -10,22 +10,14 @@ import { localDate } from "../calendar/zoned-days.ts";
 import { allowedActions } from "../staff/allowed-actions.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { maskText } from "../privacy/mask.ts";
-import {
-  actorOf,
-  canAct,
-  canSee,
-  departmentScope,
-  seesContactDetails,
-  type StaffAction,
-  type StaffPrincipal,
-} from "../staff/roles.ts";
+import { actorOf, canAct, canSee, seesContactDetails, type StaffAction, type StaffPrincipal } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import type { ReturnReasonCode, TicketAction } from "../tickets/lifecycle.ts";
 import { ActionRejected, stateOf } from "../cases/ticket-actions.ts";
 import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { periodBound } from "./date-params.ts";
 import { HttpError } from "./error-handler.ts";
-import { requireStaff, staffOf } from "./staff-auth.ts";
+import { requireStaff, staffOf, departmentFilter } from "./staff-auth.ts";
 import {
   actionBodySchema,
   dateParam,
@@ -139,14 +131,11 @@ export async function staffTicketRoutes(
     async (request) => {
       const staff = staffOf(request);
       const q = request.query;
-      const scope = departmentScope(staff);
-      if (scope !== undefined && q.department !== undefined && q.department !== scope) {
-        throw new HttpError(403, `Department staff see only their own department (${scope})`);
-      }
+      const department = departmentFilter(staff, q.department);
       const result = await findTickets(prisma, {
         ...(q.status && { statuses: q.status }),
         ...(q.overdue !== undefined && { overdue: q.overdue }),
-        ...((scope ?? q.department) !== undefined && { departmentCode: scope ?? q.department }),
+        ...(department !== undefined && { departmentCode: department }),
         ...(q.from && { from: periodBound(q.from, "from", timeZone, "querystring.from") }),
         ...(q.to && { to: periodBound(q.to, "to", timeZone, "querystring.to") }),
         limit: q.limit,
