@@ -79,6 +79,30 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
     expect(await context(c.channelUserId)).toMatchObject({ item: "GA007" });
   });
 
+  it("sends a whole guide both as one text and in foldable parts, saying the same", async () => {
+    const c = citizen();
+    const answer = await c.say("护照过期了怎么换新的");
+    const reply = answer.replies[0]!;
+    const item = t.hub.knowledge.current.catalog.items.find((i) => i.code === "GA007")!;
+    expect(reply.guide?.title).toBe(item.name);
+    expect(reply.guide?.sections.map((s) => s.name)).toEqual([
+      "所需材料",
+      "办理流程",
+      "办理时限",
+      "收费标准",
+      "办理地点",
+      "网上办理",
+    ]);
+    // Channels that cannot fold read the text: every line of every section is in it.
+    for (const section of reply.guide!.sections) for (const line of section.lines) expect(reply.text).toContain(line);
+    expect(reply.guide!.sections[0]!.lines).toHaveLength(item.materials.length);
+    // The summary is one glance: the first clause of the time limit and of the fee.
+    expect(reply.guide!.summary).toContain(`办理时限：${item.timeLimit.split(/[；;。]/)[0]}`);
+    expect(reply.guide!.summary).toContain(`收费：${item.fee.split(/[；;。]/)[0]}`);
+    // A one-facet answer is short already: nothing to fold.
+    expect((await c.say("多少钱")).replies[0]!.guide).toBeUndefined();
+  });
+
   it("answers the facet a first question names, then offers the full guide", async () => {
     const c = citizen();
     const first = await c.say("办港澳通行证要多少钱");

@@ -139,6 +139,9 @@ describe("web chat in a browser", () => {
     },
     // Not the start screen: its buttons may name the same item.
     botSaying: (text: string | RegExp) => page.locator(".msg.bot:not(.start)", { hasText: text }),
+    /** A whole guide, shown folded under its title. */
+    guide: (title: string) =>
+      page.locator(".msg.bot.guide", { has: page.locator(".guide-title", { hasText: new RegExp(`^${title}$`) }) }),
     ticketNumber: () => page.locator(".ticket-number strong").last(),
   });
 
@@ -398,7 +401,7 @@ describe("web chat in a browser", () => {
     const chosen = labels[1]!.replace(/^2\. /, "");
 
     await buttons.nth(1).click();
-    const answer = widget.botSaying(`【${chosen}】`);
+    const answer = widget.guide(chosen);
     await answer.waitFor();
     expect(await answer.textContent()).toContain("所需材料");
     expect(await page.locator(".msg.me").allTextContents()).toEqual(["社保卡", labels[1]]);
@@ -453,7 +456,7 @@ describe("web chat in a browser", () => {
     await context.close();
   });
 
-  it("on a phone in elder mode, shows a long answer from its title, with its web address as a link", async () => {
+  it("on a phone in elder mode, shows a long answer from its title, sections folded, its web address a link", async () => {
     const context = await newContext(375);
     const { page, errors } = await openPortal(context, `${hubUrl}/`);
     const widget = chat(page);
@@ -461,23 +464,36 @@ describe("web chat in a browser", () => {
     await page.getByRole("button", { name: "长辈模式" }).click();
     expect(await page.getByRole("heading", { level: 1, name: "政务服务智能助手" }).count()).toBe(1);
     await widget.say("驾照快到期了怎么换");
-    const answer = widget.botSaying("【机动车驾驶证换证】");
+    const answer = widget.guide("机动车驾驶证换证");
     await answer.waitFor();
+    const item = t.hub.knowledge.current.catalog.items.find((i) => i.name === "机动车驾驶证换证")!;
+    // Title and summary first; every section folded under a name a finger can hit.
+    expect(await answer.locator(".guide-summary").textContent()).toContain(item.timeLimit.split(/[；;。]/)[0]);
+    const names = await answer.locator("summary").allTextContents();
+    expect(names).toEqual(["所需材料", "办理流程", "办理时限", "收费标准", "办理地点", "网上办理"]);
+    const material = answer.getByText(item.materials[0]!.name, { exact: false }).first();
+    expect(await material.isVisible()).toBe(false);
+    for (const summary of await answer.locator("summary").all())
+      expect((await summary.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await page.screenshot({ path: path.join(screenshots, "webchat-phone-elder-answer.png") });
     // The answer's first line is in view, not scrolled past to its end.
-    const box = (await answer.boundingBox())!;
     const view = (await page.locator(".scroller").boundingBox())!;
-    expect(box.height).toBeGreaterThan(view.height); // longer than the screen: the case that matters
+    const box = (await answer.boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(view.y - 1);
     expect(box.y).toBeLessThan(view.y + view.height / 2);
+    // A tap opens a section; the keyboard opens another.
+    await answer.locator("summary", { hasText: "所需材料" }).click();
+    expect(await material.isVisible()).toBe(true);
+    await answer.locator("summary", { hasText: "网上办理" }).focus();
+    await page.keyboard.press("Enter");
     const link = answer.getByRole("link", { name: /^https:\/\/zwfw\.example\.gov\.cn\// });
+    await link.waitFor();
     expect(await link.getAttribute("target")).toBe("_blank");
     expect(await link.getAttribute("rel")).toContain("noopener");
+    await page.screenshot({ path: path.join(screenshots, "webchat-phone-elder-answer-open.png") });
     // Buttons a finger can hit.
-    for (const name of ["长辈模式"]) {
-      const target = (await page.getByRole("button", { name }).boundingBox())!;
-      expect(target.height).toBeGreaterThanOrEqual(44);
-    }
-    await page.screenshot({ path: path.join(screenshots, "webchat-phone-elder-answer.png") });
+    const toggle = (await page.getByRole("button", { name: "长辈模式" }).boundingBox())!;
+    expect(toggle.height).toBeGreaterThanOrEqual(44);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -495,7 +511,7 @@ describe("web chat in a browser", () => {
     const items = t.hub.knowledge.current.catalog.items.map((item) => item.name);
     for (const name of offered) expect(items).toContain(name);
     await start.getByRole("button", { name: offered[0]! }).click();
-    await widget.botSaying(`【${offered[0]}】`).waitFor();
+    await widget.guide(offered[0]!).waitFor();
     // axe-core (through page.evaluate: the CSP refuses an inline script tag) finds nothing serious.
     await page.evaluate(
       await fs.readFile(path.resolve(import.meta.dirname, "../node_modules/axe-core/axe.min.js"), "utf8"),

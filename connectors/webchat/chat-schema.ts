@@ -48,6 +48,29 @@ export const quickRepliesSchema = {
   },
 } as const;
 
+/** A whole guide in parts, folded by the widget (ServiceGuide in src/messages/messages.ts). */
+const guideSchema = {
+  type: "object",
+  required: ["title", "summary", "sections", "hint"],
+  properties: {
+    title: { type: "string" },
+    summary: { type: "string" },
+    hint: { type: "string" },
+    sections: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "lines", "list"],
+        properties: {
+          name: { type: "string" },
+          lines: { type: "array", items: { type: "string" } },
+          list: { type: "boolean" },
+        },
+      },
+    },
+  },
+} as const;
+
 const repliesSchema = {
   type: "array",
   items: {
@@ -57,6 +80,7 @@ const repliesSchema = {
       type: { type: "string", enum: ["text"] },
       text: { type: "string" },
       quickReplies: quickRepliesSchema,
+      guide: guideSchema,
     },
   },
 } as const;

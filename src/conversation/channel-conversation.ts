@@ -175,7 +175,7 @@ export class ChannelConversation {
         understanding: nothingToRead,
       });
     return this.record(input, `[菜单] ${item.name}`, {
-      replies: [reply(say.serviceAnswer(item))],
+      replies: [say.guideReply(item)],
       understanding: certain("service", item),
     });
   }

@@ -34,7 +34,7 @@ const text = (body: string, quickReplies?: Reply["quickReplies"]): Reply =>
 function answer(item: ServiceItem, facet: Facet | undefined, confidence: number, offerGuide: boolean): Turn {
   const understanding = { kind: "service" as const, confidence, decision: "answer" as const, serviceItem: ref(item) };
   if (!facet || facet === "guide")
-    return { replies: [text(say.serviceAnswer(item))], understanding, context: { item: item.code } };
+    return { replies: [say.guideReply(item)], understanding, context: { item: item.code } };
   const body = offerGuide ? `${say.facetAnswer(item, facet)}\n\n${say.offerGuide()}` : say.facetAnswer(item, facet);
   const quick = offerGuide ? [{ label: "查看完整办事指南", text: say.GUIDE_REQUEST }] : undefined;
   return {

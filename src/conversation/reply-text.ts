@@ -1,6 +1,7 @@
 // What the hub says, in the voice of a good service-centre clerk: polite, concise,
 // plain Simplified Chinese that an elderly citizen can read on a phone.
 import type { Facet, ServiceItem } from "../knowledge/catalog-schema.ts";
+import type { GuideSection, ServiceGuide, TextReply } from "../messages/messages.ts";
 
 /** What a follow-up may ask, as the hint after an answer lists it. */
 const FOLLOW_UP_HINT = "还想了解哪一项，可以直接问我，如“要带什么材料”“多少钱”“在哪办”“多久能办好”“可以网上办吗”。";
@@ -25,24 +26,47 @@ function materialLines(item: ServiceItem): string[] {
   });
 }
 
-function onlineLine(item: ServiceItem): string {
-  return item.onlineUrl ? `网上办理：${item.onlineUrl}` : "网上办理：暂不支持，请到现场办理";
+function onlineValue(item: ServiceItem): string {
+  return item.onlineUrl ?? "暂不支持，请到现场办理";
 }
 
+/** An item's whole guide, in the parts a phone can fold. */
+export function serviceGuide(item: ServiceItem): ServiceGuide {
+  const sections: GuideSection[] = [
+    { name: FACET_NAMES.materials, lines: materialLines(item), list: true },
+    { name: FACET_NAMES.steps, lines: item.steps.map((s, i) => `${i + 1}. ${s}`), list: true },
+    { name: FACET_NAMES.timeLimit, lines: [item.timeLimit], list: false },
+    { name: FACET_NAMES.fee, lines: [item.fee], list: false },
+    { name: FACET_NAMES.location, lines: [item.location, `${FACET_NAMES.hours}：${item.officeHours}`], list: false },
+    { name: FACET_NAMES.online, lines: [onlineValue(item)], list: false },
+  ];
+  // The first clause of each: the summary is one glance; the sections hold the rest.
+  const summary = [
+    `办理时限：${firstClause(item.timeLimit)}`,
+    `收费：${firstClause(item.fee)}`,
+    item.onlineUrl ? "可以网上办理" : "需到现场办理",
+  ].join("；");
+  return { title: item.name, summary, sections, hint: FOLLOW_UP_HINT };
+}
+
+function firstClause(text: string): string {
+  return text.split(/[；;。]/)[0]!.trim() || text;
+}
+
+function sectionText(section: GuideSection): string[] {
+  const [first = "", ...rest] = section.lines;
+  return section.list ? [`${section.name}：`, ...section.lines] : [`${section.name}：${first}`, ...rest];
+}
+
+/** The guide as one text, for channels that cannot fold it. */
 export function serviceAnswer(item: ServiceItem): string {
-  return [
-    `【${item.name}】`,
-    "所需材料：",
-    ...materialLines(item),
-    "办理流程：",
-    ...item.steps.map((s, i) => `${i + 1}. ${s}`),
-    `办理时限：${item.timeLimit}`,
-    `收费标准：${item.fee}`,
-    `办理地点：${item.location}`,
-    `办公时间：${item.officeHours}`,
-    onlineLine(item),
-    FOLLOW_UP_HINT,
-  ].join("\n");
+  const guide = serviceGuide(item);
+  return [`【${guide.title}】`, ...guide.sections.flatMap(sectionText), guide.hint].join("\n");
+}
+
+/** The whole guide as a reply: the text, and its parts for channels that fold them. */
+export function guideReply(item: ServiceItem): TextReply {
+  return { type: "text", text: serviceAnswer(item), guide: serviceGuide(item) };
 }
 
 /** One part of an item's guide, for "要带什么材料" and the like. */

@@ -35,6 +35,29 @@ export interface TextReply {
   text: string;
   /** Offered answers; channels without buttons show them as numbered lines in the text. */
   quickReplies?: QuickReply[];
+  /**
+   * A whole guide's parts, for channels that can fold them (the web chat shows the title and
+   * summary, with each section folded). `text` still holds all of it for the others.
+   */
+  guide?: ServiceGuide;
+}
+
+/** A service item's guide in parts: 材料, 流程, 时限, 收费, 地点, 网办. */
+export interface ServiceGuide {
+  title: string;
+  /** One line: time limit, fee, whether it can be done online. */
+  summary: string;
+  sections: GuideSection[];
+  /** What can be asked next. */
+  hint: string;
+}
+
+export interface GuideSection {
+  /** "所需材料", "办理流程" … */
+  name: string;
+  lines: string[];
+  /** Numbered lines under the name (材料, 流程), not a value after it ("收费标准：免费"). */
+  list: boolean;
 }
 
 export type Reply = TextReply;

@@ -355,8 +355,9 @@
     function render(entry) {
       // Quick replies answer the latest question only.
       for (const button of log.querySelectorAll(".quick button")) button.disabled = true;
-      const bubble = el("div", `msg ${entry.who}${entry.start ? " start" : ""}`);
-      bubble.append(...linkified(entry.text));
+      const bubble = el("div", `msg ${entry.who}${entry.start ? " start" : ""}${entry.guide ? " guide" : ""}`);
+      if (entry.guide) bubble.append(...guideParts(entry.guide));
+      else bubble.append(...linkified(entry.text));
       if (entry.quickReplies && entry.quickReplies.length > 0) {
         const quick = el("div", "quick");
         for (const option of entry.quickReplies) {
@@ -370,6 +371,27 @@
       if (entry.ticket) bubble.append(ticketCard(entry));
       log.append(bubble);
       scrollToEnd();
+    }
+
+    // A whole guide: its title and one-line summary, then each section folded under a
+    // tappable name (native <details>, so the keyboard and screen readers know it).
+    function guideParts(guide) {
+      const title = el("p", "guide-title", guide.title);
+      const summary = el("p", "guide-summary", guide.summary);
+      const sections = guide.sections.map((section) => {
+        const part = el("details", "guide-section");
+        part.append(el("summary", "", section.name));
+        const body = el(section.list ? "ol" : "div", "guide-body");
+        for (const line of section.lines) {
+          // Numbered lines ("1. 身份证") become list items; the list numbers them.
+          const row = el(section.list ? "li" : "p");
+          row.append(...linkified(section.list ? line.replace(/^\d+\.\s*/, "") : line));
+          body.append(row);
+        }
+        part.append(body);
+        return part;
+      });
+      return [title, summary, ...sections, el("p", "guide-hint", guide.hint)];
     }
 
     function ticketCard(entry) {
@@ -430,6 +452,7 @@
           add({
             who: "bot",
             text: reply.text,
+            guide: reply.guide,
             quickReplies: reply.quickReplies,
             ticket: last ? response.ticket : undefined,
           });
