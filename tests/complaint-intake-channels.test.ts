@@ -109,6 +109,39 @@ describe("complaint intake on every channel", () => {
     expect(ticket.events.filter((e) => e.type === "supplemented").length).toBe(2);
   });
 
+  it("wechat: a location sent while the intake asks where is the complaint's place, and joins its ticket", async () => {
+    const openid = `o${randomInt(1e9)}`;
+    const send = async (fields: Record<string, string | number>) =>
+      String((await wechat.send("safe", openid, { ...fields, MsgId: ++msgId })).reply?.Content ?? "");
+    const asked = await send({ MsgType: "text", Content: "井盖被偷了，走路很危险，我要投诉" });
+    expect(asked).toContain("什么地方");
+    const location = {
+      MsgType: "location",
+      Location_X: "23.134521",
+      Location_Y: "113.358803",
+      Scale: "20",
+      Label: "天河区龙口西路与天河北路交界",
+      MsgId: ++msgId,
+    };
+    const filed = String((await wechat.send("safe", openid, location)).reply?.Content ?? "");
+    const number = ticketNumber(filed);
+    expect(number, filed).toBeDefined();
+    const ticket = await prisma().ticket.findUniqueOrThrow({ where: { number: number! } });
+    expect(ticket.text).toContain("井盖");
+    expect(ticket.text).toContain("龙口西路");
+    // The location itself is material on the ticket, once, even when WeChat retries the push.
+    const retried = String((await wechat.send("safe", openid, location)).reply?.Content ?? "");
+    expect(ticketNumber(retried)).toBe(number);
+    const attachments = await prisma().ticketAttachment.findMany({ where: { ticketId: ticket.id } });
+    expect(attachments.map((a) => a.kind)).toEqual(["location"]);
+    expect(await prisma().ticket.count({ where: { channelUserId: openid } })).toBe(1);
+    // Outside an intake, a location is material as before: it starts nothing.
+    const other = `o${randomInt(1e9)}`;
+    const plain = await wechat.send("safe", other, { ...location, MsgId: ++msgId });
+    expect(String(plain.reply?.Content)).toContain("位置");
+    expect(await prisma().ticket.count({ where: { channelUserId: other } })).toBe(0);
+  });
+
   it("drops an intake the citizen left: a late answer is not filed as half a complaint", async () => {
     const hub = wechat.t.hub;
     const citizen = `late-${randomInt(1e9)}`;

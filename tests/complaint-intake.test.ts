@@ -57,6 +57,26 @@ describe("complaint intake", () => {
     expect(second.type).toBe("file");
   });
 
+  it("takes a location sent during the intake as the place, whatever was asked; alone it starts nothing", () => {
+    const place = (state: IntakeState | undefined, label: string) =>
+      intakeTurn(
+        rules,
+        state,
+        { text: `位置：${label}`, isComplaint: false, now, timeZone: "Asia/Shanghai", hotline: "12345", place: label },
+        timing,
+      );
+    expect(place(undefined, "人民广场")).toEqual({ type: "pass" });
+    const bare = turn(undefined, "我要投诉", true);
+    if (bare.type !== "ask") throw new Error(bare.type);
+    expect(bare.state.awaiting[0]).toBe("what");
+    // Awaiting "what", a location does not stand for it: the place is kept, and what is asked again.
+    const located = place(bare.state, "幸福小区东门");
+    if (located.type !== "ask") throw new Error(located.type);
+    expect(located.state).toMatchObject({ where: "幸福小区东门", what: false, awaiting: ["what", "since"] });
+    const filed = turn(located.state, "垃圾堆了一个星期没人清运", false);
+    expect(filed).toMatchObject({ type: "file", text: "位置：幸福小区东门\n垃圾堆了一个星期没人清运" });
+  });
+
   it("gives the emergency numbers first on an urgent report, once", () => {
     const first = turn(undefined, "闻到很大的煤气味", true);
     if (first.type !== "ask") throw new Error(first.type);

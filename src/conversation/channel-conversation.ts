@@ -99,17 +99,20 @@ export class ChannelConversation {
     // Also for a repeat: a crash may have come between filing the ticket and this.
     if (outcome.ticket) {
       // A 我要投诉 waiting for its complaint (however long ago): material may be held for it.
-      if ((await readContext(this.deps.prisma, input, input.receivedAt)).complaintStartedAt) {
-        const conversationId = conversationIdFor(input.channel, input.channelUserId);
-        await this.evidence.attachHeld(
-          input,
-          conversationId,
-          { ticketNumber: outcome.ticket.number, channelMessageId: input.channelMessageId },
-          input.receivedAt,
-        );
-      }
+      if ((await readContext(this.deps.prisma, input, input.receivedAt)).complaintStartedAt)
+        await this.attachHeld(input, outcome.ticket.number);
     }
     return outcome.replies;
+  }
+
+  /** After this message filed a ticket: the photos and locations held for it join it. */
+  private attachHeld(input: ChannelInput, ticketNumber: string): Promise<number> {
+    return this.evidence.attachHeld(
+      input,
+      conversationIdFor(input.channel, input.channelUserId),
+      { ticketNumber, channelMessageId: input.channelMessageId },
+      input.receivedAt,
+    );
   }
 
   private async receiveEvidence(input: ChannelInput & { action: EvidenceAction }): Promise<Reply[]> {
@@ -118,6 +121,16 @@ export class ChannelConversation {
       action.type === "location" ? { kind: "location", label: action.label } : { kind: action.media },
     );
     const conversationId = conversationIdFor(input.channel, input.channelUserId);
+    if (action.type === "location") {
+      // In the middle of a complaint's intake, a location is its place ("where").
+      const place = action.label?.trim() || `纬度${action.latitude}，经度${action.longitude}`;
+      const located = await this.deps.pipeline.locate(inbound(input, `[${what}]`), place);
+      if (located) {
+        await this.evidence.holdRecorded(input, conversationId);
+        if (located.ticket) await this.attachHeld(input, located.ticket.number);
+        return located.replies;
+      }
+    }
     const [open, context] = await Promise.all([
       this.evidence.target(input, input.receivedAt),
       readContext(this.deps.prisma, input, input.receivedAt),

@@ -46,6 +46,11 @@ export interface IntakeInput {
   timeZone: string;
   /** The hotline offered when the intake ends with nothing to file. */
   hotline: string;
+  /**
+   * A location the citizen sent (WeChat 发送位置): its label, or its coordinates. It is the
+   * complaint's place, whatever was asked; on its own it never starts an intake.
+   */
+  place?: string;
 }
 
 /** How long an intake waits for the citizen before it is dropped. */
@@ -96,11 +101,13 @@ export function intakeTurn(
 ): IntakeDecision {
   const running = current && !isIntakeExpired(current, input.now, timing) ? current : undefined;
   if (!running && !input.isComplaint) return { type: "pass" };
+  if (!running && input.place !== undefined) return { type: "pass" };
   const said = input.text.trim();
   if (running && rules.cancelWords.some((w) => said.replace(NOT_WORDS, "") === w)) {
     return { type: "drop", replies: [CANCELLED] };
   }
-  const slots = readSlots(rules, said, input.now, input.timeZone);
+  const read = readSlots(rules, said, input.now, input.timeZone);
+  const slots = input.place !== undefined ? { ...read, what: false, where: input.place } : read;
   const at = input.now.toISOString();
   const state: IntakeState = running
     ? { ...running, said: [...running.said], awaiting: [...running.awaiting], updatedAt: at }

@@ -104,6 +104,43 @@ export class ConversationPipeline {
   }
 
   /**
+   * A location sent while a complaint is being taken down: it is the complaint's place
+   * (complaint-intake.ts), which may complete it. Undefined when no intake is running:
+   * the location is then only material (evidence.ts). Idempotent like handle().
+   */
+  async locate(message: InboundMessage, place: string): Promise<ConversationOutcome | undefined> {
+    const intake = this.options.intake;
+    if (!intake) return undefined;
+    const stored = await storedOutcome(this.prisma, message);
+    if (stored) return stored;
+    const context = await readContext(this.prisma, message, message.receivedAt);
+    const decision = intakeTurn(
+      intake.rules(),
+      context.intake,
+      {
+        text: `位置：${place}`,
+        isComplaint: false,
+        now: message.receivedAt,
+        timeZone: this.options.timeZone,
+        hotline: this.options.hotline,
+        place,
+      },
+      intake,
+    );
+    if (decision.type === "pass") return undefined;
+    const understanding: Understanding = { kind: "complaint", confidence: 1, candidates: [] };
+    try {
+      return (
+        (await this.takeDown(message, understanding, this.understander(), decision)) ??
+        (await this.earlierOutcome(message))
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) return this.earlierOutcome(message);
+      throw error;
+    }
+  }
+
+  /**
    * A step of complaint intake: ask for what is missing, drop it, or file it — as a
    * supplement to the citizen's own open ticket when it repeats one (citizen-desk.ts).
    */

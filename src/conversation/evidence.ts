@@ -89,6 +89,21 @@ export class EvidenceDesk {
     return this.supplements.supplementIn(tx, ticket.id, supplementOf(attachment), input, input.receivedAt);
   }
 
+  /**
+   * Holds the material of a message the conversation pipeline recorded (a location that
+   * answered the intake's "where"), for the ticket the complaint becomes. Idempotent: a
+   * retry after a crash holds it once.
+   */
+  async holdRecorded(input: ChannelInput & { action: EvidenceAction }, conversationId: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const [recorded] = await tx.$queryRaw<{ id: string; held: boolean }[]>`
+        SELECT m."id", EXISTS (SELECT 1 FROM "TicketAttachment" a WHERE a."sourceMessageId" = m."id") AS "held"
+        FROM "Message" m WHERE m."channel" = ${input.channel} AND m."channelMessageId" = ${input.channelMessageId}`;
+      if (!recorded || recorded.held) return;
+      await this.attach(tx, input, { conversationId, sourceMessageId: recorded.id }, undefined);
+    });
+  }
+
   afterCommit(applied: Applied[]): Promise<void> {
     return applied.length > 0 ? this.supplements.afterCommit(applied) : Promise.resolve();
   }
