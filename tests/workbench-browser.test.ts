@@ -387,4 +387,52 @@ describe("the department workbench in a browser", () => {
     await page.getByLabel("用户名").waitFor();
     await context.close();
   });
+
+  it("a citizen's web chat complaint, resolved in the workbench, reaches the open chat live and is rated there", async () => {
+    // The citizen, on a phone, in the hub's own full-page chat.
+    const citizen = await newPage(390, 844);
+    await citizen.page.goto(`${hubUrl}/`);
+    const input = citizen.page.getByRole("textbox", { name: "输入您的问题" });
+    await input.fill(`东湖区${road()}的路灯坏了半个月，晚上黑漆漆的很不安全`);
+    await input.press("Enter");
+    const number = (await citizen.page.locator(".ticket-number strong").last().textContent({ timeout: 15_000 }))!;
+    expect(number).toMatch(/^GD\d{8}-\d{6}$/);
+    await eventually(async () => {
+      const ticket = await t.hub.db.prisma.ticket.findUnique({ where: { number } });
+      return ticket?.status === "assigned" ? ticket : undefined;
+    });
+
+    // The department, in the workbench: 签收, then 办结 with a reply.
+    const clerk = await newPage();
+    await logIn(clerk.page, "cg.zhang", `${hubUrl}/workbench/tickets/${number}`);
+    await clerk.page.getByRole("heading", { name: `工单 ${number}` }).waitFor();
+    await clerk.page.getByRole("button", { name: "签收", exact: true }).click();
+    await clerk.page.getByText("已签收。").waitFor();
+    await clerk.page.getByRole("button", { name: "办结", exact: true }).click();
+    await clerk.page.getByLabel("答复内容").fill("路灯已于今日修复，感谢您的反映。");
+    await clerk.page.getByRole("button", { name: "确认办结" }).click();
+    await clerk.page.getByText("已办结，答复已发送给群众。").waitFor();
+
+    // The citizen's chat, never reloaded: the result and the rating request arrive by themselves.
+    const result = citizen.page.locator(".msg.bot", { hasText: "路灯已于今日修复" });
+    await result.waitFor();
+    const five = result.getByRole("button", { name: "5 非常满意" });
+    expect(await five.count()).toBe(1);
+    await input.fill("5 处理很及时");
+    await input.press("Enter");
+    await citizen.page.locator(".msg.bot", { hasText: "感谢您的评价" }).waitFor();
+    expect(await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).toMatchObject({
+      status: "closed",
+      rating: 5,
+      ratingComment: "处理很及时",
+    });
+    // The clerk sees the rating on the ticket after a refresh, and its event in the history.
+    await clerk.page.reload();
+    await clerk.page.getByRole("heading", { name: `工单 ${number}` }).waitFor();
+    expect(await clerk.page.locator(".facts").textContent()).toContain("5 分：处理很及时");
+    expect(await clerk.page.locator(".history").textContent()).toContain("群众评价");
+    expect([...citizen.errors, ...clerk.errors]).toEqual([]);
+    await citizen.context.close();
+    await clerk.context.close();
+  });
 });
