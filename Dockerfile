@@ -29,4 +29,6 @@ RUN touch node_modules/.package-lock.json src/generated/prisma/client.ts \
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 MALLOC_ARENA_MAX=1
 USER node
 EXPOSE 3000
-CMD ["npm", "run", "serve"]
+# node directly (the same command as `npm run serve`): `docker stop` sends SIGTERM to PID 1,
+# and npm → sh → node would stop npm and leave the server running until the SIGKILL.
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=192", ".build/src/server.js"]

@@ -4,13 +4,14 @@
 //  2. generates the Prisma client when missing or older than prisma/schema.prisma;
 //  3. with --build, compiles src/ and connectors/ to JavaScript in .build/ where sources
 //     are newer (scripts/build.mjs), for commands that run `node` on the output;
-//  4. runs the command (node_modules/.bin on PATH), forwarding SIGINT/SIGTERM, and exits with its code.
+//  4. runs the command (node_modules/.bin on PATH) and exits with its code; nothing it
+//     starts outlives it, and it does not outlive us (scripts/process-group.mjs).
 // Plain Node with no dependencies: it runs before node_modules exists.
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { constants } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runInGroup } from "./process-group.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line) => process.stderr.write(`[bootstrap] ${line}\n`);
@@ -112,7 +113,7 @@ if (argv[0] === "--build") {
 const [command, ...args] = argv;
 if (!command) process.exit(0); // setup only
 
-const child = spawn(command, args, {
+const { done } = runInGroup(command, args, {
   stdio: "inherit",
   env: {
     // glibc's malloc gives each thread that allocates its own arena of up to 64 MB, kept
@@ -123,13 +124,7 @@ const child = spawn(command, args, {
     PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
   },
 });
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  // Keep running until the child has exited, so its exit code is ours.
-  process.on(signal, () => child.kill(signal));
-}
-child.once("error", (err) => {
-  fail(err.code === "ENOENT" ? `command not found: ${command}` : `could not start ${command}: ${err.message}`);
-});
-child.once("exit", (code, signal) => {
-  process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
-});
+done.then(
+  (status) => process.exit(status),
+  (err) => fail(err.code === "ENOENT" ? `command not found: ${command}` : `could not start ${command}: ${err.message}`),
+);

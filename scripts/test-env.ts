@@ -2,13 +2,12 @@
 // TEST_DATABASE_URL / TEST_REDIS_URL if set, else the local default servers if they answer,
 // else private throw-away servers under .tmp/ that are stopped afterwards.
 // Usage: tsx scripts/test-env.ts [vitest args…]
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { constants } from "node:os";
 import { join, resolve } from "node:path";
 import { startPrivatePostgres } from "../src/infra/private-postgres.ts";
 import { startPrivateRedis, type PrivateService } from "../src/infra/private-redis.ts";
 import { isTcpReachable } from "../src/infra/reachable.ts";
+import { runInGroup, signalStatus, watchParent } from "./process-group.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const log = (line: string) => process.stderr.write(`[test-env] ${line}\n`);
@@ -38,21 +37,18 @@ async function choose(
   return { url: service.url, source: `private, ${privateDir}`, service };
 }
 
+// Interrupted while the services start (or orphaned: `npm test` killed): stop them and exit.
 let interrupted: NodeJS.Signals | undefined;
-let child: ChildProcess | undefined;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    interrupted = signal;
-    // Vitest then exits and the normal path below stops the private services.
-    child?.kill(signal);
-  });
-}
+const interrupt = (signal: NodeJS.Signals) => {
+  interrupted = signal;
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, interrupt);
+const stopWatching = watchParent(() => interrupt("SIGTERM"));
 
 const started: PrivateService[] = [];
 const stopAll = async () => {
   await Promise.allSettled(started.map((s) => s.stop()));
 };
-const signalExitCode = (signal: NodeJS.Signals) => 128 + constants.signals[signal];
 
 const [database, redis] = await Promise.allSettled([
   choose(
@@ -73,7 +69,7 @@ for (const result of [database, redis]) {
 }
 if (interrupted) {
   await stopAll();
-  process.exit(signalExitCode(interrupted));
+  process.exit(signalStatus(interrupted));
 }
 if (database.status === "rejected" || redis.status === "rejected") {
   for (const result of [database, redis]) {
@@ -93,19 +89,23 @@ const vitestEntry = join(root, "node_modules/vitest/vitest.mjs");
 const [command, args] = existsSync(vitestEntry)
   ? [process.execPath, [vitestEntry, "run", ...process.argv.slice(2)]]
   : ["npx", ["vitest", "run", ...process.argv.slice(2)]];
-const vitest = spawn(command, args, {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, TEST_DATABASE_URL: database.value.url, TEST_REDIS_URL: redis.value.url },
-});
-child = vitest;
-
-const exitCode = await new Promise<number>((done) => {
-  vitest.once("error", (err) => {
-    log(`error: could not run vitest: ${err.message}`);
-    done(1);
-  });
-  vitest.once("exit", (code, signal) => done(code ?? (signal ? signalExitCode(signal) : 1)));
+// Vitest runs in its own process group (scripts/process-group.mjs): a signal, or our parent
+// dying, reaches its workers and the hubs they start; what it leaves is stopped with it.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, interrupt);
+stopWatching();
+const vitest = runInGroup(
+  command,
+  args,
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, TEST_DATABASE_URL: database.value.url, TEST_REDIS_URL: redis.value.url },
+  },
+  interrupt,
+);
+const exitCode = await vitest.done.catch((err: Error) => {
+  log(`error: could not run vitest: ${err.message}`);
+  return 1;
 });
 await stopAll();
-process.exit(interrupted ? signalExitCode(interrupted) : exitCode);
+process.exit(interrupted ? signalStatus(interrupted) : exitCode);
