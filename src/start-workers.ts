@@ -26,7 +26,11 @@ export function startWorkers(hub: Hub): Workers {
     outage: hub.redisOutage,
   };
   const workers: Worker[] = [
-    createRoutingWorker({ ...deps, route: (ticketId) => hub.cases.route(ticketId) }),
+    createRoutingWorker({
+      ...deps,
+      route: (ticketId) => hub.cases.route(ticketId),
+      routeToDispatchCentre: (ticketId, note) => hub.cases.routeToDispatchCentre(ticketId, note),
+    }),
     createOutboundWorker({ ...deps, senders: hub.senders }),
     createInboundWorker({ ...deps, handlers: inboundHandlers(hub.channels.values()) }),
     createDeadlineWorker({ ...deps, timers: hub.cases.timers }),

@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notify } from "../src/outbound/notifier.ts";
 import { recoverLostJobs } from "../src/cases/lost-job-recovery.ts";
+import { createRoutingWorker, ROUTING_FAILED_NOTE } from "../src/cases/routing-worker.ts";
+import { createLogger } from "../src/logger.ts";
+import { TEST_REDIS_URL } from "./support/test-env.ts";
 import { openTestTicket, road } from "./support/cases.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -65,5 +68,56 @@ describe.each(BACKENDS)("recovering lost jobs on %s", (backend) => {
     await routing.obliterate({ force: true });
     await outbound.obliterate({ force: true });
     expect(await recover()).toEqual({ routing: 0, outbound: 0 });
+  });
+
+  it("gives the dispatch centre a ticket whose routing failed every attempt; a job failed for good is retried", async () => {
+    const routing = t.hub.queues.get("routing")!;
+    const prisma = t.hub.db.prisma;
+    const dispatcher = t.hub.cases.knowledge().router.dispatcher;
+    const ticket = await openTestTicket(t.hub, `东湖区${road()}路灯坏了`);
+    t.hub.relay.kick();
+    await eventually(async () => ((await routing.getJob(ticket.id)) ? true : undefined));
+    // Two quick attempts instead of eight over two minutes.
+    await routing.obliterate({ force: true });
+    await routing.add("route-ticket", { ticketId: ticket.id }, { jobId: ticket.id, attempts: 2, backoff: 10 });
+
+    // Routing throws every time (a bug, a rule that crashes); the dispatch centre may fail too.
+    let dispatchWorks = false;
+    const routed: string[] = [];
+    const worker = createRoutingWorker({
+      redisUrl: TEST_REDIS_URL,
+      prefix: t.hub.config.queuePrefix,
+      prisma,
+      log: createLogger("silent"),
+      route: async () => {
+        throw new Error("routing rule crashed");
+      },
+      routeToDispatchCentre: async (ticketId, note) => {
+        if (!dispatchWorks) throw new Error("database unavailable");
+        routed.push(ticketId);
+        return t.hub.cases.routeToDispatchCentre(ticketId, note);
+      },
+    });
+    try {
+      // Both attempts fail, the last resort too: the job has failed for good, the ticket waits.
+      await eventually(async () => ((await (await routing.getJob(ticket.id))?.isFailed()) ? true : undefined));
+      expect((await prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe("submitted");
+
+      // Recovery retries it; this time the last attempt reaches the dispatch centre.
+      dispatchWorks = true;
+      expect(await recoverLostJobs({ prisma, queues: t.hub.queues, graceMs: 0 })).toMatchObject({ routing: 1 });
+      const assigned = await eventually(async () => {
+        const row = await prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+        return row.status === "assigned" ? row : undefined;
+      });
+      expect(assigned.departmentCode).toBe(dispatcher);
+      expect(routed).toEqual([ticket.id]);
+      const events = await prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { seq: "asc" } });
+      expect(events.at(-1)).toMatchObject({ type: "assigned", actor: "system:router", note: ROUTING_FAILED_NOTE });
+      // Done: recovery leaves it alone now.
+      expect(await recoverLostJobs({ prisma, queues: t.hub.queues, graceMs: 0 })).toMatchObject({ routing: 0 });
+    } finally {
+      await worker.close();
+    }
   });
 });

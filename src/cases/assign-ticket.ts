@@ -127,6 +127,22 @@ export class TicketAssigner {
     }
   }
 
+  /**
+   * The last resort when routing a ticket kept failing: the dispatch centre gets it, on
+   * the record, rather than leaving it submitted with no one to see it. Already routed: nothing.
+   */
+  async toDispatchCentre(ticketId: string, note: string): Promise<AssignResult> {
+    const departmentCode = this.deps.router.dispatcher;
+    const decision: Decision = { departmentCode, rule: "dispatcher", category: null, district: null, places: [] };
+    try {
+      await this.deps.actions.applyOptimistic(ticketId, { ...assignAction(decision), note }, ROUTER_ACTOR);
+      return { assigned: true, departmentCode };
+    } catch (error) {
+      if (error instanceof ActionRejected) return { assigned: false, reason: error.message };
+      throw error;
+    }
+  }
+
   /** Assigns tickets in one statement; any that changed meanwhile are retried one by one. */
   private async assign(items: { ticket: Ticket; decision: Decision }[]): Promise<Map<string, AssignResult>> {
     const { prisma, actions } = this.deps;

@@ -57,6 +57,8 @@ export interface Cases {
   departmentName(code: string | null): string;
   /** The routing queue's job: assign (or merge) one submitted ticket. */
   route(ticketId: string): Promise<unknown>;
+  /** When routing a ticket failed every attempt: the dispatch centre gets it, with this note. */
+  routeToDispatchCentre(ticketId: string, note: string): Promise<unknown>;
 }
 
 export function createCases(deps: CasesDeps): Cases {
@@ -134,6 +136,7 @@ export function createCases(deps: CasesDeps): Cases {
     duplicates,
     departmentName,
     route: (ticketId) => assigner.route(ticketId),
+    routeToDispatchCentre: (ticketId, note) => assigner.toDispatchCentre(ticketId, note),
   };
 }
 

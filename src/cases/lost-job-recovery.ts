@@ -2,7 +2,8 @@
 // do — a ticket still waiting to be routed, a notice still pending — and each such row
 // gets its job again under the same business id. BullMQ ignores an add whose jobId it
 // still holds, so jobs that were not lost are left alone. Only rows older than a grace
-// period are looked at: younger ones are the outbox relay's to add.
+// period are looked at: younger ones are the outbox relay's to add. A job that failed
+// every attempt while its row is still to do is retried.
 import type { Queue } from "bullmq";
 import type { PrismaClient } from "../db/database.ts";
 import { TICKET_SUBMITTED } from "./open-ticket.ts";
@@ -64,7 +65,16 @@ async function requeueAll(
   for (let after = ""; ; ) {
     const jobs = await page(after);
     for (const [jobId, data] of jobs) {
-      if (await queue.getJob(jobId)) continue;
+      const job = await queue.getJob(jobId);
+      if (job) {
+        // Failed on every attempt (e.g. the database was down throughout), yet the row is
+        // still to do: try again. A waiting, delayed or active job is left alone.
+        if (await job.isFailed()) {
+          await job.retry("failed");
+          added++;
+        }
+        continue;
+      }
       await queue.add(jobName, data, { jobId });
       added++;
     }
