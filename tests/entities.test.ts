@@ -161,6 +161,10 @@ describe("place mentions", () => {
     expect(places("过马路的时候被撞了")).toEqual([]);
     expect(places("农村的路不好走，景区门口人太多，小区里的路灯坏了")).toEqual([]);
     expect(places("在城中村租房，走路去学校要半小时")).toEqual([]);
+    // A verb taking 路 as its object ends a clause, not a road name.
+    expect(places("井盖被人偷了，晚上走路很危险")).toEqual([]);
+    expect(places("楼下天天施工修路，吵得睡不着")).toEqual([]);
+    expect(places("解放路正在修路")).toEqual(["street:解放路"]);
   });
 });
 

@@ -123,6 +123,9 @@ const SUFFIX_WORDS = [
   "巷内",
   "道路",
 ];
+// Verbs with 路 as their object: a "name" ending in one is a clause, not a road
+// ("晚上走路很危险", "门口正在修路").
+const ROAD_VERBS = ["走路", "带路", "让路", "修路", "堵路", "赶路", "问路", "绕路", "拦路", "挡路", "占路"];
 // Name + suffix combinations that are ordinary words, not places.
 const GENERIC = new Set([
   "马路",
@@ -258,7 +261,8 @@ export function findPlaces(text: string): PlaceMention[] {
       name = name.slice(1);
     }
     const full = `${name}${text.slice(i, end)}`;
-    if (name.length >= MIN_NAME && !GENERIC.has(`${name}${word}`) && !GENERIC.has(full)) {
+    const clause = word === "路" && ROAD_VERBS.some((verb) => `${name}${word}`.endsWith(verb));
+    if (name.length >= MIN_NAME && !clause && !GENERIC.has(`${name}${word}`) && !GENERIC.has(full)) {
       found.push({ kind, name: full, index: i - name.length, ...(number ? { houseNumber: number } : {}) });
       nameStart = i = end;
       continue;
