@@ -127,8 +127,7 @@ export function DashboardPage({ staff }) {
       })
       .catch((failure) => {
         setTrend(null);
-        if (failure.status === 404) setTrendError("趋势图暂不可用。");
-        else if (failure.status !== 401) setTrendError(failure.message);
+        if (failure.status !== 401) setTrendError(failure.message);
       });
   }, [period]);
 
@@ -148,8 +147,7 @@ export function DashboardPage({ staff }) {
         `办理情况统计-${period.from}-${period.to}.${format}`,
       );
     } catch (failure) {
-      if (failure.status === 404) setExportError("导出功能暂不可用。");
-      else if (failure.status !== 401) setExportError(failure.message);
+      if (failure.status !== 401) setExportError(failure.message);
     }
   };
   const inbox = (tab, code, resolved) =>

@@ -30,8 +30,7 @@ function BulkReassign({ selected, onDone }) {
       setResults(result.results);
       onDone();
     } catch (failure) {
-      if (failure.status === 404) setError("批量改派功能尚未开通，请在工单详情页逐件改派。");
-      else if (failure.status !== 401) setError(failure.message);
+      if (failure.status !== 401) setError(failure.message);
     } finally {
       setBusy(false);
     }
@@ -69,8 +68,7 @@ function MergeSuggestions() {
       setSuggestions((await api("/merge-suggestions")).suggestions);
       setError("");
     } catch (failure) {
-      if (failure.status === 404) setError("并案建议功能尚未开通。");
-      else if (failure.status !== 401) setError(failure.message);
+      if (failure.status !== 401) setError(failure.message);
       setSuggestions([]);
     }
   }, []);

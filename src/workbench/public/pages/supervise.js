@@ -24,8 +24,7 @@ function History() {
       .then((result) => setEvents(result.items ?? result.events ?? []))
       .catch((failure) => {
         setEvents([]);
-        if (failure.status === 404) setError("督办记录功能尚未开通。");
-        else if (failure.status !== 401) setError(failure.message);
+        if (failure.status !== 401) setError(failure.message);
       });
   }, []);
   if (error) return html`<${Message} kind="error">${error}<//>`;
