@@ -278,25 +278,29 @@ function RoutingRules({ refresh }) {
     ${data === null && !error && html`<${Loading} />`}
     ${
       data?.rules &&
-      html`<ol class="templates rules">
-        ${data.rules.map(
-          (rule, i) => html`<li key=${rule.id}>
-            <div class="history-head">
-              <strong>${i + 1}. ${rule.id}</strong>
-              <span class="meta">分派到 ${names[rule.department] ?? rule.department}</span>
-            </div>
-            <p class="note">${conditions(rule)}</p>
-            <div class="row-buttons">
-              <button type="button" class="secondary" disabled=${busy || i === 0} onClick=${() => move(i, -1)}
-                aria-label=${`上移规则 ${rule.id}`}>上移</button>
-              <button type="button" class="secondary" disabled=${busy || i === data.rules.length - 1} onClick=${() => move(i, 1)}
-                aria-label=${`下移规则 ${rule.id}`}>下移</button>
-              <button type="button" class="secondary" onClick=${(e) => dialog.open(e, rule)} aria-label=${`编辑规则 ${rule.id}`}>编辑</button>
-              <button type="button" class="secondary" onClick=${() => remove(rule)} aria-label=${`删除规则 ${rule.id}`}>删除</button>
-            </div>
-          </li>`,
-        )}
-      </ol>`
+      html`<div class="table-scroll"><table class="tickets rules">
+        <caption class="visually-hidden">分派规则，按先后顺序</caption>
+        <thead><tr><th scope="col">顺序</th><th scope="col">规则</th><th scope="col">条件</th>
+          <th scope="col">分派到</th><th scope="col">操作</th></tr></thead>
+        <tbody>
+          ${data.rules.map(
+            (rule, i) => html`<tr key=${rule.id}>
+              <td data-label="顺序">${i + 1}</td>
+              <th scope="row">${rule.id}</th>
+              <td data-label="条件" class="words">${conditions(rule)}</td>
+              <td data-label="分派到">${names[rule.department] ?? rule.department}</td>
+              <td><div class="row-buttons">
+                <button type="button" class="secondary" disabled=${busy || i === 0} onClick=${() => move(i, -1)}
+                  aria-label=${`上移规则 ${rule.id}`}>上移</button>
+                <button type="button" class="secondary" disabled=${busy || i === data.rules.length - 1}
+                  onClick=${() => move(i, 1)} aria-label=${`下移规则 ${rule.id}`}>下移</button>
+                <button type="button" class="secondary" onClick=${(e) => dialog.open(e, rule)} aria-label=${`编辑规则 ${rule.id}`}>编辑</button>
+                <button type="button" class="secondary" onClick=${() => remove(rule)} aria-label=${`删除规则 ${rule.id}`}>删除</button>
+              </div></td>
+            </tr>`,
+          )}
+        </tbody>
+      </table></div>`
     }
     ${dialog.editing && html`<${RuleDialog} rule=${dialog.editing} data=${data} onClose=${dialog.close} onSaved=${done} />`}
   </section>`;

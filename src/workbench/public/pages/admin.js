@@ -183,7 +183,7 @@ function Accounts({ refresh, departmentName }) {
               <td data-label="创建时间">${formatTime(a.createdAt)}</td>
               <td><div class="row-buttons">
                 <button type="button" class="secondary" onClick=${(e) => open(e, a, "edit")} aria-label=${`编辑 ${a.username}`}>编辑</button>
-                <button type="button" class="secondary" onClick=${(e) => open(e, a, "password")} aria-label=${`重置 ${a.username} 的密码`}>重置密码</button>
+                <button type="button" class="secondary" onClick=${(e) => open(e, a, "password")} aria-label=${`重置密码：${a.username}`}>重置密码</button>
                 <button type="button" class="secondary" onClick=${() => toggle(a)} aria-label=${`${a.active ? "停用" : "启用"} ${a.username}`}>
                   ${a.active ? "停用" : "启用"}
                 </button>
@@ -203,7 +203,7 @@ export function AdminPage({ route, departmentName }) {
   const view = VIEWS.some(([name]) => name === route.query.view) ? route.query.view : "accounts";
   return html`<section>
     <h1>管理</h1>
-    <nav class="tabs" aria-label="管理内容">
+    <nav class="tabs views" aria-label="管理内容">
       ${VIEWS.map(
         ([name, label]) =>
           html`<a href=${`${ROOT}admin?view=${name}`} aria-current=${name === view ? "page" : undefined}>${label}</a>`,
