@@ -14,13 +14,7 @@ import type { StaffSessions } from "../staff/sessions.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import { errorResponseSchema } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
-import {
-  adminOf as adminWith,
-  applyEdit,
-  editErrors,
-  snapshotOf,
-  snapshotSchema as statusSchema,
-} from "./staff-admin-edit.ts";
+import { adminOf as adminWith, applyEdit, editErrors, snapshotOf, snapshotSchema } from "./staff-admin-edit.ts";
 import { requireStaff } from "./staff-auth.ts";
 import { staffErrorResponses } from "./staff-schemas.ts";
 import { type UnansweredQuery, unansweredAnswer, unansweredQuerySchema, unansweredSchema } from "./unanswered-view.ts";
@@ -46,10 +40,14 @@ export async function staffAdminCatalogRoutes(app: FastifyInstance, options: Sta
     return { version: k.version, items: k.catalog.items.length, loadedAt: k.loadedAt.toISOString() };
   };
 
-  app.get("/catalog", { ...authenticated, schema: { response: { 200: statusSchema, ...errors } } }, async (request) => {
-    adminOf(request);
-    return status();
-  });
+  app.get(
+    "/catalog",
+    { ...authenticated, schema: { response: { 200: snapshotSchema, ...errors } } },
+    async (request) => {
+      adminOf(request);
+      return status();
+    },
+  );
 
   app.get<{ Querystring: UnansweredQuery }>(
     "/unanswered",
@@ -80,14 +78,14 @@ export async function staffAdminCatalogRoutes(app: FastifyInstance, options: Sta
         response: {
           201: {
             type: "object",
-            required: ["itemCode", "itemName", "question", "file", ...statusSchema.required],
+            required: ["itemCode", "itemName", "question", "file", ...snapshotSchema.required],
             properties: {
               itemCode: { type: "string" },
               itemName: { type: "string" },
               question: { type: "string" },
               /** The file changed, relative to intents/. */
               file: { type: "string" },
-              ...statusSchema.properties,
+              ...snapshotSchema.properties,
             },
           },
           ...editErrors,
