@@ -194,6 +194,15 @@ describe("departments and routing rules for staff admins", () => {
     expect(t.hub.knowledge.current.departments.nameOf("WG")).toBe("市网格化管理中心");
     expect(await routedTo("网格长半年没来过了")).toBe("WG");
 
+    // Editing one field of a shipped department changes only that: the phone keeps its quotes.
+    const shipped = await fs.readFile(departmentsFile, "utf8");
+    const zw = t.hub.knowledge.current.departments.list.find((d) => d.code === "ZW")!;
+    const more = await patch("/departments/ZW", { keywords: [...zw.keywords, "办事拖拉"] });
+    expect(more.statusCode, more.body).toBe(200);
+    expect(await fs.readFile(departmentsFile, "utf8")).toBe(
+      shipped.replace("      - 办事难\n", "      - 办事难\n      - 办事拖拉\n"),
+    );
+
     const bad: [string, object, number, string][] = [
       ["post", { code: "CG", name: "重复" }, 409, "已有代码为 CG"],
       ["post", { code: "XX", name: "市城市管理局（城市管理综合行政执法局）" }, 400, "已有名为"],
@@ -255,6 +264,7 @@ describe("departments and routing rules for staff admins", () => {
     expect(actions.map((a) => `${a.action} ${a.target}`)).toEqual([
       "create_department WG",
       "update_department WG",
+      "update_department ZW",
       "update_department WG",
       "update_department WG",
       "create_department TMP",

@@ -3,7 +3,7 @@
 // the YAML Document (comments, blank lines and list styles kept). A department's code never
 // changes (tickets, accounts and items refer to it); one that has had tickets is disabled
 // (停用), not deleted. The loader checks the file again on the reload.
-import { isMap, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
+import { isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
 import {
   CatalogEditError,
   type FileEdit,
@@ -65,13 +65,21 @@ async function editDepartments(
   return { file: DEPARTMENTS_FILE, previous };
 }
 
+/** Sets a key only when its value changes, so what stays the same keeps its quotes and comments. */
+function setChanged(doc: ReturnType<typeof parseYamlFile>, node: YAMLMap, key: string, value: unknown): void {
+  const current = node.get(key, true);
+  const now = isSeq(current) || isScalar(current) ? current.toJSON() : current;
+  if (JSON.stringify(now) === JSON.stringify(value)) return;
+  node.set(key, Array.isArray(value) ? listNode(doc, value, current) : value);
+}
+
 function setFields(doc: ReturnType<typeof parseYamlFile>, node: YAMLMap, fields: DepartmentFields): void {
-  node.set("name", fields.name.trim());
+  setChanged(doc, node, "name", fields.name.trim());
   const phone = fields.phone?.trim();
-  if (phone) node.set("phone", phone);
+  if (phone) setChanged(doc, node, "phone", phone);
   else node.delete("phone");
-  node.set("domains", listNode(doc, cleanList(fields.domains), node.get("domains", true)));
-  node.set("keywords", listNode(doc, cleanList(fields.keywords), node.get("keywords", true)));
+  setChanged(doc, node, "domains", cleanList(fields.domains));
+  setChanged(doc, node, "keywords", cleanList(fields.keywords));
   if (fields.disabled) node.set("disabled", true);
   else node.delete("disabled");
 }
