@@ -295,8 +295,10 @@ describe("the department workbench in a browser", () => {
     expect(notice.text).toContain("请今天之内到现场处置");
     const events = await t.hub.db.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id } });
     expect(events.map((e) => e.type)).toContain("supervised");
-    // The history on the page shows it.
+    // The history on the page shows it, and so does the 督办 page's record.
     await page.getByText("请今天之内到现场处置").first().waitFor();
+    await page.goto(`${hubUrl}/workbench/supervise?view=history`);
+    await page.getByRole("link", { name: ticket.number }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });

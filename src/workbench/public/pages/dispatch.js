@@ -3,7 +3,7 @@
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "../api.js";
-import { Field, Loading, Message, usePolling, useTitle } from "../components.js";
+import { Field, Loading, Message, useApiData, usePolling, useTitle } from "../components.js";
 import { loadInbox } from "../inbox-data.js";
 import { ROOT } from "../router.js";
 import { DepartmentPicker } from "../ticket-actions.js";
@@ -59,22 +59,10 @@ function BulkReassign({ selected, onDone }) {
 }
 
 function MergeSuggestions() {
-  const [suggestions, setSuggestions] = useState(null);
-  const [error, setError] = useState("");
+  const { data, error, setError, load } = useApiData("/merge-suggestions", { suggestions: [] });
+  const suggestions = data?.suggestions ?? null;
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState("");
-  const load = useCallback(async () => {
-    try {
-      setSuggestions((await api("/merge-suggestions")).suggestions);
-      setError("");
-    } catch (failure) {
-      if (failure.status !== 401) setError(failure.message);
-      setSuggestions([]);
-    }
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load]);
 
   const merge = async (s) => {
     setBusy(s.childNumber);
