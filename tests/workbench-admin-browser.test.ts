@@ -189,6 +189,8 @@ describe("the workbench's admin pages in a browser", () => {
     await page.getByLabel("分派到").selectOption("CG");
     await page.getByRole("button", { name: "保存" }).click();
     await page.getByRole("alert").filter({ hasText: "规则至少需要一个条件" }).waitFor();
+    expect(await wb.seriousViolations(page)).toEqual([]);
+    await shot(page, "workbench-rule-dialog-desktop.png", false);
     await page.getByLabel("关键词").fill("共享单车");
     await page.getByRole("button", { name: "保存" }).click();
     await page.getByText("已添加规则 shared-bikes。").waitFor();
