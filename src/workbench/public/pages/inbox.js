@@ -159,7 +159,7 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       filters.resolved &&
       html`<p class="filter-chip">
         只看：已办结（含待评价、复核）的工单
-        <a href=${inboxUrl({ tab, ...filters, resolved: "" })}>不限办结与否</a>
+        <a href=${inboxUrl({ tab, ...filters, resolved: "" })}>看全部工单</a>
       </p>`
     }
     <${Message} kind="error">${error}<//>
