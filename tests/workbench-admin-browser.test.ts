@@ -181,6 +181,13 @@ describe("the workbench's admin pages in a browser", () => {
     await page.getByRole("button", { name: "保存" }).click();
     await page.getByText("已添加部门“市网格化服务管理中心”。").waitFor();
     expect(t.hub.knowledge.current.departments.nameOf("WG")).toBe("市网格化服务管理中心");
+    // The pickers elsewhere in the app offer it at once (the department list was fetched again).
+    await page.getByRole("link", { name: "账号" }).click();
+    await page
+      .locator("#new-department option", { hasText: "市网格化服务管理中心（WG）" })
+      .waitFor({ state: "attached" });
+    await page.getByRole("link", { name: "部门与分派规则" }).click();
+    await page.getByRole("heading", { name: "分派规则" }).waitFor();
 
     // A rule without a condition: the server's reason, in the dialog.
     expect((await fileAndRoute(t.hub, BIKES)).departmentCode).toBe("JT");

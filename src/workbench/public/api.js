@@ -197,9 +197,17 @@ export function departments() {
   return departmentsCache;
 }
 
-/** After an admin changed the departments: the next picker asks again. */
+const departmentWatchers = new Set();
+/** Calls `watcher` after an admin changed the departments; returns the call that stops it. */
+export function onDepartmentsChanged(watcher) {
+  departmentWatchers.add(watcher);
+  return () => departmentWatchers.delete(watcher);
+}
+
+/** After an admin changed the departments: the next picker asks again, and the names are reloaded. */
 export function forgetDepartments() {
   departmentsCache = undefined;
+  for (const watcher of departmentWatchers) watcher();
 }
 
 let categoriesCache;
