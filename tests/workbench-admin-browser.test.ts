@@ -50,8 +50,11 @@ describe("the workbench's admin pages in a browser", () => {
     await fs.rm(intents, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string, fullPage = true) =>
-    page.screenshot({ path: path.join(wb.screenshots, name), fullPage });
+  /** A screenshot with the pointer out of the way (no hover highlight where the last click was). */
+  const shot = async (page: Page, name: string, fullPage = true) => {
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(wb.screenshots, name), fullPage });
+  };
   const admin = async (width?: number, height?: number) => {
     const opened = await wb.newPage(width, height);
     await wb.logIn(opened.page, "admin");
