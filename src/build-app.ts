@@ -11,6 +11,9 @@ import { open311Routes } from "./http/open311-routes.ts";
 import { rateLimits } from "./http/rate-limits.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { staffAdminCatalogRoutes } from "./http/staff-admin-catalog-routes.ts";
+import { staffAdminDepartmentRoutes } from "./http/staff-admin-department-routes.ts";
+import { staffAdminRoutingRuleRoutes } from "./http/staff-admin-routing-rule-routes.ts";
+import { IntentsEditor } from "./knowledge/intents-editor.ts";
 import { staffApi } from "./http/staff-api.ts";
 import { ticketRoutes } from "./http/ticket-routes.ts";
 import { validation } from "./http/validation.ts";
@@ -69,14 +72,23 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     onOutboxWritten: () => hub.relay.kick(),
     prefix: "/open311/v2",
   });
+  const editor = new IntentsEditor(config.intentsDir, () => hub.knowledge.reload());
   await app.register(staffAdminCatalogRoutes, {
     prisma: db.prisma,
     sessions: cases.sessions,
     knowledge: () => hub.knowledge.current,
-    reloadCatalog: () => hub.knowledge.reload(),
-    intentsDir: config.intentsDir,
+    editor,
     prefix: "/api/staff/admin",
   });
+  const adminEdits = {
+    prisma: db.prisma,
+    sessions: cases.sessions,
+    knowledge: () => hub.knowledge.current,
+    editor,
+    prefix: "/api/staff/admin",
+  };
+  await app.register(staffAdminDepartmentRoutes, adminEdits);
+  await app.register(staffAdminRoutingRuleRoutes, adminEdits);
   await app.register(adminRoutes, {
     prisma: db.prisma,
     adminToken: config.adminToken,

@@ -50,6 +50,12 @@ describe.each(BACKENDS)("workbench inbox on %s", (backend) => {
     await actions.apply({ id: tickets.closed.id }, { type: "accept" }, "staff:cg.zhang");
     await actions.apply({ id: tickets.closed.id }, { type: "resolve", reply: "已修复" }, "staff:cg.zhang");
     await actions.apply({ id: tickets.closed.id }, { type: "close" }, "staff:supervisor");
+    tickets.merged = await light();
+    await actions.apply(
+      { id: tickets.merged.id },
+      { type: "merge", parentId: tickets.pending.id, parentNumber: tickets.pending.number, reason: "同一盏路灯" },
+      "staff:dispatcher",
+    );
     tickets.police = await fileAndRoute(t.hub, `${road()}楼上邻居半夜噪音扰民，电话13812345678`);
   });
   afterAll(async () => {
@@ -69,6 +75,7 @@ describe.each(BACKENDS)("workbench inbox on %s", (backend) => {
       due_soon: ["dueSoon"],
       awaiting_rating: ["resolved"],
       done: ["closed"],
+      all: ["pending", "accepted", "suspended", "overdue", "dueSoon", "resolved", "closed"],
     };
     for (const tab of INBOX_TABS) {
       const res = await get("cg.zhang", `/api/staff/inbox?tab=${tab}&limit=100`);
@@ -77,12 +84,28 @@ describe.each(BACKENDS)("workbench inbox on %s", (backend) => {
       expect(body.total, tab).toBe(body.counts[tab]);
       expect(body.tickets.length, tab).toBe(body.counts[tab]);
       for (const name of expected[tab] ?? []) expect(numbers(body), `${tab}: ${name}`).toContain(tickets[name]!.number);
+      // A ticket merged into another (并案) is in no tab, 全部 included: it is worked with its parent.
+      expect(numbers(body), tab).not.toContain(tickets.merged!.number);
     }
     const admin = (await get("admin", "/api/staff/inbox?tab=returned&limit=100")).json();
     expect(numbers(admin)).toContain(tickets.returned!.number);
     const dispatch = (await get("dispatcher", "/api/staff/inbox?tab=dispatch&limit=100")).json();
     expect(numbers(dispatch)).toContain(tickets.returned!.number);
     expect(dispatch.counts.dispatch).toBe(dispatch.total);
+  });
+
+  it("narrows any tab to the answered tickets (the KPIs' 办结量) with resolved=true", async () => {
+    // The 统计 page's links: the department, the filing period, 全部, and resolved=true for 办结量.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = `from=${today}&to=${today}&department=CG`;
+    const body = (await get("admin", `/api/staff/inbox?tab=all&resolved=true&${period}&limit=100`)).json();
+    expect(numbers(body).sort()).toEqual([tickets.resolved!.number, tickets.closed!.number].sort());
+    expect(body.counts.pending).toBe(0);
+    const kpis = (await get("admin", `/api/staff/kpis?${period}`)).json();
+    expect(kpis.departments).toHaveLength(1);
+    expect(kpis.departments[0].resolved).toBe(body.total);
+    const all = (await get("admin", `/api/staff/inbox?tab=all&${period}&limit=100`)).json();
+    expect(kpis.departments[0].received).toBe(all.total);
   });
 
   it("runs the same rule in SQL as the pure predicate, for every tab", async () => {

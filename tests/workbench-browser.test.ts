@@ -2,61 +2,44 @@
 // playwright-core against a hub on PostgreSQL and Redis with its queue workers. One
 // browser, one hub. Set WORKBENCH_SCREENSHOTS=<dir> to keep the screenshots it takes
 // (docs/ has three of them).
-import fs from "node:fs/promises";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
-import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { AddressInfo } from "node:net";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/build-app.ts";
-import { ensureCommand, ensurePackageFile } from "../src/infra/system-package.ts";
-import { createStaffAccount } from "../src/staff/accounts.ts";
-import { startWorkers, type Workers } from "../src/start-workers.ts";
 import { fileAndRoute, road } from "./support/cases.ts";
-import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
+import { eventually, type TestHub } from "./support/test-env.ts";
+import { PASSWORD, startWorkbenchBrowser, type WorkbenchBrowser } from "./support/workbench-browser.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
 declare const document: { activeElement: { textContent: string | null; id: string } | null };
 declare const sessionStorage: { getItem(key: string): string | null };
-declare const axe: {
-  run(): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[] }>;
-};
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
-const PASSWORD = "correct horse battery";
 const XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>";
 
 describe("the department workbench in a browser", () => {
+  let wb: WorkbenchBrowser;
   let t: TestHub;
-  let app: FastifyInstance;
-  let workers: Workers;
   let hubUrl: string;
-  let browser: Browser;
   let screenshots: string;
-  let axeSource: string;
   let chatToken: string | undefined;
+  const newPage = (width?: number, height?: number) => wb.newPage(width, height);
+  const logIn = (page: Page, username: string, url?: string) => wb.logIn(page, username, url);
+  const seriousViolations = (page: Page) => wb.seriousViolations(page);
 
   beforeAll(async () => {
-    await ensureCommand(CHROMIUM, "chromium");
-    await ensurePackageFile(CHINESE_FONT, "fonts-wqy-microhei");
     // Rate limits on (the suites' default is off), with a small login lockout to see it in the page.
-    t = await startTestHub("postgresql", { env: { RATE_LIMIT: "on", RATE_LIMIT_LOGIN_ACCOUNT: "3/15m" } });
-    app = await buildApp(t.hub);
-    workers = startWorkers(t.hub);
-    hubUrl = await app.listen({ port: 0, host: "127.0.0.1" });
-    const departments = t.hub.cases.knowledge().departments.codes;
-    for (const account of [
-      { username: "cg.zhang", role: "staff", departmentCode: "CG", displayName: "张伟" },
-      { username: "ga.li", role: "staff", departmentCode: "GA", displayName: "李娜" },
-      { username: "dispatcher", role: "dispatcher", displayName: "赵派单" },
-      { username: "gj.wang", role: "staff", departmentCode: "GA", displayName: "王刚" },
-      { username: "supervisor", role: "supervisor", displayName: "钱督办" },
-    ]) {
-      await createStaffAccount(t.hub.db.prisma, { ...account, password: PASSWORD }, departments);
-    }
+    wb = await startWorkbenchBrowser(
+      [
+        { username: "cg.zhang", role: "staff", departmentCode: "CG", displayName: "张伟" },
+        { username: "ga.li", role: "staff", departmentCode: "GA", displayName: "李娜" },
+        { username: "dispatcher", role: "dispatcher", displayName: "赵派单" },
+        { username: "gj.wang", role: "staff", departmentCode: "GA", displayName: "王刚" },
+        { username: "supervisor", role: "supervisor", displayName: "钱督办" },
+      ],
+      { env: { RATE_LIMIT: "on", RATE_LIMIT_LOGIN_ACCOUNT: "3/15m" } },
+    );
+    ({ t, hubUrl, screenshots } = wb);
     // A few of the department's tickets, so the inbox looks like a working day's.
     for (const text of [
       `${road()}小区门口垃圾堆了三天没人清运，味道很大`,
@@ -64,27 +47,10 @@ describe("the department workbench in a browser", () => {
       `东湖区${road()}有流动摊贩占道经营，行人只能走机动车道`,
     ])
       await fileAndRoute(t.hub, text);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--lang=zh-CN",
-      ],
-    });
-    screenshots = process.env.WORKBENCH_SCREENSHOTS ?? (await fs.mkdtemp(path.join(os.tmpdir(), "workbench-shots-")));
-    await fs.mkdir(screenshots, { recursive: true });
-    axeSource = await fs.readFile(path.resolve(import.meta.dirname, "../node_modules/axe-core/axe.min.js"), "utf8");
   }, 600_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await workers?.close();
-    await t?.close();
-    if (!process.env.WORKBENCH_SCREENSHOTS && screenshots) await fs.rm(screenshots, { recursive: true, force: true });
+    await wb?.close();
   });
 
   /** The citizen's web chat, over its HTTP API, keeping the session the hub issues. */
@@ -98,43 +64,6 @@ describe("the department workbench in a browser", () => {
     chatToken = res.headers.get("x-chat-session") ?? chatToken;
     const body = (await res.json()) as { replies: { text: string }[]; ticket?: { number: string } };
     return { text: body.replies.map((r) => r.text).join("\n"), ticket: body.ticket?.number };
-  }
-
-  async function newPage(
-    width = 1366,
-    height = 768,
-  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({
-      viewport: { width, height },
-      locale: "zh-CN",
-      timezoneId: "Asia/Shanghai",
-    });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("dialog", (dialog) => {
-      errors.push(`a dialog opened: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    return { context, page, errors };
-  }
-
-  async function logIn(page: Page, username: string, url = `${hubUrl}/workbench/`) {
-    await page.goto(url);
-    await page.getByLabel("用户名").fill(username);
-    await page.getByLabel("密码").fill(PASSWORD);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.getByRole("button", { name: "退出" }).waitFor();
-  }
-
-  async function seriousViolations(page: Page) {
-    // Through the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an inline <script>.
-    await page.evaluate(axeSource);
-    const { violations } = await page.evaluate(() => axe.run());
-    return violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`);
   }
 
   it("refuses a wrong password politely, and logs in", async () => {
@@ -366,8 +295,10 @@ describe("the department workbench in a browser", () => {
     expect(notice.text).toContain("请今天之内到现场处置");
     const events = await t.hub.db.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id } });
     expect(events.map((e) => e.type)).toContain("supervised");
-    // The history on the page shows it.
+    // The history on the page shows it, and so does the 督办 page's record.
     await page.getByText("请今天之内到现场处置").first().waitFor();
+    await page.goto(`${hubUrl}/workbench/supervise?view=history`);
+    await page.getByRole("link", { name: ticket.number }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -154,7 +154,10 @@ function caseKnowledgeOf(knowledge: Knowledge, log: Logger): CaseKnowledge {
       rules.rules,
       rules.categories,
       rules.districts,
-      new DepartmentRouter(knowledge.catalog.departments, departments.dispatcher),
+      new DepartmentRouter(
+        knowledge.catalog.departments.filter((d) => !d.disabled),
+        departments.dispatcher,
+      ),
       departments.dispatcher,
     ),
   };

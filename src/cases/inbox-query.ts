@@ -1,6 +1,6 @@
 // The workbench inbox: one page of a tab's tickets (deadline first, nulls last, then
 // number) and every tab's count, over the same filters (department, text or number,
-// phone, filing period). Two statements, run side by side; each ticket's time left is
+// phone, filing period, answered or not). Two statements, run side by side; each ticket's time left is
 // the caller's (it needs the calendar, not the database).
 import type { PrismaClient } from "../db/database.ts";
 import { Prisma, type Ticket } from "../generated/prisma/client.ts";
@@ -16,6 +16,8 @@ export interface InboxFilter {
   /** Filed at or after / before. */
   from?: Date;
   to?: Date;
+  /** Only tickets with a reply (resolvedAt set: 办结, not reopened since), like the KPIs' 办结量. */
+  resolved?: boolean;
   limit: number;
   offset: number;
 }
@@ -50,6 +52,7 @@ function baseWhere(filter: InboxFilter): Prisma.Sql {
   }
   if (filter.from) and.push(Prisma.sql`"createdAt" >= ${filter.from}`);
   if (filter.to) and.push(Prisma.sql`"createdAt" < ${filter.to}`);
+  if (filter.resolved) and.push(Prisma.sql`"resolvedAt" IS NOT NULL`);
   return Prisma.join(and, " AND ");
 }
 

@@ -1,7 +1,8 @@
 // The workbench inbox's tabs (工作台): which tickets each one holds, once as a pure
 // predicate over a ticket's fields and once as the same condition in SQL (what the
 // inbox query runs). A ticket may be in several tabs (办理中 and 临期, say); the
-// counts are per tab.
+// counts are per tab. 全部 holds every ticket but those merged into another (并案): they
+// are worked, and counted in the KPIs, with their parent, whose page lists them.
 import { Prisma } from "../generated/prisma/client.ts";
 import { CLOCK_RUNNING_STATUSES, OPEN_STATUSES } from "../tickets/ticket-status.ts";
 
@@ -13,6 +14,7 @@ export const INBOX_TABS = [
   "returned",
   "awaiting_rating",
   "done",
+  "all",
   "dispatch",
   "review",
 ] as const;
@@ -26,6 +28,7 @@ export const INBOX_TAB_LABELS: Record<InboxTab, string> = {
   returned: "被退回",
   awaiting_rating: "待评价",
   done: "已办结",
+  all: "全部",
   dispatch: "派单队列",
   review: "复核",
 };
@@ -62,6 +65,7 @@ export const TAB_PREDICATES: Record<InboxTab, (t: TabRow, ctx: TabContext) => bo
   returned: (t) => t.status === "returned",
   awaiting_rating: (t) => t.status === "resolved",
   done: (t) => t.status === "closed",
+  all: (t) => t.status !== "merged",
   dispatch: (t, ctx) =>
     t.status === "submitted" ||
     t.status === "returned" ||
@@ -82,6 +86,7 @@ export const TAB_SQL: Record<InboxTab, (ctx: TabContext) => Prisma.Sql> = {
   returned: () => Prisma.sql`"status" = 'returned'`,
   awaiting_rating: () => Prisma.sql`"status" = 'resolved'`,
   done: () => Prisma.sql`"status" = 'closed'`,
+  all: () => Prisma.sql`"status" <> 'merged'`,
   dispatch: (ctx) =>
     Prisma.sql`("status" IN ('submitted', 'returned') OR ("status" = 'assigned' AND "departmentCode" = ${ctx.dispatcher}))`,
   review: () => Prisma.sql`"status" = 'review'`,

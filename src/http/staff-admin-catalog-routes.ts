@@ -6,17 +6,16 @@
 //                            in its file under intents/items/, and the catalog reloads.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { PrismaClient } from "../db/database.ts";
-import { addExampleQuestion, CatalogEditError, restoreFile } from "../knowledge/catalog-examples.ts";
+import { addExampleQuestion } from "../knowledge/catalog-examples.ts";
+import type { IntentsEditor } from "../knowledge/intents-editor.ts";
 import type { Knowledge } from "../knowledge/knowledge.ts";
-import type { ReloadResult } from "../knowledge/knowledge-store.ts";
 import { maskText } from "../privacy/mask.ts";
 import type { StaffSessions } from "../staff/sessions.ts";
-import type { StaffPrincipal } from "../staff/roles.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
-import { rejectedSchema } from "./admin-routes.ts";
 import { errorResponseSchema } from "./error-schema.ts";
 import { HttpError } from "./error-handler.ts";
-import { requireStaff, staffOf } from "./staff-auth.ts";
+import { adminOf as adminWith, applyEdit, editErrors, snapshotOf, snapshotSchema } from "./staff-admin-edit.ts";
+import { requireStaff } from "./staff-auth.ts";
 import { staffErrorResponses } from "./staff-schemas.ts";
 import { type UnansweredQuery, unansweredAnswer, unansweredQuerySchema, unansweredSchema } from "./unanswered-view.ts";
 
@@ -25,46 +24,30 @@ export interface StaffAdminCatalogRoutesOptions {
   sessions: Pick<StaffSessions, "authenticate">;
   /** The snapshot serving now. */
   knowledge(): Pick<Knowledge, "version" | "loadedAt" | "catalog">;
-  /** Reloads intents/ (the knowledge store's reload). */
-  reloadCatalog(): Promise<ReloadResult>;
-  /** INTENTS_DIR: where the item files are. */
-  intentsDir: string;
+  /** Edits intents/ one at a time, reloading after each. */
+  editor: IntentsEditor;
 }
-
-const statusSchema = {
-  type: "object",
-  required: ["version", "items", "loadedAt"],
-  properties: {
-    version: { type: "integer" },
-    items: { type: "integer" },
-    loadedAt: { type: "string", format: "date-time" },
-  },
-} as const;
 
 const errors = { ...staffErrorResponses, 404: errorResponseSchema } as const;
 
-function adminOf(request: FastifyRequest): StaffPrincipal {
-  const staff = staffOf(request);
-  if (staff.role !== "admin") throw new HttpError(403, "只有管理员可以维护事项目录。");
-  return staff;
-}
-
-const EDIT_STATUS = { not_found: 404, conflict: 409, invalid: 422 } as const;
+const adminOf = (request: FastifyRequest) => adminWith(request, "只有管理员可以维护事项目录。");
 
 export async function staffAdminCatalogRoutes(app: FastifyInstance, options: StaffAdminCatalogRoutesOptions) {
-  const { prisma, knowledge, reloadCatalog, intentsDir } = options;
+  const { prisma, knowledge, editor } = options;
   const authenticated = { onRequest: requireStaff(options.sessions) };
   const status = () => {
     const k = knowledge();
     return { version: k.version, items: k.catalog.items.length, loadedAt: k.loadedAt.toISOString() };
   };
-  // One edit at a time in this process: each reads the file the previous one wrote.
-  let editing: Promise<unknown> = Promise.resolve();
 
-  app.get("/catalog", { ...authenticated, schema: { response: { 200: statusSchema, ...errors } } }, async (request) => {
-    adminOf(request);
-    return status();
-  });
+  app.get(
+    "/catalog",
+    { ...authenticated, schema: { response: { 200: snapshotSchema, ...errors } } },
+    async (request) => {
+      adminOf(request);
+      return status();
+    },
+  );
 
   app.get<{ Querystring: UnansweredQuery }>(
     "/unanswered",
@@ -95,18 +78,17 @@ export async function staffAdminCatalogRoutes(app: FastifyInstance, options: Sta
         response: {
           201: {
             type: "object",
-            required: ["itemCode", "itemName", "question", "file", ...statusSchema.required],
+            required: ["itemCode", "itemName", "question", "file", ...snapshotSchema.required],
             properties: {
               itemCode: { type: "string" },
               itemName: { type: "string" },
               question: { type: "string" },
               /** The file changed, relative to intents/. */
               file: { type: "string" },
-              ...statusSchema.properties,
+              ...snapshotSchema.properties,
             },
           },
-          ...errors,
-          422: { oneOf: [rejectedSchema, errorResponseSchema] },
+          ...editErrors,
         },
       },
     },
@@ -120,45 +102,21 @@ export async function staffAdminCatalogRoutes(app: FastifyInstance, options: Sta
       const item = knowledge().catalog.items.find((i) => i.code === itemCode);
       if (!item) throw new HttpError(404, `目录中没有编码为 ${itemCode} 的事项。`);
 
-      const edit = editing.then(async () => {
-        const added = await addExampleQuestion(intentsDir, itemCode, question);
-        const result = await reloadCatalog();
-        // A rejected catalog would leave a file the next reload also rejects: put it back.
-        if (!result.ok) await restoreFile(intentsDir, added.file, added.previous);
-        return { added, result };
-      });
-      editing = edit.catch(() => undefined);
-      let outcome: Awaited<typeof edit>;
-      try {
-        outcome = await edit;
-      } catch (error) {
-        if (!(error instanceof CatalogEditError)) throw error;
-        const statusCode = EDIT_STATUS[error.kind];
-        return reply.status(statusCode).send({
-          statusCode,
-          error: { 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity" }[statusCode],
-          message: error.message,
-          field: "body.question",
-        });
-      }
-      const { added, result } = outcome;
-      if (!result.ok) {
-        const { serving } = result;
-        return reply.status(422).send({
-          status: "rejected",
-          problems: result.problems,
-          serving: { version: serving.version, items: serving.items, loadedAt: serving.loadedAt.toISOString() },
-        });
-      }
+      const accepted = await applyEdit(
+        editor,
+        reply,
+        (dir) => addExampleQuestion(dir, itemCode, question),
+        "body.question",
+      );
+      if (!accepted) return reply;
+      const { edit: added, result } = accepted;
       await recordStaffAudit(prisma, admin, "add_catalog_example", itemCode, { question, file: added.file });
       return reply.status(201).send({
         itemCode,
         itemName: item.name,
         question,
         file: added.file,
-        version: result.version,
-        items: result.items,
-        loadedAt: result.loadedAt.toISOString(),
+        ...snapshotOf(result),
       });
     },
   );

@@ -1,6 +1,7 @@
 // The departments staff pick from (转办, 改派, accounts): GET /api/staff/departments, from
 // the knowledge snapshot serving now (intents/departments.yaml), so a reload shows at once.
-// Any logged-in member of staff; names and codes only, nothing personal.
+// Any logged-in member of staff; names and codes only, nothing personal. A disabled
+// department (停用) is listed with disabled: true, for its tickets' names; pickers leave it out.
 import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import { requireStaff } from "./staff-auth.ts";
@@ -26,7 +27,7 @@ export async function staffDepartmentRoutes(app: FastifyInstance, { cases }: Sta
                 items: {
                   type: "object",
                   required: ["code", "name"],
-                  properties: { code: { type: "string" }, name: { type: "string" } },
+                  properties: { code: { type: "string" }, name: { type: "string" }, disabled: { type: "boolean" } },
                 },
               },
               /** The dispatch centre (派单中心): where unrouted and returned tickets go. */
@@ -40,7 +41,11 @@ export async function staffDepartmentRoutes(app: FastifyInstance, { cases }: Sta
     async () => {
       const { departments } = cases.knowledge();
       return {
-        departments: departments.list.map((d) => ({ code: d.code, name: d.name })),
+        departments: departments.list.map((d) => ({
+          code: d.code,
+          name: d.name,
+          ...(d.disabled && { disabled: true }),
+        })),
         dispatcher: departments.dispatcher,
       };
     },

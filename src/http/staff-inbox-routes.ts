@@ -25,6 +25,7 @@ interface InboxQuery {
   from?: string;
   to?: string;
   department?: string;
+  resolved?: boolean;
   limit: number;
   offset: number;
 }
@@ -62,6 +63,8 @@ export async function staffInboxRoutes(
             from: dateParam,
             to: dateParam,
             department: { type: "string", minLength: 1 },
+            /** Only tickets the department has answered (办结; the KPIs' 办结量), whatever happened since. */
+            resolved: { type: "boolean" },
             limit: { type: "integer", minimum: 1, maximum: 100, default: 20 },
             offset: { type: "integer", minimum: 0, default: 0 },
           },
@@ -102,6 +105,7 @@ export async function staffInboxRoutes(
           ...(phoneDigits && { phoneDigits }),
           ...(q.from && { from: periodBound(q.from, "from", timeZone, "querystring.from") }),
           ...(q.to && { to: periodBound(q.to, "to", timeZone, "querystring.to") }),
+          ...(q.resolved && { resolved: true }),
           limit: q.limit,
           offset: q.offset,
         },

@@ -6,30 +6,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { isSeq, parseDocument } from "yaml";
+import { CatalogEditError, type FileEdit, parseYamlFile, printYaml, writeIntentsFile } from "./intents-file.ts";
 
 const DATA_FILE = /\.(ya?ml|json)$/i;
 
-export class CatalogEditError extends Error {
-  override name = "CatalogEditError";
-  constructor(
-    message: string,
-    readonly kind: "not_found" | "conflict" | "invalid",
-  ) {
-    super(message);
-  }
-}
-
-export interface AddedExample {
-  /** The file changed, relative to the intents directory ("items/GA001.yaml"). */
-  file: string;
-  /** Its text before the change, to restore it should the new catalog be rejected. */
-  previous: string;
-}
-
-/** Puts a file's text back, as written before an edit. */
-export async function restoreFile(intentsDir: string, file: string, text: string): Promise<void> {
-  await writeAtomically(path.join(intentsDir, file), text);
-}
+/** The item's file ("items/GA001.yaml") and its text before the change. */
+export type AddedExample = FileEdit;
 
 export async function addExampleQuestion(
   intentsDir: string,
@@ -40,7 +22,7 @@ export async function addExampleQuestion(
   if (!found) throw new CatalogEditError(`目录中没有编码为 ${itemCode} 的事项。`, "not_found");
   const { file, text } = found;
   const edited = file.toLowerCase().endsWith(".json") ? editJson(text, question) : editYaml(text, question);
-  await writeAtomically(path.join(intentsDir, file), edited);
+  await writeIntentsFile(intentsDir, file, edited);
   return { file, previous: text };
 }
 
@@ -65,16 +47,14 @@ function alreadyThere(examples: unknown[], question: string): void {
 }
 
 function editYaml(text: string, question: string): string {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new CatalogEditError(`事项文件无法解析：${doc.errors[0]!.message}`, "invalid");
+  const doc = parseYamlFile(text, "事项文件");
   const examples = doc.get("examples");
   if (examples === undefined) doc.set("examples", doc.createNode([question]));
   else if (isSeq(examples)) {
     alreadyThere(examples.toJSON() as unknown[], question);
     examples.add(doc.createNode(question));
   } else throw new CatalogEditError("事项文件的 examples 不是列表。", "invalid");
-  // The options the catalog's files are written in: no folding of long lines, [a, b] without padding.
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return printYaml(doc);
 }
 
 function editJson(text: string, question: string): string {
@@ -85,11 +65,4 @@ function editJson(text: string, question: string): string {
   alreadyThere(examples, question);
   item.examples = [...examples, question];
   return `${JSON.stringify(item, null, 2)}\n`;
-}
-
-/** Written beside and renamed over: the watcher and a reload never read half a file. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await fs.writeFile(temporary, text);
-  await fs.rename(temporary, file);
 }

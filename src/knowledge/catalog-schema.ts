@@ -53,6 +53,8 @@ export const departmentSchema = z.strictObject({
   domains: z.array(domainSchema).default([]),
   /** Words in a complaint that point to this department (e.g. 路灯 → 城管). */
   keywords: z.array(nonEmpty).default([]),
+  /** A department that no longer takes tickets (停用): kept so its tickets keep their name, never routed to. */
+  disabled: z.boolean().optional(),
 });
 export type Department = z.infer<typeof departmentSchema>;
 

@@ -11,11 +11,13 @@ import { loadMenu, type Menu } from "./menu.ts";
 import { type IntakeRules, loadIntakeRules } from "./intake-rules.ts";
 
 export interface Departments {
+  /** Every department, disabled ones (停用) included. */
   list: readonly Department[];
   /** Where unrouted complaints and handed-back tickets go (派单中心). */
   dispatcher: string;
+  /** The departments that take tickets and accounts: every one not disabled. */
   codes: ReadonlySet<string>;
-  /** The department's name; undefined for a code this snapshot does not have. */
+  /** The department's name (disabled ones too); undefined for a code this snapshot does not have. */
   nameOf(code: string): string | undefined;
 }
 
@@ -61,7 +63,7 @@ function departmentsOf(catalog: Catalog): Departments {
   return {
     list: catalog.departments,
     dispatcher: catalog.dispatcher,
-    codes: new Set(names.keys()),
+    codes: new Set(catalog.departments.filter((d) => !d.disabled).map((d) => d.code)),
     nameOf: (code) => names.get(code),
   };
 }

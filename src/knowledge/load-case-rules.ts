@@ -24,6 +24,7 @@ export async function loadCaseRules(dir: string, catalog: Pick<Catalog, "departm
   }
   if (routingFile && categoriesFile) {
     const departments = new Set(catalog.departments.map((d) => d.code));
+    const disabled = new Set(catalog.departments.filter((d) => d.disabled).map((d) => d.code));
     const categories = new Set(categoriesFile.categories.map((c) => c.code));
     const districts = new Set(routingFile.districts);
     const ids = new Set<string>();
@@ -33,6 +34,8 @@ export async function loadCaseRules(dir: string, catalog: Pick<Catalog, "departm
       ids.add(rule.id);
       if (!departments.has(rule.department))
         problems.push(`${where}: department: "${rule.department}" is not in departments.yaml`);
+      else if (disabled.has(rule.department))
+        problems.push(`${where}: department: "${rule.department}" is disabled in departments.yaml`);
       for (const code of rule.categories ?? []) {
         if (!categories.has(code)) problems.push(`${where}: categories: "${code}" is not in case-categories.yaml`);
       }

@@ -85,6 +85,8 @@ function checkReferences(items: ServiceItem[], file: z.infer<typeof departmentsF
   const codes = new Set(file.departments.map((d) => d.code));
   if (!codes.has(file.dispatcher)) {
     problems.push(`departments.yaml: dispatcher: "${file.dispatcher}" is not one of the departments`);
+  } else if (file.departments.find((d) => d.code === file.dispatcher)?.disabled) {
+    problems.push(`departments.yaml: dispatcher: "${file.dispatcher}" is disabled`);
   }
   for (const item of items) {
     if (!codes.has(item.department)) {

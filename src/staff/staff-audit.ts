@@ -29,7 +29,14 @@ export type StaffAuditAction =
   | "create_reply_template"
   | "update_reply_template"
   | "delete_reply_template"
-  | "add_catalog_example";
+  | "add_catalog_example"
+  | "create_department"
+  | "update_department"
+  | "delete_department"
+  | "create_routing_rule"
+  | "update_routing_rule"
+  | "delete_routing_rule"
+  | "reorder_routing_rules";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,

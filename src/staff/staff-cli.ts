@@ -89,7 +89,7 @@ async function main(): Promise<number> {
         role: values.role ?? "",
         departmentCode: values.department ?? null,
       },
-      new Set(catalog.departments.map((d) => d.code)),
+      new Set(catalog.departments.filter((d) => !d.disabled).map((d) => d.code)),
     );
     console.log(
       `created ${account.role} ${account.username}${account.departmentCode ? ` (${account.departmentCode})` : ""}`,

@@ -52,6 +52,11 @@ const FIELD_NAMES = {
   "body.username": "用户名",
   "body.password": "密码",
   "body.displayName": "姓名",
+  "body.code": "部门代码（大写字母和数字，如 WG）",
+  "body.name": "部门名称",
+  "body.phone": "对外电话",
+  "body.id": "规则编号（小写字母、数字和横线）",
+  "body.title": "标题",
   "querystring.phone": "手机号",
   "querystring.q": "工单号或内容",
   "querystring.from": "登记日期",
@@ -178,40 +183,31 @@ export async function logout() {
 /** One request per page load, shared by every picker (a promise, so parallel callers wait for it). */
 let departmentsCache;
 /**
- * Departments for pickers: { list: [{code, name}], complete }. GET /api/staff/departments
- * when the API has it (complete); until then the departments the KPI report names (those
- * with tickets in the last year, or only one's own for department staff): not complete,
- * so pickers also accept a typed department code.
+ * Every department, [{code, name, disabled?}] (GET /api/staff/departments): disabled ones
+ * (停用) too, for their tickets' names; pickers leave them out.
  */
-export function departmentList() {
-  departmentsCache ??= loadDepartments().catch((error) => {
-    departmentsCache = undefined; // asked again next time
-    throw error;
-  });
+export function departments() {
+  departmentsCache ??= api("/departments").then(
+    (result) => result.departments,
+    (error) => {
+      departmentsCache = undefined; // asked again next time
+      throw error;
+    },
+  );
   return departmentsCache;
 }
 
-async function loadDepartments() {
-  try {
-    const result = await api("/departments");
-    return { list: (result.departments ?? []).map((d) => ({ code: d.code, name: d.name })), complete: true };
-  } catch (error) {
-    if (error.status !== 404) throw error;
-    const to = new Date();
-    const from = new Date(to.getTime() - 366 * 24 * 3600 * 1000);
-    const day = (d) => d.toISOString().slice(0, 10);
-    try {
-      const kpis = await api(`/kpis${query({ from: day(from), to: day(to) })}`);
-      const list = kpis.departments.map((d) => ({ code: d.departmentCode, name: d.departmentName }));
-      return { list, complete: false };
-    } catch {
-      return { list: [], complete: false };
-    }
-  }
+const departmentWatchers = new Set();
+/** Calls `watcher` after an admin changed the departments; returns the call that stops it. */
+export function onDepartmentsChanged(watcher) {
+  departmentWatchers.add(watcher);
+  return () => departmentWatchers.delete(watcher);
 }
 
-export async function departments() {
-  return (await departmentList()).list;
+/** After an admin changed the departments: the next picker asks again, and the names are reloaded. */
+export function forgetDepartments() {
+  departmentsCache = undefined;
+  for (const watcher of departmentWatchers) watcher();
 }
 
 let categoriesCache;

@@ -1,7 +1,7 @@
 // The workbench's entry: keeps the session, draws the header and the current page.
 import { html, render } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
-import { categories, departments, logout, onSessionExpired, session } from "./api.js";
+import { categories, departments, logout, onDepartmentsChanged, onSessionExpired, session } from "./api.js";
 import { Header } from "./components.js";
 import { AdminPage } from "./pages/admin.js";
 import { DashboardPage } from "./pages/dashboard.js";
@@ -37,13 +37,16 @@ function App() {
     setNotice("登录已过期，请重新登录");
   });
 
+  // Names again after an admin changed the departments (管理 · 部门与分派规则).
+  const [departmentChanges, setDepartmentChanges] = useState(0);
+  useEffect(() => onDepartmentsChanged(() => setDepartmentChanges((n) => n + 1)), []);
   useEffect(() => {
     if (!current) return;
     departments()
       .then((list) => setNames(Object.fromEntries(list.map((d) => [d.code, d.name]))))
       .catch(() => {});
     categories().then((list) => setCategoryNames(Object.fromEntries(list.map((c) => [c.code, c.name]))));
-  }, [current]);
+  }, [current, departmentChanges]);
 
   // After a move to another page, the keyboard and screen readers start at its content.
   const first = useRef(true);

@@ -1,7 +1,9 @@
 // Shared pieces of every page: the header with who is logged in, messages, a modal form
-// (native <dialog>: Escape cancels, focus stays inside, the first field is focused).
+// (native <dialog>: Escape cancels, focus stays inside, the first field is focused), data
+// loaded from the API, polling.
 import { html } from "/assets/vendor/htm-preact.mjs";
-import { useEffect, useRef } from "/assets/vendor/preact-hooks.mjs";
+import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
+import { api } from "./api.js";
 import { ROLE_NAMES } from "./labels.js";
 import { ROOT } from "./router.js";
 
@@ -115,4 +117,27 @@ export function usePolling(fn, ms, deps) {
       document.removeEventListener("visibilitychange", onVisibility);
     };
   }, deps);
+}
+
+/**
+ * Loads `path` from the API when the page opens (and again when `refresh` changes, or on
+ * load()): data is null while loading, `empty` after a failure, whose message is in error
+ * (a 401 is the session's: app.js shows the login page).
+ */
+export function useApiData(path, empty, refresh) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  const load = useCallback(async () => {
+    try {
+      setData(await api(path));
+      setError("");
+    } catch (failure) {
+      setData(empty);
+      if (failure.status !== 401) setError(failure.message);
+    }
+  }, [path]);
+  useEffect(() => {
+    load();
+  }, [load, refresh]);
+  return { data, error, setError, load };
 }

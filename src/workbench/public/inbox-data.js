@@ -9,6 +9,7 @@ export const TABS = [
   ["returned", "被退回"],
   ["awaiting_rating", "待评价"],
   ["done", "已办结"],
+  ["all", "全部"],
 ];
 export const DISPATCH_TAB = ["dispatch", "派单队列"];
 export const REVIEW_TAB = ["review", "复核"];

@@ -2,7 +2,7 @@
 // its action in allowedActions; each form asks for what that action needs.
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
-import { api, departmentList } from "./api.js";
+import { api, departments } from "./api.js";
 import { DialogForm, Field, Message } from "./components.js";
 import { ACTION_LABELS, RETURN_REASONS } from "./labels.js";
 
@@ -48,26 +48,16 @@ export async function runAction(ticket, action, values) {
 }
 
 export function DepartmentPicker({ id, name, exclude }) {
-  const [found, setFound] = useState(null);
+  const [list, setList] = useState(null);
   useEffect(() => {
-    departmentList()
-      .then(setFound)
-      .catch(() => setFound({ list: [], complete: false }));
+    departments().then(setList, () => setList([]));
   }, []);
-  if (found === null) return html`<select id=${id} name=${name} disabled><option>正在加载部门…</option></select>`;
-  const options = found.list.filter((d) => d.code !== exclude);
-  if (found.complete)
-    return html`<select id=${id} name=${name} required>
-      <option value="">请选择部门</option>
-      ${options.map((d) => html`<option value=${d.code}>${d.name}（${d.code}）</option>`)}
-    </select>`;
-  // Without a full list of departments from the API: type a code, or pick one the hub has seen.
-  return html`<input id=${id} name=${name} required list=${`${id}-list`} autocomplete="off"
-      placeholder="输入部门代码，如 CG" aria-describedby=${`${id}-codes`} />
-    <datalist id=${`${id}-list`}>
-      ${options.map((d) => html`<option value=${d.code}>${d.name}</option>`)}
-    </datalist>
-    <p class="hint" id=${`${id}-codes`}>${options.map((d) => `${d.code} ${d.name}`).join("；") || "请输入部门代码"}</p>`;
+  if (list === null) return html`<select id=${id} name=${name} disabled><option>正在加载部门…</option></select>`;
+  const options = list.filter((d) => d.code !== exclude && !d.disabled);
+  return html`<select id=${id} name=${name} required>
+    <option value="">请选择部门</option>
+    ${options.map((d) => html`<option value=${d.code}>${d.name}（${d.code}）</option>`)}
+  </select>`;
 }
 
 /** 常用语: reply templates that fill the reply box; hidden when the API has none. */

@@ -1,8 +1,8 @@
 // 管理 · content: reply templates (常用语) and the questions the hub could not answer.
 import { html } from "/assets/vendor/htm-preact.mjs";
-import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
+import { useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "../api.js";
-import { DialogForm, Field, Loading, Message } from "../components.js";
+import { DialogForm, Field, Loading, Message, useApiData } from "../components.js";
 import { formatTime } from "../labels.js";
 
 function TemplateDialog({ template, onClose, onSaved }) {
@@ -39,24 +39,11 @@ function TemplateDialog({ template, onClose, onSaved }) {
 }
 
 export function ReplyTemplates({ departmentName }) {
-  const [templates, setTemplates] = useState(null);
-  const [error, setError] = useState("");
+  const { data, error, setError, load } = useApiData("/reply-templates", { templates: [] });
+  const templates = data?.templates ?? null;
   const [notice, setNotice] = useState("");
   const [editing, setEditing] = useState(null);
   const opener = useRef(null);
-  const load = useCallback(async () => {
-    try {
-      setTemplates((await api("/reply-templates")).templates);
-      setError("");
-    } catch (failure) {
-      setTemplates([]);
-      if (failure.status === 404) setError("常用语功能尚未开通。");
-      else if (failure.status !== 401) setError(failure.message);
-    }
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load]);
   const open = (event, template) => {
     opener.current = event.currentTarget;
     setEditing(template);
@@ -113,23 +100,9 @@ export function ReplyTemplates({ departmentName }) {
 }
 
 export function Unanswered() {
-  const [report, setReport] = useState(null);
-  const [error, setError] = useState("");
+  const { data: report, error, setError } = useApiData("/admin/unanswered?days=30&limit=50", { groups: [] });
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState("");
-  const load = useCallback(async () => {
-    try {
-      setReport(await api("/admin/unanswered?days=30&limit=50"));
-      setError("");
-    } catch (failure) {
-      setReport({ groups: [] });
-      if (failure.status === 404) setError("未答问题报表尚未开通。");
-      else if (failure.status !== 401) setError(failure.message);
-    }
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load]);
   const addExample = async (group) => {
     setBusy(group.text);
     try {

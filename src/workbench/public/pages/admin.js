@@ -1,18 +1,21 @@
 // 管理 (admins): staff accounts — list, create, edit role / department / name, disable or
-// enable, reset a password. The server checks every rule (e.g. never the last admin).
+// enable, reset a password; the views of admin-content.js and admin-routing.js. The server
+// checks every rule (e.g. never the last admin).
 import { html } from "/assets/vendor/htm-preact.mjs";
-import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
+import { useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "../api.js";
-import { DialogForm, Field, Loading, Message, useTitle } from "../components.js";
+import { DialogForm, Field, Loading, Message, useApiData, useTitle } from "../components.js";
 import { formatTime, ROLE_NAMES } from "../labels.js";
 import { ROOT } from "../router.js";
 import { DepartmentPicker } from "../ticket-actions.js";
 import { ReplyTemplates, Unanswered } from "./admin-content.js";
+import { DepartmentsAndRules } from "./admin-routing.js";
 
 const VIEWS = [
   ["accounts", "账号"],
   ["templates", "常用语"],
   ["unanswered", "未答问题"],
+  ["routing", "部门与分派规则"],
 ];
 
 const ROLES = Object.entries(ROLE_NAMES);
@@ -128,24 +131,11 @@ function AccountDialog({ account, mode, onClose, onSaved }) {
 }
 
 function Accounts({ refresh, departmentName }) {
-  const [accounts, setAccounts] = useState(null);
-  const [error, setError] = useState("");
+  const { data, error, setError, load } = useApiData("/accounts", { accounts: [] }, refresh);
+  const accounts = data?.accounts ?? null;
   const [notice, setNotice] = useState("");
   const [editing, setEditing] = useState(null);
   const opener = useRef(null);
-  const load = useCallback(async () => {
-    try {
-      setAccounts((await api("/accounts")).accounts);
-      setError("");
-    } catch (failure) {
-      setAccounts([]);
-      if (failure.status === 404) setError("账号列表功能尚未开通；仍可在下方新建账号。");
-      else if (failure.status !== 401) setError(failure.message);
-    }
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load, refresh]);
   const open = (event, account, mode) => {
     opener.current = event.currentTarget;
     setEditing({ account, mode });
@@ -193,7 +183,7 @@ function Accounts({ refresh, departmentName }) {
               <td data-label="创建时间">${formatTime(a.createdAt)}</td>
               <td><div class="row-buttons">
                 <button type="button" class="secondary" onClick=${(e) => open(e, a, "edit")} aria-label=${`编辑 ${a.username}`}>编辑</button>
-                <button type="button" class="secondary" onClick=${(e) => open(e, a, "password")} aria-label=${`重置 ${a.username} 的密码`}>重置密码</button>
+                <button type="button" class="secondary" onClick=${(e) => open(e, a, "password")} aria-label=${`重置密码：${a.username}`}>重置密码</button>
                 <button type="button" class="secondary" onClick=${() => toggle(a)} aria-label=${`${a.active ? "停用" : "启用"} ${a.username}`}>
                   ${a.active ? "停用" : "启用"}
                 </button>
@@ -213,7 +203,7 @@ export function AdminPage({ route, departmentName }) {
   const view = VIEWS.some(([name]) => name === route.query.view) ? route.query.view : "accounts";
   return html`<section>
     <h1>管理</h1>
-    <nav class="tabs" aria-label="管理内容">
+    <nav class="tabs views" aria-label="管理内容">
       ${VIEWS.map(
         ([name, label]) =>
           html`<a href=${`${ROOT}admin?view=${name}`} aria-current=${name === view ? "page" : undefined}>${label}</a>`,
@@ -226,5 +216,6 @@ export function AdminPage({ route, departmentName }) {
     }
     ${view === "templates" && html`<${ReplyTemplates} departmentName=${departmentName} />`}
     ${view === "unanswered" && html`<${Unanswered} />`}
+    ${view === "routing" && html`<${DepartmentsAndRules} />`}
   </section>`;
 }

@@ -3,7 +3,7 @@
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "../api.js";
-import { Field, Loading, Message, usePolling, useTitle } from "../components.js";
+import { Field, Loading, Message, useApiData, usePolling, useTitle } from "../components.js";
 import { loadInbox } from "../inbox-data.js";
 import { ROOT } from "../router.js";
 import { DepartmentPicker } from "../ticket-actions.js";
@@ -30,8 +30,7 @@ function BulkReassign({ selected, onDone }) {
       setResults(result.results);
       onDone();
     } catch (failure) {
-      if (failure.status === 404) setError("批量改派功能尚未开通，请在工单详情页逐件改派。");
-      else if (failure.status !== 401) setError(failure.message);
+      if (failure.status !== 401) setError(failure.message);
     } finally {
       setBusy(false);
     }
@@ -60,23 +59,10 @@ function BulkReassign({ selected, onDone }) {
 }
 
 function MergeSuggestions() {
-  const [suggestions, setSuggestions] = useState(null);
-  const [error, setError] = useState("");
+  const { data, error, setError, load } = useApiData("/merge-suggestions", { suggestions: [] });
+  const suggestions = data?.suggestions ?? null;
   const [notice, setNotice] = useState("");
   const [busy, setBusy] = useState("");
-  const load = useCallback(async () => {
-    try {
-      setSuggestions((await api("/merge-suggestions")).suggestions);
-      setError("");
-    } catch (failure) {
-      if (failure.status === 404) setError("并案建议功能尚未开通。");
-      else if (failure.status !== 401) setError(failure.message);
-      setSuggestions([]);
-    }
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load]);
 
   const merge = async (s) => {
     setBusy(s.childNumber);

@@ -30,6 +30,8 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
     from: q.from ?? "",
     to: q.to ?? "",
     department: q.department ?? "",
+    // From the 统计 page's 办结量: only tickets the department has answered.
+    resolved: q.resolved === "true" ? "true" : "",
   };
   const [data, setData] = useState(null);
   const [error, setError] = useState("");
@@ -53,6 +55,7 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
         from: filters.from,
         to: filters.to,
         department: filters.department,
+        resolved: filters.resolved,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
@@ -64,7 +67,7 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       if (call !== latest.current || failure.status === 401) return;
       setError(failure.message);
     }
-  }, [tab, page, filters.q, filters.phone, filters.from, filters.to, filters.department]);
+  }, [tab, page, filters.q, filters.phone, filters.from, filters.to, filters.department, filters.resolved]);
 
   useEffect(() => {
     load();
@@ -150,6 +153,13 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       html`<p class="filter-chip">
         只看：${departmentName(filters.department)}
         <a href=${inboxUrl({ tab, ...filters, department: "" })}>看全部部门</a>
+      </p>`
+    }
+    ${
+      filters.resolved &&
+      html`<p class="filter-chip">
+        只看：已办结（含待评价、复核）的工单
+        <a href=${inboxUrl({ tab, ...filters, resolved: "" })}>看全部工单</a>
       </p>`
     }
     <${Message} kind="error">${error}<//>

@@ -26,8 +26,7 @@ export function PasswordPage() {
       formElement.reset();
       setDone("密码已修改，下次登录请使用新密码。");
     } catch (failure) {
-      if (failure.status === 404) setError("系统暂不支持在线修改密码，请联系管理员。");
-      else if (failure.status === 400 || failure.status === 403)
+      if (failure.status === 400 || failure.status === 403)
         setError(failure.body?.field ? failure.message : "当前密码不正确，或新密码不符合要求（至少 10 个字符）。");
       else setError(failure.message);
     } finally {

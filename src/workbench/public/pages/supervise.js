@@ -2,8 +2,7 @@
 // results, and the 督办 history.
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
-import { api } from "../api.js";
-import { Loading, Message, usePolling, useTitle } from "../components.js";
+import { Loading, Message, useApiData, usePolling, useTitle } from "../components.js";
 import { loadInbox } from "../inbox-data.js";
 import { actorName, formatTime } from "../labels.js";
 import { ROOT } from "../router.js";
@@ -17,17 +16,8 @@ const SECTIONS = [
 ];
 
 function History() {
-  const [events, setEvents] = useState(null);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    api("/supervision")
-      .then((result) => setEvents(result.items ?? result.events ?? []))
-      .catch((failure) => {
-        setEvents([]);
-        if (failure.status === 404) setError("督办记录功能尚未开通。");
-        else if (failure.status !== 401) setError(failure.message);
-      });
-  }, []);
+  const { data, error } = useApiData("/supervision", { items: [] });
+  const events = data?.items ?? null;
   if (error) return html`<${Message} kind="error">${error}<//>`;
   if (events === null) return html`<${Loading} />`;
   if (events.length === 0) return html`<p class="empty">暂无督办记录。</p>`;
