@@ -131,7 +131,7 @@ describe("the workbench's admin pages in a browser", () => {
     await clerk.context.close();
   });
 
-  it("staff accounts: create one, disable it, reset its password", async () => {
+  it("staff accounts: create one, change its department from a list, disable it, reset its password", async () => {
     const { context, page, errors } = await admin();
     await page.getByRole("link", { name: "管理" }).click();
     await page.getByRole("heading", { name: "工作人员账号" }).waitFor();
@@ -143,6 +143,23 @@ describe("the workbench's admin pages in a browser", () => {
     await page.getByRole("button", { name: "创建账号" }).click();
     await page.getByText("已创建账号 sl.chen").waitFor();
     await page.getByRole("row", { name: /sl\.chen/ }).waitFor();
+    // 编辑: the department is picked from the list, with the account's own chosen.
+    await page.getByRole("button", { name: "编辑 sl.chen" }).click();
+    const picker = page.locator("#edit-department");
+    expect(await picker.inputValue()).toBe("SL");
+    const offered = await picker.locator("option").allTextContents();
+    expect(offered[0]).toBe("不属于部门（全市）");
+    expect(offered.some((o) => o.includes("（CG）"))).toBe(true);
+    await picker.selectOption("CG");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("已保存 sl.chen 的账号信息。").waitFor();
+    expect(
+      (await t.hub.db.prisma.staffAccount.findUniqueOrThrow({ where: { username: "sl.chen" } })).departmentCode,
+    ).toBe("CG");
+    await page.getByRole("button", { name: "编辑 sl.chen" }).click();
+    await page.locator("#edit-department").selectOption("SL");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("已保存 sl.chen 的账号信息。").waitFor();
 
     await page.getByRole("button", { name: "停用 sl.chen" }).click();
     await page.getByText("已停用 sl.chen，其登录已全部退出。").waitFor();

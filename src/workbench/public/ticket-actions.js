@@ -47,16 +47,22 @@ export async function runAction(ticket, action, values) {
   return api(`${path}/actions`, { method: "POST", body: { action, ...values, expectedVersion: ticket.version } });
 }
 
-export function DepartmentPicker({ id, name, exclude }) {
+/**
+ * A department picker. `value`: the one chosen at first (kept in the list even if disabled
+ * since); `optional`: the first option is "none" (an account of a citywide role).
+ */
+export function DepartmentPicker({ id, name, exclude, value = "", optional = false }) {
   const [list, setList] = useState(null);
   useEffect(() => {
     departments().then(setList, () => setList([]));
   }, []);
   if (list === null) return html`<select id=${id} name=${name} disabled><option>正在加载部门…</option></select>`;
-  const options = list.filter((d) => d.code !== exclude && !d.disabled);
-  return html`<select id=${id} name=${name} required>
-    <option value="">请选择部门</option>
-    ${options.map((d) => html`<option value=${d.code}>${d.name}（${d.code}）</option>`)}
+  const options = list.filter((d) => d.code !== exclude && (!d.disabled || d.code === value));
+  return html`<select id=${id} name=${name} required=${!optional} value=${value}>
+    <option value="">${optional ? "不属于部门（全市）" : "请选择部门"}</option>
+    ${options.map(
+      (d) => html`<option value=${d.code}>${d.name}（${d.code}）${d.disabled ? "（已停用）" : ""}</option>`,
+    )}
   </select>`;
 }
 

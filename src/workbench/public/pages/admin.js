@@ -122,9 +122,8 @@ function AccountDialog({ account, mode, onClose, onSaved }) {
           <//>`
         : html`<${Field} label="姓名" id="edit-name"><input id="edit-name" name="displayName" defaultValue=${account.displayName} /><//>
             <${Field} label="角色" id="edit-role"><${RoleSelect} id="edit-role" value=${account.role} /><//>
-            <${Field} label="所属部门" id="edit-department" hint="部门工作人员必填；其他角色留空">
-              <input id="edit-department" name="departmentCode" defaultValue=${account.departmentCode ?? ""} autocomplete="off"
-                aria-describedby="edit-department-hint" />
+            <${Field} label="所属部门" id="edit-department" hint="部门工作人员必选；其他角色选“不属于部门（全市）”">
+              <${DepartmentPicker} id="edit-department" name="departmentCode" value=${account.departmentCode ?? ""} optional />
             <//>`
     }
   <//>`;
