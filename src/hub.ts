@@ -10,6 +10,10 @@ import type { Config } from "./config.ts";
 import { CitizenDesk } from "./conversation/citizen-desk.ts";
 import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
 import { scheduleIntakeReminder } from "./conversation/intake-reminder.ts";
+import { HandoffDesk } from "./conversation/handoff-desk.ts";
+import { AgentDesk } from "./conversation/agent-desk.ts";
+import { scheduleHandoffTimeout } from "./conversation/handoff-timeout.ts";
+import { parseServiceHours } from "./calendar/service-hours.ts";
 import type { Channel } from "./messages/messages.ts";
 import { type Database, type DatabaseTarget, databaseTarget, openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
@@ -61,6 +65,9 @@ export interface Hub {
   desk: CitizenDesk;
   /** Case management: lifecycle, routing rules, deadlines (src/cases/cases.ts). */
   cases: Cases;
+  /** The hand-off to a person (人工): the citizen's side and the agents' (docs/handoff.md). */
+  handoffs: HandoffDesk;
+  agents: AgentDesk;
   close(): Promise<void>;
 }
 
@@ -98,6 +105,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     },
     // A fired timer is gone, so the same timer (same job id) can be set again after a reopen.
     deadlines: { removeOnComplete: true },
+    // A wait that became a 留言 and is requested again gets a timeout under the same id.
+    [QueueNames.handoffTimeouts]: { removeOnComplete: true },
   });
   const senders = new Map<Channel, ChannelSender>();
   const relay = new OutboxRelay(db.prisma, queues, log, undefined, redisOutage);
@@ -120,11 +129,30 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     supplementWindowHours: config.cases.supplementWindowHours,
     repeatSimilarity: config.cases.duplicateSimilarity,
   });
+  const handoffs = new HandoffDesk({
+    prisma: db.prisma,
+    timeZone: config.timeZone,
+    hours: parseServiceHours(config.handoff.hours),
+    calendar: () => knowledge.current.calendar,
+    pickupMs: config.handoff.pickupMs,
+    scheduleTimeout: (job, delayMs) =>
+      scheduleHandoffTimeout(queues.get(QueueNames.handoffTimeouts)!, job, delayMs).catch((error: unknown) =>
+        redisOutage.noted("handoff timeout", error, "cannot schedule a hand-off pick-up timeout"),
+      ),
+    onOutboxWritten: () => relay.kick(),
+  });
+  const agents = new AgentDesk({
+    prisma: db.prisma,
+    timeZone: config.timeZone,
+    replyWindowHours: (channel) => senders.get(channel)?.replyWindowHours,
+    onOutboxWritten: () => relay.kick(),
+  });
   const pipeline = new ConversationPipeline(db.prisma, () => knowledge.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
     ticketDesk: desk,
+    handoff: handoffs,
     intake: {
       rules: () => knowledge.current.intake,
       dropAfterMs: config.complaintIntakeDropMs,
@@ -187,6 +215,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     channels,
     cases,
     desk,
+    handoffs,
+    agents,
     async close() {
       knowledge.close();
       await relay.stop();

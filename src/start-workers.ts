@@ -6,6 +6,7 @@ import { recoverLostJobs } from "./cases/lost-job-recovery.ts";
 import { Reconciler } from "./queue/reconciler.ts";
 import { type Hub, intakeTimes } from "./hub.ts";
 import { createIntakeReminderWorker } from "./conversation/intake-reminder.ts";
+import { createHandoffTimeoutWorker } from "./conversation/handoff-timeout.ts";
 import { createDeadlineWorker } from "./cases/deadline-worker.ts";
 import { createOutboundWorker } from "./outbound/outbound-worker.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
@@ -32,6 +33,7 @@ export function startWorkers(hub: Hub): Workers {
     createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
     createRetentionWorker({ ...deps, policy: hub.config.retention }),
     createIntakeReminderWorker({ ...deps, times: intakeTimes(hub.config), onOutboxWritten: () => hub.relay.kick() }),
+    createHandoffTimeoutWorker({ ...deps, desk: hub.handoffs }),
   ];
   const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).

@@ -29,7 +29,13 @@ export type StaffAuditAction =
   | "create_reply_template"
   | "update_reply_template"
   | "delete_reply_template"
-  | "add_catalog_example";
+  | "add_catalog_example"
+  | "view_handoffs"
+  | "view_handoff"
+  | "handoff_pick_up"
+  | "handoff_reply"
+  | "handoff_hand_back"
+  | "handoff_ticket";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,
