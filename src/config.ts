@@ -159,8 +159,8 @@ const envSchema = z.object({
   HANDOFF_HOURS: z
     .string()
     .regex(
-      /^\s*[a-z]{3}(?:-[a-z]{3})?(?:,[a-z]{3}(?:-[a-z]{3})?)*\s+\d\d:\d\d-\d\d:\d\d(?:\s*,\s*\d\d:\d\d-\d\d:\d\d)*\s*(?:;\s*[a-z]{3}(?:-[a-z]{3})?(?:,[a-z]{3}(?:-[a-z]{3})?)*\s+\d\d:\d\d-\d\d:\d\d(?:\s*,\s*\d\d:\d\d-\d\d:\d\d)*\s*)*$/i,
-      'must look like "mon-fri 09:00-12:00,13:30-17:30" (groups separated by ";")',
+      /^\s*always\s*$|^\s*[a-z]{3}(?:-[a-z]{3})?(?:,[a-z]{3}(?:-[a-z]{3})?)*\s+\d\d:\d\d-\d\d:\d\d(?:\s*,\s*\d\d:\d\d-\d\d:\d\d)*\s*(?:;\s*[a-z]{3}(?:-[a-z]{3})?(?:,[a-z]{3}(?:-[a-z]{3})?)*\s+\d\d:\d\d-\d\d:\d\d(?:\s*,\s*\d\d:\d\d-\d\d:\d\d)*\s*)*$/i,
+      'must look like "mon-fri 09:00-12:00,13:30-17:30" (groups separated by ";"), or be "always"',
     )
     .default("mon-fri 09:00-12:00,13:30-17:30"),
   /** How long a citizen waits for an agent before being told honestly and offered a 留言. */

@@ -57,6 +57,12 @@ describe("service hours", () => {
     );
   });
 
+  it("may be round the clock", () => {
+    const always = parseServiceHours("always");
+    expect(isOpen(always, calendar, at("2026-10-01T03:00:00"))).toBe(true);
+    expect(describeServiceHours(always)).toBe("全天24小时");
+  });
+
   it("refuses what it cannot read", () => {
     expect(() => parseServiceHours("monday 9-5")).toThrow(/monday/);
     expect(() => parseServiceHours("mon-fri 12:00-09:00")).toThrow(/12:00-09:00/);

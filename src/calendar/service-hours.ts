@@ -3,6 +3,7 @@
 // city's time zone and on the working-day calendar: a public holiday on a weekday is
 // closed, a make-up workday (调休) on a weekend keeps Monday's hours. Pure: parse once,
 // then ask whether it is open at an instant and when the next service period is.
+// "always" means round the clock, holidays included.
 import type { WorkingCalendar } from "./working-calendar.ts";
 import { localDate, nextDay, startOfLocalDay, weekday } from "./zoned-days.ts";
 
@@ -21,6 +22,8 @@ export interface ServiceHours {
   /** The text as configured (for messages in logs). */
   spec: string;
   groups: Group[];
+  /** Round the clock, every day ("always"). */
+  always?: boolean;
 }
 
 /** A service period: when it opens and closes. */
@@ -42,6 +45,7 @@ function dayIndex(name: string): number {
 
 /** Parses "mon-fri 09:00-12:00,13:30-17:30[; sat 09:00-12:00]"; throws an Error naming what is wrong. */
 export function parseServiceHours(spec: string): ServiceHours {
+  if (spec.trim().toLowerCase() === "always") return { spec, groups: [], always: true };
   const groups: Group[] = [];
   for (const part of spec.split(";").map((p) => p.trim())) {
     if (!part) continue;
@@ -92,6 +96,7 @@ export function currentOrNextPeriod(
   calendar: WorkingCalendar,
   now: Date,
 ): ServicePeriod | undefined {
+  if (hours.always) return { start: now, end: new Date(now.getTime() + 24 * 3600_000) };
   let day = localDate(now, calendar.timeZone);
   for (let i = 0; i < MAX_DAYS_SCANNED; i++, day = nextDay(day)) {
     const midnight = startOfLocalDay(day, calendar.timeZone).getTime();
@@ -111,6 +116,7 @@ export function isOpen(hours: ServiceHours, calendar: WorkingCalendar, now: Date
 
 /** The next period that opens after `now` (a period open now does not count). */
 export function nextOpening(hours: ServiceHours, calendar: WorkingCalendar, now: Date): ServicePeriod | undefined {
+  if (hours.always) return currentOrNextPeriod(hours, calendar, now);
   const period = currentOrNextPeriod(hours, calendar, now);
   if (!period || period.start.getTime() > now.getTime()) return period;
   return currentOrNextPeriod(hours, calendar, period.end);
@@ -137,6 +143,7 @@ function dayList(days: Set<number>): string {
 
 /** The hours in Chinese: 周一至周五 09:00-12:00、13:30-17:30（法定节假日除外）. */
 export function describeServiceHours(hours: ServiceHours): string {
+  if (hours.always) return "全天24小时";
   const text = hours.groups
     .map((g) => `${dayList(g.days)} ${g.periods.map(([a, b]) => `${clock(a)}-${clock(b)}`).join("、")}`)
     .join("；");
