@@ -49,6 +49,8 @@ export function startWorkers(hub: Hub): Workers {
         name: "lost jobs",
         run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }),
       },
+      // A citizen whose pick-up timeout was lost with Redis's data is told now.
+      { name: "hand-off timeouts", run: () => hub.handoffs.expireOverdue() },
       // Also put back a schedule lost with Redis's data (or never made while Redis was down).
       {
         name: "retention schedule",

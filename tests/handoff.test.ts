@@ -187,6 +187,33 @@ describe("hand-off on web chat", () => {
     expect(await t.hub.db.prisma.handoffSession.count({ where: { conversationId } })).toBe(1);
   });
 
+  it("tells a citizen whose pick-up timeout was lost with Redis's data, at the workers' next reconcile", async () => {
+    const citizen = `s-${randomUUID()}`;
+    await t.hub.pipeline.handle({
+      channel: "webchat",
+      channelUserId: citizen,
+      text: "人工",
+      channelMessageId: randomUUID(),
+      receivedAt: new Date(),
+    });
+    const conversationId = conversationIdFor("webchat", citizen);
+    // As if the job was lost: the wait is older than the pick-up time.
+    await t.hub.db.prisma.handoffSession.updateMany({
+      where: { conversationId },
+      data: { requestedAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    expect(await t.hub.handoffs.expireOverdue()).toBe(1);
+    expect(await t.hub.handoffs.expireOverdue()).toBe(0);
+    const session = await t.hub.db.prisma.handoffSession.findFirstOrThrow({ where: { conversationId } });
+    expect(session.status).toBe("message");
+    await eventually(
+      async () =>
+        (await t.hub.db.prisma.message.findFirst({
+          where: { conversationId, direction: "out", text: { startsWith: "抱歉，客服暂时都在忙" } },
+        })) ?? undefined,
+    );
+  });
+
   it("outside the service hours says when people answer, keeps the next message as a 留言, and the bot answers again", async () => {
     // A desk on the same database whose hours are not now (tomorrow only), for this test.
     const tomorrow = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][(new Date().getDay() + 1) % 7];

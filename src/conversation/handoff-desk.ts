@@ -177,6 +177,23 @@ export class HandoffDesk {
     return expired;
   }
 
+  /**
+   * Waits past their pick-up time whose timeout job was lost (Redis lost its data, or was
+   * down when the wait started): expired now, so no citizen waits for ever. Run by the
+   * workers' reconciler; returns how many it expired.
+   */
+  async expireOverdue(now = new Date()): Promise<number> {
+    const overdue = await this.deps.prisma.handoffSession.findMany({
+      where: { status: "waiting", requestedAt: { lt: new Date(now.getTime() - this.deps.pickupMs - 60_000) } },
+      select: { id: true, requestedAt: true },
+      take: 500,
+    });
+    let expired = 0;
+    for (const s of overdue)
+      if (await this.expire({ handoffId: s.id, requestedAt: s.requestedAt.toISOString() }, now)) expired++;
+    return expired;
+  }
+
   private async record(
     message: InboundMessage,
     replies: string[],
