@@ -8,24 +8,19 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
-import { ensureCommand, ensurePackageFile } from "../src/infra/system-package.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
 import { startWorkers, type Workers } from "../src/start-workers.ts";
+import { launchBrowser, logInToWorkbench, newPage as openPage, seriousViolations } from "./support/browser.ts";
 import { fileAndRoute, road } from "./support/cases.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
 declare const document: { activeElement: { textContent: string | null; id: string } | null };
 declare const sessionStorage: { getItem(key: string): string | null };
-declare const axe: {
-  run(): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[] }>;
-};
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 const PASSWORD = "correct horse battery";
 const XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>";
 
@@ -36,12 +31,9 @@ describe("the department workbench in a browser", () => {
   let hubUrl: string;
   let browser: Browser;
   let screenshots: string;
-  let axeSource: string;
   let chatToken: string | undefined;
 
   beforeAll(async () => {
-    await ensureCommand(CHROMIUM, "chromium");
-    await ensurePackageFile(CHINESE_FONT, "fonts-wqy-microhei");
     // Rate limits on (the suites' default is off), with a small login lockout to see it in the page.
     t = await startTestHub("postgresql", { env: { RATE_LIMIT: "on", RATE_LIMIT_LOGIN_ACCOUNT: "3/15m" } });
     app = await buildApp(t.hub);
@@ -64,19 +56,9 @@ describe("the department workbench in a browser", () => {
       `东湖区${road()}有流动摊贩占道经营，行人只能走机动车道`,
     ])
       await fileAndRoute(t.hub, text);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--lang=zh-CN",
-      ],
-    });
+    browser = await launchBrowser();
     screenshots = process.env.WORKBENCH_SCREENSHOTS ?? (await fs.mkdtemp(path.join(os.tmpdir(), "workbench-shots-")));
     await fs.mkdir(screenshots, { recursive: true });
-    axeSource = await fs.readFile(path.resolve(import.meta.dirname, "../node_modules/axe-core/axe.min.js"), "utf8");
   }, 600_000);
 
   afterAll(async () => {
@@ -100,42 +82,11 @@ describe("the department workbench in a browser", () => {
     return { text: body.replies.map((r) => r.text).join("\n"), ticket: body.ticket?.number };
   }
 
-  async function newPage(
-    width = 1366,
-    height = 768,
-  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({
-      viewport: { width, height },
-      locale: "zh-CN",
-      timezoneId: "Asia/Shanghai",
-    });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("dialog", (dialog) => {
-      errors.push(`a dialog opened: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    return { context, page, errors };
-  }
+  const newPage = (width = 1366, height = 768): Promise<{ context: BrowserContext; page: Page; errors: string[] }> =>
+    openPage(browser, width, height);
 
-  async function logIn(page: Page, username: string, url = `${hubUrl}/workbench/`) {
-    await page.goto(url);
-    await page.getByLabel("用户名").fill(username);
-    await page.getByLabel("密码").fill(PASSWORD);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.getByRole("button", { name: "退出" }).waitFor();
-  }
-
-  async function seriousViolations(page: Page) {
-    // Through the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an inline <script>.
-    await page.evaluate(axeSource);
-    const { violations } = await page.evaluate(() => axe.run());
-    return violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`);
-  }
+  const logIn = (page: Page, username: string, url = `${hubUrl}/workbench/`) =>
+    logInToWorkbench(page, url, username, PASSWORD);
 
   it("refuses a wrong password politely, and logs in", async () => {
     const { context, page, errors } = await newPage();
