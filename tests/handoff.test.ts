@@ -337,8 +337,17 @@ describe("hand-off on Weibo, with a pick-up timeout", () => {
 
     const kept = await w.push(w.platform.push("text", fan, { text: "我家楼下的路灯坏了三天了" }));
     expect(kept.text).toMatch(/^已收到您的留言/);
+    // 人工 again: the 留言 waits again, and times out again (a second timeout job under the same id).
+    expect((await w.push(w.platform.push("text", fan, { text: "人工" }))).text).toContain("已为您转接人工客服");
+    await eventually(async () =>
+      w.api.messages.filter((m) => m.receiverId === fan && m.text.includes("您可以留言")).length === 2
+        ? true
+        : undefined,
+    );
     const left = (await listed(staff, "messages")).find((s) => s.id === session.id)!;
-    expect(left.lastMessage!.text).toBe("我家楼下的路灯坏了三天了");
+    expect(left.lastMessage!.text).toBe("人工");
+    const history = (await staff.get("admin", `/api/staff/handoffs/${session.id}`)).json().history;
+    expect(history.map((h: { text: string }) => h.text)).toContain("我家楼下的路灯坏了三天了");
     expect((await staff.send("admin", "POST", `/api/staff/handoffs/${session.id}/pickup`)).statusCode).toBe(200);
     expect(
       (await staff.send("admin", "POST", `/api/staff/handoffs/${session.id}/replies`, { text: "已转城管部门处理。" }))

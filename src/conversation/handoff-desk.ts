@@ -110,7 +110,9 @@ export class HandoffDesk {
         }
         const id = open?.id ?? randomUUID();
         const replyBy = status === "message" ? (open?.replyBy ?? this.replyBy(now)) : null;
-        const data = { status, requestedAt: now, replyBy };
+        // A 留言 asked about again outside the hours keeps its place in the queue.
+        const requestedAt = open && status === "message" ? open.requestedAt : now;
+        const data = { status, requestedAt, replyBy };
         const text =
           status === "waiting"
             ? say.waitingForAgent(Math.max(1, Math.round(this.deps.pickupMs / 60_000)))
