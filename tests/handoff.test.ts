@@ -136,6 +136,11 @@ describe("hand-off on web chat", () => {
     const number = filed.json().number as string;
     const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
     expect(ticket).toMatchObject({ channel: "webchat", channelUserId: sessionUserId(token), kind: "complaint" });
+    // On the ticket's own history: who filed it for the citizen.
+    const created = await t.hub.db.prisma.ticketEvent.findFirstOrThrow({
+      where: { ticketId: ticket.id, type: "created" },
+    });
+    expect(created).toMatchObject({ actor: `staff:${winner}`, note: "人工客服代群众登记诉求" });
     await eventually(async () =>
       (await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).status !== "submitted" ? true : undefined,
     );

@@ -186,7 +186,8 @@ export class AgentDesk {
           channelUserId: conversation.channelUserId,
           conversationId: conversation.id,
           sourceMessageId,
-          details: { filedBy: `staff:${agent}`, handoffId: id },
+          details: { handoffId: id },
+          filedBy: { actor: `staff:${agent}`, note: "人工客服代群众登记诉求" },
         },
         now,
       );
