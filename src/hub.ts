@@ -132,7 +132,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const handoffs = new HandoffDesk({
     prisma: db.prisma,
     timeZone: config.timeZone,
-    hours: parseServiceHours(config.handoff.hours),
+    hours: handoffHours(config.handoff.hours),
     calendar: () => knowledge.current.calendar,
     pickupMs: config.handoff.pickupMs,
     scheduleTimeout: (job, delayMs) =>
@@ -244,4 +244,13 @@ function producerConnected(redis: Redis, timeoutMs: number): Promise<void> {
 /** When an intake's citizen is reminded and when the intake is dropped (COMPLAINT_INTAKE_*_MINUTES). */
 export function intakeTimes(config: Config) {
   return { remindAfterMs: config.complaintIntakeRemindMs, dropAfterMs: config.complaintIntakeDropMs };
+}
+
+/** HANDOFF_HOURS, read; a value that has the right shape but names no day or time stops the start, naming the variable. */
+function handoffHours(spec: string) {
+  try {
+    return parseServiceHours(spec);
+  } catch (error) {
+    throw new Error(`HANDOFF_HOURS: ${(error as Error).message}`);
+  }
 }
