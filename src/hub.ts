@@ -74,6 +74,7 @@ export interface Hub {
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
   const messageModel = loadMessageModel(config.messageModelDir);
+  const handoffServiceHours = handoffHours(config.handoff.hours);
   // Read before the database is opened, so a bad file stops the start early.
   const knowledge = await KnowledgeStore.open(config.intentsDir, {
     timeZone: config.timeZone,
@@ -132,7 +133,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const handoffs = new HandoffDesk({
     prisma: db.prisma,
     timeZone: config.timeZone,
-    hours: handoffHours(config.handoff.hours),
+    hours: handoffServiceHours,
     calendar: () => knowledge.current.calendar,
     pickupMs: config.handoff.pickupMs,
     scheduleTimeout: (job, delayMs) =>
