@@ -10,6 +10,10 @@ import {
   parseServiceHours,
 } from "../src/calendar/service-hours.ts";
 import { WorkingCalendar } from "../src/calendar/working-calendar.ts";
+import { loadConfig } from "../src/config.ts";
+import { createHub } from "../src/hub.ts";
+import { createLogger } from "../src/logger.ts";
+import { TEST_REDIS_URL, testConfig } from "./support/test-env.ts";
 
 const calendar = WorkingCalendar.load("Asia/Shanghai");
 const hours = parseServiceHours("mon-fri 09:00-12:00,13:30-17:30");
@@ -68,5 +72,18 @@ describe("service hours", () => {
     expect(() => parseServiceHours("mon-fri 12:00-09:00")).toThrow(/12:00-09:00/);
     expect(() => parseServiceHours("mon-fri 09:00-25:00")).toThrow();
     expect(() => parseServiceHours(" ; ")).toThrow(/no service hours/);
+  });
+
+  it("stops the start on a wrong HANDOFF_HOURS, naming it", async () => {
+    expect(() => loadConfig({ HANDOFF_HOURS: "9-5" })).toThrow(/HANDOFF_HOURS/);
+    expect(loadConfig({}).handoff).toEqual({ hours: "mon-fri 09:00-12:00,13:30-17:30", pickupMs: 300_000 });
+    // The right shape, but no such day: refused before anything is opened.
+    await expect(
+      createHub({
+        config: testConfig({ HANDOFF_HOURS: "mon-fry 09:00-12:00" }),
+        redisUrl: TEST_REDIS_URL,
+        log: createLogger("silent"),
+      }),
+    ).rejects.toThrow(/^HANDOFF_HOURS: "mon-fry" is not a day/);
   });
 });
