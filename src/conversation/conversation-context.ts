@@ -6,9 +6,9 @@
 // and locations are then held for that complaint). This module is the only one that
 // knows how it is stored: others read it with readContext() and change it with a
 // ContextChange, which the message log writes in the statement that records the
-// exchange. Also whether the citizen asked for a person (人工) and is waiting for or
-// talking with an agent (handoff-desk.ts). The conversation's id is derived (conversation-id.ts), so reading it is
-// one indexed select.
+// exchange. It also says whether the citizen asked for a person (人工) and is waiting
+// for or talking with an agent (handoff-desk.ts). The conversation's id is derived
+// (conversation-id.ts), so reading it is one indexed select.
 import type { Facet } from "../knowledge/catalog-schema.ts";
 import { FACETS } from "../knowledge/catalog-schema.ts";
 import type { PrismaClient } from "../db/database.ts";
