@@ -80,7 +80,7 @@ function Conversation({ id, staff, onChanged }) {
     setNotice("");
     load();
   }, [load]);
-  usePolling(load, 3_000, [load]);
+  usePolling(load, 5_000, [load]);
   const lines = data?.history.length ?? 0;
   // The latest message in view, inside the history's own scroll area (the page stays put).
   useEffect(() => {
