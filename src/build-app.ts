@@ -57,6 +57,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     cases,
     timeZone: config.timeZone,
     loginThrottle,
+    agents: hub.agents,
     workbench: {
       dueSoonHours: config.cases.dueSoonHours,
       reopenWindowDays: config.cases.reopenDays,

@@ -155,6 +155,18 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(30),
+  /** When agents answer 人工 (src/calendar/service-hours.ts reads it; holidays come from the calendar). */
+  HANDOFF_HOURS: z
+    .string()
+    // The shape here; the days and times are read at start (src/calendar/service-hours.ts), naming this variable.
+    .regex(/^\s*[a-z]{3}[a-z0-9:,;\- ]*$/i, 'must look like "mon-fri 09:00-12:00,13:30-17:30", or be "always"')
+    .default("mon-fri 09:00-12:00,13:30-17:30"),
+  /** How long a citizen waits for an agent before being told honestly and offered a 留言. */
+  HANDOFF_PICKUP_MINUTES: z.coerce
+    .number({ message: "must be a number of minutes" })
+    .positive()
+    .max(24 * 60)
+    .default(5),
   /** Case management (src/tickets, src/cases, src/deadlines, src/staff, src/open311). */
   CASE_AUTO_CLOSE_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(7),
   CASE_REOPEN_DAYS: z.coerce.number({ message: "must be a number of days" }).positive().default(15),
@@ -233,6 +245,8 @@ export interface Config {
   /** COMPLAINT_INTAKE_REMIND_MINUTES and COMPLAINT_INTAKE_DROP_MINUTES, in milliseconds. */
   complaintIntakeRemindMs: number;
   complaintIntakeDropMs: number;
+  /** HANDOFF_HOURS as written, and HANDOFF_PICKUP_MINUTES in milliseconds (docs/handoff.md). */
+  handoff: { hours: string; pickupMs: number };
   /** Each channel's own section (its connector parses it; see ConfigSection), by channel name; undefined = off. */
   channels: Readonly<Record<string, unknown>>;
   cases: {
@@ -364,6 +378,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
     complaintIntakeRemindMs: e.COMPLAINT_INTAKE_REMIND_MINUTES * 60_000,
     complaintIntakeDropMs: e.COMPLAINT_INTAKE_DROP_MINUTES * 60_000,
+    handoff: { hours: e.HANDOFF_HOURS, pickupMs: Math.round(e.HANDOFF_PICKUP_MINUTES * 60_000) },
     channels,
     cases: {
       autoCloseDays: e.CASE_AUTO_CLOSE_DAYS,

@@ -10,6 +10,10 @@ import type { Config } from "./config.ts";
 import { CitizenDesk } from "./conversation/citizen-desk.ts";
 import { ConversationPipeline } from "./conversation/conversation-pipeline.ts";
 import { scheduleIntakeReminder } from "./conversation/intake-reminder.ts";
+import { HandoffDesk } from "./conversation/handoff-desk.ts";
+import { AgentDesk } from "./conversation/agent-desk.ts";
+import { scheduleHandoffTimeout } from "./conversation/handoff-timeout.ts";
+import { parseServiceHours } from "./calendar/service-hours.ts";
 import type { Channel } from "./messages/messages.ts";
 import { type Database, type DatabaseTarget, databaseTarget, openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
@@ -61,12 +65,16 @@ export interface Hub {
   desk: CitizenDesk;
   /** Case management: lifecycle, routing rules, deadlines (src/cases/cases.ts). */
   cases: Cases;
+  /** The hand-off to a person (人工): the citizen's side and the agents' (docs/handoff.md). */
+  handoffs: HandoffDesk;
+  agents: AgentDesk;
   close(): Promise<void>;
 }
 
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
   const messageModel = loadMessageModel(config.messageModelDir);
+  const handoffServiceHours = handoffHours(config.handoff.hours);
   // Read before the database is opened, so a bad file stops the start early.
   const knowledge = await KnowledgeStore.open(config.intentsDir, {
     timeZone: config.timeZone,
@@ -98,6 +106,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     },
     // A fired timer is gone, so the same timer (same job id) can be set again after a reopen.
     deadlines: { removeOnComplete: true },
+    // A wait that became a 留言 and is requested again gets a timeout under the same id.
+    [QueueNames.handoffTimeouts]: { removeOnComplete: true },
   });
   const senders = new Map<Channel, ChannelSender>();
   const relay = new OutboxRelay(db.prisma, queues, log, undefined, redisOutage);
@@ -120,11 +130,30 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     supplementWindowHours: config.cases.supplementWindowHours,
     repeatSimilarity: config.cases.duplicateSimilarity,
   });
+  const handoffs = new HandoffDesk({
+    prisma: db.prisma,
+    timeZone: config.timeZone,
+    hours: handoffServiceHours,
+    calendar: () => knowledge.current.calendar,
+    pickupMs: config.handoff.pickupMs,
+    scheduleTimeout: (job, delayMs) =>
+      scheduleHandoffTimeout(queues.get(QueueNames.handoffTimeouts)!, job, delayMs).catch((error: unknown) =>
+        redisOutage.noted("handoff timeout", error, "cannot schedule a hand-off pick-up timeout"),
+      ),
+    onOutboxWritten: () => relay.kick(),
+  });
+  const agents = new AgentDesk({
+    prisma: db.prisma,
+    timeZone: config.timeZone,
+    replyWindowHours: (channel) => senders.get(channel)?.replyWindowHours,
+    onOutboxWritten: () => relay.kick(),
+  });
   const pipeline = new ConversationPipeline(db.prisma, () => knowledge.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
     ticketDesk: desk,
+    handoff: handoffs,
     intake: {
       rules: () => knowledge.current.intake,
       dropAfterMs: config.complaintIntakeDropMs,
@@ -187,6 +216,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     channels,
     cases,
     desk,
+    handoffs,
+    agents,
     async close() {
       knowledge.close();
       await relay.stop();
@@ -214,4 +245,13 @@ function producerConnected(redis: Redis, timeoutMs: number): Promise<void> {
 /** When an intake's citizen is reminded and when the intake is dropped (COMPLAINT_INTAKE_*_MINUTES). */
 export function intakeTimes(config: Config) {
   return { remindAfterMs: config.complaintIntakeRemindMs, dropAfterMs: config.complaintIntakeDropMs };
+}
+
+/** HANDOFF_HOURS, read; a value that has the right shape but names no day or time stops the start, naming the variable. */
+function handoffHours(spec: string) {
+  try {
+    return parseServiceHours(spec);
+  } catch (error) {
+    throw new Error(`HANDOFF_HOURS: ${(error as Error).message}`);
+  }
 }

@@ -6,6 +6,7 @@ import { recoverLostJobs } from "./cases/lost-job-recovery.ts";
 import { Reconciler } from "./queue/reconciler.ts";
 import { type Hub, intakeTimes } from "./hub.ts";
 import { createIntakeReminderWorker } from "./conversation/intake-reminder.ts";
+import { createHandoffTimeoutWorker } from "./conversation/handoff-timeout.ts";
 import { createDeadlineWorker } from "./cases/deadline-worker.ts";
 import { createOutboundWorker } from "./outbound/outbound-worker.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
@@ -36,6 +37,7 @@ export function startWorkers(hub: Hub): Workers {
     createDeadlineWorker({ ...deps, timers: hub.cases.timers }),
     createRetentionWorker({ ...deps, policy: hub.config.retention }),
     createIntakeReminderWorker({ ...deps, times: intakeTimes(hub.config), onOutboxWritten: () => hub.relay.kick() }),
+    createHandoffTimeoutWorker({ ...deps, desk: hub.handoffs }),
   ];
   const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
@@ -51,6 +53,8 @@ export function startWorkers(hub: Hub): Workers {
         name: "lost jobs",
         run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }),
       },
+      // A citizen whose pick-up timeout was lost with Redis's data is told now.
+      { name: "hand-off timeouts", run: () => hub.handoffs.expireOverdue() },
       // Also put back a schedule lost with Redis's data (or never made while Redis was down).
       {
         name: "retention schedule",

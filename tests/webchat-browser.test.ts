@@ -8,13 +8,13 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionUserId } from "../connectors/webchat/chat-session.ts";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
 import { buildApp } from "../src/build-app.ts";
-import { ensureCommand, ensurePackageFile } from "../src/infra/system-package.ts";
 import { startWorkers, type Workers } from "../src/start-workers.ts";
+import { launchBrowser } from "./support/browser.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
@@ -27,8 +27,6 @@ declare function getComputedStyle(element: unknown): {
   fontFamily: string;
 };
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 const SOCKET_ROUTE = /\/api\/chat\/ws/;
 
 /** A government portal that embeds the widget, with CSS that would wreck an unprotected one. */
@@ -59,9 +57,6 @@ describe("web chat in a browser", () => {
   let screenshots: string;
 
   beforeAll(async () => {
-    await ensureCommand(CHROMIUM, "chromium");
-    // Without a Chinese font every character of the screenshots is a box.
-    await ensurePackageFile(CHINESE_FONT, "fonts-wqy-microhei");
     t = await startTestHub("postgresql");
     app = await buildApp(t.hub);
     workers = startWorkers(t.hub);
@@ -72,16 +67,7 @@ describe("web chat in a browser", () => {
     );
     await new Promise<void>((resolve) => hostServer.listen(0, "localhost", resolve));
     hostUrl = `http://localhost:${(hostServer.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchBrowser();
     screenshots = process.env.WEBCHAT_SCREENSHOTS ?? (await fs.mkdtemp(path.join(os.tmpdir(), "webchat-shots-")));
     await fs.mkdir(screenshots, { recursive: true });
   }, 600_000); // installing Chromium on a bare machine takes minutes

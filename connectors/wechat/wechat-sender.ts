@@ -16,6 +16,8 @@ const TEMPLATE_VALUE_CHARS = 200;
 
 export class WechatSender implements ChannelSender {
   readonly channel = "wechat" as const;
+  /** Customer-service messages: within 48 hours of the citizen's last message. */
+  readonly replyWindowHours = 48;
 
   constructor(
     private readonly api: WechatApi,

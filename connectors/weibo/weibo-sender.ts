@@ -9,6 +9,8 @@ import { COMMENT_CHARS, splitText, truncate } from "./weibo-text.ts";
 
 export class WeiboSender implements ChannelSender {
   readonly channel = "weibo" as const;
+  /** Private messages to a fan: within 48 hours of their message (weibo-api.ts). */
+  readonly replyWindowHours = 48;
 
   constructor(private readonly api: WeiboApi) {}
 

@@ -25,6 +25,8 @@ export interface NewTicket {
   conversationId: string;
   sourceMessageId: string;
   details?: Record<string, unknown>;
+  /** Who filed it for the citizen (an agent after 人工), on the first event; default the citizen. */
+  filedBy?: { actor: string; note: string };
   /** Known at intake from structured channels (Open311); otherwise found when routing. */
   category?: string;
   district?: string;
@@ -52,8 +54,8 @@ export function planTicket(input: NewTicket, now: Date) {
     { eventCount: 0, headHash: null },
     {
       type: "created",
-      actor: `citizen:${input.channel}`,
-      note: "群众提交诉求",
+      actor: input.filedBy?.actor ?? `citizen:${input.channel}`,
+      note: input.filedBy?.note ?? "群众提交诉求",
       data: {
         to: TICKET_SUBMITTED,
         number: input.number,

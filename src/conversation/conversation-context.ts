@@ -6,8 +6,9 @@
 // and locations are then held for that complaint). This module is the only one that
 // knows how it is stored: others read it with readContext() and change it with a
 // ContextChange, which the message log writes in the statement that records the
-// exchange. The conversation's id is derived (conversation-id.ts), so reading it is
-// one indexed select.
+// exchange. It also says whether the citizen asked for a person (人工) and is waiting
+// for or talking with an agent (handoff-desk.ts). The conversation's id is derived
+// (conversation-id.ts), so reading it is one indexed select.
 import type { Facet } from "../knowledge/catalog-schema.ts";
 import { FACETS } from "../knowledge/catalog-schema.ts";
 import type { PrismaClient } from "../db/database.ts";
@@ -15,6 +16,7 @@ import type { Tx } from "../db/transaction.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { type IntakeState, parseIntake } from "./complaint-intake.ts";
 import { conversationIdFor } from "./conversation-id.ts";
+import { type HandoffMark, parseHandoffMark } from "./handoff-rules.ts";
 import type { Channel, Reply } from "../messages/messages.ts";
 
 /** What the dialogue remembers; a turn's state replaces the previous one as a whole. */
@@ -36,6 +38,8 @@ export interface ConversationContext extends DialogueState {
   complaintStartedAt?: Date;
   /** A complaint being taken down (complaint-intake.ts); it expires on its own clock. */
   intake?: IntakeState;
+  /** The citizen asked for a person (handoff-desk.ts): their messages go to the agent, or the next is a 留言. */
+  handoff?: HandoffMark;
 }
 
 /** A change to the stored context: the keys it names are set (null removes one); the others are kept. */
@@ -71,6 +75,9 @@ export function parseContext(json: unknown, fresh = true): ConversationContext {
   if (started && !Number.isNaN(started.getTime())) context.complaintStartedAt = started;
   const intake = parseIntake(raw.intake);
   if (intake) context.intake = intake;
+  // A hand-off does not expire with the dialogue: the agent may pick up an hour later.
+  const handoff = parseHandoffMark(raw.handoff);
+  if (handoff) context.handoff = handoff;
   return context;
 }
 

@@ -20,6 +20,7 @@ import type { CitizenDesk } from "./citizen-desk.ts";
 import { type IntakeDecision, intakeTurn } from "./complaint-intake.ts";
 import type { IntakeRules } from "../knowledge/intake-rules.ts";
 import type { IntakeReminderJob } from "./intake-reminder.ts";
+import type { HandoffDesk } from "./handoff-desk.ts";
 
 export interface PipelineOptions {
   timeZone: string;
@@ -35,6 +36,8 @@ export interface PipelineOptions {
     /** Schedules the one reminder of an intake that just started (intake-reminder.ts). */
     remindLater?: (job: IntakeReminderJob) => void;
   };
+  /** Hand-off to a person (人工, handoff-desk.ts); without it "人工" gets the hotline only. */
+  handoff?: Pick<HandoffDesk, "hold" | "request">;
 }
 
 /** Messages that may concern a complaint being taken down; a confident service answer does not. */
@@ -62,6 +65,10 @@ export class ConversationPipeline {
     // Every channel passes here: a NUL or a lone surrogate is cleaned once, before anything
     // reads the text, so the answer, the ticket's hash and the stored text agree.
     const message = cleanMessage(received);
+    // Waiting for or talking with an agent: the message is the agent's, not the bot's.
+    const handoff = this.options.handoff;
+    const held = await handoff?.hold(message, () => this.understander().understand(message.text).kind === "handoff");
+    if (held) return held;
     const followUp = await this.options.ticketDesk?.handle(message);
     if (followUp) return followUp;
     // Not a rating: a bare number stands for the numbered option it picks (numbered-options.ts).
@@ -71,6 +78,7 @@ export class ConversationPipeline {
     // One catalog version for the whole message, even if a reload lands meanwhile.
     const understander = this.understander();
     const understanding = understander.understand(said);
+    if (handoff && understanding.kind === "handoff") return handoff.request(message);
     try {
       let read = context;
       const intake = this.options.intake;

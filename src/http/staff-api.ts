@@ -9,6 +9,7 @@ import { type StaffInboxRoutesOptions, staffInboxRoutes } from "./staff-inbox-ro
 import { type StaffDispatchRoutesOptions, staffDispatchRoutes } from "./staff-dispatch-routes.ts";
 import { type StaffSupervisionRoutesOptions, staffSupervisionRoutes } from "./staff-supervision-routes.ts";
 import { type StaffDepartmentRoutesOptions, staffDepartmentRoutes } from "./staff-department-routes.ts";
+import { type StaffHandoffRoutesOptions, staffHandoffRoutes } from "./staff-handoff-routes.ts";
 
 /** What the parts of the department API use, together. */
 export type StaffApiOptions = StaffAccountRoutesOptions &
@@ -17,10 +18,11 @@ export type StaffApiOptions = StaffAccountRoutesOptions &
   StaffInboxRoutesOptions &
   StaffDispatchRoutesOptions &
   StaffSupervisionRoutesOptions &
-  StaffDepartmentRoutesOptions;
+  StaffDepartmentRoutesOptions &
+  StaffHandoffRoutesOptions;
 
 export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
-  const { prisma, cases, timeZone, loginThrottle, workbench } = options;
+  const { prisma, cases, timeZone, loginThrottle, workbench, agents } = options;
   await app.register(staffAccountRoutes, { prisma, cases, loginThrottle, prefix: "/api/staff" });
   await app.register(staffAccountAdminRoutes, { prisma, cases, prefix: "/api/staff" });
   await app.register(staffTicketRoutes, { prisma, cases, timeZone, workbench, prefix: "/api/staff" });
@@ -30,4 +32,5 @@ export async function staffApi(app: FastifyInstance, options: StaffApiOptions) {
   await app.register(staffDepartmentRoutes, { cases, prefix: "/api/staff" });
   await app.register(staffKpiRoutes, { prisma, cases, timeZone, prefix: "/api/staff" });
   await app.register(staffReplyTemplateRoutes, { prisma, cases, prefix: "/api/staff" });
+  await app.register(staffHandoffRoutes, { prisma, cases, agents, prefix: "/api/staff" });
 }

@@ -12,6 +12,11 @@ export interface OutboundMessage {
 
 export interface ChannelSender {
   readonly channel: Channel;
+  /**
+   * Set when the platform lets the hub write only this many hours after the citizen's last
+   * message (WeChat's customer-service messages: 48); an agent's reply is refused after it.
+   */
+  readonly replyWindowHours?: number;
   /** Resolves when the platform accepted the message; throws a DeliveryError otherwise. */
   send(message: OutboundMessage): Promise<void>;
 }

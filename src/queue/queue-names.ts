@@ -12,6 +12,8 @@ export const QueueNames = {
   deadlines: "deadlines",
   /** One reminder to a citizen who went quiet while a complaint was being taken down (src/conversation/intake-reminder.ts). */
   intakeReminders: "intake-reminders",
+  /** A citizen waiting for an agent (人工) is told honestly when nobody picks up in time (src/conversation/handoff-timeout.ts). */
+  handoffTimeouts: "handoff-timeouts",
   /** Erase personal data past the retention policy, on a schedule (src/cases/retention-worker.ts). */
   retention: "retention",
 } as const;

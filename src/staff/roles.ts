@@ -95,3 +95,12 @@ export function seesContactDetails(staff: StaffPrincipal, ticket: { departmentCo
 export function mayFindByPhone(staff: StaffPrincipal): boolean {
   return staff.role === "staff" && staff.departmentCode !== null;
 }
+
+/**
+ * Agents of the hand-off to a person (人工): the dispatch centre, which already answers the
+ * 12345 hotline's calls and sees every department's tickets (masked), and admins. Department
+ * staff work their own tickets and supervisors oversee; neither sits at the front desk.
+ */
+export function isHandoffAgent(staff: StaffPrincipal): boolean {
+  return staff.role === "dispatcher" || staff.role === "admin";
+}

@@ -36,7 +36,13 @@ export type StaffAuditAction =
   | "create_routing_rule"
   | "update_routing_rule"
   | "delete_routing_rule"
-  | "reorder_routing_rules";
+  | "reorder_routing_rules"
+  | "view_handoffs"
+  | "view_handoff"
+  | "handoff_pick_up"
+  | "handoff_reply"
+  | "handoff_hand_back"
+  | "handoff_ticket";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,

@@ -6,6 +6,7 @@ import { Header } from "./components.js";
 import { AdminPage } from "./pages/admin.js";
 import { DashboardPage } from "./pages/dashboard.js";
 import { DispatchPage } from "./pages/dispatch.js";
+import { HandoffPage } from "./pages/handoff.js";
 import { InboxPage } from "./pages/inbox.js";
 import { LoginPage } from "./pages/login.js";
 import { PasswordPage } from "./pages/password.js";
@@ -18,6 +19,7 @@ const PAGES = {
   ticket: TicketPage,
   password: PasswordPage,
   dispatch: DispatchPage,
+  handoff: HandoffPage,
   supervise: SupervisePage,
   dashboard: DashboardPage,
   admin: AdminPage,

@@ -11,6 +11,7 @@ import { ROOT } from "./router.js";
 function navItems(role) {
   const items = [["", "工单列表", "inbox"]];
   if (role === "dispatcher" || role === "admin") items.push(["dispatch", "派单中心", "dispatch"]);
+  if (role === "dispatcher" || role === "admin") items.push(["handoff", "人工服务", "handoff"]);
   if (role === "supervisor" || role === "admin") items.push(["supervise", "督办", "supervise"]);
   items.push(["dashboard", "统计", "dashboard"]);
   if (role === "admin") items.push(["admin", "管理", "admin"]);
