@@ -161,6 +161,14 @@ const envSchema = z.object({
     // The shape here; the days and times are read at start (src/calendar/service-hours.ts), naming this variable.
     .regex(/^\s*[a-z]{3}[a-z0-9:,;\- ]*$/i, 'must look like "mon-fri 09:00-12:00,13:30-17:30", or be "always"')
     .default("mon-fri 09:00-12:00,13:30-17:30"),
+  /**
+   * Agent queues of their own for some channels, each with its hours (src/conversation/handoff-queues.ts):
+   * "<queue>:<channel>[,<channel>]=<hours>", separated by "|". Other channels: HANDOFF_HOURS.
+   */
+  HANDOFF_QUEUES: z
+    .string()
+    .regex(/^[a-z0-9_:,=;\-| ]*$/i, 'must look like "weibo:weibo=mon-sun 08:30-21:00" (entries separated by "|")')
+    .default(""),
   /** How long a citizen waits for an agent before being told honestly and offered a 留言. */
   HANDOFF_PICKUP_MINUTES: z.coerce
     .number({ message: "must be a number of minutes" })
@@ -245,8 +253,8 @@ export interface Config {
   /** COMPLAINT_INTAKE_REMIND_MINUTES and COMPLAINT_INTAKE_DROP_MINUTES, in milliseconds. */
   complaintIntakeRemindMs: number;
   complaintIntakeDropMs: number;
-  /** HANDOFF_HOURS as written, and HANDOFF_PICKUP_MINUTES in milliseconds (docs/handoff.md). */
-  handoff: { hours: string; pickupMs: number };
+  /** HANDOFF_HOURS and HANDOFF_QUEUES as written, and HANDOFF_PICKUP_MINUTES in milliseconds (docs/handoff.md). */
+  handoff: { hours: string; queues: string; pickupMs: number };
   /** Each channel's own section (its connector parses it; see ConfigSection), by channel name; undefined = off. */
   channels: Readonly<Record<string, unknown>>;
   cases: {
@@ -378,7 +386,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
     complaintIntakeRemindMs: e.COMPLAINT_INTAKE_REMIND_MINUTES * 60_000,
     complaintIntakeDropMs: e.COMPLAINT_INTAKE_DROP_MINUTES * 60_000,
-    handoff: { hours: e.HANDOFF_HOURS, pickupMs: Math.round(e.HANDOFF_PICKUP_MINUTES * 60_000) },
+    handoff: { hours: e.HANDOFF_HOURS, queues: e.HANDOFF_QUEUES, pickupMs: Math.round(e.HANDOFF_PICKUP_MINUTES * 60_000) },
     channels,
     cases: {
       autoCloseDays: e.CASE_AUTO_CLOSE_DAYS,

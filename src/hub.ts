@@ -13,7 +13,8 @@ import { scheduleIntakeReminder } from "./conversation/intake-reminder.ts";
 import { HandoffDesk } from "./conversation/handoff-desk.ts";
 import { AgentDesk } from "./conversation/agent-desk.ts";
 import { scheduleHandoffTimeout } from "./conversation/handoff-timeout.ts";
-import { parseServiceHours } from "./calendar/service-hours.ts";
+import { parseServiceHours, type ServiceHours } from "./calendar/service-hours.ts";
+import { HandoffQueues } from "./conversation/handoff-queues.ts";
 import type { Channel } from "./messages/messages.ts";
 import { type Database, type DatabaseTarget, databaseTarget, openDatabase } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
@@ -74,7 +75,7 @@ export interface Hub {
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
   const messageModel = loadMessageModel(config.messageModelDir);
-  const handoffServiceHours = handoffHours(config.handoff.hours);
+  const handoffQueues = handoffQueuesOf(config.handoff);
   // Read before the database is opened, so a bad file stops the start early.
   const knowledge = await KnowledgeStore.open(config.intentsDir, {
     timeZone: config.timeZone,
@@ -133,7 +134,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const handoffs = new HandoffDesk({
     prisma: db.prisma,
     timeZone: config.timeZone,
-    hours: handoffServiceHours,
+    queues: handoffQueues,
     calendar: () => knowledge.current.calendar,
     pickupMs: config.handoff.pickupMs,
     scheduleTimeout: (job, delayMs) =>
@@ -247,11 +248,17 @@ export function intakeTimes(config: Config) {
   return { remindAfterMs: config.complaintIntakeRemindMs, dropAfterMs: config.complaintIntakeDropMs };
 }
 
-/** HANDOFF_HOURS, read; a value that has the right shape but names no day or time stops the start, naming the variable. */
-function handoffHours(spec: string) {
+/** HANDOFF_HOURS and HANDOFF_QUEUES, read; a value of the right shape that names no day or time stops the start, naming the variable. */
+function handoffQueuesOf(handoff: Config["handoff"]): HandoffQueues {
+  let hours: ServiceHours;
   try {
-    return parseServiceHours(spec);
+    hours = parseServiceHours(handoff.hours);
   } catch (error) {
     throw new Error(`HANDOFF_HOURS: ${(error as Error).message}`);
+  }
+  try {
+    return new HandoffQueues(hours, handoff.queues);
+  } catch (error) {
+    throw new Error(`HANDOFF_QUEUES: ${(error as Error).message}`);
   }
 }

@@ -10,6 +10,7 @@ import { sessionUserId } from "../connectors/webchat/chat-session.ts";
 import { buildApp } from "../src/build-app.ts";
 import { parseServiceHours } from "../src/calendar/service-hours.ts";
 import { HandoffDesk } from "../src/conversation/handoff-desk.ts";
+import { HandoffQueues } from "../src/conversation/handoff-queues.ts";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
 import type { InboundMessage } from "../src/messages/messages.ts";
 import { startWorkers, type Workers } from "../src/start-workers.ts";
@@ -225,7 +226,7 @@ describe("hand-off on web chat", () => {
     const closed = new HandoffDesk({
       prisma: t.hub.db.prisma,
       timeZone: "Asia/Shanghai",
-      hours: parseServiceHours(`${tomorrow} 09:00-12:00`),
+      queues: new HandoffQueues(parseServiceHours(`${tomorrow} 09:00-12:00`)),
       calendar: () => t.hub.knowledge.current.calendar,
       pickupMs: 60_000,
     });
@@ -255,6 +256,53 @@ describe("hand-off on web chat", () => {
       text: "您的公积金提取已到账。",
     });
     expect(answer.statusCode, answer.body).toBe(200);
+  });
+});
+
+describe("agent queues per channel (HANDOFF_QUEUES)", () => {
+  it("reads queues of their own for some channels, and refuses a malformed or ambiguous list", () => {
+    const queues = new HandoffQueues(
+      parseServiceHours("mon-fri 09:00-17:00"),
+      "weibo:weibo=always | hotline:wechat,webchat=sat 09:00-12:00",
+    );
+    expect(queues.forChannel("weibo")).toMatchObject({ code: "weibo", hours: { always: true } });
+    expect(queues.forChannel("wechat").code).toBe("hotline");
+    expect(queues.forChannel("wechaty").code).toBe("general");
+    expect(queues.byName("gone").code).toBe("general"); // a queue removed since: the default hours
+    expect(() => new HandoffQueues(parseServiceHours("always"), "weibo=always")).toThrow(/is not/);
+    expect(() => new HandoffQueues(parseServiceHours("always"), "a:weibo=always|b:weibo=always")).toThrow(/two queues/);
+    expect(() => new HandoffQueues(parseServiceHours("always"), "a:weibo=someday")).toThrow();
+  });
+
+  it("puts a Weibo citizen through on Weibo's hours while the general queue is closed", async () => {
+    const t = await startTestHub("postgresql");
+    try {
+      const tomorrow = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][(new Date().getDay() + 1) % 7];
+      const desk = new HandoffDesk({
+        prisma: t.hub.db.prisma,
+        timeZone: "Asia/Shanghai",
+        queues: new HandoffQueues(parseServiceHours(`${tomorrow} 09:00-12:00`), "weibo:weibo=always"),
+        calendar: () => t.hub.knowledge.current.calendar,
+        pickupMs: 60_000,
+      });
+      const ask = (channel: string) =>
+        desk.request({
+          channel,
+          channelUserId: `q-${randomUUID()}`,
+          text: "人工",
+          channelMessageId: randomUUID(),
+          receivedAt: new Date(),
+        });
+      expect((await ask("webchat")).replies[0]!.text).toMatch(/^现在不是人工服务时间/);
+      expect((await ask("weibo")).replies[0]!.text).toMatch(/^已为您转接人工客服/);
+      const sessions = await t.hub.db.prisma.handoffSession.findMany({ orderBy: { requestedAt: "asc" } });
+      expect(sessions.map((s) => [s.channel, s.queue, s.status])).toEqual([
+        ["webchat", "general", "message"],
+        ["weibo", "weibo", "waiting"],
+      ]);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -15,7 +15,6 @@ import {
   describeServiceHours,
   isOpen,
   nextOpening,
-  type ServiceHours,
 } from "../calendar/service-hours.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
@@ -23,7 +22,8 @@ import { notify, speaksFirstOn } from "../outbound/notifier.ts";
 import { changeContext, type ContextChange, readContext } from "./conversation-context.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import * as say from "./handoff-replies.ts";
-import { DEFAULT_QUEUE, type HandoffMark, heldForAgent, nextStatus, requestedStatus } from "./handoff-rules.ts";
+import type { HandoffQueue, HandoffQueues } from "./handoff-queues.ts";
+import { type HandoffMark, heldForAgent, nextStatus, requestedStatus } from "./handoff-rules.ts";
 import { recordExchanges, storedOutcome } from "./message-log.ts";
 
 export interface HandoffTimeoutJob {
@@ -35,8 +35,8 @@ export interface HandoffTimeoutJob {
 export interface HandoffDeskDeps {
   prisma: PrismaClient;
   timeZone: string;
-  /** HANDOFF_HOURS, parsed. */
-  hours: ServiceHours;
+  /** The agent queues and their hours (HANDOFF_HOURS, HANDOFF_QUEUES). */
+  queues: HandoffQueues;
   /** The working-day calendar now serving (it is reloaded with intents/). */
   calendar: () => WorkingCalendar;
   /** HANDOFF_PICKUP_MINUTES, in milliseconds. */
@@ -54,17 +54,17 @@ class Duplicate extends Error {}
 export class HandoffDesk {
   constructor(private readonly deps: HandoffDeskDeps) {}
 
-  /** Whether agents answer at `now`. */
-  isOpen(now: Date): boolean {
-    return isOpen(this.deps.hours, this.deps.calendar(), now);
+  /** Whether the queue's agents answer at `now`. */
+  isOpen(queue: HandoffQueue, now: Date): boolean {
+    return isOpen(queue.hours, this.deps.calendar(), now);
   }
 
-  /** By when a 留言 left at `now` is answered: the end of the next service period to open. */
-  replyBy(now: Date): Date {
+  /** By when a 留言 left at `now` is answered: the end of the queue's next service period to open. */
+  replyBy(queue: HandoffQueue, now: Date): Date {
     const calendar = this.deps.calendar();
-    const period = this.isOpen(now)
-      ? nextOpening(this.deps.hours, calendar, now)
-      : currentOrNextPeriod(this.deps.hours, calendar, now);
+    const period = this.isOpen(queue, now)
+      ? nextOpening(queue.hours, calendar, now)
+      : currentOrNextPeriod(queue.hours, calendar, now);
     return period?.end ?? new Date(now.getTime() + 24 * 3600_000);
   }
 
@@ -83,7 +83,8 @@ export class HandoffDesk {
     }
     if (isRequest()) return undefined;
     const session = await this.deps.prisma.handoffSession.findUnique({ where: { id: mark.id } });
-    const replyBy = session?.replyBy ?? this.replyBy(message.receivedAt);
+    const replyBy =
+      session?.replyBy ?? this.replyBy(this.deps.queues.byName(session?.queue ?? ""), message.receivedAt);
     return this.record(message, [say.messageKept(describeInstant(replyBy, this.deps.timeZone))], { handoff: null });
   }
 
@@ -93,7 +94,8 @@ export class HandoffDesk {
     if (earlier) return earlier;
     const now = message.receivedAt;
     const conversationId = conversationIdFor(message.channel, message.channelUserId);
-    const status = requestedStatus(this.isOpen(now));
+    const queue = this.deps.queues.forChannel(message.channel);
+    const status = requestedStatus(this.isOpen(queue, now));
     try {
       const { outcome, waiting } = await this.deps.prisma.$transaction(async (tx) => {
         // One request at a time per conversation (the row exists unless this is its first message).
@@ -109,7 +111,7 @@ export class HandoffDesk {
           return { outcome: await this.recordIn(tx, message, replies, { handoff: mark }) };
         }
         const id = open?.id ?? randomUUID();
-        const replyBy = status === "message" ? (open?.replyBy ?? this.replyBy(now)) : null;
+        const replyBy = status === "message" ? (open?.replyBy ?? this.replyBy(queue, now)) : null;
         // A 留言 asked about again outside the hours keeps its place in the queue.
         const requestedAt = open && status === "message" ? open.requestedAt : now;
         const data = { status, requestedAt, replyBy };
@@ -117,17 +119,17 @@ export class HandoffDesk {
           status === "waiting"
             ? say.waitingForAgent(Math.max(1, Math.round(this.deps.pickupMs / 60_000)))
             : say.leaveAMessage(
-                describeServiceHours(this.deps.hours),
+                describeServiceHours(queue.hours),
                 describeInstant(replyBy!, this.deps.timeZone),
                 false,
               );
         const mark: HandoffMark = { id, status };
         // The exchange first: it creates the conversation the session belongs to.
         const outcome = await this.recordIn(tx, message, [text], { handoff: mark });
-        if (open) await tx.handoffSession.update({ where: { id }, data });
+        if (open) await tx.handoffSession.update({ where: { id }, data: { ...data, queue: queue.code } });
         else
           await tx.handoffSession.create({
-            data: { id, conversationId, channel: message.channel, queue: DEFAULT_QUEUE, ...data },
+            data: { id, conversationId, channel: message.channel, queue: queue.code, ...data },
           });
         return {
           outcome,
@@ -148,7 +150,13 @@ export class HandoffDesk {
    * (the notice's dedupe key); returns whether it expired it.
    */
   async expire(job: HandoffTimeoutJob, now = new Date()): Promise<boolean> {
-    const replyBy = this.replyBy(now);
+    const session = await this.deps.prisma.handoffSession.findUnique({
+      where: { id: job.handoffId },
+      select: { queue: true },
+    });
+    if (!session) return false;
+    const queue = this.deps.queues.byName(session.queue);
+    const replyBy = this.replyBy(queue, now);
     const expired = await this.deps.prisma.$transaction(async (tx) => {
       const to = nextStatus("timeout", "waiting")!;
       const rows = await tx.$queryRaw<{ conversationId: string }[]>`
@@ -161,7 +169,7 @@ export class HandoffDesk {
       const citizen = await tx.conversation.findUnique({ where: { id: row.conversationId } });
       if (citizen && speaksFirstOn(citizen.channel)) {
         const text = say.leaveAMessage(
-          describeServiceHours(this.deps.hours),
+          describeServiceHours(queue.hours),
           describeInstant(replyBy, this.deps.timeZone),
           true,
         );
