@@ -386,7 +386,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     complaintEvidenceWindowMs: e.COMPLAINT_EVIDENCE_WINDOW_MINUTES * 60_000,
     complaintIntakeRemindMs: e.COMPLAINT_INTAKE_REMIND_MINUTES * 60_000,
     complaintIntakeDropMs: e.COMPLAINT_INTAKE_DROP_MINUTES * 60_000,
-    handoff: { hours: e.HANDOFF_HOURS, queues: e.HANDOFF_QUEUES, pickupMs: Math.round(e.HANDOFF_PICKUP_MINUTES * 60_000) },
+    handoff: {
+      hours: e.HANDOFF_HOURS,
+      queues: e.HANDOFF_QUEUES,
+      pickupMs: Math.round(e.HANDOFF_PICKUP_MINUTES * 60_000),
+    },
     channels,
     cases: {
       autoCloseDays: e.CASE_AUTO_CLOSE_DAYS,

@@ -83,8 +83,7 @@ export class HandoffDesk {
     }
     if (isRequest()) return undefined;
     const session = await this.deps.prisma.handoffSession.findUnique({ where: { id: mark.id } });
-    const replyBy =
-      session?.replyBy ?? this.replyBy(this.deps.queues.byName(session?.queue ?? ""), message.receivedAt);
+    const replyBy = session?.replyBy ?? this.replyBy(this.deps.queues.byName(session?.queue ?? ""), message.receivedAt);
     return this.record(message, [say.messageKept(describeInstant(replyBy, this.deps.timeZone))], { handoff: null });
   }
 
