@@ -30,9 +30,9 @@ describe("ticket numbers", () => {
 describe("department routing", () => {
   const router = new DepartmentRouter(
     [
-      { code: "CG", name: "城管局", domains: ["城建"], keywords: ["路灯", "井盖"] },
-      { code: "GA", name: "公安局", domains: ["治安"], keywords: ["噪音扰民"] },
-      { code: "HB", name: "环保局", domains: ["环保"], keywords: ["噪音"] },
+      { code: "CG", name: "城管局", domains: ["城建"], keywords: ["路灯", "井盖"], aliases: [] },
+      { code: "GA", name: "公安局", domains: ["治安"], keywords: ["噪音扰民"], aliases: [] },
+      { code: "HB", name: "环保局", domains: ["环保"], keywords: ["噪音"], aliases: [] },
     ],
     "PD",
   );
