@@ -2,7 +2,7 @@
 // (native <dialog>: Escape cancels, focus stays inside, the first field is focused).
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useEffect, useRef } from "/assets/vendor/preact-hooks.mjs";
-import { ROLE_NAMES } from "./labels.js";
+import { KIND_NAMES, ROLE_NAMES } from "./labels.js";
 import { ROOT } from "./router.js";
 
 /** Navigation per role; the server still decides what each page may show. */
@@ -83,6 +83,12 @@ export function Field({ label, id, hint, children }) {
     ${children}
     ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
   </div>`;
+}
+
+/** 投诉 / 求助 / 建言 / 表扬: what a ticket is about, as a small label. */
+export function KindLabel({ kind }) {
+  if (!kind) return null;
+  return html`<span class=${`kind kind-${kind}`}>${KIND_NAMES[kind] ?? kind}</span>`;
 }
 
 export function Loading({ text = "正在加载…" }) {

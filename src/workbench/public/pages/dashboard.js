@@ -189,6 +189,7 @@ export function DashboardPage({ staff }) {
                 <th scope="col">部门</th><th scope="col">受理量</th><th scope="col">办结量</th>
                 <th scope="col">按时签收率</th><th scope="col">按时办结率</th><th scope="col">签收用时（中位）</th>
                 <th scope="col">办结用时（中位）</th><th scope="col">满意率</th><th scope="col">重办率</th>
+                <th scope="col">表扬数</th>
               </tr></thead>
               <tbody>
                 ${kpis.departments.map(
@@ -202,12 +203,13 @@ export function DashboardPage({ staff }) {
                     <td data-label="办结用时">${hours(d.medianHoursToResolve)}</td>
                     <td data-label="满意率">${percent(d.satisfactionRate)}（${d.rated} 件评价）</td>
                     <td data-label="重办率">${percent(d.reopenRate)}</td>
+                    <td data-label="表扬数">${d.praise ?? 0}</td>
                   </tr>`,
                 )}
               </tbody>
             </table></div>`
       }
-      <p class="hint">按工单登记日期统计；点部门名查看其办理中的工单，点办结量查看已办结工单。</p>
+      <p class="hint">按工单登记日期统计；点部门名查看其办理中的工单，点办结量查看已办结工单。表扬单独计入表扬数，不计入其他各项。</p>
     </section>
   </section>`;
 }
