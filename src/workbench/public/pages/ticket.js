@@ -184,7 +184,9 @@ export function TicketPage({ route, departmentName, categoryName }) {
 
   const onDone = (action, updated) => {
     setTicket(updated);
-    setNotice(DONE_MESSAGES[action] ?? `已${ACTION_LABELS[action]}。`);
+    // Praise is acknowledged: nothing is sent to the citizen.
+    const done = action === "resolve" && updated.kind === "praise" ? "已办结。" : DONE_MESSAGES[action];
+    setNotice(done ?? `已${ACTION_LABELS[action]}。`);
     if (action === "resolve") setConversationKey((k) => k + 1);
   };
   const onConflict = async () => {
