@@ -182,6 +182,12 @@ const envSchema = z.object({
   CASE_DUPLICATE_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(72),
   CASE_DUPLICATE_SIMILARITY: z.coerce.number({ message: "must be a number from 0 to 1" }).gt(0).max(1).default(0.3),
   CASE_SUPPLEMENT_WINDOW_HOURS: z.coerce.number({ message: "must be a number of hours" }).positive().default(24),
+  /** A suggestion's (建言) deadline in working days, whatever its category. */
+  SUGGESTION_DEADLINE_WORKDAYS: z.coerce
+    .number({ message: "must be a number of working days" })
+    .int()
+    .positive()
+    .default(15),
   CASE_TIMER_RECONCILE_MS: z.coerce
     .number({ message: "must be a number of milliseconds" })
     .int()
@@ -265,6 +271,8 @@ export interface Config {
     duplicateSimilarity: number;
     supplementWindowHours: number;
     timerReconcileMs: number;
+    /** SUGGESTION_DEADLINE_WORKDAYS: a suggestion's deadline. */
+    suggestionDeadlineWorkdays: number;
     /** WORKBENCH_DUE_SOON_HOURS: working hours to the deadline that make a ticket 临期. */
     dueSoonHours: number;
   };
@@ -400,6 +408,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       duplicateSimilarity: e.CASE_DUPLICATE_SIMILARITY,
       supplementWindowHours: e.CASE_SUPPLEMENT_WINDOW_HOURS,
       timerReconcileMs: e.CASE_TIMER_RECONCILE_MS,
+      suggestionDeadlineWorkdays: e.SUGGESTION_DEADLINE_WORKDAYS,
       dueSoonHours: e.WORKBENCH_DUE_SOON_HOURS,
     },
     staffSessionHours: e.STAFF_SESSION_HOURS,

@@ -171,3 +171,84 @@ describe("ticket lifecycle", () => {
     });
   });
 });
+
+describe("suggestions (建言) and praise (表扬)", () => {
+  const suggestion = (status: TicketStatus) => state(status, { kind: "suggestion" });
+  const praise = (status: TicketStatus) => state(status, { kind: "praise" });
+
+  it("resolves a suggestion with its verdict, recorded on the ticket and the event, and asks for a rating", () => {
+    const decision = decide(
+      suggestion("in_progress"),
+      { type: "resolve", verdict: "partially_adopted", reply: "增设停放点已列入明年计划，其余暂不具备条件" },
+      ctx,
+    );
+    expect(decision).toMatchObject({
+      ok: true,
+      transition: {
+        to: "resolved",
+        clock: "stop",
+        citizenNotice: "resolved",
+        event: { type: "resolved", data: { verdict: "partially_adopted", verdictLabel: "部分采纳" } },
+        changes: { verdict: "partially_adopted", resolution: "增设停放点已列入明年计划，其余暂不具备条件" },
+      },
+    });
+    expect(decision.ok && decision.transition.changes.ratingRequestedAt).toEqual(now);
+  });
+
+  it("refuses to resolve a suggestion without a verdict, or with an unknown one (400)", () => {
+    expect(decide(suggestion("accepted"), { type: "resolve", reply: "感谢建议" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "invalid",
+      message: expect.stringContaining("verdict"),
+    });
+    const unknown = { type: "resolve", reply: "x", verdict: "maybe" } as unknown as TicketAction;
+    expect(decide(suggestion("accepted"), unknown, ctx)).toMatchObject({ ok: false, kind: "invalid" });
+    expect(decide(suggestion("accepted"), { type: "resolve", verdict: "adopted" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "invalid",
+      message: expect.stringContaining("reply"),
+    });
+  });
+
+  it("refuses a verdict on any other kind of ticket (400)", () => {
+    for (const kind of ["complaint", "help", "praise"] as const) {
+      expect(
+        decide(state("accepted", { kind }), { type: "resolve", reply: "已处理", verdict: "adopted" }, ctx),
+      ).toMatchObject({ ok: false, kind: "invalid", message: expect.stringContaining("only for suggestions") });
+    }
+    // A ticket without a kind is a complaint.
+    expect(decide(state("accepted"), { type: "resolve", reply: "已处理", verdict: "adopted" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "invalid",
+    });
+  });
+
+  it("runs no clock for praise and tells the citizen nothing more", () => {
+    expect(
+      decide(praise("submitted"), { type: "assign", departmentCode: "CG", note: "按表扬对象分派" }, ctx),
+    ).toMatchObject({
+      ok: true,
+      transition: { to: "assigned", clock: "none" },
+    });
+    const accepted = decide(praise("assigned"), { type: "accept" }, ctx);
+    expect(accepted.ok && accepted.transition.citizenNotice).toBeUndefined();
+  });
+
+  it("acknowledges praise by 办结 straight from 待签收, reply optional, closed without a rating request", () => {
+    const decision = decide(praise("assigned"), { type: "resolve" }, ctx);
+    expect(decision).toMatchObject({ ok: true, transition: { to: "closed", clock: "none" } });
+    if (!decision.ok) return;
+    expect(decision.transition.citizenNotice).toBeUndefined();
+    expect(decision.transition.changes).toMatchObject({ resolvedAt: now, closedAt: now, resolution: null });
+    expect(decision.transition.changes.ratingRequestedAt).toBeUndefined();
+    expect(decide(praise("accepted"), { type: "resolve", reply: "已转达王姐本人" }, ctx)).toMatchObject({
+      ok: true,
+      transition: { to: "closed", changes: { resolution: "已转达王姐本人" } },
+    });
+    // Other kinds still need 签收 first.
+    expect(decide(suggestion("assigned"), { type: "resolve", reply: "x", verdict: "adopted" }, ctx)).toMatchObject({
+      ok: false,
+      kind: "conflict",
+    });
+  });
+});

@@ -89,13 +89,26 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
     expect(await t.hub.db.prisma.message.count({ where: { channelMessageId: message.channelMessageId } })).toBe(1);
   });
 
-  it("records a suggestion as feedback, not a ticket", async () => {
+  it("files a suggestion as a ticket of kind suggestion, with its number, and no feedback row", async () => {
     const message = inbound("建议在地铁站附近多增设一些共享单车停放点", { channelUserId: "citizen-suggest" });
     const outcome = await t.hub.pipeline.handle(message);
     expect(outcome.understanding.kind).toBe("suggestion");
-    expect(outcome.ticket).toBeUndefined();
-    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: "citizen-suggest" } })).toBe(1);
-    expect(await t.hub.db.prisma.ticket.count({ where: { channelUserId: "citizen-suggest" } })).toBe(0);
+    expect(outcome.ticket?.number).toMatch(/^GD\d{8}-\d{6}$/);
+    expect(outcome.replies[0]!.text).toContain(outcome.ticket!.number);
+    expect(outcome.replies[0]!.text).toContain("感谢您的建议");
+    const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: outcome.ticket!.number } });
+    expect(ticket).toMatchObject({ kind: "suggestion", status: "submitted", channelUserId: "citizen-suggest" });
+    expect(await t.hub.db.prisma.outboxEntry.count({ where: { jobId: ticket.id, queue: "routing" } })).toBe(1);
+    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: "citizen-suggest" } })).toBe(0);
+  });
+
+  it("files praise as a ticket of kind praise and thanks the citizen naming the department", async () => {
+    const message = inbound("我要表扬市民服务中心三号窗口的王姐，办事又快又耐心", { channelUserId: "citizen-praise" });
+    const outcome = await t.hub.pipeline.handle(message);
+    expect(outcome.understanding.kind).toBe("praise");
+    expect(outcome.replies[0]!.text).toContain("感谢您的表扬，我们已转达给市政务服务管理局（市民服务中心）");
+    const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: outcome.ticket!.number } });
+    expect(ticket.kind).toBe("praise");
   });
 
   it("records a message that holds characters PostgreSQL cannot store (U+0000)", async () => {
@@ -139,7 +152,7 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
 
     const byMessage = new Map<string, string[]>();
     all.forEach((m, i) => {
-      if (outcomes[i]!.ticket)
+      if (outcomes[i]!.ticket && outcomes[i]!.understanding.kind === "complaint")
         byMessage.set(m.channelMessageId, [...(byMessage.get(m.channelMessageId) ?? []), outcomes[i]!.ticket!.number]);
     });
     expect(byMessage.size).toBe(complaints.length);
@@ -162,9 +175,11 @@ describe.each(BACKENDS)("conversation pipeline on %s", (backend) => {
     expect(
       await t.hub.db.prisma.message.count({ where: { channelMessageId: { in: all.map((m) => m.channelMessageId) } } }),
     ).toBe(complaints.length + suggestions.length + questions.length);
-    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: { startsWith: "burst-s-" } } })).toBe(
-      suggestions.length,
-    );
+    // Each suggestion is a ticket of its own: suggestions are never merged or shared.
+    expect(
+      await t.hub.db.prisma.ticket.count({ where: { channelUserId: { startsWith: "burst-s-" }, kind: "suggestion" } }),
+    ).toBe(suggestions.length);
+    expect(await t.hub.db.prisma.feedback.count({ where: { channelUserId: { startsWith: "burst-s-" } } })).toBe(0);
     expect((await verifyAuditTrail(t.hub.db.prisma)).problems).toEqual([]);
   });
 

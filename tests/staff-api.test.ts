@@ -306,6 +306,7 @@ describe.each(BACKENDS)("department API on %s", (backend) => {
         rated: 2,
         satisfactionRate: 0.5,
         reopenRate: 0.3333,
+        praise: 0,
       },
     ]);
     expect((await get("ga.li", "/api/staff/kpis?from=2026-01-05&to=2026-01-05&department=CG")).statusCode).toBe(403);

@@ -9,7 +9,17 @@ import { staffClients } from "./support/staff-accounts.ts";
 import { startTestHub, type TestHub } from "./support/test-env.ts";
 
 const CG = "市城市管理局（城市管理综合行政执法局）";
-const HEADERS = ["部门", "受理量", "办结量", "按时签收率", "按时办结率", "满意率", "重办率", "办理时长中位数（小时）"];
+const HEADERS = [
+  "部门",
+  "受理量",
+  "办结量",
+  "按时签收率",
+  "按时办结率",
+  "满意率",
+  "重办率",
+  "办理时长中位数（小时）",
+  "表扬数",
+];
 
 describe("KPI trend and export", () => {
   let t: TestHub;
@@ -42,6 +52,8 @@ describe("KPI trend and export", () => {
       // February, CG; and one GA ticket in the first week.
       ticket(at("2026-02-02T01:00:00Z"), 1, 2),
       { ...ticket(monday, 1, 2), departmentCode: "GA", category: "neighbourhood-noise" },
+      // Praise for CG, acknowledged (办结) without 签收: counted as 表扬数 and in no other figure.
+      { ...ticket(monday, null, 1), kind: "praise", status: "closed", resolvedOnTime: null },
     ]);
   });
 
@@ -66,7 +78,10 @@ describe("KPI trend and export", () => {
       acceptOnTimeRate: 0.3333,
       medianHoursToAccept: 16,
       medianHoursToResolve: 25,
+      praise: 1,
     });
+    expect(first.departments[1]).toMatchObject({ departmentCode: "GA", praise: 0 });
+    expect(first.total).toMatchObject({ praise: 1 });
     expect(second.total).toMatchObject({ received: 2, resolved: 2, acceptOnTimeRate: 1, onTimeRate: 0.5 });
   });
 
@@ -102,7 +117,7 @@ describe("KPI trend and export", () => {
     const lines = res.rawPayload.toString("utf8").slice(1).trimEnd().split("\r\n");
     expect(lines[0]!.split(",")).toEqual(HEADERS);
     // CG in January: 5 received, 4 resolved; accepted on time 3 of 5; on time 3 of 4; satisfied 2 of 3 rated.
-    expect(lines[1]!.split(",")).toEqual([CG, "5", "4", "60%", "75%", "66.7%", "0%", "9"]);
+    expect(lines[1]!.split(",")).toEqual([CG, "5", "4", "60%", "75%", "66.7%", "0%", "9", "1"]);
     expect(lines[2]!.split(",")[0]).toBe("市公安局");
     expect(lines).toHaveLength(3);
   });
@@ -116,7 +131,7 @@ describe("KPI trend and export", () => {
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe("办理情况统计");
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(HEADERS);
-    expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual([CG, 5, 4, 0.6, 0.75, 0.6667, 0, 9]);
+    expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual([CG, 5, 4, 0.6, 0.75, 0.6667, 0, 9, 1]);
     expect(sheet.getRow(2).getCell(4).numFmt).toBe("0.0%");
     expect(sheet.rowCount).toBe(3);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { namesOf } from "../src/knowledge/department-names.ts";
 import { DepartmentRouter } from "../src/routing/department-router.ts";
 import {
   canonicalJson,
@@ -30,9 +31,9 @@ describe("ticket numbers", () => {
 describe("department routing", () => {
   const router = new DepartmentRouter(
     [
-      { code: "CG", name: "城管局", domains: ["城建"], keywords: ["路灯", "井盖"] },
-      { code: "GA", name: "公安局", domains: ["治安"], keywords: ["噪音扰民"] },
-      { code: "HB", name: "环保局", domains: ["环保"], keywords: ["噪音"] },
+      { code: "CG", name: "城管局", domains: ["城建"], keywords: ["路灯", "井盖"], aliases: [] },
+      { code: "GA", name: "公安局", domains: ["治安"], keywords: ["噪音扰民"], aliases: [] },
+      { code: "HB", name: "环保局", domains: ["环保"], keywords: ["噪音"], aliases: [] },
     ],
     "PD",
   );
@@ -56,6 +57,42 @@ describe("department routing", () => {
       evidence: "治安",
     });
     expect(router.route({ text: "说不清楚的事", domain: null })).toEqual({ departmentCode: "PD", rule: "dispatcher" });
+  });
+});
+
+describe("the names praise may give a department", () => {
+  const department = (code: string, name: string, aliases: string[] = []) => ({
+    code,
+    name,
+    aliases,
+    domains: [],
+    keywords: [],
+  });
+
+  it("reads the full name, the name without 市 or brackets, the part in brackets, and the aliases", () => {
+    expect(namesOf(department("CJ", "市公安局交通警察支队（车辆管理所）", ["交警"]))).toEqual([
+      "市公安局交通警察支队（车辆管理所）",
+      "市公安局交通警察支队",
+      "公安局交通警察支队",
+      "车辆管理所",
+      "交警",
+    ]);
+    // The part in brackets keeps its own 市 (市民服务中心).
+    expect(namesOf(department("ZW", "市政务服务管理局（市民服务中心）"))).toContain("市民服务中心");
+  });
+
+  it("routes to the department named, the longest name winning", () => {
+    const router = new DepartmentRouter(
+      [department("GA", "市公安局", ["派出所"]), department("CJ", "市公安局交通警察支队", ["交警"])],
+      "PD",
+    );
+    expect(router.named("感谢公安局交通警察支队的民警")).toEqual({
+      departmentCode: "CJ",
+      rule: "named",
+      evidence: "公安局交通警察支队",
+    });
+    expect(router.named("表扬派出所的李警官")).toMatchObject({ departmentCode: "GA", evidence: "派出所" });
+    expect(router.named("表扬一下")).toBeUndefined();
   });
 });
 

@@ -283,6 +283,28 @@ describe("understander on the shipped catalog", () => {
   });
 
   it.each([
+    ["我要表扬市民服务中心三号窗口的王姐，办事又快又耐心", "ZW"],
+    ["给交警支队的民警点赞，昨天帮我把抛锚的车推到路边", "CJ"],
+    ["感谢城管局的工作人员，小区门口的摊贩终于清走了", "CG"],
+    ["想给社保局窗口的同志送一面锦旗", "RS"],
+    ["谢谢你们的工作人员，服务很周到", undefined],
+  ])("takes %s as praise, naming department %s", (text, department) => {
+    const result = understander.understand(text);
+    expect(result.kind).toBe("praise");
+    expect(result.department?.code).toBe(department);
+  });
+
+  it.each([
+    ["谢谢", "thanks"],
+    ["谢谢你们", "thanks"],
+    ["谢谢，请问政务服务中心几点上班", "service"],
+    ["三号窗口的工作人员态度太差了，问两句就不耐烦", "complaint"],
+    ["建议在人民路和建设街路口增设一个红绿灯", "suggestion"],
+  ])("does not take %s as praise (%s)", (text, kind) => {
+    expect(understander.understand(text).kind).toBe(kind);
+  });
+
+  it.each([
     ["阳光小区门口路灯坏了一个月没人修", "城建"],
     ["老板拖欠我们三个月工资不给", "就业"],
   ])("files %s as a complaint in domain %s", (text, domain) => {

@@ -177,6 +177,40 @@ describe("the department workbench in a browser", () => {
     await other.context.close();
   });
 
+  it("labels a suggestion 建言, and its 办结 asks for 采纳意见 before the reply", async () => {
+    const { context, page, errors } = await newPage();
+    const ticket = await fileAndRoute(t.hub, `建议在东湖区${road()}增设几个垃圾分类投放点`, { kind: "suggestion" });
+    expect(ticket.departmentCode).toBe("CG");
+    await logIn(page, "cg.zhang", `${hubUrl}/workbench/tickets/${ticket.number}`);
+    await page.getByRole("heading", { name: `工单 ${ticket.number}` }).waitFor();
+    expect(await page.locator(".ticket-head .kind").textContent()).toBe("建言");
+    await page.getByRole("button", { name: "签收", exact: true }).click();
+    await page.getByText("已签收。").waitFor();
+    await page.getByRole("button", { name: "办结", exact: true }).click();
+    const verdict = page.getByRole("group", { name: "采纳意见" });
+    await verdict.waitFor();
+    expect(
+      await verdict.getByRole("radio").evaluateAll((radios) => radios.map((r) => r.parentElement?.textContent?.trim())),
+    ).toEqual(["采纳", "部分采纳", "暂不采纳"]);
+    await page.getByLabel("答复内容").fill("投放点已列入明年计划，先在小区门口增设一处。");
+    // Without a verdict the form is not sent.
+    await page.getByRole("button", { name: "确认办结" }).click();
+    expect((await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: ticket.number } })).status).toBe(
+      "accepted",
+    );
+    await page.getByLabel("部分采纳").check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "确认办结" }).click();
+    await page.getByText("已办结，答复已发送给群众。").waitFor();
+    expect(await page.locator(".facts").textContent()).toContain("采纳意见部分采纳");
+    expect(await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { number: ticket.number } })).toMatchObject({
+      status: "resolved",
+      verdict: "partially_adopted",
+    });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("shows a new ticket without a reload, its markup as text, and fits a phone", async () => {
     const { context, page, errors } = await newPage(390, 844);
     await logIn(page, "cg.zhang");

@@ -110,7 +110,7 @@ export const chatResponseSchema = {
       properties: {
         kind: {
           type: "string",
-          enum: ["service", "complaint", "suggestion", "greeting", "thanks", "handoff", "unknown"],
+          enum: ["service", "complaint", "suggestion", "praise", "greeting", "thanks", "handoff", "unknown"],
         },
         serviceItem: serviceItemRefSchema,
         confidence: { type: "number" },

@@ -87,7 +87,13 @@ export class WeiboPublicFeedback {
           ? { post: post.statusId }
           : undefined;
     return to
-      ? [{ kind: "public", to, replies: [{ type: "text", text: publicComplaintReply(outcome.ticket.number) }] }]
+      ? [
+          {
+            kind: "public",
+            to,
+            replies: [{ type: "text", text: publicComplaintReply(outcome.ticket.number, outcome.understanding.kind) }],
+          },
+        ]
       : [];
   }
 

@@ -33,6 +33,9 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
 }
 
-export function publicComplaintReply(ticketNumber: string): string {
-  return `您好，您反映的问题已登记（工单号 ${ticketNumber}），我们已私信告知办理进展，请留意查收。`;
+/** The public reply under a post that filed a ticket: a complaint, a suggestion (建言) or praise (表扬). */
+export function publicComplaintReply(ticketNumber: string, kind?: string): string {
+  if (kind === "praise") return `感谢您的表扬（工单号 ${ticketNumber}），我们已转达给相关部门。`;
+  const what = kind === "suggestion" ? "您的建议" : "您反映的问题";
+  return `您好，${what}已登记（工单号 ${ticketNumber}），我们已私信告知办理进展，请留意查收。`;
 }

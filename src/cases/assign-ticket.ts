@@ -9,6 +9,7 @@ import type { PrismaClient } from "../db/database.ts";
 import type { Ticket } from "../generated/prisma/client.ts";
 import type { RuleRouter, RuleRoutingDecision } from "../routing/rule-router.ts";
 import { TICKET_SUBMITTED } from "./open-ticket.ts";
+import { isComplaintKind } from "../tickets/ticket-kind.ts";
 import { ActionRejected, type Applied, type TicketActions } from "./ticket-actions.ts";
 import { readTickets, type TransitionWrite, writeTransitions } from "./ticket-writes.ts";
 
@@ -89,7 +90,12 @@ export class TicketAssigner {
       ticket,
       decision: { ...router.route(ticket), places: duplicates.placesOf(ticket.text) },
     }));
-    const parents = await duplicates.findParents(decided.map(({ ticket, decision }) => ({ ticket, place: decision })));
+    // Only complaints repeat one another (并案); a suggestion or praise is always its own case.
+    const parents = await duplicates.findParents(
+      decided
+        .filter(({ ticket }) => isComplaintKind(ticket.kind))
+        .map(({ ticket, decision }) => ({ ticket, place: decision })),
+    );
     const toAssign: { ticket: Ticket; decision: Decision }[] = [];
     for (const { ticket, decision } of decided) {
       const duplicate = parents.get(ticket.id);
@@ -203,6 +209,8 @@ function assignAction(decision: Decision) {
 
 function routingNote(decision: Decision): string {
   switch (decision.rule) {
+    case "named":
+      return `按表扬对象“${decision.evidence}”分派`;
     case "rule":
       return `按派单规则“${decision.evidence}”分派`;
     case "keyword":

@@ -9,6 +9,8 @@ import { notify, speaksFirstOn } from "../outbound/notifier.ts";
 import { withTimeout } from "../queue/with-timeout.ts";
 import type { CitizenNotice, StaffAlert } from "../tickets/lifecycle.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
+import { isSuggestionVerdict } from "../tickets/suggestion-verdict.ts";
+import { kindOf } from "../tickets/ticket-kind.ts";
 import type { ActionEffects, Applied } from "./ticket-actions.ts";
 import { citizenNoticeText, formatLocalTime, ratingQuickReplies, staffNoticeText } from "./notice-text.ts";
 
@@ -80,6 +82,8 @@ export class CaseEffects implements ActionEffects {
       note: transition.event.note,
       reply: kind === "parent_resolved" ? (data.reply ?? null) : ticket.resolution,
       parentNumber: data.parentNumber,
+      kind: kindOf(ticket.kind),
+      verdict: ticket.verdict && isSuggestionVerdict(ticket.verdict) ? ticket.verdict : null,
     });
     const reply: Reply =
       kind === "resolved" ? { type: "text", text, quickReplies: ratingQuickReplies() } : { type: "text", text };

@@ -66,7 +66,7 @@ export function createCases(deps: CasesDeps): Cases {
   let built: { from: Knowledge; cases: CaseKnowledge } | undefined;
   const current = (): CaseKnowledge => {
     const knowledge = deps.knowledge();
-    if (built?.from !== knowledge) built = { from: knowledge, cases: caseKnowledgeOf(knowledge, log) };
+    if (built?.from !== knowledge) built = { from: knowledge, cases: caseKnowledgeOf(knowledge, config, log) };
     return built.cases;
   };
   current();
@@ -98,7 +98,7 @@ export function createCases(deps: CasesDeps): Cases {
     get clock() {
       return current().clock;
     },
-    clockRules: (category) => current().policy.rulesFor(category),
+    clockRules: (category, kind) => current().policy.rulesFor(category, kind),
     effects,
   });
   timers = new DeadlineTimers({
@@ -140,7 +140,7 @@ export function createCases(deps: CasesDeps): Cases {
   };
 }
 
-function caseKnowledgeOf(knowledge: Knowledge, log: Logger): CaseKnowledge {
+function caseKnowledgeOf(knowledge: Knowledge, config: Config, log: Logger): CaseKnowledge {
   const { caseRules: rules, departments, calendar } = knowledge;
   warnAboutUnannouncedYears(calendar, log);
   return {
@@ -149,7 +149,9 @@ function caseKnowledgeOf(knowledge: Knowledge, log: Logger): CaseKnowledge {
     departments,
     calendar,
     clock: new DeadlineClock(calendar),
-    policy: new DeadlinePolicy(rules.categories, rules.defaultDeadline, rules.transferMinimumShare),
+    policy: new DeadlinePolicy(rules.categories, rules.defaultDeadline, rules.transferMinimumShare, {
+      workingDays: config.cases.suggestionDeadlineWorkdays,
+    }),
     router: new RuleRouter(
       rules.rules,
       rules.categories,

@@ -2,8 +2,10 @@
 // same place (same district, or within 300 m when both have coordinates), naming the
 // same road or complex if the new one names any, of the same category if both have
 // one, and with similar words (bigram Jaccard at or above the configured threshold).
+// Only complaints and requests for help (COMPLAINT_KINDS) are parents.
 import type { PrismaClient } from "../db/database.ts";
 import { Prisma, type Ticket } from "../generated/prisma/client.ts";
+import { COMPLAINT_KINDS } from "../tickets/ticket-kind.ts";
 import { metresBetween, placeNames, samePlaces, textSimilarity } from "./similarity.ts";
 
 /** The ticket looked up, and where routing placed it. */
@@ -76,6 +78,7 @@ export class DuplicateFinder {
           -- Open cases of the window only: a busy road's years of closed tickets stay out.
           SELECT * FROM "Ticket" WHERE "places" && ${[...new Set(named.flatMap((l) => l.places))]}::text[]
             AND "parentId" IS NULL AND "createdAt" >= ${since} AND "status" IN (${Prisma.join(PARENT_STATUSES)})
+            AND "kind" IN (${Prisma.join(COMPLAINT_KINDS)})
         ), ranked AS (
           SELECT i."id" AS "lookupFor", t.*, row_number() OVER (PARTITION BY i."id" ORDER BY t."createdAt" DESC) AS "rank"
           FROM input i JOIN named t ON t."places" && i."places"
@@ -91,7 +94,7 @@ export class DuplicateFinder {
     for (const { ticket, place } of lookups.filter((l) => l.places.length === 0)) {
       queries.push(Prisma.sql`(SELECT ${ticket.id}::text AS "lookupFor", *, 0::bigint AS "rank" FROM "Ticket"
         WHERE "id" <> ${ticket.id} AND "parentId" IS NULL AND "createdAt" >= ${since}
-          AND "status" IN (${Prisma.join(PARENT_STATUSES)})
+          AND "status" IN (${Prisma.join(PARENT_STATUSES)}) AND "kind" IN (${Prisma.join(COMPLAINT_KINDS)})
           AND (${this.placeCondition(ticket, place.district)})
           ${place.category ? Prisma.sql`AND ("category" = ${place.category} OR "category" IS NULL)` : Prisma.empty}
         ORDER BY "createdAt" DESC

@@ -13,6 +13,7 @@ export const KPI_EXPORT_HEADERS = [
   "满意率",
   "重办率",
   "办理时长中位数（小时）",
+  "表扬数",
 ] as const;
 
 /** One exported row: the department's name, counts, rates (0–1) and hours; null = no data. */
@@ -25,6 +26,7 @@ export type KpiExportRow = [
   number | null,
   number | null,
   number | null,
+  number,
 ];
 
 const RATE_COLUMNS = new Set([3, 4, 5, 6]);
@@ -39,6 +41,7 @@ export function kpiExportRows(rows: readonly DepartmentKpis[], nameOf: (code: st
     r.satisfactionRate,
     r.reopenRate,
     r.medianHoursToResolve,
+    r.praise,
   ]);
 }
 

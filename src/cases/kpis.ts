@@ -4,6 +4,12 @@
 // Each ticket counts for the department that holds it (after transfers, the last one);
 // tickets merged into another (并案) count with their parent only. One query serves the
 // period's figures (departmentKpis) and the same figures per week or month (kpiTrend).
+//
+// Kinds of ticket: complaints, requests for help and suggestions (建言) are work owed an
+// answer, and count in every figure (a suggestion against its own deadline, and rated like
+// a complaint). Praise (表扬) is counted only as 表扬数 (praise): it has no deadline and no
+// rating, so it stays out of every other figure, received and the rates' denominators
+// (按时办结率, 满意率, 重办率) included.
 import type { PrismaClient } from "../db/database.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { SATISFIED_RATING_MIN } from "../tickets/rating.ts";
@@ -17,6 +23,7 @@ export const ACCEPT_ON_TIME_HOURS = 24;
 
 export interface DepartmentKpis {
   departmentCode: string;
+  /** Tickets owed an answer (complaints, requests for help, suggestions); praise is counted apart. */
   received: number;
   resolved: number;
   /** Accepted within ACCEPT_ON_TIME_HOURS, of those accepted or whose window has passed. */
@@ -31,6 +38,8 @@ export interface DepartmentKpis {
   satisfactionRate: number | null;
   /** Reopened at least once, of those ever resolved. */
   reopenRate: number | null;
+  /** 表扬数: praise the department received. */
+  praise: number;
 }
 
 export type KpiInterval = "week" | "month";
@@ -57,6 +66,7 @@ interface Row {
   satisfied: bigint | number;
   reopened: bigint | number;
   everResolved: bigint | number;
+  praise: bigint | number;
 }
 
 interface Query {
@@ -70,6 +80,8 @@ interface Query {
 async function kpiRows(prisma: PrismaClient, q: Query): Promise<Row[]> {
   const departmentCode = q.departmentCode ?? null;
   const acceptWindow = `${ACCEPT_ON_TIME_HOURS} hours`;
+  // Work owed an answer; the rest is praise (see the top of this file).
+  const work = Prisma.sql`"kind" <> 'praise'`;
   const now = q.now ?? new Date();
   // createdAt is UTC without a zone: read it as UTC, then as local time, to cut weeks and months locally.
   const bucket = q.interval
@@ -80,21 +92,22 @@ async function kpiRows(prisma: PrismaClient, q: Query): Promise<Row[]> {
     : Prisma.sql`GROUPING SETS ((1, "departmentCode"))`;
   return prisma.$queryRaw<Row[]>`
     SELECT ${bucket} AS "bucket", "departmentCode",
-      count(*) AS "received",
-      count(*) FILTER (WHERE "resolvedAt" IS NOT NULL) AS "resolved",
-      count(*) FILTER (WHERE "assignedAt" IS NOT NULL
+      count(*) FILTER (WHERE ${work}) AS "received",
+      count(*) FILTER (WHERE ${work} AND "resolvedAt" IS NOT NULL) AS "resolved",
+      count(*) FILTER (WHERE ${work} AND "assignedAt" IS NOT NULL
         AND ("acceptedAt" IS NOT NULL OR "assignedAt" + ${acceptWindow}::interval < ${now})) AS "acceptDue",
-      count(*) FILTER (WHERE "acceptedAt" IS NOT NULL AND "assignedAt" IS NOT NULL
+      count(*) FILTER (WHERE ${work} AND "acceptedAt" IS NOT NULL AND "assignedAt" IS NOT NULL
         AND "acceptedAt" - "assignedAt" <= ${acceptWindow}::interval) AS "acceptOnTime",
-      count(*) FILTER (WHERE "resolvedAt" IS NOT NULL AND "resolvedOnTime") AS "onTime",
+      count(*) FILTER (WHERE ${work} AND "resolvedAt" IS NOT NULL AND "resolvedOnTime") AS "onTime",
       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("acceptedAt" - "assignedAt")))
-        FILTER (WHERE "acceptedAt" IS NOT NULL AND "assignedAt" IS NOT NULL) AS "acceptSeconds",
+        FILTER (WHERE ${work} AND "acceptedAt" IS NOT NULL AND "assignedAt" IS NOT NULL) AS "acceptSeconds",
       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("resolvedAt" - "createdAt")))
-        FILTER (WHERE "resolvedAt" IS NOT NULL) AS "resolveSeconds",
-      count(*) FILTER (WHERE "rating" IS NOT NULL) AS "rated",
-      count(*) FILTER (WHERE "rating" >= ${SATISFIED_RATING_MIN}) AS "satisfied",
-      count(*) FILTER (WHERE "reopenCount" > 0) AS "reopened",
-      count(*) FILTER (WHERE "resolvedAt" IS NOT NULL OR "reopenCount" > 0) AS "everResolved"
+        FILTER (WHERE ${work} AND "resolvedAt" IS NOT NULL) AS "resolveSeconds",
+      count(*) FILTER (WHERE ${work} AND "rating" IS NOT NULL) AS "rated",
+      count(*) FILTER (WHERE ${work} AND "rating" >= ${SATISFIED_RATING_MIN}) AS "satisfied",
+      count(*) FILTER (WHERE ${work} AND "reopenCount" > 0) AS "reopened",
+      count(*) FILTER (WHERE ${work} AND ("resolvedAt" IS NOT NULL OR "reopenCount" > 0)) AS "everResolved",
+      count(*) FILTER (WHERE NOT ${work}) AS "praise"
     FROM "Ticket"
     WHERE "createdAt" >= ${q.period.from} AND "createdAt" < ${q.period.to}
       AND "status" <> 'merged' AND "departmentCode" IS NOT NULL
@@ -118,6 +131,7 @@ function figures(r: Row): Omit<DepartmentKpis, "departmentCode"> {
     rated: n(r.rated),
     satisfactionRate: rate(r.satisfied, r.rated),
     reopenRate: rate(r.reopened, r.everResolved),
+    praise: n(r.praise),
   };
 }
 

@@ -1,6 +1,8 @@
 // What citizens and staff are told when a ticket moves: polite, concise Chinese.
 import type { QuickReply } from "../messages/messages.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
+import { SUGGESTION_VERDICTS, type SuggestionVerdict } from "../tickets/suggestion-verdict.ts";
+import type { TicketKind } from "../tickets/ticket-kind.ts";
 
 export interface NoticeFacts {
   number: string;
@@ -10,6 +12,22 @@ export interface NoticeFacts {
   note: string | null;
   reply: string | null;
   parentNumber?: string;
+  /** A complaint unless said; a suggestion is worded as one, with its verdict. */
+  kind?: TicketKind;
+  verdict?: SuggestionVerdict | null;
+}
+
+/** What the citizen sent, as the notice names it. */
+function subject(f: NoticeFacts): string {
+  return f.kind === "suggestion" ? "您提出的建议" : "您反映的问题";
+}
+
+/** 办结: the department's reply (for a suggestion, its verdict first), then the rating request. */
+function resolvedText(f: NoticeFacts): string {
+  const answer = f.verdict
+    ? `采纳意见：${SUGGESTION_VERDICTS[f.verdict]}\n答复：${f.reply ?? ""}`
+    : `办理结果：${f.reply ?? ""}`;
+  return `${subject(f)}（工单号 ${f.number}）已办结。\n${answer}\n\n${ratingPrompt()}`;
 }
 
 /** The rating scale, best first, as the citizen may answer. */
@@ -25,20 +43,19 @@ export function ratingQuickReplies(): QuickReply[] {
 
 export const citizenNoticeText = {
   accepted: (f: NoticeFacts) =>
-    `您反映的问题（工单号 ${f.number}）已由${f.departmentName}签收，正在办理，办理结果会及时告诉您。`,
-  resolved: (f: NoticeFacts) =>
-    `您反映的问题（工单号 ${f.number}）已办结。\n办理结果：${f.reply ?? ""}\n\n${ratingPrompt()}`,
+    `${subject(f)}（工单号 ${f.number}）已由${f.departmentName}签收，正在办理，办理结果会及时告诉您。`,
+  resolved: resolvedText,
   rejected: (f: NoticeFacts) =>
     `很抱歉，您反映的问题（工单号 ${f.number}）经核实不属于政府部门的职责范围，暂不予受理。\n原因：${f.note ?? ""}\n如有疑问，请拨打${f.hotline}热线咨询。`,
   suspended: (f: NoticeFacts) =>
-    `您反映的问题（工单号 ${f.number}）需要您补充信息：${f.note ?? ""}\n` +
+    `${subject(f)}（工单号 ${f.number}）需要您补充信息：${f.note ?? ""}\n` +
     `请回复“补充 ${f.number} 您要补充的内容”，也可以直接发送照片或位置。收到后我们会继续办理。`,
   merged: (f: NoticeFacts) =>
     `您反映的问题与工单 ${f.parentNumber ?? ""} 反映的是同一问题，已合并办理（您的工单号 ${f.number}）。办理结果会一并告诉您。`,
   reopened: (f: NoticeFacts) =>
     `您对工单 ${f.number} 的办理结果有异议，我们已交${f.departmentName}重新办理，进展会继续告诉您。`,
   parent_resolved: (f: NoticeFacts) =>
-    `您反映的问题（工单号 ${f.number}）已随工单 ${f.parentNumber ?? ""} 一并办结。\n办理结果：${f.reply ?? ""}`,
+    `${subject(f)}（工单号 ${f.number}）已随工单 ${f.parentNumber ?? ""} 一并办结。\n办理结果：${f.reply ?? ""}`,
 } as const;
 
 export const staffNoticeText = {

@@ -9,6 +9,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { chainedEvent } from "../tickets/ticket-events.ts";
 import { formatTicketNumber, localDay } from "../tickets/ticket-number.ts";
+import type { TicketKind } from "../tickets/ticket-kind.ts";
 import type { TicketStatus } from "../tickets/ticket-status.ts";
 
 /** The status of a ticket that waits for routing. */
@@ -17,7 +18,7 @@ export const TICKET_SUBMITTED = "submitted" satisfies TicketStatus;
 export interface NewTicket {
   /** From nextTicketNumber() or reserveTicketNumbers(). */
   number: string;
-  kind: "complaint" | "help";
+  kind: TicketKind;
   text: string;
   domain?: string;
   channel: string;

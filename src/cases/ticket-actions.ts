@@ -23,6 +23,7 @@ import {
   type Transition,
 } from "../tickets/lifecycle.ts";
 import { chainedEvent } from "../tickets/ticket-events.ts";
+import { kindOf, type TicketKind } from "../tickets/ticket-kind.ts";
 import type { TicketStatus } from "../tickets/ticket-status.ts";
 import { readTicket, type TransitionWrite, writeTransition } from "./ticket-writes.ts";
 
@@ -57,7 +58,8 @@ export interface TicketActionsDeps {
   prisma: PrismaClient;
   lifecycle: Omit<LifecycleContext, "now">;
   clock: DeadlineClock;
-  clockRules(category: string | null): ClockRules;
+  /** The deadline budget of a ticket of this category and kind (a suggestion has its own). */
+  clockRules(category: string | null, kind: TicketKind): ClockRules;
   effects: ActionEffects;
 }
 
@@ -194,7 +196,7 @@ export class TicketActions {
       transition.clock,
       clockOf(ticket),
       now,
-      this.deps.clockRules(category),
+      this.deps.clockRules(category, kindOf(ticket.kind)),
       transition.deadlineTo,
     );
     // A deadline set or moved is on the record, so no one can quietly push it back.
@@ -302,6 +304,7 @@ export function stateOf(ticket: Ticket): TicketState {
     clockRunning: ticket.dueRunningSince !== null,
     extensionRequestedUntil: ticket.extensionRequestedUntil,
     status: ticket.status as TicketStatus,
+    kind: kindOf(ticket.kind),
     departmentCode: ticket.departmentCode,
     parentId: ticket.parentId,
     resolvedAt: ticket.resolvedAt,

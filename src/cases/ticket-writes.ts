@@ -23,6 +23,7 @@ const COLUMN_TYPES = {
   resolvedAt: "timestamp(3)",
   closedAt: "timestamp(3)",
   resolution: "text",
+  verdict: "text",
   resolvedOnTime: "boolean",
   rating: "integer",
   ratingComment: "text",

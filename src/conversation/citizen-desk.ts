@@ -4,6 +4,7 @@
 // language understanding. Each answer is recorded like every exchange, in the same
 // transaction as the ticket action it caused, so a retried message (same channel
 // message id) gets the same answer and never acts twice.
+import { COMPLAINT_KINDS } from "../tickets/ticket-kind.ts";
 import { randomUUID } from "node:crypto";
 import { conversationIdFor } from "./conversation-id.ts";
 import { recordExchanges, storedOutcome } from "./message-log.ts";
@@ -92,7 +93,8 @@ export class CitizenDesk {
     extras: AnswerExtras,
   ): Promise<ConversationOutcome | undefined> {
     const open = await this.deps.prisma.ticket.findMany({
-      where: { ...this.owner(message), status: { in: SUPPLEMENTABLE } },
+      // A complaint repeats a complaint, not the citizen's suggestion or praise.
+      where: { ...this.owner(message), status: { in: SUPPLEMENTABLE }, kind: { in: [...COMPLAINT_KINDS] } },
       orderBy: { createdAt: "desc" },
       take: 20,
     });

@@ -21,6 +21,7 @@ import { type IntakeDecision, intakeTurn } from "./complaint-intake.ts";
 import type { IntakeRules } from "../knowledge/intake-rules.ts";
 import type { IntakeReminderJob } from "./intake-reminder.ts";
 import type { HandoffDesk } from "./handoff-desk.ts";
+import type { TicketKind } from "../tickets/ticket-kind.ts";
 
 export interface PipelineOptions {
   timeZone: string;
@@ -99,10 +100,9 @@ export class ConversationPipeline {
         if (decision.type !== "pass")
           return (await this.takeDown(message, understanding, understander, decision)) ?? this.earlierOutcome(message);
       }
-      const outcome =
-        understanding.kind === "complaint" || understanding.kind === "suggestion"
-          ? await this.fileWithSideEffects(message, understanding)
-          : await this.answer(message, understanding, understander, read);
+      const outcome = filesATicket(understanding)
+        ? await this.fileWithSideEffects(message, understanding)
+        : await this.answer(message, understanding, understander, read);
       return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
       // A concurrent retry of the same message committed first: answer as it did.
@@ -229,8 +229,8 @@ export class ConversationPipeline {
   }
 
   /**
-   * Complaints and suggestions: the ticket (with its first event and routing job) or the
-   * feedback is written by the same statement as the message, shared with concurrent
+   * Complaints, suggestions (建言) and praise (表扬): the ticket, with its first event and
+   * routing job, is written by the same statement as the message, shared with concurrent
    * messages (see ExchangeBatcher), so it is durable before the citizen hears the number.
    */
   private fileWithSideEffects(
@@ -238,30 +238,18 @@ export class ConversationPipeline {
     understanding: Understanding,
     intake?: { text: string; replies: string[]; context: ContextChange },
   ): Promise<ConversationOutcome | undefined> {
-    const complaint = understanding.kind === "complaint";
+    const kind = ticketKindOf(understanding);
     return this.batcher.record({
       message,
       files: true,
-      numbered: complaint,
+      numbered: true,
       build: (ticketNumber) => {
         const inboundId = randomUUID();
-        if (!complaint) {
-          const outcome = {
-            replies: [{ type: "text" as const, text: say.suggestionReceived() }],
-            understanding: summarize(understanding),
-          };
-          return {
-            inboundId,
-            message,
-            outcome,
-            feedback: { kind: "suggestion", domain: understanding.domain ?? null },
-          };
-        }
-        if (!ticketNumber) throw new Error("a complaint's exchange was built without its ticket number");
+        if (!ticketNumber) throw new Error(`a ${kind}'s exchange was built without its ticket number`);
         const outcome: ConversationOutcome = {
           replies: [
             ...(intake?.replies ?? []).map(textReply),
-            textReply(say.complaintReceived(ticketNumber, this.options.hotline)),
+            textReply(this.received(kind, ticketNumber, understanding)),
           ],
           understanding: summarize(understanding),
           ticket: { number: ticketNumber, status: TICKET_SUBMITTED },
@@ -269,7 +257,7 @@ export class ConversationPipeline {
         const ticket = planTicket(
           {
             number: ticketNumber,
-            kind: "complaint",
+            kind,
             text: intake?.text ?? message.text,
             domain: understanding.domain,
             channel: message.channel,
@@ -284,12 +272,28 @@ export class ConversationPipeline {
     });
   }
 
+  /** What the citizen is told once it is filed. */
+  private received(kind: TicketKind, ticketNumber: string, understanding: Understanding): string {
+    if (kind === "suggestion") return say.suggestionReceived(ticketNumber);
+    if (kind === "praise") return say.praiseReceived(ticketNumber, understanding.department?.name);
+    return say.complaintReceived(ticketNumber, this.options.hotline);
+  }
+
   private async earlierOutcome(message: InboundMessage): Promise<ConversationOutcome> {
     const outcome = await storedOutcome(this.prisma, message);
     if (!outcome)
       throw new Error(`message ${message.channel}/${message.channelMessageId} conflicted but has no stored outcome`);
     return outcome;
   }
+}
+
+/** Messages that file a ticket as they come (a complaint may first go through intake). */
+function filesATicket(u: Understanding): boolean {
+  return u.kind === "complaint" || u.kind === "suggestion" || u.kind === "praise";
+}
+
+function ticketKindOf(u: Understanding): TicketKind {
+  return u.kind === "suggestion" || u.kind === "praise" ? u.kind : "complaint";
 }
 
 function summarize(understanding: Understanding): ConversationOutcome["understanding"] {

@@ -2,8 +2,8 @@
 // sent, but concurrent answers share one statement (and one disk flush): while a
 // write is in flight, new exchanges wait and go together in the next one. A lone
 // message is written at once, so latency stays low when traffic is light.
-// Complaints and suggestions go the same way: their ticket (first event, routing job)
-// or feedback is written by the same statement as their message, so a batch of
+// Complaints, suggestions and praise go the same way: their ticket (first event, routing
+// job) is written by the same statement as their message, so a batch of
 // complaints costs three statements in all — the answers already given to any of them
 // (retries), their ticket numbers, and the write — instead of a transaction each.
 import type { PrismaClient } from "../db/database.ts";
@@ -16,7 +16,7 @@ const MAX_BATCH = 256;
 /** An exchange to record, built once its ticket number (if it needs one) is known. */
 export interface ExchangeDraft {
   message: InboundMessage;
-  /** It files something (a ticket, feedback): a retry gets the stored answer and files nothing. */
+  /** It files something (a ticket): a retry gets the stored answer and files nothing. */
   files?: boolean;
   /** It opens a ticket, so it needs a ticket number. */
   numbered?: boolean;

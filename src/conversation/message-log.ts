@@ -1,8 +1,8 @@
 // The record of what was said, on the hot path of every channel. One SQL statement
 // records whole exchanges — the conversation (with what it remembers) and each
 // inbound message with its outcome (the replies sent and what was understood), the
-// questions the hub could not answer, and what a message filed: a complaint's ticket
-// (with its first event and routing job) or a suggestion — for one message or a batch
+// questions the hub could not answer, and what a message filed: a ticket — complaint,
+// suggestion or praise — with its first event and routing job, for one message or a batch
 // (see ExchangeBatcher). What a message filed is written only if the message itself
 // is new, so a retry never files twice. Plain SQL through Prisma's tagged templates:
 // parameterized, and the same on both backends. Measured: storing the replies as
@@ -29,10 +29,8 @@ export interface Exchange {
   context?: ContextChange;
   /** Set when the hub could not answer: the question is logged for catalog editors. */
   unanswered?: { id: string; candidates: { code: string; name: string; probability: number }[] };
-  /** A complaint: the ticket it opens (sourceMessageId = inboundId), from planTicket(). */
+  /** A complaint, suggestion or praise: the ticket it opens (sourceMessageId = inboundId), from planTicket(). */
   ticket?: PlannedTicket;
-  /** A suggestion, recorded as feedback. */
-  feedback?: { kind: "suggestion"; domain: string | null };
 }
 
 export interface RecordedExchange {
@@ -48,7 +46,7 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
   // Cleaned value by value (see storableJson): the entries clean the text already
   // (cleanMessage), so what a ticket's first event hashed is what is stored.
   const input = storableJson(
-    exchanges.map(({ inboundId, message, outcome, context, unanswered, ticket, feedback }) => ({
+    exchanges.map(({ inboundId, message, outcome, context, unanswered, ticket }) => ({
       inboundId,
       conversationId: conversationIdFor(message.channel, message.channelUserId),
       channel: message.channel,
@@ -60,7 +58,6 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
       context: context ?? null,
       unanswered: unanswered ? { ...unanswered, text: maskText(message.text) } : null,
       ticket: ticket ?? null,
-      feedback: feedback ?? null,
       at: message.receivedAt.toISOString(),
     })),
   );
@@ -71,13 +68,6 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
         SELECT r.* FROM input i JOIN inbound n ON n."id" = i."inboundId", jsonb_to_record(i."ticket") AS r(${PLANNED_TICKET_COLUMNS})
         WHERE i."ticket" IS NOT NULL
       ), ${INSERT_TICKET_ROWS}`,
-    exchanges.some((e) => e.feedback) &&
-      Prisma.sql`, feedback AS (
-        INSERT INTO "Feedback" ("id", "kind", "channel", "channelUserId", "text", "domain", "sourceMessageId", "createdAt")
-        SELECT gen_random_uuid()::text, i."feedback"->>'kind', i."channel", i."channelUserId", i."text", i."feedback"->>'domain', i."inboundId", i."at"
-        FROM input i JOIN inbound n ON n."id" = i."inboundId"
-        WHERE i."feedback" IS NOT NULL
-      )`,
   ].filter((part): part is Prisma.Sql => part !== false);
   // A retry (its message already recorded) must not change the context: only new
   // messages ("fresh") change it, and the latest one per conversation wins (a batch
@@ -88,7 +78,7 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(
         "inboundId" text, "conversationId" text, "channel" text, "channelUserId" text, "channelMessageId" text,
-        "text" text, "raw" jsonb, "outcome" jsonb, "context" jsonb, "unanswered" jsonb, "ticket" jsonb, "feedback" jsonb, "at" timestamp(3))
+        "text" text, "raw" jsonb, "outcome" jsonb, "context" jsonb, "unanswered" jsonb, "ticket" jsonb, "at" timestamp(3))
     ), new_context AS (
       SELECT DISTINCT ON (i."conversationId") i."conversationId", i."context"
       FROM input i

@@ -130,8 +130,17 @@ export function complaintReceived(ticketNumber: string, hotline: string): string
   );
 }
 
-export function suggestionReceived(): string {
-  return "感谢您的建议！我们已经记录，并会转给相关部门研究参考。";
+export function suggestionReceived(ticketNumber: string): string {
+  return (
+    `感谢您的建议！我们已经登记，工单号：${ticketNumber}。\n` +
+    "建议会转交相关部门研究办理，是否采纳及理由会在这里答复您。\n" +
+    `如需查询进度，请发送“查询工单 ${ticketNumber}”。`
+  );
+}
+
+/** Praise is passed on to the department it names, or to the one responsible. */
+export function praiseReceived(ticketNumber: string, departmentName?: string): string {
+  return `感谢您的表扬，我们已转达给${departmentName ?? "相关部门"}！您的肯定是对工作人员最好的鼓励。（工单号：${ticketNumber}）`;
 }
 
 export function greeting(): string {

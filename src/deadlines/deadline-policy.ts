@@ -1,5 +1,8 @@
 // Per-category deadlines (限时办结) from intents/case-categories.yaml, as clock budgets.
+// A suggestion (建言) has one deadline of its own, whatever its category
+// (SUGGESTION_DEADLINE_WORKDAYS); praise runs no clock (src/tickets/lifecycle.ts).
 import type { CaseCategory, DeadlineSpec } from "../knowledge/case-rules-schema.ts";
+import type { TicketKind } from "../tickets/ticket-kind.ts";
 import type { Budget, ClockRules } from "./deadline-clock.ts";
 
 export class DeadlinePolicy {
@@ -9,16 +12,18 @@ export class DeadlinePolicy {
     categories: readonly CaseCategory[],
     private readonly defaultDeadline: DeadlineSpec,
     private readonly transferMinimumShare: number,
+    private readonly suggestionDeadline: DeadlineSpec = defaultDeadline,
   ) {
     this.byCategory = new Map(categories.map((c) => [c.code, c.deadline]));
   }
 
-  deadlineOf(category: string | null): DeadlineSpec {
+  deadlineOf(category: string | null, kind: TicketKind = "complaint"): DeadlineSpec {
+    if (kind === "suggestion") return this.suggestionDeadline;
     return (category && this.byCategory.get(category)) || this.defaultDeadline;
   }
 
-  rulesFor(category: string | null): ClockRules {
-    return { budget: budgetOf(this.deadlineOf(category)), transferMinimumShare: this.transferMinimumShare };
+  rulesFor(category: string | null, kind: TicketKind = "complaint"): ClockRules {
+    return { budget: budgetOf(this.deadlineOf(category, kind)), transferMinimumShare: this.transferMinimumShare };
   }
 }
 

@@ -28,6 +28,8 @@ const figureProperties = {
   rated: { type: "integer" },
   satisfactionRate: rate,
   reopenRate: rate,
+  /** 表扬数: praise received; praise counts in no other figure. */
+  praise: { type: "integer" },
 } as const;
 const figureNames = Object.keys(figureProperties);
 

@@ -1,6 +1,8 @@
 // JSON schemas shared by the department API's routes.
 import { STAFF_ACTIONS, ROLES } from "../staff/roles.ts";
 import { RETURN_REASONS } from "../tickets/lifecycle.ts";
+import { SUGGESTION_VERDICTS } from "../tickets/suggestion-verdict.ts";
+import { TICKET_KINDS } from "../tickets/ticket-kind.ts";
 import { TICKET_STATUSES } from "../tickets/ticket-status.ts";
 import { errorResponseSchema, errorResponses } from "./error-schema.ts";
 import { ticketEventsSchema } from "./ticket-event-schema.ts";
@@ -33,9 +35,11 @@ const nullableDate = { type: ["string", "null"], format: "date-time" } as const;
 
 export const ticketSummarySchema = {
   type: "object",
-  required: ["number", "status", "statusLabel", "text", "departmentCode", "createdAt", "overdue", "version"],
+  required: ["number", "kind", "status", "statusLabel", "text", "departmentCode", "createdAt", "overdue", "version"],
   properties: {
     number: { type: "string" },
+    /** 投诉, 求助, 建言 or 表扬 (src/tickets/ticket-kind.ts). */
+    kind: { type: "string", enum: [...TICKET_KINDS] },
     status: { type: "string", enum: [...TICKET_STATUSES] },
     statusLabel: { type: "string" },
     text: { type: "string" },
@@ -104,7 +108,6 @@ export const ticketDetailSchema = {
       },
     },
     places: { type: "array", items: { type: "string" } },
-    kind: { type: "string" },
     domain: { type: ["string", "null"] },
     address: { type: ["string", "null"] },
     latitude: { type: ["number", "null"] },
@@ -118,6 +121,8 @@ export const ticketDetailSchema = {
     clockRunning: { type: "boolean" },
     remindersSent: { type: "integer" },
     resolution: { type: ["string", "null"] },
+    /** A resolved suggestion's verdict: adopted (采纳), partially_adopted (部分采纳), not_adopted (暂不采纳). */
+    verdict: { type: ["string", "null"], enum: [...Object.keys(SUGGESTION_VERDICTS), null] },
     resolvedOnTime: { type: ["boolean", "null"] },
     rating: { type: ["integer", "null"] },
     ratingComment: { type: ["string", "null"] },
@@ -144,8 +149,10 @@ export const actionBodySchema = {
     note: { type: "string", minLength: 1, maxLength: 2000 },
     /** Required for side paths: transfer, reassign, return, reject, suspend, reopen, merge. */
     reason: { type: "string", minLength: 1, maxLength: 2000, pattern: "\\S" },
-    /** The reply to the citizen; required to resolve. */
+    /** The reply to the citizen; required to resolve, except praise (the lifecycle says so, 400). */
     reply: { type: "string", minLength: 1, maxLength: 4000, pattern: "\\S" },
+    /** 采纳意见: required to resolve a suggestion (建言), refused for any other kind (400). */
+    verdict: { type: "string", enum: Object.keys(SUGGESTION_VERDICTS) },
     /** Why a ticket is returned (退单); "other" needs a reason too. */
     reasonCode: { type: "string", enum: Object.keys(RETURN_REASONS) },
     /** The working day an extension asks for (延期申请), in the hub's time zone. */
@@ -168,7 +175,6 @@ export const actionBodySchema = {
     requires(["request_extension"], ["newDeadline"]),
     requires(["supervise"], ["note"]),
     requires(["merge"], ["parentNumber"]),
-    requires(["resolve"], ["reply"]),
     requires(["note"], ["note"]),
   ],
 } as const;

@@ -2,6 +2,7 @@
 // act on it, add internal notes, read the citizen's conversation, and staff notices.
 // A department's staff see only their department's tickets (others are 404 to them);
 // every request is in the staff audit log, every action also in the ticket's chain.
+import type { SuggestionVerdict } from "../tickets/suggestion-verdict.ts";
 import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
@@ -50,6 +51,7 @@ interface ActionBody {
   reasonCode?: ReturnReasonCode;
   newDeadline?: string;
   reply?: string;
+  verdict?: SuggestionVerdict;
   departmentCode?: string;
   parentNumber?: string;
   expectedVersion?: number;
@@ -431,7 +433,12 @@ export async function staffTicketRoutes(
       case "close":
         return { type: body.action, ...(body.note && { note: body.note }) };
       case "resolve":
-        return { type: "resolve", reply: body.reply!, ...(body.note && { note: body.note }) };
+        return {
+          type: "resolve",
+          ...(body.reply && { reply: body.reply }),
+          ...(body.note && { note: body.note }),
+          ...(body.verdict && { verdict: body.verdict }),
+        };
       case "transfer":
       case "reassign":
         return { type: body.action, departmentCode: body.departmentCode!, reason: body.reason! };

@@ -14,6 +14,7 @@ function textFor(staff: StaffPrincipal, ticket: Ticket): string {
 export function ticketSummary(staff: StaffPrincipal, ticket: Ticket) {
   return {
     number: ticket.number,
+    kind: ticket.kind,
     status: ticket.status,
     statusLabel: statusLabel(ticket.status),
     text: textFor(staff, ticket),
@@ -60,7 +61,6 @@ export function ticketDetail(
       at: a.createdAt.toISOString(),
     })),
     places: ticket.places,
-    kind: ticket.kind,
     domain: ticket.domain,
     address: ticket.address,
     latitude: ticket.latitude,
@@ -77,6 +77,7 @@ export function ticketDetail(
     remindersSent: ticket.remindersSent,
     // The reply and the citizen's comment may quote phone numbers too (a reply "已电话联系张伟138…").
     resolution: maskedFor(masked, ticket.resolution),
+    verdict: ticket.verdict,
     resolvedOnTime: ticket.resolvedOnTime,
     rating: ticket.rating,
     ratingComment: maskedFor(masked, ticket.ratingComment),

@@ -55,6 +55,8 @@ export const departmentSchema = z.strictObject({
   keywords: z.array(nonEmpty).default([]),
   /** A department that no longer takes tickets (停用): kept so its tickets keep their name, never routed to. */
   disabled: z.boolean().optional(),
+  /** Other names citizens call it by (交警, 车管所); with the name, how praise names its department. */
+  aliases: z.array(nonEmpty).default([]),
 });
 export type Department = z.infer<typeof departmentSchema>;
 
@@ -82,6 +84,13 @@ export const messageKindsFileSchema = z.strictObject({
   }),
   suggestion: z.strictObject({
     cues: z.record(nonEmpty, z.number().positive()),
+    examples: z.array(nonEmpty).min(3),
+  }),
+  /** Praise (表扬): weighted cues, and a thank-you (thanks) followed by whom it thanks (targets or a department's name). */
+  praise: z.strictObject({
+    cues: z.record(nonEmpty, z.number().positive()),
+    thanks: z.array(nonEmpty).min(1),
+    targets: z.array(nonEmpty).min(1),
     examples: z.array(nonEmpty).min(3),
   }),
   /** Words that point to a complaint domain (for routing). */

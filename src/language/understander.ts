@@ -13,6 +13,7 @@ import { FacetDetector } from "./components/facet-detector.ts";
 import type { MessageModel } from "./components/message-model/message-model.ts";
 import { DEFAULT_THRESHOLDS, ServiceDecider, type DecisionThresholds } from "./components/service-decider.ts";
 import { ServiceMatcher } from "./components/service-matcher.ts";
+import { PraiseDetector } from "./components/praise-detector.ts";
 import { GREETING_FILLER, ShortReplyDetector } from "./components/short-reply-detector.ts";
 import type { AnalyzedText } from "./components/component.ts";
 import { TextAnalyzer } from "./components/text-analyzer.ts";
@@ -103,6 +104,7 @@ export class Understander {
     this.components = [
       analyzer,
       new ShortReplyDetector(catalog.messageKinds),
+      new PraiseDetector(catalog.messageKinds, catalog.departments),
       classifier,
       matcher,
       new FacetDetector(catalog.facets),

@@ -3,6 +3,8 @@
 // to the deadline clock, whom to tell) or the reason it is not allowed. No I/O here;
 // src/cases/ticket-actions.ts applies a transition under the ticket's row lock.
 import { isRating, POOR_RATING_MAX, RATING_LABELS } from "./rating.ts";
+import { isSuggestionVerdict, SUGGESTION_VERDICTS, type SuggestionVerdict } from "./suggestion-verdict.ts";
+import type { TicketKind } from "./ticket-kind.ts";
 import {
   CLOCK_RUNNING_STATUSES,
   FINISHED_STATUSES,
@@ -34,8 +36,11 @@ export type TicketAction =
     }
   | { type: "accept"; note?: string }
   | { type: "start"; note?: string }
-  /** The reply is what the citizen reads. */
-  | { type: "resolve"; reply: string; note?: string }
+  /**
+   * The reply is what the citizen reads (optional only for praise). A suggestion needs its
+   * verdict (采纳, 部分采纳, 暂不采纳); any other kind refuses one.
+   */
+  | { type: "resolve"; reply?: string; note?: string; verdict?: SuggestionVerdict }
   /** 转办: the holding department passes it to another one. */
   | { type: "transfer"; departmentCode: string; reason: string }
   /** Manual reassignment by the dispatch centre or a supervisor. */
@@ -94,6 +99,8 @@ export function isReturnReasonCode(value: string): value is ReturnReasonCode {
 
 export interface TicketState {
   status: TicketStatus;
+  /** What the ticket is about; absent reads as a complaint. Praise runs no clock and tells the citizen nothing more. */
+  kind?: TicketKind;
   departmentCode: string | null;
   parentId: string | null;
   resolvedAt: Date | null;
@@ -147,7 +154,9 @@ export interface TicketChanges {
   acceptedAt?: Date | null;
   resolvedAt?: Date | null;
   closedAt?: Date;
-  resolution?: string;
+  resolution?: string | null;
+  /** A suggestion's verdict (suggestion-verdict.ts). */
+  verdict?: SuggestionVerdict | null;
   rating?: number;
   ratingComment?: string | null;
   ratedAt?: Date;
@@ -182,7 +191,8 @@ const ALLOWED_FROM: Record<ActionType, readonly TicketStatus[]> = {
   assign: ["submitted"],
   accept: ["assigned"],
   start: ["accepted"],
-  resolve: ["accepted", "in_progress"],
+  // Praise may be acknowledged (办结) without 签收 first; see stateRefusal.
+  resolve: ["assigned", "accepted", "in_progress"],
   transfer: ["assigned", "accepted", "in_progress"],
   reassign: ["submitted", "assigned", "returned", "accepted", "in_progress"],
   return: ["assigned", "accepted"],
@@ -252,6 +262,10 @@ export function stateRefusal(
   if (!ALLOWED_FROM[type].includes(from)) return `cannot ${type} a ticket that is ${from} (${STATUS_LABELS[from]})`;
   const pending = ticket.extensionRequestedUntil ?? null;
   switch (type) {
+    case "resolve":
+      if (from === "assigned" && ticket.kind !== "praise")
+        return `cannot resolve a ticket that is ${from} (${STATUS_LABELS[from]}): accept it first`;
+      break;
     case "request_extension":
       if (ticket.clockRunning === false || !ticket.deadlineAt) return "the deadline clock is not running";
       if (pending) return "an extension request is already pending";
@@ -279,7 +293,18 @@ export function decide(ticket: TicketState, action: TicketAction, ctx: Lifecycle
   const invalid = checkInput(ticket, action, ctx);
   if (invalid) return invalid;
   const decision = transitionFor(ticket, action, ctx);
-  return decision.ok ? { ok: true, transition: dropStaleExtension(ticket, action, decision.transition) } : decision;
+  if (!decision.ok) return decision;
+  const transition = dropStaleExtension(ticket, action, decision.transition);
+  return { ok: true, transition: ticket.kind === "praise" ? asPraise(transition) : transition };
+}
+
+/**
+ * Praise is passed on and acknowledged, not worked against a deadline: no clock, and
+ * no notices to the citizen beyond the thanks they had when it was filed.
+ */
+function asPraise(transition: Transition): Transition {
+  const { citizenNotice: _, ...rest } = transition;
+  return { ...rest, clock: "none" };
 }
 
 /**
@@ -363,13 +388,7 @@ function transitionFor(ticket: TicketState, action: TicketAction, ctx: Lifecycle
     case "start":
       return move("in_progress", { note: action.note, changes: {}, clock: "none" });
     case "resolve":
-      return move("resolved", {
-        note: action.note,
-        data: { reply: action.reply },
-        changes: { resolution: action.reply, resolvedAt: ctx.now, ratingRequestedAt: ctx.now },
-        clock: "stop",
-        citizenNotice: "resolved",
-      });
+      return resolve(ticket, action, ctx, move);
     case "transfer":
     case "reassign":
       return move("assigned", {
@@ -523,6 +542,37 @@ function transitionFor(ticket: TicketState, action: TicketAction, ctx: Lifecycle
   }
 }
 
+/** 办结: a reply for the citizen and a rating request; praise is acknowledged and closed at once. */
+function resolve(
+  ticket: TicketState,
+  action: Extract<TicketAction, { type: "resolve" }>,
+  ctx: LifecycleContext,
+  move: Move,
+): Decision {
+  const reply = action.reply?.trim() ? action.reply : null;
+  if (ticket.kind === "praise") {
+    return move("closed", {
+      note: action.note,
+      data: { reply },
+      changes: { resolution: reply, resolvedAt: ctx.now, closedAt: ctx.now },
+      clock: "none",
+    });
+  }
+  const verdict = action.verdict;
+  return move("resolved", {
+    note: action.note,
+    data: { reply, ...(verdict && { verdict, verdictLabel: SUGGESTION_VERDICTS[verdict] }) },
+    changes: {
+      resolution: reply,
+      ...(verdict && { verdict }),
+      resolvedAt: ctx.now,
+      ratingRequestedAt: ctx.now,
+    },
+    clock: "stop",
+    citizenNotice: "resolved",
+  });
+}
+
 type Move = (
   to: TicketStatus,
   rest: Omit<Transition, "from" | "to" | "event"> & { note?: string | null; data?: Record<string, unknown> },
@@ -578,8 +628,7 @@ function checkInput(ticket: TicketState, action: TicketAction, ctx: LifecycleCon
       }
       break;
     case "resolve":
-      if (blank(action.reply)) return invalid("a reply to the citizen is required to resolve a ticket");
-      break;
+      return resolveInputRefusal(ticket.kind ?? "complaint", action);
     case "rate":
       if (!isRating(action.rating)) return invalid("rating must be a whole number from 1 to 5");
       break;
@@ -615,6 +664,23 @@ function checkInput(ticket: TicketState, action: TicketAction, ctx: LifecycleCon
       break;
   }
   if ("reason" in action && blank(action.reason)) return invalid(`a reason is required to ${action.type} a ticket`);
+  return undefined;
+}
+
+/** A suggestion's 办结 needs a verdict and a reply; praise needs neither; any other ticket a reply and no verdict. */
+function resolveInputRefusal(kind: TicketKind, action: { reply?: string; verdict?: string }): Decision | undefined {
+  const blank = !action.reply || action.reply.trim() === "";
+  if (action.verdict !== undefined && kind !== "suggestion")
+    return invalid(`a verdict (采纳意见) is only for suggestions (建言); this ticket is a ${kind}`);
+  if (kind === "praise") return undefined;
+  if (kind === "suggestion") {
+    if (action.verdict === undefined)
+      return invalid(
+        "a verdict (采纳意见: adopted 采纳, partially_adopted 部分采纳 or not_adopted 暂不采纳) is required to resolve a suggestion",
+      );
+    if (!isSuggestionVerdict(action.verdict)) return invalid(`unknown verdict "${action.verdict}"`);
+  }
+  if (blank) return invalid("a reply to the citizen is required to resolve a ticket");
   return undefined;
 }
 

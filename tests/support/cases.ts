@@ -49,7 +49,7 @@ export async function openTestTicket(
   hub: Hub,
   text: string,
   options: { channelUserId?: string; channel?: Channel; at?: Date } & Partial<
-    Pick<NewTicket, "domain" | "category" | "district" | "address" | "latitude" | "longitude">
+    Pick<NewTicket, "kind" | "domain" | "category" | "district" | "address" | "latitude" | "longitude">
   > = {},
 ) {
   const {

@@ -6,6 +6,8 @@ import type { PrismaClient } from "../../src/db/database.ts";
 
 export interface SeedTicket {
   createdAt: Date;
+  /** complaint (default), help, suggestion or praise. */
+  kind?: string;
   departmentCode?: string | null;
   category?: string | null;
   text?: string;
@@ -29,7 +31,7 @@ export async function seedTickets(prisma: PrismaClient, tickets: SeedTicket[]): 
     data: tickets.map((t) => ({
       number: `GD20990101-${run}${String(++seq).padStart(6, "0")}`,
       status: t.status ?? (t.resolvedAt ? "resolved" : "assigned"),
-      kind: "complaint",
+      kind: t.kind ?? "complaint",
       text: t.text ?? "路灯不亮",
       channel: "webchat",
       channelUserId,

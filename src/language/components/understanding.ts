@@ -1,7 +1,15 @@
 // What the understander makes of one message: the pipeline's answer, read by the dialogue.
 import type { Facet, ServiceItem } from "../../knowledge/catalog-schema.ts";
 
-export type MessageKind = "service" | "complaint" | "suggestion" | "greeting" | "thanks" | "handoff" | "unknown";
+export type MessageKind =
+  | "service"
+  | "complaint"
+  | "suggestion"
+  | "praise"
+  | "greeting"
+  | "thanks"
+  | "handoff"
+  | "unknown";
 
 /** For service questions: answer with the item, ask which of a few items is meant, or admit not knowing. */
 export type Decision = "answer" | "clarify" | "fallback";
@@ -24,6 +32,8 @@ export interface Understanding {
   elliptical?: boolean;
   /** Complaint domain (城建, 交通 …) when one is evident. */
   domain?: string;
+  /** For praise: the department it names, when it names one (praise-detector.ts). */
+  department?: { code: string; name: string };
   /** The most likely items with their probabilities, for clarifying and for review. */
   candidates: { code: string; name: string; probability: number }[];
 }

@@ -4,7 +4,7 @@
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "./api.js";
-import { ROLE_NAMES } from "./labels.js";
+import { KIND_NAMES, ROLE_NAMES } from "./labels.js";
 import { ROOT } from "./router.js";
 
 /** Navigation per role; the server still decides what each page may show. */
@@ -86,6 +86,12 @@ export function Field({ label, id, hint, children }) {
     ${children}
     ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
   </div>`;
+}
+
+/** 投诉 / 求助 / 建言 / 表扬: what a ticket is about, as a small label. */
+export function KindLabel({ kind }) {
+  if (!kind) return null;
+  return html`<span class=${`kind kind-${kind}`}>${KIND_NAMES[kind] ?? kind}</span>`;
 }
 
 export function Loading({ text = "正在加载…" }) {

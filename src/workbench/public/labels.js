@@ -23,6 +23,16 @@ export const STATUS_NAMES = {
   merged: "已并案",
 };
 
+/** What a ticket is about (the API's kind). */
+export const KIND_NAMES = { complaint: "投诉", help: "求助", suggestion: "建言", praise: "表扬" };
+
+/** A suggestion's verdict on 办结 (采纳意见), as the API names it. */
+export const VERDICTS = [
+  ["adopted", "采纳"],
+  ["partially_adopted", "部分采纳"],
+  ["not_adopted", "暂不采纳"],
+];
+
 export const CHANNEL_NAMES = { webchat: "网页", wechat: "微信", weibo: "微博", open311: "Open311" };
 
 /** The action buttons, in the order they are shown, with the exact labels of the contract. */

@@ -4,9 +4,12 @@ import { html } from "/assets/vendor/htm-preact.mjs";
 import { useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api, departments } from "./api.js";
 import { DialogForm, Field, Message } from "./components.js";
-import { ACTION_LABELS, RETURN_REASONS } from "./labels.js";
+import { ACTION_LABELS, RETURN_REASONS, VERDICTS } from "./labels.js";
 
-/** Each action's fields: [name, label, kind] with kind text | textarea | date | department | returnReason. */
+/**
+ * Each action's fields: [name, label, kind, hint] with kind text | textarea | date | department |
+ * returnReason | reply | verdict. A field with a hint may stay empty.
+ */
 const FORMS = {
   resolve: [["reply", "答复内容", "reply"]],
   transfer: [
@@ -37,8 +40,26 @@ const FORMS = {
   reject: [["reason", "不予受理的理由", "textarea"]],
 };
 
+/** 办结 by kind: a suggestion needs its verdict (采纳意见); praise is acknowledged, the reply optional. */
+const RESOLVE_FORMS = {
+  suggestion: [
+    ["verdict", "采纳意见", "verdict"],
+    ["reply", "答复内容", "reply"],
+  ],
+  praise: [["reply", "答复内容", "reply", "选填：如需要，可写下对群众的答谢。"]],
+};
+
+/** The form of an action on this ticket. */
+function formOf(action, ticket) {
+  return (action === "resolve" && RESOLVE_FORMS[ticket.kind]) || FORMS[action];
+}
+
 /** Fields that may stay empty (the server checks the rest, e.g. 退单说明 for 其他). */
 const OPTIONAL = { return: ["reason"], refuse_extension: ["note"] };
+
+function isOptional(action, field) {
+  return OPTIONAL[action]?.includes(field[0]) || (field[2] === "reply" && !!field[3]);
+}
 
 /** Runs an action; resolves with the ticket as the server now has it. */
 export async function runAction(ticket, action, values) {
@@ -67,7 +88,7 @@ export function DepartmentPicker({ id, name, exclude, value = "", optional = fal
 }
 
 /** 常用语: reply templates that fill the reply box; hidden when the API has none. */
-function ReplyField({ id, ticket }) {
+function ReplyField({ id, ticket, hint }) {
   const [templates, setTemplates] = useState([]);
   const box = useRef(null);
   useEffect(() => {
@@ -85,8 +106,8 @@ function ReplyField({ id, ticket }) {
   };
   return html`<div class="field">
     <label for=${id}>答复内容</label>
-    <textarea id=${id} name="reply" rows="6" required ref=${box} aria-describedby=${`${id}-hint`}></textarea>
-    <p class="hint" id=${`${id}-hint`}>群众将收到这段答复，请写清办理结果。</p>
+    <textarea id=${id} name="reply" rows="6" required=${!hint} ref=${box} aria-describedby=${`${id}-hint`}></textarea>
+    <p class="hint" id=${`${id}-hint`}>${hint ?? (ticket.kind === "suggestion" ? "群众将收到采纳意见和这段答复，请写明理由。" : "群众将收到这段答复，请写清办理结果。")}</p>
     ${
       usable.length > 0 &&
       html`<label for=${`${id}-templates`} class="inline-label">常用语</label>
@@ -102,7 +123,16 @@ function FormField({ field: [name, label, kind, hint], ticket }) {
   const id = `action-${name}`;
   switch (kind) {
     case "reply":
-      return html`<${ReplyField} id=${id} ticket=${ticket} />`;
+      return html`<${ReplyField} id=${id} ticket=${ticket} hint=${hint} />`;
+    case "verdict":
+      return html`<fieldset class="choices">
+        <legend>${label}</legend>
+        ${VERDICTS.map(
+          ([value, text]) => html`<label class="choice">
+            <input type="radio" name=${name} defaultValue=${value} required /> ${text}
+          </label>`,
+        )}
+      </fieldset>`;
     case "textarea":
       return html`<${Field} label=${label} id=${id} hint=${hint}>
         <textarea id=${id} name=${name} rows="4" required=${!hint} aria-describedby=${hint && `${id}-hint`}></textarea>
@@ -168,17 +198,16 @@ export function ActionBar({ ticket, onDone, onConflict }) {
   };
   const click = (action, event) => {
     opener.current = event.currentTarget;
-    if (FORMS[action]) setOpen(action);
+    if (formOf(action, ticket)) setOpen(action);
     else submit(action, {});
   };
   const fromForm = (action, form) => {
     const values = {};
-    for (const [name] of FORMS[action]) {
+    for (const field of formOf(action, ticket)) {
+      const [name, label, kind] = field;
       const value = String(form.get(name) ?? "").trim();
-      if (!value && !OPTIONAL[action]?.includes(name)) {
-        const label = FORMS[action].find(([n]) => n === name)[1];
-        return setError(`请填写“${label}”。`);
-      }
+      if (!value && !isOptional(action, field))
+        return setError(kind === "verdict" ? `请选择“${label}”。` : `请填写“${label}”。`);
       if (value) values[name] = value;
     }
     if (action === "return" && values.reasonCode === "other" && !values.reason)
@@ -199,7 +228,7 @@ export function ActionBar({ ticket, onDone, onConflict }) {
       open &&
       html`<${DialogForm} title=${`${ACTION_LABELS[open]} · ${ticket.number}`} submitLabel=${`确认${ACTION_LABELS[open]}`}
         busy=${busy} error=${error} onCancel=${finish} onSubmit=${(form) => fromForm(open, form)}>
-        ${FORMS[open].map((field) => html`<${FormField} key=${field[0]} field=${field} ticket=${ticket} />`)}
+        ${formOf(open, ticket).map((field) => html`<${FormField} key=${field[0]} field=${field} ticket=${ticket} />`)}
       <//>`
     }
   </div>`;

@@ -1,5 +1,6 @@
 // A list of tickets: a table on a desk, cards on a phone (CSS). Optional checkboxes.
 import { html } from "/assets/vendor/htm-preact.mjs";
+import { KindLabel } from "./components.js";
 import { formatTime, STATUS_NAMES, timeLeft } from "./labels.js";
 import { ROOT } from "./router.js";
 
@@ -45,7 +46,7 @@ export function TicketList({
             </td>`
           }
           <td class="number"><a href=${`${ROOT}tickets/${encodeURIComponent(t.number)}`}>${t.number}</a></td>
-          <td class="text">${excerpt(t.text)}</td>
+          <td class="text"><${KindLabel} kind=${t.kind} /> ${excerpt(t.text)}</td>
           <td data-label="分类">${[t.category && categoryName(t.category), t.district].filter(Boolean).join(" · ") || "—"}</td>
           ${showDepartment && html`<td data-label="承办部门">${departmentName(t.departmentCode)}</td>`}
           <td data-label="状态"><span class=${`status status-${t.status}`}>${STATUS_NAMES[t.status] ?? t.statusLabel}</span></td>

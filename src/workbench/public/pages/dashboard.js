@@ -193,6 +193,7 @@ export function DashboardPage({ staff }) {
                 <th scope="col">部门</th><th scope="col">受理量</th><th scope="col">办结量</th>
                 <th scope="col">按时签收率</th><th scope="col">按时办结率</th><th scope="col">签收用时（中位）</th>
                 <th scope="col">办结用时（中位）</th><th scope="col">满意率</th><th scope="col">重办率</th>
+                <th scope="col">表扬数</th>
               </tr></thead>
               <tbody>
                 ${kpis.departments.map(
@@ -206,12 +207,13 @@ export function DashboardPage({ staff }) {
                     <td data-label="办结用时">${figure(d.departmentCode, hours(d.medianHoursToResolve), "resolved", "查看已办结工单")}</td>
                     <td data-label="满意率">${figure(d.departmentCode, `${percent(d.satisfactionRate)}（${d.rated} 件评价）`, "resolved", "查看已办结工单")}</td>
                     <td data-label="重办率">${figure(d.departmentCode, percent(d.reopenRate), "all", "查看该期间登记的全部工单")}</td>
+                    <td data-label="表扬数">${d.praise ?? 0}</td>
                   </tr>`,
                 )}
               </tbody>
             </table></div>`
       }
-      <p class="hint">按工单登记日期统计，已并案的工单随主件计算。点部门名查看其办理中的工单；点数字查看其背后的工单：受理量、签收和重办的数字对应该期间登记的全部工单，办结量、按时办结率、办结用时和满意率对应其中已办结的工单。</p>
+      <p class="hint">按工单登记日期统计，已并案的工单随主件计算。点部门名查看其办理中的工单；点数字查看其背后的工单：受理量、签收和重办的数字对应该期间登记的全部工单，办结量、按时办结率、办结用时和满意率对应其中已办结的工单。表扬单独计入表扬数，不计入其他各项。</p>
     </section>
   </section>`;
 }

@@ -4,8 +4,17 @@
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "../api.js";
-import { Loading, Message, useTitle } from "../components.js";
-import { ACTION_LABELS, actorName, CHANNEL_NAMES, eventName, formatTime, STATUS_NAMES, timeLeft } from "../labels.js";
+import { KindLabel, Loading, Message, useTitle } from "../components.js";
+import {
+  ACTION_LABELS,
+  actorName,
+  CHANNEL_NAMES,
+  eventName,
+  formatTime,
+  STATUS_NAMES,
+  timeLeft,
+  VERDICTS,
+} from "../labels.js";
 import { ROOT } from "../router.js";
 import { ActionBar } from "../ticket-actions.js";
 
@@ -87,6 +96,8 @@ function Facts({ ticket, departmentName, categoryName }) {
       "延期申请",
       `申请延期至 ${formatTime(ext.newDeadlineAt)}，理由：${ext.reason}（${ext.requestedBy ? actorName(ext.requestedBy) : ""} ${formatTime(ext.requestedAt)}）`,
     ]);
+  if (ticket.verdict)
+    rows.push(["采纳意见", VERDICTS.find(([code]) => code === ticket.verdict)?.[1] ?? ticket.verdict]);
   if (ticket.resolution) rows.push(["答复内容", ticket.resolution]);
   if (ticket.rating)
     rows.push(["群众评价", `${ticket.rating} 分${ticket.ratingComment ? `：${ticket.ratingComment}` : ""}`]);
@@ -173,7 +184,9 @@ export function TicketPage({ route, departmentName, categoryName }) {
 
   const onDone = (action, updated) => {
     setTicket(updated);
-    setNotice(DONE_MESSAGES[action] ?? `已${ACTION_LABELS[action]}。`);
+    // Praise is acknowledged: nothing is sent to the citizen.
+    const done = action === "resolve" && updated.kind === "praise" ? "已办结。" : DONE_MESSAGES[action];
+    setNotice(done ?? `已${ACTION_LABELS[action]}。`);
     if (action === "resolve") setConversationKey((k) => k + 1);
   };
   const onConflict = async () => {
@@ -189,6 +202,7 @@ export function TicketPage({ route, departmentName, categoryName }) {
     <p class="back"><a href=${ROOT}>← 返回工单列表</a></p>
     <div class="ticket-head">
       <h1 id="ticket-heading" tabindex="-1" ref=${heading}>工单 ${ticket.number}</h1>
+      <${KindLabel} kind=${ticket.kind} />
       <span class=${`status status-${ticket.status}`}>${STATUS_NAMES[ticket.status] ?? ticket.statusLabel}</span>
     </div>
     <${Message} kind="success">${notice}<//>
