@@ -89,8 +89,6 @@ describe("intents/opinion-lexicon.yaml", () => {
   it("rejects a word given two meanings", async () => {
     const shipped = await fs.readFile(path.join(INTENTS_DIR, "opinion-lexicon.yaml"), "utf8");
     const problems = await problemsOf("opinion-lexicon.yaml", shipped.replace("negative:\n", "negative:\n  满意: 1\n"));
-    expect(problems).toEqual([
-      'opinion-lexicon.yaml: negative: "满意" is also in positive; give it one meaning',
-    ]);
+    expect(problems).toEqual(['opinion-lexicon.yaml: negative: "满意" is also in positive; give it one meaning']);
   });
 });
