@@ -6,15 +6,22 @@
 //   (and the exit code is 1). Blank lines are skipped.
 // eval: sentiment and emotion metrics on labelled JSON Lines (see src/opinion/opinion-evaluation.ts);
 //   with --json the last line is one JSON object {sentiment, negativeVsRest, emotion, messagesPerSecond}.
+// tune: chooses the sentiment bands on half of labelled JSON Lines and reports them on the other
+//   half (src/opinion/band-tuning.ts). Only for data the deployment owns or wrote: never tune on
+//   the data the figures are reported on.
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { CatalogError } from "../src/knowledge/load-catalog.ts";
+import { oneVsRestReport, type TaskReport } from "../src/language/ml/metrics.ts";
+import { bestBands, isTuneHalf, reportAt, type ScoredMessage } from "../src/opinion/band-tuning.ts";
 import { loadOpinionAnalyzer } from "../src/opinion/load-opinion-analyzer.ts";
+import type { OpinionAnalyzer } from "../src/opinion/opinion-analyzer.ts";
 import {
   evaluateOpinions,
   formatOpinionEvaluation,
+  type LabelledOpinion,
   LabelledOpinionError,
   parseLabelledOpinions,
 } from "../src/opinion/opinion-evaluation.ts";
@@ -22,6 +29,7 @@ import {
 const USAGE = `usage:
   npm run opinion -- analyze <file.jsonl> [--intents <dir>]
   npm run opinion -- eval    <labelled.jsonl> [--intents <dir>] [--json]
+  npm run opinion -- tune    <labelled.jsonl> [--intents <dir>]
 
 file.jsonl: one JSON object per line with a "text" field.
 labelled.jsonl: "text" and "sentiment" (negative|neutral|positive) and/or "emotion"
@@ -46,12 +54,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, file, ...extra] = positionals;
-  if (command !== "analyze" && command !== "eval")
+  if (command !== "analyze" && command !== "eval" && command !== "tune")
     throw new UsageError(command ? `unknown command "${command}"` : "missing command");
-  if (!file) throw new UsageError(`${command}: missing <${command === "eval" ? "labelled" : "file"}.jsonl>`);
+  if (!file) throw new UsageError(`${command}: missing <${command === "analyze" ? "file" : "labelled"}.jsonl>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (!fs.existsSync(file)) throw new LabelledOpinionError(`${file}: no such file`);
   const analyzer = await loadOpinionAnalyzer(values.intents ?? DEFAULT_INTENTS);
+  if (command === "tune") {
+    tune(analyzer, parseLabelledOpinions(fs.readFileSync(file, "utf8"), file), file);
+    return 0;
+  }
   if (command === "eval") {
     const messages = parseLabelledOpinions(fs.readFileSync(file, "utf8"), file);
     const started = performance.now();
@@ -89,6 +101,33 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(out);
   if (failed > 0) console.error(`${failed} line(s) of ${file} had no string "text"`);
   return failed > 0 ? 1 : 0;
+}
+
+function tune(analyzer: OpinionAnalyzer, messages: LabelledOpinion[], file: string): void {
+  const scored: ScoredMessage[] = messages.flatMap((m) =>
+    m.sentiment ? [{ text: m.text, truth: m.sentiment, score: analyzer.analyzeMessage(m.text).sentimentScore }] : [],
+  );
+  const tuneHalf = scored.filter((m) => isTuneHalf(m.text));
+  const checkHalf = scored.filter((m) => !isTuneHalf(m.text));
+  const current = analyzer.thresholds;
+  const { bands, macroF1 } = bestBands(tuneHalf, current.defaultNegativeEmotion);
+  const line = (label: string, report: TaskReport) => {
+    const negative = oneVsRestReport(report.confusion, "negative", "rest");
+    return `  ${label}: accuracy ${(report.accuracy! * 100).toFixed(1)}%, macro-F1 ${report.macroF1!.toFixed(3)}, negative-vs-rest macro-F1 ${negative.macroF1!.toFixed(3)}`;
+  };
+  console.log(
+    `${scored.length} messages with a sentiment label in ${file}: ${tuneHalf.length} to tune on, ${checkHalf.length} to check on`,
+  );
+  console.log(
+    `best bands on the tune half: negativeBand ${bands.negativeBand}, positiveBand ${bands.positiveBand} (macro-F1 ${macroF1.toFixed(3)})`,
+  );
+  console.log(line("check half, best bands", reportAt(checkHalf, bands)));
+  console.log(
+    line(
+      `check half, the lexicon's bands (${current.negativeBand}, ${current.positiveBand})`,
+      reportAt(checkHalf, current),
+    ),
+  );
 }
 
 main(process.argv.slice(2)).then(

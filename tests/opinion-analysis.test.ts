@@ -53,6 +53,18 @@ describe("sentiment", () => {
     expect(adjustedWeight(bad, [1, 1], 1)).toBe(bad.weight * 0.5);
   });
 
+  it("reads 好 before a sentiment word as a degree word, not as praise", () => {
+    expect(analyze("好担心").sentiment).toBe("negative");
+    expect(score("好担心")).toBeLessThan(score("担心"));
+    expect(analyze("好开心").sentiment).toBe("positive");
+    expect(analyze("服务很好").sentiment).toBe("positive");
+  });
+
+  it("does not read an A-not-A question as a negation (会不会有危险 is no reassurance)", () => {
+    expect(analyze("住在下游会不会有危险").sentiment).toBe("negative");
+    expect(analyze("住在下游不会有危险").sentiment).not.toBe("negative");
+  });
+
   it("stops a negator at the end of its clause", () => {
     // 不 belongs to 不用排队; the second clause's 满意 stays positive.
     expect(analyze("今天不用排队，很满意").sentiment).toBe("positive");

@@ -1,6 +1,7 @@
 // Reads and validates the opinion lexicon (intents/opinion-lexicon.yaml): beyond its
 // shape, no word may be listed with two meanings (positive and negative, two emotions,
-// a sentiment word and a negator or modifier), so every look-up has one answer.
+// a sentiment word and a negator or modifier), so every look-up has one answer — except
+// degreeBeforeSentiment, which names sentiment words that are degree words before another.
 import { CatalogError } from "./load-catalog.ts";
 import { type OpinionLexicon, opinionLexiconFileSchema } from "./opinion-lexicon-schema.ts";
 import { readDataFile } from "./read-data-file.ts";
@@ -38,6 +39,12 @@ export function opinionLexiconProblems(lexicon: OpinionLexicon): string[] {
         problems.push(`${OPINION_LEXICON_FILE}: ${list}: "${word}" is also in ${earlier}; give it one meaning`);
       else firstList.set(word, list);
     }
+  }
+  for (const word of Object.keys(lexicon.degreeBeforeSentiment)) {
+    if (!(word in lexicon.positive) && !(word in lexicon.negative))
+      problems.push(
+        `${OPINION_LEXICON_FILE}: degreeBeforeSentiment: "${word}" must also be a positive or negative word`,
+      );
   }
   return problems;
 }

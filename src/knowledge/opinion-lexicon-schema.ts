@@ -23,6 +23,8 @@ export const opinionLexiconFileSchema = z.strictObject({
   negators: z.record(nonEmpty, z.number().gt(0).max(1)),
   /** Degree words: above 1 strengthens (非常), below 1 weakens (有点). */
   modifiers: z.record(nonEmpty, z.number().gt(0).max(3)),
+  /** Sentiment words that are degree words when a sentiment word follows at once (好担心: very worried). */
+  degreeBeforeSentiment: z.record(nonEmpty, z.number().gt(0).max(3)).default({}),
   contrast: z.array(nonEmpty).default([]),
   keywordStopWords: z.array(nonEmpty).default([]),
   thresholds: z.strictObject({

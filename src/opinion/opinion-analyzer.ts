@@ -25,8 +25,11 @@ export interface OpinionData {
 export class OpinionAnalyzer {
   /** The steps in order, the text first. */
   readonly components: readonly OpinionComponent[];
+  /** The lexicon's decision bands and default emotion. */
+  readonly thresholds: OpinionLexicon["thresholds"];
 
   constructor({ lexicon, regions, catalog }: OpinionData) {
+    this.thresholds = lexicon.thresholds;
     const segmenter = new Segmenter([
       ...catalog.items.flatMap((item) => [item.name, ...item.aliases]),
       ...catalog.synonyms.flat(),

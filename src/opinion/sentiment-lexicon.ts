@@ -34,6 +34,7 @@ export class SentimentLexicon {
   private readonly negators: Map<string, number>;
   private readonly modifiers: Map<string, number>;
   private readonly contrast: Set<string>;
+  private readonly degreeBefore: Map<string, number>;
   /** Negators and degree words, longest first, for reading them off a token's front. */
   private readonly prefixWords: string[];
   private readonly readings = new Map<string, TokenReading>();
@@ -49,6 +50,7 @@ export class SentimentLexicon {
     this.negators = new Map(Object.entries(lexicon.negators));
     this.modifiers = new Map(Object.entries(lexicon.modifiers));
     this.contrast = new Set(lexicon.contrast);
+    this.degreeBefore = new Map(Object.entries(lexicon.degreeBeforeSentiment));
     this.prefixWords = [...this.negators.keys(), ...this.modifiers.keys()].sort((a, b) => b.length - a.length);
   }
 
@@ -61,6 +63,11 @@ export class SentimentLexicon {
   /** The sense of a sentiment word listed exactly so; undefined for any other text. */
   sense(word: string): WordSense | undefined {
     return this.senses.get(word);
+  }
+
+  /** The degree of a sentiment word that is a degree word before another (好 in 好担心), if it is one. */
+  degreeBeforeSentiment(word: string): number | undefined {
+    return this.degreeBefore.get(word);
   }
 
   /** True when some sentiment word of two or more tokens could start with this text. */

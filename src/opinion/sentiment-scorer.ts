@@ -100,6 +100,12 @@ export class SentimentScorer implements OpinionComponent {
           reading = joined;
         }
       }
+      // 好 before a sentiment word is "very" (好/担心), not praise.
+      if (reading.kind === "sentiment" && !runSense && i + 1 < tokens.length) {
+        const degree = this.lexicon.degreeBeforeSentiment(token);
+        if (degree !== undefined && this.lexicon.read(tokens[i + 1]!).kind === "sentiment")
+          reading = { kind: "modifier", factor: degree };
+      }
       // …or from its degree word as a token of its own (不/太/好): the two are the weaker negator 不太.
       if (reading.kind === "modifier" && negatorBefore !== undefined) {
         const joined = this.lexicon.read(negatorBefore + token);
@@ -122,6 +128,8 @@ export class SentimentScorer implements OpinionComponent {
           break;
         }
         case "negator":
+          // The A-not-A question (会/不会, 能/不能) asks; it does not negate.
+          if (i > 0 && tokens[i - 1] === read.slice(1)) break;
           pending.push(reading.factor);
           gap = 0;
           break;
