@@ -92,6 +92,10 @@ describe("sentiment", () => {
     expect(analyze("真是太好了，又停电了").sentiment).not.toBe("negative");
   });
 
+  it("reads 所谓的 as a negator of the praise after it", () => {
+    expect(analyze("这就是所谓的便民？").sentiment).toBe("negative");
+  });
+
   it("keeps the score inside (-1, 1)", () => {
     const long = "太差了！".repeat(50);
     expect(score(long)).toBeGreaterThan(-1);
@@ -109,6 +113,12 @@ describe("emotion", () => {
     ["请问社保卡在哪里办", "中性"],
   ])("%s → %s", (text, emotion) => {
     expect(analyze(text).emotion).toBe(emotion);
+  });
+
+  it("lets negative words without an emotion speak for the default emotion", () => {
+    // 臭气熏天 (no emotion of its own) outweighs the weak fear word 不敢.
+    expect(analyze("垃圾站臭气熏天，根本不敢开窗").emotion).toBe("愤怒");
+    expect(analyze("停水了，好担心").emotion).toBe("焦虑/担忧");
   });
 
   it("does not count a negated emotion word (我不怕 is no fear)", () => {

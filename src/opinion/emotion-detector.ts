@@ -1,7 +1,8 @@
 // Emotion, consistent with the sentiment: a positive message is 喜悦/感谢, a neutral one
 // 中性, and a negative one takes the negative emotion whose words weigh most in it (愤怒,
-// 焦虑/担忧, 悲伤; a tie goes to the first in that order), or the lexicon's default
-// when it has no emotion word ("路灯坏了一个月" — a complaint).
+// 焦虑/担忧, 悲伤; a tie goes to the first in that order). Negative words without an
+// emotion of their own weigh for the lexicon's default (愤怒: "路灯坏了一个月", a
+// complaint), which is also the answer when nothing weighs at all.
 import { NEGATIVE_EMOTIONS, type NegativeEmotion } from "../knowledge/opinion-lexicon-schema.ts";
 import type { OpinionComponent, OpinionMessage } from "./opinion-message.ts";
 

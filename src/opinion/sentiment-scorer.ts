@@ -3,8 +3,8 @@
 // away), with everything before a contrast word (但是, 可是) counted at half. The sum
 // becomes a score in (-1, 1) — total / (|total| + SCORE_SCALE) — and the label by the
 // lexicon's bands. Negative emotion words also count as evidence for their emotion,
-// unless negated (不怕 is no fear).
-import type { OpinionLexicon } from "../knowledge/opinion-lexicon-schema.ts";
+// unless negated (不怕 is no fear); other negative words count for the lexicon's default emotion.
+import type { NegativeEmotion, OpinionLexicon } from "../knowledge/opinion-lexicon-schema.ts";
 import type { OpinionComponent, OpinionMessage, Sentiment } from "./opinion-message.ts";
 import type { SentimentLexicon, WordSense } from "./sentiment-lexicon.ts";
 
@@ -52,7 +52,11 @@ export class SentimentScorer implements OpinionComponent {
   readonly name = "sentiment";
   private readonly pendingNegators: number[] = [];
 
-  constructor(private readonly lexicon: SentimentLexicon) {}
+  private readonly defaultEmotion: NegativeEmotion;
+
+  constructor(private readonly lexicon: SentimentLexicon) {
+    this.defaultEmotion = lexicon.lexicon.thresholds.defaultNegativeEmotion;
+  }
 
   process(message: OpinionMessage): void {
     const { tokens, emotionEvidence } = message;
@@ -121,7 +125,8 @@ export class SentimentScorer implements OpinionComponent {
           const negators = reading.negators.length > 0 ? [...pending, ...reading.negators] : pending;
           const weight = adjustedWeight(reading.sense, negators, modifier * reading.modifier);
           total += weight;
-          const emotion = reading.sense.emotion;
+          // A negative word without an emotion of its own (推诿, 臭气熏天) speaks for the default one.
+          const emotion = reading.sense.emotion ?? (weight < 0 ? this.defaultEmotion : undefined);
           if (emotion && negators.length === 0) emotionEvidence[emotion] += -weight;
           reset();
           i = runEnd;
