@@ -27,9 +27,12 @@ import {
 } from "../src/opinion/opinion-evaluation.ts";
 
 const USAGE = `usage:
-  npm run opinion -- analyze <file.jsonl> [--intents <dir>]
-  npm run opinion -- eval    <labelled.jsonl> [--intents <dir>] [--json]
+  npm run opinion -- analyze <file.jsonl> [--intents <dir>] [--model <dir> | --lexicon-only]
+  npm run opinion -- eval    <labelled.jsonl> [--intents <dir>] [--model <dir> | --lexicon-only] [--json]
   npm run opinion -- tune    <labelled.jsonl> [--intents <dir>]
+
+--model: the emotion model for messages without a sentiment word (npm run nlp -- train … --model <dir>);
+default <intents>/models/opinion. --lexicon-only: no model.
 
 file.jsonl: one JSON object per line with a "text" field.
 labelled.jsonl: "text" and "sentiment" (negative|neutral|positive) and/or "emotion"
@@ -45,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       intents: { type: "string" },
+      model: { type: "string" },
+      "lexicon-only": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean" },
     },
@@ -58,8 +63,14 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(command ? `unknown command "${command}"` : "missing command");
   if (!file) throw new UsageError(`${command}: missing <${command === "analyze" ? "file" : "labelled"}.jsonl>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (values.model && values["lexicon-only"]) throw new UsageError("--model and --lexicon-only exclude each other");
   if (!fs.existsSync(file)) throw new LabelledOpinionError(`${file}: no such file`);
-  const analyzer = await loadOpinionAnalyzer(values.intents ?? DEFAULT_INTENTS);
+  // tune chooses the lexicon's bands: on the lexicon's scores alone.
+  const modelDir = values["lexicon-only"] || command === "tune" ? false : values.model;
+  const analyzer = await loadOpinionAnalyzer(
+    values.intents ?? DEFAULT_INTENTS,
+    modelDir === undefined ? {} : { modelDir },
+  );
   if (command === "tune") {
     tune(analyzer, parseLabelledOpinions(fs.readFileSync(file, "utf8"), file), file);
     return 0;

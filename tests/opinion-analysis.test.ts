@@ -202,6 +202,52 @@ describe("places", () => {
   });
 });
 
+describe("the trained model", () => {
+  let lexiconOnly: OpinionAnalyzer;
+  beforeAll(async () => {
+    lexiconOnly = await loadOpinionAnalyzer(INTENTS_DIR, { modelDir: false });
+  });
+
+  it("is left out on request", () => {
+    expect(lexiconOnly.components.map((c) => c.name)).not.toContain("model");
+  });
+
+  it("never changes what the lexicon read", () => {
+    for (const text of ["不满意", "非常满意", "好担心", "态度还算不错，但是办事太慢了", "谢谢你们，辛苦了", "心疼"]) {
+      expect(analyze(text), text).toEqual(lexiconOnly.analyzeMessage(text));
+    }
+  });
+
+  it("decides only messages without a sentiment word, consistently and within the lexicon's reach", () => {
+    // Complaints and thanks without a lexicon word: some of them the model reads.
+    const texts = [
+      "孩子下个月入学，户口还没迁过来",
+      "下水道的污水流到了楼道里",
+      "网格员每周都来看望我家老人",
+      "请问社保卡在哪里办",
+      "楼下的烧烤摊开到凌晨三点",
+    ];
+    let decided = 0;
+    for (const text of texts) {
+      const bare = lexiconOnly.analyzeMessage(text);
+      expect(bare.sentimentScore, text).toBe(0);
+      const withModel = analyze(text);
+      if (withModel.sentiment === "neutral") {
+        expect(withModel).toEqual(bare);
+        continue;
+      }
+      decided++;
+      expect(Math.abs(withModel.sentimentScore), text).toBeGreaterThanOrEqual(0.25);
+      expect(Math.abs(withModel.sentimentScore), text).toBeLessThan(0.5);
+      if (withModel.sentiment === "positive") expect(withModel.emotion).toBe("喜悦/感谢");
+      else expect(["愤怒", "焦虑/担忧", "悲伤"]).toContain(withModel.emotion);
+      expect(withModel.keywords).toEqual(bare.keywords);
+      expect(withModel.places).toEqual(bare.places);
+    }
+    expect(decided).toBeGreaterThan(0);
+  });
+});
+
 describe("analyzeMessage", () => {
   it("answers the documented shape", () => {
     const result = analyze("东湖区阳光小区停水三天了，太不像话了！");
@@ -219,7 +265,14 @@ describe("analyzeMessage", () => {
     expect(texts.map((t) => other.analyzeMessage(t))).toEqual(first);
   });
 
-  it("runs its components in order: text, sentiment, emotion, keywords, places", () => {
-    expect(analyzer.components.map((c) => c.name)).toEqual(["text", "sentiment", "emotion", "keywords", "places"]);
+  it("runs its components in order: text, sentiment, model, emotion, keywords, places", () => {
+    expect(analyzer.components.map((c) => c.name)).toEqual([
+      "text",
+      "sentiment",
+      "model",
+      "emotion",
+      "keywords",
+      "places",
+    ]);
   });
 });

@@ -78,6 +78,9 @@ describe("npm run opinion -- analyze", () => {
     expect(code).toBe(2);
     expect(stderr).toContain('unknown command "summarize"');
     expect(stderr).toContain("npm run opinion -- analyze <file.jsonl>");
+    const both = await opinion("analyze", "x.jsonl", "--model", "some/dir", "--lexicon-only");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--model and --lexicon-only exclude each other");
   });
 });
 

@@ -1,10 +1,8 @@
 // Measures the analysis on labelled messages (JSON Lines with `text` and `sentiment`
 // and/or `emotion`): accuracy, per-class precision/recall/F1 and macro-F1 for sentiment
 // and emotion, and negative-vs-rest. Labels from other sets are mapped to the analysis's
-// own: the SMP2020-EWECT emotions (angry → 愤怒, fear → 焦虑/担忧, sad → 悲伤, happy →
-// 喜悦/感谢, neutral and surprise → 中性, as its sentiment label puts surprise with
-// neutral) and the message model's 恐惧 (→ 焦虑/担忧).
-import { EMOTIONS, type Emotion } from "../knowledge/opinion-lexicon-schema.ts";
+// own (opinion-labels.ts).
+import type { Emotion } from "../knowledge/opinion-lexicon-schema.ts";
 import {
   formatTaskReport,
   oneVsRestReport,
@@ -13,31 +11,8 @@ import {
   taskReport,
 } from "../language/ml/metrics.ts";
 import type { OpinionAnalyzer } from "./opinion-analyzer.ts";
+import { EMOTION_LABEL_MAP, SENTIMENT_LABEL_MAP } from "./opinion-labels.ts";
 import type { Sentiment } from "./opinion-message.ts";
-
-export const EMOTION_LABEL_MAP: Readonly<Record<string, Emotion>> = {
-  ...Object.fromEntries(EMOTIONS.map((e) => [e, e])),
-  angry: "愤怒",
-  fear: "焦虑/担忧",
-  sad: "悲伤",
-  happy: "喜悦/感谢",
-  neutral: "中性",
-  surprise: "中性",
-  恐惧: "焦虑/担忧",
-  焦虑: "焦虑/担忧",
-  担忧: "焦虑/担忧",
-  喜悦: "喜悦/感谢",
-  感谢: "喜悦/感谢",
-};
-
-export const SENTIMENT_LABEL_MAP: Readonly<Record<string, Sentiment>> = {
-  negative: "negative",
-  neutral: "neutral",
-  positive: "positive",
-  负面: "negative",
-  中性: "neutral",
-  正面: "positive",
-};
 
 export interface LabelledOpinion {
   text: string;
