@@ -56,7 +56,7 @@ export async function runOpinionBench(): Promise<OpinionFigures> {
     `Opinion analysis benchmark: ${fmt(messages.length)} messages (~${chars.toFixed(0)} characters) from ${path.relative(root, source)}, best of ${ROUNDS} alternating ${BURST_MS} ms bursts, one core.\n`,
   );
   console.log(
-    `analyzer load (catalog, gazetteer, lexicon, jieba, idf) ${fmt(loadMs.wall)} ms wall, ${fmt(loadMs.cpu)} ms CPU`,
+    `analyzer load (catalog, gazetteer, lexicon, model, jieba, idf) ${fmt(loadMs.wall)} ms wall, ${fmt(loadMs.cpu)} ms CPU`,
   );
   console.log(
     `raw jieba segmentation (baseline) ${fmt(jieba.perCpuSecond).padStart(8)} msg/CPU-s   (${fmt(jieba.perWallSecond)} msg/s wall)`,
