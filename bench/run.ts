@@ -7,6 +7,7 @@ import { runInboxBench } from "./inbox.ts";
 import { benchIntake, intakeCpuRow, intakeRow } from "./intake.ts";
 import { formatRow, runLoad, type LoadResult } from "./load.ts";
 import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
+import { runOpinionBench } from "./opinion-analysis.ts";
 import { runUnderstandingBench } from "./understanding.ts";
 import { prepareChannelBench } from "./channels.ts";
 import { chatBodies as makeChatBodies, openChatSessions } from "./questions.ts";
@@ -100,8 +101,10 @@ async function intakeBench(databaseUrl: string | undefined, dataDir: string, ech
   );
 }
 
-// Understanding alone first (one core, no I/O), then the chat API under load.
+// Understanding alone first (one core, no I/O), the opinion analysis alone, then the chat API under load.
 await runUnderstandingBench();
+console.log("");
+await runOpinionBench();
 console.log("");
 await main();
 // The workbench inbox at 100,000 tickets (issue 12), on a database of its own.

@@ -27,15 +27,15 @@ import {
   withBenchDatabase,
 } from "./processes.ts";
 
-const ROUNDS = 6;
-const BURST_MS = Number(process.env.BENCH_BURST_MS ?? 500);
+export const ROUNDS = 6;
+export const BURST_MS = Number(process.env.BENCH_BURST_MS ?? 500);
 
-interface Rate {
+export interface Rate {
   perCpuSecond: number;
   perWallSecond: number;
 }
 
-const cpuMs = () => {
+export const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
@@ -53,7 +53,7 @@ function burst(messages: string[], handle: (text: string) => unknown): Rate {
 }
 
 /** Best of several alternating bursts: all measured under the same conditions. */
-function compare(messages: string[], handlers: ((t: string) => unknown)[]): Rate[] {
+export function compare(messages: string[], handlers: ((t: string) => unknown)[]): Rate[] {
   const best = (x: Rate, y: Rate): Rate => ({
     perCpuSecond: Math.max(x.perCpuSecond, y.perCpuSecond),
     perWallSecond: Math.max(x.perWallSecond, y.perWallSecond),

@@ -2,7 +2,7 @@
 // that "住房公积金" or "港澳通行证" stay whole words.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Jieba } from "@node-rs/jieba";
+import { Jieba, type TfIdf } from "@node-rs/jieba";
 
 // jieba's dictionary format: "word frequency", one per line. A high frequency makes
 // the user's words win over the general dictionary's splits.
@@ -182,8 +182,16 @@ export class Segmenter {
     return tagged !== undefined && tagged.word === word && NOUN_TAGS.has(tagged.tag);
   }
 
-  /** The bare jieba call segment() makes, for the benchmark's baseline. */
+  /**
+   * The bare jieba call segment() makes, punctuation kept: the benchmark's baseline, and
+   * for callers that read clauses (the opinion analysis).
+   */
   cut(text: string): string[] {
     return this.jieba.cut(text, false);
+  }
+
+  /** jieba's TF-IDF keywords of the text, cut with this (shared) dictionary: see keyword-extractor.ts. */
+  tfIdfKeywords(extractor: TfIdf, text: string, topK: number): { keyword: string; weight: number }[] {
+    return extractor.extractKeywords(this.jieba, text, topK);
   }
 }

@@ -1,0 +1,38 @@
+// The opinion analyzer of an intents/ directory: the catalog (for its words), the
+// gazetteer (regions.yaml), the lexicon (opinion-lexicon.yaml), each validated (a bad
+// file throws CatalogError naming every problem), and the trained emotion model
+// (models/opinion) when there is one.
+import fs from "node:fs";
+import path from "node:path";
+import { loadCatalog } from "../knowledge/load-catalog.ts";
+import { loadGazetteer } from "../knowledge/load-gazetteer.ts";
+import { loadOpinionLexicon } from "../knowledge/load-opinion-lexicon.ts";
+import { MessageModel } from "../language/components/message-model/message-model.ts";
+import { OpinionAnalyzer } from "./opinion-analyzer.ts";
+
+/** The shipped emotion model's directory inside an intents/ directory. */
+export const OPINION_MODEL_DIR = "models/opinion";
+
+export interface OpinionAnalyzerOptions {
+  /**
+   * The trained emotion model's directory (`npm run nlp -- train … --model <dir>`):
+   * default `<intentsDir>/models/opinion` when it exists; `false` for the lexicon alone.
+   */
+  modelDir?: string | false;
+}
+
+export async function loadOpinionAnalyzer(
+  intentsDir: string,
+  options: OpinionAnalyzerOptions = {},
+): Promise<OpinionAnalyzer> {
+  const [catalog, regions, lexicon] = await Promise.all([
+    loadCatalog(intentsDir),
+    loadGazetteer(intentsDir),
+    loadOpinionLexicon(intentsDir),
+  ]);
+  const shipped = path.join(intentsDir, OPINION_MODEL_DIR);
+  const modelDir = options.modelDir ?? (fs.existsSync(path.join(shipped, "model.json")) ? shipped : false);
+  // The model's segmenter is the process's one jieba, which the analyzer teaches the catalog's and city's words.
+  const model = modelDir === false ? undefined : MessageModel.load(modelDir);
+  return new OpinionAnalyzer({ catalog, regions, lexicon, ...(model ? { model } : {}) });
+}
