@@ -193,8 +193,10 @@ describe.each(BACKENDS)("dialogue on %s", (backend) => {
     // "1" is what the button sends: a hand-off, as on the text-only channels.
     const human = await c.say("1");
     expect(human.understanding.kind).toBe("handoff");
-    const nothing = await c.say("你好");
-    expect(nothing.understanding.kind).toBe("greeting");
+    // The pick is consumed: the offer is gone; the conversation now waits for a person (or a 留言).
+    const after = (await context(c.channelUserId)) as Record<string, unknown>;
+    expect(after.offered).toBeUndefined();
+    expect(after.handoff).toMatchObject({ status: expect.stringMatching(/^(waiting|message)$/) });
   });
 
   it("answers thanks politely and files nothing", async () => {

@@ -76,7 +76,7 @@ describe("service hours", () => {
 
   it("stops the start on a wrong HANDOFF_HOURS, naming it", async () => {
     expect(() => loadConfig({ HANDOFF_HOURS: "9-5" })).toThrow(/HANDOFF_HOURS/);
-    expect(loadConfig({}).handoff).toEqual({ hours: "mon-fri 09:00-12:00,13:30-17:30", pickupMs: 300_000 });
+    expect(loadConfig({}).handoff).toEqual({ hours: "mon-fri 09:00-12:00,13:30-17:30", queues: "", pickupMs: 300_000 });
     // The right shape, but no such day: refused before anything is opened.
     await expect(
       createHub({
@@ -85,5 +85,13 @@ describe("service hours", () => {
         log: createLogger("silent"),
       }),
     ).rejects.toThrow(/^HANDOFF_HOURS: "mon-fry" is not a day/);
+    // The same for a queue of its own.
+    await expect(
+      createHub({
+        config: testConfig({ HANDOFF_QUEUES: "weibo:weibo=mon-fry 09:00-12:00" }),
+        redisUrl: TEST_REDIS_URL,
+        log: createLogger("silent"),
+      }),
+    ).rejects.toThrow(/^HANDOFF_QUEUES: "mon-fry" is not a day/);
   });
 });

@@ -144,9 +144,12 @@ describe("web chat over WebSocket", () => {
     expect(reply.ticket).toMatchObject({ number: expect.stringMatching(/^GD\d{8}-\d{6}$/), status: "submitted" });
   });
 
+  // Messages answered, not filed (a suggestion or a complaint gets a new number each time),
+  // and not 人工: the first transport's request puts the session in the agent queue, so the
+  // second is kept for the agent (tests/handoff.test.ts covers the hand-off).
   it("answers exactly as the HTTP API does", async () => {
     const { socket } = await connect("same-as-http");
-    for (const [i, text] of ["身份证丢了怎么办", "你好", "我要找人工", "建议公交站加个遮雨棚", "阿巴阿巴"].entries()) {
+    for (const [i, text] of ["身份证丢了怎么办", "你好", "谢谢", "护照过期了怎么换", "阿巴阿巴"].entries()) {
       const overSocket = await socket.ask(text, `ws-${i}`);
       const overHttp = await post("same-as-http", { text, messageId: `http-${i}` });
       const { type, messageId, ...response } = overSocket;

@@ -124,7 +124,8 @@ export class HandoffDesk {
               );
         const mark: HandoffMark = { id, status };
         // The exchange first: it creates the conversation the session belongs to.
-        const outcome = await this.recordIn(tx, message, [text], { handoff: mark });
+        // The request answers whatever was offered (转人工服务 as option 1): the offer is spent.
+        const outcome = await this.recordIn(tx, message, [text], { handoff: mark, offered: null });
         if (open) await tx.handoffSession.update({ where: { id }, data: { ...data, queue: queue.code } });
         else
           await tx.handoffSession.create({
