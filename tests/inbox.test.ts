@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
 import { INBOX_TABS, TAB_PREDICATES, type TabContext } from "../src/cases/inbox-tabs.ts";
 import { fileAndRoute, road } from "./support/cases.ts";
+import { seedTickets } from "./support/ticket-seed.ts";
 import { EVERY_ROLE, staffClients } from "./support/staff-accounts.ts";
 import { BACKENDS, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -106,6 +107,25 @@ describe.each(BACKENDS)("workbench inbox on %s", (backend) => {
     expect(kpis.departments[0].resolved).toBe(body.total);
     const all = (await get("admin", `/api/staff/inbox?tab=all&${period}&limit=100`)).json();
     expect(kpis.departments[0].received).toBe(all.total);
+  });
+
+  it("narrows to the work 统计 counts (kind=work) or to the praise (kind=praise), as 受理量 and 表扬数 do", async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = `from=${today}&to=${today}&department=CG`;
+    await seedTickets(t.hub.db.prisma, [{ createdAt: new Date(), kind: "praise", text: "表扬城管队员" }]);
+    try {
+      const kpis = (await get("admin", `/api/staff/kpis?${period}`)).json();
+      const list = async (kind: string) =>
+        (await get("admin", `/api/staff/inbox?tab=all&kind=${kind}&${period}&limit=100`)).json();
+      const [work, praise] = [await list("work"), await list("praise")];
+      expect(kpis.departments[0]).toMatchObject({ received: work.total, praise: 1 });
+      expect(praise.total).toBe(1);
+      expect(praise.tickets[0].text).toContain("表扬");
+      expect(numbers(work)).not.toContain(praise.tickets[0].number);
+      expect((await get("admin", `/api/staff/inbox?kind=complaint`)).statusCode).toBe(400);
+    } finally {
+      await t.hub.db.prisma.ticket.deleteMany({ where: { kind: "praise" } });
+    }
   });
 
   it("runs the same rule in SQL as the pure predicate, for every tab", async () => {

@@ -66,7 +66,7 @@ describe("the workbench's admin pages in a browser", () => {
     await page.getByRole("link", { name: "统计" }).click();
     const row = page.locator("table.kpis tbody tr", { hasText: "市城市管理局" });
     await row.waitFor();
-    expect(await row.locator("a").count()).toBe(9); // the department and its eight figures
+    expect(await row.locator("a").count()).toBe(10); // the department, its eight figures and 表扬数
     expect(await wb.seriousViolations(page)).toEqual([]);
     await shot(page, "workbench-dashboard-desktop.png");
 
@@ -95,6 +95,7 @@ describe("the workbench's admin pages in a browser", () => {
     await received.click();
     await page.getByText(`全部：共 ${receivedCount} 件`).waitFor();
     expect(new URL(page.url()).searchParams.get("department")).toBe("CG");
+    await page.getByText("只看：投诉、求助和建言（不含表扬）").waitFor();
     await page.goBack();
     await resolved.click();
     await page.getByText(`全部：共 ${resolvedCount} 件`).waitFor();

@@ -1,10 +1,11 @@
 // The workbench inbox: one page of a tab's tickets (deadline first, nulls last, then
 // number) and every tab's count, over the same filters (department, text or number,
-// phone, filing period, answered or not). Two statements, run side by side; each ticket's time left is
+// phone, filing period, answered or not, praise or not). Two statements, run side by side; each ticket's time left is
 // the caller's (it needs the calendar, not the database).
 import type { PrismaClient } from "../db/database.ts";
 import { Prisma, type Ticket } from "../generated/prisma/client.ts";
 import { INBOX_TABS, type InboxTab, TAB_SQL, type TabContext } from "./inbox-tabs.ts";
+import { KIND_FILTER_SQL, type KindFilter } from "./kind-filter.ts";
 
 export interface InboxFilter {
   tab: InboxTab;
@@ -18,6 +19,8 @@ export interface InboxFilter {
   to?: Date;
   /** Only tickets with a reply (resolvedAt set: 办结, not reopened since), like the KPIs' 办结量. */
   resolved?: boolean;
+  /** Only the work owed an answer, or only praise (kind-filter.ts), like 统计's figures. */
+  kind?: KindFilter;
   limit: number;
   offset: number;
 }
@@ -53,6 +56,7 @@ function baseWhere(filter: InboxFilter): Prisma.Sql {
   if (filter.from) and.push(Prisma.sql`"createdAt" >= ${filter.from}`);
   if (filter.to) and.push(Prisma.sql`"createdAt" < ${filter.to}`);
   if (filter.resolved) and.push(Prisma.sql`"resolvedAt" IS NOT NULL`);
+  if (filter.kind) and.push(KIND_FILTER_SQL[filter.kind]);
   return Prisma.join(and, " AND ");
 }
 

@@ -13,6 +13,7 @@
 import type { PrismaClient } from "../db/database.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { SATISFIED_RATING_MIN } from "../tickets/rating.ts";
+import { KIND_FILTER_SQL } from "./kind-filter.ts";
 
 /**
  * 按时签收: accepted within this many hours of being given to the department. The
@@ -81,7 +82,7 @@ async function kpiRows(prisma: PrismaClient, q: Query): Promise<Row[]> {
   const departmentCode = q.departmentCode ?? null;
   const acceptWindow = `${ACCEPT_ON_TIME_HOURS} hours`;
   // Work owed an answer; the rest is praise (see the top of this file).
-  const work = Prisma.sql`"kind" <> 'praise'`;
+  const work = KIND_FILTER_SQL.work;
   const now = q.now ?? new Date();
   // createdAt is UTC without a zone: read it as UTC, then as local time, to cut weeks and months locally.
   const bucket = q.interval

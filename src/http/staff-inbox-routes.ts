@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
 import { queryInbox } from "../cases/inbox-query.ts";
 import { INBOX_TABS, type InboxTab } from "../cases/inbox-tabs.ts";
+import { KIND_FILTERS, type KindFilter } from "../cases/kind-filter.ts";
 import { workingSecondsLeft } from "../cases/time-left.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { maskText } from "../privacy/mask.ts";
@@ -26,6 +27,7 @@ interface InboxQuery {
   to?: string;
   department?: string;
   resolved?: boolean;
+  kind?: KindFilter;
   limit: number;
   offset: number;
 }
@@ -65,6 +67,8 @@ export async function staffInboxRoutes(
             department: { type: "string", minLength: 1 },
             /** Only tickets the department has answered (办结; the KPIs' 办结量), whatever happened since. */
             resolved: { type: "boolean" },
+            /** work: complaints, requests for help and suggestions (统计's 受理量); praise: 表扬数. */
+            kind: { type: "string", enum: [...KIND_FILTERS] },
             limit: { type: "integer", minimum: 1, maximum: 100, default: 20 },
             offset: { type: "integer", minimum: 0, default: 0 },
           },
@@ -106,6 +110,7 @@ export async function staffInboxRoutes(
           ...(q.from && { from: periodBound(q.from, "from", timeZone, "querystring.from") }),
           ...(q.to && { to: periodBound(q.to, "to", timeZone, "querystring.to") }),
           ...(q.resolved && { resolved: true }),
+          ...(q.kind && { kind: q.kind }),
           limit: q.limit,
           offset: q.offset,
         },

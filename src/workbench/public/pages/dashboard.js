@@ -150,11 +150,19 @@ export function DashboardPage({ staff }) {
       if (failure.status !== 401) setExportError(failure.message);
     }
   };
-  const inbox = (tab, code, resolved) =>
-    `${ROOT}${query({ tab, from: period.from, to: period.to, department: code, ...(resolved && { resolved: "true" }) })}`;
-  /** A figure as a link to its tickets: every ticket filed in the period, or those answered. */
-  const figure = (code, text, basis, title) =>
-    html`<a href=${inbox("all", code, basis === "resolved")} title=${title}>${text}</a>`;
+  const inbox = ({ tab = "all", code, kind, resolved }) =>
+    `${ROOT}${query({ tab, from: period.from, to: period.to, department: code, kind, ...(resolved && { resolved: "true" }) })}`;
+  /**
+   * A figure as a link to its tickets: the work filed in the period (praise is counted
+   * apart), or the part of it answered; 表扬数 its praise.
+   */
+  const figure = (code, text, basis, title) => {
+    const href =
+      basis === "praise"
+        ? inbox({ code, kind: "praise" })
+        : inbox({ code, kind: "work", resolved: basis === "resolved" });
+    return html`<a href=${href} title=${title}>${text}</a>`;
+  };
   const scoped = staff.role === "staff";
 
   return html`<section>
@@ -198,7 +206,7 @@ export function DashboardPage({ staff }) {
               <tbody>
                 ${kpis.departments.map(
                   (d) => html`<tr key=${d.departmentCode}>
-                    <th scope="row"><a href=${inbox("in_progress", d.departmentCode)}>${d.departmentName}</a></th>
+                    <th scope="row"><a href=${inbox({ tab: "in_progress", code: d.departmentCode })}>${d.departmentName}</a></th>
                     <td data-label="受理量">${figure(d.departmentCode, d.received, "all", "查看该期间登记的全部工单")}</td>
                     <td data-label="办结量">${figure(d.departmentCode, d.resolved, "resolved", "查看已办结工单")}</td>
                     <td data-label="按时签收率">${figure(d.departmentCode, percent(d.acceptOnTimeRate), "all", "查看该期间登记的全部工单")}</td>
@@ -207,7 +215,7 @@ export function DashboardPage({ staff }) {
                     <td data-label="办结用时">${figure(d.departmentCode, hours(d.medianHoursToResolve), "resolved", "查看已办结工单")}</td>
                     <td data-label="满意率">${figure(d.departmentCode, `${percent(d.satisfactionRate)}（${d.rated} 件评价）`, "resolved", "查看已办结工单")}</td>
                     <td data-label="重办率">${figure(d.departmentCode, percent(d.reopenRate), "all", "查看该期间登记的全部工单")}</td>
-                    <td data-label="表扬数">${d.praise ?? 0}</td>
+                    <td data-label="表扬数">${figure(d.departmentCode, d.praise ?? 0, "praise", "查看收到的表扬")}</td>
                   </tr>`,
                 )}
               </tbody>

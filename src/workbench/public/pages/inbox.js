@@ -10,6 +10,8 @@ import { navigate, ROOT } from "../router.js";
 import { TicketList } from "../ticket-list.js";
 
 const PAGE_SIZE = 20;
+/** The inbox's kind filters (the API's `kind`), as the chip names them. */
+const KIND_CHIPS = { work: "投诉、求助和建言（不含表扬）", praise: "表扬" };
 
 function inboxUrl(params) {
   const search = new URLSearchParams();
@@ -32,6 +34,8 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
     department: q.department ?? "",
     // From the 统计 page's 办结量: only tickets the department has answered.
     resolved: q.resolved === "true" ? "true" : "",
+    // From 统计: the work its figures count (受理量 …), or the praise (表扬数).
+    kind: KIND_CHIPS[q.kind] ? q.kind : "",
   };
   const [data, setData] = useState(null);
   const [error, setError] = useState("");
@@ -56,6 +60,7 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
         to: filters.to,
         department: filters.department,
         resolved: filters.resolved,
+        kind: filters.kind,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
@@ -67,7 +72,17 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       if (call !== latest.current || failure.status === 401) return;
       setError(failure.message);
     }
-  }, [tab, page, filters.q, filters.phone, filters.from, filters.to, filters.department, filters.resolved]);
+  }, [
+    tab,
+    page,
+    filters.q,
+    filters.phone,
+    filters.from,
+    filters.to,
+    filters.department,
+    filters.resolved,
+    filters.kind,
+  ]);
 
   useEffect(() => {
     load();
@@ -160,6 +175,13 @@ export function InboxPage({ route, staff, departmentName, categoryName }) {
       html`<p class="filter-chip">
         只看：已办结（含待评价、复核）的工单
         <a href=${inboxUrl({ tab, ...filters, resolved: "" })}>看全部工单</a>
+      </p>`
+    }
+    ${
+      filters.kind &&
+      html`<p class="filter-chip">
+        只看：${KIND_CHIPS[filters.kind]}
+        <a href=${inboxUrl({ tab, ...filters, kind: "" })}>看全部类型</a>
       </p>`
     }
     <${Message} kind="error">${error}<//>
