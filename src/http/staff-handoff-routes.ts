@@ -13,7 +13,7 @@ import { isHandoffAgent, type StaffPrincipal, seesContactDetails } from "../staf
 import { recordStaffAudit } from "../staff/staff-audit.ts";
 import { HttpError } from "./error-handler.ts";
 import { requireStaff, staffOf } from "./staff-auth.ts";
-import { staffErrorResponses } from "./staff-schemas.ts";
+import { conversationMessageSchema, staffErrorResponses } from "./staff-schemas.ts";
 
 export interface StaffHandoffRoutesOptions {
   prisma: PrismaClient;
@@ -145,15 +145,7 @@ export async function staffHandoffRoutes(app: FastifyInstance, { prisma, cases, 
               masked: { type: "boolean" },
               history: {
                 type: "array",
-                items: {
-                  type: "object",
-                  required: ["direction", "text", "at"],
-                  properties: {
-                    direction: { type: "string", enum: ["in", "out"] },
-                    text: { type: "string" },
-                    at: INSTANT,
-                  },
-                },
+                items: conversationMessageSchema,
               },
               replyWindow: {
                 type: "object",

@@ -54,6 +54,17 @@ export const ticketSummarySchema = {
 } as const;
 
 /** A summary in the inbox: with the working time left (seconds; negative when overdue). */
+/** One message of a citizen's conversation as staff read it (the route masks it by role). */
+export const conversationMessageSchema = {
+  type: "object",
+  required: ["direction", "text", "at"],
+  properties: {
+    direction: { type: "string", enum: ["in", "out"] },
+    text: { type: "string" },
+    at: { type: "string", format: "date-time" },
+  },
+} as const;
+
 export const inboxTicketSchema = {
   type: "object",
   required: [...ticketSummarySchema.required, "workingSecondsLeft"],

@@ -21,6 +21,7 @@ import { HttpError } from "./error-handler.ts";
 import { requireStaff, staffOf, departmentFilter } from "./staff-auth.ts";
 import {
   actionBodySchema,
+  conversationMessageSchema,
   dateParam,
   staffErrorResponses,
   ticketDetailSchema,
@@ -329,15 +330,7 @@ export async function staffTicketRoutes(
               masked: { type: "boolean" },
               messages: {
                 type: "array",
-                items: {
-                  type: "object",
-                  required: ["direction", "text", "at"],
-                  properties: {
-                    direction: { type: "string", enum: ["in", "out"] },
-                    text: { type: "string" },
-                    at: { type: "string", format: "date-time" },
-                  },
-                },
+                items: conversationMessageSchema,
               },
             },
           },

@@ -4,15 +4,7 @@
 // changes (tickets, accounts and items refer to it); one that has had tickets is disabled
 // (停用), not deleted. The loader checks the file again on the reload.
 import { isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
-import {
-  CatalogEditError,
-  type FileEdit,
-  listNode,
-  parseYamlFile,
-  printYaml,
-  readIntentsFile,
-  writeIntentsFile,
-} from "./intents-file.ts";
+import { CatalogEditError, type FileEdit, listNode, type parseYamlFile, editYamlList } from "./intents-file.ts";
 import type { Knowledge } from "./knowledge.ts";
 
 export const DEPARTMENTS_FILE = "departments.yaml";
@@ -52,17 +44,11 @@ function departmentNode(list: YAMLSeq, code: string): YAMLMap {
   return node;
 }
 
-async function editDepartments(
+function editDepartments(
   intentsDir: string,
   change: (doc: ReturnType<typeof parseYamlFile>, list: YAMLSeq) => void,
 ): Promise<FileEdit> {
-  const previous = await readIntentsFile(intentsDir, DEPARTMENTS_FILE);
-  const doc = parseYamlFile(previous, DEPARTMENTS_FILE);
-  const list = doc.get("departments", true);
-  if (!isSeq(list)) throw new CatalogEditError(`${DEPARTMENTS_FILE} 的 departments 不是列表。`, "invalid");
-  change(doc, list);
-  await writeIntentsFile(intentsDir, DEPARTMENTS_FILE, printYaml(doc));
-  return { file: DEPARTMENTS_FILE, previous };
+  return editYamlList(intentsDir, DEPARTMENTS_FILE, "departments", change);
 }
 
 /** Sets a key only when its value changes, so what stays the same keeps its quotes and comments. */

@@ -4,7 +4,7 @@
 // watcher and a reload never read half a file.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type Document, isSeq, type Node, parseDocument } from "yaml";
+import { type Document, isSeq, type Node, parseDocument, type YAMLSeq } from "yaml";
 
 export class CatalogEditError extends Error {
   override name = "CatalogEditError";
@@ -58,4 +58,23 @@ export function listNode(doc: Document, values: readonly string[], replacing?: u
   const node = doc.createNode([...values]) as Node & { flow?: boolean };
   node.flow = isSeq(replacing) ? (replacing.flow ?? false) : values.join("").length <= 40;
   return node;
+}
+
+/**
+ * Edits the list under `key` of an intents file (departments, routing rules): read, parse,
+ * change, written atomically. Returns the file's text before the edit, for a restore.
+ */
+export async function editYamlList(
+  intentsDir: string,
+  file: string,
+  key: string,
+  change: (doc: Document.Parsed, list: YAMLSeq) => void,
+): Promise<FileEdit> {
+  const previous = await readIntentsFile(intentsDir, file);
+  const doc = parseYamlFile(previous, file);
+  const list = doc.get(key, true);
+  if (!isSeq(list)) throw new CatalogEditError(`${file} 的 ${key} 不是列表。`, "invalid");
+  change(doc, list);
+  await writeIntentsFile(intentsDir, file, printYaml(doc));
+  return { file, previous };
 }

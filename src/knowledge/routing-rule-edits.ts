@@ -3,18 +3,10 @@
 // is disabled, an unknown category or district, no condition), and the edits of the file
 // through the YAML Document, so the comments above rules stay with their rules. The order
 // of the list matters: among equally specific rules the first listed wins.
-import { isMap, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
+import { isMap, type YAMLMap, type YAMLSeq } from "yaml";
 import type { RoutingRule } from "./case-rules-schema.ts";
 import { cleanList } from "./department-edits.ts";
-import {
-  CatalogEditError,
-  type FileEdit,
-  listNode,
-  parseYamlFile,
-  printYaml,
-  readIntentsFile,
-  writeIntentsFile,
-} from "./intents-file.ts";
+import { CatalogEditError, type FileEdit, listNode, type parseYamlFile, editYamlList } from "./intents-file.ts";
 import type { Knowledge } from "./knowledge.ts";
 
 export const ROUTING_RULES_FILE = "routing-rules.yaml";
@@ -57,17 +49,11 @@ function ruleIndex(list: YAMLSeq, id: string): number {
   return index;
 }
 
-async function editRules(
+function editRules(
   intentsDir: string,
   change: (doc: ReturnType<typeof parseYamlFile>, list: YAMLSeq) => void,
 ): Promise<FileEdit> {
-  const previous = await readIntentsFile(intentsDir, ROUTING_RULES_FILE);
-  const doc = parseYamlFile(previous, ROUTING_RULES_FILE);
-  const list = doc.get("rules", true);
-  if (!isSeq(list)) throw new CatalogEditError(`${ROUTING_RULES_FILE} 的 rules 不是列表。`, "invalid");
-  change(doc, list);
-  await writeIntentsFile(intentsDir, ROUTING_RULES_FILE, printYaml(doc));
-  return { file: ROUTING_RULES_FILE, previous };
+  return editYamlList(intentsDir, ROUTING_RULES_FILE, "rules", change);
 }
 
 function setRule(doc: ReturnType<typeof parseYamlFile>, node: YAMLMap, rule: RuleFields): void {

@@ -127,6 +127,28 @@ export function usePolling(fn, ms, deps) {
 }
 
 /**
+ * Data a page keeps fresh: loaded at once, then every `ms` while the browser tab is visible
+ * (usePolling). A failed refresh keeps what is shown and says why.
+ */
+export function usePolledData(fetcher, ms) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState("");
+  const load = useCallback(async () => {
+    try {
+      setData(await fetcher());
+      setError("");
+    } catch (failure) {
+      if (failure.status !== 401) setError(failure.message);
+    }
+  }, []);
+  useEffect(() => {
+    load();
+  }, [load]);
+  usePolling(load, ms, [load]);
+  return { data, error, setError, load };
+}
+
+/**
  * Loads `path` from the API when the page opens (and again when `refresh` changes, or on
  * load()): data is null while loading, `empty` after a failure, whose message is in error
  * (a 401 is the session's: app.js shows the login page).

@@ -1,9 +1,9 @@
 // 派单中心: the dispatch queue with checkboxes and bulk 改派 to a department; merge
 // suggestions (并案建议) with 确认并案 / 不是同一事项.
 import { html } from "/assets/vendor/htm-preact.mjs";
-import { useCallback, useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
+import { useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "../api.js";
-import { Field, Loading, Message, useApiData, usePolling, useTitle } from "../components.js";
+import { Field, Loading, Message, useApiData, usePolledData, useTitle } from "../components.js";
 import { loadInbox } from "../inbox-data.js";
 import { ROOT } from "../router.js";
 import { DepartmentPicker } from "../ticket-actions.js";
@@ -119,21 +119,8 @@ function MergeSuggestions() {
 
 export function DispatchPage({ departmentName, categoryName }) {
   useTitle("派单中心");
-  const [data, setData] = useState(null);
-  const [error, setError] = useState("");
+  const { data, error, load } = usePolledData(() => loadInbox({ tab: "dispatch", limit: 100, offset: 0 }), 15_000);
   const [selected, setSelected] = useState(new Set());
-  const load = useCallback(async () => {
-    try {
-      setData(await loadInbox({ tab: "dispatch", limit: 100, offset: 0 }));
-      setError("");
-    } catch (failure) {
-      if (failure.status !== 401) setError(failure.message);
-    }
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load]);
-  usePolling(load, 15_000, [load]);
 
   const toggle = (number) =>
     setSelected((current) => {

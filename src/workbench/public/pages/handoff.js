@@ -6,7 +6,7 @@
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useCallback, useEffect, useRef, useState } from "/assets/vendor/preact-hooks.mjs";
 import { api } from "../api.js";
-import { DialogForm, Field, Loading, Message, usePolling, useTitle } from "../components.js";
+import { DialogForm, Field, Loading, Message, usePolledData, usePolling, useTitle } from "../components.js";
 import { CHANNEL_NAMES, formatTime } from "../labels.js";
 import { ROOT } from "../router.js";
 
@@ -170,22 +170,11 @@ function Conversation({ id, staff, onChanged }) {
 
 export function HandoffPage({ route, staff }) {
   useTitle("人工服务");
-  const [data, setData] = useState(null);
-  const [error, setError] = useState("");
+  const { data, error, load } = usePolledData(async () => {
+    const list = await api("/handoffs");
+    return { ...list, serverNow: new Date(list.now).getTime() };
+  }, 5_000);
   const selected = route.query.id;
-  const load = useCallback(async () => {
-    try {
-      const list = await api("/handoffs");
-      setData({ ...list, serverNow: new Date(list.now).getTime() });
-      setError("");
-    } catch (failure) {
-      if (failure.status !== 401) setError(failure.message);
-    }
-  }, []);
-  useEffect(() => {
-    load();
-  }, [load]);
-  usePolling(load, 5_000, [load]);
 
   return html`<section class="handoff">
     <h1>人工服务</h1>
