@@ -373,8 +373,10 @@ describe("hand-off on Weibo, with a pick-up timeout", () => {
     const fan = String(randomInt(1_000_000_000, 9_000_000_000));
     const asked = await w.push(w.platform.push("text", fan, { text: "转人工" }));
     expect(asked.text).toContain("已为您转接人工客服");
-    const told = await eventually(async () =>
-      w.api.messages.find((m) => m.receiverId === fan && m.text.includes("您可以留言")),
+    // A delayed job, the outbox relay, the outbound queue, the platform: generous on a busy machine.
+    const told = await eventually(
+      async () => w.api.messages.find((m) => m.receiverId === fan && m.text.includes("您可以留言")),
+      30_000,
     );
     expect(told.text).toMatch(
       /^抱歉，客服暂时都在忙，没能及时接入。人工服务时间为全天24小时，您可以留言，我们会在.+前回复。/,
@@ -392,10 +394,12 @@ describe("hand-off on Weibo, with a pick-up timeout", () => {
     expect(kept.text).toMatch(/^已收到您的留言/);
     // 人工 again: the 留言 waits again, and times out again (a second timeout job under the same id).
     expect((await w.push(w.platform.push("text", fan, { text: "人工" }))).text).toContain("已为您转接人工客服");
-    await eventually(async () =>
-      w.api.messages.filter((m) => m.receiverId === fan && m.text.includes("您可以留言")).length === 2
-        ? true
-        : undefined,
+    await eventually(
+      async () =>
+        w.api.messages.filter((m) => m.receiverId === fan && m.text.includes("您可以留言")).length === 2
+          ? true
+          : undefined,
+      30_000,
     );
     const left = (await listed(staff, "messages")).find((s) => s.id === session.id)!;
     expect(left.lastMessage!.text).toBe("人工");
