@@ -1,0 +1,176 @@
+// Online topic clustering: messages arrive one by one, in time order, and each joins the
+// most similar live topic or opens a new one. Similarity is the cosine of TF-IDF vectors
+// over the message's terms (its keywords without place names) and the topic's summed
+// terms, the IDF from every message seen so far (term-statistics.ts); places then weigh in
+// when the topic is about one place: the same place or street adds placeBonus, a place in
+// another street or district multiplies by otherPlaceFactor — so a water outage at one
+// street does not swallow, nor get swallowed by, the city's everyday 停水 messages
+// elsewhere. A topic expires after idleMinutes without a message. Deterministic: ties go to
+// the older topic.
+import type { PlaceLineage } from "./place-lineage.ts";
+import { TermStatistics } from "./term-statistics.ts";
+
+export interface TopicPlace {
+  code: string;
+  name: string;
+}
+
+export interface TopicMessage {
+  id: string;
+  /** Epoch milliseconds; messages come in time order (a late one is clustered at its arrival). */
+  time: number;
+  terms: readonly string[];
+  places: readonly TopicPlace[];
+}
+
+export interface Topic {
+  id: number;
+  firstAt: number;
+  lastAt: number;
+  size: number;
+  /** How many of its messages carry each term. */
+  termCounts: Map<string, number>;
+  /** How many of its messages name each place, in order of first mention. */
+  placeCounts: Map<string, { place: TopicPlace; count: number }>;
+}
+
+export interface TopicSettings {
+  /** The least similarity at which a message joins a topic. */
+  joinThreshold: number;
+  /** Added when the message names the same place or street as a one-place topic. */
+  placeBonus: number;
+  /** Multiplies the similarity when it names another street or district. */
+  otherPlaceFactor: number;
+  /** A topic is one place's when its main place is named by at least this share of its messages. */
+  placeFocus: number;
+  /** A topic expires after this long without a message. */
+  idleMinutes: number;
+}
+
+export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
+  joinThreshold: 0.35,
+  placeBonus: 0.2,
+  otherPlaceFactor: 0.3,
+  placeFocus: 0.5,
+  idleMinutes: 36 * 60,
+});
+
+const SWEEP_MS = 10 * 60_000;
+
+export class TopicClusterer {
+  readonly settings: TopicSettings;
+  readonly background = new TermStatistics();
+  private readonly all: Topic[] = [];
+  private readonly live = new Map<number, Topic>();
+  /** term → live topics that hold it: the only candidates a message is compared with. */
+  private readonly byTerm = new Map<string, Set<number>>();
+  private readonly norms = new Map<number, number>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly lineage: PlaceLineage,
+    settings: Partial<TopicSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_TOPIC_SETTINGS, ...settings };
+  }
+
+  /** Every topic so far, live or expired, oldest first. */
+  topics(): readonly Topic[] {
+    return this.all;
+  }
+
+  /** Clusters one message; answers its topic. */
+  add(message: TopicMessage): Topic {
+    if (message.time - this.lastSweep >= SWEEP_MS) this.expire(message.time);
+    const terms = [...new Set(message.terms)];
+    this.background.addDocument(terms);
+    const topic = this.mostSimilar(terms, message) ?? this.newTopic(message.time);
+    this.join(topic, terms, message);
+    return topic;
+  }
+
+  /** The similarity of a message (terms, places) to a topic. */
+  similarity(terms: readonly string[], places: readonly TopicPlace[], topic: Topic): number {
+    const messageNorm = Math.hypot(...terms.map((t) => this.background.idf(t)));
+    const topicNorm = this.norms.get(topic.id) ?? this.norm(topic);
+    if (messageNorm === 0 || topicNorm === 0) return 0;
+    let dot = 0;
+    for (const term of terms) dot += this.background.idf(term) ** 2 * (topic.termCounts.get(term) ?? 0);
+    const cosine = dot / (messageNorm * topicNorm);
+    const main = this.mainPlace(topic);
+    if (!main || places.length === 0) return cosine;
+    const relations = places.map((place) => this.lineage.relation(place.code, main.code));
+    if (relations.includes("related")) return cosine + this.settings.placeBonus;
+    if (relations.includes("compatible")) return cosine;
+    return cosine * this.settings.otherPlaceFactor;
+  }
+
+  /** The place most of a topic's messages name, when enough of them do (placeFocus). */
+  mainPlace(topic: Topic): TopicPlace | undefined {
+    let best: { place: TopicPlace; count: number } | undefined;
+    for (const entry of topic.placeCounts.values()) if (!best || entry.count > best.count) best = entry;
+    return best && best.count >= this.settings.placeFocus * topic.size ? best.place : undefined;
+  }
+
+  private mostSimilar(terms: readonly string[], message: TopicMessage): Topic | undefined {
+    const candidates = new Set<number>();
+    for (const term of terms) for (const id of this.byTerm.get(term) ?? []) candidates.add(id);
+    let best: Topic | undefined;
+    let bestScore = this.settings.joinThreshold;
+    for (const id of [...candidates].sort((a, b) => a - b)) {
+      const topic = this.live.get(id)!;
+      if (message.time - topic.lastAt > this.settings.idleMinutes * 60_000) continue;
+      const score = this.similarity(terms, message.places, topic);
+      if (score >= bestScore && (!best || score > bestScore)) [best, bestScore] = [topic, score];
+    }
+    return best;
+  }
+
+  private newTopic(time: number): Topic {
+    const topic: Topic = {
+      id: this.all.length + 1,
+      firstAt: time,
+      lastAt: time,
+      size: 0,
+      termCounts: new Map(),
+      placeCounts: new Map(),
+    };
+    this.all.push(topic);
+    this.live.set(topic.id, topic);
+    return topic;
+  }
+
+  private join(topic: Topic, terms: readonly string[], message: TopicMessage): void {
+    topic.size++;
+    topic.lastAt = Math.max(topic.lastAt, message.time);
+    for (const term of terms) {
+      topic.termCounts.set(term, (topic.termCounts.get(term) ?? 0) + 1);
+      let holders = this.byTerm.get(term);
+      if (!holders) this.byTerm.set(term, (holders = new Set()));
+      holders.add(topic.id);
+    }
+    for (const place of new Map(message.places.map((p) => [p.code, p])).values()) {
+      const entry = topic.placeCounts.get(place.code);
+      if (entry) entry.count++;
+      else topic.placeCounts.set(place.code, { place, count: 1 });
+    }
+    this.norms.set(topic.id, this.norm(topic));
+  }
+
+  private norm(topic: Topic): number {
+    let sum = 0;
+    for (const [term, count] of topic.termCounts) sum += (count * this.background.idf(term)) ** 2;
+    return Math.sqrt(sum);
+  }
+
+  private expire(now: number): void {
+    this.lastSweep = now;
+    const cutoff = now - this.settings.idleMinutes * 60_000;
+    for (const topic of this.live.values()) {
+      if (topic.lastAt >= cutoff) continue;
+      this.live.delete(topic.id);
+      this.norms.delete(topic.id);
+      for (const term of topic.termCounts.keys()) this.byTerm.get(term)?.delete(topic.id);
+    }
+  }
+}
