@@ -36,6 +36,12 @@ export interface AlertSettings {
   /** With fewer weeks of history than this, nothing alerts (the baseline would be guesswork). */
   minBaselineWeeks: number;
   windows: SpikeWindow[];
+  /**
+   * Day-to-day variation beyond Poisson noise, as a share of the expected count: the spread
+   * never falls below √(expected + (overdispersion · expected)²), so a busy day, when every
+   * series runs a quarter or half above its usual level, scores low in a large series.
+   */
+  overdispersion: number;
   /** The count must also be at least this multiple of the expected count: a busy day is not an event. */
   minRatio: number;
   /** Ascending by score. */
@@ -53,13 +59,14 @@ export const DEFAULT_ALERT_SETTINGS: Readonly<AlertSettings> = Object.freeze<Ale
   baselineWeeks: 4,
   minBaselineWeeks: 2,
   windows: [
-    { name: "hour", buckets: 6, neighbours: 1, minCount: 8 },
-    { name: "day", buckets: 144, neighbours: 0, minCount: 10 },
+    { name: "hour", buckets: 6, neighbours: 1, minCount: 10 },
+    { name: "day", buckets: 144, neighbours: 1, minCount: 15 },
   ],
+  overdispersion: 0.25,
   minRatio: 2,
   levels: [
-    { level: "关注", score: 5 },
-    { level: "预警", score: 10 },
+    { level: "关注", score: 8 },
+    { level: "预警", score: 12 },
     { level: "严重", score: 20 },
   ],
   calmScore: 2,
@@ -89,6 +96,7 @@ export function resolveAlertSettings(overrides: Partial<AlertSettings> = {}): Al
     positive(`window ${window.name}: minCount`, window.minCount);
   }
   positive("minRatio", settings.minRatio);
+  if (!(settings.overdispersion >= 0)) problems.push("overdispersion must be ≥ 0");
   const levels = settings.levels.map((l) => l.level);
   if (levels.length === 0 || new Set(levels).size !== levels.length)
     problems.push("levels must be distinct and not empty");

@@ -67,6 +67,8 @@ export class OpinionMonitor {
       terms: this.series.terms(message.analysis),
       places: message.analysis.places,
     });
+    // A topic's zeros before it was born are no baseline: it spikes only against its own past.
+    if (topic.size === 1) this.detector.startSeries(`topic:${topic.id}`, topic.firstAt);
     const keys = this.series.keys({ ...message, topicId: topic.id });
     for (const key of keys) {
       this.detector.record(key, message.time);

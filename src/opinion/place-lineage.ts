@@ -23,6 +23,12 @@ export class PlaceLineage {
     return undefined;
   }
 
+  /** The area a place belongs to for topics: its street (街道/镇/乡), else itself (a road, a district). */
+  area(code: string): { code: string; name: string } {
+    const areaCode = this.ancestorAt(code, "street") ?? code;
+    return { code: areaCode, name: this.byCode.get(areaCode)?.name ?? areaCode };
+  }
+
   /** The place's ancestors, parent first (for counting a message under its street and district too). */
   ancestors(code: string): string[] {
     const chain: string[] = [];

@@ -2,9 +2,10 @@
 // negative sentiment: the count in a rolling window against the same window of the week in
 // past weeks (seasonal: Monday 9:00 is compared with past Mondays 9:00, so the ordinary
 // Monday-morning peak is expected), by median and MAD. The score is
-//   (count − median) / max(1.4826 · MAD, √max(median, 1))
-// — a robust z-score whose spread never falls below Poisson noise, so a series that was
-// always 0 or always 3 (MAD 0) does not score infinity for one message more. A spike needs
+//   (count − median) / max(1.4826 · MAD, √(max(median, 1) + (overdispersion · median)²))
+// — a robust z-score whose spread never falls below Poisson noise plus ordinary day-to-day
+// variation, so a series that was always 0 or always 3 (MAD 0) does not score infinity for
+// one message more, and a busy day does not look like an event in a large series. A spike needs
 // the level's score, the window's minimum count and minRatio × the expected count.
 // Pure and deterministic: counts in, measures out; the AlertTracker turns them into alerts.
 import { type AlertLevel, type AlertSettings, type SpikeWindow, resolveAlertSettings } from "./alert-settings.ts";
@@ -36,6 +37,8 @@ export class SpikeDetector {
   private readonly series = new Map<string, BucketCounts>();
   /** The first bucket the detector has seen messages for: history before it is unknown, not zero. */
   private firstBucket: number | undefined;
+  /** Series that began later than the detector (a topic born today): their history before that is unknown too. */
+  private readonly seriesStart = new Map<string, number>();
 
   constructor(settings: Partial<AlertSettings> = {}, options: { startedAt?: number } = {}) {
     this.settings = resolveAlertSettings(settings);
@@ -51,6 +54,14 @@ export class SpikeDetector {
   /** The bucket boundary at or after `time`: detection runs there. */
   boundaryAfter(time: number): number {
     return Math.ceil(time / this.bucketMs) * this.bucketMs;
+  }
+
+  /**
+   * Declares that a series did not exist before `time` (a new topic): its zeros before then
+   * are no baseline, so it alerts only once it has minBaselineWeeks of its own history.
+   */
+  startSeries(series: string, time: number): void {
+    if (!this.seriesStart.has(series)) this.seriesStart.set(series, this.bucketOf(time));
   }
 
   record(series: string, time: number, count = 1): void {
@@ -83,7 +94,7 @@ export class SpikeDetector {
     end: number,
   ): SpikeMeasure | undefined {
     const endBucket = this.bucketOf(end);
-    const first = this.firstBucket ?? endBucket;
+    const first = Math.max(this.firstBucket ?? endBucket, this.seriesStart.get(series) ?? Number.NEGATIVE_INFINITY);
     const samples: number[] = [];
     let weeks = 0;
     for (let week = 1; week <= this.settings.baselineWeeks; week++) {
@@ -99,7 +110,8 @@ export class SpikeDetector {
     if (weeks < this.settings.minBaselineWeeks) return undefined;
     const count = counts.count(endBucket - window.buckets, endBucket);
     const expected = median(samples);
-    const spread = Math.max(MAD_TO_SD * medianAbsoluteDeviation(samples, expected), Math.sqrt(Math.max(expected, 1)));
+    const floor = Math.sqrt(Math.max(expected, 1) + (this.settings.overdispersion * expected) ** 2);
+    const spread = Math.max(MAD_TO_SD * medianAbsoluteDeviation(samples, expected), floor);
     const score = (count - expected) / spread;
     return {
       series,

@@ -30,8 +30,8 @@ export interface Topic {
   size: number;
   /** How many of its messages carry each term. */
   termCounts: Map<string, number>;
-  /** How many of its messages name each place, in order of first mention. */
-  placeCounts: Map<string, { place: TopicPlace; count: number }>;
+  /** How many of its messages name each area (a place's street, else the place; place-lineage.ts), in order of first mention. */
+  areaCounts: Map<string, { place: TopicPlace; count: number }>;
 }
 
 export interface TopicSettings {
@@ -48,7 +48,7 @@ export interface TopicSettings {
 }
 
 export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
-  joinThreshold: 0.35,
+  joinThreshold: 0.2,
   placeBonus: 0.2,
   otherPlaceFactor: 0.3,
   placeFocus: 0.5,
@@ -57,12 +57,15 @@ export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
 
 const SWEEP_MS = 10 * 60_000;
 
+/** An area's key in the candidate index, apart from any term. */
+const areaKey = (code: string) => `\u0000area:${code}`;
+
 export class TopicClusterer {
   readonly settings: TopicSettings;
   readonly background = new TermStatistics();
   private readonly all: Topic[] = [];
   private readonly live = new Map<number, Topic>();
-  /** term → live topics that hold it: the only candidates a message is compared with. */
+  /** term (or an area's key) → live topics that hold it: the only candidates a message is compared with. */
   private readonly byTerm = new Map<string, Set<number>>();
   private readonly norms = new Map<number, number>();
   private lastSweep = Number.NEGATIVE_INFINITY;
@@ -105,16 +108,17 @@ export class TopicClusterer {
     return cosine * this.settings.otherPlaceFactor;
   }
 
-  /** The place most of a topic's messages name, when enough of them do (placeFocus). */
+  /** The area most of a topic's messages name, when enough of them do (placeFocus). */
   mainPlace(topic: Topic): TopicPlace | undefined {
     let best: { place: TopicPlace; count: number } | undefined;
-    for (const entry of topic.placeCounts.values()) if (!best || entry.count > best.count) best = entry;
+    for (const entry of topic.areaCounts.values()) if (!best || entry.count > best.count) best = entry;
     return best && best.count >= this.settings.placeFocus * topic.size ? best.place : undefined;
   }
 
   private mostSimilar(terms: readonly string[], message: TopicMessage): Topic | undefined {
     const candidates = new Set<number>();
-    for (const term of terms) for (const id of this.byTerm.get(term) ?? []) candidates.add(id);
+    const keys = [...terms, ...message.places.map((p) => areaKey(this.lineage.area(p.code).code))];
+    for (const key of keys) for (const id of this.byTerm.get(key) ?? []) candidates.add(id);
     let best: Topic | undefined;
     let bestScore = this.settings.joinThreshold;
     for (const id of [...candidates].sort((a, b) => a - b)) {
@@ -133,7 +137,7 @@ export class TopicClusterer {
       lastAt: time,
       size: 0,
       termCounts: new Map(),
-      placeCounts: new Map(),
+      areaCounts: new Map(),
     };
     this.all.push(topic);
     this.live.set(topic.id, topic);
@@ -143,16 +147,17 @@ export class TopicClusterer {
   private join(topic: Topic, terms: readonly string[], message: TopicMessage): void {
     topic.size++;
     topic.lastAt = Math.max(topic.lastAt, message.time);
-    for (const term of terms) {
-      topic.termCounts.set(term, (topic.termCounts.get(term) ?? 0) + 1);
-      let holders = this.byTerm.get(term);
-      if (!holders) this.byTerm.set(term, (holders = new Set()));
-      holders.add(topic.id);
-    }
-    for (const place of new Map(message.places.map((p) => [p.code, p])).values()) {
-      const entry = topic.placeCounts.get(place.code);
+    for (const term of terms) topic.termCounts.set(term, (topic.termCounts.get(term) ?? 0) + 1);
+    const areas = new Map(message.places.map((p) => this.lineage.area(p.code)).map((a) => [a.code, a]));
+    for (const area of areas.values()) {
+      const entry = topic.areaCounts.get(area.code);
       if (entry) entry.count++;
-      else topic.placeCounts.set(place.code, { place, count: 1 });
+      else topic.areaCounts.set(area.code, { place: area, count: 1 });
+    }
+    for (const key of [...terms, ...[...areas.keys()].map(areaKey)]) {
+      let holders = this.byTerm.get(key);
+      if (!holders) this.byTerm.set(key, (holders = new Set()));
+      holders.add(topic.id);
     }
     this.norms.set(topic.id, this.norm(topic));
   }
@@ -171,6 +176,7 @@ export class TopicClusterer {
       this.live.delete(topic.id);
       this.norms.delete(topic.id);
       for (const term of topic.termCounts.keys()) this.byTerm.get(term)?.delete(topic.id);
+      for (const area of topic.areaCounts.keys()) this.byTerm.get(areaKey(area))?.delete(topic.id);
     }
   }
 }
