@@ -1,12 +1,15 @@
 // Online topic clustering: messages arrive one by one, in time order, and each joins the
 // most similar live topic or opens a new one. Similarity is the cosine of TF-IDF vectors
 // over the message's terms (its keywords without place names) and the topic's summed
-// terms, the IDF from every message seen so far (term-statistics.ts); places then weigh in
-// when the topic is about one place: the same place or street adds placeBonus, a place in
-// another street or district multiplies by otherPlaceFactor — so a water outage at one
-// street does not swallow, nor get swallowed by, the city's everyday 停水 messages
-// elsewhere. A topic expires after idleMinutes without a message. Deterministic: ties go to
-// the older topic.
+// terms, the IDF from every message seen so far (term-statistics.ts). Places weigh in when
+// the topic is about one area (a street, or a road or district: placeFocus): a place in that
+// area adds placeBonus, a place in another street or district multiplies by
+// otherPlaceFactor — so a water outage at one street neither swallows nor is swallowed by
+// the city's everyday 停水 messages elsewhere. With the defaults placeBonus equals
+// joinThreshold: a message from the area of a live one-place topic joins it even in other
+// words (没水了 beside 停水) unless another topic fits better. Candidates are the live topics
+// sharing a term or an area. A topic expires after idleMinutes without a message.
+// Deterministic: ties go to the older topic.
 import type { PlaceLineage } from "./place-lineage.ts";
 import { TermStatistics } from "./term-statistics.ts";
 
