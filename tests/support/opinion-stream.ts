@@ -6,8 +6,11 @@
 // surge about parking fees. Seeded and deterministic: the same seed gives the same stream.
 import type { Region } from "../../src/knowledge/gazetteer-schema.ts";
 
-/** Seeds the thresholds were chosen on; the test asserts on the held-out ones only. */
-export const TUNING_SEEDS = [101] as const;
+/**
+ * Seeds the settings were chosen on (101; 102 for a later experiment, docs/opinion.md); the test
+ * asserts on the held-out ones only.
+ */
+export const TUNING_SEEDS = [101, 102] as const;
 export const HELD_OUT_SEEDS = [202, 303, 404] as const;
 
 export const STREAM_WEEKS = 8;
