@@ -1,0 +1,143 @@
+// One alert per event. Spikes come in every bucket while an event lasts, and in several
+// series at once (the keyword 停水, the street, the topic, negative sentiment); the tracker
+// opens an alert on the first, joins the others to it — a spike in a series the alert
+// already has, or whose window messages are mostly the alert's own (mergeOverlap) — updates
+// its count, expected count and level as it grows, and closes it once none of its series
+// has scored calmScore for calmMinutes. A later spike after that is a new event.
+import type { AlertLevel, AlertSettings } from "./alert-settings.ts";
+import { levelRank, type SpikeMeasure } from "./spike-detector.ts";
+
+const MINUTE_MS = 60_000;
+
+/** A message that a spike's window counted. */
+export interface SpikeMessage {
+  id: string;
+  time: number;
+}
+
+/** A measure of one series at one tick, with the messages of its window when it is a spike. */
+export interface SeriesObservation {
+  measure: SpikeMeasure;
+  /** Needed only when measure.level is set. */
+  messages?: readonly SpikeMessage[];
+}
+
+export interface OpinionAlert {
+  id: number;
+  status: "open" | "closed";
+  level: AlertLevel;
+  /** Every series that spiked for this event, in the order they did. */
+  series: string[];
+  /** The series, window, count, expected count and score of its strongest spike so far. */
+  strongest: SpikeMeasure;
+  /** The earliest message of the spikes' windows. */
+  firstAt: number;
+  /** When the alert fired (the end of the bucket that crossed the threshold). */
+  detectedAt: number;
+  updatedAt: number;
+  closedAt?: number;
+  /** The messages of every spike's window: the event as far as the alert knows it. */
+  messageIds: Set<string>;
+}
+
+export interface AlertChange {
+  change: "opened" | "updated" | "closed";
+  alert: OpinionAlert;
+}
+
+export class AlertTracker {
+  private readonly open: OpinionAlert[] = [];
+  private readonly lastHotAt = new Map<number, number>();
+  private nextId = 1;
+
+  constructor(private readonly settings: AlertSettings) {}
+
+  /** The series of open alerts: the caller measures them every tick, spike or not, to see them calm down. */
+  watchedSeries(): Set<string> {
+    return new Set(this.open.flatMap((alert) => alert.series));
+  }
+
+  openAlerts(): readonly OpinionAlert[] {
+    return this.open;
+  }
+
+  /** One tick: the measures taken at `at`. Answers what changed, in a deterministic order. */
+  observe(at: number, observations: readonly SeriesObservation[]): AlertChange[] {
+    const changes = new Map<OpinionAlert, AlertChange["change"]>();
+    for (const { measure, messages = [] } of observations) {
+      if (measure.level === null) continue;
+      const alert = this.alertFor(measure.series, messages);
+      if (!alert) {
+        const opened = this.openAlert(at, measure, messages);
+        changes.set(opened, "opened");
+      } else if (this.grow(alert, at, measure, messages) && !changes.has(alert)) {
+        changes.set(alert, "updated");
+      }
+    }
+    for (const { measure } of observations) {
+      if (measure.score < this.settings.calmScore) continue;
+      for (const alert of this.open) if (alert.series.includes(measure.series)) this.lastHotAt.set(alert.id, at);
+    }
+    for (const alert of [...this.open]) {
+      if (at - this.lastHotAt.get(alert.id)! < this.settings.calmMinutes * MINUTE_MS) continue;
+      alert.status = "closed";
+      alert.closedAt = at;
+      this.open.splice(this.open.indexOf(alert), 1);
+      this.lastHotAt.delete(alert.id);
+      changes.set(alert, "closed");
+    }
+    return [...changes].map(([alert, change]) => ({ change, alert }));
+  }
+
+  /** The open alert a spike belongs to: the one with its series, else the one holding most of its messages. */
+  private alertFor(series: string, messages: readonly SpikeMessage[]): OpinionAlert | undefined {
+    const same = this.open.find((alert) => alert.series.includes(series));
+    if (same || messages.length === 0) return same;
+    let best: OpinionAlert | undefined;
+    let bestShare = 0;
+    for (const alert of this.open) {
+      const share = messages.filter((m) => alert.messageIds.has(m.id)).length / messages.length;
+      if (share > bestShare) [best, bestShare] = [alert, share];
+    }
+    return bestShare >= this.settings.mergeOverlap ? best : undefined;
+  }
+
+  private openAlert(at: number, measure: SpikeMeasure, messages: readonly SpikeMessage[]): OpinionAlert {
+    const alert: OpinionAlert = {
+      id: this.nextId++,
+      status: "open",
+      level: measure.level!,
+      series: [measure.series],
+      strongest: measure,
+      firstAt: Math.min(...messages.map((m) => m.time), measure.end),
+      detectedAt: at,
+      updatedAt: at,
+      messageIds: new Set(messages.map((m) => m.id)),
+    };
+    this.open.push(alert);
+    this.lastHotAt.set(alert.id, at);
+    return alert;
+  }
+
+  /** Adds a spike to an alert; answers whether anything a reader sees changed. */
+  private grow(alert: OpinionAlert, at: number, measure: SpikeMeasure, messages: readonly SpikeMessage[]): boolean {
+    const before = alert.messageIds.size;
+    let changed = false;
+    if (!alert.series.includes(measure.series)) {
+      alert.series.push(measure.series);
+      changed = true;
+    }
+    for (const message of messages) {
+      alert.messageIds.add(message.id);
+      if (message.time < alert.firstAt) alert.firstAt = message.time;
+    }
+    if (levelRank(measure.level, this.settings) > levelRank(alert.level, this.settings)) {
+      alert.level = measure.level!;
+      changed = true;
+    }
+    if (measure.score > alert.strongest.score) alert.strongest = measure;
+    changed ||= alert.messageIds.size > before;
+    if (changed) alert.updatedAt = at;
+    return changed;
+  }
+}

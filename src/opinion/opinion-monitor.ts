@@ -1,0 +1,115 @@
+// The hub's listening post over a stream of analysed messages, in time order: each message
+// joins a topic (topic-clusterer.ts) and counts in its series (opinion-series.ts); at every
+// bucket boundary the series that moved, and those of open alerts, are measured against
+// their seasonal baselines (spike-detector.ts) and the spikes become alerts, one per event
+// (alert-tracker.ts). Live traffic and imported history go through it alike: times are the
+// messages' own, so an alert's detectedAt is when it would have fired.
+import type { AlertSettings } from "./alert-settings.ts";
+import { type AlertChange, AlertTracker, type OpinionAlert, type SeriesObservation } from "./alert-tracker.ts";
+import type { OpinionAnalysis } from "./opinion-message.ts";
+import { OpinionSeries } from "./opinion-series.ts";
+import type { PlaceLineage } from "./place-lineage.ts";
+import { SpikeDetector } from "./spike-detector.ts";
+import { type Topic, TopicClusterer, type TopicSettings } from "./topic-clusterer.ts";
+
+export interface MonitoredMessage {
+  id: string;
+  time: number;
+  analysis: Pick<OpinionAnalysis, "sentiment" | "keywords" | "places">;
+  domain?: string;
+}
+
+interface LoggedMessage {
+  id: string;
+  time: number;
+  series: string[];
+}
+
+export interface OpinionMonitorOptions {
+  alerts?: Partial<AlertSettings>;
+  topics?: Partial<TopicSettings>;
+  /** When monitoring began: history before it is unknown (default: the first message). */
+  startedAt?: number;
+}
+
+export class OpinionMonitor {
+  readonly detector: SpikeDetector;
+  readonly clusterer: TopicClusterer;
+  readonly tracker: AlertTracker;
+  private readonly series: OpinionSeries;
+  private readonly alerts: OpinionAlert[] = [];
+  /** Messages still inside the longest window: the evidence of a spike. */
+  private recent: LoggedMessage[] = [];
+  private touched = new Set<string>();
+  /** The next bucket boundary to evaluate at. */
+  private nextTick: number | undefined;
+  private readonly bucketMs: number;
+  private readonly longestWindowMs: number;
+
+  constructor(lineage: PlaceLineage, placeNames: Iterable<string>, options: OpinionMonitorOptions = {}) {
+    this.detector = new SpikeDetector(
+      options.alerts,
+      options.startedAt === undefined ? {} : { startedAt: options.startedAt },
+    );
+    this.clusterer = new TopicClusterer(lineage, options.topics);
+    this.tracker = new AlertTracker(this.detector.settings);
+    this.series = new OpinionSeries(lineage, new Set(placeNames));
+    this.bucketMs = this.detector.settings.bucketMinutes * 60_000;
+    this.longestWindowMs = Math.max(...this.detector.settings.windows.map((w) => w.buckets)) * this.bucketMs;
+  }
+
+  /** Adds one message (evaluating every bucket boundary before it first); answers its topic and what alerts changed. */
+  add(message: MonitoredMessage): { topic: Topic; changes: AlertChange[] } {
+    const changes = this.advanceTo(message.time);
+    const topic = this.clusterer.add({
+      id: message.id,
+      time: message.time,
+      terms: this.series.terms(message.analysis),
+      places: message.analysis.places,
+    });
+    // A topic's zeros before it was born are no baseline: it spikes only against its own past.
+    if (topic.size === 1) this.detector.startSeries(`topic:${topic.id}`, topic.firstAt);
+    const keys = this.series.keys({ ...message, topicId: topic.id });
+    for (const key of keys) {
+      this.detector.record(key, message.time);
+      this.touched.add(key);
+    }
+    this.recent.push({ id: message.id, time: message.time, series: keys });
+    return { topic, changes };
+  }
+
+  /** Evaluates every bucket boundary up to `time` (a quiet stretch too: alerts calm down in it). */
+  advanceTo(time: number): AlertChange[] {
+    this.nextTick ??= this.detector.boundaryAfter(time + 1);
+    const changes: AlertChange[] = [];
+    while (this.nextTick <= time) {
+      changes.push(...this.evaluate(this.nextTick));
+      this.nextTick += this.bucketMs;
+    }
+    return changes;
+  }
+
+  /** Every alert so far, open or closed, in the order they opened. */
+  allAlerts(): readonly OpinionAlert[] {
+    return this.alerts;
+  }
+
+  private evaluate(at: number): AlertChange[] {
+    this.recent = this.recent.filter((m) => m.time >= at - this.longestWindowMs);
+    const keys = [...new Set([...this.touched, ...this.tracker.watchedSeries()])].sort();
+    this.touched = new Set();
+    const observations: SeriesObservation[] = [];
+    for (const key of keys) {
+      const measure = this.detector.measure(key, at);
+      if (!measure) continue;
+      const messages =
+        measure.level === null
+          ? undefined
+          : this.recent.filter((m) => m.time >= measure.start && m.time < measure.end && m.series.includes(key));
+      observations.push(messages ? { measure, messages } : { measure });
+    }
+    const changes = this.tracker.observe(at, observations);
+    for (const { change, alert } of changes) if (change === "opened") this.alerts.push(alert);
+    return changes;
+  }
+}

@@ -1,0 +1,19 @@
+// Median and MAD: the baseline statistics of spike detection. Robust on purpose — one past
+// week that held an event of its own moves neither, where a mean and a standard deviation
+// would both be dragged up and hide the next event.
+
+/** The median of the values (0 for none); the input is not reordered. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Scales a MAD to a standard deviation's size for normally distributed data. */
+export const MAD_TO_SD = 1.4826;
+
+/** The median absolute deviation from the median (unscaled). */
+export function medianAbsoluteDeviation(values: readonly number[], centre = median(values)): number {
+  return median(values.map((value) => Math.abs(value - centre)));
+}

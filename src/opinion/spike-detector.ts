@@ -1,0 +1,144 @@
+// Spike detection (预警) on one series of message counts — a topic, keyword, place, domain or
+// negative sentiment: the count in a rolling window against the same window of the week in
+// past weeks (seasonal: Monday 9:00 is compared with past Mondays 9:00, so the ordinary
+// Monday-morning peak is expected), by median and MAD. The score is
+//   (count − median) / max(1.4826 · MAD, √(max(median, 1) + (overdispersion · median)²))
+// — a robust z-score whose spread never falls below Poisson noise plus ordinary day-to-day
+// variation, so a series that was always 0 or always 3 (MAD 0) does not score infinity for
+// one message more, and a busy day does not look like an event in a large series. A spike needs
+// the level's score, the window's minimum count and minRatio × the expected count.
+// Pure and deterministic: counts in, measures out; the AlertTracker turns them into alerts.
+import { type AlertLevel, type AlertSettings, type SpikeWindow, resolveAlertSettings } from "./alert-settings.ts";
+import { BucketCounts } from "./bucket-counts.ts";
+import { MAD_TO_SD, median, medianAbsoluteDeviation } from "./robust-statistics.ts";
+
+const MINUTE_MS = 60_000;
+const WEEK_MINUTES = 7 * 24 * 60;
+
+/** One series measured over one window ending at a bucket boundary. */
+export interface SpikeMeasure {
+  series: string;
+  window: string;
+  /** The window in epoch milliseconds, [start, end). */
+  start: number;
+  end: number;
+  count: number;
+  /** The seasonal baseline's median: what this window usually holds. */
+  expected: number;
+  score: number;
+  /** The level reached, or null: no spike. */
+  level: AlertLevel | null;
+}
+
+export class SpikeDetector {
+  readonly settings: AlertSettings;
+  private readonly bucketMs: number;
+  private readonly weekBuckets: number;
+  private readonly series = new Map<string, BucketCounts>();
+  /** The first bucket the detector has seen messages for: history before it is unknown, not zero. */
+  private firstBucket: number | undefined;
+  /** Series that began later than the detector (a topic born today): their history before that is unknown too. */
+  private readonly seriesStart = new Map<string, number>();
+
+  constructor(settings: Partial<AlertSettings> = {}, options: { startedAt?: number } = {}) {
+    this.settings = resolveAlertSettings(settings);
+    this.bucketMs = this.settings.bucketMinutes * MINUTE_MS;
+    this.weekBuckets = WEEK_MINUTES / this.settings.bucketMinutes;
+    if (options.startedAt !== undefined) this.firstBucket = this.bucketOf(options.startedAt);
+  }
+
+  bucketOf(time: number): number {
+    return Math.floor(time / this.bucketMs);
+  }
+
+  /** The bucket boundary at or after `time`: detection runs there. */
+  boundaryAfter(time: number): number {
+    return Math.ceil(time / this.bucketMs) * this.bucketMs;
+  }
+
+  /**
+   * Declares that a series did not exist before `time` (a new topic): its zeros before then
+   * are no baseline, so it alerts only once it has minBaselineWeeks of its own history.
+   */
+  startSeries(series: string, time: number): void {
+    if (!this.seriesStart.has(series)) this.seriesStart.set(series, this.bucketOf(time));
+  }
+
+  record(series: string, time: number, count = 1): void {
+    const bucket = this.bucketOf(time);
+    if (this.firstBucket === undefined || bucket < this.firstBucket) this.firstBucket = bucket;
+    let counts = this.series.get(series);
+    if (!counts) this.series.set(series, (counts = new BucketCounts()));
+    counts.add(bucket, count);
+  }
+
+  /**
+   * The series' strongest measure over the configured windows ending at `end` (a bucket
+   * boundary): the highest level, then the highest score. Undefined while no window has
+   * minBaselineWeeks of history.
+   */
+  measure(series: string, end: number): SpikeMeasure | undefined {
+    const counts = this.series.get(series) ?? new BucketCounts();
+    let best: SpikeMeasure | undefined;
+    for (const window of this.settings.windows) {
+      const measure = this.measureWindow(series, counts, window, end);
+      if (measure && (!best || stronger(measure, best))) best = measure;
+    }
+    return best;
+  }
+
+  private measureWindow(
+    series: string,
+    counts: BucketCounts,
+    window: SpikeWindow,
+    end: number,
+  ): SpikeMeasure | undefined {
+    const endBucket = this.bucketOf(end);
+    const first = Math.max(this.firstBucket ?? endBucket, this.seriesStart.get(series) ?? Number.NEGATIVE_INFINITY);
+    const samples: number[] = [];
+    let weeks = 0;
+    for (let week = 1; week <= this.settings.baselineWeeks; week++) {
+      const centre = endBucket - week * this.weekBuckets;
+      // A week counts only when all its samples lie inside the known history.
+      if (centre - (window.neighbours + 1) * window.buckets < first) break;
+      weeks++;
+      for (let shift = -window.neighbours; shift <= window.neighbours; shift++) {
+        const sampleEnd = centre + shift * window.buckets;
+        samples.push(counts.count(sampleEnd - window.buckets, sampleEnd));
+      }
+    }
+    if (weeks < this.settings.minBaselineWeeks) return undefined;
+    const count = counts.count(endBucket - window.buckets, endBucket);
+    const expected = median(samples);
+    const floor = Math.sqrt(Math.max(expected, 1) + (this.settings.overdispersion * expected) ** 2);
+    const spread = Math.max(MAD_TO_SD * medianAbsoluteDeviation(samples, expected), floor);
+    const score = (count - expected) / spread;
+    return {
+      series,
+      window: window.name,
+      start: (endBucket - window.buckets) * this.bucketMs,
+      end: endBucket * this.bucketMs,
+      count,
+      expected,
+      score,
+      level: this.levelOf(score, count, expected, window),
+    };
+  }
+
+  private levelOf(score: number, count: number, expected: number, window: SpikeWindow): AlertLevel | null {
+    if (count < window.minCount || count < this.settings.minRatio * expected) return null;
+    let level: AlertLevel | null = null;
+    for (const threshold of this.settings.levels) if (score >= threshold.score) level = threshold.level;
+    return level;
+  }
+}
+
+/** The rank of a level for comparisons; -1 for none. */
+export function levelRank(level: AlertLevel | null, settings: AlertSettings): number {
+  return level === null ? -1 : settings.levels.findIndex((threshold) => threshold.level === level);
+}
+
+function stronger(a: SpikeMeasure, b: SpikeMeasure): boolean {
+  if ((a.level === null) !== (b.level === null)) return a.level !== null;
+  return a.score > b.score;
+}

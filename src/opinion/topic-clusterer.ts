@@ -1,0 +1,185 @@
+// Online topic clustering: messages arrive one by one, in time order, and each joins the
+// most similar live topic or opens a new one. Similarity is the cosine of TF-IDF vectors
+// over the message's terms (its keywords without place names) and the topic's summed
+// terms, the IDF from every message seen so far (term-statistics.ts). Places weigh in when
+// the topic is about one area (a street, or a road or district: placeFocus): a place in that
+// area adds placeBonus, a place in another street or district multiplies by
+// otherPlaceFactor — so a water outage at one street neither swallows nor is swallowed by
+// the city's everyday 停水 messages elsewhere. With the defaults placeBonus equals
+// joinThreshold: a message from the area of a live one-place topic joins it even in other
+// words (没水了 beside 停水) unless another topic fits better. Candidates are the live topics
+// sharing a term or an area. A topic expires after idleMinutes without a message.
+// Deterministic: ties go to the older topic.
+import type { PlaceLineage } from "./place-lineage.ts";
+import { TermStatistics } from "./term-statistics.ts";
+
+export interface TopicPlace {
+  code: string;
+  name: string;
+}
+
+export interface TopicMessage {
+  id: string;
+  /** Epoch milliseconds; messages come in time order (a late one is clustered at its arrival). */
+  time: number;
+  terms: readonly string[];
+  places: readonly TopicPlace[];
+}
+
+export interface Topic {
+  id: number;
+  firstAt: number;
+  lastAt: number;
+  size: number;
+  /** How many of its messages carry each term. */
+  termCounts: Map<string, number>;
+  /** How many of its messages name each area (a place's street, else the place; place-lineage.ts), in order of first mention. */
+  areaCounts: Map<string, { place: TopicPlace; count: number }>;
+}
+
+export interface TopicSettings {
+  /** The least similarity at which a message joins a topic. */
+  joinThreshold: number;
+  /** Added when the message names the same place or street as a one-place topic. */
+  placeBonus: number;
+  /** Multiplies the similarity when it names another street or district. */
+  otherPlaceFactor: number;
+  /** A topic is one place's when its main place is named by at least this share of its messages. */
+  placeFocus: number;
+  /** A topic expires after this long without a message. */
+  idleMinutes: number;
+}
+
+export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
+  joinThreshold: 0.2,
+  placeBonus: 0.2,
+  otherPlaceFactor: 0.3,
+  placeFocus: 0.5,
+  idleMinutes: 36 * 60,
+});
+
+const SWEEP_MS = 10 * 60_000;
+
+/** An area's key in the candidate index, apart from any term. */
+const areaKey = (code: string) => `\u0000area:${code}`;
+
+export class TopicClusterer {
+  readonly settings: TopicSettings;
+  readonly background = new TermStatistics();
+  private readonly all: Topic[] = [];
+  private readonly live = new Map<number, Topic>();
+  /** term (or an area's key) → live topics that hold it: the only candidates a message is compared with. */
+  private readonly byTerm = new Map<string, Set<number>>();
+  private readonly norms = new Map<number, number>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly lineage: PlaceLineage,
+    settings: Partial<TopicSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_TOPIC_SETTINGS, ...settings };
+  }
+
+  /** Every topic so far, live or expired, oldest first. */
+  topics(): readonly Topic[] {
+    return this.all;
+  }
+
+  /** Clusters one message; answers its topic. */
+  add(message: TopicMessage): Topic {
+    if (message.time - this.lastSweep >= SWEEP_MS) this.expire(message.time);
+    const terms = [...new Set(message.terms)];
+    this.background.addDocument(terms);
+    const topic = this.mostSimilar(terms, message) ?? this.newTopic(message.time);
+    this.join(topic, terms, message);
+    return topic;
+  }
+
+  /** The similarity of a message (terms, places) to a topic. */
+  similarity(terms: readonly string[], places: readonly TopicPlace[], topic: Topic): number {
+    const messageNorm = Math.hypot(...terms.map((t) => this.background.idf(t)));
+    const topicNorm = this.norms.get(topic.id) ?? this.norm(topic);
+    if (messageNorm === 0 || topicNorm === 0) return 0;
+    let dot = 0;
+    for (const term of terms) dot += this.background.idf(term) ** 2 * (topic.termCounts.get(term) ?? 0);
+    const cosine = dot / (messageNorm * topicNorm);
+    const main = this.mainPlace(topic);
+    if (!main || places.length === 0) return cosine;
+    const relations = places.map((place) => this.lineage.relation(place.code, main.code));
+    if (relations.includes("related")) return cosine + this.settings.placeBonus;
+    if (relations.includes("compatible")) return cosine;
+    return cosine * this.settings.otherPlaceFactor;
+  }
+
+  /** The area most of a topic's messages name, when enough of them do (placeFocus). */
+  mainPlace(topic: Topic): TopicPlace | undefined {
+    let best: { place: TopicPlace; count: number } | undefined;
+    for (const entry of topic.areaCounts.values()) if (!best || entry.count > best.count) best = entry;
+    return best && best.count >= this.settings.placeFocus * topic.size ? best.place : undefined;
+  }
+
+  private mostSimilar(terms: readonly string[], message: TopicMessage): Topic | undefined {
+    const candidates = new Set<number>();
+    const keys = [...terms, ...message.places.map((p) => areaKey(this.lineage.area(p.code).code))];
+    for (const key of keys) for (const id of this.byTerm.get(key) ?? []) candidates.add(id);
+    let best: Topic | undefined;
+    let bestScore = this.settings.joinThreshold;
+    for (const id of [...candidates].sort((a, b) => a - b)) {
+      const topic = this.live.get(id)!;
+      if (message.time - topic.lastAt > this.settings.idleMinutes * 60_000) continue;
+      const score = this.similarity(terms, message.places, topic);
+      if (score >= bestScore && (!best || score > bestScore)) [best, bestScore] = [topic, score];
+    }
+    return best;
+  }
+
+  private newTopic(time: number): Topic {
+    const topic: Topic = {
+      id: this.all.length + 1,
+      firstAt: time,
+      lastAt: time,
+      size: 0,
+      termCounts: new Map(),
+      areaCounts: new Map(),
+    };
+    this.all.push(topic);
+    this.live.set(topic.id, topic);
+    return topic;
+  }
+
+  private join(topic: Topic, terms: readonly string[], message: TopicMessage): void {
+    topic.size++;
+    topic.lastAt = Math.max(topic.lastAt, message.time);
+    for (const term of terms) topic.termCounts.set(term, (topic.termCounts.get(term) ?? 0) + 1);
+    const areas = new Map(message.places.map((p) => this.lineage.area(p.code)).map((a) => [a.code, a]));
+    for (const area of areas.values()) {
+      const entry = topic.areaCounts.get(area.code);
+      if (entry) entry.count++;
+      else topic.areaCounts.set(area.code, { place: area, count: 1 });
+    }
+    for (const key of [...terms, ...[...areas.keys()].map(areaKey)]) {
+      let holders = this.byTerm.get(key);
+      if (!holders) this.byTerm.set(key, (holders = new Set()));
+      holders.add(topic.id);
+    }
+    this.norms.set(topic.id, this.norm(topic));
+  }
+
+  private norm(topic: Topic): number {
+    let sum = 0;
+    for (const [term, count] of topic.termCounts) sum += (count * this.background.idf(term)) ** 2;
+    return Math.sqrt(sum);
+  }
+
+  private expire(now: number): void {
+    this.lastSweep = now;
+    const cutoff = now - this.settings.idleMinutes * 60_000;
+    for (const topic of this.live.values()) {
+      if (topic.lastAt >= cutoff) continue;
+      this.live.delete(topic.id);
+      this.norms.delete(topic.id);
+      for (const term of topic.termCounts.keys()) this.byTerm.get(term)?.delete(topic.id);
+      for (const area of topic.areaCounts.keys()) this.byTerm.get(areaKey(area))?.delete(topic.id);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+// The alert and topic algorithms on small hand-made series: robust statistics, window counts,
+// the seasonal baseline (a weekly peak is expected, the same count at night is not), the
+// minimum count, warm-up, one alert per event, and online topics with places.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Region } from "../src/knowledge/gazetteer-schema.ts";
+import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
+import { resolveAlertSettings } from "../src/opinion/alert-settings.ts";
+import { AlertTracker, type SeriesObservation } from "../src/opinion/alert-tracker.ts";
+import { BucketCounts } from "../src/opinion/bucket-counts.ts";
+import { PlaceLineage } from "../src/opinion/place-lineage.ts";
+import { median, medianAbsoluteDeviation } from "../src/opinion/robust-statistics.ts";
+import { SpikeDetector } from "../src/opinion/spike-detector.ts";
+import { TopicClusterer } from "../src/opinion/topic-clusterer.ts";
+import { topicLabel } from "../src/opinion/topic-label.ts";
+import { INTENTS_DIR } from "./support/catalog.ts";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const WEEK = 7 * 24 * HOUR;
+/** A Monday 00:00 in Asia/Shanghai. */
+const T0 = Date.parse("2026-08-03T00:00:00+08:00");
+
+describe("robust statistics and window counts", () => {
+  it("takes the median and MAD, unmoved by one outlier", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([1, 2, 3, 100])).toBe(2.5);
+    expect(medianAbsoluteDeviation([1, 2, 3, 4, 100])).toBe(1);
+  });
+
+  it("counts any window, messages added late included", () => {
+    const counts = new BucketCounts();
+    for (const bucket of [1, 3, 3, 7]) counts.add(bucket);
+    counts.add(2); // late
+    expect(counts.count(0, 10)).toBe(5);
+    expect(counts.count(2, 4)).toBe(3);
+    expect(counts.count(4, 7)).toBe(0);
+    expect(counts.count(7, 8)).toBe(1);
+  });
+});
+
+describe("spike detection", () => {
+  /** Five weeks of history: every Monday 8:00–11:00 holds `peak` messages an hour, other hours one an hour in the day. */
+  function detectorWithHistory(peak: number): SpikeDetector {
+    const detector = new SpikeDetector({}, { startedAt: T0 });
+    for (let week = 0; week < 5; week++)
+      for (let hour = 0; hour < 7 * 24; hour++) {
+        const start = T0 + week * WEEK + hour * HOUR;
+        const local = hour % 24;
+        const n = hour >= 8 && hour < 11 ? peak : local >= 8 && local < 20 ? 1 : 0;
+        for (let i = 0; i < n; i++) detector.record("keyword:停水", start + ((i * 60) / Math.max(n, 1)) * MINUTE);
+      }
+    return detector;
+  }
+
+  it("expects the ordinary Monday-morning peak and does not fire on it", () => {
+    const detector = detectorWithHistory(30);
+    const measure = detector.measure("keyword:停水", T0 + 4 * WEEK + 10 * HOUR)!;
+    expect(measure.window).toBeDefined();
+    expect(measure.expected).toBeGreaterThanOrEqual(15);
+    expect(measure.level).toBeNull();
+  });
+
+  it("fires on the same count at an hour that is usually quiet, with a level by score", () => {
+    const detector = detectorWithHistory(30);
+    const at = T0 + 5 * WEEK + 24 * HOUR + 3 * HOUR; // Tuesday 3:00 of week 6
+    for (let i = 0; i < 30; i++) detector.record("keyword:停水", at - HOUR + i * 2 * MINUTE);
+    const measure = detector.measure("keyword:停水", at)!;
+    expect(measure).toMatchObject({ window: "hour", count: 30, expected: 0, level: "严重" });
+    expect(measure.score).toBe(30);
+  });
+
+  it("does not fire below the minimum count, however unusual", () => {
+    const detector = detectorWithHistory(0);
+    const at = T0 + 5 * WEEK + 24 * HOUR + 3 * HOUR;
+    for (let i = 0; i < 9; i++) detector.record("place:990102001", at - 30 * MINUTE + i * MINUTE);
+    expect(detector.measure("place:990102001", at)!.level).toBeNull();
+    detector.record("place:990102001", at - MINUTE);
+    expect(detector.measure("place:990102001", at)!.level).toBe("关注");
+  });
+
+  it("says nothing before two weeks of history, nor for a series declared new", () => {
+    const detector = new SpikeDetector({}, { startedAt: T0 });
+    for (let i = 0; i < 40; i++) detector.record("topic:1", T0 + WEEK + i * MINUTE);
+    expect(detector.measure("topic:1", T0 + WEEK + HOUR)).toBeUndefined();
+    const later = T0 + 3 * WEEK;
+    detector.startSeries("topic:2", later);
+    for (let i = 0; i < 40; i++) detector.record("topic:2", later + i * MINUTE);
+    expect(detector.measure("topic:2", later + HOUR)).toBeUndefined();
+    for (let i = 0; i < 40; i++) detector.record("topic:3", later + i * MINUTE);
+    expect(detector.measure("topic:3", later + HOUR)!.level).toBe("严重");
+  });
+
+  it("rejects settings that make no sense, naming them", () => {
+    expect(() => resolveAlertSettings({ bucketMinutes: 11 })).toThrow(/bucketMinutes must divide a week/);
+    expect(() =>
+      resolveAlertSettings({
+        levels: [
+          { level: "关注", score: 8 },
+          { level: "预警", score: 4 },
+        ],
+      }),
+    ).toThrow(/ascend/);
+    expect(resolveAlertSettings({ minRatio: 3 }).minRatio).toBe(3);
+  });
+});
+
+describe("one alert per event", () => {
+  it("opens one alert as an event grows over hours and series, and closes it once calm", () => {
+    const detector = new SpikeDetector({}, { startedAt: T0 });
+    const tracker = new AlertTracker(detector.settings);
+    const start = T0 + 3 * WEEK + 24 * HOUR + 9 * HOUR;
+    const messages: { id: string; time: number; series: string[] }[] = [];
+    // 10 messages an hour for 6 hours, each in a keyword and a place series.
+    for (let i = 0; i < 60; i++)
+      messages.push({ id: `m${i}`, time: start + i * 6 * MINUTE, series: ["keyword:停水", "place:990102002"] });
+    const opened: number[] = [];
+    let closedAt: number | undefined;
+    let next = 0;
+    for (let at = start + 10 * MINUTE; at <= start + 48 * HOUR; at += 10 * MINUTE) {
+      while (next < messages.length && messages[next]!.time < at) {
+        for (const key of messages[next]!.series) detector.record(key, messages[next]!.time);
+        next++;
+      }
+      const observations: SeriesObservation[] = [];
+      for (const key of ["keyword:停水", "place:990102002"]) {
+        const measure = detector.measure(key, at)!;
+        const window = messages.filter((m) => m.time >= measure.start && m.time < measure.end);
+        observations.push({ measure, messages: window });
+      }
+      for (const { change, alert } of tracker.observe(at, observations)) {
+        if (change === "opened") opened.push(alert.id);
+        if (change === "closed") closedAt = at;
+      }
+    }
+    expect(opened).toHaveLength(1);
+    // The day window keeps it hot until the event slides out of it, then calmMinutes pass.
+    expect(closedAt! - start).toBeGreaterThan(24 * HOUR);
+    expect(closedAt! - start).toBeLessThanOrEqual(24 * HOUR + 6 * HOUR + detector.settings.calmMinutes * MINUTE);
+    expect(tracker.openAlerts()).toHaveLength(0);
+  });
+});
+
+describe("online topics", () => {
+  let regions: Region[];
+  beforeAll(async () => {
+    regions = await loadGazetteer(INTENTS_DIR);
+  });
+  const place = (name: string) => {
+    const region = regions.find((r) => r.name === name)!;
+    return { code: region.code, name: region.name };
+  };
+
+  it("keeps one street's outage together and apart from the same words elsewhere", () => {
+    const clusterer = new TopicClusterer(new PlaceLineage(regions));
+    const at = (minutes: number) => T0 + minutes * MINUTE;
+    const a = clusterer.add({ id: "1", time: at(0), terms: ["停水", "通知"], places: [place("阳光社区")] });
+    const b = clusterer.add({ id: "2", time: at(5), terms: ["停水", "来水"], places: [place("光明社区")] });
+    const c = clusterer.add({ id: "3", time: at(9), terms: ["停水", "水压", "小区"], places: [place("松林社区")] });
+    const d = clusterer.add({ id: "4", time: at(12), terms: ["停水", "自来水"], places: [place("人民路街道")] });
+    expect(b.id).toBe(a.id); // 阳光社区 and 光明社区 are both in 人民路街道
+    expect(c.id).not.toBe(a.id); // 松林社区 is in 西山区
+    expect(d.id).toBe(a.id);
+    const label = topicLabel(a, clusterer.background, clusterer.mainPlace(a));
+    expect(label.text).toMatch(/^人民路街道 · 停水/);
+  });
+
+  it("lets a topic expire when quiet", () => {
+    const clusterer = new TopicClusterer(new PlaceLineage(regions), { idleMinutes: 60 });
+    const first = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [] });
+    const again = clusterer.add({ id: "2", time: T0 + 30 * MINUTE, terms: ["噪音", "施工"], places: [] });
+    const late = clusterer.add({ id: "3", time: T0 + 3 * HOUR, terms: ["噪音", "施工"], places: [] });
+    expect(again.id).toBe(first.id);
+    expect(late.id).not.toBe(first.id);
+  });
+});
