@@ -12,6 +12,9 @@ import { createOutboundWorker } from "./outbound/outbound-worker.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
 import { createRetentionWorker, scheduleRetention } from "./cases/retention-worker.ts";
 import { QueueNames } from "./queue/queue-names.ts";
+import { createOpinionWorker } from "./opinion/opinion-worker.ts";
+import { loadOpinionRecorder } from "./opinion/load-opinion-recorder.ts";
+import type { OpinionRecorder } from "./opinion/opinion-recorder.ts";
 
 export interface Workers {
   close(): Promise<void>;
@@ -26,6 +29,8 @@ export function startWorkers(hub: Hub): Workers {
     lockDurationMs: hub.config.workerLockMs,
     outage: hub.redisOutage,
   };
+  // The opinion analyzer is loaded on the first job (about a second), once per process.
+  let recorder: Promise<OpinionRecorder> | undefined;
   const workers: Worker[] = [
     createRoutingWorker({
       ...deps,
@@ -38,6 +43,14 @@ export function startWorkers(hub: Hub): Workers {
     createRetentionWorker({ ...deps, policy: hub.config.retention }),
     createIntakeReminderWorker({ ...deps, times: intakeTimes(hub.config), onOutboxWritten: () => hub.relay.kick() }),
     createHandoffTimeoutWorker({ ...deps, desk: hub.handoffs }),
+    createOpinionWorker({
+      ...deps,
+      recorder: () =>
+        (recorder ??= loadOpinionRecorder(hub.config.intentsDir).catch((error: unknown) => {
+          recorder = undefined; // tried again on the next job
+          throw error;
+        })),
+    }),
   ];
   const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
