@@ -80,7 +80,7 @@ async function importInto(target: DatabaseTarget, file: string, label: string, c
     await migrate(db.sql);
     return await timed(label, count, () =>
       importOpinions(
-        db.prisma,
+        db.sql,
         recorder,
         jsonLines(fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 })),
       ),

@@ -152,7 +152,7 @@ async function importFile(
     const chunks = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
     const started = performance.now();
     const report = await importOpinions(
-      db.prisma,
+      db.sql,
       recorder,
       file.toLowerCase().endsWith(".csv") ? csvLines(chunks) : jsonLines(chunks),
     );

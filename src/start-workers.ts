@@ -45,6 +45,7 @@ export function startWorkers(hub: Hub): Workers {
     createHandoffTimeoutWorker({ ...deps, desk: hub.handoffs }),
     createOpinionWorker({
       ...deps,
+      sql: hub.db.sql,
       recorder: () =>
         (recorder ??= loadOpinionRecorder(hub.config.intentsDir).catch((error: unknown) => {
           recorder = undefined; // tried again on the next job

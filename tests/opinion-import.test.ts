@@ -106,7 +106,7 @@ describe.each(BACKENDS)("opinion import on %s", (backend) => {
   });
 
   it("imports JSON Lines once, masked, and says what it rejected", async () => {
-    const report = await importOpinions(db.prisma, recorder, jsonLines(chunksOf(JSONL)), 2);
+    const report = await importOpinions(db.sql, recorder, jsonLines(chunksOf(JSONL)), 2);
     expect(report).toEqual({
       received: 7,
       analyzed: 3,
@@ -129,22 +129,22 @@ describe.each(BACKENDS)("opinion import on %s", (backend) => {
     expect(JSON.stringify(rows)).not.toContain(PHONE);
     const hour = new Date("2026-11-02T01:00:00.000Z");
     const hotline = await db.prisma.opinionRollup.findUniqueOrThrow({
-      where: { hour_dimension_value: { hour, dimension: "channel", value: "hotline" } },
+      where: { dimension_hour_value: { hour, dimension: "channel", value: "hotline" } },
     });
     expect(hotline).toMatchObject({ total: 2, negative: 2, neutral: 0, positive: 0 });
 
-    const again = await importOpinions(db.prisma, recorder, jsonLines(chunksOf(JSONL)));
+    const again = await importOpinions(db.sql, recorder, jsonLines(chunksOf(JSONL)));
     expect(again).toMatchObject({ received: 7, analyzed: 0, duplicates: 4 });
     expect(await db.prisma.opinionMessage.count({ where: { sourceKind: "import" } })).toBe(3);
     expect(
       await db.prisma.opinionRollup.findUniqueOrThrow({
-        where: { hour_dimension_value: { hour, dimension: "channel", value: "hotline" } },
+        where: { dimension_hour_value: { hour, dimension: "channel", value: "hotline" } },
       }),
     ).toEqual(hotline);
   });
 
   it("imports CSV once, with the place column looked up too", async () => {
-    const report = await importOpinions(db.prisma, recorder, csvLines(chunksOf(CSV)));
+    const report = await importOpinions(db.sql, recorder, csvLines(chunksOf(CSV)));
     expect(report).toMatchObject({ received: 4, analyzed: 3, duplicates: 0 });
     expect(report.rejected.map((r) => r.line)).toEqual([6]); // the record before spans two lines
     const w2 = await db.prisma.opinionMessage.findUniqueOrThrow({
@@ -152,7 +152,10 @@ describe.each(BACKENDS)("opinion import on %s", (backend) => {
     });
     expect(w2.places).toContain("990102P011");
     expect(w2.at.toISOString()).toBe("2026-11-03T23:30:00.000Z");
-    const again = await importOpinions(db.prisma, recorder, csvLines(chunksOf(CSV)));
+    // A time without a zone is read as UTC.
+    const zoneless = await db.prisma.opinionMessage.findFirstOrThrow({ where: { text: "谢谢12345热线" } });
+    expect(zoneless.at.toISOString()).toBe("2026-11-04T08:00:00.000Z");
+    const again = await importOpinions(db.sql, recorder, csvLines(chunksOf(CSV)));
     expect(again).toMatchObject({ received: 4, analyzed: 0, duplicates: 3 });
   });
 });

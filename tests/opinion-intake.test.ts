@@ -71,7 +71,7 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     expect(await rollup("place", "990102P011")).toBeGreaterThanOrEqual(1);
     const hour = new Date(Math.floor(message.createdAt.getTime() / 3_600_000) * 3_600_000);
     const channel = await prisma().opinionRollup.findUniqueOrThrow({
-      where: { hour_dimension_value: { hour, dimension: "channel", value: "webchat" } },
+      where: { dimension_hour_value: { hour, dimension: "channel", value: "webchat" } },
     });
     expect(channel.negative).toBeGreaterThanOrEqual(1);
   });
@@ -90,7 +90,7 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     const queue = t.hub.queues.get(QueueNames.opinionAnalysis)!;
     const job = await queue.add(OPINION_JOB_NAME, { messageId: message.id }, { jobId: `again-${message.id}` });
     expect(await eventually(async () => ((await job.getState()) === "completed" ? true : undefined))).toBe(true);
-    expect(await analyseMessages(prisma(), recorder, [message.id, message.id])).toEqual(["skipped", "skipped"]);
+    expect(await analyseMessages(t.hub.db, recorder, [message.id, message.id])).toEqual(["skipped", "skipped"]);
 
     expect(await prisma().opinionMessage.count({ where: { sourceId: message.id } })).toBe(1);
     expect(await rollup("keyword", keyword)).toBe(before);

@@ -5,7 +5,7 @@
 // a hash of its time and text — so importing a file again adds nothing. Records are
 // analysed in batches; each batch's write overlaps the next batch's analysis.
 import { createHash } from "node:crypto";
-import type { PrismaClient } from "../db/database.ts";
+import type { SqlRunner } from "../db/sql-runner.ts";
 import { CsvReader } from "./csv-reader.ts";
 import type { OpinionRecorder, OpinionSourceRecord } from "./opinion-recorder.ts";
 import { hasWords, OpinionSources } from "./opinion-source.ts";
@@ -34,14 +34,14 @@ export function importRecord(fields: Record<string, unknown>): OpinionSourceReco
   const { text, time, channel = IMPORT_CHANNEL, externalId } = fields;
   const place = fields.place ?? fields.region;
   if (typeof text !== "string" || !hasWords(text)) return { error: 'expected a "text" with words' };
-  if (typeof time !== "string" || !ISO_TIME.test(time.trim()) || Number.isNaN(Date.parse(time)))
+  const at = typeof time === "string" && ISO_TIME.test(time.trim()) ? timeOf(time.trim()) : undefined;
+  if (!at || Number.isNaN(at.getTime()))
     return { error: 'expected a "time" in ISO 8601, e.g. 2026-12-07T08:30:00+08:00' };
   if (typeof channel !== "string" || !CHANNEL.test(channel))
     return { error: '"channel" must be letters, digits, "_" or "-" (up to 32)' };
   if (externalId !== undefined && externalId !== "" && typeof externalId !== "string" && typeof externalId !== "number")
     return { error: '"externalId" must be a string or a number' };
   if (place !== undefined && typeof place !== "string") return { error: '"place" must be a string' };
-  const at = new Date(time);
   const id =
     externalId === undefined || externalId === ""
       ? `sha256:${createHash("sha256").update(`${at.toISOString()}\n${text}`).digest("hex")}`
@@ -54,6 +54,12 @@ export function importRecord(fields: Record<string, unknown>): OpinionSourceReco
     text,
     ...(place ? { place } : {}),
   };
+}
+
+/** An ISO 8601 time; one without a zone is read as UTC, whatever the machine's zone. */
+function timeOf(written: string): Date {
+  const iso = written.replace(" ", "T");
+  return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
 }
 
 /** The records of a JSON Lines file, chunk by chunk. */
@@ -109,7 +115,7 @@ export async function* csvLines(chunks: AsyncIterable<string>): AsyncGenerator<I
 
 /** Analyses and stores the records; returns what became of them. */
 export async function importOpinions(
-  prisma: PrismaClient,
+  sql: Pick<SqlRunner, "query">,
   recorder: OpinionRecorder,
   lines: AsyncIterable<ImportLine>,
   batchSize = 1_000,
@@ -122,7 +128,7 @@ export async function importOpinions(
     batch = [];
     // One write in flight: the next batch is analysed while this one is written.
     await writing;
-    writing = storeOpinionRows(prisma, rows).then((inserted) => {
+    writing = storeOpinionRows(sql, rows).then((inserted) => {
       report.analyzed += inserted;
       report.duplicates += rows.length - inserted;
     });

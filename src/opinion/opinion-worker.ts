@@ -5,7 +5,8 @@
 // analysed is not read again, and the write adds nothing for it. A message erased by the
 // retention policy meanwhile, or without words, is skipped.
 import type { Worker } from "bullmq";
-import type { PrismaClient } from "../db/database.ts";
+import type { Database } from "../db/database.ts";
+import type { SqlRunner } from "../db/sql-runner.ts";
 import { GroupCommit } from "../queue/group-commit.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "../queue/queue-worker.ts";
@@ -30,7 +31,7 @@ interface MessageToAnalyse {
 
 /** Analyses and stores these messages (ids); answers per id whether it was analysed now. */
 export async function analyseMessages(
-  prisma: PrismaClient,
+  { prisma, sql }: Pick<Database, "prisma" | "sql">,
   recorder: OpinionRecorder,
   ids: string[],
 ): Promise<OpinionJobResult[]> {
@@ -52,19 +53,21 @@ export async function analyseMessages(
         ticketNumber: m.ticketNumber,
       }),
     );
-  await storeOpinionRows(prisma, rows);
+  await storeOpinionRows(sql, rows);
   const analysed = new Set(rows.map((r) => r.sourceId));
   return ids.map((id) => (analysed.has(id) ? "analysed" : "skipped"));
 }
 
 export function createOpinionWorker(
   deps: WorkerDeps & {
+    /** The driver, for the bulk write (see opinion-store.ts). */
+    sql: SqlRunner;
     /** The recorder, loaded once on the first job (the analyzer takes about a second to load). */
     recorder: () => Promise<OpinionRecorder>;
   },
 ): Worker {
   const batches = new GroupCommit<string, OpinionJobResult>(
-    async (ids) => analyseMessages(deps.prisma, await deps.recorder(), ids),
+    async (ids) => analyseMessages(deps, await deps.recorder(), ids),
     OPINION_CONCURRENCY,
   );
   return createQueueWorker<OpinionJobData, OpinionJobResult>(

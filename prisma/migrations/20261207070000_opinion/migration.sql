@@ -22,15 +22,15 @@ CREATE TABLE "OpinionMessage" (
 
 -- CreateTable
 CREATE TABLE "OpinionRollup" (
-    "hour" TIMESTAMP(3) NOT NULL,
     "dimension" TEXT NOT NULL,
+    "hour" TIMESTAMP(3) NOT NULL,
     "value" TEXT NOT NULL,
     "total" INTEGER NOT NULL DEFAULT 0,
     "negative" INTEGER NOT NULL DEFAULT 0,
     "neutral" INTEGER NOT NULL DEFAULT 0,
     "positive" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "OpinionRollup_pkey" PRIMARY KEY ("hour", "dimension", "value")
+    CONSTRAINT "OpinionRollup_pkey" PRIMARY KEY ("dimension", "hour", "value")
 );
 
 -- CreateIndex
@@ -38,6 +38,3 @@ CREATE UNIQUE INDEX "OpinionMessage_sourceKind_sourceId_key" ON "OpinionMessage"
 
 -- CreateIndex
 CREATE INDEX "OpinionMessage_at_idx" ON "OpinionMessage"("at");
-
--- CreateIndex
-CREATE INDEX "OpinionRollup_dimension_hour_idx" ON "OpinionRollup"("dimension", "hour");
