@@ -14,6 +14,7 @@ import { createRetentionWorker, scheduleRetention } from "./cases/retention-work
 import { QueueNames } from "./queue/queue-names.ts";
 import { createOpinionWorker } from "./opinion/opinion-worker.ts";
 import { loadOpinionRecorder } from "./opinion/load-opinion-recorder.ts";
+import { recoverOpinionJobs } from "./opinion/opinion-job-recovery.ts";
 import type { OpinionRecorder } from "./opinion/opinion-recorder.ts";
 
 export interface Workers {
@@ -66,6 +67,16 @@ export function startWorkers(hub: Hub): Workers {
       {
         name: "lost jobs",
         run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }),
+      },
+      // A citizen message whose opinion-analysis job was lost with Redis's data (the last day's).
+      {
+        name: "opinion jobs",
+        run: () =>
+          recoverOpinionJobs({
+            prisma: hub.db.prisma,
+            queue: hub.queues.get(QueueNames.opinionAnalysis),
+            graceMs: Math.min(everyMs, 60_000),
+          }),
       },
       // A citizen whose pick-up timeout was lost with Redis's data is told now.
       { name: "hand-off timeouts", run: () => hub.handoffs.expireOverdue() },

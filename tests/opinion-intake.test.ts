@@ -7,6 +7,7 @@ import { buildApp } from "../src/build-app.ts";
 import { purgeExpired } from "../src/cases/retention.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
 import { OPINION_JOB_NAME } from "../src/opinion/opinion-job.ts";
+import { recoverOpinionJobs } from "../src/opinion/opinion-job-recovery.ts";
 import type { OpinionRecorder } from "../src/opinion/opinion-recorder.ts";
 import { hasWords } from "../src/opinion/opinion-source.ts";
 import { analyseMessages } from "../src/opinion/opinion-worker.ts";
@@ -95,6 +96,26 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     expect(await prisma().opinionMessage.count({ where: { sourceId: message.id } })).toBe(1);
     expect(await rollup("keyword", keyword)).toBe(before);
     expect(await prisma().opinionRollup.aggregate({ _sum: { total: true } })).toEqual(total);
+  });
+
+  it("puts back an analysis job Redis lost, and nothing for a message analysed or waiting", async () => {
+    const said = "南湖区的公交车太少了，等了四十分钟";
+    await chat("citizen-d", said);
+    const message = await inbound(said);
+    await eventually(async () => (await stored(message.id)) ?? undefined);
+    const queue = t.hub.queues.get(QueueNames.opinionAnalysis)!;
+    const recover = () => recoverOpinionJobs({ prisma: prisma(), queue, graceMs: 0 });
+    await recover(); // earlier tests' messages
+    expect(await recover()).toBe(0);
+
+    // As if Redis lost it before the worker ran: no row, no job.
+    await prisma().opinionMessage.delete({
+      where: { sourceKind_sourceId: { sourceKind: "message", sourceId: message.id } },
+    });
+    await (await queue.getJob(message.id))?.remove();
+    expect(await recover()).toBe(1);
+    await eventually(async () => (await stored(message.id)) ?? undefined);
+    expect(await recover()).toBe(0);
   });
 
   it("erases the analysed message with its message under the retention policy; the rollups stay", async () => {
