@@ -1,9 +1,11 @@
 // Issue 14, intake: every citizen message with words is analysed by the opinion-analysis
 // worker (queued through the outbox with the message) and stored masked, once, with its
 // hourly rollups; the retention policy erases the analysed message with the message.
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
+import { recordExchanges } from "../src/conversation/message-log.ts";
 import { purgeExpired } from "../src/cases/retention.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
 import { OPINION_JOB_NAME } from "../src/opinion/opinion-job.ts";
@@ -75,6 +77,34 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
       where: { dimension_hour_value: { hour, dimension: "channel", value: "webchat" } },
     });
     expect(channel.negative).toBeGreaterThanOrEqual(1);
+  });
+
+  it("queues a job with the message for words only, and none for a retry", async () => {
+    const exchange = (text: string, channelMessageId: string) => ({
+      inboundId: randomUUID(),
+      message: { channel: "weibo", channelUserId: "u-1", text, channelMessageId, receivedAt: new Date() },
+      outcome: { replies: [], understanding: { kind: "unknown" as const, confidence: 0 } },
+    });
+    const words = exchange("西山区的路灯坏了好几天了", "w-1");
+    const recorded = await recordExchanges(prisma(), [
+      words,
+      exchange("[图片]", "w-2"),
+      exchange("[菜单] 查询工单", "w-3"),
+    ]);
+    expect(recorded).toHaveLength(3);
+    const jobs = () =>
+      prisma().outboxEntry.findMany({
+        where: { queue: QueueNames.opinionAnalysis, jobId: { in: recorded.map((r) => r.inboundId) } },
+      });
+    expect((await jobs()).map((j) => [j.jobId, j.payload])).toEqual([
+      [words.inboundId, { messageId: words.inboundId }],
+    ]);
+    // A retry of the same platform message records nothing and queues nothing.
+    expect(await recordExchanges(prisma(), [{ ...words, inboundId: randomUUID() }])).toEqual([]);
+    expect(
+      await prisma().outboxEntry.count({ where: { queue: QueueNames.opinionAnalysis, jobId: words.inboundId } }),
+    ).toBe(1);
+    await eventually(async () => (await stored(words.inboundId)) ?? undefined);
   });
 
   it("analyses a message once: a second job and a second batch add nothing", async () => {
