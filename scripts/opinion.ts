@@ -47,7 +47,8 @@ default <intents>/models/opinion. --lexicon-only: no model.
 file.jsonl: one JSON object per line with a "text" field.
 labelled.jsonl: "text" and "sentiment" (negative|neutral|positive) and/or "emotion"
 (愤怒 焦虑/担忧 悲伤 喜悦/感谢 中性, or angry fear sad happy neutral surprise).
-import: JSON Lines, or CSV with a header row (.csv), one record each: "text", "time" (ISO 8601), and
+import: JSON Lines, or CSV with a header row (.csv), one record each: "text", "time" (ISO 8601; without
+a zone, in TIME_ZONE), and
 optionally "channel" (default import), "externalId" (a record is stored once per channel and externalId,
 or per time and text without one) and "place". Stored in the hub's database (DATABASE_URL, else the
 embedded one under DATA_DIR: stop the hub first).`;
@@ -141,8 +142,9 @@ async function importFile(
 ): Promise<number> {
   const recorder = await loadOpinionRecorder(intentsDir, options);
   let db: Awaited<ReturnType<typeof openDatabase>>;
+  const config = loadConfig();
   try {
-    db = await openDatabase(databaseTarget(loadConfig()));
+    db = await openDatabase(databaseTarget(config));
   } catch (error) {
     console.error(describeDatabaseError(error, "导入无法运行 / import could not run"));
     return 2;
@@ -155,6 +157,7 @@ async function importFile(
       db.sql,
       recorder,
       file.toLowerCase().endsWith(".csv") ? csvLines(chunks) : jsonLines(chunks),
+      { timeZone: config.timeZone },
     );
     const seconds = (performance.now() - started) / 1000;
     const perSecond = Math.round(report.received / seconds);

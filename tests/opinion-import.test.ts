@@ -10,7 +10,7 @@ import { type Database, openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { CsvReader } from "../src/opinion/csv-reader.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
-import { csvLines, type ImportLine, importOpinions, jsonLines } from "../src/opinion/opinion-import.ts";
+import { csvLines, type ImportLine, importOpinions, importRecord, jsonLines } from "../src/opinion/opinion-import.ts";
 import type { OpinionRecorder } from "../src/opinion/opinion-recorder.ts";
 import { BACKENDS, createTestDatabase } from "./support/test-env.ts";
 
@@ -106,7 +106,7 @@ describe.each(BACKENDS)("opinion import on %s", (backend) => {
   });
 
   it("imports JSON Lines once, masked, and says what it rejected", async () => {
-    const report = await importOpinions(db.sql, recorder, jsonLines(chunksOf(JSONL)), 2);
+    const report = await importOpinions(db.sql, recorder, jsonLines(chunksOf(JSONL)), { batchSize: 2 });
     expect(report).toEqual({
       received: 7,
       analyzed: 3,
@@ -152,9 +152,12 @@ describe.each(BACKENDS)("opinion import on %s", (backend) => {
     });
     expect(w2.places).toContain("990102P011");
     expect(w2.at.toISOString()).toBe("2026-11-03T23:30:00.000Z");
-    // A time without a zone is read as UTC.
+    // A time without a zone is read in the zone given (the hub's TIME_ZONE), UTC by default.
     const zoneless = await db.prisma.opinionMessage.findFirstOrThrow({ where: { text: "谢谢12345热线" } });
     expect(zoneless.at.toISOString()).toBe("2026-11-04T08:00:00.000Z");
+    expect((importRecord({ text: "停水了", time: "2026-11-04 08:00" }, "Asia/Shanghai") as { at: Date }).at).toEqual(
+      new Date("2026-11-04T00:00:00.000Z"),
+    );
     const again = await importOpinions(db.sql, recorder, csvLines(chunksOf(CSV)));
     expect(again).toMatchObject({ received: 4, analyzed: 0, duplicates: 3 });
   });

@@ -1,10 +1,11 @@
 // Imported history (a hotline's past records, an exported Weibo search) through the same
 // analysis and writer as live messages: one record per JSON line or CSV row, with `text`,
-// `time` (ISO 8601) and optionally `channel`, `externalId` and `place` (or `region`).
+// `time` (ISO 8601; without a zone, the hub's TIME_ZONE) and optionally `channel`, `externalId` and `place` (or `region`).
 // A record is stored once: its source id is its channel and externalId — or, without one,
 // a hash of its time and text — so importing a file again adds nothing. Records are
 // analysed in batches; each batch's write overlaps the next batch's analysis.
 import { createHash } from "node:crypto";
+import { zoneOffsetMs } from "../calendar/zoned-days.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { CsvReader } from "./csv-reader.ts";
 import type { OpinionRecorder, OpinionSourceRecord } from "./opinion-recorder.ts";
@@ -30,11 +31,15 @@ export interface ImportReport {
 }
 
 /** A record's source, or why it cannot be imported. */
-export function importRecord(fields: Record<string, unknown>): OpinionSourceRecord | { error: string } {
+export function importRecord(
+  fields: Record<string, unknown>,
+  /** The zone of a time written without one (the hub's TIME_ZONE). */
+  timeZone = "UTC",
+): OpinionSourceRecord | { error: string } {
   const { text, time, channel = IMPORT_CHANNEL, externalId } = fields;
   const place = fields.place ?? fields.region;
   if (typeof text !== "string" || !hasWords(text)) return { error: 'expected a "text" with words' };
-  const at = typeof time === "string" && ISO_TIME.test(time.trim()) ? timeOf(time.trim()) : undefined;
+  const at = typeof time === "string" && ISO_TIME.test(time.trim()) ? timeOf(time.trim(), timeZone) : undefined;
   if (!at || Number.isNaN(at.getTime()))
     return { error: 'expected a "time" in ISO 8601, e.g. 2026-12-07T08:30:00+08:00' };
   if (typeof channel !== "string" || !CHANNEL.test(channel))
@@ -56,10 +61,15 @@ export function importRecord(fields: Record<string, unknown>): OpinionSourceReco
   };
 }
 
-/** An ISO 8601 time; one without a zone is read as UTC, whatever the machine's zone. */
-function timeOf(written: string): Date {
+/** An ISO 8601 time; one without a zone is a wall time in timeZone, whatever the machine's zone. */
+function timeOf(written: string, timeZone: string): Date {
   const iso = written.replace(" ", "T");
-  return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
+  if (/(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return new Date(iso);
+  const wall = Date.parse(`${iso}Z`);
+  if (Number.isNaN(wall)) return new Date(Number.NaN);
+  // The offset at the guess may differ from the one at the instant (daylight saving): correct once.
+  const guess = wall - zoneOffsetMs(new Date(wall), timeZone);
+  return new Date(wall - zoneOffsetMs(new Date(guess), timeZone));
 }
 
 /** The records of a JSON Lines file, chunk by chunk. */
@@ -118,8 +128,9 @@ export async function importOpinions(
   sql: Pick<SqlRunner, "query">,
   recorder: OpinionRecorder,
   lines: AsyncIterable<ImportLine>,
-  batchSize = 1_000,
+  options: { timeZone?: string; batchSize?: number } = {},
 ): Promise<ImportReport> {
+  const { timeZone = "UTC", batchSize = 1_000 } = options;
   const report: ImportReport = { received: 0, analyzed: 0, duplicates: 0, rejected: [] };
   let writing: Promise<void> = Promise.resolve();
   let batch: OpinionSourceRecord[] = [];
@@ -137,7 +148,7 @@ export async function importOpinions(
   };
   for await (const item of lines) {
     report.received++;
-    const record = "error" in item ? item : importRecord(item.fields);
+    const record = "error" in item ? item : importRecord(item.fields, timeZone);
     if ("error" in record) report.rejected.push({ line: item.line, error: record.error });
     else if (batch.push(record) >= batchSize) await flush();
   }
