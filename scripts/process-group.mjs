@@ -6,7 +6,8 @@
 //   is left of the group is sent SIGTERM. Not on a terminal: there the command stays in the
 //   terminal's foreground group, so it can read the keyboard (a password prompt) and Ctrl-C
 //   reaches everything anyway; a process group of its own would be stopped by SIGTTIN.
-// - SIGINT and SIGTERM are forwarded to the whole group.
+// - SIGINT, SIGTERM and SIGHUP are forwarded to the program, which stops what it started in
+//   its own order; what is left of the group when it exits gets SIGTERM.
 // - If our parent dies (npm, or the shell npm ran, got a SIGTERM and did not pass it on), we
 //   are orphaned: that counts as a SIGTERM.
 // The caller gets the command's exit status to exit with.
@@ -50,9 +51,11 @@ export function watchParent(onOrphaned, intervalMs = 500) {
 export function runInGroup(command, args, options = {}, onSignal = () => {}) {
   const grouped = !process.stdin.isTTY;
   const child = spawn(command, args, { ...options, detached: grouped });
+  // To the program only: it stops what it started in its own order (the server closes its
+  // queues before its private redis-server); whatever is left is stopped when it exits.
   const forward = (signal) => {
     onSignal(signal);
-    if (!grouped || !signalGroup(child.pid, signal)) child.kill(signal);
+    child.kill(signal);
   };
   const handlers = ["SIGINT", "SIGTERM", "SIGHUP"].map((signal) => {
     const handler = () => forward(signal);
