@@ -28,6 +28,16 @@ const reloadedSchema = {
   },
 } as const;
 
+/** A knowledge snapshot: version, item count and load time (what serves, or what an edit made). */
+export const snapshotSchema = {
+  type: "object",
+  required: ["version", "items", "loadedAt"],
+  properties: {
+    version: { type: "integer" },
+    items: { type: "integer" },
+    loadedAt: { type: "string", format: "date-time" },
+  },
+} as const;
 export const rejectedSchema = {
   type: "object",
   required: ["status", "problems", "serving"],
@@ -36,15 +46,7 @@ export const rejectedSchema = {
     /** Each problem names the file and the field. */
     problems: { type: "array", items: { type: "string" } },
     /** The snapshot that keeps serving. */
-    serving: {
-      type: "object",
-      required: ["version", "items", "loadedAt"],
-      properties: {
-        version: { type: "integer" },
-        items: { type: "integer" },
-        loadedAt: { type: "string", format: "date-time" },
-      },
-    },
+    serving: snapshotSchema,
   },
 } as const;
 

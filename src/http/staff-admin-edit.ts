@@ -28,16 +28,8 @@ export const editErrors = {
   422: { oneOf: [rejectedSchema, errorResponseSchema] },
 } as const;
 
-/** The snapshot's version, item count and load time (what an edit's answer reports). */
-export const snapshotSchema = {
-  type: "object",
-  required: ["version", "items", "loadedAt"],
-  properties: {
-    version: { type: "integer" },
-    items: { type: "integer" },
-    loadedAt: { type: "string", format: "date-time" },
-  },
-} as const;
+/** The snapshot an edit's answer reports. */
+export { snapshotSchema } from "./admin-routes.ts";
 
 const EDIT_STATUS = { not_found: 404, conflict: 409, invalid: 422 } as const;
 const REASONS = { 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity" } as const;
