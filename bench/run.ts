@@ -8,6 +8,7 @@ import { benchIntake, intakeCpuRow, intakeRow } from "./intake.ts";
 import { formatRow, runLoad, type LoadResult } from "./load.ts";
 import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { runOpinionBench } from "./opinion-analysis.ts";
+import { runOpinionImportBench } from "./opinion-import.ts";
 import { runUnderstandingBench } from "./understanding.ts";
 import { prepareChannelBench } from "./channels.ts";
 import { chatBodies as makeChatBodies, openChatSessions } from "./questions.ts";
@@ -105,6 +106,9 @@ async function intakeBench(databaseUrl: string | undefined, dataDir: string, ech
 await runUnderstandingBench();
 console.log("");
 await runOpinionBench();
+console.log("");
+// Import with analysis into PostgreSQL and the embedded PGlite, beside the analysis alone.
+await runOpinionImportBench();
 console.log("");
 await main();
 // The workbench inbox at 100,000 tickets (issue 12), on a database of its own.

@@ -6,6 +6,9 @@
 //   (and the exit code is 1). Blank lines are skipped.
 // eval: sentiment and emotion metrics on labelled JSON Lines (see src/opinion/opinion-evaluation.ts);
 //   with --json the last line is one JSON object {sentiment, negativeVsRest, emotion, messagesPerSecond}.
+// import: analyses a file of history (JSON Lines or CSV: text, time, channel?, externalId?, place?)
+//   in batches and stores it in the hub's database (DATABASE_URL, else the embedded one under
+//   DATA_DIR) like live messages, once per record; prints received/analyzed/duplicates/rejected.
 // tune: chooses the sentiment bands on half of labelled JSON Lines and reports them on the other
 //   half (src/opinion/band-tuning.ts). Only for data the deployment owns or wrote: never tune on
 //   the data the figures are reported on.
@@ -13,10 +16,16 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
+import { loadConfig } from "../src/config.ts";
+import { databaseTarget, openDatabase } from "../src/db/database.ts";
+import { describeDatabaseError } from "../src/db/describe-error.ts";
+import { migrate } from "../src/db/migrate.ts";
 import { CatalogError } from "../src/knowledge/load-catalog.ts";
 import { oneVsRestReport, type TaskReport } from "../src/language/ml/metrics.ts";
 import { bestBands, isTuneHalf, reportAt, type ScoredMessage } from "../src/opinion/band-tuning.ts";
-import { loadOpinionAnalyzer } from "../src/opinion/load-opinion-analyzer.ts";
+import { loadOpinionAnalyzer, type OpinionAnalyzerOptions } from "../src/opinion/load-opinion-analyzer.ts";
+import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
+import { csvLines, importOpinions, jsonLines } from "../src/opinion/opinion-import.ts";
 import type { OpinionAnalyzer } from "../src/opinion/opinion-analyzer.ts";
 import {
   evaluateOpinions,
@@ -30,13 +39,19 @@ const USAGE = `usage:
   npm run opinion -- analyze <file.jsonl> [--intents <dir>] [--model <dir> | --lexicon-only]
   npm run opinion -- eval    <labelled.jsonl> [--intents <dir>] [--model <dir> | --lexicon-only] [--json]
   npm run opinion -- tune    <labelled.jsonl> [--intents <dir>]
+  npm run opinion -- import  <file.jsonl|file.csv> [--intents <dir>] [--model <dir> | --lexicon-only] [--json]
 
 --model: the emotion model for messages without a sentiment word (npm run nlp -- train … --model <dir>);
 default <intents>/models/opinion. --lexicon-only: no model.
 
 file.jsonl: one JSON object per line with a "text" field.
 labelled.jsonl: "text" and "sentiment" (negative|neutral|positive) and/or "emotion"
-(愤怒 焦虑/担忧 悲伤 喜悦/感谢 中性, or angry fear sad happy neutral surprise).`;
+(愤怒 焦虑/担忧 悲伤 喜悦/感谢 中性, or angry fear sad happy neutral surprise).
+import: JSON Lines, or CSV with a header row (.csv), one record each: "text", "time" (ISO 8601; without
+a zone, in TIME_ZONE), and
+optionally "channel" (default import), "externalId" (a record is stored once per channel and externalId,
+or per time and text without one) and "place". Stored in the hub's database (DATABASE_URL, else the
+embedded one under DATA_DIR: stop the hub first).`;
 
 const DEFAULT_INTENTS = path.resolve(import.meta.dirname, "../intents");
 
@@ -59,14 +74,19 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, file, ...extra] = positionals;
-  if (command !== "analyze" && command !== "eval" && command !== "tune")
+  if (command !== "analyze" && command !== "eval" && command !== "tune" && command !== "import")
     throw new UsageError(command ? `unknown command "${command}"` : "missing command");
-  if (!file) throw new UsageError(`${command}: missing <${command === "analyze" ? "file" : "labelled"}.jsonl>`);
+  if (!file)
+    throw new UsageError(
+      `${command}: missing <${command === "analyze" || command === "import" ? "file" : "labelled"}.jsonl>`,
+    );
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.model && values["lexicon-only"]) throw new UsageError("--model and --lexicon-only exclude each other");
   if (!fs.existsSync(file)) throw new LabelledOpinionError(`${file}: no such file`);
   // tune chooses the lexicon's bands: on the lexicon's scores alone.
   const modelDir = values["lexicon-only"] || command === "tune" ? false : values.model;
+  if (command === "import")
+    return importFile(file, values.intents ?? DEFAULT_INTENTS, modelDir === undefined ? {} : { modelDir }, values.json);
   const analyzer = await loadOpinionAnalyzer(
     values.intents ?? DEFAULT_INTENTS,
     modelDir === undefined ? {} : { modelDir },
@@ -112,6 +132,49 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(out);
   if (failed > 0) console.error(`${failed} line(s) of ${file} had no string "text"`);
   return failed > 0 ? 1 : 0;
+}
+
+async function importFile(
+  file: string,
+  intentsDir: string,
+  options: OpinionAnalyzerOptions,
+  json: boolean,
+): Promise<number> {
+  const recorder = await loadOpinionRecorder(intentsDir, options);
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  const config = loadConfig();
+  try {
+    db = await openDatabase(databaseTarget(config));
+  } catch (error) {
+    console.error(describeDatabaseError(error, "导入无法运行 / import could not run"));
+    return 2;
+  }
+  try {
+    await migrate(db.sql);
+    const chunks = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
+    const started = performance.now();
+    const report = await importOpinions(
+      db.sql,
+      recorder,
+      file.toLowerCase().endsWith(".csv") ? csvLines(chunks) : jsonLines(chunks),
+      { timeZone: config.timeZone },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const perSecond = Math.round(report.received / seconds);
+    if (json) console.log(JSON.stringify({ ...report, seconds, messagesPerSecond: perSecond }));
+    else {
+      console.log(`imported ${file} into the ${db.backend === "pglite" ? "embedded database" : "PostgreSQL database"}`);
+      console.log(
+        `  received ${report.received}, analyzed ${report.analyzed}, duplicates ${report.duplicates}, rejected ${report.rejected.length}`,
+      );
+      for (const { line, error } of report.rejected.slice(0, 20)) console.log(`  line ${line}: ${error}`);
+      if (report.rejected.length > 20) console.log(`  … and ${report.rejected.length - 20} more rejected`);
+      console.log(`  ${seconds.toFixed(1)} s, ${perSecond} records/s (analysis and writing, this run)`);
+    }
+    return report.rejected.length > 0 ? 1 : 0;
+  } finally {
+    await db.close();
+  }
 }
 
 function tune(analyzer: OpinionAnalyzer, messages: LabelledOpinion[], file: string): void {

@@ -12,6 +12,10 @@ import { createOutboundWorker } from "./outbound/outbound-worker.ts";
 import { createRoutingWorker } from "./cases/routing-worker.ts";
 import { createRetentionWorker, scheduleRetention } from "./cases/retention-worker.ts";
 import { QueueNames } from "./queue/queue-names.ts";
+import { createOpinionWorker } from "./opinion/opinion-worker.ts";
+import { loadOpinionRecorder } from "./opinion/load-opinion-recorder.ts";
+import { recoverOpinionJobs } from "./opinion/opinion-job-recovery.ts";
+import type { OpinionRecorder } from "./opinion/opinion-recorder.ts";
 
 export interface Workers {
   close(): Promise<void>;
@@ -26,6 +30,8 @@ export function startWorkers(hub: Hub): Workers {
     lockDurationMs: hub.config.workerLockMs,
     outage: hub.redisOutage,
   };
+  // The opinion analyzer is loaded on the first job (about a second), once per process.
+  let recorder: Promise<OpinionRecorder> | undefined;
   const workers: Worker[] = [
     createRoutingWorker({
       ...deps,
@@ -38,6 +44,15 @@ export function startWorkers(hub: Hub): Workers {
     createRetentionWorker({ ...deps, policy: hub.config.retention }),
     createIntakeReminderWorker({ ...deps, times: intakeTimes(hub.config), onOutboxWritten: () => hub.relay.kick() }),
     createHandoffTimeoutWorker({ ...deps, desk: hub.handoffs }),
+    createOpinionWorker({
+      ...deps,
+      sql: hub.db.sql,
+      recorder: () =>
+        (recorder ??= loadOpinionRecorder(hub.config.intentsDir).catch((error: unknown) => {
+          recorder = undefined; // tried again on the next job
+          throw error;
+        })),
+    }),
   ];
   const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
@@ -52,6 +67,16 @@ export function startWorkers(hub: Hub): Workers {
       {
         name: "lost jobs",
         run: () => recoverLostJobs({ prisma: hub.db.prisma, queues: hub.queues, graceMs: Math.min(everyMs, 60_000) }),
+      },
+      // A citizen message whose opinion-analysis job was lost with Redis's data (the last day's).
+      {
+        name: "opinion jobs",
+        run: () =>
+          recoverOpinionJobs({
+            prisma: hub.db.prisma,
+            queue: hub.queues.get(QueueNames.opinionAnalysis),
+            graceMs: Math.min(everyMs, 60_000),
+          }),
       },
       // A citizen whose pick-up timeout was lost with Redis's data is told now.
       { name: "hand-off timeouts", run: () => hub.handoffs.expireOverdue() },

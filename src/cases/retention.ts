@@ -13,6 +13,8 @@
 //                 citizen's id is replaced by a pseudonym and the dialogue context cleared.
 //                 A new message from the same citizen revives it, empty.
 //   feedback, notices sent, delivered outbox entries: older than the policy.
+//   opinion       an analysed message once its message's text is erased; an imported record
+//                 once imported longer ago than the policy (src/opinion/opinion-retention.ts).
 // Unanswered questions are kept: their text was masked when stored and they name no one.
 // Each step works in batches and is safe to run again or concurrently (it re-checks
 // under a row lock), so the scheduled job and `npm run privacy -- purge` can overlap.
@@ -23,6 +25,7 @@ import { PERSONAL_EVENT_KEYS, PURGED_EVENT } from "../tickets/event-chain.ts";
 import { chainedEvent } from "../tickets/ticket-events.ts";
 import { FINISHED_STATUSES } from "../tickets/ticket-status.ts";
 import { readTicket } from "./ticket-writes.ts";
+import { eraseExpiredOpinions } from "../opinion/opinion-retention.ts";
 
 export interface RetentionPolicy {
   /** Days after a case is finished (and a message was sent) before personal data is erased. */
@@ -38,6 +41,7 @@ export interface PurgeReport {
   feedback: number;
   deliveries: number;
   outboxEntries: number;
+  opinionMessages: number;
 }
 
 const BATCH = 200;
@@ -65,6 +69,7 @@ export async function purgeExpired(
     feedback: 0,
     deliveries: 0,
     outboxEntries: 0,
+    opinionMessages: 0,
   };
   for (;;) {
     const ids = await dueTickets(prisma, cutoff, BATCH);
@@ -80,6 +85,7 @@ export async function purgeExpired(
     if (ids.length < BATCH || purged === 0) break;
   }
   report.messages = await repeat(() => purgeMessages(prisma, cutoff));
+  report.opinionMessages = await repeat(() => eraseExpiredOpinions(prisma, cutoff, BATCH));
   report.conversations = await repeat(() => purgeConversations(prisma, cutoff, now));
   report.feedback = await repeat(
     () => prisma.$executeRaw`

@@ -3,16 +3,20 @@
 // inbound message with its outcome (the replies sent and what was understood), the
 // questions the hub could not answer, and what a message filed: a ticket — complaint,
 // suggestion or praise — with its first event and routing job, for one message or a batch
-// (see ExchangeBatcher). What a message filed is written only if the message itself
-// is new, so a retry never files twice. Plain SQL through Prisma's tagged templates:
+// (see ExchangeBatcher), and the opinion-analysis job of each message with words (through
+// the outbox; the worker analyses it, never the request). What a message filed is written
+// only if the message itself is new, so a retry never files twice. Plain SQL through Prisma's tagged templates:
 // parameterized, and the same on both backends. Measured: storing the replies as
 // separate rows cost ~40% of the chat API's database time, and the outcome already
 // holds them.
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import type { Tx } from "../db/transaction.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { INSERT_TICKET_ROWS, PLANNED_TICKET_COLUMNS, type PlannedTicket } from "../cases/open-ticket.ts";
 import { maskText } from "../privacy/mask.ts";
+import { INSERT_OPINION_JOBS } from "../opinion/opinion-job.ts";
+import { hasWords } from "../opinion/opinion-source.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import { changedContextSql, type ContextChange } from "./conversation-context.ts";
 import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
@@ -45,22 +49,23 @@ export interface RecordedExchange {
 export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<RecordedExchange[]> {
   // Cleaned value by value (see storableJson): the entries clean the text already
   // (cleanMessage), so what a ticket's first event hashed is what is stored.
-  const input = storableJson(
-    exchanges.map(({ inboundId, message, outcome, context, unanswered, ticket }) => ({
-      inboundId,
-      conversationId: conversationIdFor(message.channel, message.channelUserId),
-      channel: message.channel,
-      channelUserId: message.channelUserId,
-      channelMessageId: message.channelMessageId,
-      text: message.text,
-      raw: message.raw ?? null,
-      outcome,
-      context: context ?? null,
-      unanswered: unanswered ? { ...unanswered, text: maskText(message.text) } : null,
-      ticket: ticket ?? null,
-      at: message.receivedAt.toISOString(),
-    })),
-  );
+  const rows = exchanges.map(({ inboundId, message, outcome, context, unanswered, ticket }) => ({
+    inboundId,
+    conversationId: conversationIdFor(message.channel, message.channelUserId),
+    channel: message.channel,
+    channelUserId: message.channelUserId,
+    channelMessageId: message.channelMessageId,
+    text: message.text,
+    raw: message.raw ?? null,
+    outcome,
+    context: context ?? null,
+    unanswered: unanswered ? { ...unanswered, text: maskText(message.text) } : null,
+    ticket: ticket ?? null,
+    // The outbox row of its opinion-analysis job; none for a menu tap or a photo.
+    opinionJob: hasWords(message.text) ? randomUUID() : null,
+    at: message.receivedAt.toISOString(),
+  }));
+  const input = storableJson(rows);
   // Only what the batch needs is in the statement, so a plain answer's write stays small.
   const filed = [
     exchanges.some((e) => e.ticket) &&
@@ -68,6 +73,12 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
         SELECT r.* FROM input i JOIN inbound n ON n."id" = i."inboundId", jsonb_to_record(i."ticket") AS r(${PLANNED_TICKET_COLUMNS})
         WHERE i."ticket" IS NOT NULL
       ), ${INSERT_TICKET_ROWS}`,
+    rows.some((row) => row.opinionJob) &&
+      Prisma.sql`, opinion_messages AS (
+        SELECT i."opinionJob" AS "jobRowId", i."inboundId" AS "messageId"
+        FROM input i JOIN inbound n ON n."id" = i."inboundId"
+        WHERE i."opinionJob" IS NOT NULL
+      ), ${INSERT_OPINION_JOBS}`,
   ].filter((part): part is Prisma.Sql => part !== false);
   // A retry (its message already recorded) must not change the context: only new
   // messages ("fresh") change it, and the latest one per conversation wins (a batch
@@ -78,7 +89,8 @@ export async function recordExchanges(db: Sql, exchanges: Exchange[]): Promise<R
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(
         "inboundId" text, "conversationId" text, "channel" text, "channelUserId" text, "channelMessageId" text,
-        "text" text, "raw" jsonb, "outcome" jsonb, "context" jsonb, "unanswered" jsonb, "ticket" jsonb, "at" timestamp(3))
+        "text" text, "raw" jsonb, "outcome" jsonb, "context" jsonb, "unanswered" jsonb, "ticket" jsonb, "opinionJob" text,
+        "at" timestamp(3))
     ), new_context AS (
       SELECT DISTINCT ON (i."conversationId") i."conversationId", i."context"
       FROM input i

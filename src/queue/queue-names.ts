@@ -16,6 +16,8 @@ export const QueueNames = {
   handoffTimeouts: "handoff-timeouts",
   /** Erase personal data past the retention policy, on a schedule (src/cases/retention-worker.ts). */
   retention: "retention",
+  /** The public-opinion analysis of each citizen message, stored with its hourly rollups (src/opinion/opinion-worker.ts). */
+  opinionAnalysis: "opinion-analysis",
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -1,0 +1,158 @@
+// Imported history (a hotline's past records, an exported Weibo search) through the same
+// analysis and writer as live messages: one record per JSON line or CSV row, with `text`,
+// `time` (ISO 8601; without a zone, the hub's TIME_ZONE) and optionally `channel`, `externalId` and `place` (or `region`).
+// A record is stored once: its source id is its channel and externalId — or, without one,
+// a hash of its time and text — so importing a file again adds nothing. Records are
+// analysed in batches; each batch's write overlaps the next batch's analysis.
+import { createHash } from "node:crypto";
+import { zoneOffsetMs } from "../calendar/zoned-days.ts";
+import type { SqlRunner } from "../db/sql-runner.ts";
+import { CsvReader } from "./csv-reader.ts";
+import type { OpinionRecorder, OpinionSourceRecord } from "./opinion-recorder.ts";
+import { hasWords, OpinionSources } from "./opinion-source.ts";
+import { storeOpinionRows } from "./opinion-store.ts";
+
+/** The channel of a record that names none. */
+export const IMPORT_CHANNEL = "import";
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const CHANNEL = /^[a-z0-9_-]{1,32}$/i;
+
+export type ImportLine = { line: number; fields: Record<string, unknown> } | { line: number; error: string };
+
+export interface ImportReport {
+  /** Records read (lines with something on them). */
+  received: number;
+  /** Analysed and stored now. */
+  analyzed: number;
+  /** Stored before (same externalId, or same time and text), or twice in the file. */
+  duplicates: number;
+  rejected: { line: number; error: string }[];
+}
+
+/** A record's source, or why it cannot be imported. */
+export function importRecord(
+  fields: Record<string, unknown>,
+  /** The zone of a time written without one (the hub's TIME_ZONE). */
+  timeZone = "UTC",
+): OpinionSourceRecord | { error: string } {
+  const { text, time, channel = IMPORT_CHANNEL, externalId } = fields;
+  const place = fields.place ?? fields.region;
+  if (typeof text !== "string" || !hasWords(text)) return { error: 'expected a "text" with words' };
+  const at = typeof time === "string" && ISO_TIME.test(time.trim()) ? timeOf(time.trim(), timeZone) : undefined;
+  if (!at || Number.isNaN(at.getTime()))
+    return { error: 'expected a "time" in ISO 8601, e.g. 2026-12-07T08:30:00+08:00' };
+  if (typeof channel !== "string" || !CHANNEL.test(channel))
+    return { error: '"channel" must be letters, digits, "_" or "-" (up to 32)' };
+  if (externalId !== undefined && externalId !== "" && typeof externalId !== "string" && typeof externalId !== "number")
+    return { error: '"externalId" must be a string or a number' };
+  if (place !== undefined && typeof place !== "string") return { error: '"place" must be a string' };
+  const id =
+    externalId === undefined || externalId === ""
+      ? `sha256:${createHash("sha256").update(`${at.toISOString()}\n${text}`).digest("hex")}`
+      : String(externalId);
+  return {
+    sourceKind: OpinionSources.import,
+    sourceId: `${channel}:${id}`,
+    channel,
+    at,
+    text,
+    ...(place ? { place } : {}),
+  };
+}
+
+/** An ISO 8601 time; one without a zone is a wall time in timeZone, whatever the machine's zone. */
+function timeOf(written: string, timeZone: string): Date {
+  const iso = written.replace(" ", "T");
+  if (/(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return new Date(iso);
+  const wall = Date.parse(`${iso}Z`);
+  if (Number.isNaN(wall)) return new Date(Number.NaN);
+  // The offset at the guess may differ from the one at the instant (daylight saving): correct once.
+  const guess = wall - zoneOffsetMs(new Date(wall), timeZone);
+  return new Date(wall - zoneOffsetMs(new Date(guess), timeZone));
+}
+
+/** The records of a JSON Lines file, chunk by chunk. */
+export async function* jsonLines(chunks: AsyncIterable<string>): AsyncGenerator<ImportLine> {
+  let rest = "";
+  let line = 0;
+  const parse = (text: string): ImportLine | undefined => {
+    line++;
+    if (text.trim() === "") return undefined;
+    try {
+      const value: unknown = JSON.parse(text);
+      if (value && typeof value === "object" && !Array.isArray(value))
+        return { line, fields: value as Record<string, unknown> };
+    } catch {
+      // reported below
+    }
+    return { line, error: "expected a JSON object" };
+  };
+  for await (const chunk of chunks) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop()!;
+    for (const text of lines) {
+      const parsed = parse(text);
+      if (parsed) yield parsed;
+    }
+  }
+  const last = parse(rest);
+  if (last) yield last;
+}
+
+/** The records of a CSV file with a header row (text,time,channel,externalId,place), chunk by chunk. */
+export async function* csvLines(chunks: AsyncIterable<string>): AsyncGenerator<ImportLine> {
+  const reader = new CsvReader();
+  let header: string[] | undefined;
+  const records = function* (batch: ReturnType<CsvReader["push"]>): Generator<ImportLine> {
+    for (const record of batch) {
+      if (!header) {
+        header = record.fields.map((name) => name.replace(/^\uFEFF/, "").trim());
+        continue;
+      }
+      if (record.fields.every((f) => f.trim() === "")) continue;
+      const fields: Record<string, unknown> = {};
+      header.forEach((name, i) => {
+        const value = record.fields[i];
+        if (value !== undefined && value !== "") fields[name] = value;
+      });
+      yield { line: record.line, fields };
+    }
+  };
+  for await (const chunk of chunks) yield* records(reader.push(chunk));
+  yield* records(reader.end());
+}
+
+/** Analyses and stores the records; returns what became of them. */
+export async function importOpinions(
+  sql: Pick<SqlRunner, "query">,
+  recorder: OpinionRecorder,
+  lines: AsyncIterable<ImportLine>,
+  options: { timeZone?: string; batchSize?: number } = {},
+): Promise<ImportReport> {
+  const { timeZone = "UTC", batchSize = 1_000 } = options;
+  const report: ImportReport = { received: 0, analyzed: 0, duplicates: 0, rejected: [] };
+  let writing: Promise<void> = Promise.resolve();
+  let batch: OpinionSourceRecord[] = [];
+  const flush = async () => {
+    const rows = batch.map((record) => recorder.row(record));
+    batch = [];
+    // One write in flight: the next batch is analysed while this one is written.
+    await writing;
+    writing = storeOpinionRows(sql, rows).then((inserted) => {
+      report.analyzed += inserted;
+      report.duplicates += rows.length - inserted;
+    });
+    // Awaited by the next flush or at the end; handled here so a failure is not reported before that.
+    writing.catch(() => undefined);
+  };
+  for await (const item of lines) {
+    report.received++;
+    const record = "error" in item ? item : importRecord(item.fields, timeZone);
+    if ("error" in record) report.rejected.push({ line: item.line, error: record.error });
+    else if (batch.push(record) >= batchSize) await flush();
+  }
+  if (batch.length > 0) await flush();
+  await writing;
+  return report;
+}

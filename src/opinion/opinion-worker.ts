@@ -1,0 +1,79 @@
+// Consumes the opinion-analysis queue: each job names one citizen message (jobId = its id).
+// Jobs running at once are analysed together (GroupCommit): one read of their messages —
+// with the ticket each became, if any — the analysis in this process, and one statement
+// writing the rows and their rollups (storeOpinionRows). Idempotent: a message already
+// analysed is not read again, and the write adds nothing for it. A message erased by the
+// retention policy meanwhile, or without words, is skipped.
+import type { Worker } from "bullmq";
+import type { Database } from "../db/database.ts";
+import type { SqlRunner } from "../db/sql-runner.ts";
+import { GroupCommit } from "../queue/group-commit.ts";
+import { QueueNames } from "../queue/queue-names.ts";
+import { createQueueWorker, type WorkerDeps } from "../queue/queue-worker.ts";
+import type { OpinionJobData } from "./opinion-job.ts";
+import type { OpinionRecorder } from "./opinion-recorder.ts";
+import { hasWords, OpinionSources } from "./opinion-source.ts";
+import { storeOpinionRows } from "./opinion-store.ts";
+
+/** Jobs taken at once, and so the largest batch. */
+const OPINION_CONCURRENCY = 200;
+
+export type OpinionJobResult = "analysed" | "skipped";
+
+interface MessageToAnalyse {
+  id: string;
+  channel: string;
+  text: string;
+  at: Date;
+  ticketNumber: string | null;
+  domain: string | null;
+}
+
+/** Analyses and stores these messages (ids); answers per id whether it was analysed now. */
+export async function analyseMessages(
+  { prisma, sql }: Pick<Database, "prisma" | "sql">,
+  recorder: OpinionRecorder,
+  ids: string[],
+): Promise<OpinionJobResult[]> {
+  const messages = await prisma.$queryRaw<MessageToAnalyse[]>`
+    SELECT m."id", m."channel", m."text", m."createdAt" AS "at", t."number" AS "ticketNumber", t."domain"
+    FROM "Message" m LEFT JOIN "Ticket" t ON t."sourceMessageId" = m."id"
+    WHERE m."id" = ANY(${ids}::text[]) AND m."direction" = 'in'
+      AND NOT EXISTS (SELECT 1 FROM "OpinionMessage" o WHERE o."sourceKind" = ${OpinionSources.message} AND o."sourceId" = m."id")`;
+  const rows = messages
+    .filter((m) => hasWords(m.text))
+    .map((m) =>
+      recorder.row({
+        sourceKind: OpinionSources.message,
+        sourceId: m.id,
+        channel: m.channel,
+        at: m.at,
+        text: m.text,
+        domain: m.domain,
+        ticketNumber: m.ticketNumber,
+      }),
+    );
+  await storeOpinionRows(sql, rows);
+  const analysed = new Set(rows.map((r) => r.sourceId));
+  return ids.map((id) => (analysed.has(id) ? "analysed" : "skipped"));
+}
+
+export function createOpinionWorker(
+  deps: WorkerDeps & {
+    /** The driver, for the bulk write (see opinion-store.ts). */
+    sql: SqlRunner;
+    /** The recorder, loaded once on the first job (the analyzer takes about a second to load). */
+    recorder: () => Promise<OpinionRecorder>;
+  },
+): Worker {
+  const batches = new GroupCommit<string, OpinionJobResult>(
+    async (ids) => analyseMessages(deps, await deps.recorder(), ids),
+    OPINION_CONCURRENCY,
+  );
+  return createQueueWorker<OpinionJobData, OpinionJobResult>(
+    QueueNames.opinionAnalysis,
+    deps,
+    (job) => batches.add(job.data.messageId),
+    OPINION_CONCURRENCY,
+  );
+}
