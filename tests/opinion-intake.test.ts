@@ -79,32 +79,34 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     expect(channel.negative).toBeGreaterThanOrEqual(1);
   });
 
-  it("queues a job with the message for words only, and none for a retry", async () => {
+  it("queues one job with the statement's messages, for words only, and none for a retry", async () => {
     const exchange = (text: string, channelMessageId: string) => ({
       inboundId: randomUUID(),
       message: { channel: "weibo", channelUserId: "u-1", text, channelMessageId, receivedAt: new Date() },
       outcome: { replies: [], understanding: { kind: "unknown" as const, confidence: 0 } },
     });
     const words = exchange("西山区的路灯坏了好几天了", "w-1");
+    const more = exchange("南湖区的公交车太少了", "w-4");
     const recorded = await recordExchanges(prisma(), [
       words,
       exchange("[图片]", "w-2"),
       exchange("[菜单] 查询工单", "w-3"),
+      more,
     ]);
-    expect(recorded).toHaveLength(3);
+    expect(recorded).toHaveLength(4);
     const jobs = () =>
       prisma().outboxEntry.findMany({
         where: { queue: QueueNames.opinionAnalysis, jobId: { in: recorded.map((r) => r.inboundId) } },
       });
-    expect((await jobs()).map((j) => [j.jobId, j.payload])).toEqual([
-      [words.inboundId, { messageId: words.inboundId }],
-    ]);
+    const ids = [words.inboundId, more.inboundId].sort();
+    expect((await jobs()).map((j) => [j.jobId, j.payload])).toEqual([[ids[0], { messageIds: ids }]]);
     // A retry of the same platform message records nothing and queues nothing.
     expect(await recordExchanges(prisma(), [{ ...words, inboundId: randomUUID() }])).toEqual([]);
     expect(
-      await prisma().outboxEntry.count({ where: { queue: QueueNames.opinionAnalysis, jobId: words.inboundId } }),
+      await prisma().outboxEntry.count({ where: { queue: QueueNames.opinionAnalysis, jobId: ids[0] } }),
     ).toBe(1);
     await eventually(async () => (await stored(words.inboundId)) ?? undefined);
+    await eventually(async () => (await stored(more.inboundId)) ?? undefined);
   });
 
   it("analyses a message once: a second job and a second batch add nothing", async () => {
@@ -119,7 +121,7 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
 
     // The same message again through the real queue (another job id), and twice in one batch.
     const queue = t.hub.queues.get(QueueNames.opinionAnalysis)!;
-    const job = await queue.add(OPINION_JOB_NAME, { messageId: message.id }, { jobId: `again-${message.id}` });
+    const job = await queue.add(OPINION_JOB_NAME, { messageIds: [message.id] }, { jobId: `again-${message.id}` });
     expect(await eventually(async () => ((await job.getState()) === "completed" ? true : undefined))).toBe(true);
     expect(await analyseMessages(t.hub.db, recorder, [message.id, message.id])).toEqual(["skipped", "skipped"]);
 

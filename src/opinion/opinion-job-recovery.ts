@@ -1,8 +1,10 @@
 // Puts back the opinion-analysis jobs Redis lost with its data (like src/cases/lost-job-recovery.ts
-// for tickets): a citizen message with words, of the last day, older than the grace period and
-// not analysed yet, gets its job again under its id. BullMQ ignores an add whose jobId it still
-// holds, so a job waiting or running is left alone; one that failed every attempt is retried.
-// Only the last day is looked at, so a round stays cheap; older messages are left as they are.
+// for tickets). Jobs that failed every attempt are retried. Then, only when the queue holds no
+// work (a backlog most likely holds the messages, and analysing twice is harmless but wasted),
+// the last day's citizen messages with words, older than the grace period and not analysed yet,
+// are queued again in jobs of up to a batch, jobId = "recover-" + the batch's first message id:
+// a round that finds the same messages adds nothing twice. Only the last day is looked at, so a
+// round stays cheap; older messages are left as they are.
 import type { Queue } from "bullmq";
 import type { PrismaClient } from "../db/database.ts";
 import { OPINION_JOB_NAME, type OpinionJobData } from "./opinion-job.ts";
@@ -10,7 +12,9 @@ import { hasWords, OpinionSources } from "./opinion-source.ts";
 
 const WINDOW_MS = 86_400_000;
 const LIMIT = 1_000;
+const JOB_SIZE = 200;
 
+/** Answers how many jobs were retried and messages queued again. */
 export async function recoverOpinionJobs(deps: {
   prisma: PrismaClient;
   queue: Queue | undefined;
@@ -20,26 +24,21 @@ export async function recoverOpinionJobs(deps: {
 }): Promise<number> {
   const { prisma, queue } = deps;
   if (!queue) return 0;
+  const failed = await queue.getFailedCount();
+  if (failed > 0) await queue.retryJobs({ state: "failed" });
+  const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+  if (Object.values(counts).some((n) => n > 0)) return failed;
   const before = new Date((deps.now ?? new Date()).getTime() - deps.graceMs);
   const rows = await prisma.$queryRaw<{ id: string; text: string }[]>`
     SELECT m."id", m."text" FROM "Message" m
     WHERE m."createdAt" >= ${new Date(before.getTime() - WINDOW_MS)} AND m."createdAt" < ${before}
       AND m."direction" = 'in' AND m."text" <> ''
       AND NOT EXISTS (SELECT 1 FROM "OpinionMessage" o WHERE o."sourceKind" = ${OpinionSources.message} AND o."sourceId" = m."id")
-    ORDER BY m."createdAt" LIMIT ${LIMIT}`;
-  let added = 0;
-  for (const { id, text } of rows) {
-    if (!hasWords(text)) continue;
-    const job = await queue.getJob(id);
-    if (job) {
-      if (await job.isFailed()) {
-        await job.retry("failed");
-        added++;
-      }
-      continue;
-    }
-    await queue.add(OPINION_JOB_NAME, { messageId: id } satisfies OpinionJobData, { jobId: id });
-    added++;
+    ORDER BY m."createdAt", m."id" LIMIT ${LIMIT}`;
+  const ids = rows.filter((r) => hasWords(r.text)).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += JOB_SIZE) {
+    const messageIds = ids.slice(i, i + JOB_SIZE);
+    await queue.add(OPINION_JOB_NAME, { messageIds } satisfies OpinionJobData, { jobId: `recover-${messageIds[0]}` });
   }
-  return added;
+  return failed + ids.length;
 }

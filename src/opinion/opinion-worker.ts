@@ -1,5 +1,5 @@
-// Consumes the opinion-analysis queue: each job names one citizen message (jobId = its id).
-// Jobs running at once are analysed together (GroupCommit): one read of their messages —
+// Consumes the opinion-analysis queue: each job names the citizen messages one statement
+// recorded (opinion-job.ts). Messages of jobs running at once are analysed together (GroupCommit): one read of their messages —
 // with the ticket each became, if any — the analysis in this process, and one statement
 // writing the rows and their rollups (storeOpinionRows). Idempotent: a message already
 // analysed is not read again, and the write adds nothing for it. A message erased by the
@@ -15,8 +15,10 @@ import type { OpinionRecorder } from "./opinion-recorder.ts";
 import { hasWords, OpinionSources } from "./opinion-source.ts";
 import { storeOpinionRows } from "./opinion-store.ts";
 
-/** Jobs taken at once, and so the largest batch. */
-const OPINION_CONCURRENCY = 200;
+/** Jobs taken at once (each names one or more messages). */
+const OPINION_CONCURRENCY = 50;
+/** Messages analysed and written in one statement. */
+const OPINION_BATCH = 200;
 
 export type OpinionJobResult = "analysed" | "skipped";
 
@@ -68,12 +70,15 @@ export function createOpinionWorker(
 ): Worker {
   const batches = new GroupCommit<string, OpinionJobResult>(
     async (ids) => analyseMessages(deps, await deps.recorder(), ids),
-    OPINION_CONCURRENCY,
+    OPINION_BATCH,
   );
   return createQueueWorker<OpinionJobData, OpinionJobResult>(
     QueueNames.opinionAnalysis,
     deps,
-    (job) => batches.add(job.data.messageId),
+    async (job) => {
+      const results = await Promise.all(job.data.messageIds.map((id) => batches.add(id)));
+      return results.includes("analysed") ? "analysed" : "skipped";
+    },
     OPINION_CONCURRENCY,
   );
 }

@@ -75,9 +75,9 @@ export class OutboxRelay {
 
   /**
    * Delivers pending entries; returns how many. Each batch goes to Redis in one round
-   * trip per queue (addBulk) and is marked delivered in one statement. Stops at the
-   * first failure (Redis down); a batch half added is added again later, harmlessly
-   * (jobId = business id).
+   * trip per queue (addBulk) and is marked delivered in one statement per queue. Stops
+   * after a batch with a failure (Redis down); a batch half added is added again later,
+   * harmlessly (jobId = business id).
    */
   async flush(): Promise<number> {
     let delivered = 0;
@@ -89,28 +89,38 @@ export class OutboxRelay {
       if (batch.length === 0) return delivered;
       const byQueue = new Map<string, typeof batch>();
       for (const entry of batch) byQueue.set(entry.queue, [...(byQueue.get(entry.queue) ?? []), entry]);
-      for (const [name, entries] of byQueue) {
-        const ids = entries.map((e) => e.id);
-        const queue = this.queues.get(name as QueueName);
-        try {
-          if (!queue) throw new Error(`no queue named "${name}"`);
-          await withTimeout(
-            queue.addBulk(entries.map((e) => ({ name: e.jobName, data: e.payload, opts: { jobId: e.jobId } }))),
-            QUEUE_CALL_TIMEOUT_MS,
-          );
-        } catch (error) {
-          const lastError = String((error as Error).message ?? error).slice(0, 500);
-          await this.prisma.$executeRaw`
-            UPDATE "OutboxEntry" SET "attempts" = "attempts" + 1, "lastError" = ${lastError} WHERE "id" = ANY(${ids}::text[])`;
-          throw new QueueCallFailed(error);
-        }
-        await this.prisma
-          .$executeRaw`UPDATE "OutboxEntry" SET "deliveredAt" = ${new Date()} WHERE "id" = ANY(${ids}::text[])`;
-        delivered += entries.length;
-      }
+      // Each queue on its own and at once: one queue refusing (Redis down, or a queue this
+      // process lacks) never holds back another's jobs, and an outage costs one timeout, not one per queue.
+      const results = await Promise.all([...byQueue].map(([name, entries]) => this.relay(name, entries)));
+      delivered += results.reduce<number>((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
+      const failed = results.find((n): n is QueueCallFailed => n instanceof QueueCallFailed);
+      if (failed) throw failed;
       // A short batch was all there was; entries committed since then kick another run.
       if (batch.length < BATCH_SIZE) return delivered;
     }
+  }
+
+  /** Adds one queue's entries in one round trip; answers how many, or the failure (recorded on the rows). */
+  private async relay(
+    name: string,
+    entries: Pick<OutboxEntry, "id" | "jobName" | "jobId" | "payload">[],
+  ): Promise<number | QueueCallFailed> {
+    const ids = entries.map((e) => e.id);
+    const queue = this.queues.get(name as QueueName);
+    try {
+      if (!queue) throw new Error(`no queue named "${name}"`);
+      await withTimeout(
+        queue.addBulk(entries.map((e) => ({ name: e.jobName, data: e.payload, opts: { jobId: e.jobId } }))),
+        QUEUE_CALL_TIMEOUT_MS,
+      );
+    } catch (error) {
+      const lastError = String((error as Error).message ?? error).slice(0, 500);
+      await this.prisma.$executeRaw`
+        UPDATE "OutboxEntry" SET "attempts" = "attempts" + 1, "lastError" = ${lastError} WHERE "id" = ANY(${ids}::text[])`;
+      return new QueueCallFailed(error);
+    }
+    await this.prisma.$executeRaw`UPDATE "OutboxEntry" SET "deliveredAt" = ${new Date()} WHERE "id" = ANY(${ids}::text[])`;
+    return entries.length;
   }
 
   /** Stops polling and waits for a run in progress. */
