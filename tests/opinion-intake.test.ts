@@ -102,9 +102,7 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     expect((await jobs()).map((j) => [j.jobId, j.payload])).toEqual([[ids[0], { messageIds: ids }]]);
     // A retry of the same platform message records nothing and queues nothing.
     expect(await recordExchanges(prisma(), [{ ...words, inboundId: randomUUID() }])).toEqual([]);
-    expect(
-      await prisma().outboxEntry.count({ where: { queue: QueueNames.opinionAnalysis, jobId: ids[0] } }),
-    ).toBe(1);
+    expect(await prisma().outboxEntry.count({ where: { queue: QueueNames.opinionAnalysis, jobId: ids[0] } })).toBe(1);
     await eventually(async () => (await stored(words.inboundId)) ?? undefined);
     await eventually(async () => (await stored(more.inboundId)) ?? undefined);
   });

@@ -14,7 +14,13 @@ describe("the outbox relay", () => {
   it("relays a queue's jobs when an older entry's queue refuses, and records the refusal", async () => {
     const prisma = t.hub.db.prisma;
     const stuck = await prisma.outboxEntry.create({
-      data: { queue: "no-such-queue", jobName: "x", jobId: randomUUID(), payload: {}, createdAt: new Date(Date.now() - 1_000) },
+      data: {
+        queue: "no-such-queue",
+        jobName: "x",
+        jobId: randomUUID(),
+        payload: {},
+        createdAt: new Date(Date.now() - 1_000),
+      },
     });
     const jobId = `relay-test-${randomUUID()}`;
     const routed = await prisma.outboxEntry.create({

@@ -119,7 +119,8 @@ export class OutboxRelay {
         UPDATE "OutboxEntry" SET "attempts" = "attempts" + 1, "lastError" = ${lastError} WHERE "id" = ANY(${ids}::text[])`;
       return new QueueCallFailed(error);
     }
-    await this.prisma.$executeRaw`UPDATE "OutboxEntry" SET "deliveredAt" = ${new Date()} WHERE "id" = ANY(${ids}::text[])`;
+    await this.prisma
+      .$executeRaw`UPDATE "OutboxEntry" SET "deliveredAt" = ${new Date()} WHERE "id" = ANY(${ids}::text[])`;
     return entries.length;
   }
 
