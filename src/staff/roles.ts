@@ -1,9 +1,10 @@
 // Who may see and do what. Department staff work their own department's tickets;
 // dispatchers (派单中心) route and reject; supervisors (督办) oversee, reopen and close
-// reviews; admins may do everything and manage accounts. Pure rules, no I/O.
+// reviews; opinion analysts (舆情分析员) read the public-opinion hub and take no ticket
+// action; admins may do everything and manage accounts. Pure rules, no I/O.
 import type { ActionType } from "../tickets/lifecycle.ts";
 
-export const ROLES = ["staff", "dispatcher", "supervisor", "admin"] as const;
+export const ROLES = ["staff", "dispatcher", "supervisor", "analyst", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface StaffPrincipal {
@@ -51,6 +52,7 @@ const ALLOWED: Record<Role, readonly StaffAction[]> = {
     "refuse_extension",
     "supervise",
   ],
+  analyst: [],
   admin: STAFF_ACTIONS,
 };
 
@@ -103,4 +105,14 @@ export function mayFindByPhone(staff: StaffPrincipal): boolean {
  */
 export function isHandoffAgent(staff: StaffPrincipal): boolean {
   return staff.role === "dispatcher" || staff.role === "admin";
+}
+
+/** The public-opinion hub (民意洞察): analysts, the supervision office and admins read it. */
+export function mayReadOpinion(staff: StaffPrincipal): boolean {
+  return staff.role === "analyst" || staff.role === "supervisor" || staff.role === "admin";
+}
+
+/** Importing history into the opinion hub: analysts and admins. */
+export function mayImportOpinion(staff: StaffPrincipal): boolean {
+  return staff.role === "analyst" || staff.role === "admin";
 }

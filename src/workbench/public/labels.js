@@ -5,6 +5,7 @@ export const ROLE_NAMES = {
   staff: "部门工作人员",
   dispatcher: "派单员",
   supervisor: "督办员",
+  analyst: "舆情分析员",
   admin: "系统管理员",
 };
 
