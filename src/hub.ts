@@ -155,6 +155,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onOutboxWritten: () => relay.kick(),
     ticketDesk: desk,
     handoff: handoffs,
+    sql: db.sql,
     intake: {
       rules: () => knowledge.current.intake,
       dropAfterMs: config.complaintIntakeDropMs,

@@ -12,6 +12,7 @@ import { parseServiceHours } from "../src/calendar/service-hours.ts";
 import { HandoffDesk } from "../src/conversation/handoff-desk.ts";
 import { HandoffQueues } from "../src/conversation/handoff-queues.ts";
 import { conversationIdFor } from "../src/conversation/conversation-id.ts";
+import { readContext } from "../src/conversation/conversation-context.ts";
 import type { InboundMessage } from "../src/messages/messages.ts";
 import { startWorkers, type Workers } from "../src/start-workers.ts";
 import { EVERY_ROLE, staffClients } from "./support/staff-accounts.ts";
@@ -242,10 +243,12 @@ describe("hand-off on web chat", () => {
     expect(told.replies[0]!.text).toMatch(
       /^现在不是人工服务时间。人工服务时间为.+09:00-12:00（法定节假日除外），您可以留言，我们会在\d+月\d+日（周.）12:00前回复。/,
     );
-    const kept = await closed.hold(message("请帮我查一下公积金提取进度，谢谢"), () => false);
+    const hold = async (said: InboundMessage) =>
+      closed.hold(said, (await readContext(t.hub.db.sql, said, said.receivedAt)).handoff, () => false);
+    const kept = await hold(message("请帮我查一下公积金提取进度，谢谢"));
     expect(kept!.replies[0]!.text).toMatch(/^已收到您的留言，我们会在\d+月\d+日（周.）12:00前回复您。/);
     // The 留言 was the one message: the next goes to the bot again.
-    expect(await closed.hold(message("身份证丢了怎么补办"), () => false)).toBeUndefined();
+    expect(await hold(message("身份证丢了怎么补办"))).toBeUndefined();
 
     const left = (await listed(staff, "messages")).find((s) => s.lastMessage?.text.includes("公积金"));
     expect(left).toMatchObject({ status: "message" });

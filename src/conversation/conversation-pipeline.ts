@@ -4,6 +4,7 @@
 // second ticket, and does not change the conversation's context again.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
+import type { SqlRunner } from "../db/sql-runner.ts";
 import { isUniqueViolation } from "../db/transaction.ts";
 import { planTicket, TICKET_SUBMITTED } from "../cases/open-ticket.ts";
 import type { Understander, Understanding } from "../language/understander.ts";
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   };
   /** Hand-off to a person (人工, handoff-desk.ts); without it "人工" gets the hotline only. */
   handoff?: Pick<HandoffDesk, "hold" | "request">;
+  /** The driver, for the context read of every message (cheaper than Prisma's raw query); else Prisma. */
+  sql?: SqlRunner;
 }
 
 /** Messages that may concern a complaint being taken down; a confident service answer does not. */
@@ -66,25 +69,29 @@ export class ConversationPipeline {
     // Every channel passes here: a NUL or a lone surrogate is cleaned once, before anything
     // reads the text, so the answer, the ticket's hash and the stored text agree.
     const message = cleanMessage(received);
-    // Waiting for or talking with an agent: the message is the agent's, not the bot's.
+    // Waiting for or talking with an agent: the message is the agent's, not the bot's. The
+    // hand-off mark is in the context, so with hand-off on it is read first, once, for all.
     const handoff = this.options.handoff;
-    const held = await handoff?.hold(message, () => this.understander().understand(message.text).kind === "handoff");
+    let read = handoff ? await this.readContext(message) : undefined;
+    const held = await handoff?.hold(
+      message,
+      read?.handoff,
+      () => this.understander().understand(message.text).kind === "handoff",
+    );
     if (held) return held;
     const followUp = await this.options.ticketDesk?.handle(message);
     if (followUp) return followUp;
     // Not a rating: a bare number stands for the numbered option it picks (numbered-options.ts).
-    const context =
-      bareNumber(message.text) !== undefined ? await readContext(this.prisma, message, message.receivedAt) : undefined;
-    const said = (context && chosenOption(message.text, context)) ?? message.text;
+    if (bareNumber(message.text) !== undefined) read ??= await this.readContext(message);
+    const said = (read && chosenOption(message.text, read)) ?? message.text;
     // One catalog version for the whole message, even if a reload lands meanwhile.
     const understander = this.understander();
     const understanding = understander.understand(said);
     if (handoff && understanding.kind === "handoff") return handoff.request(message);
     try {
-      let read = context;
       const intake = this.options.intake;
       if (intake && mayConcernIntake(understanding)) {
-        read ??= await readContext(this.prisma, message, message.receivedAt);
+        read ??= await this.readContext(message);
         const decision = intakeTurn(
           intake.rules(),
           read.intake,
@@ -121,7 +128,7 @@ export class ConversationPipeline {
     if (!intake) return undefined;
     const stored = await storedOutcome(this.prisma, message);
     if (stored) return stored;
-    const context = await readContext(this.prisma, message, message.receivedAt);
+    const context = await this.readContext(message);
     const decision = intakeTurn(
       intake.rules(),
       context.intake,
@@ -146,6 +153,10 @@ export class ConversationPipeline {
       if (isUniqueViolation(error)) return this.earlierOutcome(message);
       throw error;
     }
+  }
+
+  private readContext(message: InboundMessage): Promise<ConversationContext> {
+    return readContext(this.options.sql ?? this.prisma, message, message.receivedAt);
   }
 
   /**
@@ -209,8 +220,7 @@ export class ConversationPipeline {
     understander: Understander,
     read: ConversationContext | undefined,
   ): Promise<ConversationOutcome | undefined> {
-    const context =
-      read ?? (needsContext(understanding) ? await readContext(this.prisma, message, message.receivedAt) : undefined);
+    const context = read ?? (needsContext(understanding) ? await this.readContext(message) : undefined);
     const turn = respond(understanding, context, {
       hotline: this.options.hotline,
       item: (code) => understander.item(code),

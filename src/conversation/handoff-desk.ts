@@ -73,9 +73,14 @@ export class HandoffDesk {
    * for the agent (the bot says nothing, or that it was kept), and the message after
    * a 留言 offer is the 留言. Undefined: the bot answers as usual. `isRequest` says
    * whether the message asks for a person again (it is then a new request, not a 留言).
+   * `mark` is the conversation's hand-off mark, read by the caller with the rest of its
+   * context (one read per message).
    */
-  async hold(message: InboundMessage, isRequest: () => boolean): Promise<ConversationOutcome | undefined> {
-    const mark = (await readContext(this.deps.prisma, message, message.receivedAt)).handoff;
+  async hold(
+    message: InboundMessage,
+    mark: HandoffMark | undefined,
+    isRequest: () => boolean,
+  ): Promise<ConversationOutcome | undefined> {
     if (!mark) return undefined;
     if (heldForAgent(mark)) {
       const replies = mark.status === "waiting" ? [say.keptForAgent()] : [];
