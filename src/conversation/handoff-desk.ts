@@ -19,7 +19,7 @@ import {
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import type { ConversationOutcome, InboundMessage } from "../messages/messages.ts";
 import { notify, speaksFirstOn } from "../outbound/notifier.ts";
-import { changeContext, type ContextChange, readContext } from "./conversation-context.ts";
+import { changeContext, type ContextChange } from "./conversation-context.ts";
 import { conversationIdFor } from "./conversation-id.ts";
 import * as say from "./handoff-replies.ts";
 import type { HandoffQueue, HandoffQueues } from "./handoff-queues.ts";
