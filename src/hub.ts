@@ -25,6 +25,7 @@ import { type QueueName, QueueNames } from "./queue/queue-names.ts";
 import { closeQueues, createQueues } from "./queue/queues.ts";
 import { connectRedis } from "./queue/redis-connection.ts";
 import { RedisOutage } from "./queue/redis-outage.ts";
+import { UnmarkedConversations } from "./conversation/unmarked-conversations.ts";
 import { loadMessageModel } from "./language/message-model.ts";
 import { type Cases, createCases } from "./cases/cases.ts";
 import type { RuleRouter } from "./routing/rule-router.ts";
@@ -131,7 +132,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     supplementWindowHours: config.cases.supplementWindowHours,
     repeatSimilarity: config.cases.duplicateSimilarity,
   });
+  // Which conversations have no hand-off mark, shared through Redis (unmarked-conversations.ts).
+  const unmarked = new UnmarkedConversations(redis, `${config.queuePrefix}:handoff-marks`);
+  unmarked.start();
   const handoffs = new HandoffDesk({
+    marks: unmarked,
     prisma: db.prisma,
     timeZone: config.timeZone,
     queues: handoffQueues,
@@ -156,6 +161,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ticketDesk: desk,
     handoff: handoffs,
     sql: db.sql,
+    unmarked,
     intake: {
       rules: () => knowledge.current.intake,
       dropAfterMs: config.complaintIntakeDropMs,
@@ -223,6 +229,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     async close() {
       knowledge.close();
       await relay.stop();
+      await unmarked.close();
       for (const channel of [...channels.values()].reverse()) await channel.close?.();
       await closeQueues(queues);
       redis.disconnect();

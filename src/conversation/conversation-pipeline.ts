@@ -22,6 +22,7 @@ import { type IntakeDecision, intakeTurn } from "./complaint-intake.ts";
 import type { IntakeRules } from "../knowledge/intake-rules.ts";
 import type { IntakeReminderJob } from "./intake-reminder.ts";
 import type { HandoffDesk } from "./handoff-desk.ts";
+import type { UnmarkedConversations } from "./unmarked-conversations.ts";
 import type { TicketKind } from "../tickets/ticket-kind.ts";
 
 export interface PipelineOptions {
@@ -42,6 +43,8 @@ export interface PipelineOptions {
   handoff?: Pick<HandoffDesk, "hold" | "request">;
   /** The driver, for the context read of every message (cheaper than Prisma's raw query); else Prisma. */
   sql?: SqlRunner;
+  /** Conversations known to have no hand-off mark: their context is read only when needed. */
+  unmarked?: Pick<UnmarkedConversations, "readUnlessUnmarked">;
 }
 
 /** Messages that may concern a complaint being taken down; a confident service answer does not. */
@@ -70,9 +73,17 @@ export class ConversationPipeline {
     // reads the text, so the answer, the ticket's hash and the stored text agree.
     const message = cleanMessage(received);
     // Waiting for or talking with an agent: the message is the agent's, not the bot's. The
-    // hand-off mark is in the context, so with hand-off on it is read first, once, for all.
+    // hand-off mark is in the context, so with hand-off on it is read first, once, for all
+    // (unless the conversation is known to have none).
     const handoff = this.options.handoff;
-    let read = handoff ? await this.readContext(message) : undefined;
+    const unmarked = this.options.unmarked;
+    let read = !handoff
+      ? undefined
+      : unmarked
+        ? await unmarked.readUnlessUnmarked(conversationIdFor(message.channel, message.channelUserId), () =>
+            this.readContext(message),
+          )
+        : await this.readContext(message);
     const held = await handoff?.hold(
       message,
       read?.handoff,

@@ -25,6 +25,7 @@ import * as say from "./handoff-replies.ts";
 import type { HandoffQueue, HandoffQueues } from "./handoff-queues.ts";
 import { type HandoffMark, heldForAgent, nextStatus, requestedStatus } from "./handoff-rules.ts";
 import { recordExchanges, storedOutcome } from "./message-log.ts";
+import type { UnmarkedConversations } from "./unmarked-conversations.ts";
 
 export interface HandoffTimeoutJob {
   handoffId: string;
@@ -45,6 +46,8 @@ export interface HandoffDeskDeps {
   scheduleTimeout?: (job: HandoffTimeoutJob, delayMs: number) => void;
   /** Called after a committed transaction wrote a notice. */
   onOutboxWritten?: () => void;
+  /** Told of each conversation a request marks, so no process keeps it as unmarked (unmarked-conversations.ts). */
+  marks?: Pick<UnmarkedConversations, "announce">;
 }
 
 const UNDERSTOOD = { kind: "handoff" as const, confidence: 1 };
@@ -141,6 +144,9 @@ export class HandoffDesk {
           waiting: status === "waiting" ? { handoffId: id, requestedAt: now.toISOString() } : undefined,
         };
       });
+      // Before the answer, so the citizen's next message finds the mark in every process.
+      // Redis down: the other processes' subscriptions are down too, and they read the database.
+      await this.deps.marks?.announce(conversationId).catch(() => undefined);
       if (waiting) this.deps.scheduleTimeout?.(waiting, this.deps.pickupMs);
       return outcome;
     } catch (error) {
