@@ -10,7 +10,9 @@ import type { HandoffDesk, HandoffTimeoutJob } from "./handoff-desk.ts";
 
 /** Schedules the timeout of a wait that just started; never waits on the worker. */
 export async function scheduleHandoffTimeout(queue: Queue, job: HandoffTimeoutJob, delayMs: number): Promise<void> {
-  await queue.add("expire", job, { jobId: job.handoffId, delay: delayMs, attempts: 3 });
+  // The queue's default attempts (8, backing off to minutes): an expiry that fails under load
+  // (a transaction that cannot start in time) is retried, not left failed while the citizen waits.
+  await queue.add("expire", job, { jobId: job.handoffId, delay: delayMs });
 }
 
 export function createHandoffTimeoutWorker(deps: WorkerDeps & { desk: Pick<HandoffDesk, "expire"> }): Worker {
