@@ -12,8 +12,9 @@ import { OPINION_JOB_NAME } from "../src/opinion/opinion-job.ts";
 import { recoverOpinionJobs } from "../src/opinion/opinion-job-recovery.ts";
 import type { OpinionRecorder } from "../src/opinion/opinion-recorder.ts";
 import { hasWords } from "../src/opinion/opinion-source.ts";
-import { analyseMessages } from "../src/opinion/opinion-worker.ts";
+import { analyseMessages, analyseRating } from "../src/opinion/opinion-worker.ts";
 import { QueueNames } from "../src/queue/queue-names.ts";
+import { fileAndRoute, road } from "./support/cases.ts";
 import { chatSessions } from "./support/chat-sessions.ts";
 import { BACKENDS, eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
@@ -38,7 +39,7 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
   let chat: ReturnType<typeof chatSessions>;
   let recorder: OpinionRecorder;
   beforeAll(async () => {
-    t = await startTestHub(backend, { workers: true, env: { RETENTION_DAYS: "30" } });
+    t = await startTestHub(backend, { workers: true, env: { RETENTION_DAYS: "30", OPEN311_API_KEYS: "key-1" } });
     app = await buildApp(t.hub);
     chat = chatSessions(app);
     recorder = await loadOpinionRecorder(t.hub.config.intentsDir);
@@ -105,6 +106,55 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     expect(await prisma().outboxEntry.count({ where: { queue: QueueNames.opinionAnalysis, jobId: ids[0] } })).toBe(1);
     await eventually(async () => (await stored(words.inboundId)) ?? undefined);
     await eventually(async () => (await stored(more.inboundId)) ?? undefined);
+  });
+
+  it("analyses an Open311 request's description like a chat message", async () => {
+    const description = `北城区解放路的井盖丢了，晚上很危险，电话${PHONE}`;
+    const res = await app.inject({
+      method: "POST",
+      url: "/open311/v2/requests.json",
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      payload: new URLSearchParams({
+        api_key: "key-1",
+        service_code: "street-light",
+        description,
+        lat: "30.1",
+        long: "120.2",
+      }).toString(),
+    });
+    expect(res.statusCode).toBe(200);
+    const message = await inbound(description);
+    const row = await eventually(async () => (await stored(message.id)) ?? undefined);
+    expect(row).toMatchObject({ channel: "open311", sentiment: "negative" });
+    expect(row.text).not.toContain(PHONE);
+    expect(row.ticketNumber).toBe(res.json()[0].service_request_id);
+  });
+
+  it("analyses a rating's comment once per rating, linked to its ticket", async () => {
+    const filed = await fileAndRoute(t.hub, `南湖区${road()}的垃圾好几天没人清运`);
+    const actions = t.hub.cases.actions;
+    await actions.apply({ id: filed.id }, { type: "accept" }, "staff:test");
+    await actions.apply({ id: filed.id }, { type: "resolve", reply: "已清运。" }, "staff:test");
+    await actions.apply(
+      { id: filed.id },
+      { type: "rate", rating: 1, comment: `处理太慢了，拖了一个星期，很不满意，回电${PHONE}` },
+      "citizen:webchat",
+    );
+    const rated = await prisma().ticket.findUniqueOrThrow({ where: { id: filed.id } });
+    const sourceId = `${filed.id}@${rated.ratedAt!.toISOString()}`;
+    const row = await eventually(() =>
+      prisma()
+        .opinionMessage.findUnique({ where: { sourceKind_sourceId: { sourceKind: "rating", sourceId } } })
+        .then((r) => r ?? undefined),
+    );
+    expect(row).toMatchObject({ ticketNumber: rated.number, sentiment: "negative", channel: rated.channel });
+    expect(row.text).toContain("处理太慢了");
+    expect(row.text).not.toContain(PHONE);
+    // Its job again changes nothing.
+    expect(await analyseRating(t.hub.db, recorder, { ticketId: filed.id, ratedAt: rated.ratedAt!.toISOString() })).toBe(
+      "skipped",
+    );
+    expect(await prisma().opinionMessage.count({ where: { sourceKind: "rating", sourceId } })).toBe(1);
   });
 
   it("analyses a message once: a second job and a second batch add nothing", async () => {

@@ -6,6 +6,7 @@ import type { Ticket } from "../generated/prisma/client.ts";
 import type { Tx } from "../db/transaction.ts";
 import type { Logger } from "../logger.ts";
 import { notify, speaksFirstOn } from "../outbound/notifier.ts";
+import { queueRatingAnalysis } from "../opinion/opinion-job.ts";
 import { withTimeout } from "../queue/with-timeout.ts";
 import type { CitizenNotice, StaffAlert } from "../tickets/lifecycle.ts";
 import { RATING_LABELS } from "../tickets/rating.ts";
@@ -40,6 +41,10 @@ export class CaseEffects implements ActionEffects {
     const { transition } = applied;
     if (transition.citizenNotice) await this.noticeToCitizen(tx, applied, transition.citizenNotice);
     if (transition.staffAlert) await this.alertStaff(tx, applied, transition.staffAlert);
+    // A rating's comment is what the citizen thinks of the service: the opinion hub reads it.
+    const { ratingComment, ratedAt } = transition.changes;
+    if (ratingComment && ratedAt instanceof Date)
+      await queueRatingAnalysis(tx, { ticketId: applied.ticket.id, ratedAt: ratedAt.toISOString() });
   }
 
   async afterCommit(applied: Applied[]): Promise<void> {

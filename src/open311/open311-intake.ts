@@ -2,6 +2,8 @@
 // chat: the request is recorded as the inbound message of an "open311" conversation,
 // then ticket, first event and routing job are written in one transaction.
 import { randomUUID } from "node:crypto";
+import { queueMessageAnalysis } from "../opinion/opinion-job.ts";
+import { hasWords } from "../opinion/opinion-source.ts";
 import { conversationIdFor } from "../conversation/conversation-id.ts";
 import type { PrismaClient } from "../db/database.ts";
 import { cleanValue } from "../messages/clean-text.ts";
@@ -73,6 +75,8 @@ export async function fileOpen311Request(
         createdAt: now,
       },
     });
+    // What the citizen wrote is read by the opinion hub like any chat message.
+    if (hasWords(text)) await queueMessageAnalysis(tx, [inbound.id]);
     return openTicket(
       tx,
       {

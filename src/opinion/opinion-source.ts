@@ -4,11 +4,11 @@
 
 /** The kinds of source an OpinionMessage row has; (kind, source id) is unique. */
 export const OpinionSources = {
-  /** A citizen's message on a channel (web chat, WeChat, Weibo private messages, mentions and comments): the Message id. */
+  /** A citizen's message on a channel (web chat, WeChat, Weibo private messages, mentions and comments, Open311 requests): the Message id. */
   message: "message",
-  /** A ticket's own text (e.g. Open311), when it has no message. Not written yet. */
+  /** A ticket's own text, when it has no message. Reserved: every ticket has one today (Open311's too). */
   ticket: "ticket",
-  /** A rating's comment. Not written yet. */
+  /** A rating's comment (好差评): "<ticket id>@<ratedAt ISO>", analysed once per rating. */
   rating: "rating",
   /** An imported record (a hotline's past records, an exported Weibo search): channel and externalId. */
   import: "import",

@@ -10,7 +10,7 @@ import type { SqlRunner } from "../db/sql-runner.ts";
 import { GroupCommit } from "../queue/group-commit.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "../queue/queue-worker.ts";
-import type { OpinionJobData } from "./opinion-job.ts";
+import type { OpinionJobData, RatedTicket } from "./opinion-job.ts";
 import type { OpinionRecorder } from "./opinion-recorder.ts";
 import { hasWords, OpinionSources } from "./opinion-source.ts";
 import { storeOpinionRows } from "./opinion-store.ts";
@@ -60,6 +60,36 @@ export async function analyseMessages(
   return ids.map((id) => (analysed.has(id) ? "analysed" : "skipped"));
 }
 
+/**
+ * Analyses and stores a rating's comment (sourceKind "rating", sourceId "<ticket>@<ratedAt>");
+ * answers "skipped" when the ticket was rated again since, erased, or the comment has no words.
+ */
+export async function analyseRating(
+  { prisma, sql }: Pick<Database, "prisma" | "sql">,
+  recorder: OpinionRecorder,
+  rated: RatedTicket,
+): Promise<OpinionJobResult> {
+  const ratedAt = new Date(rated.ratedAt);
+  const sourceId = `${rated.ticketId}@${ratedAt.toISOString()}`;
+  const ticket = await prisma.ticket.findUnique({
+    where: { id: rated.ticketId },
+    select: { number: true, channel: true, domain: true, ratingComment: true, ratedAt: true },
+  });
+  const comment = ticket?.ratingComment;
+  if (!ticket || !comment || ticket.ratedAt?.getTime() !== ratedAt.getTime() || !hasWords(comment)) return "skipped";
+  const row = recorder.row({
+    sourceKind: OpinionSources.rating,
+    sourceId,
+    channel: ticket.channel,
+    at: ratedAt,
+    text: comment,
+    domain: ticket.domain,
+    ticketNumber: ticket.number,
+  });
+  const stored = await storeOpinionRows(sql, [row]);
+  return stored > 0 ? "analysed" : "skipped";
+}
+
 export function createOpinionWorker(
   deps: WorkerDeps & {
     /** The driver, for the bulk write (see opinion-store.ts). */
@@ -76,7 +106,8 @@ export function createOpinionWorker(
     QueueNames.opinionAnalysis,
     deps,
     async (job) => {
-      const results = await Promise.all(job.data.messageIds.map((id) => batches.add(id)));
+      const results = await Promise.all((job.data.messageIds ?? []).map((id) => batches.add(id)));
+      if (job.data.rating) results.push(await analyseRating(deps, await deps.recorder(), job.data.rating));
       return results.includes("analysed") ? "analysed" : "skipped";
     },
     OPINION_CONCURRENCY,
