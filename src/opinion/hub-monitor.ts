@@ -217,14 +217,15 @@ export class HubMonitor {
   }
 
   private snapshot(alert: OpinionAlert): AlertSnapshot {
-    // The alert's topic: the one holding at least half of its messages.
+    // The alert's topic: the one holding most of its messages, when it holds at least a quarter
+    // (a day window's spike also counts the place's ordinary messages of that day).
     const counts = new Map<number, number>();
     for (const id of alert.messageIds) {
       const entry = this.topicOfMessage.get(id);
       if (entry) counts.set(entry.topic, (counts.get(entry.topic) ?? 0) + 1);
     }
     const [topic, shared] = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [undefined, 0];
-    const main = topic !== undefined && shared * 2 >= alert.messageIds.size ? topic : undefined;
+    const main = topic !== undefined && shared * 4 >= alert.messageIds.size ? topic : undefined;
     const clusterer = this.monitor.clusterer;
     const topicOf = main === undefined ? undefined : clusterer.topics()[main - 1]!;
     const label = topicOf
