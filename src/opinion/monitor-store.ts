@@ -9,6 +9,7 @@
 import type { SqlRunner } from "../db/sql-runner.ts";
 import type { AlertLevel } from "./alert-settings.ts";
 import type { AlertSnapshot, MonitorRow, TopicSummary } from "./hub-monitor.ts";
+import { TOPIC_DIMENSION } from "./opinion-rollup.ts";
 
 type Sql = Pick<SqlRunner, "query" | "transaction">;
 
@@ -123,14 +124,14 @@ export class MonitorStore {
          ) d GROUP BY "hour", "value"
        )
        INSERT INTO "OpinionRollup" ("dimension", "hour", "value", "total", "negative", "neutral", "positive")
-       SELECT 'topic', "hour", "value", "total", coalesce("negative", 0), coalesce("neutral", 0), coalesce("positive", 0)
+       SELECT $2::text, "hour", "value", "total", coalesce("negative", 0), coalesce("neutral", 0), coalesce("positive", 0)
        FROM deltas ORDER BY "hour", "value"
        ON CONFLICT ("dimension", "hour", "value") DO UPDATE SET
          "total" = "OpinionRollup"."total" + EXCLUDED."total",
          "negative" = "OpinionRollup"."negative" + EXCLUDED."negative",
          "neutral" = "OpinionRollup"."neutral" + EXCLUDED."neutral",
          "positive" = "OpinionRollup"."positive" + EXCLUDED."positive"`,
-      [input],
+      [input, TOPIC_DIMENSION],
     );
   }
 
