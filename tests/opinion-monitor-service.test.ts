@@ -7,9 +7,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Region } from "../src/knowledge/gazetteer-schema.ts";
+import { ConfigError, loadConfig } from "../src/config.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
+import { resolveAlertSettings } from "../src/opinion/alert-settings.ts";
 import { createAlertDeliveryWorker, queueAlertDeliveries } from "../src/opinion/alert-delivery.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../src/opinion/alert-webhook.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
@@ -18,9 +21,10 @@ import { OpinionMonitorService } from "../src/opinion/opinion-monitor-service.ts
 import { type OpinionRow, storeOpinionRows } from "../src/opinion/opinion-store.ts";
 import { RedisLease } from "../src/opinion/redis-lease.ts";
 import { QueueNames } from "../src/queue/queue-names.ts";
+import { connectRedis } from "../src/queue/redis-connection.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
 import { generateStream, type OpinionStream, type StreamMessage } from "./support/opinion-stream.ts";
-import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
+import { eventually, startTestHub, TEST_REDIS_URL, type TestHub, uniqueName } from "./support/test-env.ts";
 
 const HOUR_MS = 3_600_000;
 const SECRET = "test-webhook-secret-0123456789";
@@ -325,4 +329,124 @@ describe("the hub's opinion monitor, late rows", () => {
     );
     await monitor.stop();
   }, 120_000);
+});
+
+describe("the hub's opinion monitor on the embedded database", () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub("pglite");
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("runs the same statements on PGlite", async () => {
+    const hub = t.hub;
+    const week = stream.messages.filter((m) => m.time < stream.start + 7 * 24 * HOUR_MS);
+    await storeOpinionRows(
+      hub.db.sql,
+      week.slice(0, 1_500).map((m) => analysed.get(m.id)!),
+    );
+    const delivered: unknown[] = [];
+    const clock = { now: week[1_499]!.time };
+    const monitor = new OpinionMonitorService({
+      store: new MonitorStore(hub.db.sql),
+      lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
+      regions: async () => regions,
+      log: hub.log,
+      deliver: async (deliveries) => void delivered.push(...deliveries),
+      now: () => clock.now,
+      commitLagMs: 0,
+      settleMs: 0,
+    });
+    await monitor.poll();
+    expect(monitor.active).toBe(true);
+    await storeOpinionRows(
+      hub.db.sql,
+      week.slice(1_500).map((m) => analysed.get(m.id)!),
+    );
+    clock.now = week.at(-1)!.time;
+    await monitor.poll();
+    const prisma = hub.db.prisma;
+    expect(await prisma.opinionMessage.count()).toBe(week.length);
+    expect(await prisma.opinionMessage.count({ where: { topicId: null } })).toBe(0);
+    expect(await prisma.opinionTopic.count()).toBeGreaterThan(10);
+    const cursor = await new MonitorStore(hub.db.sql).cursor();
+    expect(cursor!.clock).toBeGreaterThan(week[1_499]!.time);
+    await monitor.stop();
+  }, 60_000);
+});
+
+describe("the monitor's lease", () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = connectRedis(TEST_REDIS_URL, "probe");
+  });
+  afterAll(async () => {
+    await redis?.quit();
+  });
+
+  it("is held by one holder; another takes it when the holder dies (expiry) or stops (release)", async () => {
+    const key = `${uniqueName("test")}:lease`;
+    const a = new RedisLease(redis, key, 300);
+    const b = new RedisLease(redis, key, 300);
+    expect(await a.acquire()).toBe(true);
+    expect(await b.acquire()).toBe(false);
+    expect(await a.renew()).toBe(true);
+    // A dies: no renewal; the lease expires and B takes it; A cannot renew B's lease.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await b.acquire()).toBe(true);
+    expect(await a.renew()).toBe(false);
+    await a.release(); // not A's any more: B keeps it
+    expect(await b.renew()).toBe(true);
+    await b.release();
+    expect(await a.acquire()).toBe(true);
+    await a.release();
+  });
+});
+
+describe("alert configuration", () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return error.problems;
+    }
+  };
+
+  it("reads the levels a deployment sets, validated", () => {
+    const config = loadConfig({ OPINION_ALERT_LEVELS: "关注:6, 预警:10,严重:18" });
+    expect(config.opinion.alertLevels).toEqual([
+      { level: "关注", score: 6 },
+      { level: "预警", score: 10 },
+      { level: "严重", score: 18 },
+    ]);
+    expect(resolveAlertSettings({ levels: config.opinion.alertLevels! }).levels[0]).toEqual({
+      level: "关注",
+      score: 6,
+    });
+    expect(loadConfig({ OPINION_ALERT_LEVELS: "预警:12" }).opinion.alertLevels).toEqual([{ level: "预警", score: 12 }]);
+    expect(loadConfig({}).opinion.alertLevels).toBeUndefined();
+    for (const wrong of ["关注:12,预警:8", "注意:8", "关注:1", "关注:8,关注:9", "关注"])
+      expect(problems({ OPINION_ALERT_LEVELS: wrong })[0]).toMatch(/^OPINION_ALERT_LEVELS=/);
+  });
+
+  it("takes the webhook with its secret only, and never repeats the secret", () => {
+    expect(loadConfig({}).opinion.alertWebhook).toBeUndefined();
+    expect(
+      loadConfig({ OPINION_ALERT_WEBHOOK: "https://duty.example.gov.cn/hook", OPINION_ALERT_WEBHOOK_SECRET: SECRET })
+        .opinion.alertWebhook,
+    ).toEqual({ url: "https://duty.example.gov.cn/hook", secret: SECRET });
+    expect(problems({ OPINION_ALERT_WEBHOOK: "https://duty.example.gov.cn/hook" })[0]).toMatch(
+      /^OPINION_ALERT_WEBHOOK_SECRET: must be set too/,
+    );
+    expect(problems({ OPINION_ALERT_WEBHOOK: "ftp://x", OPINION_ALERT_WEBHOOK_SECRET: SECRET })[0]).toMatch(
+      /^OPINION_ALERT_WEBHOOK=/,
+    );
+    const short = problems({ OPINION_ALERT_WEBHOOK: "https://x.cn/h", OPINION_ALERT_WEBHOOK_SECRET: "tooshort" });
+    expect(short.join(" ")).toContain("OPINION_ALERT_WEBHOOK_SECRET");
+    expect(short.join(" ")).not.toContain("tooshort");
+  });
 });
