@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Region } from "../src/knowledge/gazetteer-schema.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
@@ -21,7 +21,6 @@ import { OpinionMonitorService } from "../src/opinion/opinion-monitor-service.ts
 import { type OpinionRow, storeOpinionRows } from "../src/opinion/opinion-store.ts";
 import { RedisLease } from "../src/opinion/redis-lease.ts";
 import { QueueNames } from "../src/queue/queue-names.ts";
-import { connectRedis } from "../src/queue/redis-connection.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
 import { generateStream, type OpinionStream, type StreamMessage } from "./support/opinion-stream.ts";
 import { eventually, startTestHub, TEST_REDIS_URL, type TestHub, uniqueName } from "./support/test-env.ts";
@@ -380,7 +379,7 @@ describe("the hub's opinion monitor on the embedded database", () => {
 describe("the monitor's lease", () => {
   let redis: Redis;
   beforeAll(() => {
-    redis = connectRedis(TEST_REDIS_URL, "probe");
+    redis = new Redis(TEST_REDIS_URL);
   });
   afterAll(async () => {
     await redis?.quit();
