@@ -13,6 +13,7 @@ import type { Region } from "../src/knowledge/gazetteer-schema.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "../src/opinion/alert-settings.ts";
+import { alertChanges } from "../src/opinion/alert-changes.ts";
 import { createAlertDeliveryWorker, queueAlertDeliveries } from "../src/opinion/alert-delivery.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../src/opinion/alert-webhook.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
@@ -447,5 +448,26 @@ describe("alert configuration", () => {
     const short = problems({ OPINION_ALERT_WEBHOOK: "https://x.cn/h", OPINION_ALERT_WEBHOOK_SECRET: "tooshort" });
     expect(short.join(" ")).toContain("OPINION_ALERT_WEBHOOK_SECRET");
     expect(short.join(" ")).not.toContain("tooshort");
+  });
+});
+
+describe("which alert changes are delivered", () => {
+  it("opened, level raised and closed, against the stored row; nothing the row already says", () => {
+    expect(alertChanges("a", undefined, { status: "open", level: "关注" })).toEqual([
+      { alertId: "a", change: "opened", level: "关注" },
+    ]);
+    // Opened and closed within one replayed span: both.
+    expect(alertChanges("a", undefined, { status: "closed", level: "预警" }).map((c) => c.change)).toEqual([
+      "opened",
+      "closed",
+    ]);
+    expect(alertChanges("a", { status: "open", level: "关注" }, { status: "open", level: "严重" })).toEqual([
+      { alertId: "a", change: "raised", level: "严重" },
+    ]);
+    expect(alertChanges("a", { status: "open", level: "预警" }, { status: "open", level: "预警" })).toEqual([]);
+    expect(alertChanges("a", { status: "open", level: "预警" }, { status: "closed", level: "预警" })).toEqual([
+      { alertId: "a", change: "closed", level: "预警" },
+    ]);
+    expect(alertChanges("a", { status: "closed", level: "预警" }, { status: "closed", level: "预警" })).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
 import type { Queue, Worker } from "bullmq";
 import { QueueNames } from "../queue/queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "../queue/queue-worker.ts";
-import type { AlertDelivery } from "./hub-monitor.ts";
+import type { AlertDelivery } from "./alert-changes.ts";
 import { postSigned, type WebhookTarget } from "./alert-webhook.ts";
 
 export const ALERT_JOB_NAME = "alert-change";

@@ -1,10 +1,10 @@
 // The hub's OpinionMonitor over stored rows: feeds analysed messages (as stored: sentiment,
 // keywords, place codes, domain — no re-analysis) in time order, and collects what storage
-// and delivery need — each message's topic, the topics and alerts that changed, and the
-// alert changes worth delivering (opened, level raised, closed). Ids are derived, not
+// needs — each message's topic, the topics and alerts that changed. Ids are derived, not
 // counted, so a replay of the same rows names the same rows again: a topic by its first
 // message, an alert by its first spike (series and detectedAt). Changes before `writeFrom`
-// only rebuild state (a replay's warm-up); from it on they are collected.
+// only rebuild state (a replay's warm-up); from it on they are collected. What is delivered is decided against
+// the stored alerts (alert-changes.ts), so a replay long after the fact sends nothing again.
 // Pure: no database, queue or clock of its own.
 import { createHash } from "node:crypto";
 import type { Region } from "../knowledge/gazetteer-schema.ts";
@@ -58,21 +58,12 @@ export interface AlertSnapshot {
   messageIds: string[];
 }
 
-export type DeliveredChange = "opened" | "raised" | "closed";
-
-export interface AlertDelivery {
-  alertId: string;
-  change: DeliveredChange;
-  level: AlertLevel;
-}
-
 /** What changed since the last take(). */
 export interface MonitorEffects {
   /** Message id → stored topic id. */
   assignments: Map<string, string>;
   topics: TopicSummary[];
   alerts: AlertSnapshot[];
-  deliveries: AlertDelivery[];
 }
 
 export interface HubMonitorOptions {
@@ -101,13 +92,11 @@ export class HubMonitor {
   private readonly topicIds = new Map<number, string>();
   /** Message → its topic number, while an alert may still name it. */
   private readonly topicOfMessage = new Map<string, { topic: number; at: number }>();
-  /** Monitor alert number → its stored id, and the level last delivered. */
+  /** Monitor alert number → its stored id. */
   private readonly alertIds = new Map<number, string>();
-  private readonly levels = new Map<number, AlertLevel>();
   private assignments = new Map<string, string>();
   private touchedTopics = new Set<number>();
   private touchedAlerts = new Set<OpinionAlert>();
-  private deliveries: AlertDelivery[] = [];
   private sweptAt = Number.NEGATIVE_INFINITY;
   private readonly memoryMs: number;
 
@@ -177,11 +166,10 @@ export class HubMonitor {
   take(): MonitorEffects {
     const topics = [...this.touchedTopics].map((n) => this.summary(this.monitor.clusterer.topics()[n - 1]!));
     const alerts = [...this.touchedAlerts].map((alert) => this.snapshot(alert));
-    const effects = { assignments: this.assignments, topics, alerts, deliveries: this.deliveries };
+    const effects = { assignments: this.assignments, topics, alerts };
     this.assignments = new Map();
     this.touchedTopics = new Set();
     this.touchedAlerts = new Set();
-    this.deliveries = [];
     return effects;
   }
 
@@ -189,15 +177,8 @@ export class HubMonitor {
     for (const { change, alert } of changes) {
       if (change === "opened")
         this.alertIds.set(alert.id, alertIdOf(this.stableSeries(alert.series[0]!), alert.detectedAt));
-      const previous = this.levels.get(alert.id);
-      this.levels.set(alert.id, alert.level);
       const at = change === "closed" ? alert.closedAt! : alert.updatedAt;
-      if (at < this.writeFrom) continue;
-      this.touchedAlerts.add(alert);
-      const alertId = this.alertIds.get(alert.id)!;
-      if (change === "opened") this.deliveries.push({ alertId, change, level: alert.level });
-      else if (change === "closed") this.deliveries.push({ alertId, change, level: alert.level });
-      else if (previous !== alert.level) this.deliveries.push({ alertId, change: "raised", level: alert.level });
+      if (at >= this.writeFrom) this.touchedAlerts.add(alert);
     }
   }
 

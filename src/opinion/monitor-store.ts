@@ -8,6 +8,7 @@
 // database's own now(), as an opaque text value, so no clock but the database's is involved.
 import type { SqlRunner } from "../db/sql-runner.ts";
 import type { AlertLevel } from "./alert-settings.ts";
+import { type AlertDelivery, alertChanges } from "./alert-changes.ts";
 import type { AlertSnapshot, MonitorRow, TopicSummary } from "./hub-monitor.ts";
 import { TOPIC_DIMENSION } from "./opinion-rollup.ts";
 
@@ -182,10 +183,11 @@ export class MonitorStore {
 
   /**
    * Writes alerts and their message links. Channels, tickets, keywords (the five most frequent)
-   * and up to five samples (the earliest, their text masked when stored) come from the linked messages.
+   * and up to five samples (the earliest, their text masked when stored) come from the linked
+   * messages. Answers the changes worth delivering, against the rows as they were stored before.
    */
-  async saveAlerts(alerts: readonly AlertSnapshot[]): Promise<void> {
-    if (alerts.length === 0) return;
+  async saveAlerts(alerts: readonly AlertSnapshot[]): Promise<AlertDelivery[]> {
+    if (alerts.length === 0) return [];
     const input = JSON.stringify(
       alerts.map((a) => ({
         ...a,
@@ -195,7 +197,12 @@ export class MonitorStore {
         closedAt: a.closedAt === null ? null : iso(a.closedAt),
       })),
     );
-    await this.sql.transaction(async (tx) => {
+    return this.sql.transaction(async (tx) => {
+      const stored = await tx.query<{ id: string; status: string; level: string }>(
+        `SELECT "id", "status", "level" FROM "OpinionAlert" WHERE "id" = ANY($1::text[]) ORDER BY "id" FOR UPDATE`,
+        [alerts.map((a) => a.id)],
+      );
+      const before = new Map(stored.map((row) => [row.id, row]));
       await tx.query(
         `WITH input AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "status" text, "level" text, "label" text,
@@ -252,6 +259,7 @@ export class MonitorStore {
          WHERE a."id" = f."alertId"`,
         [input],
       );
+      return alerts.flatMap((alert) => alertChanges(alert.id, before.get(alert.id), alert));
     });
   }
 

@@ -18,7 +18,8 @@
 import type { Region } from "../knowledge/gazetteer-schema.ts";
 import type { Logger } from "../logger.ts";
 import type { AlertSettings } from "./alert-settings.ts";
-import { type AlertDelivery, HubMonitor, type MonitorRow } from "./hub-monitor.ts";
+import type { AlertDelivery } from "./alert-changes.ts";
+import { HubMonitor, type MonitorRow } from "./hub-monitor.ts";
 import type { MonitorStore } from "./monitor-store.ts";
 import type { RedisLease } from "./redis-lease.ts";
 
@@ -236,8 +237,7 @@ export class OpinionMonitorService {
     const effects = state.take();
     await store.assignTopics(effects.assignments);
     await store.saveTopics(effects.topics);
-    await store.saveAlerts(effects.alerts);
-    await this.deliver(effects.deliveries);
+    await this.deliver(await store.saveAlerts(effects.alerts));
   }
 
   private async deliver(deliveries: readonly AlertDelivery[]): Promise<void> {
