@@ -201,15 +201,16 @@ describe("the hub's opinion monitor, live", () => {
     const topicRollup = await prisma.opinionRollup.aggregate({ where: { dimension: "topic" }, _sum: { total: true } });
     expect(topicRollup._sum.total).toBe(await prisma.opinionMessage.count());
 
-    // Live: an hour of messages at a time, the clock following; A stops two hours into the event, B takes over.
+    // Live: two hours of messages at a time, the clock following; A stops two hours into the event, B takes over.
     const handOver = firstEvent + 2 * HOUR_MS;
     // The day windows of the street and its communities stay hot for a day or two after the
     // outage; the alert closes 6 calm hours later (about 62 hours after the first message here).
     const until = Math.min(stream.end, firstEvent + 72 * HOUR_MS);
     let handedOver = false;
-    for (let t = start; t < until; t += HOUR_MS) {
-      await store(stream.messages.filter((m) => m.time >= t && m.time < t + HOUR_MS));
-      clock.now = t + HOUR_MS;
+    const step = 2 * HOUR_MS;
+    for (let t = start; t < until; t += step) {
+      await store(stream.messages.filter((m) => m.time >= t && m.time < t + step));
+      clock.now = t + step;
       if (!handedOver && clock.now > handOver) {
         expect((await eventAlerts()).length).toBe(1); // A saw it
         await a.stop();

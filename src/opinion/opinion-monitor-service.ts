@@ -50,7 +50,8 @@ export interface ReplayFigures {
 
 const REPLAY_PAGE = 5_000;
 
-class LeaseLost extends Error {}
+/** A replay given up: the lease was lost, or the service is stopping (a long replay must not hold up shutdown). */
+class Interrupted extends Error {}
 
 export class OpinionMonitorService {
   private state: HubMonitor | undefined;
@@ -120,7 +121,7 @@ export class OpinionMonitorService {
         await this.rebuild();
       } catch (error) {
         this.state = undefined;
-        if (error instanceof LeaseLost) return;
+        if (error instanceof Interrupted) return;
         await lease.release().catch(() => undefined);
         throw error;
       }
@@ -137,7 +138,7 @@ export class OpinionMonitorService {
     } catch (error) {
       // The state may be half-fed: rebuilt from the stored rows next round.
       this.state = undefined;
-      if (!(error instanceof LeaseLost)) throw error;
+      if (!(error instanceof Interrupted)) throw error;
     }
   }
 
@@ -249,13 +250,14 @@ export class OpinionMonitorService {
     await this.options.deliver(deliveries);
   }
 
-  /** Renews the lease during a long replay; a lost lease stops the replay. */
+  /** Renews the lease during a long replay; a lost lease, or stop(), interrupts the replay. */
   private async keepLease(): Promise<void> {
     const lease = this.options.lease;
+    if (this.stopped) throw new Interrupted();
     if (Date.now() - this.lastRenewal < lease.ttlMs / 3) return;
     if (!(await lease.renew())) {
       this.options.log.warn({ lease: lease.key }, "opinion monitor lost its lease");
-      throw new LeaseLost();
+      throw new Interrupted();
     }
     this.lastRenewal = Date.now();
   }
