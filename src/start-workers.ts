@@ -18,7 +18,7 @@ import { recoverOpinionJobs } from "./opinion/opinion-job-recovery.ts";
 import type { OpinionRecorder } from "./opinion/opinion-recorder.ts";
 import { loadGazetteer } from "./knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "./opinion/alert-settings.ts";
-import { createAlertDeliveryWorker, queueAlertDeliveries } from "./opinion/alert-delivery.ts";
+import { createAlertDeliveryWorker } from "./opinion/alert-delivery.ts";
 import { MonitorStore } from "./opinion/monitor-store.ts";
 import { OpinionMonitorService } from "./opinion/opinion-monitor-service.ts";
 import { RedisLease } from "./opinion/redis-lease.ts";
@@ -115,16 +115,14 @@ function startOpinionMonitor(hub: Hub): OpinionMonitorService {
   const levels = hub.config.opinion.alertLevels;
   // Validated here, at start: a wrong level setting stops the start.
   const alerts = levels ? { levels: resolveAlertSettings({ levels }).levels } : undefined;
-  const alertQueue = hub.queues.get(QueueNames.opinionAlerts)!;
-  const webhook = hub.config.opinion.alertWebhook;
   const service = new OpinionMonitorService({
-    store: new MonitorStore(hub.db.sql),
+    // No webhook: nothing to send (the workbench reads the alerts table).
+    store: new MonitorStore(hub.db.sql, { deliver: hub.config.opinion.alertWebhook !== undefined }),
     lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
     regions: () => loadGazetteer(hub.config.intentsDir),
     ...(alerts ? { alerts } : {}),
     log: hub.log,
-    // No webhook: nothing to send (the workbench reads the alerts table).
-    deliver: (deliveries) => (webhook ? queueAlertDeliveries(alertQueue, deliveries) : Promise.resolve()),
+    onQueued: () => hub.relay.kick(),
     onError: (error) => hub.redisOutage.noted("opinion monitor", error, "opinion monitor round failed"),
   });
   service.start();

@@ -3,10 +3,10 @@
 // and the hub's monitor service reads them back — on real PostgreSQL and Redis, with a local
 // HTTP server as the alert webhook. The service's clock is the test's (the stream lies in
 // the past); everything else is as in production: the Redis lease, the cursor, the tail by
-// createdAt, the replay, the opinion-alerts queue and its worker.
+// createdAt, the replay, the outbox and its relay, the opinion-alerts queue and its worker.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Queue, Worker } from "bullmq";
+import type { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Region } from "../src/knowledge/gazetteer-schema.ts";
@@ -14,14 +14,13 @@ import { ConfigError, loadConfig } from "../src/config.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "../src/opinion/alert-settings.ts";
 import { alertChanges } from "../src/opinion/alert-changes.ts";
-import { createAlertDeliveryWorker, queueAlertDeliveries } from "../src/opinion/alert-delivery.ts";
+import { createAlertDeliveryWorker } from "../src/opinion/alert-delivery.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../src/opinion/alert-webhook.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
 import { MonitorStore } from "../src/opinion/monitor-store.ts";
 import { OpinionMonitorService } from "../src/opinion/opinion-monitor-service.ts";
 import { type OpinionRow, storeOpinionRows } from "../src/opinion/opinion-store.ts";
 import { RedisLease } from "../src/opinion/redis-lease.ts";
-import { QueueNames } from "../src/queue/queue-names.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
 import { generateStream, type OpinionStream, type StreamMessage } from "./support/opinion-stream.ts";
 import { eventually, startTestHub, TEST_REDIS_URL, type TestHub, uniqueName } from "./support/test-env.ts";
@@ -93,7 +92,6 @@ async function setUp(webhookUrl: string) {
     env: { OPINION_ALERT_WEBHOOK: webhookUrl, OPINION_ALERT_WEBHOOK_SECRET: SECRET },
   });
   const hub = t.hub;
-  const queue = hub.queues.get(QueueNames.opinionAlerts) as Queue;
   const worker: Worker = createAlertDeliveryWorker({
     redisUrl: hub.redisUrl,
     prefix: hub.config.queuePrefix,
@@ -104,11 +102,11 @@ async function setUp(webhookUrl: string) {
   const clock = { now: stream.start };
   const service = () =>
     new OpinionMonitorService({
-      store: new MonitorStore(hub.db.sql),
+      store: new MonitorStore(hub.db.sql, { deliver: true }),
       lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
       regions: async () => regions,
       log: hub.log,
-      deliver: (deliveries) => queueAlertDeliveries(queue, deliveries),
+      onQueued: () => hub.relay.kick(),
       now: () => clock.now,
       commitLagMs: 0,
       settleMs: 0,
@@ -348,14 +346,12 @@ describe("the hub's opinion monitor on the embedded database", () => {
       hub.db.sql,
       week.slice(0, 1_500).map((m) => analysed.get(m.id)!),
     );
-    const delivered: unknown[] = [];
     const clock = { now: week[1_499]!.time };
     const monitor = new OpinionMonitorService({
       store: new MonitorStore(hub.db.sql),
       lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
       regions: async () => regions,
       log: hub.log,
-      deliver: async (deliveries) => void delivered.push(...deliveries),
       now: () => clock.now,
       commitLagMs: 0,
       settleMs: 0,

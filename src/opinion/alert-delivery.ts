@@ -1,10 +1,11 @@
 // Delivery of alert changes that matter — opened, level raised, closed — as jobs on the
-// opinion-alerts queue. The job id is the alert's id, the change and the level, so a replay
-// of the stream (a restart, a takeover, an import of history) delivers nothing twice. The job
+// opinion-alerts queue, written to the outbox with the alert (monitor-store.ts). The job id is
+// the alert's id, the change and the level, unique in the outbox, so a replay of the stream (a
+// restart, a takeover, an import of history) delivers nothing twice. The job
 // carries ids only; the processor reads the alert as stored when it runs and POSTs it to the
 // webhook (alert-webhook.ts), retried with backoff by the queue's attempts. The workbench
 // reads the alerts table itself.
-import type { Queue, Worker } from "bullmq";
+import type { Worker } from "bullmq";
 import { QueueNames } from "../queue/queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "../queue/queue-worker.ts";
 import type { AlertDelivery } from "./alert-changes.ts";
@@ -17,11 +18,6 @@ export type AlertJobData = AlertDelivery;
 /** One job per (alert, change, level): BullMQ ignores a job whose id it holds already. */
 export function alertJobId({ alertId, change, level }: AlertDelivery): string {
   return `${alertId}.${change}.${level}`;
-}
-
-export async function queueAlertDeliveries(queue: Queue, deliveries: readonly AlertDelivery[]): Promise<void> {
-  if (deliveries.length === 0) return;
-  await queue.addBulk(deliveries.map((data) => ({ name: ALERT_JOB_NAME, data, opts: { jobId: alertJobId(data) } })));
 }
 
 /** What the webhook receives. */

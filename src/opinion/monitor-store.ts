@@ -6,13 +6,17 @@
 // Times: stored columns are UTC wall-clock timestamps; they are read as epoch milliseconds and
 // written as ISO strings. `createdAt` (when a row was stored) is compared only with the
 // database's own now(), as an opaque text value, so no clock but the database's is involved.
+import { randomUUID } from "node:crypto";
 import type { SqlRunner } from "../db/sql-runner.ts";
+import { QueueNames } from "../queue/queue-names.ts";
 import type { AlertLevel } from "./alert-settings.ts";
 import { type AlertDelivery, alertChanges } from "./alert-changes.ts";
 import type { AlertSnapshot, MonitorRow, TopicSummary } from "./hub-monitor.ts";
 import { TOPIC_DIMENSION } from "./opinion-rollup.ts";
+import { ALERT_JOB_NAME, alertJobId } from "./alert-delivery.ts";
 
 type Sql = Pick<SqlRunner, "query" | "transaction">;
+type Tx = Pick<SqlRunner, "query">;
 
 const CURSOR_ID = "hub";
 const ROW_COLUMNS = `"id", (extract(epoch from "at") * 1000)::float8 AS "at", "sentiment", "keywords", "places", "domain"`;
@@ -25,8 +29,19 @@ export interface MonitorCursor {
   clock: number;
 }
 
+export interface MonitorStoreOptions {
+  /**
+   * Queue the alert changes worth delivering (a webhook is configured): written to the outbox in
+   * the transaction that writes the alert, so a change is never stored without its delivery.
+   */
+  deliver: boolean;
+}
+
 export class MonitorStore {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: MonitorStoreOptions = { deliver: false },
+  ) {}
 
   /** The database's now() minus `lagMs`: rows stored before it have committed (a statement takes less). */
   async horizon(lagMs: number): Promise<string> {
@@ -259,16 +274,35 @@ export class MonitorStore {
          WHERE a."id" = f."alertId"`,
         [input],
       );
-      return alerts.flatMap((alert) => alertChanges(alert.id, before.get(alert.id), alert));
+      const deliveries = alerts.flatMap((alert) => alertChanges(alert.id, before.get(alert.id), alert));
+      await this.queueDeliveries(tx, deliveries);
+      return deliveries;
     });
   }
 
-  /** Closes stored open alerts the monitor no longer holds open (a replay that did not reproduce them); answers them. */
-  async closeAlertsNotIn(openIds: readonly string[], at: number): Promise<{ id: string; level: AlertLevel }[]> {
-    return this.sql.query<{ id: string; level: AlertLevel }>(
-      `UPDATE "OpinionAlert" SET "status" = 'closed', "closedAt" = $2::timestamp(3), "updatedAt" = $2::timestamp(3)
-       WHERE "status" = 'open' AND NOT ("id" = ANY($1::text[])) RETURNING "id", "level"`,
-      [openIds, iso(at)],
+  /** The deliveries as outbox rows (the relay hands them to the opinion-alerts queue); one per job id, ever. */
+  private async queueDeliveries(tx: Tx, deliveries: readonly AlertDelivery[]): Promise<void> {
+    if (!this.options.deliver || deliveries.length === 0) return;
+    const rows = deliveries.map((d) => ({ id: randomUUID(), jobId: alertJobId(d), payload: d }));
+    await tx.query(
+      `INSERT INTO "OutboxEntry" ("id", "queue", "jobName", "jobId", "payload")
+       SELECT x."id", $2, $3, x."jobId", x."payload" FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "jobId" text, "payload" jsonb)
+       ON CONFLICT ("queue", "jobId") DO NOTHING`,
+      [JSON.stringify(rows), QueueNames.opinionAlerts, ALERT_JOB_NAME],
     );
+  }
+
+  /** Closes stored open alerts the monitor no longer holds open (a replay that did not reproduce them); answers those changes. */
+  async closeAlertsNotIn(openIds: readonly string[], at: number): Promise<AlertDelivery[]> {
+    return this.sql.transaction(async (tx) => {
+      const closed = await tx.query<{ id: string; level: AlertLevel }>(
+        `UPDATE "OpinionAlert" SET "status" = 'closed', "closedAt" = $2::timestamp(3), "updatedAt" = $2::timestamp(3)
+         WHERE "status" = 'open' AND NOT ("id" = ANY($1::text[])) RETURNING "id", "level"`,
+        [openIds, iso(at)],
+      );
+      const deliveries = closed.map(({ id, level }) => ({ alertId: id, change: "closed" as const, level }));
+      await this.queueDeliveries(tx, deliveries);
+      return deliveries;
+    });
   }
 }

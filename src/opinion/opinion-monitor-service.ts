@@ -30,8 +30,8 @@ export interface MonitorServiceOptions {
   regions: () => Promise<readonly Region[]>;
   alerts?: Partial<AlertSettings>;
   log: Logger;
-  /** Queues the alert changes that matter (or nothing, when no webhook is configured). */
-  deliver: (deliveries: readonly AlertDelivery[]) => Promise<void>;
+  /** Alert changes were written to the outbox (the store queues them with the alert): e.g. kick the relay. */
+  onQueued?: () => void;
   /** A failed round (Redis or the database away): reported, and the next round tries again. */
   onError?: (error: unknown) => void;
   /** The clock the monitor advances to; tests drive their own. */
@@ -188,8 +188,7 @@ export class OpinionMonitorService {
     state.advanceTo(this.now() - this.settleMs);
     await this.flush(state);
     const clock = state.clock ?? this.now() - this.settleMs;
-    const stray = await store.closeAlertsNotIn(state.openAlertIds(), clock);
-    await this.deliver(stray.map(({ id, level }) => ({ alertId: id, change: "closed" as const, level })));
+    this.report(await store.closeAlertsNotIn(state.openAlertIds(), clock));
     await store.deleteEmptyTopics(Number.isFinite(writeFrom) ? writeFrom : 0);
     await store.saveCursor({ horizon, clock });
     this.state = state;
@@ -238,16 +237,17 @@ export class OpinionMonitorService {
     const effects = state.take();
     await store.assignTopics(effects.assignments);
     await store.saveTopics(effects.topics);
-    await this.deliver(await store.saveAlerts(effects.alerts));
+    this.report(await store.saveAlerts(effects.alerts));
   }
 
-  private async deliver(deliveries: readonly AlertDelivery[]): Promise<void> {
+  /** Logs each alert change (ids and level, no text); the store has queued them already. */
+  private report(deliveries: readonly AlertDelivery[]): void {
     if (deliveries.length === 0) return;
     for (const { alertId, change, level } of deliveries) {
       const said = change === "opened" ? "raised" : change === "raised" ? "updated" : "closed";
       this.options.log.info({ alertId, change, level }, `opinion alert ${said}`);
     }
-    await this.options.deliver(deliveries);
+    this.options.onQueued?.();
   }
 
   /** Renews the lease during a long replay; a lost lease, or stop(), interrupts the replay. */
