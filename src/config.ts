@@ -38,6 +38,38 @@ function limitSetting(fallback: string) {
   );
 }
 
+/** The opinion alert levels, "关注:8,预警:12,严重:20": each level's least robust score, ascending (src/opinion/alert-settings.ts). */
+const OPINION_LEVEL_NAMES = ["关注", "预警", "严重"] as const;
+export type OpinionAlertLevelSetting = { level: (typeof OPINION_LEVEL_NAMES)[number]; score: number };
+const opinionAlertLevels = z.string().transform((value, ctx): OpinionAlertLevelSetting[] => {
+  const levels = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [level = "", score = ""] = entry.split(/[:：]/).map((part) => part.trim());
+      return { level, score: Number(score) };
+    });
+  const ok =
+    levels.length > 0 &&
+    levels.every(
+      (l, i) =>
+        (OPINION_LEVEL_NAMES as readonly string[]).includes(l.level) &&
+        Number.isFinite(l.score) &&
+        l.score > 2 &&
+        (i === 0 || l.score > levels[i - 1]!.score),
+    ) &&
+    new Set(levels.map((l) => l.level)).size === levels.length;
+  if (!ok) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must be levels 关注, 预警, 严重 with ascending scores above 2, e.g. "关注:8,预警:12,严重:20"',
+    });
+    return z.NEVER;
+  }
+  return levels as OpinionAlertLevelSetting[];
+});
+
 /** Fastify's trustProxy: true/false, or the proxies' addresses and CIDRs (Fastify 5 trusts no bare hop count). */
 const trustProxy = z.string().transform((value, ctx): boolean | string[] => {
   const v = value.trim().toLowerCase();
@@ -230,6 +262,21 @@ const envSchema = z.object({
   TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxy.optional()),
   /** Who may put the hub's pages in a frame (CSP frame-ancestors): 'self', 'none' or origins. */
   FRAME_ANCESTORS: z.preprocess(emptyAsUndefined, frameAncestors.optional()),
+  /** Where opinion alert changes are POSTed (docs/opinion.md); unset: no webhook. */
+  OPINION_ALERT_WEBHOOK: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, "must be an http:// or https:// URL")
+      .optional(),
+  ),
+  /** The HMAC-SHA256 key the webhook's requests are signed with. Never echoed in errors. */
+  OPINION_ALERT_WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, "must be at least 16 characters").optional(),
+  ),
+  /** The alert levels and the scores they start at. */
+  OPINION_ALERT_LEVELS: z.preprocess(emptyAsUndefined, opinionAlertLevels.optional()),
 });
 
 export interface Config {
@@ -292,6 +339,12 @@ export interface Config {
   trustProxy: boolean | string[];
   /** CSP frame-ancestors sources (FRAME_ANCESTORS). */
   frameAncestors: string[];
+  opinion: {
+    /** OPINION_ALERT_WEBHOOK with its secret; undefined: alerts are not sent anywhere (the workbench reads the table). */
+    alertWebhook: { url: string; secret: string } | undefined;
+    /** OPINION_ALERT_LEVELS; undefined: the defaults (src/opinion/alert-settings.ts). */
+    alertLevels: OpinionAlertLevelSetting[] | undefined;
+  };
 }
 
 export interface RateLimits {
@@ -328,7 +381,9 @@ export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.P
 function envProblems(error: z.ZodError, env: NodeJS.ProcessEnv): string[] {
   return error.issues.map((issue) => {
     const name = issue.path.join(".");
-    return `${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+    // A secret's value is never repeated, not even a wrong one.
+    const value = /SECRET$/.test(name) ? "…" : (env[name] ?? "");
+    return `${name}=${JSON.stringify(value)}: ${issue.message}`;
   });
 }
 
@@ -366,6 +421,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     // Name the missing one only: a password must never appear in an error.
     const missing = parsed.data.BOOTSTRAP_ADMIN_USER ? "BOOTSTRAP_ADMIN_PASSWORD" : "BOOTSTRAP_ADMIN_USER";
     problems.push(`${missing}: must be set too (BOOTSTRAP_ADMIN_USER and BOOTSTRAP_ADMIN_PASSWORD go together)`);
+  }
+  if (parsed.success && !!parsed.data.OPINION_ALERT_WEBHOOK !== !!parsed.data.OPINION_ALERT_WEBHOOK_SECRET) {
+    const missing = parsed.data.OPINION_ALERT_WEBHOOK ? "OPINION_ALERT_WEBHOOK_SECRET" : "OPINION_ALERT_WEBHOOK";
+    problems.push(`${missing}: must be set too (OPINION_ALERT_WEBHOOK and OPINION_ALERT_WEBHOOK_SECRET go together)`);
   }
   if (problems.length > 0 || !parsed.success) throw ConfigError.invalid(problems);
   const e = parsed.data;
@@ -433,6 +492,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
           },
     trustProxy: e.TRUST_PROXY ?? false,
     frameAncestors: e.FRAME_ANCESTORS ?? ["'self'"],
+    opinion: {
+      alertWebhook:
+        e.OPINION_ALERT_WEBHOOK && e.OPINION_ALERT_WEBHOOK_SECRET
+          ? { url: e.OPINION_ALERT_WEBHOOK, secret: e.OPINION_ALERT_WEBHOOK_SECRET }
+          : undefined,
+      alertLevels: e.OPINION_ALERT_LEVELS,
+    },
   };
 }
 

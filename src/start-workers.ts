@@ -16,6 +16,12 @@ import { createOpinionWorker } from "./opinion/opinion-worker.ts";
 import { loadOpinionRecorder } from "./opinion/load-opinion-recorder.ts";
 import { recoverOpinionJobs } from "./opinion/opinion-job-recovery.ts";
 import type { OpinionRecorder } from "./opinion/opinion-recorder.ts";
+import { loadGazetteer } from "./knowledge/load-gazetteer.ts";
+import { resolveAlertSettings } from "./opinion/alert-settings.ts";
+import { createAlertDeliveryWorker } from "./opinion/alert-delivery.ts";
+import { MonitorStore } from "./opinion/monitor-store.ts";
+import { OpinionMonitorService } from "./opinion/opinion-monitor-service.ts";
+import { RedisLease } from "./opinion/redis-lease.ts";
 
 export interface Workers {
   close(): Promise<void>;
@@ -54,6 +60,9 @@ export function startWorkers(hub: Hub): Workers {
         })),
     }),
   ];
+  const webhook = hub.config.opinion.alertWebhook;
+  if (webhook) workers.push(createAlertDeliveryWorker({ ...deps, webhook }));
+  const monitor = startOpinionMonitor(hub);
   const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
   for (const channel of hub.channels.values())
@@ -94,8 +103,28 @@ export function startWorkers(hub: Hub): Workers {
   return {
     // close() waits for jobs in progress to finish.
     close: async () => {
+      await monitor.stop();
       await reconciler.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };
+}
+
+/** The hub's one opinion monitor: every worker process runs the service, the lease holder runs the monitor. */
+function startOpinionMonitor(hub: Hub): OpinionMonitorService {
+  const levels = hub.config.opinion.alertLevels;
+  // Validated here, at start: a wrong level setting stops the start.
+  const alerts = levels ? { levels: resolveAlertSettings({ levels }).levels } : undefined;
+  const service = new OpinionMonitorService({
+    // No webhook: nothing to send (the workbench reads the alerts table).
+    store: new MonitorStore(hub.db.sql, { deliver: hub.config.opinion.alertWebhook !== undefined }),
+    lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
+    regions: () => loadGazetteer(hub.config.intentsDir),
+    ...(alerts ? { alerts } : {}),
+    log: hub.log,
+    onQueued: () => hub.relay.kick(),
+    onError: (error) => hub.redisOutage.noted("opinion monitor", error, "opinion monitor round failed"),
+  });
+  service.start();
+  return service;
 }

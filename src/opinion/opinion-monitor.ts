@@ -89,6 +89,18 @@ export class OpinionMonitor {
     return changes;
   }
 
+  /** The last bucket boundary evaluated (undefined before the first message): a message before it is late, its bucket's detection has passed. */
+  get clock(): number | undefined {
+    return this.nextTick === undefined ? undefined : this.nextTick - this.bucketMs;
+  }
+
+  /** How far back a window and its baseline reach: replaying this much history before a time rebuilds the state at it. */
+  get memoryMs(): number {
+    const settings = this.detector.settings;
+    const reach = Math.max(...settings.windows.map((w) => (w.neighbours + 1) * w.buckets)) * this.bucketMs;
+    return settings.baselineWeeks * 7 * 24 * 3_600_000 + reach + this.clusterer.settings.idleMinutes * 60_000;
+  }
+
   /** Every alert so far, open or closed, in the order they opened. */
   allAlerts(): readonly OpinionAlert[] {
     return this.alerts;

@@ -4,8 +4,10 @@
 // A message counts once per value it has: under each of its keywords and places, its
 // domain (if any), its channel and its sentiment.
 
-/** The dimensions rolled up. */
+/** The dimensions rolled up when a message is stored. */
 export const ROLLUP_DIMENSIONS = ["keyword", "place", "domain", "channel", "sentiment"] as const;
+/** Rolled up when the opinion monitor sets a message's topic, moved when a replay changes it (monitor-store.ts). */
+export const TOPIC_DIMENSION = "topic";
 
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 

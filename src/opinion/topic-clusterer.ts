@@ -60,6 +60,13 @@ export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
 
 const SWEEP_MS = 10 * 60_000;
 
+interface WeighedTerms {
+  terms: readonly string[];
+  /** Each term's IDF, squared (the message's weight times the topic's IDF). */
+  squares: number[];
+  norm: number;
+}
+
 /** An area's key in the candidate index, apart from any term. */
 const areaKey = (code: string) => `\u0000area:${code}`;
 
@@ -97,12 +104,22 @@ export class TopicClusterer {
 
   /** The similarity of a message (terms, places) to a topic. */
   similarity(terms: readonly string[], places: readonly TopicPlace[], topic: Topic): number {
-    const messageNorm = Math.hypot(...terms.map((t) => this.background.idf(t)));
+    return this.similarityOf(this.weigh(terms), places, topic);
+  }
+
+  /** A message's terms with their squared IDF and its vector's norm: computed once, compared with every candidate. */
+  private weigh(terms: readonly string[]): WeighedTerms {
+    const idfs = terms.map((t) => this.background.idf(t));
+    return { terms, squares: idfs.map((idf) => idf ** 2), norm: Math.hypot(...idfs) };
+  }
+
+  private similarityOf(message: WeighedTerms, places: readonly TopicPlace[], topic: Topic): number {
     const topicNorm = this.norms.get(topic.id) ?? this.norm(topic);
-    if (messageNorm === 0 || topicNorm === 0) return 0;
+    if (message.norm === 0 || topicNorm === 0) return 0;
     let dot = 0;
-    for (const term of terms) dot += this.background.idf(term) ** 2 * (topic.termCounts.get(term) ?? 0);
-    const cosine = dot / (messageNorm * topicNorm);
+    for (let i = 0; i < message.terms.length; i++)
+      dot += message.squares[i]! * (topic.termCounts.get(message.terms[i]!) ?? 0);
+    const cosine = dot / (message.norm * topicNorm);
     const main = this.mainPlace(topic);
     if (!main || places.length === 0) return cosine;
     const relations = places.map((place) => this.lineage.relation(place.code, main.code));
@@ -124,10 +141,11 @@ export class TopicClusterer {
     for (const key of keys) for (const id of this.byTerm.get(key) ?? []) candidates.add(id);
     let best: Topic | undefined;
     let bestScore = this.settings.joinThreshold;
+    const weighed = this.weigh(terms);
     for (const id of [...candidates].sort((a, b) => a - b)) {
       const topic = this.live.get(id)!;
       if (message.time - topic.lastAt > this.settings.idleMinutes * 60_000) continue;
-      const score = this.similarity(terms, message.places, topic);
+      const score = this.similarityOf(weighed, message.places, topic);
       if (score >= bestScore && (!best || score > bestScore)) [best, bestScore] = [topic, score];
     }
     return best;

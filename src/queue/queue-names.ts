@@ -18,6 +18,8 @@ export const QueueNames = {
   retention: "retention",
   /** The public-opinion analysis of each citizen message, stored with its hourly rollups (src/opinion/opinion-worker.ts). */
   opinionAnalysis: "opinion-analysis",
+  /** Alert changes (预警 opened, level raised, closed) delivered to the webhook (src/opinion/alert-delivery.ts). */
+  opinionAlerts: "opinion-alerts",
 } as const;
 
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];

@@ -405,10 +405,19 @@ interface EventPlan {
 /** Local midnight of day `day` (0 = the stream's first Monday). */
 const dayStart = (day: number) => STREAM_START + day * DAY_MS;
 
-export function generateStream(seed: number, regions: readonly Region[]): OpinionStream {
+/** A shorter stream for tests that need a quick one (the wiring's, tests/opinion-monitor-service.test.ts). */
+export interface StreamOptions {
+  /** Fewer weeks than 8: the events fall on the same weekdays of the last week, the busy day is left out. */
+  weeks?: number;
+  /** Only these events. */
+  events?: readonly EventName[];
+}
+
+export function generateStream(seed: number, regions: readonly Region[], options: StreamOptions = {}): OpinionStream {
   const random = seededRandom(seed);
   const places = placesOf(regions);
-  const end = STREAM_START + STREAM_WEEKS * WEEK_MS;
+  const weeks = options.weeks ?? STREAM_WEEKS;
+  const end = STREAM_START + weeks * WEEK_MS;
 
   // Days for the events and the busy day: weeks 5–8 (the baseline needs the first weeks), distinct.
   const used = new Set<number>();
@@ -421,10 +430,13 @@ export function generateStream(seed: number, regions: readonly Region[]): Opinio
       }
     }
   };
-  const suddenDay = weekday(4, 5, [1, 2, 3]);
-  const slowDay = weekday(4, 6, [0, 1, 2, 3]);
-  const surgeDay = weekday(5, 7, [1, 2, 3]);
-  const busyDay = dayStart(weekday(4, 7, [2, 3]));
+  // (The same draws whatever the options, so the full stream of a seed never changes.)
+  const inLastWeek = (day: number) => (weeks === STREAM_WEEKS ? day : (weeks - 1) * 7 + (day % 7));
+  const suddenDay = inLastWeek(weekday(4, 5, [1, 2, 3]));
+  const slowDay = inLastWeek(weekday(4, 6, [0, 1, 2, 3]));
+  const surgeDay = inLastWeek(weekday(5, 7, [1, 2, 3]));
+  const drawnBusyDay = dayStart(weekday(4, 7, [2, 3]));
+  const busyDay = weeks === STREAM_WEEKS ? drawnBusyDay : end;
 
   // Sudden: a water outage at one street — 40 messages in 3 hours, from the street, its communities and complexes.
   const street = pick(
@@ -492,7 +504,8 @@ export function generateStream(seed: number, regions: readonly Region[]): Opinio
       });
     }
   }
-  for (const plan of [sudden, slow, surge]) {
+  const plans = [sudden, slow, surge].filter((plan) => options.events?.includes(plan.name) ?? true);
+  for (const plan of plans) {
     const eventSlots: Slots = { ...slots, C: () => pick(random, plan.placeNames) };
     for (const time of plan.times) {
       const text = fill(pick(random, plan.templates).replaceAll("{P}", "{C}"), eventSlots);
@@ -502,7 +515,7 @@ export function generateStream(seed: number, regions: readonly Region[]): Opinio
   messages.sort((a, b) => a.time - b.time);
   messages.forEach((m, i) => (m.id = `m${i}`));
 
-  const events: InjectedEvent[] = [sudden, slow, surge].map((plan) => {
+  const events: InjectedEvent[] = plans.map((plan) => {
     const own = messages.filter((m) => m.event === plan.name);
     return { name: plan.name, description: plan.description, ids: own.map((m) => m.id), times: own.map((m) => m.time) };
   });
