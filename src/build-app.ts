@@ -9,6 +9,7 @@ import { healthRoutes } from "./http/health-routes.ts";
 import { LoginThrottle } from "./http/login-throttle.ts";
 import { open311Routes } from "./http/open311-routes.ts";
 import { rateLimits } from "./http/rate-limits.ts";
+import { RequestLogController } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { staffAdminCatalogRoutes } from "./http/staff-admin-catalog-routes.ts";
 import { staffAdminDepartmentRoutes } from "./http/staff-admin-department-routes.ts";
@@ -30,6 +31,8 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     forceCloseConnections: "idle",
     // Which proxies' X-Forwarded-For decides request.ip (rate limits, login lockout, logs).
     trustProxy: hub.config.trustProxy,
+    // One line per request; health checks and scrapes at debug (src/http/request-log.ts).
+    logController: new RequestLogController(),
   });
   await app.register(errorHandler);
   await app.register(validation);

@@ -153,6 +153,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
+    log,
     ticketDesk: desk,
     handoff: handoffs,
     intake: {
