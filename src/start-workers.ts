@@ -18,6 +18,8 @@ import { recoverOpinionJobs } from "./opinion/opinion-job-recovery.ts";
 import type { OpinionRecorder } from "./opinion/opinion-recorder.ts";
 
 export interface Workers {
+  /** The running workers (their job counts go to /metrics). */
+  readonly list: readonly Worker[];
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export function startWorkers(hub: Hub): Workers {
   );
   reconciler.start();
   return {
+    list: workers,
     // close() waits for jobs in progress to finish.
     close: async () => {
       await reconciler.stop();
