@@ -91,7 +91,7 @@ const envSchema = z.object({
     emptyAsUndefined,
     z
       .string()
-      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .regex(/^(rediss?|redis\+sentinel):\/\//, "must start with redis://, rediss:// or redis+sentinel://")
       .optional(),
   ),
   DATA_DIR: z.string().min(1).default("./data"),
