@@ -1,6 +1,6 @@
 // Fastify's per-request log lines: one line per request, when it completes (method, url,
 // route pattern, status, time), instead of Fastify's two ("incoming request" and "request
-// completed") that repeat the same request. Probes — health checks and Prometheus scrapes,
+// completed") that repeat the same request; a WebSocket upgrade is logged when it comes. Probes — health checks and Prometheus scrapes,
 // every few seconds from every load balancer and scraper — are logged at debug, so the
 // info level shows traffic and events, not the monitoring of them.
 import { type FastifyReply, type FastifyRequest, LogController } from "fastify";
@@ -13,8 +13,12 @@ function isProbe(request: FastifyRequest): boolean {
 }
 
 export class RequestLogController extends LogController {
-  override incomingRequest(): void {
-    // The completed line says everything this one would; an unfinished request shows in the error lines.
+  override incomingRequest(request: FastifyRequest): void {
+    // The completed line says everything this one would. A WebSocket upgrade is the exception:
+    // its request is handed to the socket and may never "complete", so it is logged as it comes.
+    if (request.headers.upgrade?.toLowerCase() === "websocket") {
+      request.log.info({ req: request, route: request.routeOptions.url }, "websocket upgrade");
+    }
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
