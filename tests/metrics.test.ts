@@ -1,8 +1,10 @@
 // /metrics against a real hub (PostgreSQL, Redis, BullMQ workers): Prometheus text, the token
 // or local-only rule, request counts per route pattern, queue depths, worker outcomes, the
 // outbox backlog, open opinion alerts, and a scrape that a Redis that never answers cannot hang.
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
+import path from "node:path";
 import { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +14,7 @@ import { ALL_QUEUES } from "../src/queue/queue-names.ts";
 import { connectRedis } from "../src/queue/redis-connection.ts";
 import { startWorkers, type Workers } from "../src/start-workers.ts";
 import { openTestTicket, road } from "./support/cases.ts";
-import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
+import { eventually, startTestHub, TEST_REDIS_URL, type TestHub } from "./support/test-env.ts";
 
 const TOKEN = "metrics-token-for-tests-0123";
 
@@ -194,4 +196,61 @@ describe("a scrape while Redis does not answer", () => {
       await queue.close().catch(() => undefined);
     }
   });
+});
+
+describe("the worker process's /metrics (METRICS_PORT)", () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    // The web side only: the worker process below takes the jobs.
+    t = await startTestHub("postgresql");
+  });
+  afterAll(() => t?.close());
+
+  it("serves its job counters on its own port, behind the token, and stops cleanly", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const worker = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      env: {
+        ...process.env,
+        DATABASE_URL: t.databaseUrl,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: t.hub.config.queuePrefix,
+        METRICS_PORT: String(port),
+        METRICS_TOKEN: TOKEN,
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    worker.stdout!.on("data", (d) => (output += d));
+    worker.stderr!.on("data", (d) => (output += d));
+    try {
+      const filed = await openTestTicket(t.hub, `${road()}的下水道堵了`);
+      t.hub.relay.kick();
+      const url = `http://127.0.0.1:${port}/metrics`;
+      const samples = await eventually(
+        async () => {
+          const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } }).catch(() => undefined);
+          if (!res?.ok) return undefined;
+          const s = parse(await res.text());
+          return (find(s, "hub_queue_jobs_completed_total", { queue: "routing" })[0] ?? 0) >= 1 ? s : undefined;
+        },
+        30_000,
+        200,
+      );
+      expect(find(samples, "hub_queue_jobs", { queue: "routing", state: "waiting" })).toHaveLength(1);
+      expect((await fetch(url)).status).toBe(401);
+      const ticket = await t.hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: filed.id } });
+      expect(ticket.status).toBe("assigned");
+    } finally {
+      const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));
+      worker.kill("SIGTERM");
+      expect(await exited, output).toBe(0);
+    }
+  }, 60_000);
 });
