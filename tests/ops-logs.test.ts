@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
 import { createHub, type Hub } from "../src/hub.ts";
 import { createLogger } from "../src/logger.ts";
-import { message, road } from "./support/cases.ts";
+import { message, openTestTicket, road } from "./support/cases.ts";
 import { createTestDatabase, TEST_REDIS_URL, testConfig } from "./support/test-env.ts";
 
 interface Line {
@@ -90,6 +90,31 @@ describe("operating logs", () => {
     for (const secret of [NAME, PHONE, "139****5678", ID_NUMBER, "110105********0021", place, "路灯", "cg.zhang"]) {
       expect(all).not.toContain(secret);
     }
+  });
+
+  it("logs a deadline breach (督办) and a rating, with the overdue flag and the rating only", async () => {
+    const filed = await openTestTicket(hub, `${road()}的垃圾三天没人清运`);
+    await hub.cases.route(filed.id);
+    const routed = await hub.db.prisma.ticket.findUniqueOrThrow({ where: { id: filed.id } });
+    // What the deadline worker applies when the breach timer fires (src/cases/deadline-timers.ts).
+    await hub.cases.actions.apply(
+      { id: filed.id },
+      { type: "escalate", deadlineAt: routed.deadlineAt ?? new Date() },
+      "system:deadline",
+    );
+    await hub.cases.actions.apply({ id: filed.id }, { type: "accept" }, "staff:cg.zhang");
+    await hub.cases.actions.apply({ id: filed.id }, { type: "resolve", reply: "已清运" }, "staff:cg.zhang");
+    await hub.cases.actions.apply(
+      { id: filed.id },
+      { type: "rate", rating: 5, comment: `谢谢${NAME}` },
+      "citizen:webchat",
+    );
+
+    const mine = lines().filter((l) => l.ticketId === filed.id);
+    expect(mine.map((l) => l.event)).toEqual(["routed", "overdue", "accepted", "resolved", "rated"]);
+    expect(mine[1]).toMatchObject({ msg: "ticket overdue", overdue: true, actorKind: "system" });
+    expect(mine[4]).toMatchObject({ msg: "ticket rated", rating: 5, actorKind: "citizen" });
+    expect(JSON.stringify(mine)).not.toContain("谢谢");
   });
 
   it("logs one line per request at info, and health checks not at all at info", async () => {
