@@ -1,7 +1,7 @@
 // The HTTP surface: every feature is a Fastify plugin with its own routes and schemas.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { registerAll } from "../connectors/shared/channel-module.ts";
-import type { Hub } from "./hub.ts";
+import { type Hub, metricsOptions } from "./hub.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
 import { cleanInput } from "./http/clean-input.ts";
 import { errorHandler } from "./http/error-handler.ts";
@@ -9,6 +9,9 @@ import { healthRoutes } from "./http/health-routes.ts";
 import { LoginThrottle } from "./http/login-throttle.ts";
 import { open311Routes } from "./http/open311-routes.ts";
 import { rateLimits } from "./http/rate-limits.ts";
+import { metricsRoutes } from "./http/metrics-routes.ts";
+import { requestMetrics } from "./http/request-metrics.ts";
+import { RequestLogController } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { staffAdminCatalogRoutes } from "./http/staff-admin-catalog-routes.ts";
 import { staffAdminDepartmentRoutes } from "./http/staff-admin-department-routes.ts";
@@ -30,17 +33,21 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     forceCloseConnections: "idle",
     // Which proxies' X-Forwarded-For decides request.ip (rate limits, login lockout, logs).
     trustProxy: hub.config.trustProxy,
+    // One line per request; health checks and scrapes at debug (src/http/request-log.ts).
+    logController: new RequestLogController(),
   });
   await app.register(errorHandler);
   await app.register(validation);
   await app.register(cleanInput);
   await app.register(securityHeaders, { frameAncestors: hub.config.frameAncestors });
+  await app.register(requestMetrics, { observe: (...request) => hub.metrics.http.observe(...request) });
   const limits = hub.config.rateLimits;
   await app.register(rateLimits, { redis: hub.redis, limits, prefix: hub.config.queuePrefix });
   // Before any route: the channels' plugins whose hooks must see every route (WebSocket upgrades, CORS).
   for (const channel of hub.channels.values()) await registerAll(app, channel.hooks);
   const { db, config, cases } = hub;
   await app.register(healthRoutes, { db, redis: hub.redis });
+  await app.register(metricsRoutes, metricsOptions(hub));
   await app.register(vendorAssetRoutes);
   await app.register(workbenchRoutes);
   await app.register(ticketRoutes, { prisma: db.prisma, catalog: () => hub.catalog() });

@@ -123,7 +123,7 @@ const envSchema = z.object({
     emptyAsUndefined,
     z
       .string()
-      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .regex(/^(rediss?|redis\+sentinel):\/\//, "must start with redis://, rediss:// or redis+sentinel://")
       .optional(),
   ),
   DATA_DIR: z.string().min(1).default("./data"),
@@ -153,6 +153,20 @@ const envSchema = z.object({
   HOTLINE: z.string().min(1).default("12345"),
   /** Bearer token for /api/admin/* (catalog reload, unanswered questions). Unset: the admin API is off. */
   ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** Bearer token for /metrics. Unset: /metrics answers only direct loopback requests (docs/deploy.md#metrics). */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** A second listener serving only /metrics (the worker process's only HTTP port). Unset: none. */
+  METRICS_PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).optional(),
+  ),
+  /** How long a scrape waits for Redis and the database before reporting a source as down. */
+  METRICS_SCRAPE_TIMEOUT_MS: z.coerce
+    .number({ message: "must be a number of milliseconds" })
+    .int()
+    .min(50)
+    .max(30_000)
+    .default(1_000),
   /** How long a WeChat or Weibo push may wait for its answer; slower answers are sent later through the platform's API. */
   PASSIVE_REPLY_BUDGET_MS: z.coerce
     .number({ message: "must be a number of milliseconds" })
@@ -298,6 +312,8 @@ export interface Config {
   outboundMaxAttempts: number;
   outboundBackoffMs: number;
   adminToken: string | undefined;
+  /** /metrics: its bearer token (METRICS_TOKEN), its own port (METRICS_PORT), the scrape's time bound. */
+  metrics: { token: string | undefined; port: number | undefined; scrapeTimeoutMs: number };
   passiveReplyBudgetMs: number;
   passiveReplyMaxInFlight: number;
   /** ± seconds a WeChat or Weibo push's timestamp may be from now (PUSH_MAX_SKEW_SECONDS). */
@@ -447,6 +463,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     outboundMaxAttempts: e.OUTBOUND_MAX_ATTEMPTS,
     outboundBackoffMs: e.OUTBOUND_BACKOFF_MS,
     adminToken: e.ADMIN_TOKEN,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, scrapeTimeoutMs: e.METRICS_SCRAPE_TIMEOUT_MS },
     passiveReplyBudgetMs: e.PASSIVE_REPLY_BUDGET_MS,
     passiveReplyMaxInFlight: e.PASSIVE_REPLY_MAX_IN_FLIGHT,
     pushMaxSkewSeconds: e.PUSH_MAX_SKEW_SECONDS,

@@ -31,6 +31,8 @@ import { type Cases, createCases } from "./cases/cases.ts";
 import type { RuleRouter } from "./routing/rule-router.ts";
 import { Understander } from "./language/understander.ts";
 import { bootstrapAdmin } from "./staff/bootstrap-admin.ts";
+import { createHubMetrics, type HubMetrics } from "./metrics/hub-metrics.ts";
+import type { MetricsRoutesOptions } from "./http/metrics-routes.ts";
 
 export interface HubOptions {
   config: Config;
@@ -70,6 +72,8 @@ export interface Hub {
   /** The hand-off to a person (人工): the citizen's side and the agents' (docs/handoff.md). */
   handoffs: HandoffDesk;
   agents: AgentDesk;
+  /** This process's Prometheus metrics (src/metrics), served at /metrics. */
+  metrics: HubMetrics;
   close(): Promise<void>;
 }
 
@@ -153,11 +157,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     timeZone: config.timeZone,
     replyWindowHours: (channel) => senders.get(channel)?.replyWindowHours,
     onOutboxWritten: () => relay.kick(),
+    log,
   });
   const pipeline = new ConversationPipeline(db.prisma, () => knowledge.built.understander, {
     timeZone: config.timeZone,
     hotline: config.hotline,
     onOutboxWritten: () => relay.kick(),
+    log,
     ticketDesk: desk,
     handoff: handoffs,
     sql: db.sql,
@@ -196,6 +202,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (channel.inbound) inbound.set(channel.name, channel.inbound);
   }
   relay.start();
+  const metrics = createHubMetrics({ queues, db, scrapeTimeoutMs: config.metrics.scrapeTimeoutMs });
   log.info(
     {
       items: knowledge.current.catalog.items.length,
@@ -226,6 +233,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     desk,
     handoffs,
     agents,
+    metrics,
     async close() {
       knowledge.close();
       await relay.stop();
@@ -269,4 +277,10 @@ function handoffQueuesOf(handoff: Config["handoff"]): HandoffQueues {
   } catch (error) {
     throw new Error(`HANDOFF_QUEUES: ${(error as Error).message}`);
   }
+}
+
+/** What /metrics serves (src/http/metrics-routes.ts): the hub's registry, behind METRICS_TOKEN (or local requests only). */
+export function metricsOptions(hub: Pick<Hub, "metrics" | "config">): MetricsRoutesOptions {
+  const { registry } = hub.metrics;
+  return { metrics: () => registry.metrics(), contentType: registry.contentType, token: hub.config.metrics.token };
 }

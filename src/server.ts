@@ -3,8 +3,9 @@
 import path from "node:path";
 import { channelModules } from "../connectors/index.ts";
 import { loadConfig } from "./config.ts";
-import { createHub } from "./hub.ts";
+import { createHub, metricsOptions } from "./hub.ts";
 import { buildApp } from "./build-app.ts";
+import { buildMetricsServer } from "./http/metrics-server.ts";
 import { startPrivateRedis } from "./infra/private-redis.ts";
 import { closeOnSignals, type Closer, exitOnStartupError } from "./infra/process-lifecycle.ts";
 import { createLogger } from "./logger.ts";
@@ -27,9 +28,13 @@ async function main() {
   const hub = await createHub({ config, redisUrl, log });
   const app = await buildApp(hub);
   const workers = config.workersInProcess ? startWorkers(hub) : undefined;
+  if (workers) hub.metrics.workers.observe(workers.list);
+  const metricsServer =
+    config.metrics.port === undefined ? undefined : await buildMetricsServer(hub.log, metricsOptions(hub));
 
   // Order matters: stop taking requests, let workers finish their jobs, then close queues, DB and Redis.
   closers.unshift(
+    async () => metricsServer?.close(),
     () => app.close(),
     async () => workers?.close(),
     () => hub.close(),
@@ -37,6 +42,7 @@ async function main() {
   closeOnSignals(log, config.shutdownTimeoutMs, closers);
 
   const address = await app.listen({ port: config.port, host: config.host });
+  await metricsServer?.listen({ port: config.metrics.port, host: config.host });
   const shown = address.replace("127.0.0.1", "localhost");
   console.log(
     `\n政务服务智能助手已启动 / The hub is running:\n  web chat  ${shown}/\n  health    ${shown}/readyz\n` +

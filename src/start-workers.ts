@@ -24,6 +24,8 @@ import { OpinionMonitorService } from "./opinion/opinion-monitor-service.ts";
 import { RedisLease } from "./opinion/redis-lease.ts";
 
 export interface Workers {
+  /** The running workers (their job counts go to /metrics). */
+  readonly list: readonly Worker[];
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export function startWorkers(hub: Hub): Workers {
   );
   reconciler.start();
   return {
+    list: workers,
     // close() waits for jobs in progress to finish.
     close: async () => {
       await monitor.stop();

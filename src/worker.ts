@@ -1,11 +1,12 @@
 // `npm run worker`: queue workers in their own process, for production layouts
 // where web and workers scale separately. Needs a shared database and Redis.
 import { channelModules } from "../connectors/index.ts";
-import { createHub } from "./hub.ts";
+import { createHub, metricsOptions } from "./hub.ts";
 import { closeOnSignals, exitOnStartupError } from "./infra/process-lifecycle.ts";
 import { createLogger } from "./logger.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { startWorkers } from "./start-workers.ts";
+import { buildMetricsServer } from "./http/metrics-server.ts";
 
 async function main() {
   // Each channel parses its own section of the environment.
@@ -20,8 +21,17 @@ async function main() {
   const log = createLogger(config.logLevel);
   const hub = await createHub({ config, redisUrl: config.redisUrl, log });
   const workers = startWorkers(hub);
-  closeOnSignals(log, config.shutdownTimeoutMs, [() => workers.close(), () => hub.close()]);
-  log.info("workers running");
+  hub.metrics.workers.observe(workers.list);
+  // The worker's only HTTP port, when asked for: /metrics (docs/deploy.md#metrics).
+  const metricsServer =
+    config.metrics.port === undefined ? undefined : await buildMetricsServer(hub.log, metricsOptions(hub));
+  closeOnSignals(log, config.shutdownTimeoutMs, [
+    async () => metricsServer?.close(),
+    () => workers.close(),
+    () => hub.close(),
+  ]);
+  await metricsServer?.listen({ port: config.metrics.port, host: config.host });
+  log.info({ metricsPort: config.metrics.port }, "workers running");
 }
 
 main().catch(exitOnStartupError);

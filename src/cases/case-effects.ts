@@ -13,6 +13,7 @@ import { RATING_LABELS } from "../tickets/rating.ts";
 import { isSuggestionVerdict } from "../tickets/suggestion-verdict.ts";
 import { kindOf } from "../tickets/ticket-kind.ts";
 import type { ActionEffects, Applied } from "./ticket-actions.ts";
+import { logTransitions } from "./ticket-event-log.ts";
 import { citizenNoticeText, formatLocalTime, ratingQuickReplies, staffNoticeText } from "./notice-text.ts";
 
 // Setting timers must not hold up the action's caller while Redis is down.
@@ -48,6 +49,7 @@ export class CaseEffects implements ActionEffects {
   }
 
   async afterCommit(applied: Applied[]): Promise<void> {
+    logTransitions(this.deps.log, applied);
     if (applied.some((a) => a.transition.citizenNotice)) this.deps.onOutboxWritten();
     // Each ticket's latest row; tickets leaving "submitted" have no timers yet.
     const latest = new Map<string, { ticket: Ticket; first: boolean }>();

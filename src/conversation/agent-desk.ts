@@ -11,6 +11,8 @@ import type { Tx } from "../db/transaction.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { HandoffSession } from "../generated/prisma/client.ts";
 import { nextTicketNumber, openTicket } from "../cases/open-ticket.ts";
+import { logTicketFiled } from "../cases/ticket-event-log.ts";
+import type { Logger } from "../logger.ts";
 import { describeInstant } from "../calendar/service-hours.ts";
 import { notify } from "../outbound/notifier.ts";
 import { changeContext } from "./conversation-context.ts";
@@ -24,6 +26,8 @@ export interface AgentDeskDeps {
   replyWindowHours(channel: string): number | undefined;
   /** Called after a committed transaction wrote queue work (notices, a routing job). */
   onOutboxWritten?: () => void;
+  /** Where a ticket filed for a citizen is logged (src/cases/ticket-event-log.ts). */
+  log?: Logger;
 }
 
 /** Why an agent's action was refused: unknown hand-off, its state, or the channel's reply window. */
@@ -173,10 +177,10 @@ export class AgentDesk {
       where: { id: session.conversationId },
     });
     const number = await nextTicketNumber(this.deps.prisma, this.deps.timeZone, now);
-    await this.deps.prisma.$transaction(async (tx) => {
+    const opened = await this.deps.prisma.$transaction(async (tx) => {
       // The notice with the number is the ticket's source message in the conversation.
       const sourceMessageId = await this.tell(tx, session, say.ticketFiled(number), `ticket:${number}`, now);
-      await openTicket(
+      return openTicket(
         tx,
         {
           number,
@@ -193,6 +197,10 @@ export class AgentDesk {
       );
     });
     this.deps.onOutboxWritten?.();
+    if (this.deps.log) {
+      const ticket = { ticketId: opened.id, ticketNumber: number, kind: input.kind, channel: conversation.channel };
+      logTicketFiled(this.deps.log, ticket, `staff:${agent}`);
+    }
     return { number };
   }
 

@@ -6,7 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { isUniqueViolation } from "../db/transaction.ts";
-import { planTicket, TICKET_SUBMITTED } from "../cases/open-ticket.ts";
+import { type PlannedTicket, planTicket, TICKET_SUBMITTED } from "../cases/open-ticket.ts";
+import { logTicketFiled } from "../cases/ticket-event-log.ts";
+import type { Logger } from "../logger.ts";
 import type { Understander, Understanding } from "../language/understander.ts";
 import { type ContextChange, type ConversationContext, dialogueChange, readContext } from "./conversation-context.ts";
 import { needsContext, respond } from "./dialogue.ts";
@@ -45,6 +47,8 @@ export interface PipelineOptions {
   sql?: SqlRunner;
   /** Conversations known to have no hand-off mark: their context is read only when needed. */
   unmarked?: Pick<UnmarkedConversations, "readUnlessUnmarked">;
+  /** Where a filed ticket is logged (src/cases/ticket-event-log.ts); without it nothing is. */
+  log?: Logger;
 }
 
 /** Messages that may concern a complaint being taken down; a confident service answer does not. */
@@ -254,13 +258,14 @@ export class ConversationPipeline {
    * routing job, is written by the same statement as the message, shared with concurrent
    * messages (see ExchangeBatcher), so it is durable before the citizen hears the number.
    */
-  private fileWithSideEffects(
+  private async fileWithSideEffects(
     message: InboundMessage,
     understanding: Understanding,
     intake?: { text: string; replies: string[]; context: ContextChange },
   ): Promise<ConversationOutcome | undefined> {
     const kind = ticketKindOf(understanding);
-    return this.batcher.record({
+    let planned: PlannedTicket | undefined;
+    const outcome = await this.batcher.record({
       message,
       files: true,
       numbered: true,
@@ -288,9 +293,16 @@ export class ConversationPipeline {
           },
           message.receivedAt,
         );
+        planned = ticket;
         return { inboundId, message, outcome, ticket, ...(intake && { context: intake.context }) };
       },
     });
+    // An outcome means this message's exchange (and its ticket) was written now; a retry gets none.
+    if (outcome && planned && this.options.log) {
+      const { id, number, channel } = planned;
+      logTicketFiled(this.options.log, { ticketId: id, ticketNumber: number, kind, channel }, `citizen:${channel}`);
+    }
+    return outcome;
   }
 
   /** What the citizen is told once it is filed. */

@@ -17,6 +17,8 @@ export interface Database {
   backend: "postgresql" | "pglite";
   prisma: PrismaClient;
   sql: SqlRunner;
+  /** The driver's connection pool (PostgreSQL only), read for its figures by /metrics. */
+  pool?: Pick<pg.Pool, "totalCount" | "idleCount" | "waitingCount">;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       backend: "postgresql",
       prisma,
       sql: pgPoolRunner(pool),
+      pool,
       async close() {
         await prisma.$disconnect();
         await pool.end();

@@ -19,9 +19,15 @@ import {
   statusesFor,
   toGeoReportRequest,
 } from "../open311/georeport-mapping.ts";
-import { fileOpen311Request, type IntakeDeps, type Open311Submission } from "../open311/open311-intake.ts";
+import {
+  fileOpen311Request,
+  type IntakeDeps,
+  OPEN311_CHANNEL,
+  type Open311Submission,
+} from "../open311/open311-intake.ts";
 import { xmlList, type XmlValue } from "../open311/xml.ts";
 import { findTickets } from "../cases/ticket-queries.ts";
+import { logTicketFiled } from "../cases/ticket-event-log.ts";
 import { HttpError } from "./error-handler.ts";
 
 type Format = "json" | "xml";
@@ -319,6 +325,11 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
         { ...submission, ...(lat !== undefined && { lat, long }) },
         { code: category?.code ?? null, name: category?.name ?? OTHER_SERVICE.service_name },
         `key:${body.api_key!.slice(0, 4)}`,
+      );
+      logTicketFiled(
+        request.log,
+        { ticketId: ticket.id, ticketNumber: ticket.number, kind: "complaint", channel: OPEN311_CHANNEL },
+        `citizen:${OPEN311_CHANNEL}`,
       );
       const created = {
         service_request_id: ticket.number,
