@@ -31,6 +31,8 @@ export interface OpinionMessage {
   tokens: string[];
   /** The signed sum of the sentiment words' strengths. */
   sentimentTotal: number;
+  /** How many of the sentiment words were read under a negator (不差, 不会有危险, 不怕). */
+  negatedWords: number;
   sentiment: Sentiment;
   sentimentScore: number;
   /** How strongly each negative emotion's words speak (not negated ones). */
@@ -51,6 +53,7 @@ export function newOpinionMessage(raw: string): OpinionMessage {
     text: "",
     tokens: [],
     sentimentTotal: 0,
+    negatedWords: 0,
     sentiment: "neutral",
     sentimentScore: 0,
     emotionEvidence: { 愤怒: 0, "焦虑/担忧": 0, 悲伤: 0 },

@@ -65,6 +65,7 @@ export class SentimentScorer implements OpinionComponent {
     let modifier = 1;
     let gap = 0;
     let total = 0;
+    let negated = 0;
     /** The token just before, when it was a negator. */
     let negatorBefore: string | undefined;
     const reset = () => {
@@ -125,6 +126,7 @@ export class SentimentScorer implements OpinionComponent {
           const negators = reading.negators.length > 0 ? [...pending, ...reading.negators] : pending;
           const weight = adjustedWeight(reading.sense, negators, modifier * reading.modifier);
           total += weight;
+          if (negators.length > 0) negated++;
           // A negative word without an emotion of its own (推诿, 臭气熏天) speaks for the default one.
           const emotion = reading.sense.emotion ?? (weight < 0 ? this.defaultEmotion : undefined);
           if (emotion && negators.length === 0) emotionEvidence[emotion] += -weight;
@@ -153,6 +155,7 @@ export class SentimentScorer implements OpinionComponent {
       }
     }
     message.sentimentTotal = total;
+    message.negatedWords = negated;
     message.sentimentScore = total === 0 ? 0 : Math.round((total / (Math.abs(total) + SCORE_SCALE)) * 1000) / 1000;
     message.sentiment = sentimentLabel(message.sentimentScore, this.lexicon.lexicon.thresholds);
   }

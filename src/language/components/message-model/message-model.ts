@@ -92,6 +92,27 @@ export class MessageModel {
     return this.classifyHashes(this.features.extractNormalized(text, this.features.options.words ? words : []), tasks);
   }
 
+  /**
+   * Every label's calibrated probability for one task, in the model's label order (empty when
+   * the model has no such task): for a caller that decides on a group of labels, such as the
+   * sum of the negative emotions.
+   */
+  probabilities(rawText: string, task: TaskName): Map<string, number> {
+    const out = new Map<string, number>();
+    const columns = this.tasks.find((t) => t.task === task);
+    if (!columns) return out;
+    const { sums, scores } = this;
+    const { labels, offset, bias, temperature } = columns;
+    const to = offset + labels.length;
+    sums.fill(0, offset, to);
+    const length = this.table.accumulate(this.features.extract(rawText), sums, offset, to);
+    const scale = length > 0 ? 1 / length : 0;
+    for (let k = 0; k < labels.length; k++) scores[k] = sums[offset + k]! * scale + bias[k]!;
+    softmaxInPlace(scores, labels.length, temperature);
+    for (let k = 0; k < labels.length; k++) out.set(labels[k]!, scores[k]!);
+    return out;
+  }
+
   private classifyHashes(hashes: Uint32Array, only: readonly TaskName[] = TASKS): MessagePrediction {
     const { sums, scores } = this;
     // The table's columns the asked tasks span.
