@@ -39,7 +39,8 @@ export async function rollupTrend(
   },
 ): Promise<TrendSeries[]> {
   const { dimension, period, bucket, timeZone, values } = options;
-  const start = bucketStart(bucket, "$4");
+  // An hour bucket needs no zone: the parameter is only sent when used (an unused one has no type).
+  const start = bucketStart(bucket, "$5::text");
   const rows = await sql.query<{
     value: string;
     start: number;
@@ -52,10 +53,16 @@ export async function rollupTrend(
             sum("neutral")::int AS neutral, sum("positive")::int AS positive
      FROM "OpinionRollup"
      WHERE "dimension" = $1 AND "hour" >= $2::timestamp(3) AND "hour" < $3::timestamp(3)
-       AND ($5::text[] IS NULL OR "value" = ANY($5::text[]))
+       AND ($4::text[] IS NULL OR "value" = ANY($4::text[]))
      GROUP BY "value", 2
      ORDER BY "value", 2`,
-    [dimension, sqlTime(period.from), sqlTime(period.to), timeZone, values ? [...values] : null],
+    [
+      dimension,
+      sqlTime(period.from),
+      sqlTime(period.to),
+      values ? [...values] : null,
+      ...(bucket === "hour" ? [] : [timeZone]),
+    ],
   );
   const series = new Map<string, TrendPoint[]>();
   for (const r of rows) {
