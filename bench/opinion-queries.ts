@@ -51,7 +51,7 @@ const WORDS = [
   "漏水",
 ];
 
-async function seed(sql: import("../src/db/sql-runner.ts").SqlRunner, places: string[]): Promise<void> {
+export async function seed(sql: import("../src/db/sql-runner.ts").SqlRunner, places: string[]): Promise<void> {
   const keywords = [...WORDS, ...Array.from({ length: 300 - WORDS.length }, (_, i) => `词${i}`)];
   const step = (DAYS * 86_400_000) / MESSAGES;
   // Times from 2026-09-01T16:00Z (local 2 September) over 90 days, in order of i.

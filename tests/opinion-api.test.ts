@@ -232,6 +232,13 @@ describe("opinion API", () => {
     expect(
       (await client.get("analyst", "/api/opinion/trends?from=2026-09-01&to=2026-11-02&bucket=hour")).statusCode,
     ).toBe(400);
+    // Only the largest values over the period get a series: wechat has a1 and a5.
+    const top = (
+      await client.get("analyst", "/api/opinion/trends?from=2026-11-02&to=2026-11-03&by=channel&limit=1")
+    ).json();
+    expect(
+      top.series.map((s: { value: string; points: { total: number }[] }) => [s.value, s.points.map((p) => p.total)]),
+    ).toEqual([["wechat", [1, 1]]]);
   });
 
   it("lists topics of the period with their figures, filtered by place (name or code), domain and keyword", async () => {

@@ -16,7 +16,6 @@ import type { OpinionPeriod } from "../opinion/read/opinion-period.ts";
 import { placeTable } from "../opinion/read/opinion-places.ts";
 import { findTopic, listTopics, topicMessages, type TopicView } from "../opinion/read/opinion-topics.ts";
 import { PlaceDirectory } from "../opinion/read/place-directory.ts";
-import { rollupTotals } from "../opinion/read/rollup-totals.ts";
 import { rollupTrend, type TrendBucket } from "../opinion/read/rollup-trend.ts";
 import type { StaffSessions } from "../staff/sessions.ts";
 import { recordStaffAudit } from "../staff/staff-audit.ts";
@@ -323,14 +322,7 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
       const { bucket, by, limit } = request.query;
       if (bucket === "hour" && p.to.getTime() - p.from.getTime() > MAX_HOURLY_DAYS * DAY_MS)
         throw new HttpError(400, `按小时查看的时段最长 ${MAX_HOURLY_DAYS} 天，请按天或按周查看。`);
-      const top = await rollupTotals(sql, by, p, limit);
-      const series = await rollupTrend(sql, {
-        dimension: by,
-        period: p,
-        bucket,
-        timeZone,
-        values: top.map((v) => v.value),
-      });
+      const series = await rollupTrend(sql, { dimension: by, period: p, bucket, timeZone, top: limit });
       return {
         ...periodJson(p),
         bucket,

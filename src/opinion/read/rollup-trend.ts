@@ -34,13 +34,15 @@ export async function rollupTrend(
     period: OpinionPeriod;
     bucket: TrendBucket;
     timeZone: string;
-    /** Only these values (e.g. the top ones); all when absent. */
+    /** Only these values, in this order. */
     values?: readonly string[];
+    /** Only the `top` values largest over the period, largest first (one scan of the rollups for both). */
+    top?: number;
   },
 ): Promise<TrendSeries[]> {
-  const { dimension, period, bucket, timeZone, values } = options;
+  const { dimension, period, bucket, timeZone, values, top } = options;
   // An hour bucket needs no zone: the parameter is only sent when used (an unused one has no type).
-  const start = bucketStart(bucket, "$5::text");
+  const start = bucketStart(bucket, "$6::text");
   const rows = await sql.query<{
     value: string;
     start: number;
@@ -48,19 +50,27 @@ export async function rollupTrend(
     negative: number;
     neutral: number;
     positive: number;
+    rank: number;
   }>(
-    `SELECT "value", ${epochMs(start)} AS start, sum("total")::int AS total, sum("negative")::int AS negative,
-            sum("neutral")::int AS neutral, sum("positive")::int AS positive
-     FROM "OpinionRollup"
-     WHERE "dimension" = $1 AND "hour" >= $2::timestamp(3) AND "hour" < $3::timestamp(3)
-       AND ($4::text[] IS NULL OR "value" = ANY($4::text[]))
-     GROUP BY "value", 2
-     ORDER BY "value", 2`,
+    `WITH r AS (
+       SELECT "value", "hour", "total", "negative", "neutral", "positive" FROM "OpinionRollup"
+       WHERE "dimension" = $1 AND "hour" >= $2::timestamp(3) AND "hour" < $3::timestamp(3)
+         AND ($4::text[] IS NULL OR "value" = ANY($4::text[]))
+     ), chosen AS (
+       SELECT "value", row_number() OVER (ORDER BY sum("total") DESC, "value")::int AS rank
+       FROM r GROUP BY "value" ORDER BY rank LIMIT $5
+     )
+     SELECT r."value", ${epochMs(start)} AS start, sum("total")::int AS total, sum("negative")::int AS negative,
+            sum("neutral")::int AS neutral, sum("positive")::int AS positive, min(c.rank) AS rank
+     FROM r JOIN chosen c ON c."value" = r."value"
+     GROUP BY r."value", 2
+     ORDER BY 7, 2`,
     [
       dimension,
       sqlTime(period.from),
       sqlTime(period.to),
       values ? [...values] : null,
+      top ?? null,
       ...(bucket === "hour" ? [] : [timeZone]),
     ],
   );
