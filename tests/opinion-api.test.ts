@@ -265,6 +265,8 @@ describe("opinion API", () => {
     expect(await only(`place=${encodeURIComponent("东湖区")}`)).toEqual(["T1"]);
     expect(await only(`place=${encodeURIComponent("高新技术产业开发区")}`)).toEqual(["T3"]);
     expect(await only("place=990171001")).toEqual(["T3"]);
+    // A landmark finds the topics of its street (阳光小区 → 阳光社区 → 人民路街道).
+    expect(await only(`place=${encodeURIComponent("阳光小区")}`)).toEqual(["T1"]);
     expect(await only(`domain=${encodeURIComponent("供水")}`)).toEqual(["T1"]);
     expect(await only(`keyword=${encodeURIComponent("路灯")}`)).toEqual(["T3"]);
     expect(

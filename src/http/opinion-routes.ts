@@ -167,7 +167,8 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
     const { place, domain, keyword } = request.query;
     const code = place === undefined ? undefined : places.codeOf(place);
     if (place !== undefined && !code) throw new HttpError(400, `地名库中没有“${place}”。`);
-    return listTopics(sql, { period: period(request), place: code, domain, keyword, limit });
+    const placeAreas = code === undefined ? [] : places.areasAbove(code);
+    return listTopics(sql, { period: period(request), place: code, placeAreas, domain, keyword, limit });
   };
 
   app.get<{ Querystring: TopicsQuerystring }>(

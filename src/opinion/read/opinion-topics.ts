@@ -41,6 +41,8 @@ export interface TopicFilter {
   period: OpinionPeriod;
   /** A gazetteer code: topics with a place at or under it (codes carry their parents' digits). */
   place?: string;
+  /** With place: its parents up to its street, which a topic about it may name instead (PlaceDirectory.areasAbove). */
+  placeAreas?: readonly string[];
   domain?: string;
   /** Topics with this among their keywords. */
   keyword?: string;
@@ -106,7 +108,8 @@ export async function listTopics(sql: Pick<SqlRunner, "query">, filter: TopicFil
        WHERE t."lastAt" >= $1::timestamp(3) AND t."firstAt" < $2::timestamp(3)
          AND (NOT $6::boolean OR t."firstAt" >= $1::timestamp(3))
          AND ($7::text IS NULL OR $7::text = ANY(t."keywords"))
-         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM unnest(t."places") p WHERE starts_with(p, $3::text)))
+         AND ($3::text IS NULL OR EXISTS (
+           SELECT 1 FROM unnest(t."places") p WHERE starts_with(p, $3::text) OR p = ANY($8::text[])))
          AND ($4::text IS NULL OR EXISTS (
            SELECT 1 FROM "OpinionMessage" m WHERE m."topicId" = t."id" AND m."domain" = $4::text))
        ORDER BY t."messageCount" DESC, t."lastAt" DESC, t."id"
@@ -122,6 +125,7 @@ export async function listTopics(sql: Pick<SqlRunner, "query">, filter: TopicFil
       filter.limit,
       filter.newOnly ?? false,
       filter.keyword ?? null,
+      [...(filter.placeAreas ?? [])],
     ],
   );
   return rows.map(topicView);

@@ -37,6 +37,16 @@ export class PlaceDirectory {
     };
   }
 
+  /** The place's parents up to its street (街道/镇/乡), nearest first: the areas a topic about it may be filed under. */
+  areasAbove(code: string): string[] {
+    const chain: string[] = [];
+    for (let region = this.byCode.get(code); region && region.level !== "street" && region.parent; ) {
+      chain.push(region.parent);
+      region = this.byCode.get(region.parent);
+    }
+    return chain.filter((c) => this.byCode.get(c)?.level !== "district");
+  }
+
   /** The code of a place given by code, standard name or alias; undefined when unknown. */
   codeOf(nameOrCode: string): string | undefined {
     const asked = nameOrCode.trim();
