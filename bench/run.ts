@@ -9,6 +9,7 @@ import { formatRow, runLoad, type LoadResult } from "./load.ts";
 import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { runOpinionBench } from "./opinion-analysis.ts";
 import { runOpinionImportBench } from "./opinion-import.ts";
+import { runOpinionQueriesBench } from "./opinion-queries.ts";
 import { runUnderstandingBench } from "./understanding.ts";
 import { prepareChannelBench } from "./channels.ts";
 import { chatBodies as makeChatBodies, openChatSessions } from "./questions.ts";
@@ -115,4 +116,9 @@ await main();
 if (process.env.BENCH_INBOX !== "0") {
   console.log("");
   await runInboxBench();
+}
+// The opinion hub's reads at 1,000,000 messages (issue 14), on a database of its own.
+if (process.env.BENCH_OPINION_QUERIES !== "0") {
+  console.log("");
+  await runOpinionQueriesBench();
 }

@@ -8,6 +8,7 @@ import { errorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { LoginThrottle } from "./http/login-throttle.ts";
 import { open311Routes } from "./http/open311-routes.ts";
+import { opinionRoutes } from "./http/opinion-routes.ts";
 import { rateLimits } from "./http/rate-limits.ts";
 import { metricsRoutes } from "./http/metrics-routes.ts";
 import { requestMetrics } from "./http/request-metrics.ts";
@@ -103,6 +104,8 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     catalog: () => hub.catalog(),
     reloadCatalog: () => hub.knowledge.reload(),
   });
+  const opinion = { sql: db.sql, prisma: db.prisma, sessions: cases.sessions, intentsDir: config.intentsDir };
+  await app.register(opinionRoutes, { ...opinion, timeZone: config.timeZone, prefix: "/api/opinion" });
   for (const channel of hub.channels.values()) await registerAll(app, channel.routes);
   return app;
 }

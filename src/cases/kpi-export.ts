@@ -45,7 +45,7 @@ export function kpiExportRows(rows: readonly DepartmentKpis[], nameOf: (code: st
   ]);
 }
 
-function csvField(value: string): string {
+export function csvField(value: string): string {
   // Quoted when needed; a leading =, +, - or @ would be run as a formula by Excel.
   const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -1,10 +1,13 @@
 // Imported history (a hotline's past records, an exported Weibo search) through the same
-// analysis and writer as live messages: one record per JSON line or CSV row, with `text`,
+// analysis and writer as live messages: one record per JSON line, CSV row or row of an XLSX
+// workbook's first sheet, with `text`,
 // `time` (ISO 8601; without a zone, the hub's TIME_ZONE) and optionally `channel`, `externalId` and `place` (or `region`).
 // A record is stored once: its source id is its channel and externalId — or, without one,
 // a hash of its time and text — so importing a file again adds nothing. Records are
 // analysed in batches; each batch's write overlaps the next batch's analysis.
 import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import ExcelJS from "exceljs";
 import { zoneOffsetMs } from "../calendar/zoned-days.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { CsvReader } from "./csv-reader.ts";
@@ -100,6 +103,23 @@ export async function* jsonLines(chunks: AsyncIterable<string>): AsyncGenerator<
   if (last) yield last;
 }
 
+/** A data row under a header row as a record's fields (empty cells left out). */
+function fieldsUnder(header: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  header.forEach((name, i) => {
+    const value = values[i];
+    if (value !== undefined && value !== null && value !== "") fields[name] = value;
+  });
+  return fields;
+}
+
+/** A header cell as a field name (a UTF-8 BOM and spaces dropped). */
+function headerName(cell: unknown): string {
+  return String(cell ?? "")
+    .replace(/^\uFEFF/, "")
+    .trim();
+}
+
 /** The records of a CSV file with a header row (text,time,channel,externalId,place), chunk by chunk. */
 export async function* csvLines(chunks: AsyncIterable<string>): AsyncGenerator<ImportLine> {
   const reader = new CsvReader();
@@ -107,20 +127,57 @@ export async function* csvLines(chunks: AsyncIterable<string>): AsyncGenerator<I
   const records = function* (batch: ReturnType<CsvReader["push"]>): Generator<ImportLine> {
     for (const record of batch) {
       if (!header) {
-        header = record.fields.map((name) => name.replace(/^\uFEFF/, "").trim());
+        header = record.fields.map(headerName);
         continue;
       }
       if (record.fields.every((f) => f.trim() === "")) continue;
-      const fields: Record<string, unknown> = {};
-      header.forEach((name, i) => {
-        const value = record.fields[i];
-        if (value !== undefined && value !== "") fields[name] = value;
-      });
-      yield { line: record.line, fields };
+      yield { line: record.line, fields: fieldsUnder(header, record.fields) };
     }
   };
   for await (const chunk of chunks) yield* records(reader.push(chunk));
   yield* records(reader.end());
+}
+
+/**
+ * The records of an XLSX workbook's first sheet, under a header row like the CSV's, row by
+ * row (exceljs's streaming reader: the sheet is never held whole). `line` is the sheet's row
+ * number. A date cell is a wall time without zone (Excel has none), read in the hub's TIME_ZONE.
+ */
+export async function* xlsxLines(input: Readable | string): AsyncGenerator<ImportLine> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: "cache",
+    worksheets: "emit",
+    hyperlinks: "ignore",
+    styles: "cache",
+    entries: "ignore",
+  });
+  let header: string[] | undefined;
+  for await (const sheet of workbook) {
+    for await (const row of sheet) {
+      // row.values is 1-based: index 0 is empty.
+      const values = (row.values as unknown[]).slice(1).map(cellValue);
+      if (!header) {
+        header = values.map(headerName);
+        continue;
+      }
+      if (values.every((v) => v === undefined || String(v).trim() === "")) continue;
+      yield { line: row.number, fields: fieldsUnder(header, values) };
+    }
+    return; // the first sheet only
+  }
+}
+
+/** A cell's value as the record has it: text, a number, or a date as its wall time. */
+function cellValue(cell: unknown): unknown {
+  if (cell instanceof Date) return cell.toISOString().slice(0, 19);
+  if (cell && typeof cell === "object") {
+    const c = cell as { richText?: { text: string }[]; text?: unknown; result?: unknown };
+    if (Array.isArray(c.richText)) return c.richText.map((r) => r.text).join("");
+    if ("result" in c) return cellValue(c.result);
+    if (typeof c.text === "string") return c.text; // a hyperlink
+    return undefined;
+  }
+  return cell ?? undefined;
 }
 
 /** Analyses and stores the records; returns what became of them. */
@@ -128,9 +185,14 @@ export async function importOpinions(
   sql: Pick<SqlRunner, "query">,
   recorder: OpinionRecorder,
   lines: AsyncIterable<ImportLine>,
-  options: { timeZone?: string; batchSize?: number } = {},
+  options: {
+    timeZone?: string;
+    batchSize?: number;
+    /** Called when a batch has been written, with the report so far (the API persists it). */
+    onProgress?: (report: ImportReport) => Promise<void>;
+  } = {},
 ): Promise<ImportReport> {
-  const { timeZone = "UTC", batchSize = 1_000 } = options;
+  const { timeZone = "UTC", batchSize = 1_000, onProgress } = options;
   const report: ImportReport = { received: 0, analyzed: 0, duplicates: 0, rejected: [] };
   let writing: Promise<void> = Promise.resolve();
   let batch: OpinionSourceRecord[] = [];
@@ -139,6 +201,7 @@ export async function importOpinions(
     batch = [];
     // One write in flight: the next batch is analysed while this one is written.
     await writing;
+    await onProgress?.(report);
     writing = storeOpinionRows(sql, rows).then((inserted) => {
       report.analyzed += inserted;
       report.duplicates += rows.length - inserted;

@@ -2,10 +2,10 @@
 // there were and how many of each sentiment. What the opinion API's counts, trends and
 // alert baselines read instead of scanning messages (issue 14: 300 ms p95 at 1,000,000).
 // A message counts once per value it has: under each of its keywords and places, its
-// domain (if any), its channel and its sentiment.
+// domain (if any), its channel, its sentiment and its kind of source (message, import …).
 
 /** The dimensions rolled up when a message is stored. */
-export const ROLLUP_DIMENSIONS = ["keyword", "place", "domain", "channel", "sentiment"] as const;
+export const ROLLUP_DIMENSIONS = ["keyword", "place", "domain", "channel", "sentiment", "kind"] as const;
 /** Rolled up when the opinion monitor sets a message's topic, moved when a replay changes it (monitor-store.ts). */
 export const TOPIC_DIMENSION = "topic";
 
@@ -14,6 +14,8 @@ export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 /** What a message adds to the rollups. */
 export interface RollupSubject {
   at: Date;
+  /** OpinionSources: "message", "import" … (the overview's totals by kind). */
+  sourceKind: string;
   channel: string;
   sentiment: string;
   keywords: readonly string[];
@@ -33,6 +35,6 @@ export function rollupFacts(subject: RollupSubject): [RollupDimension, string][]
   for (const keyword of new Set(subject.keywords)) facts.push(["keyword", keyword]);
   for (const place of new Set(subject.places)) facts.push(["place", place]);
   if (subject.domain) facts.push(["domain", subject.domain]);
-  facts.push(["channel", subject.channel], ["sentiment", subject.sentiment]);
+  facts.push(["channel", subject.channel], ["sentiment", subject.sentiment], ["kind", subject.sourceKind]);
   return facts;
 }

@@ -42,7 +42,9 @@ export type StaffAuditAction =
   | "handoff_pick_up"
   | "handoff_reply"
   | "handoff_hand_back"
-  | "handoff_ticket";
+  | "handoff_ticket"
+  | "import_opinions"
+  | "export_opinions";
 
 export async function recordStaffAudit(
   db: PrismaClient | Tx,

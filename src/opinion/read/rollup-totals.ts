@@ -1,0 +1,60 @@
+// Counts over a period from the hourly rollups: per value of one dimension, the total and
+// each sentiment, largest first. Never reads the messages (issue 14: 300 ms p95 at 1,000,000).
+import type { SqlRunner } from "../../db/sql-runner.ts";
+import { type OpinionPeriod, sqlTime } from "./opinion-period.ts";
+
+export interface SentimentCounts {
+  total: number;
+  negative: number;
+  neutral: number;
+  positive: number;
+}
+
+export interface ValueCounts extends SentimentCounts {
+  value: string;
+}
+
+/** The rollup dimensions the API reads (src/opinion/opinion-rollup.ts writes them; the monitor, topics). */
+export type ReadDimension = "keyword" | "place" | "domain" | "channel" | "sentiment" | "kind" | "topic";
+
+export async function rollupTotals(
+  sql: Pick<SqlRunner, "query">,
+  dimension: ReadDimension,
+  period: OpinionPeriod,
+  limit = 1_000,
+): Promise<ValueCounts[]> {
+  const rows = await sql.query<{ value: string; total: number; negative: number; neutral: number; positive: number }>(
+    `SELECT "value", sum("total")::int AS total, sum("negative")::int AS negative,
+            sum("neutral")::int AS neutral, sum("positive")::int AS positive
+     FROM "OpinionRollup"
+     WHERE "dimension" = $1 AND "hour" >= $2::timestamp(3) AND "hour" < $3::timestamp(3)
+     GROUP BY "value"
+     ORDER BY total DESC, "value"
+     LIMIT $4`,
+    [dimension, sqlTime(period.from), sqlTime(period.to), limit],
+  );
+  return rows.map((r) => ({
+    value: r.value,
+    total: Number(r.total),
+    negative: Number(r.negative),
+    neutral: Number(r.neutral),
+    positive: Number(r.positive),
+  }));
+}
+
+/** Every message of the period once: the sentiment dimension counts each message exactly once. */
+export function sumCounts(rows: readonly SentimentCounts[]): SentimentCounts {
+  const sum = { total: 0, negative: 0, neutral: 0, positive: 0 };
+  for (const r of rows) {
+    sum.total += r.total;
+    sum.negative += r.negative;
+    sum.neutral += r.neutral;
+    sum.positive += r.positive;
+  }
+  return sum;
+}
+
+/** The negative share of a count, 0 when there is none. */
+export function negativeShare(counts: Pick<SentimentCounts, "total" | "negative">): number {
+  return counts.total === 0 ? 0 : Math.round((counts.negative / counts.total) * 10_000) / 10_000;
+}
