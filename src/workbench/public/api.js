@@ -89,14 +89,14 @@ function chineseMessage(status, body) {
 }
 
 /** Calls the department API; resolves with the JSON body (or the Response when raw). */
-export async function api(path, { method = "GET", body, raw = false, signal } = {}) {
+export async function api(path, { method = "GET", body, raw = false, signal, base = BASE } = {}) {
   const current = session();
   const headers = {};
   if (current) headers.authorization = `Bearer ${current.token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
   let response;
   try {
-    response = await fetch(BASE + path, {
+    response = await fetch(base + path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -132,9 +132,15 @@ export function query(params) {
   return text ? `?${text}` : "";
 }
 
+/** The public-opinion API (民意洞察): the same session, under /api/opinion. */
+export const OPINION_BASE = "/api/opinion";
+export function opinionApi(path, options = {}) {
+  return api(path, { ...options, base: OPINION_BASE });
+}
+
 /** Downloads a file from the API with the bearer header (a plain link could not send it). */
-export async function download(path, filename) {
-  const response = await api(path, { raw: true });
+export async function download(path, filename, { base = BASE } = {}) {
+  const response = await api(path, { raw: true, base });
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");
   link.href = url;

@@ -9,6 +9,7 @@ import { DispatchPage } from "./pages/dispatch.js";
 import { HandoffPage } from "./pages/handoff.js";
 import { InboxPage } from "./pages/inbox.js";
 import { LoginPage } from "./pages/login.js";
+import { OpinionPage } from "./pages/opinion.js";
 import { PasswordPage } from "./pages/password.js";
 import { SupervisePage } from "./pages/supervise.js";
 import { TicketPage } from "./pages/ticket.js";
@@ -23,6 +24,7 @@ const PAGES = {
   supervise: SupervisePage,
   dashboard: DashboardPage,
   admin: AdminPage,
+  opinion: OpinionPage,
 };
 
 function App() {
@@ -52,7 +54,7 @@ function App() {
 
   // After a move to another page, the keyboard and screen readers start at its content.
   const first = useRef(true);
-  const where = route.page + (route.params.number ?? "");
+  const where = [route.page, route.params.number, route.params.view, route.params.id].join("/");
   useEffect(() => {
     if (first.current) {
       first.current = false;

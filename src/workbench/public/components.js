@@ -14,6 +14,7 @@ function navItems(role) {
   if (role === "dispatcher" || role === "admin") items.push(["handoff", "人工服务", "handoff"]);
   if (role === "supervisor" || role === "admin") items.push(["supervise", "督办", "supervise"]);
   items.push(["dashboard", "统计", "dashboard"]);
+  if (role === "analyst" || role === "supervisor" || role === "admin") items.push(["opinion", "民意洞察", "opinion"]);
   if (role === "admin") items.push(["admin", "管理", "admin"]);
   return items;
 }

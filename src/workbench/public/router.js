@@ -10,6 +10,8 @@ export function currentRoute() {
   const parts = rest.split("/").filter(Boolean).map(decodeURIComponent);
   const query = Object.fromEntries(new URLSearchParams(location.search));
   if (parts[0] === "tickets" && parts[1]) return { page: "ticket", params: { number: parts[1] }, query };
+  // 民意洞察: /opinion (概览), /opinion/topics[/<id>], /opinion/trends, /opinion/places, /opinion/alerts
+  if (parts[0] === "opinion") return { page: "opinion", params: { view: parts[1] ?? "overview", id: parts[2] }, query };
   const page = parts[0] ?? "inbox";
   return { page, params: {}, query };
 }
