@@ -87,6 +87,12 @@ export function placeCode(place) {
 const LEVEL_NAMES = { district: "区县", street: "街道/镇", community: "社区/村", road: "道路", landmark: "地点" };
 export const placeLevelName = (level) => LEVEL_NAMES[level] ?? level ?? "";
 
+/** An alert's expected count: one decimal below 10 (1.5), whole above. */
+export const expectedText = (expected) => {
+  const value = Number(expected ?? 0);
+  return value < 10 ? String(Math.round(value * 10) / 10) : String(Math.round(value));
+};
+
 export const percent = (share) =>
   share === null || share === undefined || Number.isNaN(Number(share)) ? "—" : `${Math.round(Number(share) * 100)}%`;
 
@@ -113,7 +119,10 @@ export function bucketLabel(start, bucket) {
 
 /** What a failed request says here: a refusal is worded for this page. */
 export function opinionError(failure) {
-  if (failure?.status === 403) return "民意洞察仅向舆情分析员、督办员和系统管理员开放。如需查看，请联系系统管理员。";
+  // The server words its refusal itself (shown as it is); this is for one without words.
+  const worded = /[\u4e00-\u9fff]/.test(failure?.body?.message ?? "");
+  if (failure?.status === 403 && !worded)
+    return "民意洞察仅向舆情分析员、督办员和系统管理员开放。如需查看，请联系系统管理员。";
   return failure?.message ?? "加载失败，请稍后再试。";
 }
 
@@ -142,4 +151,12 @@ export function useOpinionData(path) {
     };
   }, [path]);
   return state;
+}
+
+/** Ticket numbers as links to the ticket page. */
+export function TicketLinks({ numbers }) {
+  if (!numbers?.length) return "—";
+  return html`<span class="ticket-links">${numbers.map(
+    (n) => html`<a key=${n} href=${`${ROOT}tickets/${encodeURIComponent(n)}`}>${n}</a>`,
+  )}</span>`;
 }

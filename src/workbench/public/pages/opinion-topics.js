@@ -19,9 +19,10 @@ import {
   SENTIMENTS,
   SentimentLabel,
   sentimentName,
+  TicketLinks,
   useOpinionData,
 } from "../opinion-data.js";
-import { navigate, ROOT } from "../router.js";
+import { navigate } from "../router.js";
 
 const PAGE_SIZE = 20;
 
@@ -37,13 +38,6 @@ function ExportButton({ path, filename, label }) {
   };
   return html`<button type="button" class="secondary" onClick=${run}>${label}</button>
     <${Message} kind="error">${error}<//>`;
-}
-
-function TicketLinks({ numbers }) {
-  if (!numbers?.length) return "—";
-  return html`<span class="ticket-links">${numbers.map(
-    (n) => html`<a key=${n} href=${`${ROOT}tickets/${encodeURIComponent(n)}`}>${n}</a>`,
-  )}</span>`;
 }
 
 const places = (list) => (list?.length ? list.map(placeName).join("、") : "—");
@@ -79,7 +73,7 @@ export function TopicsPage({ period, route }) {
       </div>
     </form>
     <div class="row-buttons export">
-      <${ExportButton} label="导出话题 CSV" path=${`/topics/export.csv${query({ ...period, ...filters })}`}
+      <${ExportButton} label="导出话题 CSV" path=${`/topics.csv${query({ ...period, ...filters, limit: 50 })}`}
         filename=${`舆情话题-${period.from}-${period.to}.csv`} />
     </div>
     <${Message} kind="error">${error}<//>
@@ -92,7 +86,7 @@ export function TopicsPage({ period, route }) {
             <div class="table-scroll"><table class="tickets topics">
               <caption class="visually-hidden">话题列表</caption>
               <thead><tr>
-                <th scope="col">话题</th><th scope="col">消息数</th><th scope="col">变化</th><th scope="col">负面占比</th>
+                <th scope="col">话题</th><th scope="col">消息数</th><th scope="col">近24小时变化</th><th scope="col">负面占比</th>
                 <th scope="col">区域</th><th scope="col">时间</th><th scope="col">关联工单</th>
               </tr></thead>
               <tbody>
@@ -101,7 +95,7 @@ export function TopicsPage({ period, route }) {
                     <th scope="row"><a href=${opinionHref(`topics/${encodeURIComponent(t.id)}`, period)}>${t.label}</a>
                       ${t.keywords?.length > 0 && html`<span class="meta keywords">${t.keywords.join("、")}</span>`}</th>
                     <td data-label="消息数">${t.messageCount} 条</td>
-                    <td data-label="变化">${growthText(t.growth)}</td>
+                    <td data-label="近24小时变化">${growthText(t.growth)}</td>
                     <td data-label="负面占比">${percent(t.negativeShare)}</td>
                     <td data-label="区域">${places(t.places)}</td>
                     <td data-label="时间">${span(t)}</td>
@@ -132,15 +126,13 @@ function Timeline({ timeline, bucket }) {
 
 export function TopicPage({ id, period, route }) {
   const page = Math.max(1, Number.parseInt(route.query.page ?? "1", 10) || 1);
-  const { data, error } = useOpinionData(
-    `/topics/${encodeURIComponent(id)}${query({ ...period, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE })}`,
-  );
+  const { data, error } = useOpinionData(`/topics/${encodeURIComponent(id)}${query({ page, pageSize: PAGE_SIZE })}`);
   const back = html`<p class="back"><a href=${opinionHref("topics", period)}>← 返回话题列表</a></p>`;
   if (error) return html`${back}<${Message} kind="error">${error}<//>`;
   if (!data) return html`${back}<${Loading} />`;
-  const topic = data.topic ?? data;
-  const messages = Array.isArray(data.messages) ? data.messages : (data.messages?.items ?? []);
-  const total = Number(data.messages?.total ?? data.messageTotal ?? data.total ?? topic.messageCount ?? 0);
+  const topic = data;
+  const messages = data.messages ?? [];
+  const total = Number(topic.messageCount ?? 0);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const goTo = (p) => opinionHref(`topics/${encodeURIComponent(id)}`, { ...period, page: p > 1 ? p : undefined });
   return html`<div>
@@ -153,7 +145,7 @@ export function TopicPage({ id, period, route }) {
           <div><dt>关键词</dt><dd>${topic.keywords?.join("、") || "—"}</dd></div>
           <div><dt>区域</dt><dd>${places(topic.places)}</dd></div>
           <div><dt>消息数</dt><dd>${topic.messageCount} 条</dd></div>
-          <div><dt>变化</dt><dd>${growthText(topic.growth)}</dd></div>
+          <div><dt>近24小时</dt><dd>${growthText(topic.growth)}</dd></div>
           <div><dt>负面占比</dt><dd>${percent(topic.negativeShare)}</dd></div>
           <div><dt>时间</dt><dd>${span(topic)}</dd></div>
           <div><dt>关联工单</dt><dd><${TicketLinks} numbers=${topic.ticketNumbers} /></dd></div>
@@ -162,14 +154,14 @@ export function TopicPage({ id, period, route }) {
       </section>
       <section class="card" aria-labelledby="h-topic-timeline">
         <h3 id="h-topic-timeline">消息数随时间变化</h3>
-        <${Timeline} timeline=${data.timeline ?? topic.timeline} bucket=${data.bucket} />
+        <${Timeline} timeline=${data.timeline} />
       </section>
     </div>
     <section class="card" aria-labelledby="h-topic-messages">
       <div class="section-head">
         <h3 id="h-topic-messages">群众原话（已隐去个人信息）</h3>
-        <${ExportButton} label="导出消息 CSV" path=${`/topics/${encodeURIComponent(id)}/messages.csv${query(period)}`}
-          filename=${`话题消息-${period.from}-${period.to}.csv`} />
+        <${ExportButton} label="导出消息 CSV" path=${`/topics/${encodeURIComponent(id)}/messages.csv`}
+          filename=${`话题消息-${id}.csv`} />
       </div>
       ${
         messages.length === 0

@@ -10,6 +10,7 @@ import { formatTime } from "../labels.js";
 import {
   bucketLabel,
   channelName,
+  expectedText,
   LevelLabel,
   opinionHref,
   percent,
@@ -18,6 +19,7 @@ import {
   placeName,
   SENTIMENT_COLORS,
   sentimentName,
+  TicketLinks,
   useOpinionData,
 } from "../opinion-data.js";
 import { navigate } from "../router.js";
@@ -33,67 +35,53 @@ const BY = [
   ["place", "区域"],
   ["channel", "渠道"],
 ];
-/** Lines drawn at most; the rest are added up as 其他. */
+/** Lines drawn at most: the values with the most messages over the period. */
 const MAX_SERIES = 6;
 
+/** Every bucket's first instant (ms) in the period: the city's hours, days or weeks (Mondays). */
+function bucketStarts(period, bucket) {
+  const starts = [];
+  const first = Date.parse(`${period.from}T00:00:00+08:00`);
+  const end = Date.parse(`${period.to}T00:00:00+08:00`) + 86_400_000;
+  const step = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 }[bucket];
+  let at = first;
+  if (bucket === "week") at -= ((new Date(first + 8 * 3_600_000).getUTCDay() + 6) % 7) * 86_400_000; // back to Monday
+  for (; at < end; at += step) starts.push(at);
+  return starts;
+}
+
 /**
- * The trend as {starts, series: [{key, name, values}]}, from either buckets with counts per
- * value ({buckets: [{start, counts: {v: n}}]}) or series with points ({series: [{value, points: [{start, count}]}]}).
+ * The trend ({series: [{value, name?, points: [{start, total}]}]}) over every bucket of the
+ * period, those without messages as 0: {starts, series: [{key, name, values}]}.
  */
-function trendOf(data, by) {
-  const nameOf = (key, label) =>
-    label ?? (by === "sentiment" ? sentimentName(key) : by === "channel" ? channelName(key) : key);
-  if (Array.isArray(data.buckets)) {
-    const starts = data.buckets.map((b) => b.start ?? b.bucket ?? b.at);
-    const keys = new Map();
-    for (const b of data.buckets)
-      for (const [key, v] of Object.entries(b.counts ?? b.values ?? {}))
-        keys.set(key, (keys.get(key) ?? 0) + Number(v?.total ?? v));
-    const series = [...keys.keys()].map((key) => ({
-      key,
-      name: nameOf(key, data.labels?.[key]),
-      values: data.buckets.map((b) => {
-        const v = (b.counts ?? b.values)?.[key];
-        return Number(v?.total ?? v ?? 0);
-      }),
-    }));
-    return { starts, series };
-  }
-  const raw = data.series ?? [];
-  const starts = [...new Set(raw.flatMap((s) => (s.points ?? []).map((p) => p.start ?? p.bucket ?? p.at)))].sort();
-  const series = raw.map((s) => {
-    const key = String(s.value ?? s.key ?? s.code ?? s.name);
-    const at = new Map((s.points ?? []).map((p) => [p.start ?? p.bucket ?? p.at, Number(p.count ?? p.total ?? 0)]));
-    return { key, name: nameOf(key, s.label ?? s.name), values: starts.map((t) => at.get(t) ?? 0) };
+function trendOf(data, by, period, bucket) {
+  const starts = bucketStarts(period, bucket);
+  const nameOf = (s) =>
+    s.name ?? (by === "sentiment" ? sentimentName(s.value) : by === "channel" ? channelName(s.value) : s.value);
+  const series = (data.series ?? []).map((s) => {
+    const counts = new Map(s.points.map((p) => [Date.parse(p.start), p.total]));
+    return { key: s.value, name: nameOf(s), values: starts.map((t) => counts.get(t) ?? 0) };
   });
-  return { starts, series };
+  return { starts: starts.map((t) => new Date(t).toISOString()), series };
 }
 
 export function TrendsPage({ period, route }) {
   const bucket = BUCKETS.some(([b]) => b === route.query.bucket) ? route.query.bucket : "day";
   const by = BY.some(([b]) => b === route.query.by) ? route.query.by : "sentiment";
-  const { data, error } = useOpinionData(`/trends${query({ ...period, bucket, by })}`);
+  const { data, error } = useOpinionData(`/trends${query({ ...period, bucket, by, limit: MAX_SERIES })}`);
   const change = (event) => {
     const form = event.currentTarget.form;
     navigate(opinionHref("trends", { ...period, bucket: form.bucket.value, by: form.by.value }), { replace: true });
   };
   let chart = null;
   if (data) {
-    const { starts, series } = trendOf(data, by);
+    const { starts, series } = trendOf(data, by, period, bucket);
     const total = (s) => s.values.reduce((a, v) => a + v, 0);
-    const ordered = [...series].sort((a, b) => total(b) - total(a));
-    const shown = ordered.slice(0, MAX_SERIES);
-    const rest = ordered.slice(MAX_SERIES);
-    if (rest.length)
-      shown.push({
-        key: "other",
-        name: `其他 ${rest.length} 项`,
-        values: starts.map((_, i) => rest.reduce((a, s) => a + s.values[i], 0)),
-      });
+    const shown = [...series].sort((a, b) => total(b) - total(a));
     if (by === "sentiment") for (const s of shown) s.color = SENTIMENT_COLORS[s.key];
     const byName = BY.find(([b]) => b === by)[1];
     chart =
-      starts.length === 0
+      shown.length === 0
         ? html`<p class="empty">该期间没有消息。</p>`
         : html`<${Chart} type="line" title=${`按${byName}的消息数（每${BUCKETS.find(([b]) => b === bucket)[1]}）`}
             categories=${starts.map((s) => bucketLabel(s, bucket))} series=${shown} height=${300} />`;
@@ -179,13 +167,14 @@ export function AlertsPage({ period, route }) {
                     ${a.status === "closed" && html`<span class="status">已平息</span>`}
                   </div>
                   <dl class="facts">
-                    <div><dt>消息数</dt><dd><strong>${a.messageCount} 条</strong>，通常约 ${Math.round((a.expected ?? 0) * 10) / 10} 条${
+                    <div><dt>消息数</dt><dd><strong>${a.messageCount} 条</strong>，通常约 ${expectedText(a.expected)} 条${
                       a.score !== undefined &&
                       html`<span class="meta">（异常程度 ${Math.round(a.score * 10) / 10}）</span>`
                     }</dd></div>
                     <div><dt>首次出现</dt><dd>${formatTime(a.firstAt)}</dd></div>
                     <div><dt>发现时间</dt><dd>${formatTime(a.detectedAt)}</dd></div>
                     <div><dt>关键词</dt><dd>${a.keywords?.join("、") || "—"}</dd></div>
+                    ${a.ticketNumbers?.length > 0 && html`<div><dt>关联工单</dt><dd><${TicketLinks} numbers=${a.ticketNumbers} /></dd></div>`}
                     <div><dt>区域</dt><dd>${a.places?.length ? a.places.map(placeName).join("、") : "—"}</dd></div>
                     ${a.channels?.length > 0 && html`<div><dt>渠道</dt><dd>${a.channels.map(channelName).join("、")}</dd></div>`}
                   </dl>

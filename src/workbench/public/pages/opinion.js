@@ -11,6 +11,7 @@ import { formatTime } from "../labels.js";
 import {
   channelName,
   countsOf,
+  expectedText,
   growthText,
   kindName,
   LevelLabel,
@@ -146,7 +147,7 @@ function Overview({ period }) {
                 (a) => html`<li key=${a.id}>
                   <${LevelLabel} level=${a.level} />
                   <a href=${opinionHref("alerts", { ...period, focus: a.id })}>${a.label}</a>
-                  <span class="meta">${a.messageCount} 条（通常约 ${Math.round(a.expected ?? 0)} 条） · 发现于 ${formatTime(a.detectedAt)}</span>
+                  <span class="meta">${a.messageCount} 条（通常约 ${expectedText(a.expected)} 条） · 发现于 ${formatTime(a.detectedAt)}</span>
                 </li>`,
               )}
             </ul>`
