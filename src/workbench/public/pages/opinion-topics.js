@@ -138,7 +138,7 @@ export function TopicPage({ id, period, route }) {
   return html`<div>
     ${back}
     <h2 class="topic-title">${topic.label}</h2>
-    <div class="ticket-grid">
+    <div class="topic-grid">
       <section class="card" aria-labelledby="h-topic-facts">
         <h3 id="h-topic-facts" class="visually-hidden">话题概况</h3>
         <dl class="facts">

@@ -141,10 +141,9 @@ export function PlacesPage({ period }) {
   </div>`;
 }
 
-export function AlertsPage({ period, route }) {
+export function AlertsPage({ period, focus }) {
   const { data, error } = useOpinionData(`/alerts${query(period)}`);
   const alerts = data?.alerts ?? null;
-  const focus = route.query.focus;
   useEffect(() => {
     if (alerts && focus) document.getElementById(`alert-${focus}`)?.scrollIntoView({ block: "start" });
   }, [alerts, focus]);

@@ -39,7 +39,7 @@ const VIEWS = [
 ];
 
 /** The period picker: from and to (days); the view's other query values are kept. */
-function PeriodForm({ view, id, routeQuery, period }) {
+function PeriodForm({ view, routeQuery, period }) {
   const [error, setError] = useState("");
   const submit = (event) => {
     event.preventDefault();
@@ -48,7 +48,7 @@ function PeriodForm({ view, id, routeQuery, period }) {
     const to = String(form.get("to") ?? "");
     if (!from || !to || to < from) return setError("请选择正确的起止日期。");
     setError("");
-    const path = view === "overview" ? "" : id ? `${view}/${encodeURIComponent(id)}` : view;
+    const path = view === "overview" ? "" : view;
     navigate(opinionHref(path, { ...routeQuery, from, to, page: undefined }), { replace: true });
   };
   return html`<form class="search period opinion-period" onSubmit=${submit} aria-label="统计期间">
@@ -71,7 +71,10 @@ function Briefings({ period }) {
     const opened = window.open("", "_blank");
     try {
       const response = await opinionApi(path, { raw: true });
-      const url = URL.createObjectURL(new Blob([await response.text()], { type: "text/html;charset=utf-8" }));
+      // Its links (to these pages) are written from the site's root; a page read from memory
+      // has no address of its own to resolve them against, so it is given the site's.
+      const page = (await response.text()).replace(/<head>/i, `<head><base href="${location.origin}/">`);
+      const url = URL.createObjectURL(new Blob([page], { type: "text/html;charset=utf-8" }));
       if (opened) opened.location.href = url;
       else await download(path, filename, { base: OPINION_BASE });
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
@@ -81,13 +84,14 @@ function Briefings({ period }) {
     }
   };
   const week = isoWeek(period.to);
-  return html`<div class="row-buttons export">
+  return html`<div class="row-buttons export briefings">
       <button type="button" class="secondary" onClick=${() => open(`/briefings/daily${query({ date: period.to })}`, `舆情日报-${period.to}.html`)}>
-        ${period.to} 日报
+        舆情日报 ${period.to}
       </button>
       <button type="button" class="secondary" onClick=${() => open(`/briefings/weekly${query({ week })}`, `舆情周报-${week}.html`)}>
-        ${week} 周报
+        舆情周报 ${week}
       </button>
+      <span class="hint">简报在新窗口打开，可直接打印。</span>
     </div>
     <${Message} kind="error">${error}<//>`;
 }
@@ -146,7 +150,7 @@ function Overview({ period }) {
               ${alerts.map(
                 (a) => html`<li key=${a.id}>
                   <${LevelLabel} level=${a.level} />
-                  <a href=${opinionHref("alerts", { ...period, focus: a.id })}>${a.label}</a>
+                  <a href=${opinionHref(`alerts/${encodeURIComponent(a.id)}`, period)}>${a.label}</a>
                   <span class="meta">${a.messageCount} 条（通常约 ${expectedText(a.expected)} 条） · 发现于 ${formatTime(a.detectedAt)}</span>
                 </li>`,
               )}
@@ -209,7 +213,9 @@ function Overview({ period }) {
 export function OpinionPage({ route }) {
   const known = VIEWS.some(([name]) => name === route.params.view);
   const view = known ? route.params.view : "overview";
+  // /opinion/topics/<id>: a topic's page; /opinion/alerts/<id>: the alerts, that one shown first.
   const id = view === "topics" ? route.params.id : undefined;
+  const alertId = view === "alerts" ? route.params.id : undefined;
   const title = id ? "话题详情" : VIEWS.find(([name]) => name === view)[1];
   useTitle(`民意洞察 · ${title}`);
   const period = periodOf(route.query);
@@ -221,7 +227,8 @@ export function OpinionPage({ route }) {
         : html`<${TopicsPage} key=${route.query && JSON.stringify(route.query)} period=${period} route=${route} />`,
     trends: () => html`<${TrendsPage} key=${JSON.stringify(route.query)} period=${period} route=${route} />`,
     places: () => html`<${PlacesPage} key=${period.from + period.to} period=${period} />`,
-    alerts: () => html`<${AlertsPage} key=${period.from + period.to} period=${period} route=${route} />`,
+    alerts: () =>
+      html`<${AlertsPage} key=${period.from + period.to} period=${period} focus=${alertId ?? route.query.focus} />`,
   }[view];
   return html`<section class="opinion">
     <h1>民意洞察<span class="h1-sub"> · ${title}</span></h1>
@@ -231,8 +238,11 @@ export function OpinionPage({ route }) {
           aria-current=${name === view ? "page" : undefined}>${label}</a>`,
       )}
     </nav>
-    <${PeriodForm} key=${period.from + period.to} view=${view} id=${id} routeQuery=${route.query} period=${period} />
-    <${Briefings} period=${period} />
+    ${
+      !id &&
+      html`<${PeriodForm} key=${period.from + period.to} view=${view} routeQuery=${route.query} period=${period} />
+        <${Briefings} period=${period} />`
+    }
     ${body()}
   </section>`;
 }
