@@ -125,7 +125,7 @@ describe("民意洞察 (the public-opinion dashboard) in a browser", () => {
     });
     const stored = await prisma.opinionMessage.findMany({
       where: { sourceId: { in: waterIds } },
-      orderBy: { at: "asc" },
+      orderBy: { at: "desc" }, // the latest first, as the monitor keeps them
     });
     await prisma.opinionAlert.create({
       data: {
