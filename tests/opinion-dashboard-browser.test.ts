@@ -230,14 +230,17 @@ describe("民意洞察 (the public-opinion dashboard) in a browser", () => {
     expect(csv.split("\r\n")[0]).toContain("话题");
     expect(csv).toContain(TOPIC_LABEL);
 
-    // A place's filter: the name a person types.
+    // Filters: a keyword, a place by the name a person types.
+    await page.getByLabel("关键词").fill("停水");
     await page.getByLabel("区域").fill("阳光小区");
     await page.getByRole("button", { name: "筛选" }).click();
+    await page.waitForURL(/keyword=/);
     await row.waitFor();
     await page.getByLabel("区域").fill("南湖区");
     await page.getByRole("button", { name: "筛选" }).click();
     await page.getByText("该期间没有符合条件的话题。").waitFor();
     await page.getByRole("link", { name: "清除筛选" }).click();
+    await row.waitFor();
 
     await page.getByRole("link", { name: TOPIC_LABEL }).click();
     await page.getByRole("heading", { name: TOPIC_LABEL }).waitFor();

@@ -44,7 +44,11 @@ const places = (list) => (list?.length ? list.map(placeName).join("、") : "—"
 const span = (t) => `${formatTime(t.firstAt)} 至 ${formatTime(t.lastAt)}`;
 
 export function TopicsPage({ period, route }) {
-  const filters = { place: route.query.place ?? "", domain: route.query.domain ?? "" };
+  const filters = {
+    keyword: route.query.keyword ?? "",
+    place: route.query.place ?? "",
+    domain: route.query.domain ?? "",
+  };
   const { data, error } = useOpinionData(`/topics${query({ ...period, ...filters, limit: 50 })}`);
   const submit = (event) => {
     event.preventDefault();
@@ -52,6 +56,7 @@ export function TopicsPage({ period, route }) {
     navigate(
       opinionHref("topics", {
         ...period,
+        keyword: String(form.get("keyword") ?? "").trim(),
         place: String(form.get("place") ?? "").trim(),
         domain: String(form.get("domain") ?? "").trim(),
       }),
@@ -61,6 +66,9 @@ export function TopicsPage({ period, route }) {
   const topics = data?.topics ?? null;
   return html`<div>
     <form class="search topic-filters" onSubmit=${submit} aria-label="筛选话题">
+      <${Field} label="关键词" id="topic-keyword" hint="如 停水、路灯">
+        <input id="topic-keyword" name="keyword" defaultValue=${filters.keyword} aria-describedby="topic-keyword-hint" />
+      <//>
       <${Field} label="区域" id="topic-place" hint="区县、街道、社区或地点的名称">
         <input id="topic-place" name="place" defaultValue=${filters.place} aria-describedby="topic-place-hint" />
       <//>
@@ -69,7 +77,7 @@ export function TopicsPage({ period, route }) {
       <//>
       <div class="search-buttons">
         <button type="submit">筛选</button>
-        ${(filters.place || filters.domain) && html`<a class="link-button" href=${opinionHref("topics", period)}>清除筛选</a>`}
+        ${(filters.keyword || filters.place || filters.domain) && html`<a class="link-button" href=${opinionHref("topics", period)}>清除筛选</a>`}
       </div>
     </form>
     <div class="row-buttons export">
