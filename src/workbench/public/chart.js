@@ -153,7 +153,7 @@ export function BarList({ rows, label, unit = "条", empty = "暂无数据。" }
       (r) => html`<li key=${r.key}>
         <span class="bar-label">${r.href ? html`<a href=${r.href}>${r.label}</a>` : r.label}</span>
         <span class="bar-track" aria-hidden="true"><span class="bar-fill"
-          style=${`width:${Math.max(2, (r.count / peak) * 100)}%;${r.color ? `background:${r.color}` : ""}`}></span></span>
+          style=${`width:${r.count > 0 ? Math.max(2, (r.count / peak) * 100) : 0}%;${r.color ? `background:${r.color}` : ""}`}></span></span>
         <span class="bar-value">${r.count} ${unit}${r.note ? html`<span class="bar-note">${r.note}</span>` : ""}</span>
       </li>`,
     )}

@@ -1,6 +1,5 @@
-// 民意洞察's wording and the small conversions its pages share: the period in the URL,
-// Chinese names of sentiments, channels, kinds and alert levels, and counts that the API may
-// give as an object ({webchat: 3}) or as a list ([{value: "webchat", count: 3}]).
+// 民意洞察's wording and the small pieces its pages share: the period in the URL, Chinese
+// names of sentiments, channels, kinds and alert levels, loading from the opinion API.
 import { html } from "/assets/vendor/htm-preact.mjs";
 import { useEffect, useState } from "/assets/vendor/preact-hooks.mjs";
 import { opinionApi } from "./api.js";
@@ -53,25 +52,9 @@ export function opinionHref(view, params = {}) {
   return `${ROOT}opinion${view ? `/${view}` : ""}${text ? `?${text}` : ""}`;
 }
 
-/**
- * Counts as [{key, count, negative?}], largest first: from {key: n}, {key: {total, negative}}
- * or a list whose items name their value under one of several fields.
- */
-export function countsOf(value, keyFields = ["value", "key", "channel", "sentiment", "kind", "name", "code"]) {
-  if (!value) return [];
-  const list = Array.isArray(value)
-    ? value.map((item) => ({
-        key: String(keyFields.map((f) => item[f]).find((v) => v !== undefined && v !== null) ?? ""),
-        count: Number(item.count ?? item.total ?? item.messageCount ?? 0),
-        negative: item.negative ?? undefined,
-        item,
-      }))
-    : Object.entries(value).map(([key, v]) =>
-        typeof v === "number"
-          ? { key, count: v }
-          : { key, count: Number(v?.count ?? v?.total ?? 0), negative: v?.negative, item: v },
-      );
-  return list.sort((a, b) => b.count - a.count);
+/** The API's counts per value ([{value, total, negative, neutral, positive}]) as bar rows, largest first. */
+export function countsOf(list) {
+  return (list ?? []).map((c) => ({ key: c.value, count: c.total, negative: c.negative })).sort((x, y) => y.count - x.count);
 }
 
 /** A place as the API gives it: a name, or {name, code, level}. */
@@ -97,13 +80,15 @@ export const percent = (share) =>
   share === null || share === undefined || Number.isNaN(Number(share)) ? "—" : `${Math.round(Number(share) * 100)}%`;
 
 /**
- * A topic's growth in words. The API's growth is the change against the equal period before
- * (a ratio: 0.5 = half as many again); null when there was nothing before (a new topic).
+ * A topic's change in words. The API's growth compares its last 24 hours (up to its last
+ * message) with the 24 hours before: (recent − previous) / max(previous, 1). A topic younger
+ * than a day had nothing before, so its growth is its count: it is 新出现 instead.
  */
-export function growthText(growth) {
-  if (growth === null || growth === undefined) return "新出现";
-  const value = Number(growth);
-  if (!Number.isFinite(value)) return "新出现";
+export function growthText(topic) {
+  const age = Date.parse(topic.lastAt) - Date.parse(topic.firstAt);
+  if (Number.isFinite(age) && age < 86_400_000) return "新出现";
+  const value = Number(topic.growth);
+  if (!Number.isFinite(value)) return "—";
   const rounded = Math.round(value * 100);
   if (rounded === 0) return "持平";
   return rounded > 0 ? `增长 ${rounded}%` : `减少 ${-rounded}%`;

@@ -103,7 +103,7 @@ export function TopicsPage({ period, route }) {
                     <th scope="row"><a href=${opinionHref(`topics/${encodeURIComponent(t.id)}`, period)}>${t.label}</a>
                       ${t.keywords?.length > 0 && html`<span class="meta keywords">${t.keywords.join("、")}</span>`}</th>
                     <td data-label="消息数">${t.messageCount} 条</td>
-                    <td data-label="近24小时变化">${growthText(t.growth)}</td>
+                    <td data-label="近24小时变化">${growthText(t)}</td>
                     <td data-label="负面占比">${percent(t.negativeShare)}</td>
                     <td data-label="区域">${places(t.places)}</td>
                     <td data-label="时间">${span(t)}</td>
@@ -153,7 +153,7 @@ export function TopicPage({ id, period, route }) {
           <div><dt>关键词</dt><dd>${topic.keywords?.join("、") || "—"}</dd></div>
           <div><dt>区域</dt><dd>${places(topic.places)}</dd></div>
           <div><dt>消息数</dt><dd>${topic.messageCount} 条</dd></div>
-          <div><dt>近24小时</dt><dd>${growthText(topic.growth)}</dd></div>
+          <div><dt>近24小时</dt><dd>${growthText(topic)}</dd></div>
           <div><dt>负面占比</dt><dd>${percent(topic.negativeShare)}</dd></div>
           <div><dt>时间</dt><dd>${span(topic)}</dd></div>
           <div><dt>关联工单</dt><dd><${TicketLinks} numbers=${topic.ticketNumbers} /></dd></div>

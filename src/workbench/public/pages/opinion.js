@@ -20,8 +20,6 @@ import {
   opinionHref,
   percent,
   periodOf,
-  placeCode,
-  placeName,
   SENTIMENT_COLORS,
   SENTIMENTS,
   sentimentName,
@@ -122,15 +120,15 @@ function Overview({ period }) {
   if (!data) return error ? html`<${Message} kind="error">${error}<//>` : html`<${Loading} />`;
 
   const totals = data.totals ?? {};
-  const bySentiment = countsOf(data.bySentiment ?? totals.bySentiment);
+  const bySentiment = countsOf(data.bySentiment);
   const sentimentCount = (s) => bySentiment.find((c) => c.key === s)?.count ?? 0;
-  const total = Number(totals.messages ?? totals.total ?? bySentiment.reduce((n, c) => n + c.count, 0));
+  const total = Number(totals.total ?? 0);
   const negative = sentimentCount("negative");
-  const alerts = data.openAlerts ?? data.alerts ?? [];
-  const topics = data.topTopics ?? data.topics ?? [];
-  const places = data.topPlaces ?? data.places ?? [];
+  const alerts = data.openAlerts;
+  const topics = data.topTopics;
+  const places = data.topPlaces;
   return html`<div>
-    <p class="updated" role="status">
+    <p class="updated">
       ${updated && `更新于 ${formatTime(updated.toISOString()).slice(11)}，`}每 30 秒自动刷新
       ${error && html`<span class="stale">（刷新未成功：${error}）</span>`}
     </p>
@@ -141,71 +139,75 @@ function Overview({ period }) {
       <${Stat} label="热点话题" value=${`${topics.length} 个`} note="按消息数排列" />
     </div>
     <div class="opinion-grid">
-      <section class="card" aria-labelledby="h-alerts">
-        <h2 id="h-alerts">未处理预警</h2>
-        ${
-          alerts.length === 0
-            ? html`<p class="empty">目前没有未处理的预警。</p>`
-            : html`<ul class="alert-list">
-              ${alerts.map(
-                (a) => html`<li key=${a.id}>
-                  <${LevelLabel} level=${a.level} />
-                  <a href=${opinionHref(`alerts/${encodeURIComponent(a.id)}`, period)}>${a.label}</a>
-                  <span class="meta">${a.messageCount} 条（通常约 ${expectedText(a.expected)} 条） · 发现于 ${formatTime(a.detectedAt)}</span>
-                </li>`,
-              )}
-            </ul>`
-        }
-      </section>
-      <section class="card" aria-labelledby="h-top-topics">
-        <h2 id="h-top-topics">热点话题</h2>
-        ${
-          topics.length === 0
-            ? html`<p class="empty">该期间还没有形成话题。</p>`
-            : html`<ol class="topic-list">
-              ${topics.map(
-                (t) => html`<li key=${t.id}>
-                  <a href=${opinionHref(`topics/${encodeURIComponent(t.id)}`, period)}>${t.label}</a>
-                  <span class="meta">${t.messageCount} 条 · 负面 ${percent(t.negativeShare)} · ${growthText(t.growth)}</span>
-                </li>`,
-              )}
-            </ol>`
-        }
-        <p class="more"><a href=${opinionHref("topics", period)}>查看全部话题</a></p>
-      </section>
-      <section class="card" aria-labelledby="h-sentiment">
-        <h2 id="h-sentiment">情感分布</h2>
-        <${BarList} label="按情感" rows=${SENTIMENTS.map((s) => ({
-          key: s,
-          label: sentimentName(s),
-          count: sentimentCount(s),
-          color: SENTIMENT_COLORS[s],
-          note: total ? `（${percent(sentimentCount(s) / total)}）` : "",
-        }))} />
-      </section>
-      <section class="card" aria-labelledby="h-channels">
-        <h2 id="h-channels">来源渠道</h2>
-        <${BarList} label="按渠道" rows=${countsOf(data.byChannel ?? totals.byChannel).map((c) => ({ ...c, label: channelName(c.key) }))} />
-        ${(() => {
-          const kinds = countsOf(data.byKind ?? totals.byKind);
-          return (
-            kinds.length > 0 &&
-            html`<h3>来源类型</h3>
-              <${BarList} label="按来源类型" rows=${kinds.map((c) => ({ ...c, label: kindName(c.key) }))} />`
-          );
-        })()}
-      </section>
-      <section class="card" aria-labelledby="h-places">
-        <h2 id="h-places">热点区域</h2>
-        <${BarList} label="按区域" empty="该期间的消息还没有提到具体区域。" rows=${places.map((p) => ({
-          key: placeCode(p.place ?? p),
-          label: placeName(p.place ?? p),
-          count: Number(p.count ?? p.messageCount ?? p.total ?? 0),
-          href: opinionHref("topics", { ...period, place: placeCode(p.place ?? p) }),
-          note: p.negativeShare !== undefined ? `（负面 ${percent(p.negativeShare)}）` : "",
-        }))} />
-        <p class="more"><a href=${opinionHref("places", period)}>查看全部区域</a></p>
-      </section>
+      <div class="opinion-column">
+        <section class="card" aria-labelledby="h-alerts">
+          <h2 id="h-alerts">未处理预警</h2>
+          ${
+            alerts.length === 0
+              ? html`<p class="empty">目前没有未处理的预警。</p>`
+              : html`<ul class="alert-list">
+                ${alerts.map(
+                  (a) => html`<li key=${a.id}>
+                    <${LevelLabel} level=${a.level} />
+                    <a href=${opinionHref(`alerts/${encodeURIComponent(a.id)}`, period)}>${a.label}</a>
+                    <span class="meta">${a.messageCount} 条（通常约 ${expectedText(a.expected)} 条） · 发现于 ${formatTime(a.detectedAt)}</span>
+                  </li>`,
+                )}
+              </ul>`
+          }
+        </section>
+        <section class="card" aria-labelledby="h-top-topics">
+          <h2 id="h-top-topics">热点话题</h2>
+          ${
+            topics.length === 0
+              ? html`<p class="empty">该期间还没有形成话题。</p>`
+              : html`<ol class="topic-list">
+                ${topics.map(
+                  (t) => html`<li key=${t.id}>
+                    <a href=${opinionHref(`topics/${encodeURIComponent(t.id)}`, period)}>${t.label}</a>
+                    <span class="meta">${t.messageCount} 条 · 负面 ${percent(t.negativeShare)} · ${growthText(t)}</span>
+                  </li>`,
+                )}
+              </ol>`
+          }
+          <p class="more"><a href=${opinionHref("topics", period)}>查看全部话题</a></p>
+        </section>
+        <section class="card" aria-labelledby="h-places">
+          <h2 id="h-places">热点区域</h2>
+          <${BarList} label="按区域" empty="该期间的消息还没有提到具体区域。" rows=${places.map((p) => ({
+            key: p.code,
+            label: p.name,
+            count: p.total,
+            href: opinionHref("topics", { ...period, place: p.code }),
+            note: `（负面 ${percent(p.negativeShare)}）`,
+          }))} />
+          <p class="more"><a href=${opinionHref("places", period)}>查看全部区域</a></p>
+        </section>
+      </div>
+      <div class="opinion-column">
+        <section class="card" aria-labelledby="h-sentiment">
+          <h2 id="h-sentiment">情感分布</h2>
+          <${BarList} label="按情感" rows=${SENTIMENTS.map((s) => ({
+            key: s,
+            label: sentimentName(s),
+            count: sentimentCount(s),
+            color: SENTIMENT_COLORS[s],
+            note: total ? `（${percent(sentimentCount(s) / total)}）` : "",
+          }))} />
+        </section>
+        <section class="card" aria-labelledby="h-channels">
+          <h2 id="h-channels">来源渠道</h2>
+          <${BarList} label="按渠道" rows=${countsOf(data.byChannel).map((c) => ({ ...c, label: channelName(c.key) }))} />
+          ${(() => {
+            const kinds = countsOf(data.byKind);
+            return (
+              kinds.length > 0 &&
+              html`<h3>来源类型</h3>
+                <${BarList} label="按来源类型" rows=${kinds.map((c) => ({ ...c, label: kindName(c.key) }))} />`
+            );
+          })()}
+        </section>
+      </div>
     </div>
   </div>`;
 }
