@@ -27,7 +27,7 @@ const TOPIC_ID = "topic-test-water";
 const ALERT_ID = "alert-test-water";
 const TOPIC_LABEL = "阳光小区 · 停水、供水、自来水";
 
-/** Nine messages about one water outage (one with a phone number), three thanks, two about buses. */
+/** Nine messages about one water outage today (one with a phone number), three thanks, two about transport. */
 const WATER = [
   `东湖区阳光小区停水一整天了，到现在还没来水，太不像话了！联系电话${PHONE}`,
   "阳光小区又停水了，老人孩子都没法做饭，什么时候能恢复？",
@@ -78,10 +78,11 @@ describe("民意洞察 (the public-opinion dashboard) in a browser", () => {
     ticketNumber = ticket.number;
 
     const water = analysed(WATER, "water", (i) => 20 + i * 12);
+    // The rest on the days before (all within the default period, the last 7 days).
     rows.push(
       ...water,
-      ...analysed(THANKS, "thanks", (i) => 30 + i * 25),
-      ...analysed(BUSES, "bus", (i) => 50 + i * 30),
+      ...analysed(THANKS, "thanks", (i) => (i + 1) * 1440 + 30),
+      ...analysed(BUSES, "bus", (i) => (i + 4) * 1440 - 60),
     );
     expect(await storeOpinionRows(t.hub.db.sql, rows)).toBe(rows.length);
 
