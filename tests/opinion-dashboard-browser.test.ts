@@ -214,6 +214,26 @@ describe("民意洞察 (the public-opinion dashboard) in a browser", () => {
     await context.close();
   });
 
+  it("the daily briefing opens in a new window, and its links lead back to the dashboard", async () => {
+    const { context, page, errors } = await analyst();
+    await page.goto(`${wb.hubUrl}/workbench/opinion`);
+    const popup = page.waitForEvent("popup");
+    await page.getByRole("button", { name: /^舆情日报/ }).click();
+    const briefing = await popup;
+    await briefing.waitForURL(/^blob:/);
+    await briefing
+      .getByRole("heading", { name: /民意舆情日报/ })
+      .first()
+      .waitFor();
+    expect(await briefing.content()).not.toContain(PHONE);
+    // Its links are the site's (the <base> the page was given), and the new window has the session.
+    await briefing.getByRole("link", { name: "查看全部预警" }).click();
+    await briefing.waitForURL(/\/workbench\/opinion\/alerts/);
+    await briefing.locator("li.alert", { hasText: TOPIC_LABEL }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("话题 and its detail: figures, the linked ticket, masked messages, the CSV downloads", async () => {
     const { context, page, errors } = await analyst();
     await page.goto(`${wb.hubUrl}/workbench/opinion/topics`);
