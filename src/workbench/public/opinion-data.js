@@ -54,7 +54,9 @@ export function opinionHref(view, params = {}) {
 
 /** The API's counts per value ([{value, total, negative, neutral, positive}]) as bar rows, largest first. */
 export function countsOf(list) {
-  return (list ?? []).map((c) => ({ key: c.value, count: c.total, negative: c.negative })).sort((x, y) => y.count - x.count);
+  return (list ?? [])
+    .map((c) => ({ key: c.value, count: c.total, negative: c.negative }))
+    .sort((x, y) => y.count - x.count);
 }
 
 /** A place as the API gives it: a name, or {name, code, level}. */
