@@ -14,7 +14,7 @@ import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
 import type { OpinionRecorder } from "../src/opinion/opinion-recorder.ts";
 import { type OpinionRow, storeOpinionRows } from "../src/opinion/opinion-store.ts";
 import { fileAndRoute } from "./support/cases.ts";
-import type { TestHub } from "./support/test-env.ts";
+import { eventually, type TestHub } from "./support/test-env.ts";
 import { startWorkbenchBrowser, type WorkbenchBrowser } from "./support/workbench-browser.ts";
 
 // Browser globals used inside page.evaluate callbacks (the project compiles without the DOM library).
@@ -59,9 +59,11 @@ describe("民意洞察 (the public-opinion dashboard) in a browser", () => {
   /** Once every stored message has its topic: the topic of the message with this source id. */
   const topicOf = async (sourceId: string) => {
     const prisma = t.hub.db.prisma;
-    await expect
-      .poll(() => prisma.opinionMessage.count({ where: { topicId: null } }), { timeout: 60_000, interval: 500 })
-      .toBe(0);
+    await eventually(
+      async () => ((await prisma.opinionMessage.count({ where: { topicId: null } })) === 0 ? true : undefined),
+      60_000,
+      250,
+    );
     const message = await prisma.opinionMessage.findFirstOrThrow({ where: { sourceKind: "message", sourceId } });
     return prisma.opinionTopic.findUniqueOrThrow({ where: { id: message.topicId! } });
   };
