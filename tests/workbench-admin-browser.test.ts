@@ -147,6 +147,8 @@ describe("the workbench's admin pages in a browser", () => {
     // 编辑: the department is picked from the list, with the account's own chosen.
     await page.getByRole("button", { name: "编辑 sl.chen" }).click();
     const picker = page.locator("#edit-department");
+    // The list comes from the API: until it is there the picker says 正在加载部门….
+    await picker.locator('option[value="SL"]').waitFor({ state: "attached" });
     expect(await picker.inputValue()).toBe("SL");
     const offered = await picker.locator("option").allTextContents();
     expect(offered[0]).toBe("不属于部门（全市）");
