@@ -8,15 +8,9 @@
 export const ROLLUP_DIMENSIONS = ["keyword", "place", "domain", "channel", "sentiment", "kind"] as const;
 /**
  * Rolled up when the opinion monitor sets a message's topic, moved when a replay changes it (monitor-store.ts).
- * Hourly only: it is read one topic at a time (growth over 48 h, a topic's timeline), never summed
- * over all topics for a long range, so it has no daily rows.
+ * Hourly only, no daily rows (read/rollup-span.ts says why).
  */
 export const TOPIC_DIMENSION = "topic";
-/**
- * The daily rollups (OpinionRollupDay) hold the same counts as the hourly ones for ROLLUP_DIMENSIONS,
- * per local day of the hour's start in the zone stored under this id in OpinionRollupZone.
- */
-export const DAY_ZONE_ID = "day";
 
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];
 

@@ -11,7 +11,8 @@ import { randomUUID } from "node:crypto";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { OpinionSourceKind } from "./opinion-source.ts";
-import { DAY_ZONE_ID, hourOf, rollupFacts } from "./opinion-rollup.ts";
+import { hourOf, rollupFacts } from "./opinion-rollup.ts";
+import { DAY_ZONE_ID } from "./read/rollup-span.ts";
 import type { Sentiment } from "./opinion-message.ts";
 
 /** One analysed message, as stored. */

@@ -5,9 +5,20 @@
 // are read only when they are stored in the period's zone (OpinionRollupZone); otherwise the
 // same statement reads those hours instead (one-time filters: only one side is scanned).
 import { localDate, nextDay, startOfLocalDay } from "../../calendar/zoned-days.ts";
-import { DAY_ZONE_ID, ROLLUP_DIMENSIONS } from "../opinion-rollup.ts";
 import { type OpinionPeriod, sqlTime } from "./opinion-period.ts";
-import type { ReadDimension } from "./rollup-totals.ts";
+
+/** The rollup dimensions the API reads (src/opinion/opinion-rollup.ts writes them; the monitor, topics). */
+export type ReadDimension = "keyword" | "place" | "domain" | "channel" | "sentiment" | "kind" | "topic";
+
+/**
+ * Hourly only: the monitor's topic rollup is read one topic at a time (growth over 48 h, a
+ * timeline), never summed over all topics for a long range, so it has no daily rows. Every
+ * dimension opinion-store.ts writes has them.
+ */
+const HOURLY_ONLY: ReadDimension = "topic";
+
+/** The id of OpinionRollupZone's one row: the zone OpinionRollupDay's days are in (the writer reads it too). */
+export const DAY_ZONE_ID = "day";
 
 /** The whole local days [first, end) of a period and the instants they span; undefined when none. */
 export function wholeDays(
@@ -40,8 +51,8 @@ export function rollupRowsSql(
   const hours = (from: Date, to: Date, extra = "") =>
     `SELECT "value", "hour", ${COUNTS} FROM "OpinionRollup"
      WHERE "dimension" = ${dim} AND "hour" >= ${param(sqlTime(from))}::timestamp(3) AND "hour" < ${param(sqlTime(to))}::timestamp(3)${extra}`;
-  const hasDays = (ROLLUP_DIMENSIONS as readonly string[]).includes(dimension);
-  const days = options.days && hasDays && period.timeZone ? wholeDays(period, period.timeZone) : undefined;
+  const days =
+    options.days && dimension !== HOURLY_ONLY && period.timeZone ? wholeDays(period, period.timeZone) : undefined;
   if (!days) return hours(period.from, period.to);
   const tz = `${param(period.timeZone)}::text`;
   const stored = `EXISTS (SELECT 1 FROM "OpinionRollupZone" WHERE "id" = ${param(DAY_ZONE_ID)}::text AND "zone" = ${tz})`;

@@ -2,7 +2,7 @@
 // hourly ones: rollup-span.ts): per value of one dimension, the total and each sentiment, largest first. Never reads the messages (issue 14: 300 ms p95 at 1,000,000).
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import type { OpinionPeriod } from "./opinion-period.ts";
-import { rollupRowsSql } from "./rollup-span.ts";
+import { type ReadDimension, rollupRowsSql } from "./rollup-span.ts";
 
 export interface SentimentCounts {
   total: number;
@@ -14,9 +14,6 @@ export interface SentimentCounts {
 export interface ValueCounts extends SentimentCounts {
   value: string;
 }
-
-/** The rollup dimensions the API reads (src/opinion/opinion-rollup.ts writes them; the monitor, topics). */
-export type ReadDimension = "keyword" | "place" | "domain" | "channel" | "sentiment" | "kind" | "topic";
 
 export async function rollupTotals(
   sql: Pick<SqlRunner, "query">,

@@ -4,8 +4,8 @@
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import { localDate } from "../../calendar/zoned-days.ts";
 import { epochMs, fromEpochMs, type OpinionPeriod } from "./opinion-period.ts";
-import { rollupRowsSql } from "./rollup-span.ts";
-import type { ReadDimension, SentimentCounts } from "./rollup-totals.ts";
+import { type ReadDimension, rollupRowsSql } from "./rollup-span.ts";
+import type { SentimentCounts } from "./rollup-totals.ts";
 
 export const TREND_BUCKETS = ["hour", "day", "week"] as const;
 export type TrendBucket = (typeof TREND_BUCKETS)[number];
