@@ -199,6 +199,8 @@ export async function runOpinionQueriesBench(): Promise<void> {
       };
       const all = `from=${FIRST_DAY}&to=${LAST_DAY}`;
       const week = `from=${WEEK_FROM}&to=${LAST_DAY}`;
+      // Instants inside local days: the first and last days are partly read from the hourly rollups.
+      const edges = `from=${FIRST_DAY}T09:30:00%2B08:00&to=${LAST_DAY}T17:00:00%2B08:00`;
       const rows: [string, { median: number; p95: number }][] = [];
       rows.push(["baseline: GET /healthz", await time(() => app.inject({ method: "GET", url: "/healthz" }))]);
       rows.push(["baseline: SELECT 1", await time(() => hub.db.sql.query("SELECT 1"))]);
@@ -213,6 +215,7 @@ export async function runOpinionQueriesBench(): Promise<void> {
         ["trends, 7 days, hour × domain", `/api/opinion/trends?${week}&bucket=hour&by=domain`],
         ["alerts, 90 days", `/api/opinion/alerts?${all}`],
         ["places, 90 days", `/api/opinion/places?${all}`],
+        ["places, 90 days, partial first and last day", `/api/opinion/places?${edges}`],
         // A topic from the middle of the 90 days (topic-k holds messages 300k … 300k + 299, every third).
         ["one topic with 50 messages", `/api/opinion/topics/topic-${Math.floor(MESSAGES / 600)}`],
       ];
