@@ -2,7 +2,8 @@
 // ones, they hold the same counts per local day (Asia/Shanghai) after live messages, an import,
 // the same import again and the monitor moving messages between topics; a period's counts and
 // day buckets are the same read from days and edge hours as from hours alone; the days are read
-// only in the zone they are stored in, and rebuilt in another.
+// only in the zone they are stored in, and rebuilt in another (also by the CLI).
+import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/db/database.ts";
@@ -208,4 +209,35 @@ describe.each(BACKENDS)("the daily rollups on %s", (backend) => {
     );
     await rebuildDailyRollups(db.sql, ZONE);
   });
+});
+
+describe("npm run opinion -- rollup-days", () => {
+  it("rebuilds the days of the database named by DATABASE_URL in TIME_ZONE", async () => {
+    const database = await createTestDatabase("postgresql");
+    const db = await openDatabase(database.target);
+    try {
+      await migrate(db.sql);
+      await storeOpinionRows(db.sql, LIVE);
+      const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ["--import", "tsx", "scripts/opinion.ts", "rollup-days"],
+          {
+            cwd: root,
+            env: { ...process.env, DATABASE_URL: (database.target as { url: string }).url, TIME_ZONE: "Europe/London" },
+          },
+          (error, out) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out }),
+        ),
+      );
+      expect(code).toBe(0);
+      expect(stdout).toContain("rebuilt the daily rollups in Europe/London");
+      const [zone] = await db.sql.query<{ zone: string }>(`SELECT "zone" FROM "OpinionRollupZone"`);
+      expect(zone?.zone).toBe("Europe/London");
+      const { fromHours, days } = await bothTables(db, "Europe/London");
+      expect(days).toEqual(fromHours);
+    } finally {
+      await db.close();
+      await database.drop();
+    }
+  }, 60_000);
 });
