@@ -2,8 +2,8 @@
 // at p95 with 1,000,000 messages over 90 days stored). Seeds a fresh PostgreSQL database in a
 // few INSERT … SELECT statements over generate_series: the messages (channels, kinds,
 // sentiments, 3 keywords of 300, a gazetteer place for most, domains, a topic for a third),
-// their hourly rollups aggregated from them exactly as the writer would count them, the
-// topics, and alerts. Then times each route through app.inject (server time, no network) as
+// their hourly rollups aggregated from them exactly as the writer would count them, the daily
+// ones summed from those per local day, the topics, and alerts. Then times each route through app.inject (server time, no network) as
 // an analyst, beside GET /healthz and a `SELECT 1` round trip in the same process.
 // Run alone: `npx tsx bench/opinion-queries.ts` (BENCH_OPINION_N messages, default 1,000,000;
 // BENCH_OPINION_RUNS runs each, default 30); `npm run bench` runs it after the inbox benchmark.
@@ -14,6 +14,7 @@ import { loadConfig } from "../src/config.ts";
 import { createHub } from "../src/hub.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
 import { createLogger } from "../src/logger.ts";
+import { rebuildDailyRollups } from "../src/opinion/opinion-rollup-days.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
 import { REDIS_URL, root, withBenchDatabase } from "./processes.ts";
 
@@ -23,6 +24,8 @@ const WARM_UP = 5;
 const TARGET_MS = 300;
 const DAYS = 90;
 const PASSWORD = "bench password 2026";
+/** The hub's TIME_ZONE here, and the daily rollups' zone. */
+const LOCAL_ZONE = "Asia/Shanghai";
 /** The last day of the seeded 90 (local days in Asia/Shanghai). */
 const LAST_DAY = "2026-11-30";
 const FIRST_DAY = "2026-09-02";
@@ -89,6 +92,9 @@ export async function seed(sql: import("../src/db/sql-runner.ts").SqlRunner, pla
      ) f
      GROUP BY 1, 2, 3`,
   );
+  // The daily rollups: the hourly rows summed per local day in the stored zone (Asia/Shanghai),
+  // which is what the writer adds up batch by batch.
+  await rebuildDailyRollups(sql, LOCAL_ZONE);
   await sql.query(
     `INSERT INTO "OpinionTopic" ("id", "label", "keywords", "places", "messageCount", "negativeCount", "channels",
        "firstAt", "lastAt", "ticketNumbers", "updatedAt")
@@ -111,7 +117,9 @@ export async function seed(sql: import("../src/db/sql-runner.ts").SqlRunner, pla
           FROM (SELECT * FROM "OpinionMessage" WHERE "topicId" = t."id" ORDER BY "at" LIMIT 5) m)::jsonb
      FROM "OpinionTopic" t WHERE (substring(t."id" from 7))::int % 20 = 0`,
   );
-  await sql.exec(`ANALYZE "OpinionMessage"; ANALYZE "OpinionRollup"; ANALYZE "OpinionTopic"; ANALYZE "OpinionAlert";`);
+  await sql.exec(
+    `ANALYZE "OpinionMessage"; ANALYZE "OpinionRollup"; ANALYZE "OpinionRollupDay"; ANALYZE "OpinionTopic"; ANALYZE "OpinionAlert";`,
+  );
 }
 
 function stats(samples: number[]): { median: number; p95: number } {
@@ -138,7 +146,13 @@ export async function runOpinionQueriesBench(): Promise<void> {
       return;
     }
     const config = loadConfig(
-      { NODE_ENV: "production", LOG_LEVEL: "silent", QUEUE_PREFIX: `bench_opinion_${Date.now()}`, RATE_LIMIT: "off" },
+      {
+        NODE_ENV: "production",
+        LOG_LEVEL: "silent",
+        QUEUE_PREFIX: `bench_opinion_${Date.now()}`,
+        RATE_LIMIT: "off",
+        TIME_ZONE: LOCAL_ZONE,
+      },
       channelModules(),
     );
     const hub = await createHub({
@@ -152,12 +166,19 @@ export async function runOpinionQueriesBench(): Promise<void> {
       const places = (await loadGazetteer(`${root}/intents`)).map((r) => r.code);
       const seedStart = Date.now();
       await seed(hub.db.sql, places);
-      const [counts] = await hub.db.sql.query<{ messages: number; rollups: number; topics: number; alerts: number }>(
+      const [counts] = await hub.db.sql.query<{
+        messages: number;
+        rollups: number;
+        days: number;
+        topics: number;
+        alerts: number;
+      }>(
         `SELECT (SELECT count(*) FROM "OpinionMessage")::int AS messages, (SELECT count(*) FROM "OpinionRollup")::int AS rollups,
+                (SELECT count(*) FROM "OpinionRollupDay")::int AS days,
                 (SELECT count(*) FROM "OpinionTopic")::int AS topics, (SELECT count(*) FROM "OpinionAlert")::int AS alerts`,
       );
       console.log(
-        `Opinion queries: ${counts!.messages.toLocaleString("en")} messages over ${DAYS} days, ${counts!.rollups.toLocaleString("en")} rollup rows, ` +
+        `Opinion queries: ${counts!.messages.toLocaleString("en")} messages over ${DAYS} days, ${counts!.rollups.toLocaleString("en")} hourly and ${counts!.days.toLocaleString("en")} daily rollup rows, ` +
           `${counts!.topics.toLocaleString("en")} topics, ${counts!.alerts} alerts, seeded in ${Date.now() - seedStart} ms.`,
       );
       await createStaffAccount(
@@ -178,6 +199,8 @@ export async function runOpinionQueriesBench(): Promise<void> {
       };
       const all = `from=${FIRST_DAY}&to=${LAST_DAY}`;
       const week = `from=${WEEK_FROM}&to=${LAST_DAY}`;
+      // Instants inside local days: the first and last days are partly read from the hourly rollups.
+      const edges = `from=${FIRST_DAY}T09:30:00%2B08:00&to=${LAST_DAY}T17:00:00%2B08:00`;
       const rows: [string, { median: number; p95: number }][] = [];
       rows.push(["baseline: GET /healthz", await time(() => app.inject({ method: "GET", url: "/healthz" }))]);
       rows.push(["baseline: SELECT 1", await time(() => hub.db.sql.query("SELECT 1"))]);
@@ -192,6 +215,7 @@ export async function runOpinionQueriesBench(): Promise<void> {
         ["trends, 7 days, hour × domain", `/api/opinion/trends?${week}&bucket=hour&by=domain`],
         ["alerts, 90 days", `/api/opinion/alerts?${all}`],
         ["places, 90 days", `/api/opinion/places?${all}`],
+        ["places, 90 days, partial first and last day", `/api/opinion/places?${edges}`],
         // A topic from the middle of the 90 days (topic-k holds messages 300k … 300k + 299, every third).
         ["one topic with 50 messages", `/api/opinion/topics/topic-${Math.floor(MESSAGES / 600)}`],
       ];

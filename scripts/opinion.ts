@@ -12,6 +12,7 @@
 // tune: chooses the sentiment bands on half of labelled JSON Lines and reports them on the other
 //   half (src/opinion/band-tuning.ts). Only for data the deployment owns or wrote: never tune on
 //   the data the figures are reported on.
+// rollup-days: rebuilds the daily rollups from the hourly ones in TIME_ZONE (after it changed).
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
@@ -26,6 +27,7 @@ import { bestBands, isTuneHalf, reportAt, type ScoredMessage } from "../src/opin
 import { loadOpinionAnalyzer, type OpinionAnalyzerOptions } from "../src/opinion/load-opinion-analyzer.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
 import { csvLines, importOpinions, jsonLines } from "../src/opinion/opinion-import.ts";
+import { rebuildDailyRollups } from "../src/opinion/opinion-rollup-days.ts";
 import type { OpinionAnalyzer } from "../src/opinion/opinion-analyzer.ts";
 import {
   evaluateOpinions,
@@ -40,6 +42,7 @@ const USAGE = `usage:
   npm run opinion -- eval    <labelled.jsonl> [--intents <dir>] [--model <dir> | --lexicon-only] [--json]
   npm run opinion -- tune    <labelled.jsonl> [--intents <dir>]
   npm run opinion -- import  <file.jsonl|file.csv> [--intents <dir>] [--model <dir> | --lexicon-only] [--json]
+  npm run opinion -- rollup-days
 
 --model: the emotion model for messages without a sentiment word (npm run nlp -- train … --model <dir>);
 default <intents>/models/opinion. --lexicon-only: no model.
@@ -51,7 +54,9 @@ import: JSON Lines, or CSV with a header row (.csv), one record each: "text", "t
 a zone, in TIME_ZONE), and
 optionally "channel" (default import), "externalId" (a record is stored once per channel and externalId,
 or per time and text without one) and "place". Stored in the hub's database (DATABASE_URL, else the
-embedded one under DATA_DIR: stop the hub first).`;
+embedded one under DATA_DIR: stop the hub first).
+rollup-days: after TIME_ZONE changed, rebuilds the per-day counts in the new zone from the hourly ones
+(until then the hub reads hours only, slower for long periods).`;
 
 const DEFAULT_INTENTS = path.resolve(import.meta.dirname, "../intents");
 
@@ -74,6 +79,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, file, ...extra] = positionals;
+  if (command === "rollup-days") {
+    if (file) throw new UsageError(`unexpected argument "${file}"`);
+    return rollupDays();
+  }
   if (command !== "analyze" && command !== "eval" && command !== "tune" && command !== "import")
     throw new UsageError(command ? `unknown command "${command}"` : "missing command");
   if (!file)
@@ -172,6 +181,25 @@ async function importFile(
       console.log(`  ${seconds.toFixed(1)} s, ${perSecond} records/s (analysis and writing, this run)`);
     }
     return report.rejected.length > 0 ? 1 : 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function rollupDays(): Promise<number> {
+  const config = loadConfig();
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase(databaseTarget(config));
+  } catch (error) {
+    console.error(describeDatabaseError(error, "无法重建按日统计 / could not rebuild the daily rollups"));
+    return 2;
+  }
+  try {
+    await migrate(db.sql);
+    const rows = await rebuildDailyRollups(db.sql, config.timeZone);
+    console.log(`rebuilt the daily rollups in ${config.timeZone}: ${rows} rows`);
+    return 0;
   } finally {
     await db.close();
   }

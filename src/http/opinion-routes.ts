@@ -71,7 +71,7 @@ export function opinionPeriod(query: PeriodQuerystring, timeZone: string, now = 
     periodBound(query.from, "from", timeZone, "querystring.from") ?? new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);
   if (to.getTime() <= from.getTime()) throw new HttpError(400, "结束时间（to）须晚于开始时间（from）。");
   if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) throw new HttpError(400, `查询时段最长 ${MAX_DAYS} 天。`);
-  return { from, to };
+  return { from, to, timeZone };
 }
 
 export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutesOptions) {

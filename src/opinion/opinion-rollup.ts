@@ -6,7 +6,10 @@
 
 /** The dimensions rolled up when a message is stored. */
 export const ROLLUP_DIMENSIONS = ["keyword", "place", "domain", "channel", "sentiment", "kind"] as const;
-/** Rolled up when the opinion monitor sets a message's topic, moved when a replay changes it (monitor-store.ts). */
+/**
+ * Rolled up when the opinion monitor sets a message's topic, moved when a replay changes it (monitor-store.ts).
+ * Hourly only, no daily rows (read/rollup-span.ts says why).
+ */
 export const TOPIC_DIMENSION = "topic";
 
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number];

@@ -1,6 +1,8 @@
-// Writes analysed messages and their hourly rollups in one statement: the rows are inserted
-// unless their (source kind, source id) is stored already, and only the rows inserted add to
-// the rollups (ON CONFLICT … DO UPDATE SET total = total + excluded.total). So a message
+// Writes analysed messages and their hourly and daily rollups in one statement: the rows are
+// inserted unless their (source kind, source id) is stored already, and only the rows inserted
+// add to the rollups (ON CONFLICT … DO UPDATE SET total = total + excluded.total). The day is
+// the local day, in the zone OpinionRollupZone names, of the hour's start: read in the same
+// statement, so the days always match the zone they are stored under. So a message
 // analysed twice — a redelivered job, an import run again — is stored and counted once, and
 // the counts always match the rows that were written with them.
 // Sent through the driver (SqlRunner), not Prisma: measured on 1,000-row batches, Prisma's
@@ -10,6 +12,7 @@ import type { SqlRunner } from "../db/sql-runner.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { OpinionSourceKind } from "./opinion-source.ts";
 import { hourOf, rollupFacts } from "./opinion-rollup.ts";
+import { DAY_ZONE_ID } from "./read/rollup-span.ts";
 import type { Sentiment } from "./opinion-message.ts";
 
 /** One analysed message, as stored. */
@@ -74,6 +77,21 @@ export async function storeOpinionRows(sql: Pick<SqlRunner, "query">, rows: read
         "negative" = "OpinionRollup"."negative" + EXCLUDED."negative",
         "neutral" = "OpinionRollup"."neutral" + EXCLUDED."neutral",
         "positive" = "OpinionRollup"."positive" + EXCLUDED."positive"
+    ), daily AS (
+      INSERT INTO "OpinionRollupDay" ("day", "dimension", "value", "total", "negative", "neutral", "positive")
+      SELECT (("hour" AT TIME ZONE 'UTC') AT TIME ZONE z."zone")::date AS "day", "dimension", "value", count(*),
+        count(*) FILTER (WHERE "sentiment" = 'negative'),
+        count(*) FILTER (WHERE "sentiment" = 'neutral'),
+        count(*) FILTER (WHERE "sentiment" = 'positive')
+      FROM facts, "OpinionRollupZone" z
+      WHERE z."id" = ${DAY_ZONE_ID}
+      GROUP BY "dimension", 1, "value"
+      ORDER BY "dimension", 1, "value"
+      ON CONFLICT ("dimension", "day", "value") DO UPDATE SET
+        "total" = "OpinionRollupDay"."total" + EXCLUDED."total",
+        "negative" = "OpinionRollupDay"."negative" + EXCLUDED."negative",
+        "neutral" = "OpinionRollupDay"."neutral" + EXCLUDED."neutral",
+        "positive" = "OpinionRollupDay"."positive" + EXCLUDED."positive"
     )
     SELECT count(*)::int AS "inserted" FROM inserted`;
   const [result] = await sql.query<{ inserted: number }>(statement.text, statement.values);

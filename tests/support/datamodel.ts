@@ -38,7 +38,8 @@ export function readDatamodel(file: string): Model[] {
       fields.push({
         name: fieldName,
         column: /@map\("([^"]+)"\)/.exec(rest)?.[1] ?? fieldName,
-        type,
+        // A DateTime stored as a calendar day (@db.Date) is a date column.
+        type: type === "DateTime" && rest.includes("@db.Date") ? "Date" : type,
         optional: modifier === "?",
       });
     }
@@ -56,6 +57,7 @@ export const COMPATIBLE_PG_TYPES: Record<string, string[]> = {
   Decimal: ["numeric"],
   Boolean: ["boolean"],
   DateTime: ["timestamp without time zone", "timestamp with time zone"],
+  Date: ["date"],
   Json: ["jsonb", "json"],
   Bytes: ["bytea"],
 };

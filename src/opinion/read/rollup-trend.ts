@@ -1,10 +1,11 @@
-// Counts per time bucket from the hourly rollups: per hour (UTC hours), or per local day or
-// week (Monday) in the hub's time zone, for the values of one dimension — the largest few
+// Counts per time bucket from the rollups: per hour (UTC hours, the hourly rollups), or per local
+// day or week (Monday) in the hub's time zone (whole days from the daily rollups: rollup-span.ts), for the values of one dimension — the largest few
 // over the period, each as a series.
 import type { SqlRunner } from "../../db/sql-runner.ts";
 import { localDate } from "../../calendar/zoned-days.ts";
-import { epochMs, fromEpochMs, type OpinionPeriod, sqlTime } from "./opinion-period.ts";
-import type { ReadDimension, SentimentCounts } from "./rollup-totals.ts";
+import { epochMs, fromEpochMs, type OpinionPeriod } from "./opinion-period.ts";
+import { type ReadDimension, rollupRowsSql } from "./rollup-span.ts";
+import type { SentimentCounts } from "./rollup-totals.ts";
 
 export const TREND_BUCKETS = ["hour", "day", "week"] as const;
 export type TrendBucket = (typeof TREND_BUCKETS)[number];
@@ -41,8 +42,10 @@ export async function rollupTrend(
   },
 ): Promise<TrendSeries[]> {
   const { dimension, period, bucket, timeZone, values, top } = options;
-  // An hour bucket needs no zone: the parameter is only sent when used (an unused one has no type).
-  const start = bucketStart(bucket, "$6::text");
+  const params: unknown[] = [];
+  const source = rollupRowsSql(dimension, period, params, { days: bucket !== "hour" });
+  const start = bucketStart(bucket, bucket === "hour" ? "" : `$${params.push(timeZone)}::text`);
+  const valuesParam = `$${params.push(values ? [...values] : null)}::text[]`;
   const rows = await sql.query<{
     value: string;
     start: number;
@@ -53,26 +56,17 @@ export async function rollupTrend(
     rank: number;
   }>(
     `WITH r AS (
-       SELECT "value", "hour", "total", "negative", "neutral", "positive" FROM "OpinionRollup"
-       WHERE "dimension" = $1 AND "hour" >= $2::timestamp(3) AND "hour" < $3::timestamp(3)
-         AND ($4::text[] IS NULL OR "value" = ANY($4::text[]))
+       SELECT * FROM (${source}) s WHERE ${valuesParam} IS NULL OR "value" = ANY(${valuesParam})
      ), chosen AS (
        SELECT "value", row_number() OVER (ORDER BY sum("total") DESC, "value")::int AS rank
-       FROM r GROUP BY "value" ORDER BY rank LIMIT $5
+       FROM r GROUP BY "value" ORDER BY rank LIMIT $${params.push(top ?? null)}
      )
      SELECT r."value", ${epochMs(start)} AS start, sum("total")::int AS total, sum("negative")::int AS negative,
             sum("neutral")::int AS neutral, sum("positive")::int AS positive, min(c.rank) AS rank
      FROM r JOIN chosen c ON c."value" = r."value"
      GROUP BY r."value", 2
      ORDER BY 7, 2`,
-    [
-      dimension,
-      sqlTime(period.from),
-      sqlTime(period.to),
-      values ? [...values] : null,
-      top ?? null,
-      ...(bucket === "hour" ? [] : [timeZone]),
-    ],
+    params,
   );
   const series = new Map<string, TrendPoint[]>();
   for (const r of rows) {
