@@ -14,6 +14,7 @@ import { createHub } from "../src/hub.ts";
 import { createLogger } from "../src/logger.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
 import { REDIS_URL, withBenchDatabase } from "./processes.ts";
+import { type Timing, timeRuns } from "./request-timing.ts";
 
 const TICKETS = Number(process.env.BENCH_INBOX_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_INBOX_RUNS ?? 30);
@@ -56,22 +57,8 @@ async function seed(prisma: import("../src/db/database.ts").PrismaClient, depart
   await prisma.$executeRawUnsafe(`ANALYZE "Ticket"`);
 }
 
-function stats(samples: number[]): { median: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: at(0.5), p95: at(0.95) };
-}
-
-async function time(run: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
-  for (let i = 0; i < WARM_UP; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return stats(samples);
-}
+/** One route's timing: RUNS timed runs after WARM_UP. */
+const time = (run: () => Promise<unknown>) => timeRuns(run, RUNS, WARM_UP);
 
 export async function runInboxBench(): Promise<void> {
   await withBenchDatabase(async (databaseUrl) => {
@@ -119,7 +106,7 @@ export async function runInboxBench(): Promise<void> {
         if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`);
         return res;
       };
-      const rows: [string, { median: number; p95: number }][] = [];
+      const rows: [string, Timing][] = [];
       rows.push(["baseline: GET /healthz", await time(() => app.inject({ method: "GET", url: "/healthz" }))]);
       rows.push(["baseline: SELECT 1", await time(() => prisma.$queryRawUnsafe("SELECT 1"))]);
       for (const tab of INBOX_TABS) rows.push([`admin, tab=${tab}`, await time(inbox("bench.admin", `tab=${tab}`))]);

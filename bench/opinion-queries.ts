@@ -17,6 +17,7 @@ import { createLogger } from "../src/logger.ts";
 import { rebuildDailyRollups } from "../src/opinion/opinion-rollup-days.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
 import { REDIS_URL, root, withBenchDatabase } from "./processes.ts";
+import { type Timing, timeRuns } from "./request-timing.ts";
 
 const MESSAGES = Number(process.env.BENCH_OPINION_N ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_OPINION_RUNS ?? 30);
@@ -122,22 +123,8 @@ export async function seed(sql: import("../src/db/sql-runner.ts").SqlRunner, pla
   );
 }
 
-function stats(samples: number[]): { median: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: at(0.5), p95: at(0.95) };
-}
-
-async function time(run: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
-  for (let i = 0; i < WARM_UP; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return stats(samples);
-}
+/** One route's timing: RUNS timed runs after WARM_UP. */
+const time = (run: () => Promise<unknown>) => timeRuns(run, RUNS, WARM_UP);
 
 export async function runOpinionQueriesBench(): Promise<void> {
   await withBenchDatabase(async (databaseUrl) => {
@@ -201,7 +188,7 @@ export async function runOpinionQueriesBench(): Promise<void> {
       const week = `from=${WEEK_FROM}&to=${LAST_DAY}`;
       // Instants inside local days: the first and last days are partly read from the hourly rollups.
       const edges = `from=${FIRST_DAY}T09:30:00%2B08:00&to=${LAST_DAY}T17:00:00%2B08:00`;
-      const rows: [string, { median: number; p95: number }][] = [];
+      const rows: [string, Timing][] = [];
       rows.push(["baseline: GET /healthz", await time(() => app.inject({ method: "GET", url: "/healthz" }))]);
       rows.push(["baseline: SELECT 1", await time(() => hub.db.sql.query("SELECT 1"))]);
       const routes: [string, string][] = [

@@ -31,24 +31,14 @@ export interface AlertView {
   samples: AlertSample[];
 }
 
-interface AlertRow extends Record<string, unknown> {
-  id: string;
-  status: string;
-  level: string;
-  label: string;
-  keywords: string[];
-  places: string[];
-  channels: string[];
-  messageCount: number;
-  expected: number;
-  score: number;
-  firstAt: number;
-  detectedAt: number;
-  closedAt: number | null;
-  topicId: string | null;
-  ticketNumbers: string[];
-  samples: unknown;
-}
+/** A row as read: the times as epoch milliseconds, the samples as stored JSON. */
+type AlertRow = Record<string, unknown> &
+  Omit<AlertView, "firstAt" | "detectedAt" | "closedAt" | "samples"> & {
+    firstAt: number;
+    detectedAt: number;
+    closedAt: number | null;
+    samples: unknown;
+  };
 
 export async function listAlerts(
   sql: Pick<SqlRunner, "query">,
