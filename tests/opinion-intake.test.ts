@@ -164,7 +164,10 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     const row = await eventually(async () => (await stored(message.id)) ?? undefined);
     const keyword = row.keywords[0]!;
     const before = await rollup("keyword", keyword);
-    const total = await prisma().opinionRollup.aggregate({ _sum: { total: true } });
+    // The analysis's own rollups: the monitor, running beside it, adds topic counts as it goes.
+    const analysed = () =>
+      prisma().opinionRollup.aggregate({ _sum: { total: true }, where: { dimension: { not: "topic" } } });
+    const total = await analysed();
     expect(before).toBeGreaterThanOrEqual(1);
 
     // The same message again through the real queue (another job id), and twice in one batch.
@@ -175,7 +178,7 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
 
     expect(await prisma().opinionMessage.count({ where: { sourceId: message.id } })).toBe(1);
     expect(await rollup("keyword", keyword)).toBe(before);
-    expect(await prisma().opinionRollup.aggregate({ _sum: { total: true } })).toEqual(total);
+    expect(await analysed()).toEqual(total);
   });
 
   it("puts back an analysis job Redis lost, and nothing for a message analysed or waiting", async () => {
