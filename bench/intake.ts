@@ -61,7 +61,8 @@ function roadName(i: number): string {
   return `${name}路`;
 }
 
-function complaintBodies(count: number, offset: number): string[] {
+/** `count` complaints to the chat API, each about a matter of its own (no 并案 between them). */
+export function complaintBodies(count: number, offset: number): string[] {
   return Array.from({ length: count }, (_, i) =>
     // No session header: each complaint is a new citizen's, in a session the hub issues.
     JSON.stringify({

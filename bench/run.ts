@@ -12,6 +12,7 @@ import { runOpinionImportBench } from "./opinion-import.ts";
 import { runOpinionQueriesBench } from "./opinion-queries.ts";
 import { runUnderstandingBench } from "./understanding.ts";
 import { prepareChannelBench } from "./channels.ts";
+import { runScaleOutBench } from "./scale-out.ts";
 import { chatBodies as makeChatBodies, openChatSessions } from "./questions.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -73,6 +74,11 @@ async function main() {
         await stopChild(chat.child);
       }
     });
+    // One web process against two (issue 16), on a database of its own.
+    if (process.env.BENCH_SCALE_OUT !== "0") {
+      console.log("");
+      await runScaleOutBench(echo.url);
+    }
     // Complaint intake end to end (issue 5), on a database and queues of its own.
     if (process.env.BENCH_INTAKE !== "0")
       await withBenchDatabase((databaseUrl) => intakeBench(databaseUrl, dataDir, echoResult!));
