@@ -1,7 +1,22 @@
 // Whether a figure sampled over a soak trends upward: the first fifth is warm-up (pools,
 // JIT, caches filling) and is left out; the rest is compared early against late and fitted
 // with a least-squares line, so one slow sample neither hides nor fakes a trend.
-import type { Sample } from "./soak.ts";
+/** One sampling interval of a soak. */
+export interface Sample {
+  minute: number;
+  webRssMb: number;
+  workerRssMb: number;
+  webLoopP99Ms: number;
+  workerLoopP99Ms: number;
+  requests: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Requests the generator could not start because IN_FLIGHT_CAP were still unanswered. */
+  behind: number;
+  /** The machine's 1-minute load average: other work on the same cores shows here. */
+  load: number;
+}
 
 export interface Trend {
   /** Median of the second fifth of the samples. */

@@ -15,7 +15,7 @@ import { freePort } from "../src/infra/free-port.ts";
 import { complaintBodies } from "./intake.ts";
 import { hubEnv, root, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
 import { chatBodies, openChatSessions } from "./questions.ts";
-import { summarize, type Trend, trendOf } from "./soak-trend.ts";
+import { type Sample, summarize, type Trend, trendOf } from "./soak-trend.ts";
 
 const { values } = parseArgs({
   options: {
@@ -180,22 +180,6 @@ async function eventLoopP99(url: string, token?: string): Promise<number> {
   const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   const text = await response.text();
   return Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1] ?? Number.NaN) * 1000;
-}
-
-export interface Sample {
-  minute: number;
-  webRssMb: number;
-  workerRssMb: number;
-  webLoopP99Ms: number;
-  workerLoopP99Ms: number;
-  requests: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Requests the generator could not start because IN_FLIGHT_CAP were still unanswered. */
-  behind: number;
-  /** The machine's 1-minute load average: other work on the same cores shows here. */
-  load: number;
 }
 
 function percentile(sorted: number[], p: number): number {
