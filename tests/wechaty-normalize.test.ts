@@ -217,9 +217,9 @@ describe("WECHATY_* settings", () => {
     ]);
     expect(config.groupReplyIntervalMs).toBe(5000);
     expect(config.notices).toBe("private");
-    expect(() => loadWechatyConfig({ WECHATY_PUPPET: "wechaty-puppet-mock", WECHATY_GROUP_PLACES: "没有等号" })).toThrow(
-      /WECHATY_GROUP_PLACES/,
-    );
+    expect(() =>
+      loadWechatyConfig({ WECHATY_PUPPET: "wechaty-puppet-mock", WECHATY_GROUP_PLACES: "没有等号" }),
+    ).toThrow(/WECHATY_GROUP_PLACES/);
   });
 
   it("never repeats the token in an error", () => {

@@ -33,7 +33,9 @@ export class GroupPlaces {
   /** The group's place: an entry for its id first, then one for its topic. */
   placeOf(group: GroupRef): KnownPlace | undefined {
     const byId = this.entries.find(({ entry }) => "id" in entry.group && entry.group.id === group.id);
-    const byTopic = this.entries.find(({ entry }) => "topic" in entry.group && entry.group.topic === group.topic.trim());
+    const byTopic = this.entries.find(
+      ({ entry }) => "topic" in entry.group && entry.group.topic === group.topic.trim(),
+    );
     return (byId ?? byTopic)?.place;
   }
 }

@@ -32,7 +32,12 @@ export interface WechatyBot {
   close(): Promise<void>;
 }
 
-export async function startWechatyBot({ hub, settings, bot, session: sessionOptions }: WechatyBotDeps): Promise<WechatyBot> {
+export async function startWechatyBot({
+  hub,
+  settings,
+  bot,
+  session: sessionOptions,
+}: WechatyBotDeps): Promise<WechatyBot> {
   const { config, log } = hub;
   // Every group's place must be in the gazetteer: a wrong one stops the start, naming it.
   const places = GroupPlaces.resolve(settings.groupPlaces, await loadGazetteer(config.intentsDir));

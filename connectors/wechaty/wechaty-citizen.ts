@@ -1,7 +1,9 @@
 // A community-group citizen's id on the hub (channelUserId): in a group, the group and
 // the member — so the answer, the conversation and later notices stay in that group —
 // and in a private chat the contact alone. Ids are URI-encoded, so any platform id fits.
-export type WechatyCitizen = { kind: "group"; roomId: string; contactId: string } | { kind: "private"; contactId: string };
+export type WechatyCitizen =
+  | { kind: "group"; roomId: string; contactId: string }
+  | { kind: "private"; contactId: string };
 
 export function citizenId(citizen: WechatyCitizen): string {
   return citizen.kind === "group"

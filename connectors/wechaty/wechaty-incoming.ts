@@ -57,7 +57,9 @@ export interface WechatyMessageLike {
    */
   wechaty: {
     puppet: {
-      messageLocation(messageId: string): Promise<{ latitude: number; longitude: number; name?: string; address?: string }>;
+      messageLocation(
+        messageId: string,
+      ): Promise<{ latitude: number; longitude: number; name?: string; address?: string }>;
     };
   };
 }

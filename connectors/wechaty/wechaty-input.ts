@@ -75,9 +75,7 @@ function privateAction(message: WechatyIncoming): ChannelAction {
     case "audio":
       return { type: "voice" };
     case "location":
-      return message.location
-        ? { type: "location", ...message.location }
-        : { type: "unsupported", what: "位置" };
+      return message.location ? { type: "location", ...message.location } : { type: "unsupported", what: "位置" };
     case "url":
       return message.url ? { type: "link", ...message.url } : { type: "unsupported", what: "链接" };
     case "other":

@@ -39,7 +39,10 @@ export class WechatySender implements ChannelSender {
         },
       );
     } catch (error) {
-      throw new DeliveryError(`cannot hand the notice to the community-group bot: ${(error as Error).message}`, "retry");
+      throw new DeliveryError(
+        `cannot hand the notice to the community-group bot: ${(error as Error).message}`,
+        "retry",
+      );
     }
   }
 }

@@ -121,7 +121,10 @@ export class WechatySession {
   private scheduleReconnect(): void {
     if (this.closed || this.reconnectTimer) return;
     const delay = this.backoff.next();
-    this.record({ reconnects: (this.state.reconnects ?? 0) + 1, nextAttemptAt: new Date(Date.now() + delay).toISOString() }, false);
+    this.record(
+      { reconnects: (this.state.reconnects ?? 0) + 1, nextAttemptAt: new Date(Date.now() + delay).toISOString() },
+      false,
+    );
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.restarting = this.restart().finally(() => {
@@ -134,7 +137,9 @@ export class WechatySession {
     if (this.closed) return;
     this.stopping = true;
     try {
-      await this.bot.stop().catch((error: unknown) => this.log.debug({ err: error }, "stopping the bot for a reconnect"));
+      await this.bot
+        .stop()
+        .catch((error: unknown) => this.log.debug({ err: error }, "stopping the bot for a reconnect"));
     } finally {
       this.stopping = false;
     }
@@ -155,14 +160,21 @@ export class WechatySession {
     const { qrcode: _qrcode, qrImage: _qrImage, ...rest } = this.state;
     this.state =
       statusChange && change.status
-        ? { ...rest, ...change, since: new Date().toISOString(), ...(change.status === "logged_in" && { nextAttemptAt: undefined }) }
+        ? {
+            ...rest,
+            ...change,
+            since: new Date().toISOString(),
+            ...(change.status === "logged_in" && { nextAttemptAt: undefined }),
+          }
         : { ...this.state, ...change };
     if (this.state.status !== "scan") {
       delete this.state.qrcode;
       delete this.state.qrImage;
     }
-    void this.store.write(this.state).catch((error: unknown) =>
-      this.log.debug({ err: error }, "cannot record the community-group bot's state in Redis"),
-    );
+    void this.store
+      .write(this.state)
+      .catch((error: unknown) =>
+        this.log.debug({ err: error }, "cannot record the community-group bot's state in Redis"),
+      );
   }
 }

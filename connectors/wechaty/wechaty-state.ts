@@ -61,7 +61,8 @@ export class BotStateStore {
     const { state, alive } = await this.read();
     if (!alive) return "the community-group bot is not running (npm run wechaty)";
     if (state?.status === "logged_in") return undefined;
-    if (state?.status === "scan") return "the community-group bot is logged out: scan its QR code (GET /connectors/wechaty/status)";
+    if (state?.status === "scan")
+      return "the community-group bot is logged out: scan its QR code (GET /connectors/wechaty/status)";
     return `the community-group bot is ${state?.status.replace("_", " ") ?? "starting"}`;
   }
 }

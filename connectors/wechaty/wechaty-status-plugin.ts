@@ -31,7 +31,10 @@ export async function wechatyStatusPlugin(
     { preHandler: adminAuth(adminToken), schema: { response: { 200: stateSchema } } },
     async () => {
       if (!store)
-        throw new HttpError(404, "The community-group connector is off: set WECHATY_PUPPET to turn it on (docs/wechaty.md).");
+        throw new HttpError(
+          404,
+          "The community-group connector is off: set WECHATY_PUPPET to turn it on (docs/wechaty.md).",
+        );
       const { state, alive } = await store.read();
       return { running: alive, ...(state ?? { status: "unknown" }) };
     },
