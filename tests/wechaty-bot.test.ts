@@ -147,6 +147,28 @@ describe("the community-group bot (wechaty-puppet-mock)", () => {
     expect(reply.text).toContain(ticket.number);
   });
 
+  it("adds the member's location in the group to their ticket (sent through the mock's message API)", async () => {
+    // ContactMock.say() sends only text and files; a location message is created with the
+    // mocker's MessageMock and announced by the puppet, whose messageLocation() answers a fixed place.
+    const location = mocker.MessageMock.create({
+      id: `location-${Date.now()}`,
+      talkerId: zhang.id,
+      roomId: group.id,
+      mentionIdList: [],
+      timestamp: Date.now(),
+      type: 8,
+    } as never);
+    puppet.emit("message", { messageId: location.id });
+    const attachment = await eventually(() =>
+      prisma()
+        .ticketAttachment.findFirst({ where: { channel: "wechaty", kind: "location" } })
+        .then((a) => a ?? undefined),
+    );
+    const ticket = await prisma().ticket.findFirstOrThrow({ where: { channel: "wechaty" } });
+    expect(attachment.ticketId).toBe(ticket.id);
+    expect(attachment.data).toMatchObject({ latitude: expect.any(Number), label: expect.stringContaining("人民政府") });
+  });
+
   it("ignores group messages without a mention or keyword, and groups' photos from members who did not ask", async () => {
     const before = said.length;
     const id = await say(li, "今晚谁有空一起去跳广场舞？", group);
@@ -156,7 +178,7 @@ describe("the community-group bot (wechaty-puppet-mock)", () => {
     await eventually(async () => saidIn(otherGroup.id)[0]);
     expect(said.slice(before).filter((s) => s.roomId === group.id)).toHaveLength(0);
     expect(await prisma().message.count({ where: { channelMessageId: id } })).toBe(0);
-    expect(await prisma().ticketAttachment.count({ where: { channel: "wechaty" } })).toBe(1);
+    expect(await prisma().ticketAttachment.count({ where: { channel: "wechaty", kind: "image" } })).toBe(1);
   });
 
   it("drops a repeated delivery of a message: one answer, one record", async () => {

@@ -37,9 +37,25 @@ export interface WechatyInboxDeps {
 }
 
 export class WechatyInbox {
+  /** Each member's messages are handled one after another (a photo after the complaint it belongs to). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: WechatyInboxDeps) {}
 
-  async receive(message: WechatyIncoming): Promise<InboxOutcome> {
+  receive(message: WechatyIncoming): Promise<InboxOutcome> {
+    const key = `${message.room?.id ?? ""}\u0000${message.talker.id}`;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const handled = previous.catch(() => undefined).then(() => this.handle(message));
+    this.queues.set(key, handled);
+    void handled
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.queues.get(key) === handled) this.queues.delete(key);
+      });
+    return handled;
+  }
+
+  private async handle(message: WechatyIncoming): Promise<InboxOutcome> {
     const { deps } = this;
     const { room } = message;
     const addressedKey = room && `${deps.prefix}:wechaty:addressed:${room.id}:${message.talker.id}`;
