@@ -202,7 +202,7 @@ describe("the community-group bot (wechaty-puppet-mock)", () => {
       say(li, "@网格助手\u2005身份证丢了怎么补办", group, true),
       say(wang, "@网格助手\u2005公积金怎么提取", group, true),
     ]);
-    const mentioned = () => {
+    const mentioned = async () => {
       const texts = saidIn(group.id)
         .slice(before)
         .map((s) => s.text)
@@ -266,5 +266,13 @@ describe("the community-group bot (wechaty-puppet-mock)", () => {
       15_000,
     );
     expect(started.session.current.status).toBe("logged_in");
+  });
+
+  it("says it stopped when the bot process stops, and /readyz reports it not running", async () => {
+    await started.close();
+    expect(await status()).toMatchObject({ running: false, status: "stopped" });
+    const ready = await readyz();
+    expect(ready.status).toBe("degraded");
+    expect(ready.checks.wechaty.detail).toContain("not running");
   });
 });

@@ -74,15 +74,19 @@ export async function startWechatyBot({
     notices: settings.notices,
   });
   await session.start();
+  let closing: Promise<void> | undefined;
   return {
     session,
     inbox,
     pacer,
     sendWorker,
-    async close() {
-      await sendWorker.close();
-      pacer.close();
-      await session.close();
+    close() {
+      closing ??= (async () => {
+        await sendWorker.close();
+        pacer.close();
+        await session.close();
+      })();
+      return closing;
     },
   };
 }

@@ -100,6 +100,8 @@ export class WechatySession {
     await this.restarting;
     this.stopping = true;
     await this.bot.stop().catch(() => undefined);
+    this.state = { status: "stopped", since: new Date().toISOString(), reconnects: this.state.reconnects ?? 0 };
+    await this.store.stopped(this.state).catch(() => undefined);
   }
 
   private scanned(qrcode: string, status: number): void {

@@ -4,7 +4,7 @@
 // channel degraded (never down) while the bot is logged out or not running.
 import type { Redis } from "ioredis";
 
-export type BotStatus = "starting" | "scan" | "logged_in" | "logged_out";
+export type BotStatus = "starting" | "scan" | "logged_in" | "logged_out" | "stopped";
 
 export interface BotState {
   status: BotStatus;
@@ -44,6 +44,11 @@ export class BotStateStore {
       .set(this.stateKey, JSON.stringify(state))
       .set(this.heartbeatKey, state.since, "EX", HEARTBEAT_TTL_SECONDS)
       .exec();
+  }
+
+  /** The bot process is stopping: its state says so, and its heartbeat ends now. */
+  async stopped(state: BotState): Promise<void> {
+    await this.redis.multi().set(this.stateKey, JSON.stringify(state)).del(this.heartbeatKey).exec();
   }
 
   async beat(): Promise<void> {
