@@ -52,6 +52,9 @@ export class WechatySession {
     this.backoff = new ReconnectBackoff(options.minBackoffMs ?? 2_000, options.maxBackoffMs ?? 300_000);
     bot.on("scan", (qrcode, status) => this.scanned(qrcode, status));
     bot.on("login", (user) => {
+      // Logged in again by itself (a puppet may re-login on its own): no restart is due.
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = undefined;
       this.backoff.reset();
       this.log.info({ user: user.name() }, "community-group bot logged in");
       this.record({ status: "logged_in", user: user.name() });
@@ -136,7 +139,7 @@ export class WechatySession {
   }
 
   private async restart(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.bot.isLoggedIn) return;
     this.stopping = true;
     try {
       await this.bot

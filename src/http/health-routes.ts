@@ -37,7 +37,7 @@ interface Check {
 /** A check of a part beside the web process's own (a channel): it can degrade readiness, never fail it. */
 export interface ReadinessCheck {
   name: string;
-  /** Undefined detail: fine; a string: degraded, and why. */
+  /** Undefined: fine; a string: degraded, and why. */
   degradedBecause(): Promise<string | undefined>;
 }
 
@@ -79,6 +79,8 @@ export async function healthRoutes(
   );
 
   app.get("/readyz", { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
+    // Beside the core checks, at the same time (each bounded like them).
+    const partsChecked = Promise.all(degradable.map(async (part) => [part.name, await degradation(part)] as const));
     const [database, migrations, redis] = await Promise.all([
       check("the database", async () => {
         await db.sql.query("SELECT 1");
@@ -98,7 +100,7 @@ export async function healthRoutes(
         return undefined;
       }),
     ]);
-    const parts = await Promise.all(degradable.map(async (part) => [part.name, await degradation(part)] as const));
+    const parts = await partsChecked;
     const ok = database.ok && migrations.ok && redis.ok;
     const degraded = parts.some(([, check]) => check.degraded);
     return reply.status(ok ? 200 : 503).send({
