@@ -5,10 +5,11 @@ import type { ChannelModule } from "./shared/channel-module.ts";
 import { SharedPushServices } from "./shared/push-services.ts";
 import { webchatChannel } from "./webchat/webchat-channel.ts";
 import { wechatChannel } from "./wechat/wechat-channel.ts";
+import { wechatyChannel } from "./wechaty/wechaty-channel.ts";
 import { weiboChannel } from "./weibo/weibo-channel.ts";
 
 /** Fresh per hub: the push channels share one hub's PassiveReplies and conversation. */
 export function channelModules(): ChannelModule[] {
   const push = new SharedPushServices();
-  return [webchatChannel, wechatChannel(push), weiboChannel(push)];
+  return [webchatChannel, wechatChannel(push), weiboChannel(push), wechatyChannel];
 }

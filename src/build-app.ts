@@ -47,7 +47,10 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
   // Before any route: the channels' plugins whose hooks must see every route (WebSocket upgrades, CORS).
   for (const channel of hub.channels.values()) await registerAll(app, channel.hooks);
   const { db, config, cases } = hub;
-  await app.register(healthRoutes, { db, redis: hub.redis });
+  const degradable = [...hub.channels.values()].flatMap((channel) =>
+    channel.degradedBecause ? [{ name: channel.name, degradedBecause: () => channel.degradedBecause!() }] : [],
+  );
+  await app.register(healthRoutes, { db, redis: hub.redis, degradable });
   await app.register(metricsRoutes, metricsOptions(hub));
   await app.register(vendorAssetRoutes);
   await app.register(workbenchRoutes);

@@ -397,8 +397,8 @@ export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.P
 function envProblems(error: z.ZodError, env: NodeJS.ProcessEnv): string[] {
   return error.issues.map((issue) => {
     const name = issue.path.join(".");
-    // A secret's value is never repeated, not even a wrong one.
-    const value = /SECRET$/.test(name) ? "…" : (env[name] ?? "");
+    // A secret's or token's value is never repeated, not even a wrong one.
+    const value = /(SECRET|TOKEN)$/.test(name) ? "…" : (env[name] ?? "");
     return `${name}=${JSON.stringify(value)}: ${issue.message}`;
   });
 }

@@ -61,6 +61,11 @@ export interface ChannelInstance {
   sender?: ChannelSender;
   /** Answers the inbound queue's jobs named after the channel: pushes accepted under load, answered later. */
   inbound?: QueuedInboundHandler;
+  /**
+   * For /readyz, a channel that runs in a process of its own (the community-group bot):
+   * undefined when it works, else why it does not. It degrades readiness, never fails it.
+   */
+  degradedBecause?(): Promise<string | undefined>;
   /** Queue consumers and schedules the channel runs in a worker process (e.g. pollers). */
   startWorkers?(deps: ChannelWorkerDeps): Worker[];
   close?(): Promise<void>;

@@ -4,11 +4,11 @@
 // PushResponder. Built when the first push channel that is on asks for them, closed
 // when the last one closes; a hub with no push channel on builds none of it.
 import type { ChannelDeps } from "./channel-module.ts";
-import { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
-import { PopularItems } from "../../src/conversation/popular-items.ts";
+import type { ChannelConversation } from "../../src/conversation/channel-conversation.ts";
 import { PassiveReplies } from "../../src/infra/passive-reply.ts";
 import { QueueNames } from "../../src/queue/queue-names.ts";
 import { connectRedis } from "../../src/queue/redis-connection.ts";
+import { messagingConversation } from "./messaging-conversation.ts";
 import { PushGuard } from "./push-guard.ts";
 import { PushResponder } from "./push-responder.ts";
 import { PushSafetyNet } from "./push-safety-net.ts";
@@ -51,17 +51,7 @@ async function createPushServices(deps: ChannelDeps): Promise<PushServices & { c
     enableOfflineQueue: true,
     commandTimeout: 2_000,
   });
-  const conversation = new ChannelConversation({
-    prisma: deps.prisma,
-    pipeline: deps.pipeline,
-    catalog: deps.catalog,
-    menu: deps.menu,
-    popular: new PopularItems(deps.prisma, deps.catalog, () => deps.menu().itemCodes()),
-    hotline: config.hotline,
-    timeZone: config.timeZone,
-    supplements: deps.supplements,
-    evidenceWindowMs: config.complaintEvidenceWindowMs,
-  });
+  const conversation = messagingConversation(deps);
   const passive = new PassiveReplies({
     redis: pushRedis,
     prefix: config.queuePrefix,

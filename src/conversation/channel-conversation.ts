@@ -246,5 +246,6 @@ function inbound(input: ChannelInput, said: string): InboundMessage {
     channelMessageId: input.channelMessageId,
     receivedAt: input.receivedAt,
     raw: input.raw,
+    ...(input.place && { place: input.place }),
   };
 }

@@ -51,6 +51,11 @@ export interface IntakeInput {
    * complaint's place, whatever was asked; on its own it never starts an intake.
    */
   place?: string;
+  /**
+   * Where the channel knows the citizen is (a community group's community): the
+   * complaint's place when the citizen names none, so it is not asked for.
+   */
+  knownPlace?: string;
 }
 
 /** How long an intake waits for the citizen before it is dropped. */
@@ -125,6 +130,7 @@ export function intakeTurn(
   state.what ||= slots.what;
   if (slots.where !== undefined) state.where ??= slots.where;
   if (slots.since !== undefined) state.since ??= slots.since;
+  if (input.knownPlace !== undefined) state.where ??= input.knownPlace;
   // The complaint's text is everything the citizen said for it; a bare "我要投诉" adds nothing.
   if (slots.what || slots.where !== undefined || slots.since !== undefined || running) state.said.push(said);
 

@@ -116,6 +116,7 @@ export class ConversationPipeline {
             now: message.receivedAt,
             timeZone: this.options.timeZone,
             hotline: this.options.hotline,
+            ...(message.place && { knownPlace: message.place.name }),
           },
           intake,
         );
@@ -290,6 +291,12 @@ export class ConversationPipeline {
             channelUserId: message.channelUserId,
             conversationId: conversationIdFor(message.channel, message.channelUserId),
             sourceMessageId: inboundId,
+            // Known from the channel (a community group's place): routing reads the district.
+            ...(message.place && {
+              district: message.place.district,
+              address: message.place.address,
+              details: { place: { code: message.place.code, level: message.place.level } },
+            }),
           },
           message.receivedAt,
         );

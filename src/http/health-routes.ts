@@ -8,25 +8,37 @@ import { withTimeout } from "../queue/with-timeout.ts";
 const checkSchema = {
   type: "object",
   required: ["ok"],
-  properties: { ok: { type: "boolean" }, detail: { type: "string" } },
+  properties: { ok: { type: "boolean" }, degraded: { type: "boolean" }, detail: { type: "string" } },
 } as const;
 
 const readySchema = {
   type: "object",
   required: ["status", "checks"],
   properties: {
-    status: { type: "string", enum: ["ready", "not_ready"] },
+    // degraded: everything the web process needs works, but a part beside it (a channel's
+    // own process, e.g. a logged-out community-group bot) does not: serve, and say so.
+    status: { type: "string", enum: ["ready", "degraded", "not_ready"] },
     checks: {
       type: "object",
       required: ["database", "migrations", "redis"],
       properties: { database: checkSchema, migrations: checkSchema, redis: checkSchema },
+      additionalProperties: checkSchema,
     },
   },
 } as const;
 
 interface Check {
   ok: boolean;
+  /** Works only in part: readiness stays 200, with status "degraded". */
+  degraded?: boolean;
   detail?: string;
+}
+
+/** A check of a part beside the web process's own (a channel): it can degrade readiness, never fail it. */
+export interface ReadinessCheck {
+  name: string;
+  /** Undefined: fine; a string: degraded, and why. */
+  degradedBecause(): Promise<string | undefined>;
 }
 
 async function check(what: string, run: () => Promise<string | undefined>, timeoutMs = 2_000): Promise<Check> {
@@ -42,9 +54,14 @@ export interface HealthRoutesOptions {
   db: Pick<Database, "sql" | "backend">;
   /** The producer connection the web process uses. */
   redis: Redis;
+  /** Parts that degrade readiness without failing it (channels running in their own process). */
+  degradable?: readonly ReadinessCheck[];
 }
 
-export async function healthRoutes(app: FastifyInstance, { db, redis: producer }: HealthRoutesOptions) {
+export async function healthRoutes(
+  app: FastifyInstance,
+  { db, redis: producer, degradable = [] }: HealthRoutesOptions,
+) {
   app.get(
     "/healthz",
     {
@@ -62,6 +79,8 @@ export async function healthRoutes(app: FastifyInstance, { db, redis: producer }
   );
 
   app.get("/readyz", { schema: { response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
+    // Beside the core checks, at the same time (each bounded like them).
+    const partsChecked = Promise.all(degradable.map(async (part) => [part.name, await degradation(part)] as const));
     const [database, migrations, redis] = await Promise.all([
       check("the database", async () => {
         await db.sql.query("SELECT 1");
@@ -81,9 +100,21 @@ export async function healthRoutes(app: FastifyInstance, { db, redis: producer }
         return undefined;
       }),
     ]);
+    const parts = await partsChecked;
     const ok = database.ok && migrations.ok && redis.ok;
-    return reply
-      .status(ok ? 200 : 503)
-      .send({ status: ok ? "ready" : "not_ready", checks: { database, migrations, redis } });
+    const degraded = parts.some(([, check]) => check.degraded);
+    return reply.status(ok ? 200 : 503).send({
+      status: !ok ? "not_ready" : degraded ? "degraded" : "ready",
+      checks: { database, migrations, redis, ...Object.fromEntries(parts) },
+    });
   });
+}
+
+async function degradation(part: ReadinessCheck): Promise<Check> {
+  try {
+    const because = await withTimeout(part.degradedBecause(), 2_000, part.name);
+    return because === undefined ? { ok: true } : { ok: true, degraded: true, detail: because };
+  } catch (error) {
+    return { ok: true, degraded: true, detail: `cannot tell: ${(error as Error).message}` };
+  }
 }

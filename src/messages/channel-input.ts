@@ -2,6 +2,7 @@
 // shape: each connector maps its platform's wire format here, and ChannelConversation
 // decides the answer. Text goes on to the conversation pipeline; the rest — photos,
 // locations, follows, menu clicks — is a channel's own business.
+import type { KnownPlace } from "./known-place.ts";
 import type { Channel } from "./messages.ts";
 
 export type ChannelAction =
@@ -31,4 +32,6 @@ export interface ChannelInput {
   action: ChannelAction;
   /** The decoded wire message, kept with the record. */
   raw: unknown;
+  /** Where the channel knows the citizen is (a community group's place). */
+  place?: KnownPlace;
 }

@@ -2,6 +2,7 @@
 // turns its platform's wire format into InboundMessage and renders ConversationOutcome.
 import type { Facet } from "../knowledge/catalog-schema.ts";
 import type { Decision, MessageKind } from "../language/understander.ts";
+import type { KnownPlace } from "./known-place.ts";
 
 /**
  * A channel's name ("webchat", "wechat" …). The one list of channels is connectors/index.ts:
@@ -20,6 +21,8 @@ export interface InboundMessage {
   receivedAt: Date;
   /** The wire payload as received, kept for the record. */
   raw?: unknown;
+  /** Where the channel knows the message comes from (a community group's place); a ticket it files carries it. */
+  place?: KnownPlace;
 }
 
 /** A suggested answer the citizen can tap instead of typing (e.g. clarification options). */

@@ -10,7 +10,7 @@ import { QueueNames } from "../queue/queue-names.ts";
 // Every chat channel, checked both ways against the Channel type: adding a channel there
 // without here (or the reverse) does not compile. Intake that is polled by its client
 // (Open311) is not a Channel, so it gets no notices.
-const CHAT_CHANNELS: Record<Channel, true> = { webchat: true, wechat: true, weibo: true };
+const CHAT_CHANNELS: Record<Channel, true> = { webchat: true, wechat: true, weibo: true, wechaty: true };
 
 /** True for a channel the hub can speak first on (a chat channel, not polled intake). */
 export function speaksFirstOn(channel: string): channel is Channel {

@@ -14,6 +14,8 @@ export const QueueNames = {
   intakeReminders: "intake-reminders",
   /** A citizen waiting for an agent (人工) is told honestly when nobody picks up in time (src/conversation/handoff-timeout.ts). */
   handoffTimeouts: "handoff-timeouts",
+  /** Notices for the community-group bot, sent by its own process (`npm run wechaty`, connectors/wechaty). */
+  wechatySend: "wechaty-send",
   /** Erase personal data past the retention policy, on a schedule (src/cases/retention-worker.ts). */
   retention: "retention",
   /** The public-opinion analysis of each citizen message, stored with its hourly rollups (src/opinion/opinion-worker.ts). */
