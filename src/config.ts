@@ -147,6 +147,11 @@ const alertTemplateKeys = z.string().transform((value, ctx): AlertTemplateKeys =
     }
     keys[field as AlertTemplateField] = key || undefined;
   }
+  const used = Object.values(keys).filter((key) => key !== undefined);
+  if (new Set(used).size !== used.length) {
+    ctx.addIssue({ code: "custom", message: "gives two fields the same key" });
+    return z.NEVER;
+  }
   return keys;
 });
 

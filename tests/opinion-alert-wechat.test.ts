@@ -237,6 +237,9 @@ describe("the duty officers' settings", () => {
     expect(problems({ ...env, OPINION_ALERT_WECHAT_TEMPLATE_KEYS: "colour=keyword1" })).toContain(
       "OPINION_ALERT_WECHAT_TEMPLATE_KEYS",
     );
+    expect(problems({ ...env, OPINION_ALERT_WECHAT_TEMPLATE_KEYS: "level=keyword2" })).toContain(
+      "gives two fields the same key",
+    );
     const badOpenid = problems({ ...env, OPINION_ALERT_WECHAT_OPENIDS: `${ON_DUTY},o p` });
     expect(badOpenid).toContain("OPINION_ALERT_WECHAT_OPENIDS");
     expect(badOpenid).not.toContain(ON_DUTY);
