@@ -95,15 +95,18 @@ export function createAlertDeliveryWorker(deps: WorkerDeps & AlertRecipients): W
           await postSigned(webhook, JSON.stringify(body));
           return undefined;
         });
-      for (const openid of dutyOfficers?.openids ?? [])
-        sends.set(wechatRecipient(openid), async () => {
-          const message = dutyOfficerNotice(openid, change, level, alert, dutyOfficers!, {
-            timeZone: dutyOfficers!.timeZone,
-            workbenchUrl: dutyOfficers!.workbenchUrl,
-            regions: dutyOfficers!.regions(),
+      if (dutyOfficers) {
+        const context = {
+          timeZone: dutyOfficers.timeZone,
+          workbenchUrl: dutyOfficers.workbenchUrl,
+          regions: dutyOfficers.regions(),
+        };
+        for (const openid of dutyOfficers.openids)
+          sends.set(wechatRecipient(openid), async () => {
+            const message = dutyOfficerNotice(openid, change, level, alert, dutyOfficers, context);
+            return (await dutyOfficers.sender.sendTemplate(message)).messageId;
           });
-          return (await dutyOfficers!.sender.sendTemplate(message)).messageId;
-        });
+      }
       const served = await servedRecipients(prisma, deliveryId);
       const failed: string[] = [];
       for (const [recipient, send] of sends) {
