@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     if (typeof text === "string") out += `${JSON.stringify(analyzer.analyzeMessage(text))}\n`;
     else {
       failed++;
-      out += `${JSON.stringify({ error: `line ${lineNumber}: expected a JSON object with a string "text"` })}\n`;
+      out += `${JSON.stringify({ error: `第${lineNumber}行：不是带 text 文字字段的 JSON 对象` })}\n`;
     }
     if (out.length > 65_536) {
       if (!process.stdout.write(out)) await new Promise((resolve) => process.stdout.once("drain", resolve));
@@ -139,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   process.stdout.write(out);
-  if (failed > 0) console.error(`${failed} line(s) of ${file} had no string "text"`);
+  if (failed > 0) console.error(`${file} 中有 ${failed} 行不是带 text 文字字段的 JSON 对象`);
   return failed > 0 ? 1 : 0;
 }
 
@@ -172,13 +172,13 @@ async function importFile(
     const perSecond = Math.round(report.received / seconds);
     if (json) console.log(JSON.stringify({ ...report, seconds, messagesPerSecond: perSecond }));
     else {
-      console.log(`imported ${file} into the ${db.backend === "pglite" ? "embedded database" : "PostgreSQL database"}`);
+      console.log(`已将 ${file} 导入${db.backend === "pglite" ? "内置数据库" : " PostgreSQL 数据库"}`);
       console.log(
-        `  received ${report.received}, analyzed ${report.analyzed}, duplicates ${report.duplicates}, rejected ${report.rejected.length}`,
+        `  读到 ${report.received} 条，新分析入库 ${report.analyzed} 条，重复 ${report.duplicates} 条，未导入 ${report.rejected.length} 条`,
       );
-      for (const { line, error } of report.rejected.slice(0, 20)) console.log(`  line ${line}: ${error}`);
-      if (report.rejected.length > 20) console.log(`  … and ${report.rejected.length - 20} more rejected`);
-      console.log(`  ${seconds.toFixed(1)} s, ${perSecond} records/s (analysis and writing, this run)`);
+      for (const { error } of report.rejected.slice(0, 20)) console.log(`  ${error}`);
+      if (report.rejected.length > 20) console.log(`  ……另有 ${report.rejected.length - 20} 条未导入`);
+      console.log(`  用时 ${seconds.toFixed(1)} 秒，每秒 ${perSecond} 条（分析与写入，本次运行）`);
     }
     return report.rejected.length > 0 ? 1 : 0;
   } finally {

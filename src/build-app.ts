@@ -107,7 +107,13 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     catalog: () => hub.catalog(),
     reloadCatalog: () => hub.knowledge.reload(),
   });
-  const opinion = { sql: db.sql, prisma: db.prisma, sessions: cases.sessions, intentsDir: config.intentsDir };
+  const opinion = {
+    sql: db.sql,
+    prisma: db.prisma,
+    sessions: cases.sessions,
+    intentsDir: config.intentsDir,
+    recorder: () => hub.opinionRecorders.current(),
+  };
   await app.register(opinionRoutes, { ...opinion, timeZone: config.timeZone, prefix: "/api/opinion" });
   for (const channel of hub.channels.values()) await registerAll(app, channel.routes);
   return app;

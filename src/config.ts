@@ -108,6 +108,73 @@ const frameAncestors = z.string().transform((value, ctx): string[] => {
   return sources;
 });
 
+/** The fields of the duty officers' WeChat template message (src/opinion/duty-officer-notice.ts). */
+export const ALERT_TEMPLATE_FIELDS = ["title", "level", "topic", "place", "count", "firstSeen", "remark"] as const;
+export type AlertTemplateField = (typeof ALERT_TEMPLATE_FIELDS)[number];
+/** Each field's template data key; undefined: not sent. */
+export type AlertTemplateKeys = Record<AlertTemplateField, string | undefined>;
+/** The classic template layout: {{first.DATA}}, {{keyword1.DATA}} … {{keyword5.DATA}}, {{remark.DATA}}. */
+const DEFAULT_ALERT_TEMPLATE_KEYS: AlertTemplateKeys = {
+  title: "first",
+  level: "keyword1",
+  topic: "keyword2",
+  place: "keyword3",
+  count: "keyword4",
+  firstSeen: "keyword5",
+  remark: "remark",
+};
+const TEMPLATE_KEY = /^[A-Za-z0-9_]{1,32}$/;
+const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
+
+/** "level=phrase1,topic=thing2,title=" over the defaults; an empty key leaves the field out. */
+const alertTemplateKeys = z.string().transform((value, ctx): AlertTemplateKeys => {
+  const keys = { ...DEFAULT_ALERT_TEMPLATE_KEYS };
+  for (const part of value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [field, key = "", ...rest] = part.split("=").map((p) => p.trim());
+    if (
+      rest.length > 0 ||
+      !(ALERT_TEMPLATE_FIELDS as readonly string[]).includes(field!) ||
+      (key !== "" && !TEMPLATE_KEY.test(key))
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${part}": must be field=key, the field one of ${ALERT_TEMPLATE_FIELDS.join(", ")}, the key letters, digits or _`,
+      });
+      return z.NEVER;
+    }
+    keys[field as AlertTemplateField] = key || undefined;
+  }
+  const used = Object.values(keys).filter((key) => key !== undefined);
+  if (new Set(used).size !== used.length) {
+    ctx.addIssue({ code: "custom", message: "gives two fields the same key" });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const openidList = z.string().transform((value, ctx): string[] => {
+  const openids = [
+    ...new Set(
+      value
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  ];
+  // An openid is never echoed: it identifies a person.
+  if (openids.length === 0 || openids.some((o) => !OPENID.test(o))) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be a comma-separated list of WeChat openids (6–64 letters, digits, _ or -)",
+    });
+    return z.NEVER;
+  }
+  return openids;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
@@ -291,6 +358,27 @@ const envSchema = z.object({
   ),
   /** The alert levels and the scores they start at. */
   OPINION_ALERT_LEVELS: z.preprocess(emptyAsUndefined, opinionAlertLevels.optional()),
+  /** Duty officers who get alert changes as WeChat template messages (openids of the Official Account). */
+  OPINION_ALERT_WECHAT_OPENIDS: z.preprocess(emptyAsUndefined, openidList.optional()),
+  /** The template message they get. */
+  OPINION_ALERT_WECHAT_TEMPLATE_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a template id (letters, digits, _ or -)")
+      .optional(),
+  ),
+  /** Which template data key receives which field (over the classic first/keyword1…5/remark layout). */
+  OPINION_ALERT_WECHAT_TEMPLATE_KEYS: z.preprocess(emptyAsUndefined, alertTemplateKeys.optional()),
+  /** The workbench's public address, for links in messages to staff (the alerts' template messages). */
+  WORKBENCH_PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "must be an http:// or https:// address without query")
+      .transform((url) => url.replace(/\/+$/, ""))
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -360,7 +448,11 @@ export interface Config {
     alertWebhook: { url: string; secret: string } | undefined;
     /** OPINION_ALERT_LEVELS; undefined: the defaults (src/opinion/alert-settings.ts). */
     alertLevels: OpinionAlertLevelSetting[] | undefined;
+    /** OPINION_ALERT_WECHAT_*: duty officers' template messages; undefined: none sent. */
+    alertWechat: { openids: string[]; templateId: string; keys: AlertTemplateKeys } | undefined;
   };
+  /** WORKBENCH_PUBLIC_URL without a trailing slash; undefined: messages to staff carry no link. */
+  workbenchPublicUrl: string | undefined;
 }
 
 export interface RateLimits {
@@ -397,8 +489,8 @@ export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.P
 function envProblems(error: z.ZodError, env: NodeJS.ProcessEnv): string[] {
   return error.issues.map((issue) => {
     const name = issue.path.join(".");
-    // A secret's or token's value is never repeated, not even a wrong one.
-    const value = /(SECRET|TOKEN)$/.test(name) ? "…" : (env[name] ?? "");
+    // A secret's or token's value is never repeated, not even a wrong one; nor openids (they identify people).
+    const value = /(SECRET|TOKEN|OPENIDS)$/.test(name) ? "…" : (env[name] ?? "");
     return `${name}=${JSON.stringify(value)}: ${issue.message}`;
   });
 }
@@ -442,6 +534,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     const missing = parsed.data.OPINION_ALERT_WEBHOOK ? "OPINION_ALERT_WEBHOOK_SECRET" : "OPINION_ALERT_WEBHOOK";
     problems.push(`${missing}: must be set too (OPINION_ALERT_WEBHOOK and OPINION_ALERT_WEBHOOK_SECRET go together)`);
   }
+  if (parsed.success && !!parsed.data.OPINION_ALERT_WECHAT_OPENIDS !== !!parsed.data.OPINION_ALERT_WECHAT_TEMPLATE_ID) {
+    const missing = parsed.data.OPINION_ALERT_WECHAT_OPENIDS
+      ? "OPINION_ALERT_WECHAT_TEMPLATE_ID"
+      : "OPINION_ALERT_WECHAT_OPENIDS";
+    problems.push(
+      `${missing}: must be set too (OPINION_ALERT_WECHAT_OPENIDS and OPINION_ALERT_WECHAT_TEMPLATE_ID go together)`,
+    );
+  }
+  // Template messages go out through the Official Account: it must be on (its section loaded here).
+  if (
+    parsed.success &&
+    parsed.data.OPINION_ALERT_WECHAT_OPENIDS &&
+    sections.some((s) => s.name === "wechat") &&
+    channels.wechat === undefined
+  )
+    problems.push(
+      "OPINION_ALERT_WECHAT_OPENIDS: needs the WeChat Official Account on (WECHAT_TOKEN, WECHAT_APP_ID, …)",
+    );
   if (problems.length > 0 || !parsed.success) throw ConfigError.invalid(problems);
   const e = parsed.data;
   return {
@@ -515,7 +625,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
           ? { url: e.OPINION_ALERT_WEBHOOK, secret: e.OPINION_ALERT_WEBHOOK_SECRET }
           : undefined,
       alertLevels: e.OPINION_ALERT_LEVELS,
+      alertWechat:
+        e.OPINION_ALERT_WECHAT_OPENIDS && e.OPINION_ALERT_WECHAT_TEMPLATE_ID
+          ? {
+              openids: e.OPINION_ALERT_WECHAT_OPENIDS,
+              templateId: e.OPINION_ALERT_WECHAT_TEMPLATE_ID,
+              keys: e.OPINION_ALERT_WECHAT_TEMPLATE_KEYS ?? DEFAULT_ALERT_TEMPLATE_KEYS,
+            }
+          : undefined,
     },
+    workbenchPublicUrl: e.WORKBENCH_PUBLIC_URL,
   };
 }
 

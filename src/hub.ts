@@ -33,6 +33,7 @@ import { Understander } from "./language/understander.ts";
 import { bootstrapAdmin } from "./staff/bootstrap-admin.ts";
 import { createHubMetrics, type HubMetrics } from "./metrics/hub-metrics.ts";
 import type { MetricsRoutesOptions } from "./http/metrics-routes.ts";
+import { OpinionRecorders } from "./opinion/opinion-recorders.ts";
 
 export interface HubOptions {
   config: Config;
@@ -74,6 +75,8 @@ export interface Hub {
   agents: AgentDesk;
   /** This process's Prometheus metrics (src/metrics), served at /metrics. */
   metrics: HubMetrics;
+  /** The opinion analysis of the current knowledge snapshot (the analysis worker's and the import's). */
+  opinionRecorders: OpinionRecorders;
   close(): Promise<void>;
 }
 
@@ -234,6 +237,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     handoffs,
     agents,
     metrics,
+    opinionRecorders: new OpinionRecorders(() => knowledge.current, config.intentsDir, log),
     async close() {
       knowledge.close();
       await relay.stop();

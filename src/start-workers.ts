@@ -13,12 +13,10 @@ import { createRoutingWorker } from "./cases/routing-worker.ts";
 import { createRetentionWorker, scheduleRetention } from "./cases/retention-worker.ts";
 import { QueueNames } from "./queue/queue-names.ts";
 import { createOpinionWorker } from "./opinion/opinion-worker.ts";
-import { loadOpinionRecorder } from "./opinion/load-opinion-recorder.ts";
 import { recoverOpinionJobs } from "./opinion/opinion-job-recovery.ts";
-import type { OpinionRecorder } from "./opinion/opinion-recorder.ts";
 import { loadGazetteer } from "./knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "./opinion/alert-settings.ts";
-import { createAlertDeliveryWorker } from "./opinion/alert-delivery.ts";
+import { type AlertRecipients, createAlertDeliveryWorker, type DutyOfficers } from "./opinion/alert-delivery.ts";
 import { MonitorStore } from "./opinion/monitor-store.ts";
 import { OpinionMonitorService } from "./opinion/opinion-monitor-service.ts";
 import { RedisLease } from "./opinion/redis-lease.ts";
@@ -38,8 +36,6 @@ export function startWorkers(hub: Hub): Workers {
     lockDurationMs: hub.config.workerLockMs,
     outage: hub.redisOutage,
   };
-  // The opinion analyzer is loaded on the first job (about a second), once per process.
-  let recorder: Promise<OpinionRecorder> | undefined;
   const workers: Worker[] = [
     createRoutingWorker({
       ...deps,
@@ -55,15 +51,12 @@ export function startWorkers(hub: Hub): Workers {
     createOpinionWorker({
       ...deps,
       sql: hub.db.sql,
-      recorder: () =>
-        (recorder ??= loadOpinionRecorder(hub.config.intentsDir).catch((error: unknown) => {
-          recorder = undefined; // tried again on the next job
-          throw error;
-        })),
+      // Built on the first job (about a second) and again after a reload of intents/.
+      recorder: () => hub.opinionRecorders.current(),
     }),
   ];
-  const webhook = hub.config.opinion.alertWebhook;
-  if (webhook) workers.push(createAlertDeliveryWorker({ ...deps, webhook }));
+  const recipients = alertRecipients(hub);
+  if (recipients) workers.push(createAlertDeliveryWorker({ ...deps, ...recipients }));
   const monitor = startOpinionMonitor(hub);
   const retentionQueue = hub.queues.get(QueueNames.retention)!;
   // The channels' own consumers and schedules (e.g. pollers of a platform's public streams).
@@ -113,14 +106,34 @@ export function startWorkers(hub: Hub): Workers {
   };
 }
 
+/** Where alert changes go: the webhook, duty officers on WeChat (through the WeChat connector); undefined: nowhere. */
+function alertRecipients(hub: Hub): AlertRecipients | undefined {
+  const { alertWebhook: webhook, alertWechat: wechat } = hub.config.opinion;
+  // The configuration made sure WeChat is on when duty officers are named.
+  const sender = wechat && hub.channels.get("wechat")?.templateMessages;
+  if (wechat && !sender) throw new Error("OPINION_ALERT_WECHAT_OPENIDS is set but the WeChat connector is off");
+  const dutyOfficers: DutyOfficers | undefined =
+    wechat && sender
+      ? {
+          ...wechat,
+          sender,
+          timeZone: hub.config.timeZone,
+          workbenchUrl: hub.config.workbenchPublicUrl,
+          regions: () => hub.knowledge.current.regions,
+        }
+      : undefined;
+  if (!webhook && !dutyOfficers) return undefined;
+  return { ...(webhook ? { webhook } : {}), ...(dutyOfficers ? { dutyOfficers } : {}) };
+}
+
 /** The hub's one opinion monitor: every worker process runs the service, the lease holder runs the monitor. */
 function startOpinionMonitor(hub: Hub): OpinionMonitorService {
   const levels = hub.config.opinion.alertLevels;
   // Validated here, at start: a wrong level setting stops the start.
   const alerts = levels ? { levels: resolveAlertSettings({ levels }).levels } : undefined;
   const service = new OpinionMonitorService({
-    // No webhook: nothing to send (the workbench reads the alerts table).
-    store: new MonitorStore(hub.db.sql, { deliver: hub.config.opinion.alertWebhook !== undefined }),
+    // No webhook and no duty officers: nothing to send (the workbench reads the alerts table).
+    store: new MonitorStore(hub.db.sql, { deliver: alertRecipients(hub) !== undefined }),
     lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
     regions: () => loadGazetteer(hub.config.intentsDir),
     ...(alerts ? { alerts } : {}),

@@ -66,11 +66,11 @@ describe("npm run opinion -- analyze", () => {
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.sentiment ?? l.error)).toEqual([
       "positive",
-      'line 2: expected a JSON object with a string "text"',
-      'line 4: expected a JSON object with a string "text"',
+      "第2行：不是带 text 文字字段的 JSON 对象",
+      "第4行：不是带 text 文字字段的 JSON 对象",
       "negative",
     ]);
-    expect(stderr).toContain("2 line(s)");
+    expect(stderr).toContain("有 2 行不是带 text 文字字段的 JSON 对象");
   });
 
   it("explains its usage", async () => {

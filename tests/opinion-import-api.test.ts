@@ -88,7 +88,11 @@ describe("opinion import over HTTP", () => {
   it("imports JSON Lines, rejects bad lines with their numbers, and counts a second import as duplicates", async () => {
     const first = await imported("analyst", "application/x-ndjson", JSONL);
     expect(first).toMatchObject({ status: "done", received: 4, analyzed: 2, duplicates: 0 });
-    expect(first.rejected.map((r: { line: number }) => r.line)).toEqual([2, 4]);
+    // Each rejected line says what is wrong, in Chinese, with its number.
+    expect(first.rejected).toEqual([
+      { line: 2, error: "第2行：不是 JSON 对象" },
+      { line: 4, error: "第4行：缺少 time 字段" },
+    ]);
     const stored = await t.hub.db.sql.query<{ text: string; channel: string; sourceKind: string }>(
       `SELECT "text", "channel", "sourceKind" FROM "OpinionMessage" WHERE "sourceId" LIKE 'hotline:%' ORDER BY "at"`,
     );
@@ -123,7 +127,8 @@ describe("opinion import over HTTP", () => {
       await workbook(),
     );
     expect(status).toMatchObject({ status: "done", received: 3, analyzed: 2, duplicates: 0 });
-    expect(status.rejected).toEqual([{ line: 4, error: expect.any(String) }]);
+    // The sheet's row number; an empty text cell is left out of the record.
+    expect(status.rejected).toEqual([{ line: 4, error: "第4行：缺少 text 字段" }]);
     const rows = await t.hub.db.sql.query<{ sourceId: string; at: string }>(
       `SELECT "sourceId", to_char("at", 'YYYY-MM-DD"T"HH24:MI') AS at FROM "OpinionMessage" WHERE "sourceId" LIKE 'hotline:x-%' OR "sourceId" = 'hotline:2' ORDER BY "at"`,
     );

@@ -10,7 +10,15 @@ import { type Database, openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { CsvReader } from "../src/opinion/csv-reader.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
-import { csvLines, type ImportLine, importOpinions, importRecord, jsonLines } from "../src/opinion/opinion-import.ts";
+import {
+  csvLines,
+  type ImportLine,
+  ImportProblems,
+  importOpinions,
+  importRecord,
+  jsonLines,
+  rejection,
+} from "../src/opinion/opinion-import.ts";
 import type { OpinionRecorder } from "../src/opinion/opinion-recorder.ts";
 import { BACKENDS, createTestDatabase } from "./support/test-env.ts";
 
@@ -90,6 +98,28 @@ describe("CSV records", () => {
   });
 });
 
+describe("rejected records", () => {
+  const TIME = "2026-11-02T09:15:00+08:00";
+  const why = (fields: Record<string, unknown>) => (importRecord(fields) as { error?: string }).error;
+
+  it("say in concise Chinese what is wrong, and the report puts the line first", () => {
+    expect(why({ time: TIME })).toBe("缺少 text 字段");
+    expect(why({ text: 12, time: TIME })).toBe("text 字段应为文字");
+    expect(why({ text: "  ", time: TIME })).toBe("text 字段没有可分析的文字（空白或只有[图片]之类的占位）");
+    expect(why({ text: "停水了" })).toBe("缺少 time 字段");
+    expect(why({ text: "停水了", time: "11/02/2026 09:15" })).toBe(
+      "时间不是 ISO 8601 格式，例如 2026-12-07T08:30:00+08:00",
+    );
+    expect(why({ text: "停水了", time: TIME, channel: "微博" })).toBe(
+      "channel 只能由字母、数字、_ 或 - 组成，最多 32 个字符",
+    );
+    expect(why({ text: "停水了", time: TIME, externalId: { id: 1 } })).toBe("externalId 应为文字或数字");
+    expect(why({ text: "停水了", time: TIME, region: 3 })).toBe("place（或 region）应为文字");
+    expect(why({ text: "停水了", time: TIME })).toBeUndefined();
+    expect(rejection(7, ImportProblems.noText)).toEqual({ line: 7, error: "第7行：缺少 text 字段" });
+  });
+});
+
 describe.each(BACKENDS)("opinion import on %s", (backend) => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Database;
@@ -112,9 +142,9 @@ describe.each(BACKENDS)("opinion import on %s", (backend) => {
       analyzed: 3,
       duplicates: 1,
       rejected: [
-        { line: 4, error: "expected a JSON object" },
-        { line: 5, error: 'expected a "text" with words' },
-        { line: 6, error: 'expected a "time" in ISO 8601, e.g. 2026-12-07T08:30:00+08:00' },
+        { line: 4, error: "第4行：不是 JSON 对象" },
+        { line: 5, error: "第5行：text 字段没有可分析的文字（空白或只有[图片]之类的占位）" },
+        { line: 6, error: "第6行：缺少 time 字段" },
       ],
     });
     const rows = await db.prisma.opinionMessage.findMany({ where: { sourceKind: "import" }, orderBy: { at: "asc" } });
@@ -146,7 +176,8 @@ describe.each(BACKENDS)("opinion import on %s", (backend) => {
   it("imports CSV once, with the place column looked up too", async () => {
     const report = await importOpinions(db.sql, recorder, csvLines(chunksOf(CSV)));
     expect(report).toMatchObject({ received: 4, analyzed: 3, duplicates: 0 });
-    expect(report.rejected.map((r) => r.line)).toEqual([6]); // the record before spans two lines
+    // The record before spans two lines.
+    expect(report.rejected).toEqual([{ line: 6, error: "第6行：缺少 time 字段" }]);
     const w2 = await db.prisma.opinionMessage.findUniqueOrThrow({
       where: { sourceKind_sourceId: { sourceKind: "import", sourceId: "weibo:w-2" } },
     });

@@ -8,7 +8,7 @@ import { buildApp } from "../src/build-app.ts";
 import { recordExchanges } from "../src/conversation/message-log.ts";
 import { purgeExpired } from "../src/cases/retention.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
-import { OPINION_JOB_NAME } from "../src/opinion/opinion-job.ts";
+import { OPINION_JOB_NAME, ratingJobId, ratingSourceId } from "../src/opinion/opinion-job.ts";
 import { recoverOpinionJobs } from "../src/opinion/opinion-job-recovery.ts";
 import type { OpinionRecorder } from "../src/opinion/opinion-recorder.ts";
 import { hasWords } from "../src/opinion/opinion-source.ts";
@@ -198,6 +198,39 @@ describe.each(BACKENDS)("opinion intake on %s", (backend) => {
     await (await queue.getJob(message.id))?.remove();
     expect(await recover()).toBe(1);
     await eventually(async () => (await stored(message.id)) ?? undefined);
+    expect(await recover()).toBe(0);
+  });
+
+  it("puts back a rating's analysis job Redis lost, under the id its rating gave it", async () => {
+    const filed = await fileAndRoute(t.hub, `西山区${road()}的井盖松动，一踩就响`);
+    const actions = t.hub.cases.actions;
+    await actions.apply({ id: filed.id }, { type: "accept" }, "staff:test");
+    await actions.apply({ id: filed.id }, { type: "resolve", reply: "已加固。" }, "staff:test");
+    await actions.apply(
+      { id: filed.id },
+      { type: "rate", rating: 2, comment: "修得太慢，走夜路很担心" },
+      "citizen:webchat",
+    );
+    const rated = await prisma().ticket.findUniqueOrThrow({ where: { id: filed.id } });
+    const rating = { ticketId: filed.id, ratedAt: rated.ratedAt!.toISOString() };
+    const where = { sourceKind_sourceId: { sourceKind: "rating", sourceId: ratingSourceId(rating) } };
+    const analysed = () =>
+      prisma()
+        .opinionMessage.findUnique({ where })
+        .then((r) => r ?? undefined);
+    await eventually(analysed);
+    const queue = t.hub.queues.get(QueueNames.opinionAnalysis)!;
+    const recover = () => recoverOpinionJobs({ prisma: prisma(), queue, graceMs: 0 });
+    await recover(); // earlier tests' messages and ratings
+    await eventually(async () => ((await recover()) === 0 ? true : undefined));
+
+    // As if Redis lost it before the worker ran: no row, no job.
+    await prisma().opinionMessage.delete({ where });
+    await (await queue.getJob(ratingJobId(rating)))?.remove();
+    expect(await recover()).toBe(1);
+    expect(await queue.getJob(ratingJobId(rating))).toBeDefined();
+    const row = await eventually(analysed);
+    expect(row).toMatchObject({ ticketNumber: rated.number, sentiment: "negative" });
     expect(await recover()).toBe(0);
   });
 

@@ -121,6 +121,7 @@ describe("WeChat access token and customer-service sends", () => {
         touser: user,
         templateId: "TPL-progress",
         data: { content: { value: "您的工单已办结。\n1. 查询进度\n2. 人工服务\n（回复序号即可）" } },
+        msgid: expect.any(Number),
       },
     ]);
   });

@@ -13,6 +13,7 @@ import type { Catalog } from "../../src/knowledge/catalog-schema.ts";
 import type { Menu } from "../../src/knowledge/menu.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { ChannelSender } from "../../src/outbound/channel-sender.ts";
+import type { TemplateMessageSender } from "../../src/outbound/template-message-sender.ts";
 import type { QueueName } from "../../src/queue/queue-names.ts";
 import type { WorkerDeps } from "../../src/queue/queue-worker.ts";
 
@@ -59,6 +60,8 @@ export interface ChannelInstance {
   routes?: HttpPlugin[];
   /** The outbound half: notices to the citizen through the platform (absent while the channel is off). */
   sender?: ChannelSender;
+  /** Template messages to people who follow the account, outside a conversation (WeChat; duty officers' alerts). */
+  templateMessages?: TemplateMessageSender;
   /** Answers the inbound queue's jobs named after the channel: pushes accepted under load, answered later. */
   inbound?: QueuedInboundHandler;
   /**

@@ -26,6 +26,7 @@ export function wechatChannel(push: SharedPushServices): ChannelModule<WechatCon
         name: "wechat",
         routes: [httpPlugin(wechatPlugin, { connector })],
         sender: connector.sender,
+        templateMessages: connector.templates,
         inbound: responder,
         close: () => push.release(),
       };

@@ -8,6 +8,7 @@ import { AccessTokens } from "./wechat-access-token.ts";
 import { WechatApi } from "./wechat-api.ts";
 import { WechatEnvelope } from "./wechat-envelope.ts";
 import { WechatSender } from "./wechat-sender.ts";
+import { WechatTemplateMessages } from "./wechat-template-messages.ts";
 
 export interface WechatConnector {
   config: WechatConfig;
@@ -15,6 +16,8 @@ export interface WechatConnector {
   api: WechatApi;
   tokens: AccessTokens;
   sender: WechatSender;
+  /** Template messages (after the 48-hour window; the opinion hub's alerts to duty officers). */
+  templates: WechatTemplateMessages;
   responder: PushResponder;
   guard: PushGuard;
 }
@@ -36,12 +39,14 @@ export function createWechatConnector(deps: {
     () => api.fetchToken(config.appId, config.appSecret),
     deps.log,
   );
+  const templates = new WechatTemplateMessages(api, tokens);
   return {
     config,
     envelope: new WechatEnvelope(config.token, config.appId, config.encodingAesKey, config.allowPlaintext),
     api,
     tokens,
     sender: new WechatSender(api, tokens, config),
+    templates,
     responder: deps.responder,
     guard: deps.guard,
   };

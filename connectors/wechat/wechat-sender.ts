@@ -7,23 +7,25 @@ import { type ChannelSender, DeliveryError, type OutboundMessage } from "../../s
 import { plainText } from "../shared/plain-text.ts";
 import type { AccessTokens } from "./wechat-access-token.ts";
 import { type WechatApi, WechatApiError } from "./wechat-api.ts";
+import { asDeliveryError, WechatTemplateMessages } from "./wechat-template-messages.ts";
 
 /** The 48-hour window is closed (45015) or its message quota is used up (45047). */
 const WINDOW_CLOSED = new Set([45015, 45047]);
-/** Refusals no retry can change: not following (43004), unknown openid (40003), template id invalid (40037), blocked (43019). */
-const REFUSED = new Set([43004, 40003, 40037, 43019]);
-const TEMPLATE_VALUE_CHARS = 200;
 
 export class WechatSender implements ChannelSender {
   readonly channel = "wechat" as const;
   /** Customer-service messages: within 48 hours of the citizen's last message. */
   readonly replyWindowHours = 48;
 
+  private readonly templates: WechatTemplateMessages;
+
   constructor(
     private readonly api: WechatApi,
     private readonly tokens: AccessTokens,
     private readonly config: Pick<WechatConfig, "templateId" | "templateTextKey">,
-  ) {}
+  ) {
+    this.templates = new WechatTemplateMessages(api, tokens);
+  }
 
   async send(message: OutboundMessage): Promise<void> {
     const content = plainText(message.replies);
@@ -46,24 +48,6 @@ export class WechatSender implements ChannelSender {
     const { templateId, templateTextKey } = this.config;
     if (!templateId)
       throw new DeliveryError(`${cause.message}; no template message configured (WECHAT_TEMPLATE_ID)`, "undeliverable");
-    const value = content.length > TEMPLATE_VALUE_CHARS ? `${content.slice(0, TEMPLATE_VALUE_CHARS - 1)}…` : content;
-    try {
-      await this.tokens.withToken((token) =>
-        this.api.post("/cgi-bin/message/template/send", token, {
-          touser,
-          template_id: templateId,
-          data: { [templateTextKey]: { value } },
-        }),
-      );
-    } catch (error) {
-      throw asDeliveryError(error);
-    }
+    await this.templates.sendTemplate({ touser, templateId, data: { [templateTextKey]: content } });
   }
-}
-
-function asDeliveryError(error: unknown): DeliveryError {
-  if (error instanceof DeliveryError) return error;
-  if (error instanceof WechatApiError)
-    return new DeliveryError(error.message, REFUSED.has(error.errcode) ? "undeliverable" : "retry");
-  return new DeliveryError(`WeChat API unreachable: ${(error as Error)?.message ?? String(error)}`, "retry");
 }

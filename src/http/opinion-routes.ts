@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { PrismaClient } from "../db/database.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { loadGazetteer } from "../knowledge/load-gazetteer.ts";
-import { loadOpinionRecorder } from "../opinion/load-opinion-recorder.ts";
 import type { OpinionRecorder } from "../opinion/opinion-recorder.ts";
 import type { AlertView } from "../opinion/read/opinion-alerts.ts";
 import { listAlerts } from "../opinion/read/opinion-alerts.ts";
@@ -55,8 +54,10 @@ export interface OpinionRoutesOptions {
   prisma: PrismaClient;
   sessions: Pick<StaffSessions, "authenticate">;
   timeZone: string;
-  /** intents/: the gazetteer (regions.yaml) for place names, and the analysis of imported records. */
+  /** intents/: the gazetteer (regions.yaml) for place names. */
   intentsDir: string;
+  /** The analysis of imported records (the hub's, which follows reloads of intents/). */
+  recorder: () => Promise<OpinionRecorder>;
 }
 
 interface PeriodQuerystring {
@@ -77,15 +78,6 @@ export function opinionPeriod(query: PeriodQuerystring, timeZone: string, now = 
 export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutesOptions) {
   const { sql, timeZone } = options;
   const places = new PlaceDirectory(await loadGazetteer(options.intentsDir));
-  // The analysis is loaded on the first import (~1 s), not at start.
-  let recorder: Promise<OpinionRecorder> | undefined;
-  const loadRecorder = () => {
-    recorder ??= loadOpinionRecorder(options.intentsDir).catch((error: unknown) => {
-      recorder = undefined;
-      throw error;
-    });
-    return recorder;
-  };
   const readers = { onRequest: requireOpinionReader(options.sessions) };
   const period = (request: FastifyRequest<{ Querystring: PeriodQuerystring }>) =>
     opinionPeriod(request.query, timeZone);
@@ -391,7 +383,7 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
     sql,
     sessions: options.sessions,
     timeZone,
-    recorder: loadRecorder,
+    recorder: options.recorder,
   });
   await app.register(opinionBriefingRoutes, { sql, sessions: options.sessions, timeZone, places });
 }

@@ -1,5 +1,5 @@
 // One snapshot of everything read from intents/: the catalog, the case rules, the
-// departments, the menu and the working-day calendar. It is loaded and validated as a
+// departments, the menu, the working-day calendar, and the opinion analysis's gazetteer and lexicon. It is loaded and validated as a
 // whole, so the parts always agree (a rule's department exists, a menu item exists),
 // and it is never changed: a reload makes a new snapshot (KnowledgeStore swaps it in).
 import { WorkingCalendar } from "../calendar/working-calendar.ts";
@@ -9,6 +9,10 @@ import { loadCaseRules } from "./load-case-rules.ts";
 import { loadCatalog } from "./load-catalog.ts";
 import { loadMenu, type Menu } from "./menu.ts";
 import { type IntakeRules, loadIntakeRules } from "./intake-rules.ts";
+import type { Region } from "./gazetteer-schema.ts";
+import { loadGazetteer } from "./load-gazetteer.ts";
+import { loadOpinionLexicon } from "./load-opinion-lexicon.ts";
+import type { OpinionLexicon } from "./opinion-lexicon-schema.ts";
 
 export interface Departments {
   /** Every department, disabled ones (停用) included. */
@@ -33,6 +37,10 @@ export interface Knowledge {
   intake: IntakeRules;
   /** Working days: the holiday data with intents/calendar.yaml's entries. */
   calendar: WorkingCalendar;
+  /** The city gazetteer (intents/regions.yaml): the opinion analysis's places. */
+  regions: readonly Region[];
+  /** The opinion lexicon (intents/opinion-lexicon.yaml). */
+  opinionLexicon: OpinionLexicon;
 }
 
 export interface LoadKnowledgeOptions {
@@ -46,6 +54,7 @@ export async function loadKnowledge(dir: string, options: LoadKnowledgeOptions):
   const caseRules = await loadCaseRules(dir, catalog);
   const menu = await loadMenu(dir, catalog);
   const intake = await loadIntakeRules(dir);
+  const [regions, opinionLexicon] = await Promise.all([loadGazetteer(dir), loadOpinionLexicon(dir)]);
   return {
     version: options.version ?? 1,
     loadedAt: new Date(),
@@ -55,6 +64,8 @@ export async function loadKnowledge(dir: string, options: LoadKnowledgeOptions):
     menu,
     intake,
     calendar: WorkingCalendar.load(options.timeZone, caseRules.calendar),
+    regions,
+    opinionLexicon,
   };
 }
 

@@ -30,7 +30,26 @@ export interface ImportReport {
   analyzed: number;
   /** Stored before (same externalId, or same time and text), or twice in the file. */
   duplicates: number;
+  /** Each with its line and "第N行：<why>" in Chinese. */
   rejected: { line: number; error: string }[];
+}
+
+/** Why a record cannot be imported, as the person who exported the file reads it (without the line). */
+export const ImportProblems = {
+  notJson: "不是 JSON 对象",
+  noText: "缺少 text 字段",
+  textNotString: "text 字段应为文字",
+  noWords: "text 字段没有可分析的文字（空白或只有[图片]之类的占位）",
+  noTime: "缺少 time 字段",
+  badTime: "时间不是 ISO 8601 格式，例如 2026-12-07T08:30:00+08:00",
+  badChannel: "channel 只能由字母、数字、_ 或 - 组成，最多 32 个字符",
+  badExternalId: "externalId 应为文字或数字",
+  badPlace: "place（或 region）应为文字",
+} as const;
+
+/** A rejected record's message: "第N行：…" (N the file's line, or the sheet's row for XLSX). */
+export function rejection(line: number, problem: string): { line: number; error: string } {
+  return { line, error: `第${line}行：${problem}` };
 }
 
 /** A record's source, or why it cannot be imported. */
@@ -41,15 +60,16 @@ export function importRecord(
 ): OpinionSourceRecord | { error: string } {
   const { text, time, channel = IMPORT_CHANNEL, externalId } = fields;
   const place = fields.place ?? fields.region;
-  if (typeof text !== "string" || !hasWords(text)) return { error: 'expected a "text" with words' };
+  if (text === undefined || text === null) return { error: ImportProblems.noText };
+  if (typeof text !== "string") return { error: ImportProblems.textNotString };
+  if (!hasWords(text)) return { error: ImportProblems.noWords };
+  if (time === undefined || time === null || time === "") return { error: ImportProblems.noTime };
   const at = typeof time === "string" && ISO_TIME.test(time.trim()) ? timeOf(time.trim(), timeZone) : undefined;
-  if (!at || Number.isNaN(at.getTime()))
-    return { error: 'expected a "time" in ISO 8601, e.g. 2026-12-07T08:30:00+08:00' };
-  if (typeof channel !== "string" || !CHANNEL.test(channel))
-    return { error: '"channel" must be letters, digits, "_" or "-" (up to 32)' };
+  if (!at || Number.isNaN(at.getTime())) return { error: ImportProblems.badTime };
+  if (typeof channel !== "string" || !CHANNEL.test(channel)) return { error: ImportProblems.badChannel };
   if (externalId !== undefined && externalId !== "" && typeof externalId !== "string" && typeof externalId !== "number")
-    return { error: '"externalId" must be a string or a number' };
-  if (place !== undefined && typeof place !== "string") return { error: '"place" must be a string' };
+    return { error: ImportProblems.badExternalId };
+  if (place !== undefined && typeof place !== "string") return { error: ImportProblems.badPlace };
   const id =
     externalId === undefined || externalId === ""
       ? `sha256:${createHash("sha256").update(`${at.toISOString()}\n${text}`).digest("hex")}`
@@ -89,7 +109,7 @@ export async function* jsonLines(chunks: AsyncIterable<string>): AsyncGenerator<
     } catch {
       // reported below
     }
-    return { line, error: "expected a JSON object" };
+    return { line, error: ImportProblems.notJson };
   };
   for await (const chunk of chunks) {
     const lines = (rest + chunk).split("\n");
@@ -212,7 +232,7 @@ export async function importOpinions(
   for await (const item of lines) {
     report.received++;
     const record = "error" in item ? item : importRecord(item.fields, timeZone);
-    if ("error" in record) report.rejected.push({ line: item.line, error: record.error });
+    if ("error" in record) report.rejected.push(rejection(item.line, record.error));
     else if (batch.push(record) >= batchSize) await flush();
   }
   if (batch.length > 0) await flush();

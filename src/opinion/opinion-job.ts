@@ -36,12 +36,22 @@ export const INSERT_OPINION_JOBS = Prisma.sql`opinion_jobs AS (
     FROM opinion_messages o HAVING count(*) > 0
   )`;
 
+/** A rating's opinion-analysis job: "rating:<ticket>:<time in ms>", once per rating. */
+export function ratingJobId(rated: RatedTicket): string {
+  return `rating:${rated.ticketId}:${Date.parse(rated.ratedAt)}`;
+}
+
+/** A rating's analysed row: "<ticket>@<ratedAt, ISO 8601 UTC>" (sourceKind "rating"). */
+export function ratingSourceId(rated: RatedTicket): string {
+  return `${rated.ticketId}@${new Date(rated.ratedAt).toISOString()}`;
+}
+
 /**
  * In the transaction that records a rating with a comment: its opinion-analysis job, once
- * per rating (jobId "rating:<ticket>:<time>"; the outbox's (queue, jobId) is unique).
+ * per rating (ratingJobId; the outbox's (queue, jobId) is unique).
  */
 export async function queueRatingAnalysis(tx: Tx, rated: RatedTicket): Promise<void> {
-  const jobId = `rating:${rated.ticketId}:${Date.parse(rated.ratedAt)}`;
+  const jobId = ratingJobId(rated);
   await tx.$executeRaw`
     INSERT INTO "OutboxEntry" ("id", "queue", "jobName", "jobId", "payload")
     VALUES (${randomUUID()}, ${QueueNames.opinionAnalysis}, ${OPINION_JOB_NAME}, ${jobId},

@@ -10,7 +10,7 @@ import type { SqlRunner } from "../db/sql-runner.ts";
 import { GroupCommit } from "../queue/group-commit.ts";
 import { QueueNames } from "../queue/queue-names.ts";
 import { createQueueWorker, type WorkerDeps } from "../queue/queue-worker.ts";
-import type { OpinionJobData, RatedTicket } from "./opinion-job.ts";
+import { type OpinionJobData, type RatedTicket, ratingSourceId } from "./opinion-job.ts";
 import type { OpinionRecorder } from "./opinion-recorder.ts";
 import { hasWords, OpinionSources } from "./opinion-source.ts";
 import { storeOpinionRows } from "./opinion-store.ts";
@@ -70,7 +70,7 @@ export async function analyseRating(
   rated: RatedTicket,
 ): Promise<OpinionJobResult> {
   const ratedAt = new Date(rated.ratedAt);
-  const sourceId = `${rated.ticketId}@${ratedAt.toISOString()}`;
+  const sourceId = ratingSourceId(rated);
   const ticket = await prisma.ticket.findUnique({
     where: { id: rated.ticketId },
     select: { number: true, channel: true, domain: true, ratingComment: true, ratedAt: true },
@@ -94,7 +94,7 @@ export function createOpinionWorker(
   deps: WorkerDeps & {
     /** The driver, for the bulk write (see opinion-store.ts). */
     sql: SqlRunner;
-    /** The recorder, loaded once on the first job (the analyzer takes about a second to load). */
+    /** The recorder of the current knowledge snapshot (built on the first job: about a second). */
     recorder: () => Promise<OpinionRecorder>;
   },
 ): Worker {

@@ -17,7 +17,10 @@ export interface SentMessage {
 export interface SentTemplate {
   touser: string;
   templateId: string;
+  /** The link the message opens, when one was given. */
+  url?: string;
   data: Record<string, { value: string }>;
+  msgid: number;
 }
 
 interface IssuedToken {
@@ -187,8 +190,13 @@ export class FakeWechatApi {
     if (this.unfollowed.has(touser)) return { errcode: 43004, errmsg: "require subscribe" };
     const data = body.data as Record<string, { value: string }> | undefined;
     if (!data || typeof data !== "object") return { errcode: 47001, errmsg: "data format error" };
-    this.templates.push({ touser, templateId: body.template_id, data });
-    return { errcode: 0, errmsg: "ok", msgid: this.templates.length };
+    if (Object.values(data).some((field) => typeof field?.value !== "string"))
+      return { errcode: 47001, errmsg: "data format error" };
+    if (body.url !== undefined && (typeof body.url !== "string" || !/^https?:\/\//.test(body.url)))
+      return { errcode: 40039, errmsg: "invalid url size" };
+    const msgid = 1_000_000 + this.templates.length;
+    this.templates.push({ touser, templateId: body.template_id, ...(body.url ? { url: body.url } : {}), data, msgid });
+    return { errcode: 0, errmsg: "ok", msgid };
   }
 
   private menuCreate(body: Record<string, unknown>) {
