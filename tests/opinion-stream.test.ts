@@ -29,12 +29,11 @@ beforeAll(async () => {
 // bound they do meet (docs/opinion.md reports the figures): a regression guard, not a pass.
 const TARGET = { latencyMinutes: 120, falsePerWeek: 1, topicF1: 0.8 };
 const SHORT_OF_TARGET = {
-  /** The slow event's day-window spike needs 15 messages: detected about a day after its 10th message. */
-  slowLatencyMinutes: 48 * 60,
-  /** A calendar week held 2 false alerts on one seed; the rate over the 8 weeks stays ≤ 1 a week. */
+  /** A calendar week held 2 false alerts on one seed (404, week 7); the rate over the 8 weeks stays ≤ 1 a week. */
   falseInOneWeek: 2,
-  /** Citywide messages with no place and varied words split into two topics. */
+  /** Citywide messages with no place and varied words still split into two topics (the surge, and the outage on 202). */
   topicF1: 0.7,
+  /** The surge's two topics spiked as two alerts on one seed (404). */
   alertsPerEvent: 2,
 };
 
@@ -47,16 +46,11 @@ describe.each(SEEDS)("the 8-week stream, seed %i", (seed) => {
 
   const event = (name: EventName) => figures.events.find((e) => e.name === name)!;
 
-  it("detects the sudden event and the negative surge within 2 hours of their 10th message", () => {
-    for (const name of ["sudden", "surge"] as const) {
+  it("detects every event within 2 hours of its 10th message", () => {
+    for (const name of ["sudden", "slow", "surge"] as const) {
       expect(event(name).latencyMinutes, name).not.toBeNull();
       expect(event(name).latencyMinutes!, name).toBeLessThanOrEqual(TARGET.latencyMinutes);
     }
-  });
-
-  it("detects the slow-growing event, but later than the target (within 48 hours of its 10th message)", () => {
-    expect(event("slow").latencyMinutes).not.toBeNull();
-    expect(event("slow").latencyMinutes!).toBeLessThanOrEqual(SHORT_OF_TARGET.slowLatencyMinutes);
   });
 
   it("raises one alert per event, not one per hour (at most 2 for the surge)", () => {

@@ -1,7 +1,8 @@
 // The hub's listening post over a stream of analysed messages, in time order: each message
 // joins a topic (topic-clusterer.ts) and counts in its series (opinion-series.ts); at every
 // bucket boundary the series that moved, and those of open alerts, are measured against
-// their seasonal baselines (spike-detector.ts) and the spikes become alerts, one per event
+// their seasonal baselines (spike-detector.ts) — a young topic against the messages like its
+// own in past weeks (new-matter-detector.ts) — and the spikes become alerts, one per event
 // (alert-tracker.ts). Live traffic and imported history go through it alike: times are the
 // messages' own, so an alert's detectedAt is when it would have fired.
 import type { AlertSettings } from "./alert-settings.ts";
@@ -68,7 +69,8 @@ export class OpinionMonitor {
     const terms = this.series.terms(message.analysis);
     const topic = this.clusterer.add({ id: message.id, time: message.time, terms, places: message.analysis.places });
     this.newMatter.record({ time: message.time, terms, places: message.analysis.places });
-    // A topic's zeros before it was born are no baseline: it spikes only against its own past.
+    // A topic's zeros before it was born are no baseline for its own windows: until it has a
+    // past, it is measured against the messages like its own (new-matter-detector.ts).
     if (topic.size === 1) this.detector.startSeries(topicSeries(topic.id), topic.firstAt);
     const keys = this.series.keys({ ...message, topicId: topic.id });
     for (const key of keys) {
