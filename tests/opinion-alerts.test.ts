@@ -1,12 +1,15 @@
 // The alert and topic algorithms on small hand-made series: robust statistics, window counts,
 // the seasonal baseline (a weekly peak is expected, the same count at night is not), the
-// minimum count, warm-up, one alert per event, and online topics with places.
+// minimum count, warm-up, one alert per event, new matters (a young topic against the messages
+// like its own), and online topics with places.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Region } from "../src/knowledge/gazetteer-schema.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "../src/opinion/alert-settings.ts";
 import { AlertTracker, type SeriesObservation } from "../src/opinion/alert-tracker.ts";
 import { BucketCounts } from "../src/opinion/bucket-counts.ts";
+import { OpinionMonitor } from "../src/opinion/opinion-monitor.ts";
+import { PlaceFinder } from "../src/opinion/place-finder.ts";
 import { PlaceLineage } from "../src/opinion/place-lineage.ts";
 import { median, medianAbsoluteDeviation } from "../src/opinion/robust-statistics.ts";
 import { SpikeDetector } from "../src/opinion/spike-detector.ts";
@@ -172,5 +175,64 @@ describe("online topics", () => {
     const late = clusterer.add({ id: "3", time: T0 + 3 * HOUR, terms: ["噪音", "施工"], places: [] });
     expect(again.id).toBe(first.id);
     expect(late.id).not.toBe(first.id);
+  });
+});
+
+describe("new matters", () => {
+  let regions: Region[];
+  beforeAll(async () => {
+    regions = await loadGazetteer(INTENTS_DIR);
+  });
+  const mention = (name: string) => {
+    const region = regions.find((r) => r.name === name)!;
+    return { code: region.code, name: region.name, level: region.level };
+  };
+
+  /** Three weeks in which construction noise is raised at 阳光社区 every evening, two messages an evening. */
+  function monitorWithHistory(): {
+    monitor: OpinionMonitor;
+    add: (time: number, keywords: string[], place?: string) => void;
+  } {
+    const monitor = new OpinionMonitor(new PlaceLineage(regions), PlaceFinder.names(regions), { startedAt: T0 });
+    let n = 0;
+    const add = (time: number, keywords: string[], place = "阳光社区") => {
+      const analysis = { sentiment: "negative" as const, keywords, places: [mention(place)] };
+      monitor.add({ id: `m${n++}`, time, analysis });
+    };
+    for (let day = 0; day < 21; day++)
+      for (const minute of [19 * 60, 21 * 60]) add(T0 + day * 24 * HOUR + minute * MINUTE, ["噪音", "施工"]);
+    return { monitor, add };
+  }
+
+  it("fires when a matter nobody raised before reaches the minimum count within two days", () => {
+    const { monitor, add } = monitorWithHistory();
+    // A smell at another street's community (松林社区: at 阳光社区 the live noise topic, about
+    // that street, would take it in), 3 messages one evening, 5 the next.
+    const start = T0 + 22 * 24 * HOUR + 18 * HOUR;
+    const times = [0, 60, 120, 24 * 60, 24 * 60 + 40, 24 * 60 + 80, 24 * 60 + 120, 24 * 60 + 160];
+    for (const minute of times) add(start + minute * MINUTE, ["刺鼻", "气味"], "松林社区");
+    monitor.advanceTo(start + 2 * 24 * HOUR);
+    expect(monitor.allAlerts().map((a) => a.strongest.window)).toEqual(["new"]);
+    expect(monitor.allAlerts()[0]!.detectedAt).toBeLessThanOrEqual(start + (24 * 60 + 170) * MINUTE);
+  });
+
+  it("does not fire when a matter raised every week comes back as a new topic", () => {
+    const { monitor, add } = monitorWithHistory();
+    // Three quiet days (the noise topic expires), then the usual noise again, a little more of it.
+    const start = T0 + 24 * 24 * HOUR;
+    for (let day = 0; day < 2; day++)
+      for (const minute of [18 * 60, 19 * 60, 20 * 60, 21 * 60, 22 * 60])
+        add(start + day * 24 * HOUR + minute * MINUTE, ["噪音", "施工"]);
+    monitor.advanceTo(start + 3 * 24 * HOUR);
+    expect(monitor.clusterer.topics().length).toBeGreaterThan(1);
+    expect(monitor.allAlerts()).toEqual([]);
+  });
+
+  it("clusters a compound with its known part (停车费 with 停车)", () => {
+    const clusterer = new TopicClusterer(new PlaceLineage(regions));
+    for (let i = 0; i < 3; i++)
+      clusterer.add({ id: `p${i}`, time: T0 + i * MINUTE, terms: ["停车", "车位"], places: [] });
+    expect(clusterer.withParts(["停车费", "涨价"]).sort()).toEqual(["停车", "停车费", "涨价"].sort());
+    expect(clusterer.withParts(["收费"])).toEqual(["收费"]);
   });
 });

@@ -37,6 +37,12 @@ export interface AlertSettings {
   minBaselineWeeks: number;
   windows: SpikeWindow[];
   /**
+   * A young topic — at most `buckets` old — against the messages like its own in the same hours
+   * of past weeks (new-matter-detector.ts): a matter nobody raised before fires at minCount
+   * messages since it began, before any window of its keywords or places would.
+   */
+  newMatter: SpikeWindow;
+  /**
    * Day-to-day variation beyond Poisson noise, as a share of the expected count: the spread
    * never falls below √(expected + (overdispersion · expected)²), so a busy day, when every
    * series runs a quarter or half above its usual level, scores low in a large series.
@@ -62,6 +68,7 @@ export const DEFAULT_ALERT_SETTINGS: Readonly<AlertSettings> = Object.freeze<Ale
     { name: "hour", buckets: 6, neighbours: 1, minCount: 10 },
     { name: "day", buckets: 144, neighbours: 1, minCount: 15 },
   ],
+  newMatter: { name: "new", buckets: 288, neighbours: 1, minCount: 8 },
   overdispersion: 0.25,
   minRatio: 2,
   levels: [
@@ -88,7 +95,7 @@ export function resolveAlertSettings(overrides: Partial<AlertSettings> = {}): Al
   if (settings.minBaselineWeeks < 1 || settings.minBaselineWeeks > settings.baselineWeeks)
     problems.push("minBaselineWeeks must be between 1 and baselineWeeks");
   if (settings.windows.length === 0) problems.push("windows must not be empty");
-  for (const window of settings.windows) {
+  for (const window of [...settings.windows, settings.newMatter]) {
     if (!Number.isInteger(window.buckets) || window.buckets < 1)
       problems.push(`window ${window.name}: buckets must be ≥ 1`);
     if (!Number.isInteger(window.neighbours) || window.neighbours < 0)

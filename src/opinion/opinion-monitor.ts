@@ -1,15 +1,17 @@
 // The hub's listening post over a stream of analysed messages, in time order: each message
 // joins a topic (topic-clusterer.ts) and counts in its series (opinion-series.ts); at every
 // bucket boundary the series that moved, and those of open alerts, are measured against
-// their seasonal baselines (spike-detector.ts) and the spikes become alerts, one per event
+// their seasonal baselines (spike-detector.ts) — a young topic against the messages like its
+// own in past weeks (new-matter-detector.ts) — and the spikes become alerts, one per event
 // (alert-tracker.ts). Live traffic and imported history go through it alike: times are the
 // messages' own, so an alert's detectedAt is when it would have fired.
 import type { AlertSettings } from "./alert-settings.ts";
 import { type AlertChange, AlertTracker, type OpinionAlert, type SeriesObservation } from "./alert-tracker.ts";
+import { NewMatterDetector } from "./new-matter-detector.ts";
 import type { OpinionAnalysis } from "./opinion-message.ts";
-import { OpinionSeries } from "./opinion-series.ts";
+import { OpinionSeries, topicIdOf, topicSeries } from "./opinion-series.ts";
 import type { PlaceLineage } from "./place-lineage.ts";
-import { SpikeDetector } from "./spike-detector.ts";
+import { type SpikeMeasure, SpikeDetector, stronger } from "./spike-detector.ts";
 import { type Topic, TopicClusterer, type TopicSettings } from "./topic-clusterer.ts";
 
 export interface MonitoredMessage {
@@ -36,6 +38,7 @@ export class OpinionMonitor {
   readonly detector: SpikeDetector;
   readonly clusterer: TopicClusterer;
   readonly tracker: AlertTracker;
+  readonly newMatter: NewMatterDetector;
   private readonly series: OpinionSeries;
   private readonly alerts: OpinionAlert[] = [];
   /** Messages still inside the longest window: the evidence of a spike. */
@@ -53,22 +56,22 @@ export class OpinionMonitor {
     );
     this.clusterer = new TopicClusterer(lineage, options.topics);
     this.tracker = new AlertTracker(this.detector.settings);
+    this.newMatter = new NewMatterDetector(this.detector.settings, this.clusterer);
     this.series = new OpinionSeries(lineage, new Set(placeNames));
     this.bucketMs = this.detector.settings.bucketMinutes * 60_000;
-    this.longestWindowMs = Math.max(...this.detector.settings.windows.map((w) => w.buckets)) * this.bucketMs;
+    const settings = this.detector.settings;
+    this.longestWindowMs = Math.max(...[...settings.windows, settings.newMatter].map((w) => w.buckets)) * this.bucketMs;
   }
 
   /** Adds one message (evaluating every bucket boundary before it first); answers its topic and what alerts changed. */
   add(message: MonitoredMessage): { topic: Topic; changes: AlertChange[] } {
     const changes = this.advanceTo(message.time);
-    const topic = this.clusterer.add({
-      id: message.id,
-      time: message.time,
-      terms: this.series.terms(message.analysis),
-      places: message.analysis.places,
-    });
-    // A topic's zeros before it was born are no baseline: it spikes only against its own past.
-    if (topic.size === 1) this.detector.startSeries(`topic:${topic.id}`, topic.firstAt);
+    const terms = this.series.terms(message.analysis);
+    const topic = this.clusterer.add({ id: message.id, time: message.time, terms, places: message.analysis.places });
+    this.newMatter.record({ time: message.time, terms, places: message.analysis.places });
+    // A topic's zeros before it was born are no baseline for its own windows: until it has a
+    // past, it is measured against the messages like its own (new-matter-detector.ts).
+    if (topic.size === 1) this.detector.startSeries(topicSeries(topic.id), topic.firstAt);
     const keys = this.series.keys({ ...message, topicId: topic.id });
     for (const key of keys) {
       this.detector.record(key, message.time);
@@ -97,8 +100,10 @@ export class OpinionMonitor {
   /** How far back a window and its baseline reach: replaying this much history before a time rebuilds the state at it. */
   get memoryMs(): number {
     const settings = this.detector.settings;
-    const reach = Math.max(...settings.windows.map((w) => (w.neighbours + 1) * w.buckets)) * this.bucketMs;
-    return settings.baselineWeeks * 7 * 24 * 3_600_000 + reach + this.clusterer.settings.idleMinutes * 60_000;
+    const reach = Math.max(...[...settings.windows, settings.newMatter].map((w) => (w.neighbours + 1) * w.buckets));
+    return (
+      settings.baselineWeeks * 7 * 24 * 3_600_000 + reach * this.bucketMs + this.clusterer.settings.idleMinutes * 60_000
+    );
   }
 
   /** Every alert so far, open or closed, in the order they opened. */
@@ -108,11 +113,13 @@ export class OpinionMonitor {
 
   private evaluate(at: number): AlertChange[] {
     this.recent = this.recent.filter((m) => m.time >= at - this.longestWindowMs);
-    const keys = [...new Set([...this.touched, ...this.tracker.watchedSeries()])].sort();
+    this.newMatter.forget(at);
+    const watched = this.tracker.watchedSeries();
+    const keys = [...new Set([...this.touched, ...watched])].sort();
     this.touched = new Set();
     const observations: SeriesObservation[] = [];
     for (const key of keys) {
-      const measure = this.detector.measure(key, at);
+      const measure = this.measure(key, at, watched.has(key));
       if (!measure) continue;
       const messages =
         measure.level === null
@@ -123,5 +130,21 @@ export class OpinionMonitor {
     const changes = this.tracker.observe(at, observations);
     for (const { change, alert } of changes) if (change === "opened") this.alerts.push(alert);
     return changes;
+  }
+
+  /** A series' strongest measure at `at`; a young topic's (or an alert's topic) also against the messages like its own in past weeks. */
+  private measure(key: string, at: number, watched: boolean): SpikeMeasure | undefined {
+    const measure = this.detector.measure(key, at);
+    const topicId = topicIdOf(key);
+    const topic = topicId === undefined ? undefined : this.clusterer.topics()[topicId - 1];
+    const historyStart = this.detector.historyStart;
+    if (!topic || historyStart === undefined) return measure;
+    const own = measure && this.newMatter.recheck(topic, measure, historyStart);
+    const young = this.newMatter.measure(topic, key, at, {
+      historyStart,
+      watched,
+      count: (from, to) => this.detector.count(key, from, to),
+    });
+    return young && (!own || stronger(young, own)) ? young : own;
   }
 }

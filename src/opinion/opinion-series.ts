@@ -6,6 +6,15 @@ import type { PlaceLineage } from "./place-lineage.ts";
 
 export const NEGATIVE_SERIES = "sentiment:negative";
 
+/** A topic's series. */
+export const topicSeries = (topicId: number): string => `topic:${topicId}`;
+
+/** The topic of a topic's series, else undefined. */
+export function topicIdOf(series: string): number | undefined {
+  const match = /^topic:(\d+)$/.exec(series);
+  return match ? Number(match[1]) : undefined;
+}
+
 export interface SeriesInput {
   analysis: Pick<OpinionAnalysis, "sentiment" | "keywords" | "places">;
   /** The classifier's domain, when known. */
@@ -32,7 +41,7 @@ export class OpinionSeries {
       for (const code of [place.code, ...this.lineage.ancestors(place.code)]) keys.add(`place:${code}`);
     if (domain) keys.add(`domain:${domain}`);
     if (analysis.sentiment === "negative") keys.add(NEGATIVE_SERIES);
-    if (topicId !== undefined) keys.add(`topic:${topicId}`);
+    if (topicId !== undefined) keys.add(topicSeries(topicId));
     return [...keys];
   }
 }

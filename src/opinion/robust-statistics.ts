@@ -17,3 +17,20 @@ export const MAD_TO_SD = 1.4826;
 export function medianAbsoluteDeviation(values: readonly number[], centre = median(values)): number {
   return median(values.map((value) => Math.abs(value - centre)));
 }
+
+/**
+ * A count against its baseline samples: the median is what the window usually holds, and the
+ * score is a robust z-score whose spread never falls below Poisson noise plus ordinary
+ * day-to-day variation — √(max(expected, 1) + (overdispersion · expected)²) — so a series that
+ * was always 0 or always 3 (MAD 0) does not score infinity for one message more.
+ */
+export function robustScore(
+  count: number,
+  samples: readonly number[],
+  overdispersion: number,
+): { expected: number; score: number } {
+  const expected = median(samples);
+  const floor = Math.sqrt(Math.max(expected, 1) + (overdispersion * expected) ** 2);
+  const spread = Math.max(MAD_TO_SD * medianAbsoluteDeviation(samples, expected), floor);
+  return { expected, score: (count - expected) / spread };
+}

@@ -10,7 +10,7 @@
 // Pure and deterministic: counts in, measures out; the AlertTracker turns them into alerts.
 import { type AlertLevel, type AlertSettings, type SpikeWindow, resolveAlertSettings } from "./alert-settings.ts";
 import { BucketCounts } from "./bucket-counts.ts";
-import { MAD_TO_SD, median, medianAbsoluteDeviation } from "./robust-statistics.ts";
+import { robustScore } from "./robust-statistics.ts";
 
 const MINUTE_MS = 60_000;
 const WEEK_MINUTES = 7 * 24 * 60;
@@ -47,6 +47,11 @@ export class SpikeDetector {
     if (options.startedAt !== undefined) this.firstBucket = this.bucketOf(options.startedAt);
   }
 
+  /** Where known history begins (the first bucket seen, or startedAt), in epoch milliseconds. */
+  get historyStart(): number | undefined {
+    return this.firstBucket === undefined ? undefined : this.firstBucket * this.bucketMs;
+  }
+
   bucketOf(time: number): number {
     return Math.floor(time / this.bucketMs);
   }
@@ -70,6 +75,11 @@ export class SpikeDetector {
     let counts = this.series.get(series);
     if (!counts) this.series.set(series, (counts = new BucketCounts()));
     counts.add(bucket, count);
+  }
+
+  /** A series' messages in [from, to) (epoch milliseconds, on bucket boundaries). */
+  count(series: string, from: number, to: number): number {
+    return this.series.get(series)?.count(this.bucketOf(from), this.bucketOf(to)) ?? 0;
   }
 
   /**
@@ -109,10 +119,7 @@ export class SpikeDetector {
     }
     if (weeks < this.settings.minBaselineWeeks) return undefined;
     const count = counts.count(endBucket - window.buckets, endBucket);
-    const expected = median(samples);
-    const floor = Math.sqrt(Math.max(expected, 1) + (this.settings.overdispersion * expected) ** 2);
-    const spread = Math.max(MAD_TO_SD * medianAbsoluteDeviation(samples, expected), floor);
-    const score = (count - expected) / spread;
+    const { expected, score } = robustScore(count, samples, this.settings.overdispersion);
     return {
       series,
       window: window.name,
@@ -121,16 +128,23 @@ export class SpikeDetector {
       count,
       expected,
       score,
-      level: this.levelOf(score, count, expected, window),
+      level: spikeLevel(score, count, expected, window, this.settings),
     };
   }
+}
 
-  private levelOf(score: number, count: number, expected: number, window: SpikeWindow): AlertLevel | null {
-    if (count < window.minCount || count < this.settings.minRatio * expected) return null;
-    let level: AlertLevel | null = null;
-    for (const threshold of this.settings.levels) if (score >= threshold.score) level = threshold.level;
-    return level;
-  }
+/** The level a window's count reaches: none below the window's minimum count or minRatio × expected. */
+export function spikeLevel(
+  score: number,
+  count: number,
+  expected: number,
+  window: SpikeWindow,
+  settings: AlertSettings,
+): AlertLevel | null {
+  if (count < window.minCount || count < settings.minRatio * expected) return null;
+  let level: AlertLevel | null = null;
+  for (const threshold of settings.levels) if (score >= threshold.score) level = threshold.level;
+  return level;
 }
 
 /** The rank of a level for comparisons; -1 for none. */
@@ -138,7 +152,8 @@ export function levelRank(level: AlertLevel | null, settings: AlertSettings): nu
   return level === null ? -1 : settings.levels.findIndex((threshold) => threshold.level === level);
 }
 
-function stronger(a: SpikeMeasure, b: SpikeMeasure): boolean {
+/** Whether measure a outranks b: a spike over none, then the higher score. */
+export function stronger(a: SpikeMeasure, b: SpikeMeasure): boolean {
   if ((a.level === null) !== (b.level === null)) return a.level !== null;
   return a.score > b.score;
 }

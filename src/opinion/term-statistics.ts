@@ -14,6 +14,11 @@ export class TermStatistics {
     for (const term of new Set(terms)) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
   }
 
+  /** How many messages carried the term. */
+  frequency(term: string): number {
+    return this.documentFrequency.get(term) ?? 0;
+  }
+
   /** Smoothed inverse document frequency: ≥ 1, highest for terms the background has not seen. */
   idf(term: string): number {
     return Math.log((this.documentCount + 1) / ((this.documentFrequency.get(term) ?? 0) + 1)) + 1;

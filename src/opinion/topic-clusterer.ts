@@ -59,6 +59,8 @@ export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
 });
 
 const SWEEP_MS = 10 * 60_000;
+/** How many earlier messages must have used a word for it to count as a compound's part. */
+const MIN_PART_FREQUENCY = 3;
 
 interface WeighedTerms {
   terms: readonly string[];
@@ -95,16 +97,46 @@ export class TopicClusterer {
   /** Clusters one message; answers its topic. */
   add(message: TopicMessage): Topic {
     if (message.time - this.lastSweep >= SWEEP_MS) this.expire(message.time);
-    const terms = [...new Set(message.terms)];
+    const terms = this.withParts(message.terms);
     this.background.addDocument(terms);
     const topic = this.mostSimilar(terms, message) ?? this.newTopic(message.time);
     this.join(topic, terms, message);
     return topic;
   }
 
+  /**
+   * A message's terms with the known words inside its compounds (停车费 → 停车, 自来水管 →
+   * 自来水): the keyword finder names the same matter now by the compound, now by its part,
+   * and two wordings of one outcry often share nothing else. A part is known when earlier
+   * messages used it as a term of their own.
+   */
+  withParts(terms: readonly string[]): string[] {
+    const all = new Set(terms);
+    for (const term of terms)
+      for (let length = 2; length < term.length; length++)
+        for (let at = 0; at + length <= term.length; at++) {
+          const part = term.slice(at, at + length);
+          if (this.background.frequency(part) >= MIN_PART_FREQUENCY) all.add(part);
+        }
+    return [...all];
+  }
+
   /** The similarity of a message (terms, places) to a topic. */
   similarity(terms: readonly string[], places: readonly TopicPlace[], topic: Topic): number {
     return this.similarityOf(this.weigh(terms), places, topic);
+  }
+
+  /**
+   * Whether a message is like a topic's by its words alone: term similarity at least
+   * joinThreshold and no place in another street or district. The place bonus is left out, so
+   * a street's everyday messages are not counted as a new matter's history there.
+   */
+  resembles(terms: readonly string[], places: readonly TopicPlace[], topic: Topic): boolean {
+    if (!terms.some((term) => topic.termCounts.has(term))) return false;
+    const main = this.mainPlace(topic);
+    if (main && places.length > 0 && places.every((p) => this.lineage.relation(p.code, main.code) === "different"))
+      return false;
+    return this.similarityOf(this.weigh(terms), [], topic) >= this.settings.joinThreshold;
   }
 
   /** A message's terms with their squared IDF and its vector's norm: computed once, compared with every candidate. */
