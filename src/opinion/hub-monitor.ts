@@ -13,6 +13,7 @@ import type { AlertChange, OpinionAlert } from "./alert-tracker.ts";
 import { seriesLabel } from "./alert-label.ts";
 import type { PlaceMention, Sentiment } from "./opinion-message.ts";
 import { OpinionMonitor } from "./opinion-monitor.ts";
+import { topicIdOf, topicSeries } from "./opinion-series.ts";
 import { PlaceFinder } from "./place-finder.ts";
 import { PlaceLineage } from "./place-lineage.ts";
 import type { Topic, TopicSettings } from "./topic-clusterer.ts";
@@ -184,8 +185,8 @@ export class HubMonitor {
 
   /** A topic's series names the stored topic, so the name survives a replay. */
   private stableSeries(series: string): string {
-    const match = /^topic:(\d+)$/.exec(series);
-    return match ? `topic:${this.topicIds.get(Number(match[1]))}` : series;
+    const topicId = topicIdOf(series);
+    return topicId === undefined ? series : topicSeries(this.topicIds.get(topicId)!);
   }
 
   private summary(topic: Topic): TopicSummary {

@@ -6,8 +6,8 @@ import type { PlaceLineage } from "./place-lineage.ts";
 
 export const NEGATIVE_SERIES = "sentiment:negative";
 
-/** A topic's series. */
-export const topicSeries = (topicId: number): string => `topic:${topicId}`;
+/** A topic's series (by the clusterer's number, or the stored topic's id). */
+export const topicSeries = (topicId: number | string): string => `topic:${topicId}`;
 
 /** The topic of a topic's series, else undefined. */
 export function topicIdOf(series: string): number | undefined {
