@@ -257,10 +257,22 @@ describe("web chat over WebSocket", () => {
 });
 
 describe("web chat over WebSocket, when the database is gone", () => {
+  // The hub starts in the hook (its time limit is the longer one): on a busy machine the
+  // embedded database's start and migrations alone can take most of a test's 30 s.
+  let t: TestHub;
+  let app: FastifyInstance;
+  let base: string;
+  beforeAll(async () => {
+    t = await startTestHub("pglite");
+    app = await buildApp(t.hub);
+    base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/^http/, "ws");
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.close().catch(() => undefined); // the database is already closed
+  });
+
   it("answers with an internal error frame naming the message", async () => {
-    const t = await startTestHub("pglite");
-    const app = await buildApp(t.hub);
-    const base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/^http/, "ws");
     const socket = await ChatSocket.open(`${base}/api/chat/ws`);
     try {
       socket.send({ type: "hello" });
@@ -271,8 +283,6 @@ describe("web chat over WebSocket, when the database is gone", () => {
       expect(await socket.nextOf("error")).toMatchObject({ code: "internal", messageId: "lost" });
     } finally {
       socket.close();
-      await app.close();
-      await t.close().catch(() => undefined); // the database is already closed
     }
   });
 });
