@@ -95,6 +95,7 @@ export class Understander {
       ),
       outOfScope: catalog.outOfScope.map((text) => analyzer.analyze(text)),
       isNoun: (word) => analyzer.isNoun(word),
+      foreignActions: catalog.outOfScopeActions,
     });
     const classifier = options.messageModel
       ? new TrainedMessageClassifier(options.messageModel, catalog.messageKinds, (analyzed) =>
@@ -108,7 +109,7 @@ export class Understander {
       classifier,
       matcher,
       new FacetDetector(catalog.facets),
-      new ServiceDecider(options.thresholds ?? DEFAULT_THRESHOLDS),
+      new ServiceDecider(options.thresholds ?? DEFAULT_THRESHOLDS, matcher.soleHead.accuracy),
     ];
   }
 
