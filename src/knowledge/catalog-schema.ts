@@ -105,6 +105,24 @@ export const messageKindsFileSchema = z.strictObject({
     targets: z.array(nonEmpty).min(1),
     examples: z.array(nonEmpty).min(3),
   }),
+  /**
+   * A chase (催办): the citizen's own matter has waited too long with the government, or was
+   * handled wrongly — a complaint even when it is worded as a question about an item.
+   */
+  chase: z
+    .strictObject({
+      /** The matter is with the government: 提交, 申请了, 审批, 等通知. */
+      submitted: z.array(nonEmpty).min(1),
+      /** It is still not done: 还在, 还没, 迟迟, 没消息. */
+      waiting: z.array(nonEmpty).min(1),
+      /** The citizen asks where it is stuck or why: 卡在哪, 到底, 怎么还. */
+      stuck: z.array(nonEmpty).min(1),
+      /** Who handled it (窗口, 工作人员) … */
+      staff: z.array(nonEmpty).min(1),
+      /** … and what they did wrong (录错, 弄丢). */
+      faults: z.array(nonEmpty).min(1),
+    })
+    .optional(),
   /** Words that point to a complaint domain (for routing). */
   domains: z.record(domainSchema, z.array(nonEmpty).min(1)),
 });

@@ -56,6 +56,12 @@ export class HeadConcepts {
     if (head.actions.length === 0 || names(query, head.actions)) return HeadLevel.full;
     return names(query, this.foreignActions) ? HeadLevel.foreign : HeadLevel.object;
   }
+
+  /** Whether the question names some item's head concept in full: it asks about a service. */
+  anyFull(query: HeadQuery): boolean {
+    for (let i = 0; i < this.heads.length; i++) if (this.heads[i] && this.level(query, i) === HeadLevel.full) return true;
+    return false;
+  }
 }
 
 function names(query: HeadQuery, words: readonly string[]): boolean {

@@ -67,8 +67,8 @@ export interface MatcherTrainingData {
   outOfScope: Terms[];
   /** Whether a word is a noun (jieba's dictionary): an unfamiliar noun may be the real topic. */
   isNoun(word: string): boolean;
-  /** Actions no item offers (out-of-scope.yaml `actions`): see head-concepts.ts. */
-  foreignActions?: readonly string[];
+  /** The items' head concepts (head-concepts.ts), in the order of `items`. */
+  heads: HeadConcepts;
 }
 
 /** One set of models built from some of the texts (all of them, or all but one fold). */
@@ -318,7 +318,7 @@ export class ServiceMatcher implements Component {
         texts.push({ terms, item, fold: isExample ? (item + example++) % FOLDS : undefined });
     });
     data.outOfScope.forEach((terms, i) => texts.push({ terms, item: undefined, fold: i % FOLDS }));
-    const heads = new HeadConcepts(data.items, data.foreignActions);
+    const { heads } = data;
 
     // Held-out evidence for every example and out-of-scope question trains the re-ranker.
     const rows: Float64Array[] = [];
