@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Catalog, ServiceItem } from "../knowledge/catalog-schema.ts";
 import { ChaseDetector, type ChaseSubject } from "./components/chase-detector.ts";
+import { ClauseFocus } from "./components/clause-focus.ts";
 import type { Component, Message } from "./components/component.ts";
 import { HeadConcepts, HeadLevel } from "./components/head-concepts.ts";
 import { CueMessageClassifier } from "./components/cue-message-classifier.ts";
@@ -121,6 +122,11 @@ export class Understander {
       ...(catalog.messageKinds.chase ? [new ChaseDetector(catalog.messageKinds.chase, subjectOf)] : []),
       classifier,
       matcher,
+      new ClauseFocus(
+        heads,
+        (text) => analyzer.analyze(text),
+        (analyzed) => matcher.match(analyzed),
+      ),
       new FacetDetector(catalog.facets),
       new ServiceDecider(options.thresholds ?? DEFAULT_THRESHOLDS, matcher.soleHead.accuracy),
     ];

@@ -59,8 +59,18 @@ export class HeadConcepts {
 
   /** Whether the question names some item's head concept in full: it asks about a service. */
   anyFull(query: HeadQuery): boolean {
-    for (let i = 0; i < this.heads.length; i++) if (this.heads[i] && this.level(query, i) === HeadLevel.full) return true;
-    return false;
+    return this.strongest(query) === HeadLevel.full;
+  }
+
+  /** The most of any item's head concept the question names (items without a head not counted). */
+  strongest(query: HeadQuery): HeadLevel {
+    let best: HeadLevel = HeadLevel.none;
+    for (let i = 0; i < this.heads.length && best < HeadLevel.full; i++) {
+      if (!this.heads[i]) continue;
+      const level = this.level(query, i);
+      if (level > best) best = level;
+    }
+    return best;
   }
 }
 
