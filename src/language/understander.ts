@@ -141,6 +141,11 @@ export class Understander {
     return words.length === 1 && this.analyzer.isNoun(words[0]!);
   }
 
+  /** How the pipeline reads a text: normalized, segmented, typos repaired, canonical words. */
+  analyze(text: string): AnalyzedText {
+    return this.analyzer.analyze(text);
+  }
+
   /** The catalog's item with this code (a conversation remembers items by code). */
   item(code: string): ServiceItem | undefined {
     return this.itemsByCode.get(code);
