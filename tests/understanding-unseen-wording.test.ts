@@ -58,6 +58,16 @@ describe("head concepts", () => {
     expect(heads.level(q("随便什么"), 3)).toBe(HeadLevel.full);
   });
 
+  it("does not count as foreign an action the item's own names use", () => {
+    const lottery = item("ZJ105", "公租房申请", { objects: ["公租房"], actions: ["申请"] });
+    const withLottery = new HeadConcepts([lottery], ["摇号", "考"]);
+    const ownLottery = new HeadConcepts([{ ...lottery, aliases: ["公租房摇号"] }], ["摇号", "考"]);
+    expect(withLottery.level(q("公租房摇号什么时候"), 0)).toBe(HeadLevel.foreign);
+    expect(ownLottery.level(q("公租房摇号什么时候"), 0)).toBe(HeadLevel.object);
+    // An object that needs no action, with an action no item offers: only the object.
+    expect(heads.level(q("低保户考公务员"), 2)).toBe(HeadLevel.object);
+  });
+
   it("looks in the canonical tokens too, so a synonym names the object", () => {
     expect(heads.level(q("驾照丢了", ["驾驶证", "丢了"]), 1)).toBe(HeadLevel.full);
     expect(heads.level(q("驾照丢了"), 1)).toBe(HeadLevel.none);

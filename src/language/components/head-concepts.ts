@@ -12,7 +12,7 @@ export const HeadLevel = {
   foreign: -1,
   /** Neither the object nor anything that stands for it. */
   none: 0,
-  /** The object without one of the item's actions (驾照多少钱: 换 or 补?). */
+  /** The object without one of the item's actions (驾照多少钱: 换 or 补?), or an object needing none with an action no item offers. */
   object: 1,
   /** Object and action (驾照 + 到期), or the object of an item that needs no action (低保). */
   full: 2,
@@ -22,6 +22,8 @@ export type HeadLevel = (typeof HeadLevel)[keyof typeof HeadLevel];
 interface Head {
   objects: string[];
   actions: string[];
+  /** The actions no item offers, less those the item's own names use (公租房摇号, 公共租赁住房). */
+  foreign: string[];
 }
 
 /** The strings a question is searched in: its normalized text and its canonical tokens joined. */
@@ -33,14 +35,16 @@ export interface HeadQuery {
 export class HeadConcepts {
   /** Per item; undefined when the item's file gives no head (then every question is about it). */
   private readonly heads: (Head | undefined)[];
-  private readonly foreignActions: string[];
 
   constructor(items: readonly ServiceItem[], foreignActions: readonly string[] = []) {
     const lower = (words: readonly string[]) => words.map((w) => w.toLowerCase());
-    this.heads = items.map((item) =>
-      item.head ? { objects: lower(item.head.objects), actions: lower(item.head.actions) } : undefined,
-    );
-    this.foreignActions = lower(foreignActions);
+    this.heads = items.map((item) => {
+      if (!item.head) return undefined;
+      const objects = lower(item.head.objects);
+      const own = lower([item.name, ...item.aliases, ...objects]);
+      const foreign = lower(foreignActions).filter((action) => !own.some((name) => name.includes(action)));
+      return { objects, actions: lower(item.head.actions), foreign };
+    });
   }
 
   /** The query for a text's normalized form and canonical tokens. */
@@ -53,8 +57,12 @@ export class HeadConcepts {
     const head = this.heads[index];
     if (!head) return HeadLevel.full;
     if (!names(query, head.objects)) return HeadLevel.none;
-    if (head.actions.length === 0 || names(query, head.actions)) return HeadLevel.full;
-    return names(query, this.foreignActions) ? HeadLevel.foreign : HeadLevel.object;
+    if (head.actions.length > 0 && names(query, head.actions)) return HeadLevel.full;
+    const foreign = names(query, head.foreign);
+    // An object that needs no action is named in full, unless the question wants something
+    // no item offers done with it (结婚 + 请假): then it is only the object.
+    if (head.actions.length === 0) return foreign ? HeadLevel.object : HeadLevel.full;
+    return foreign ? HeadLevel.foreign : HeadLevel.object;
   }
 
   /** Whether the question names some item's head concept in full: it asks about a service. */
