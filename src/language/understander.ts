@@ -106,7 +106,7 @@ export class Understander {
           options.messageModel,
           catalog.messageKinds,
           (analyzed) => this.namesOnlyATopic(analyzed),
-          (analyzed) => heads.anyFull(HeadConcepts.query(analyzed.text, analyzed.tokens)),
+          (analyzed) => heads.anyFull(heads.query(analyzed.text, analyzed.tokens)),
         )
       : new CueMessageClassifier(catalog.messageKinds);
     const domainOf = new Map(catalog.departments.map((d) => [d.code, d.domains[0]]));

@@ -6,7 +6,7 @@
 // detector still reads the whole text, so "费用多少" is still noted.
 import { splitClauses } from "../text/clauses.ts";
 import type { AnalyzedText, Component, Message, ServiceCandidate } from "./component.ts";
-import { HeadConcepts, HeadLevel } from "./head-concepts.ts";
+import { type HeadConcepts, HeadLevel } from "./head-concepts.ts";
 
 /** Fewer clauses than this: the message is short enough to be matched whole. */
 export const MIN_CLAUSES = 3;
@@ -31,7 +31,7 @@ export class ClauseFocus implements Component {
     const clauses = splitClauses(text);
     if (clauses.length < MIN_CLAUSES) return undefined;
     const kept = clauses.filter(
-      (clause) => this.heads.strongest(HeadConcepts.query(clause, this.analyze(clause).tokens)) >= HeadLevel.object,
+      (clause) => this.heads.strongest(this.heads.query(clause, this.analyze(clause).tokens)) >= HeadLevel.object,
     );
     if (kept.length === 0 || kept.length === clauses.length) return undefined;
     return kept.join("，");

@@ -4,7 +4,11 @@
 // with 驾驶证换证 but names neither 换 nor 补, and names 考/报名, which no item offers
 // (out-of-scope.yaml `actions`): it is about something else. The matcher's re-ranker
 // reads the level as evidence; the decider offers only options the question is about.
+//
+// Every head word of every item is in one phrase index: a question is scanned once (its
+// text and its canonical tokens), and each item's level is then a few array reads.
 import type { ServiceItem } from "../../knowledge/catalog-schema.ts";
+import { PhraseIndex } from "../text/phrase-index.ts";
 
 /** How much of an item's head concept a question names. */
 export const HeadLevel = {
@@ -12,44 +16,59 @@ export const HeadLevel = {
   foreign: -1,
   /** Neither the object nor anything that stands for it. */
   none: 0,
-  /** The object without one of the item's actions (驾照多少钱: 换 or 补?), or an object needing none with an action no item offers. */
+  /**
+   * The object without one of the item's actions (驾照多少钱: 换 or 补?), or an object that
+   * needs no action with an action no item offers (结婚 + 请假).
+   */
   object: 1,
   /** Object and action (驾照 + 到期), or the object of an item that needs no action (低保). */
   full: 2,
 } as const;
 export type HeadLevel = (typeof HeadLevel)[keyof typeof HeadLevel];
 
+/** An item's head words, as ids in the phrase index. */
 interface Head {
-  objects: string[];
-  actions: string[];
+  objects: Int32Array;
+  actions: Int32Array;
   /** The actions no item offers, less those the item's own names use (公租房摇号, 公共租赁住房). */
-  foreign: string[];
+  foreign: Int32Array;
 }
 
-/** The strings a question is searched in: its normalized text and its canonical tokens joined. */
+/** Which head words a question names (from HeadConcepts.query). */
 export interface HeadQuery {
-  text: string;
-  canonical: string;
+  /** present[id] = 1 when head word `id` occurs in the text or the canonical tokens. */
+  readonly present: Uint8Array;
 }
 
 export class HeadConcepts {
   /** Per item; undefined when the item's file gives no head (then every question is about it). */
   private readonly heads: (Head | undefined)[];
+  private readonly index: PhraseIndex;
 
   constructor(items: readonly ServiceItem[], foreignActions: readonly string[] = []) {
-    const lower = (words: readonly string[]) => words.map((w) => w.toLowerCase());
+    const ids = new Map<string, number>();
+    const idsOf = (words: readonly string[]) =>
+      Int32Array.from(words, (word) => {
+        const w = word.toLowerCase();
+        let id = ids.get(w);
+        if (id === undefined) ids.set(w, (id = ids.size));
+        return id;
+      });
     this.heads = items.map((item) => {
       if (!item.head) return undefined;
-      const objects = lower(item.head.objects);
-      const own = lower([item.name, ...item.aliases, ...objects]);
-      const foreign = lower(foreignActions).filter((action) => !own.some((name) => name.includes(action)));
-      return { objects, actions: lower(item.head.actions), foreign };
+      const own = [item.name, ...item.aliases, ...item.head.objects].map((n) => n.toLowerCase());
+      const foreign = foreignActions.filter((action) => !own.some((name) => name.includes(action.toLowerCase())));
+      return { objects: idsOf(item.head.objects), actions: idsOf(item.head.actions), foreign: idsOf(foreign) };
     });
+    this.index = new PhraseIndex([...ids.keys()]);
   }
 
-  /** The query for a text's normalized form and canonical tokens. */
-  static query(text: string, tokens: readonly string[]): HeadQuery {
-    return { text, canonical: tokens.join("") };
+  /** The head words named in a text's normalized form and its canonical tokens. */
+  query(text: string, tokens: readonly string[]): HeadQuery {
+    const present = new Uint8Array(this.index.phrases.length);
+    for (const o of this.index.find(text)) present[o.phrase] = 1;
+    for (const o of this.index.find(tokens.join(""))) present[o.phrase] = 1;
+    return { present };
   }
 
   /** How much of item `index`'s head concept the question names. */
@@ -82,7 +101,7 @@ export class HeadConcepts {
   }
 }
 
-function names(query: HeadQuery, words: readonly string[]): boolean {
-  for (const word of words) if (query.text.includes(word) || query.canonical.includes(word)) return true;
+function names(query: HeadQuery, ids: Int32Array): boolean {
+  for (let i = 0; i < ids.length; i++) if (query.present[ids[i]!] === 1) return true;
   return false;
 }

@@ -235,7 +235,7 @@ class Evidence {
       if (foreignNoun === 0 && !(id >= 0 && this.usedByItems[id] === 1) && this.foreignNoun(word)) foreignNoun = 1;
     }
 
-    const headQuery = HeadConcepts.query(terms.text, terms.tokens);
+    const headQuery = this.heads.query(terms.text, terms.tokens);
     const row = found.rows;
     for (let k = 0; k < pickedCount; k++) {
       const c = picked[k]!;
