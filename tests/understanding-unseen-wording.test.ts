@@ -68,6 +68,14 @@ describe("head concepts", () => {
     expect(heads.level(q("低保户考公务员"), 2)).toBe(HeadLevel.object);
   });
 
+  it("takes one of the item's own examples as about it, whatever its words, but not for the re-ranker", () => {
+    const withExample = new HeadConcepts([{ ...renew, examples: ["咋给闺女整个本本？", "二", "三"] }]);
+    const asked = withExample.query("咋给闺女整个本本", []);
+    expect(withExample.level(asked, 0)).toBe(HeadLevel.full);
+    expect(withExample.wordLevel(asked, 0)).toBe(HeadLevel.none);
+    expect(withExample.level(withExample.query("咋给儿子整个本本", []), 0)).toBe(HeadLevel.none);
+  });
+
   it("looks in the canonical tokens too, so a synonym names the object", () => {
     expect(heads.level(q("驾照丢了", ["驾驶证", "丢了"]), 1)).toBe(HeadLevel.full);
     expect(heads.level(q("驾照丢了"), 1)).toBe(HeadLevel.none);

@@ -7,7 +7,10 @@
 //
 // Every head word of every item is in one phrase index: a question is scanned once (its
 // text and its canonical tokens), and each item's level is then a few array reads.
+// A question that is one of an item's own examples is about that item whatever its words
+// (an editor added "咋给闺女整个身份卡" from the unanswered log: it must be answered).
 import type { ServiceItem } from "../../knowledge/catalog-schema.ts";
+import { normalizeText } from "../text/normalize.ts";
 import { PhraseIndex } from "../text/phrase-index.ts";
 
 /** How much of an item's head concept a question names. */
@@ -38,12 +41,20 @@ interface Head {
 export interface HeadQuery {
   /** present[id] = 1 when head word `id` occurs in the text or the canonical tokens. */
   readonly present: Uint8Array;
+  /** The items the question is an example of (usually none). */
+  readonly exampleOf: readonly number[];
 }
+
+const NO_ITEMS: readonly number[] = [];
+// Examples are compared without punctuation and spaces: "怎么办？" is "怎么办".
+const NOT_COMPARED = /[\s\p{P}]+/gu;
 
 export class HeadConcepts {
   /** Per item; undefined when the item's file gives no head (then every question is about it). */
   private readonly heads: (Head | undefined)[];
   private readonly index: PhraseIndex;
+  /** Example text (normalized, no punctuation) → the items it is an example of. */
+  private readonly examples = new Map<string, number[]>();
 
   constructor(items: readonly ServiceItem[], foreignActions: readonly string[] = []) {
     const ids = new Map<string, number>();
@@ -61,6 +72,14 @@ export class HeadConcepts {
       return { objects: idsOf(item.head.objects), actions: idsOf(item.head.actions), foreign: idsOf(foreign) };
     });
     this.index = new PhraseIndex([...ids.keys()]);
+    items.forEach((item, i) => {
+      for (const example of item.examples) {
+        const key = normalizeText(example).replace(NOT_COMPARED, "");
+        const list = this.examples.get(key);
+        if (!list) this.examples.set(key, [i]);
+        else if (!list.includes(i)) list.push(i);
+      }
+    });
   }
 
   /** The head words named in a text's normalized form and its canonical tokens. */
@@ -68,11 +87,19 @@ export class HeadConcepts {
     const present = new Uint8Array(this.index.phrases.length);
     for (const o of this.index.find(text)) present[o.phrase] = 1;
     for (const o of this.index.find(tokens.join(""))) present[o.phrase] = 1;
-    return { present };
+    return { present, exampleOf: this.examples.get(text.replace(NOT_COMPARED, "")) ?? NO_ITEMS };
   }
 
-  /** How much of item `index`'s head concept the question names. */
+  /** How much of item `index`'s head concept the question names; one of its examples names it in full. */
   level(query: HeadQuery, index: number): HeadLevel {
+    return query.exampleOf.includes(index) ? HeadLevel.full : this.wordLevel(query, index);
+  }
+
+  /**
+   * The level from the question's words alone, examples aside: what the re-ranker learns
+   * from (its held-out training questions are examples, which would all be "full").
+   */
+  wordLevel(query: HeadQuery, index: number): HeadLevel {
     const head = this.heads[index];
     if (!head) return HeadLevel.full;
     if (!names(query, head.objects)) return HeadLevel.none;

@@ -268,11 +268,12 @@ class Evidence {
       row[at + 9] = unseen / queryWeight;
       row[at + 10] = probabilities[c]! - otherProbability;
       row[at + 11] = (scores[c]! - otherScore) / topScore;
-      const head = this.heads.level(headQuery, c);
+      // The re-ranker reads the words' level; the decider, the level with the item's examples.
+      const head = this.heads.wordLevel(headQuery, c);
       row[at + 12] = head === HeadLevel.full ? 1 : 0;
       row[at + 13] = head === HeadLevel.object ? 1 : 0;
       row[at + 14] = head === HeadLevel.foreign ? 1 : 0;
-      found.head[n] = head;
+      found.head[n] = this.heads.level(headQuery, c);
       found.item[n] = c;
       found.coverage[n] = coverage;
       found.explains[n] = explains;
