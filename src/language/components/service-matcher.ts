@@ -15,7 +15,7 @@ import { FeatureVocabulary, type Terms as VocabularyTerms } from "../ml/feature-
 import { LogisticRegression } from "../ml/logistic-regression.ts";
 import { SoftmaxClassifier, type TrainingSample } from "../ml/softmax-classifier.ts";
 import type { ServiceCandidate, Component, Message } from "./component.ts";
-import { HeadConcepts, HeadLevel } from "./head-concepts.ts";
+import { type HeadConcepts, HeadLevel } from "./head-concepts.ts";
 
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
 const UNSEEN_WORD_WEIGHT = 0.5;
