@@ -148,6 +148,10 @@ describe("the decider with head concepts", () => {
     const unmeasured = decide([candidate(renew, 0.3, HeadLevel.full), candidate(replace, 0.2, HeadLevel.object)], 0)
       .understanding!;
     expect(unmeasured.decision).toBe("clarify");
+    // An item whose object alone names it (低保): the object is no strong evidence (低保户能开车吗).
+    const objectOnly = decide([candidate(welfare, 0.3, HeadLevel.full), candidate(renew, 0.1, HeadLevel.object)])
+      .understanding!;
+    expect(objectOnly.decision).toBe("clarify");
     // Below the clarify threshold it is no evidence at all.
     expect(decide([candidate(renew, 0.05, HeadLevel.full)]).understanding!.decision).toBe("fallback");
   });

@@ -29,6 +29,14 @@ export const HeadLevel = {
 } as const;
 export type HeadLevel = (typeof HeadLevel)[keyof typeof HeadLevel];
 
+/**
+ * Whether naming an item's head in full takes an action as well as the object: only then
+ * is it strong evidence (低保 or 护照 alone is named by "低保户能开车吗", "护照能带几瓶酒").
+ */
+export function hasActions(item: ServiceItem): boolean {
+  return (item.head?.actions.length ?? 0) > 0;
+}
+
 /** An item's head words, as ids in the phrase index. */
 interface Head {
   objects: Int32Array;

@@ -9,7 +9,7 @@
 import type { Component, Message } from "./component.ts";
 import type { FacetReading } from "./component.ts";
 import type { ServiceCandidate } from "./component.ts";
-import { HeadLevel } from "./head-concepts.ts";
+import { HeadLevel, hasActions } from "./head-concepts.ts";
 import type { Understanding } from "./understanding.ts";
 
 export interface DecisionThresholds {
@@ -101,9 +101,12 @@ export class ServiceDecider implements Component {
   }
 }
 
-/** The best candidate is the only one whose head concept the question names in full. */
+/**
+ * The best candidate is the only one whose head concept the question names in full, and
+ * naming it takes an action as well as the object (hasActions).
+ */
 function soleFullHead(top: ServiceCandidate, candidates: ServiceCandidate[]): boolean {
-  if (top.head !== HeadLevel.full) return false;
+  if (top.head !== HeadLevel.full || !hasActions(top.item)) return false;
   for (const c of candidates) if (c !== top && c.head === HeadLevel.full) return false;
   return true;
 }

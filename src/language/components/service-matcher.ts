@@ -15,7 +15,7 @@ import { FeatureVocabulary, type Terms as VocabularyTerms } from "../ml/feature-
 import { LogisticRegression } from "../ml/logistic-regression.ts";
 import { SoftmaxClassifier, type TrainingSample } from "../ml/softmax-classifier.ts";
 import type { ServiceCandidate, Component, Message } from "./component.ts";
-import { type HeadConcepts, HeadLevel } from "./head-concepts.ts";
+import { type HeadConcepts, HeadLevel, hasActions } from "./head-concepts.ts";
 
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
 const UNSEEN_WORD_WEIGHT = 0.5;
@@ -326,6 +326,8 @@ export class ServiceMatcher implements Component {
     const labels: number[] = [];
     /** Per held-out question: where its rows start and end, and which row is right (-1: none). */
     const questions: { from: number; to: number }[] = [];
+    /** The item of each row. */
+    const rowItems: number[] = [];
     for (let fold = 0; fold < FOLDS; fold++) {
       const evidence = new Evidence(
         texts.filter((t) => t.fold !== fold),
@@ -339,12 +341,14 @@ export class ServiceMatcher implements Component {
         questions.push({ from: rows.length, to: rows.length + found.count });
         for (let k = 0; k < found.count; k++) {
           rows.push(found.rows.slice(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+          rowItems.push(found.item[k]!);
           labels.push(found.item[k] === text.item ? 1 : 0);
         }
       }
     }
     this.reranker = LogisticRegression.train(rows, labels);
-    this.soleHead = soleHeadAccuracy(this.reranker, rows, labels, questions);
+    const strongHeads = data.items.map((item) => hasActions(item));
+    this.soleHead = soleHeadAccuracy(this.reranker, rows, labels, questions, (r) => strongHeads[rowItems[r]!]!);
     this.evidence = new Evidence(texts, data.items.length, data.isNoun, heads);
   }
 
@@ -387,14 +391,16 @@ export class ServiceMatcher implements Component {
 
 /**
  * Of the held-out questions whose most probable candidate is the only one naming its head
- * concept in full (object and action: row features 12), the share where that candidate is
- * the right item — the decider's confidence for answering on such evidence.
+ * concept in full (row feature 12) and an item whose head has actions (`strong`), the
+ * share where that candidate is the right item — the decider's confidence for answering
+ * on such evidence.
  */
 function soleHeadAccuracy(
   reranker: LogisticRegression,
   rows: Float64Array[],
   labels: number[],
   questions: { from: number; to: number }[],
+  strong: (row: number) => boolean,
 ): { questions: number; accuracy: number } {
   let events = 0;
   let right = 0;
@@ -407,7 +413,7 @@ function soleHeadAccuracy(
       if (p > bestP) [best, bestP] = [r, p];
       if (rows[r]![12] === 1) full++;
     }
-    if (best < 0 || full !== 1 || rows[best]![12] !== 1) continue;
+    if (best < 0 || full !== 1 || rows[best]![12] !== 1 || !strong(best)) continue;
     events++;
     if (labels[best] === 1) right++;
   }
