@@ -265,7 +265,7 @@ export function formatReport({ metrics, misses }: EvalReport, options: { misses?
     `  answered with an item                    ${pct(o.answered)}   target ≤ 3%: ${met(o.answered <= TARGETS.outOfCatalogAnswered)}`,
     `  clarified                                ${pct(o.clarified)}`,
     `  fell back                                ${pct(o.fellBack)}`,
-    ...(o.nearCount > 0 ? [`  near an item (${o.nearCount}), answered          ${pct(o.nearAnswered)}`] : []),
+    ...(o.nearCount > 0 ? [`  near an item (${o.nearCount}), answered`.padEnd(43) + pct(o.nearAnswered)] : []),
     `Clarify rate (all questions)               ${pct(metrics.clarifyRate)}`,
     `Complaints (${c.count}; ${c.negatives} other messages)`,
     `  recall                                   ${pct(c.recall)}   target ≥ 95%: ${met(c.recall >= TARGETS.complaintRecall)}`,
