@@ -107,4 +107,17 @@ describe("the trained message model in the pipeline", () => {
     expect(between.understand(long).kind).toBe("complaint");
     expect((await sayingComplaint(shortComplaint)).understand(short).kind).toBe("complaint");
   });
+
+  it("asks more of the model for a message that names a service item's head concept", async () => {
+    const { complaint, serviceComplaint } = DEFAULT_TRAINED_THRESHOLDS;
+    expect(complaint).toBeLessThan(serviceComplaint);
+    const between = await sayingComplaint((complaint + serviceComplaint) / 2);
+    // 驾驶证 + 到期: a question about renewing a licence, worried or not.
+    expect(between.understand("我的驾照下个月就到期了怎么办").kind).toBe("service");
+    // Nothing of an item's head concept: the model decides as before.
+    expect(between.understand("楼下那家店每天晚上都开到很晚").kind).toBe("complaint");
+    // Sure enough, or a cue word, and it is filed anyway.
+    expect((await sayingComplaint(serviceComplaint)).understand("我的驾照下个月就到期了怎么办").kind).toBe("complaint");
+    expect(between.understand("我要投诉驾照换证窗口").kind).toBe("complaint");
+  });
 });

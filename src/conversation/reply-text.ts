@@ -100,6 +100,8 @@ export function offerGuide(): string {
 }
 
 export function clarify(options: ServiceItem[]): string {
+  // One option: the only item the question is about, not sure enough to answer outright.
+  if (options.length === 1) return `您想问的是“${options[0]!.name}”吗？是的话请回复 1；如果不是，可以换个说法再问我。`;
   return [
     "您想问的是哪一项？请回复序号：",
     ...options.map((item, i) => `${i + 1}. ${item.name}`),

@@ -25,6 +25,18 @@ export const serviceItemSchema = z.strictObject({
   aliases: z.array(nonEmpty).default([]),
   /** Example questions, written as citizens would ask them. */
   examples: z.array(nonEmpty).min(3, "needs at least 3 example questions"),
+  /**
+   * The item's head concept: what a question must name to be *about* it, not merely share
+   * words with it — the object (驾驶证) and, when the object has several services, the
+   * action (换, 到期). Words as citizens write them or their canonical form (synonyms.yaml).
+   */
+  head: z
+    .strictObject({
+      objects: z.array(nonEmpty).min(1),
+      /** Empty: the object alone says which service (低保, 护照). */
+      actions: z.array(nonEmpty).default([]),
+    })
+    .optional(),
   /** 所需材料 */
   materials: z.array(materialSchema).min(1),
   /** 办理流程 */
@@ -93,6 +105,24 @@ export const messageKindsFileSchema = z.strictObject({
     targets: z.array(nonEmpty).min(1),
     examples: z.array(nonEmpty).min(3),
   }),
+  /**
+   * A chase (催办): the citizen's own matter has waited too long with the government, or was
+   * handled wrongly — a complaint even when it is worded as a question about an item.
+   */
+  chase: z
+    .strictObject({
+      /** The matter is with the government: 提交, 申请了, 审批, 等通知. */
+      submitted: z.array(nonEmpty).min(1),
+      /** It is still not done: 还在, 还没, 迟迟, 没消息. */
+      waiting: z.array(nonEmpty).min(1),
+      /** The citizen asks where it is stuck or why: 卡在哪, 到底, 怎么还. */
+      stuck: z.array(nonEmpty).min(1),
+      /** Who handled it (窗口, 工作人员) … */
+      staff: z.array(nonEmpty).min(1),
+      /** … and what they did wrong (录错, 弄丢). */
+      faults: z.array(nonEmpty).min(1),
+    })
+    .optional(),
   /** Words that point to a complaint domain (for routing). */
   domains: z.record(domainSchema, z.array(nonEmpty).min(1)),
 });
@@ -124,6 +154,11 @@ export const functionWordsFileSchema = z.strictObject({
  */
 export const outOfScopeFileSchema = z.strictObject({
   questions: z.array(nonEmpty).min(10, "needs at least 10 questions"),
+  /**
+   * What citizens want done that no item offers (考, 报名, 注销, 年报): a question naming an
+   * item's object with one of these and none of the item's actions is not about the item.
+   */
+  actions: z.array(nonEmpty).default([]),
 });
 
 export interface Catalog {
@@ -134,5 +169,7 @@ export interface Catalog {
   messageKinds: MessageKindsFile;
   facets: FacetsFile;
   outOfScope: string[];
+  /** Actions no item offers (out-of-scope.yaml `actions`). */
+  outOfScopeActions?: string[];
   functionWords: string[];
 }

@@ -66,6 +66,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     messageKinds,
     facets,
     outOfScope: outOfScope.questions,
+    outOfScopeActions: outOfScope.actions,
     functionWords: functionWords.words,
   };
 }

@@ -7,7 +7,10 @@
 // until one settles the message.
 import { createHash } from "node:crypto";
 import type { Catalog, ServiceItem } from "../knowledge/catalog-schema.ts";
+import { ChaseDetector, type ChaseSubject } from "./components/chase-detector.ts";
+import { ClauseFocus } from "./components/clause-focus.ts";
 import type { Component, Message } from "./components/component.ts";
+import { HeadConcepts, HeadLevel } from "./components/head-concepts.ts";
 import { CueMessageClassifier } from "./components/cue-message-classifier.ts";
 import { FacetDetector } from "./components/facet-detector.ts";
 import type { MessageModel } from "./components/message-model/message-model.ts";
@@ -88,6 +91,7 @@ export class Understander {
     const functionWords = new Set([...Segmenter.nonContentWords(), ...catalog.functionWords]);
     const analyzer = new TextAnalyzer(segmenter, synonyms, corrector, { knownWords, functionWords });
     this.analyzer = analyzer;
+    const heads = new HeadConcepts(catalog.items, catalog.outOfScopeActions);
     const matcher = new ServiceMatcher({
       items: catalog.items,
       itemTexts: catalog.items.map((item, i) =>
@@ -95,20 +99,36 @@ export class Understander {
       ),
       outOfScope: catalog.outOfScope.map((text) => analyzer.analyze(text)),
       isNoun: (word) => analyzer.isNoun(word),
+      heads,
     });
     const classifier = options.messageModel
-      ? new TrainedMessageClassifier(options.messageModel, catalog.messageKinds, (analyzed) =>
-          this.namesOnlyATopic(analyzed),
+      ? new TrainedMessageClassifier(
+          options.messageModel,
+          catalog.messageKinds,
+          (analyzed) => this.namesOnlyATopic(analyzed),
+          (analyzed) => heads.anyFull(heads.query(analyzed.text, analyzed.tokens)),
         )
       : new CueMessageClassifier(catalog.messageKinds);
+    const domainOf = new Map(catalog.departments.map((d) => [d.code, d.domains[0]]));
+    // A chase's subject: the most probable item whose object the message names.
+    const subjectOf = (analyzed: AnalyzedText): ChaseSubject | undefined => {
+      const about = matcher.match(analyzed).find((c) => c.head >= HeadLevel.object);
+      return about && { item: about.item, domain: domainOf.get(about.item.department) };
+    };
     this.components = [
       analyzer,
       new ShortReplyDetector(catalog.messageKinds),
       new PraiseDetector(catalog.messageKinds, catalog.departments),
+      ...(catalog.messageKinds.chase ? [new ChaseDetector(catalog.messageKinds.chase, subjectOf)] : []),
       classifier,
       matcher,
+      new ClauseFocus(
+        heads,
+        (text) => analyzer.analyze(text),
+        (analyzed) => matcher.match(analyzed),
+      ),
       new FacetDetector(catalog.facets),
-      new ServiceDecider(options.thresholds ?? DEFAULT_THRESHOLDS),
+      new ServiceDecider(options.thresholds ?? DEFAULT_THRESHOLDS, matcher.soleHead.accuracy),
     ];
   }
 
@@ -119,6 +139,11 @@ export class Understander {
   private namesOnlyATopic(analyzed: AnalyzedText): boolean {
     const words = analyzed.segmented.filter((word) => !GREETING_FILLER.test(word));
     return words.length === 1 && this.analyzer.isNoun(words[0]!);
+  }
+
+  /** How the pipeline reads a text: normalized, segmented, typos repaired, canonical words. */
+  analyze(text: string): AnalyzedText {
+    return this.analyzer.analyze(text);
   }
 
   /** The catalog's item with this code (a conversation remembers items by code). */

@@ -10,6 +10,7 @@
 // directory (message-model/model-file.ts, MessageModel.load).
 import type { Facet, ServiceItem } from "../../knowledge/catalog-schema.ts";
 import type { Terms } from "../ml/feature-vocabulary.ts";
+import type { HeadLevel } from "./head-concepts.ts";
 import type { Understanding } from "./understanding.ts";
 
 export interface AnalyzedText extends Terms {
@@ -33,6 +34,8 @@ export interface ServiceCandidate {
   coverage: number;
   /** Which of the question's meaningful words the item uses (bit i = content word i). */
   explains: number;
+  /** How much of the item's head concept the question names (head-concepts.ts). */
+  head: HeadLevel;
 }
 
 export interface FacetReading {

@@ -5,12 +5,12 @@
 // as much stays a complaint. The department praise names travels with it for routing.
 import type { Department, MessageKindsFile } from "../../knowledge/catalog-schema.ts";
 import { DepartmentNames } from "../../knowledge/department-names.ts";
+import { splitClauses } from "../text/clauses.ts";
 import { CueScorer } from "../text/cue-scorer.ts";
 import type { Component, Message } from "./component.ts";
 
 /** Cue weight that makes a message praise; a thank-you naming whom it thanks weighs as much. */
 export const PRAISE_THRESHOLD = 2;
-const CLAUSE_BREAK = /[\s,.!?;:，。！？；：、]+/u;
 
 export class PraiseDetector implements Component {
   private readonly cues: CueScorer;
@@ -42,7 +42,7 @@ export class PraiseDetector implements Component {
   /** A clause that thanks someone named after the thank-you: "感谢城管局的工作人员". */
   private thanksSomeone(text: string): boolean {
     const { thanks, targets } = this.kinds.praise;
-    return text.split(CLAUSE_BREAK).some((clause) =>
+    return splitClauses(text).some((clause) =>
       thanks.some((word) => {
         const at = clause.indexOf(word);
         if (at < 0) return false;

@@ -1,8 +1,15 @@
 // The last step for service questions: answer with the best item, ask which of a few is
-// meant, or admit not knowing, from the matcher's calibrated probabilities.
+// meant, or admit not knowing, from the matcher's calibrated probabilities. Only items
+// the question is about (it names their head concept's object: head-concepts.ts) are
+// answered or offered: a clarifying question never offers an item that shares nothing
+// but a word with the question. And when the most probable item is the only one whose
+// head concept the question names in full (驾照 + 到期, while 补证 has only 驾照), that is
+// strong evidence: it is answered with the accuracy such evidence had on the catalog's
+// held-out questions (ServiceMatcher.soleHead) as its confidence, if that is higher.
 import type { Component, Message } from "./component.ts";
 import type { FacetReading } from "./component.ts";
 import type { ServiceCandidate } from "./component.ts";
+import { HeadLevel, hasActions } from "./head-concepts.ts";
 import type { Understanding } from "./understanding.ts";
 
 export interface DecisionThresholds {
@@ -33,7 +40,11 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = {
 const ELLIPSIS = /^.{1,12}呢[\s\p{P}]*$/u;
 
 export class ServiceDecider implements Component {
-  constructor(private readonly thresholds: DecisionThresholds = DEFAULT_THRESHOLDS) {}
+  constructor(
+    private readonly thresholds: DecisionThresholds = DEFAULT_THRESHOLDS,
+    /** How often an answer on strong head evidence was right (0: never answer on it alone). */
+    private readonly strongEvidence = 0,
+  ) {}
 
   process(message: Message): void {
     const { facet } = message;
@@ -43,8 +54,9 @@ export class ServiceDecider implements Component {
     message.understanding = understanding;
   }
 
-  private decide(candidates: ServiceCandidate[], facet: FacetReading | undefined): Understanding {
-    const listed = candidates.map((c) => ({ code: c.item.code, name: c.item.name, probability: round(c.probability) }));
+  private decide(all: ServiceCandidate[], facet: FacetReading | undefined): Understanding {
+    const listed = all.map((c) => ({ code: c.item.code, name: c.item.name, probability: round(c.probability) }));
+    const candidates = all.filter((c) => c.head >= HeadLevel.object);
     const top = candidates[0];
     const p = top?.probability ?? 0;
 
@@ -62,6 +74,18 @@ export class ServiceDecider implements Component {
         listed,
       );
     }
+    if (top && p >= this.thresholds.clarify && this.strongEvidence > 0 && soleFullHead(top, candidates)) {
+      return withFacet(
+        {
+          kind: "service",
+          confidence: round(Math.max(p, this.strongEvidence)),
+          decision: "answer",
+          serviceItem: top.item,
+        },
+        facet,
+        listed,
+      );
+    }
     if (top && p >= this.thresholds.clarify) {
       const options = candidates.filter((c) => c.probability >= p * this.thresholds.option).slice(0, 3);
       // One plausible item is still a question worth asking; the runner-up makes it a choice.
@@ -75,6 +99,16 @@ export class ServiceDecider implements Component {
 
     return withFacet({ kind: "unknown", confidence: round(1 - p), decision: "fallback" }, facet, listed);
   }
+}
+
+/**
+ * The best candidate is the only one whose head concept the question names in full, and
+ * naming it takes an action as well as the object (hasActions).
+ */
+function soleFullHead(top: ServiceCandidate, candidates: ServiceCandidate[]): boolean {
+  if (top.head !== HeadLevel.full || !hasActions(top.item)) return false;
+  for (const c of candidates) if (c !== top && c.head === HeadLevel.full) return false;
+  return true;
 }
 
 /**

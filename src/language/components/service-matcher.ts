@@ -6,20 +6,22 @@
 //   - BM25 against each single example question (phrasing close to one example);
 //   - a softmax classifier over items plus "none of them", trained on the items' names,
 //     aliases and examples and on questions the catalog does not cover.
-// The re-ranker is a logistic regression trained on held-out folds of the same data,
-// so its output is a calibrated probability that the candidate is the right item.
+// and whether the question names the item's head concept (head-concepts.ts: 驾驶证 + 换,
+// not just 驾照). The re-ranker is a logistic regression trained on held-out folds of the
+// same data, so its output is a calibrated probability that the candidate is the right item.
 import type { ServiceItem } from "../../knowledge/catalog-schema.ts";
 import { Bm25Index } from "../ml/bm25-index.ts";
 import { FeatureVocabulary, type Terms as VocabularyTerms } from "../ml/feature-vocabulary.ts";
 import { LogisticRegression } from "../ml/logistic-regression.ts";
 import { SoftmaxClassifier, type TrainingSample } from "../ml/softmax-classifier.ts";
 import type { ServiceCandidate, Component, Message } from "./component.ts";
+import { type HeadConcepts, HeadLevel, hasActions } from "./head-concepts.ts";
 
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
 const UNSEEN_WORD_WEIGHT = 0.5;
 const RETRIEVED = 5;
 /** Evidence per candidate: the re-ranker's inputs (see Evidence.candidates). */
-const FEATURE_COUNT = 12;
+const FEATURE_COUNT = 15;
 /** Candidates per question: the BM25 top RETRIEVED and the classifier's top 3. */
 const MAX_CANDIDATES = RETRIEVED + 3;
 
@@ -33,6 +35,7 @@ interface Candidates {
   item: Int32Array;
   coverage: Float64Array;
   explains: Int32Array;
+  head: Int8Array;
   rows: Float64Array;
 }
 const FOLDS = 5;
@@ -42,6 +45,8 @@ const EXAMPLE_INDEX_MAX_SHARE = 0.05;
 
 /** What the matcher reads of a text (see TextAnalyzer). */
 export interface Terms extends VocabularyTerms {
+  /** The normalized text (where head concepts are looked for, with the canonical tokens). */
+  text: string;
   /** Tokens that carry meaning: a question is about them. */
   content: readonly string[];
 }
@@ -62,6 +67,8 @@ export interface MatcherTrainingData {
   outOfScope: Terms[];
   /** Whether a word is a noun (jieba's dictionary): an unfamiliar noun may be the real topic. */
   isNoun(word: string): boolean;
+  /** The items' head concepts (head-concepts.ts), in the order of `items`. */
+  heads: HeadConcepts;
 }
 
 /** One set of models built from some of the texts (all of them, or all but one fold). */
@@ -102,6 +109,7 @@ class Evidence {
     item: new Int32Array(MAX_CANDIDATES),
     coverage: new Float64Array(MAX_CANDIDATES),
     explains: new Int32Array(MAX_CANDIDATES),
+    head: new Int8Array(MAX_CANDIDATES),
     rows: new Float64Array(MAX_CANDIDATES * FEATURE_COUNT),
   };
 
@@ -109,6 +117,7 @@ class Evidence {
     texts: LabeledText[],
     itemCount: number,
     private readonly isNoun: (word: string) => boolean,
+    private readonly heads: HeadConcepts,
   ) {
     this.itemCount = itemCount;
     for (const { terms, item } of texts) {
@@ -226,6 +235,7 @@ class Evidence {
       if (foreignNoun === 0 && !(id >= 0 && this.usedByItems[id] === 1) && this.foreignNoun(word)) foreignNoun = 1;
     }
 
+    const headQuery = this.heads.query(terms.text, terms.tokens);
     const row = found.rows;
     for (let k = 0; k < pickedCount; k++) {
       const c = picked[k]!;
@@ -258,6 +268,12 @@ class Evidence {
       row[at + 9] = unseen / queryWeight;
       row[at + 10] = probabilities[c]! - otherProbability;
       row[at + 11] = (scores[c]! - otherScore) / topScore;
+      // The re-ranker reads the words' level; the decider, the level with the item's examples.
+      const head = this.heads.wordLevel(headQuery, c);
+      row[at + 12] = head === HeadLevel.full ? 1 : 0;
+      row[at + 13] = head === HeadLevel.object ? 1 : 0;
+      row[at + 14] = head === HeadLevel.foreign ? 1 : 0;
+      found.head[n] = this.heads.level(headQuery, c);
       found.item[n] = c;
       found.coverage[n] = coverage;
       found.explains[n] = explains;
@@ -285,6 +301,11 @@ export class ServiceMatcher implements Component {
   private readonly items: ServiceItem[];
   private readonly evidence: Evidence;
   private readonly reranker: LogisticRegression;
+  /**
+   * On held-out questions whose most probable candidate is the only one whose head concept
+   * the question names in full: how often that candidate was right (see soleHeadAccuracy).
+   */
+  readonly soleHead: { questions: number; accuracy: number };
   // Scratch for match(): candidates' probabilities and the order of the most probable.
   private readonly probability = new Float64Array(MAX_CANDIDATES);
   private readonly order = new Int32Array(MAX_CANDIDATES);
@@ -298,27 +319,37 @@ export class ServiceMatcher implements Component {
         texts.push({ terms, item, fold: isExample ? (item + example++) % FOLDS : undefined });
     });
     data.outOfScope.forEach((terms, i) => texts.push({ terms, item: undefined, fold: i % FOLDS }));
+    const { heads } = data;
 
     // Held-out evidence for every example and out-of-scope question trains the re-ranker.
     const rows: Float64Array[] = [];
     const labels: number[] = [];
+    /** Per held-out question: where its rows start and end, and which row is right (-1: none). */
+    const questions: { from: number; to: number }[] = [];
+    /** The item of each row. */
+    const rowItems: number[] = [];
     for (let fold = 0; fold < FOLDS; fold++) {
       const evidence = new Evidence(
         texts.filter((t) => t.fold !== fold),
         data.items.length,
         data.isNoun,
+        heads,
       );
       for (const text of texts) {
         if (text.fold !== fold) continue;
         const found = evidence.candidates(text.terms);
+        questions.push({ from: rows.length, to: rows.length + found.count });
         for (let k = 0; k < found.count; k++) {
           rows.push(found.rows.slice(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
+          rowItems.push(found.item[k]!);
           labels.push(found.item[k] === text.item ? 1 : 0);
         }
       }
     }
     this.reranker = LogisticRegression.train(rows, labels);
-    this.evidence = new Evidence(texts, data.items.length, data.isNoun);
+    const strongHeads = data.items.map((item) => hasActions(item));
+    this.soleHead = soleHeadAccuracy(this.reranker, rows, labels, questions, (r) => strongHeads[rowItems[r]!]!);
+    this.evidence = new Evidence(texts, data.items.length, data.isNoun, heads);
   }
 
   process(message: Message): void {
@@ -351,10 +382,42 @@ export class ServiceMatcher implements Component {
         probability: probability[k]!,
         coverage: found.coverage[k]!,
         explains: found.explains[k]!,
+        head: found.head[k]! as HeadLevel,
       });
     }
     return out;
   }
+}
+
+/**
+ * Of the held-out questions whose most probable candidate is the only one naming its head
+ * concept in full (row feature 12) and an item whose head has actions (`strong`), the
+ * share where that candidate is the right item — the decider's confidence for answering
+ * on such evidence.
+ */
+function soleHeadAccuracy(
+  reranker: LogisticRegression,
+  rows: Float64Array[],
+  labels: number[],
+  questions: { from: number; to: number }[],
+  strong: (row: number) => boolean,
+): { questions: number; accuracy: number } {
+  let events = 0;
+  let right = 0;
+  for (const { from, to } of questions) {
+    let best = -1;
+    let bestP = -1;
+    let full = 0;
+    for (let r = from; r < to; r++) {
+      const p = reranker.probability(rows[r]!);
+      if (p > bestP) [best, bestP] = [r, p];
+      if (rows[r]![12] === 1) full++;
+    }
+    if (best < 0 || full !== 1 || rows[best]![12] !== 1 || !strong(best)) continue;
+    events++;
+    if (labels[best] === 1) right++;
+  }
+  return { questions: events, accuracy: events === 0 ? 0 : right / events };
 }
 
 // Slots of topTwo's answer.

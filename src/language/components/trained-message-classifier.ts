@@ -26,6 +26,12 @@ export interface TrainedThresholds {
   /** The same for a message of at most `shortMessage` characters, read from few features. */
   shortComplaint: number;
   shortMessage: number;
+  /**
+   * The same for a message that names a service item's head concept in full (驾照 + 换):
+   * most such messages ask about the service, and the model, which never saw the catalog,
+   * leans to 投诉 on worried wordings ("满六年了", "还没报户口"). Cue words still file them.
+   */
+  serviceComplaint: number;
   /** Probability of 建言 that makes a message a suggestion. */
   suggestion: number;
   /** Below this, the model's domain is not trusted and the cue words decide. */
@@ -43,6 +49,7 @@ export const DEFAULT_TRAINED_THRESHOLDS: TrainedThresholds = {
   complaint: 0.65,
   shortComplaint: 0.85,
   shortMessage: 8,
+  serviceComplaint: 0.9,
   suggestion: 0.6,
   domain: 0.35,
 };
@@ -59,6 +66,8 @@ export class TrainedMessageClassifier implements MessageClassifier {
      * not file them (cue words still do: "欠薪").
      */
     private readonly namesOnlyATopic: (analyzed: AnalyzedText) => boolean = () => false,
+    /** True for a message naming a service item's head concept in full (head-concepts.ts). */
+    private readonly namesAService: (analyzed: AnalyzedText) => boolean = () => false,
     private readonly thresholds: TrainedThresholds = DEFAULT_TRAINED_THRESHOLDS,
   ) {
     this.cues = new CueMessageClassifier(kinds);
@@ -78,7 +87,10 @@ export class TrainedMessageClassifier implements MessageClassifier {
     let confidence = 1 - predicted.complaintProbability;
     const threshold =
       analyzed.text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
-    const byModel = predicted.complaintProbability >= threshold && !this.namesOnlyATopic(analyzed);
+    const byModel =
+      predicted.complaintProbability >= threshold &&
+      !this.namesOnlyATopic(analyzed) &&
+      (predicted.complaintProbability >= this.thresholds.serviceComplaint || !this.namesAService(analyzed));
     if (byModel || byCues.type === "complaint") {
       type = "complaint";
       confidence = Math.max(predicted.complaintProbability, byCues.type === "complaint" ? byCues.confidence : 0);

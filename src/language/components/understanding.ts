@@ -19,6 +19,7 @@ export interface Understanding {
   /** 0–1: how sure the hub is of `kind` (for service questions: that `serviceItem` is right). */
   confidence: number;
   decision?: Decision;
+  /** The item answered with; for a complaint chasing a pending matter (催办), the item it is about. */
   serviceItem?: ServiceItem;
   /** The items to offer when the decision is "clarify" (2–3, most likely first). */
   options?: ServiceItem[];

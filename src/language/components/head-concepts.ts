@@ -1,0 +1,142 @@
+// "About the item" versus "shares words with it": whether a question names an item's
+// head concept — its object (驾驶证) and, when that object has several services, the
+// action (换, 到期) — as listed under `head` in the item's file. 考驾照在哪报名 shares 驾照
+// with 驾驶证换证 but names neither 换 nor 补, and names 考/报名, which no item offers
+// (out-of-scope.yaml `actions`): it is about something else. The matcher's re-ranker
+// reads the level as evidence; the decider offers only options the question is about.
+//
+// Every head word of every item is in one phrase index: a question is scanned once (its
+// text and its canonical tokens), and each item's level is then a few array reads.
+// A question that is one of an item's own examples is about that item whatever its words
+// (an editor added "咋给闺女整个身份卡" from the unanswered log: it must be answered).
+import type { ServiceItem } from "../../knowledge/catalog-schema.ts";
+import { normalizeText } from "../text/normalize.ts";
+import { PhraseIndex } from "../text/phrase-index.ts";
+
+/** How much of an item's head concept a question names. */
+export const HeadLevel = {
+  /** The object is there, no action of the item, and an action no item offers (考驾照报名). */
+  foreign: -1,
+  /** Neither the object nor anything that stands for it. */
+  none: 0,
+  /**
+   * The object without one of the item's actions (驾照多少钱: 换 or 补?), or an object that
+   * needs no action with an action no item offers (结婚 + 请假).
+   */
+  object: 1,
+  /** Object and action (驾照 + 到期), or the object of an item that needs no action (低保). */
+  full: 2,
+} as const;
+export type HeadLevel = (typeof HeadLevel)[keyof typeof HeadLevel];
+
+/**
+ * Whether naming an item's head in full takes an action as well as the object: only then
+ * is it strong evidence (低保 or 护照 alone is named by "低保户能开车吗", "护照能带几瓶酒").
+ */
+export function hasActions(item: ServiceItem): boolean {
+  return (item.head?.actions.length ?? 0) > 0;
+}
+
+/** An item's head words, as ids in the phrase index. */
+interface Head {
+  objects: Int32Array;
+  actions: Int32Array;
+  /** The actions no item offers, less those the item's own names use (公租房摇号, 公共租赁住房). */
+  foreign: Int32Array;
+}
+
+/** Which head words a question names (from HeadConcepts.query). */
+export interface HeadQuery {
+  /** present[id] = 1 when head word `id` occurs in the text or the canonical tokens. */
+  readonly present: Uint8Array;
+  /** The items the question is an example of (usually none). */
+  readonly exampleOf: readonly number[];
+}
+
+const NO_ITEMS: readonly number[] = [];
+// Examples are compared without punctuation and spaces: "怎么办？" is "怎么办".
+const NOT_COMPARED = /[\s\p{P}]+/gu;
+
+export class HeadConcepts {
+  /** Per item; undefined when the item's file gives no head (then every question is about it). */
+  private readonly heads: (Head | undefined)[];
+  private readonly index: PhraseIndex;
+  /** Example text (normalized, no punctuation) → the items it is an example of. */
+  private readonly examples = new Map<string, number[]>();
+
+  constructor(items: readonly ServiceItem[], foreignActions: readonly string[] = []) {
+    const ids = new Map<string, number>();
+    const idsOf = (words: readonly string[]) =>
+      Int32Array.from(words, (word) => {
+        const w = word.toLowerCase();
+        let id = ids.get(w);
+        if (id === undefined) ids.set(w, (id = ids.size));
+        return id;
+      });
+    this.heads = items.map((item) => {
+      if (!item.head) return undefined;
+      const own = [item.name, ...item.aliases, ...item.head.objects].map((n) => n.toLowerCase());
+      const foreign = foreignActions.filter((action) => !own.some((name) => name.includes(action.toLowerCase())));
+      return { objects: idsOf(item.head.objects), actions: idsOf(item.head.actions), foreign: idsOf(foreign) };
+    });
+    this.index = new PhraseIndex([...ids.keys()]);
+    items.forEach((item, i) => {
+      for (const example of item.examples) {
+        const key = normalizeText(example).replace(NOT_COMPARED, "");
+        const list = this.examples.get(key);
+        if (!list) this.examples.set(key, [i]);
+        else if (!list.includes(i)) list.push(i);
+      }
+    });
+  }
+
+  /** The head words named in a text's normalized form and its canonical tokens. */
+  query(text: string, tokens: readonly string[]): HeadQuery {
+    const present = new Uint8Array(this.index.phrases.length);
+    for (const o of this.index.find(text)) present[o.phrase] = 1;
+    for (const o of this.index.find(tokens.join(""))) present[o.phrase] = 1;
+    return { present, exampleOf: this.examples.get(text.replace(NOT_COMPARED, "")) ?? NO_ITEMS };
+  }
+
+  /** How much of item `index`'s head concept the question names; one of its examples names it in full. */
+  level(query: HeadQuery, index: number): HeadLevel {
+    return query.exampleOf.includes(index) ? HeadLevel.full : this.wordLevel(query, index);
+  }
+
+  /**
+   * The level from the question's words alone, examples aside: what the re-ranker learns
+   * from (its held-out training questions are examples, which would all be "full").
+   */
+  wordLevel(query: HeadQuery, index: number): HeadLevel {
+    const head = this.heads[index];
+    if (!head) return HeadLevel.full;
+    if (!names(query, head.objects)) return HeadLevel.none;
+    if (head.actions.length > 0 && names(query, head.actions)) return HeadLevel.full;
+    const foreign = names(query, head.foreign);
+    // An object that needs no action is named in full, unless the question wants something
+    // no item offers done with it (结婚 + 请假): then it is only the object.
+    if (head.actions.length === 0) return foreign ? HeadLevel.object : HeadLevel.full;
+    return foreign ? HeadLevel.foreign : HeadLevel.object;
+  }
+
+  /** Whether the question names some item's head concept in full: it asks about a service. */
+  anyFull(query: HeadQuery): boolean {
+    return this.strongest(query) === HeadLevel.full;
+  }
+
+  /** The most of any item's head concept the question names (items without a head not counted). */
+  strongest(query: HeadQuery): HeadLevel {
+    let best: HeadLevel = HeadLevel.none;
+    for (let i = 0; i < this.heads.length && best < HeadLevel.full; i++) {
+      if (!this.heads[i]) continue;
+      const level = this.level(query, i);
+      if (level > best) best = level;
+    }
+    return best;
+  }
+}
+
+function names(query: HeadQuery, ids: Int32Array): boolean {
+  for (let i = 0; i < ids.length; i++) if (query.present[ids[i]!] === 1) return true;
+  return false;
+}
