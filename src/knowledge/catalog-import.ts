@@ -9,7 +9,8 @@ import path from "node:path";
 import { Document, parseDocument, parse as parseYaml } from "yaml";
 import { type Department, type ServiceItem, serviceItemSchema } from "./catalog-schema.ts";
 import { listNode, printYaml, writeIntentsFile } from "./intents-file.ts";
-import { AgencyMatcher, itemFromRow } from "./item-sheet-row.ts";
+import { AgencyMatcher } from "./agency-matcher.ts";
+import { itemFromRow } from "./item-sheet-row.ts";
 
 /** A data row of the sheet: its row number (the header is row 1) and its cells by header. */
 export interface SheetRow {

@@ -4,8 +4,8 @@
 // 办理地点, 网办地址, 咨询电话) and a few optional ones (别名, 办公时间, 设定依据). 实施主体 is
 // matched to a department of intents/departments.yaml. A row that cannot become a valid item
 // gets its problems in Chinese, each naming the column; the caller adds the row number.
-import { type Department, type ServiceItem, serviceItemSchema } from "./catalog-schema.ts";
-import { namesOf } from "./department-names.ts";
+import { type ServiceItem, serviceItemSchema } from "./catalog-schema.ts";
+import type { AgencyMatcher } from "./agency-matcher.ts";
 import { exampleQuestions } from "./item-examples.ts";
 
 /** Our field → the column headers it is read from, the standard one first. */
@@ -61,29 +61,6 @@ export type RowResult =
       /** The 实施主体 no department matched, when that is one of the problems. */
       unknownAgency?: string;
     };
-
-/**
- * Matches 实施主体 to departments: an explicit mapping (`--map 市公安局出入境管理支队=GA`) first,
- * then a department's name, short name or alias equal to it, then the longest such name it
- * contains (市公安局交通警察支队 → the traffic police, not 市公安局).
- */
-export class AgencyMatcher {
-  private readonly exact = new Map<string, string>();
-  private readonly names: { name: string; code: string }[];
-
-  constructor(departments: readonly Department[], mapping: ReadonlyMap<string, string> = new Map()) {
-    const active = departments.filter((d) => !d.disabled);
-    this.names = active
-      .flatMap((d) => namesOf(d).map((name) => ({ name, code: d.code })))
-      .sort((a, b) => b.name.length - a.name.length);
-    for (const { name, code } of this.names) if (!this.exact.has(name)) this.exact.set(name, code);
-    for (const [agency, code] of mapping) this.exact.set(agency, code);
-  }
-
-  department(agency: string): string | undefined {
-    return this.exact.get(agency) ?? this.names.find(({ name }) => agency.includes(name))?.code;
-  }
-}
 
 /** A cell as trimmed text ("" when empty); numbers (a phone, a number of days) as written. */
 function text(fields: Record<string, unknown>, column: Column): string {
