@@ -11,6 +11,7 @@ import { runOpinionBench } from "./opinion-analysis.ts";
 import { runOpinionImportBench } from "./opinion-import.ts";
 import { runOpinionQueriesBench } from "./opinion-queries.ts";
 import { runUnderstandingBench } from "./understanding.ts";
+import { runCatalogScaleBench } from "./catalog-scale.ts";
 import { prepareChannelBench } from "./channels.ts";
 import { runScaleOutBench } from "./scale-out.ts";
 import { chatBodies as makeChatBodies, openChatSessions } from "./questions.ts";
@@ -112,6 +113,11 @@ async function intakeBench(databaseUrl: string | undefined, dataDir: string, ech
 // Understanding alone first (one core, no I/O), the opinion analysis alone, then the chat API under load.
 await runUnderstandingBench();
 console.log("");
+// The catalog at a city's size (issue 15): the sample items beside 1,200 more, same run.
+if (process.env.BENCH_CATALOG_SCALE !== "0") {
+  await runCatalogScaleBench();
+  console.log("");
+}
 await runOpinionBench();
 console.log("");
 // Import with analysis into PostgreSQL and the embedded PGlite, beside the analysis alone.
