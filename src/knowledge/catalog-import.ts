@@ -2,8 +2,8 @@
 // item (item-sheet-row.ts), set against the files already there — added, changed (which
 // fields), unchanged — and written only when asked. Columns the sheet lacks (办公时间, 设定依据) do not overwrite what an item has. A bad row is reported with its row
 // number and left out; every other row still goes in. An item already in the catalog keeps
-// its example questions and aliases (people wrote them from what citizens ask): the import
-// adds aliases and replaces the official fields.
+// its example questions, aliases and head concept (people wrote them from what citizens ask):
+// the import adds aliases and replaces the official fields.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Document, parseDocument, parse as parseYaml } from "yaml";
@@ -122,6 +122,8 @@ export async function planImport(
       ...imported,
       aliases: [...new Set([...before.item.aliases, ...imported.aliases])],
       examples: before.item.examples,
+      // The head concept is written by people too (what a question must name to be about it).
+      ...(before.item.head && { head: before.item.head }),
     };
     for (const field of result.defaulted) (item[field] as unknown) = before.item[field];
     const changed = FIELDS.filter((field) => !same(before.item[field], item[field]));
