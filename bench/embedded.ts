@@ -61,6 +61,28 @@ function memory(bootstrapPid: number): { serverMb: number; postgresMb: number } 
   };
 }
 
+/** CPU seconds (user + system) used so far by the server and by the PostgreSQL processes under bootstrap's pid. */
+function cpuSeconds(bootstrapPid: number): { server: number; postgres: number } {
+  const ticks = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (USER_HZ = 100)
+    } catch {
+      return 0;
+    }
+  };
+  let server = 0;
+  let postgres = 0;
+  for (const pid of descendants(bootstrapPid)) {
+    const command = commandOf(pid);
+    const program = command[0] ?? "";
+    if (command.some((arg) => arg.endsWith("src/server.js"))) server += ticks(pid);
+    else if (program.endsWith("/postgres") || program.startsWith("postgres:")) postgres += ticks(pid);
+  }
+  return { server, postgres };
+}
+
 interface Row {
   backend: string;
   round: number;
@@ -68,6 +90,8 @@ interface Row {
   chat: LoadResult;
   fresh: { serverMb: number; postgresMb: number };
   loaded: { serverMb: number; postgresMb: number };
+  /** CPU ms per chat request during the measured run: server, and private PostgreSQL (backends that exited are not counted). */
+  cpuMsPerRequest: { server: number; postgres: number };
 }
 
 async function measure(backend: (typeof BACKENDS)[number], round: number, echoUrl: string): Promise<Row> {
@@ -91,6 +115,7 @@ async function measureOn(backend: string, databaseUrl: string | undefined, round
     await runLoad({ label: "warm-up", url: `${echoUrl}/echo`, bodies, durationSeconds: 2 });
     await runLoad({ label: "warm-up", url: chatUrl, bodies, sessions, durationSeconds: 2 });
     const echo = await runLoad({ label: "echo", url: `${echoUrl}/echo`, bodies, durationSeconds: SECONDS });
+    const cpuBefore = cpuSeconds(hub.child.pid!);
     const chat = await runLoad({
       label: `chat (${backend})`,
       url: chatUrl,
@@ -98,8 +123,14 @@ async function measureOn(backend: string, databaseUrl: string | undefined, round
       sessions,
       durationSeconds: SECONDS,
     });
+    const cpuAfter = cpuSeconds(hub.child.pid!);
     const loaded = memory(hub.child.pid!);
-    return { backend, round, echo, chat, fresh, loaded };
+    const perRequest = (seconds: number) => (1000 * seconds) / Math.max(1, chat.requests);
+    const cpuMsPerRequest = {
+      server: perRequest(cpuAfter.server - cpuBefore.server),
+      postgres: perRequest(cpuAfter.postgres - cpuBefore.postgres),
+    };
+    return { backend, round, echo, chat, fresh, loaded, cpuMsPerRequest };
   } finally {
     await stopChild(hub.child);
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -129,14 +160,15 @@ try {
   await stopChild(echo.child);
 }
 console.log(
-  "| backend | round | echo req/s | chat req/s | chat / echo | chat p50 | chat p99 | server RSS fresh / loaded | PostgreSQL PSS fresh / loaded |",
+  "| backend | round | echo req/s | chat req/s | chat / echo | chat p50 | chat p99 | CPU ms / request (server + private PostgreSQL) | server RSS fresh / loaded | PostgreSQL PSS fresh / loaded |",
 );
-console.log("|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
   const mb = (m: { serverMb: number; postgresMb: number }, key: "serverMb" | "postgresMb") => m[key].toFixed(0);
   console.log(
     `| ${r.backend} | ${r.round} | ${r.echo.requestsPerSecond.toFixed(0)} | ${r.chat.requestsPerSecond.toFixed(0)} | ` +
       `${((100 * r.chat.requestsPerSecond) / r.echo.requestsPerSecond).toFixed(1)}% | ${r.chat.p50} ms | ${r.chat.p99} ms | ` +
+      `${r.cpuMsPerRequest.server.toFixed(1)} + ${r.cpuMsPerRequest.postgres.toFixed(1)} | ` +
       `${mb(r.fresh, "serverMb")} / ${mb(r.loaded, "serverMb")} MB | ${mb(r.fresh, "postgresMb")} / ${mb(r.loaded, "postgresMb")} MB |`,
   );
 }

