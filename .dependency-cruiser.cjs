@@ -28,6 +28,7 @@ const COMPOSITION_ROOT = [
   "src/start-workers.ts",
   "src/privacy-cli.ts",
   "src/wechaty-bot.ts",
+  "src/move-from-pglite-cli.ts",
   "connectors/index.ts",
 ];
 /** The root files of src/ other than the composition root, importable by every folder not below them. */

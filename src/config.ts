@@ -194,6 +194,11 @@ const envSchema = z.object({
       .optional(),
   ),
   DATA_DIR: z.string().min(1).default("./data"),
+  /** With no DATABASE_URL: a private PostgreSQL server under DATA_DIR, or PGlite inside the process. */
+  EMBEDDED_DATABASE: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["postgres", "pglite"], { message: "must be postgres or pglite" }).default("postgres"),
+  ),
   INTENTS_DIR: z.string().min(1).default("./intents"),
   /** The trained message classifier (npm run nlp -- train …); a region points it at its own. */
   MESSAGE_MODEL_DIR: z.string().min(1).default("./intents/models/default"),
@@ -388,6 +393,7 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   dataDir: string;
+  embeddedDatabase: "postgres" | "pglite";
   intentsDir: string;
   messageModelDir: string;
   logLevel: string;
@@ -561,6 +567,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    embeddedDatabase: e.EMBEDDED_DATABASE,
     intentsDir: path.resolve(e.INTENTS_DIR),
     messageModelDir: path.resolve(e.MESSAGE_MODEL_DIR),
     logLevel: e.LOG_LEVEL,

@@ -92,7 +92,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   knowledge.watch();
 
-  const db = await openDatabase(options.database ?? databaseTarget(config));
+  const db = await openDatabase(options.database ?? databaseTarget(config), log);
   try {
     const applied = await migrate(db.sql);
     if (applied.length > 0) log.info({ applied }, "database migrated");

@@ -1,5 +1,6 @@
 // `npm start`: everything in one process — web server, queue workers, and a private
-// Redis when REDIS_URL is not set. The database is embedded PGlite unless DATABASE_URL is set.
+// Redis when REDIS_URL is not set. Without DATABASE_URL the database is a private PostgreSQL
+// server under DATA_DIR (or PGlite), started and stopped with the hub (src/db/embedded-postgres.ts).
 import path from "node:path";
 import { channelModules } from "../connectors/index.ts";
 import { loadConfig } from "./config.ts";
@@ -46,7 +47,7 @@ async function main() {
   const shown = address.replace("127.0.0.1", "localhost");
   console.log(
     `\n政务服务智能助手已启动 / The hub is running:\n  web chat  ${shown}/\n  health    ${shown}/readyz\n` +
-      `  database  ${hub.db.backend}${config.databaseUrl ? "" : ` (${path.join(config.dataDir, "pglite")})`}\n` +
+      `  database  ${hub.db.backend}${hub.db.location ? ` (${hub.db.location})` : ""}\n` +
       `  workers   ${workers ? "in this process" : "separate (npm run worker)"}\nPress Ctrl+C to stop.\n`,
   );
 }

@@ -11,11 +11,12 @@ import { buildMetricsServer } from "./http/metrics-server.ts";
 async function main() {
   // Each channel parses its own section of the environment.
   const config = loadConfig(process.env, channelModules());
-  // An embedded PGlite or a private Redis belong to one process; a separate worker must share real servers.
+  // The embedded database and the private Redis live and die with `npm start` (on a port chosen at
+  // each start); a separate worker must share servers that outlive any one process.
   if (!config.databaseUrl || !config.redisUrl) {
     throw new ConfigError(
       "npm run worker needs DATABASE_URL and REDIS_URL (a separate worker must share the web server's database and Redis).\n" +
-        "  For a single machine, `npm start` runs the workers in-process instead.",
+        "  For a single machine, `npm start` runs the workers in-process instead (its private PostgreSQL and Redis are not shared).",
     );
   }
   const log = createLogger(config.logLevel);

@@ -1,5 +1,5 @@
 // The newcomer's path, end to end: `npm start`'s command with no DATABASE_URL and
-// no REDIS_URL (embedded PGlite, private redis-server), driven over real HTTP.
+// no REDIS_URL (private PostgreSQL server and redis-server under DATA_DIR), driven over real HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -19,6 +19,8 @@ describe("the hub, started as npm start starts it", () => {
 
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "hub-e2e-"));
+    // As ./data is: as root, the private PostgreSQL runs as postgres, which must enter it (mkdtemp makes 0700).
+    await fs.chmod(dataDir, 0o755);
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
@@ -54,10 +56,12 @@ describe("the hub, started as npm start starts it", () => {
     return (await res.json()) as ChatResponse;
   };
 
-  it("is ready, with the embedded database and its own Redis", async () => {
+  it("is ready, with its private PostgreSQL and its own Redis", async () => {
     const res = await fetch(`${baseUrl}/readyz`);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { checks: { database: { detail: string } } }).checks.database.detail).toBe("pglite");
+    expect(((await res.json()) as { checks: { database: { detail: string } } }).checks.database.detail).toBe(
+      "postgresql",
+    );
   });
 
   it("answers a service question from the catalog", async () => {

@@ -35,7 +35,9 @@ export function closeOnSignals(log: Logger, timeoutMs: number, closers: Closer[]
 export function exitOnStartupError(error: unknown): never {
   const known =
     error instanceof Error &&
-    ["ConfigError", "CatalogError", "MigrationError", "DatabaseLockedError"].includes(error.name);
+    ["ConfigError", "CatalogError", "MigrationError", "DatabaseLockedError", "PrivatePostgresError"].includes(
+      error.name,
+    );
   console.error(
     `\n启动失败 / start-up failed:\n${known ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
   );
