@@ -198,8 +198,12 @@ async function soak(
   let i = 0;
   let owed = 0;
   const start = Date.now();
+  let last = performance.now();
   const tick = setInterval(() => {
-    owed += rate / 10;
+    // From the time gone by, not per tick: a late tick (this process busy) still owes its share.
+    const now = performance.now();
+    owed += (rate * (now - last)) / 1000;
+    last = now;
     for (; owed >= 1; owed--) {
       if (inFlight >= IN_FLIGHT_CAP) {
         behind++;
