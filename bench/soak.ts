@@ -49,6 +49,13 @@ function kindOf(i: number): Kind {
   return slot < 14 ? "question" : slot < 18 ? "complaint" : slot === 18 ? "inbox" : "accept";
 }
 
+/** Whether the answer was a 2xx, its body read to the end: an unread body holds its connection. */
+async function ok(response: Promise<Response>): Promise<boolean> {
+  const answer = await response;
+  await answer.arrayBuffer();
+  return answer.ok;
+}
+
 function mix(url: string, sessions: string[], staff: Staff[]): (i: number) => Request {
   const questions = chatBodies();
   const complaints = complaintBodies(500_000, 1_000_000);
@@ -58,21 +65,20 @@ function mix(url: string, sessions: string[], staff: Staff[]): (i: number) => Re
   return (i) => {
     const kind = kindOf(i);
     if (kind === "question")
-      return async () =>
-        (
-          await post("/api/chat/messages", questions[i % questions.length]!, {
+      return () =>
+        ok(
+          post("/api/chat/messages", questions[i % questions.length]!, {
             "x-chat-session": sessions[i % sessions.length]!,
-          })
-        ).ok;
-    if (kind === "complaint")
-      return async () => (await post("/api/chat/messages", complaints[complaint++ % complaints.length]!)).ok;
+          }),
+        );
+    if (kind === "complaint") return () => ok(post("/api/chat/messages", complaints[complaint++ % complaints.length]!));
     const { token } = staff[i % staff.length]!;
     const auth = { authorization: `Bearer ${token}` };
     const listAssigned = () => fetch(`${url}/api/staff/tickets?status=assigned&limit=1`, { headers: auth });
-    if (kind === "inbox") return async () => (await listAssigned()).ok;
+    if (kind === "inbox") return () => ok(listAssigned());
     return async () => {
       const list = await listAssigned();
-      if (!list.ok) return false;
+      if (!list.ok) return ok(Promise.resolve(list));
       const { tickets } = (await list.json()) as { tickets: { number: string }[] };
       if (!tickets[0]) return true;
       const accepted = await post(
@@ -81,20 +87,20 @@ function mix(url: string, sessions: string[], staff: Staff[]): (i: number) => Re
         auth,
       );
       // Another staff member (or an earlier request) accepted it first: 409 is a fair answer.
-      return accepted.ok || accepted.status === 409;
+      return (await ok(Promise.resolve(accepted))) || accepted.status === 409;
     };
   };
 }
 
 async function timed(request: Request): Promise<Outcome> {
   const start = performance.now();
-  let ok = false;
+  let succeeded = false;
   try {
-    ok = await request();
+    succeeded = await request();
   } catch {
-    ok = false;
+    succeeded = false;
   }
-  return { ms: performance.now() - start, ok };
+  return { ms: performance.now() - start, ok: succeeded };
 }
 
 /** Closed loop: `concurrency` callers, each sending its next request when the last answers. */
