@@ -7,6 +7,7 @@ import fs from "node:fs/promises";
 import { unlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { isAlive } from "../infra/process-alive.ts";
 
 export class DatabaseLockedError extends Error {
   override name = "DatabaseLockedError";
@@ -77,16 +78,6 @@ function isHeld(file: string, pid: number): boolean {
   // same small pid, and a lock left by the previous run must not block it).
   if (pid === process.pid) return held.has(file);
   return isAlive(pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function isFresh(file: string): Promise<boolean> {

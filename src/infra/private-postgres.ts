@@ -23,6 +23,7 @@ import {
   stderrLog,
   type Log,
 } from "./system-package.ts";
+import { isAlive } from "./process-alive.ts";
 
 export type { PrivateService };
 
@@ -139,15 +140,6 @@ function tail(text: string, lines = 20): string {
     .filter((l) => l.trim() !== "")
     .slice(-lines);
   return kept.length ? kept.join("\n") : "(no output)";
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**
