@@ -11,22 +11,13 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { alive } from "./support/process-alive.ts";
 import { npmScriptCommand } from "../scripts/npm-script.ts";
 import { chooseEmbedded } from "../src/db/embedded-postgres.ts";
 import { eventually, TEST_REDIS_URL, uniqueName } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const READY = /web chat\s+(http:\/\/\S+?)\/\s/;
-
-/** Alive and not a zombie waiting to be reaped. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 interface Hub {
   child: ChildProcess;

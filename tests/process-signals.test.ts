@@ -4,11 +4,11 @@
 // Real processes: sh → bootstrap → a stand-in service (tests/fixtures/process/service.mjs)
 // that starts a helper of its own, as the server starts its private redis-server.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { alive } from "./support/process-alive.ts";
 import { eventually } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -18,16 +18,6 @@ interface Pids {
   bootstrap: number;
   service: number;
   helper: number;
-}
-
-/** Alive and not a zombie waiting to be reaped. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
 }
 
 const started: number[] = [];
