@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelModules } from "../connectors/index.ts";
 import { FakeWechatApi } from "../connectors/wechat/testing/fake-wechat-api.ts";
+import { purgeExpired } from "../src/cases/retention.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import type { AlertDelivery } from "../src/opinion/alert-changes.ts";
 import { ALERT_JOB_NAME, alertJobId } from "../src/opinion/alert-delivery.ts";
@@ -19,6 +20,7 @@ import { QueueNames } from "../src/queue/queue-names.ts";
 import { WECHAT, wechatSettings } from "./support/wechat-env.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
+const DAY = 86_400_000;
 const TEMPLATE = "TPL_duty_alert";
 const ON_DUTY = "oDutyOfficer_0001";
 const SECOND = "oDutyOfficer_0002";
@@ -190,6 +192,17 @@ describe("alerts to duty officers on WeChat", () => {
     expect(sentTo(SECOND)).toHaveLength(3);
     expect(receiver.bodies).toHaveLength(3);
   }, 30_000);
+
+  it("forgets which officers were sent an alert once the retention policy says so", async () => {
+    const count = () => t.hub.db.prisma.opinionAlertNotice.count();
+    const kept = await count();
+    expect(kept).toBeGreaterThanOrEqual(4);
+    await purgeExpired(t.hub.db.prisma, { days: 30 }, new Date(Date.now() + 10 * DAY));
+    expect(await count()).toBe(kept);
+    const report = await purgeExpired(t.hub.db.prisma, { days: 30 }, new Date(Date.now() + 31 * DAY));
+    expect(report.alertNotices).toBe(kept);
+    expect(await count()).toBe(0);
+  });
 });
 
 describe("the duty officers' settings", () => {

@@ -14,7 +14,8 @@
 //                 A new message from the same citizen revives it, empty.
 //   feedback, notices sent, delivered outbox entries: older than the policy.
 //   opinion       an analysed message once its message's text is erased; an imported record
-//                 once imported longer ago than the policy (src/opinion/opinion-retention.ts).
+//                 once imported longer ago than the policy; a record of an alert sent to a duty
+//                 officer once older than the policy (src/opinion/opinion-retention.ts).
 // Unanswered questions are kept: their text was masked when stored and they name no one.
 // Each step works in batches and is safe to run again or concurrently (it re-checks
 // under a row lock), so the scheduled job and `npm run privacy -- purge` can overlap.
@@ -25,7 +26,7 @@ import { PERSONAL_EVENT_KEYS, PURGED_EVENT } from "../tickets/event-chain.ts";
 import { chainedEvent } from "../tickets/ticket-events.ts";
 import { FINISHED_STATUSES } from "../tickets/ticket-status.ts";
 import { readTicket } from "./ticket-writes.ts";
-import { eraseExpiredOpinions } from "../opinion/opinion-retention.ts";
+import { eraseExpiredAlertNotices, eraseExpiredOpinions } from "../opinion/opinion-retention.ts";
 
 export interface RetentionPolicy {
   /** Days after a case is finished (and a message was sent) before personal data is erased. */
@@ -42,6 +43,7 @@ export interface PurgeReport {
   deliveries: number;
   outboxEntries: number;
   opinionMessages: number;
+  alertNotices: number;
 }
 
 const BATCH = 200;
@@ -70,6 +72,7 @@ export async function purgeExpired(
     deliveries: 0,
     outboxEntries: 0,
     opinionMessages: 0,
+    alertNotices: 0,
   };
   for (;;) {
     const ids = await dueTickets(prisma, cutoff, BATCH);
@@ -86,6 +89,7 @@ export async function purgeExpired(
   }
   report.messages = await repeat(() => purgeMessages(prisma, cutoff));
   report.opinionMessages = await repeat(() => eraseExpiredOpinions(prisma, cutoff, BATCH));
+  report.alertNotices = await repeat(() => eraseExpiredAlertNotices(prisma, cutoff, BATCH));
   report.conversations = await repeat(() => purgeConversations(prisma, cutoff, now));
   report.feedback = await repeat(
     () => prisma.$executeRaw`
