@@ -247,7 +247,8 @@ describe.each(BACKENDS)("retention on %s", (backend) => {
     const usage = spawnSync(tsx, ["src/privacy-cli.ts", "export"], { cwd: root, env, encoding: "utf8" });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("usage:");
-  });
+    // Four tsx processes: each starts in seconds, more on a busy machine (30 s timed out in CI).
+  }, 120_000);
 
   it("applies the policy when the worker's job runs", async () => {
     const { ticket } = await finishedCase();
