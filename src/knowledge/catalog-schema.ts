@@ -161,6 +161,24 @@ export const outOfScopeFileSchema = z.strictObject({
   actions: z.array(nonEmpty).default([]),
 });
 
+/**
+ * The stages of government services (换领, 补领, 变更, 注销, 挂失, 签注 …), each a group of
+ * the words that name it. A question naming an item's object with a stage that no item
+ * on that object offers is not about the item (head-concepts.ts).
+ */
+export const serviceStagesFileSchema = z.strictObject({
+  stages: z.array(
+    z.strictObject({
+      name: nonEmpty,
+      /** Words that name the stage wherever they occur (补办, 挂失, 密码). */
+      words: z.array(nonEmpty).min(1),
+      /** One-character verbs (补, 换, 转) that name it only as an item's head action: alone they occur inside other words (补贴). */
+      verbs: z.array(z.string().trim().length(1)).default([]),
+    }),
+  ),
+});
+export type ServiceStage = z.infer<typeof serviceStagesFileSchema>["stages"][number];
+
 export interface Catalog {
   items: ServiceItem[];
   departments: Department[];
@@ -171,5 +189,7 @@ export interface Catalog {
   outOfScope: string[];
   /** Actions no item offers (out-of-scope.yaml `actions`). */
   outOfScopeActions?: string[];
+  /** The service stages (service-stages.yaml). */
+  serviceStages?: ServiceStage[];
   functionWords: string[];
 }

@@ -11,6 +11,7 @@ import {
   functionWordsFileSchema,
   messageKindsFileSchema,
   outOfScopeFileSchema,
+  serviceStagesFileSchema,
   type ServiceItem,
   serviceItemSchema,
   synonymsFileSchema,
@@ -35,6 +36,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   const facets = await read("facets.yaml", facetsFileSchema);
   const outOfScope = await read("out-of-scope.yaml", outOfScopeFileSchema);
   const functionWords = await read("function-words.yaml", functionWordsFileSchema);
+  const serviceStages = await read("service-stages.yaml", serviceStagesFileSchema);
 
   const itemFiles = await listDataFiles(path.join(dir, "items"), problems);
   const items: ServiceItem[] = [];
@@ -55,7 +57,8 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     !messageKinds ||
     !facets ||
     !outOfScope ||
-    !functionWords
+    !functionWords ||
+    !serviceStages
   )
     throw new CatalogError(problems);
   return {
@@ -67,6 +70,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     facets,
     outOfScope: outOfScope.questions,
     outOfScopeActions: outOfScope.actions,
+    serviceStages: serviceStages.stages,
     functionWords: functionWords.words,
   };
 }

@@ -91,7 +91,7 @@ export class Understander {
     const functionWords = new Set([...Segmenter.nonContentWords(), ...catalog.functionWords]);
     const analyzer = new TextAnalyzer(segmenter, synonyms, corrector, { knownWords, functionWords });
     this.analyzer = analyzer;
-    const heads = new HeadConcepts(catalog.items, catalog.outOfScopeActions);
+    const heads = new HeadConcepts(catalog.items, catalog.outOfScopeActions, catalog.serviceStages);
     const matcher = new ServiceMatcher({
       items: catalog.items,
       itemTexts: catalog.items.map((item, i) =>

@@ -9,13 +9,22 @@
 // text and its canonical tokens), and each item's level is then a few array reads.
 // A question that is one of an item's own examples is about that item whatever its words
 // (an editor added "咋给闺女整个身份卡" from the unanswered log: it must be answered).
-import type { ServiceItem } from "../../knowledge/catalog-schema.ts";
+//
+// Service stages (service-stages.yaml: 换领, 补领, 变更, 注销, 挂失, 签注 …): an item offers a
+// stage when its name, aliases or head words use one of the stage's words (GA007's alias
+// 护照补发: 护照 has 补领). A stage that no item naming the same object offers is foreign to
+// them all: "公积金密码忘了怎么重置", "公租房续租", "退休证丢了能补吗" are not about the
+// items that share the object — even an item that needs no action (退休, 公租房).
+import type { ServiceItem, ServiceStage } from "../../knowledge/catalog-schema.ts";
 import { normalizeText } from "../text/normalize.ts";
 import { PhraseIndex } from "../text/phrase-index.ts";
 
 /** How much of an item's head concept a question names. */
 export const HeadLevel = {
-  /** The object is there, no action of the item, and an action no item offers (考驾照报名). */
+  /**
+   * The object is there with an action no item offers and none of the item's (考驾照报名), or
+   * with a stage no item on the object offers and none that one does (公积金密码重置).
+   */
   foreign: -1,
   /** Neither the object nor anything that stands for it. */
   none: 0,
@@ -43,6 +52,10 @@ interface Head {
   actions: Int32Array;
   /** The actions no item offers, less those the item's own names use (公租房摇号, 公共租赁住房). */
   foreign: Int32Array;
+  /** The words of the stages no item sharing one of this item's objects offers. */
+  foreignStages: Int32Array;
+  /** The words of the stages offered on this item's objects (by it or an item sharing an object). */
+  ownStages: Int32Array;
 }
 
 /** Which head words a question names (from HeadConcepts.query). */
@@ -64,7 +77,12 @@ export class HeadConcepts {
   /** Example text (normalized, no punctuation) → the items it is an example of. */
   private readonly examples = new Map<string, number[]>();
 
-  constructor(items: readonly ServiceItem[], foreignActions: readonly string[] = []) {
+  constructor(
+    items: readonly ServiceItem[],
+    foreignActions: readonly string[] = [],
+    /** The service stages (service-stages.yaml). */
+    stages: readonly Pick<ServiceStage, "words" | "verbs">[] = [],
+  ) {
     const ids = new Map<string, number>();
     const idsOf = (words: readonly string[]) =>
       Int32Array.from(words, (word) => {
@@ -73,11 +91,34 @@ export class HeadConcepts {
         if (id === undefined) ids.set(w, (id = ids.size));
         return id;
       });
-    this.heads = items.map((item) => {
+    const offered = items.map((item) => offeredStages(item, stages));
+    this.heads = items.map((item, i) => {
       if (!item.head) return undefined;
       const own = [item.name, ...item.aliases, ...item.head.objects].map((n) => n.toLowerCase());
       const foreign = foreignActions.filter((action) => !own.some((name) => name.includes(action.toLowerCase())));
-      return { objects: idsOf(item.head.objects), actions: idsOf(item.head.actions), foreign: idsOf(foreign) };
+      // The stages offered on this item's objects: by it, or by an item sharing an object (身份证: GA002 换领, GA003 补领).
+      const objects = new Set(item.head.objects);
+      const onObjects = new Set<number>(offered[i]);
+      items.forEach((other, j) => {
+        if (other.head?.objects.some((o) => objects.has(o))) for (const s of offered[j]!) onObjects.add(s);
+      });
+      const foreignStages = stages.flatMap((stage, s) => (onObjects.has(s) ? [] : stage.words));
+      // A stage word inside one of the item's objects is named with the object, not as a stage
+      // (犯罪记录: 记录); the item's own one-character actions that are a stage's verbs are stages
+      // (换: 改了名字身份证要重新换吗).
+      const inObject = (word: string) => item.head!.objects.some((o) => o.includes(word));
+      const ownStages = stages.flatMap((stage, s) =>
+        onObjects.has(s)
+          ? [...stage.words.filter((w) => !inObject(w)), ...stage.verbs.filter((v) => item.head!.actions.includes(v))]
+          : [],
+      );
+      return {
+        objects: idsOf(item.head.objects),
+        actions: idsOf(item.head.actions),
+        foreign: idsOf(foreign),
+        foreignStages: idsOf(foreignStages),
+        ownStages: idsOf(ownStages),
+      };
     });
     this.index = new PhraseIndex([...ids.keys()]);
     items.forEach((item, i) => {
@@ -111,6 +152,9 @@ export class HeadConcepts {
     const head = this.heads[index];
     if (!head) return HeadLevel.full;
     if (!names(query, head.objects)) return HeadLevel.none;
+    // A stage of the object that no item offers (公积金 + 密码, 退休证 + 补), and none that one
+    // does: about something else, whatever else it shares (营业执照 + 注销: 执照 is SJ001's action).
+    if (names(query, head.foreignStages) && !names(query, head.ownStages)) return HeadLevel.foreign;
     if (head.actions.length > 0 && names(query, head.actions)) return HeadLevel.full;
     const foreign = names(query, head.foreign);
     // An object that needs no action is named in full, unless the question wants something
@@ -134,6 +178,23 @@ export class HeadConcepts {
     }
     return best;
   }
+}
+
+/**
+ * The stages (indexes into `stages`) whose words the item's name, aliases or head words use,
+ * or one of whose verbs is one of its head actions (CJ002's 补).
+ */
+function offeredStages(item: ServiceItem, stages: readonly Pick<ServiceStage, "words" | "verbs">[]): number[] {
+  const own = [item.name, ...item.aliases, ...(item.head?.objects ?? []), ...(item.head?.actions ?? [])].map((n) =>
+    n.toLowerCase(),
+  );
+  const actions = item.head?.actions ?? [];
+  return stages.flatMap((stage, s) =>
+    stage.verbs.some((v) => actions.includes(v)) ||
+    stage.words.some((word) => own.some((name) => name.includes(word.toLowerCase())))
+      ? [s]
+      : [],
+  );
 }
 
 function names(query: HeadQuery, ids: Int32Array): boolean {
