@@ -168,6 +168,56 @@ describe("online topics", () => {
     expect(label.text).toMatch(/^人民路街道 · 停水/);
   });
 
+  it("merges two wordings of one outcry that opened two topics in its first minutes", () => {
+    const clusterer = new TopicClusterer(new PlaceLineage(regions));
+    // Two days of everyday matters, now and then parking, so 停车 has a share to burst against.
+    const everyday = [
+      ["公交", "晚点"],
+      ["噪音", "施工"],
+      ["路灯", "不亮"],
+      ["垃圾", "清运"],
+    ];
+    for (let i = 0; i < 480; i++) {
+      const terms = i % 20 === 0 ? ["停车", "乱停", "消防", "通道", "堵死"] : everyday[i % 4]!;
+      clusterer.add({ id: `b${i}`, time: T0 + i * 6 * MINUTE, terms, places: [] });
+    }
+    const start = T0 + 48 * HOUR;
+    const wordings = [
+      ["停车", "收费", "听证会", "气人"],
+      ["停车费", "三倍", "负担", "不合理"],
+    ];
+    const topics = Array.from({ length: 8 }, (_, i) =>
+      clusterer.add({ id: `o${i}`, time: start + i * MINUTE, terms: wordings[i % 2]!, places: [] }),
+    );
+    const merges = clusterer.takeMerges();
+    expect(merges).toHaveLength(1);
+    expect(merges[0]!.into.id).toBe(topics[0]!.id);
+    expect(topics.slice(5).every((topic) => topic.id === topics[0]!.id)).toBe(true);
+    expect(clusterer.current(merges[0]!.from)).toBe(topics[0]);
+    expect(topics[0]!.size).toBe(8);
+  });
+
+  it("lets an old topic of a street take a message from there only when they share a term", () => {
+    const clusterer = new TopicClusterer(new PlaceLineage(regions));
+    for (let day = 0; day < 5; day++)
+      clusterer.add({
+        id: `n${day}`,
+        time: T0 + day * 24 * HOUR,
+        terms: ["噪音", "施工"],
+        places: [place("阳光社区")],
+      });
+    const later = T0 + 5 * 24 * HOUR;
+    const noise = clusterer.add({ id: "n5", time: later, terms: ["施工", "扰民"], places: [place("光明社区")] });
+    const smell = clusterer.add({ id: "s1", time: later + HOUR, terms: ["刺鼻", "气味"], places: [place("阳光社区")] });
+    expect(noise.id).toBe(1);
+    expect(smell.id).not.toBe(1);
+    // While young, the same topic gathers its street's messages in any words (an outage's 没水了 beside 停水).
+    const young = new TopicClusterer(new PlaceLineage(regions));
+    const first = young.add({ id: "w1", time: T0, terms: ["停水", "通知"], places: [place("阳光社区")] });
+    const other = young.add({ id: "w2", time: T0 + HOUR, terms: ["洗漱", "做饭"], places: [place("光明社区")] });
+    expect(other.id).toBe(first.id);
+  });
+
   it("lets a topic expire when quiet", () => {
     const clusterer = new TopicClusterer(new PlaceLineage(regions), { idleMinutes: 60 });
     const first = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [] });

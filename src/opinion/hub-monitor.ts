@@ -64,6 +64,8 @@ export interface MonitorEffects {
   /** Message id → stored topic id. */
   assignments: Map<string, string>;
   topics: TopicSummary[];
+  /** Stored ids of topics taken into another (their messages are reassigned): to delete once empty. */
+  mergedTopics: string[];
   alerts: AlertSnapshot[];
 }
 
@@ -97,6 +99,7 @@ export class HubMonitor {
   private readonly alertIds = new Map<number, string>();
   private assignments = new Map<string, string>();
   private touchedTopics = new Set<number>();
+  private mergedTopics = new Set<number>();
   private touchedAlerts = new Set<OpinionAlert>();
   private sweptAt = Number.NEGATIVE_INFINITY;
   private readonly memoryMs: number;
@@ -121,7 +124,7 @@ export class HubMonitor {
   /** Feeds rows in the order given (the caller sorts them by time). */
   add(rows: readonly MonitorRow[]): void {
     for (const row of rows) {
-      const { topic, changes } = this.monitor.add({
+      const { topic, merges, changes } = this.monitor.add({
         id: row.id,
         time: row.at,
         analysis: {
@@ -132,7 +135,8 @@ export class HubMonitor {
         },
         ...(row.domain ? { domain: row.domain } : {}),
       });
-      if (topic.size === 1) this.topicIds.set(topic.id, row.id);
+      if (!this.topicIds.has(topic.id)) this.topicIds.set(topic.id, row.id);
+      for (const { from, into } of merges) this.move(from.id, into.id);
       this.topicOfMessage.set(row.id, { topic: topic.id, at: row.at });
       this.forgetBefore(row.at);
       this.collect(changes);
@@ -147,6 +151,18 @@ export class HubMonitor {
   advanceTo(time: number): void {
     this.collect(this.monitor.advanceTo(time));
     this.forgetBefore(time);
+  }
+
+  /** A merged topic's messages (young: all still known) go to the topic that took it in. */
+  private move(from: number, into: number): void {
+    for (const [id, entry] of this.topicOfMessage) {
+      if (entry.topic !== from) continue;
+      entry.topic = into;
+      if (entry.at >= this.writeFrom) this.assignments.set(id, this.topicIds.get(into)!);
+    }
+    this.touchedTopics.delete(from);
+    this.touchedTopics.add(into);
+    this.mergedTopics.add(from);
   }
 
   /** Forgets the topics of messages older than the monitor's memory (no spike window reaches them), hourly. */
@@ -167,9 +183,11 @@ export class HubMonitor {
   take(): MonitorEffects {
     const topics = [...this.touchedTopics].map((n) => this.summary(this.monitor.clusterer.topics()[n - 1]!));
     const alerts = [...this.touchedAlerts].map((alert) => this.snapshot(alert));
-    const effects = { assignments: this.assignments, topics, alerts };
+    const mergedTopics = [...this.mergedTopics].map((n) => this.topicIds.get(n)!);
+    const effects = { assignments: this.assignments, topics, mergedTopics, alerts };
     this.assignments = new Map();
     this.touchedTopics = new Set();
+    this.mergedTopics = new Set();
     this.touchedAlerts = new Set();
     return effects;
   }

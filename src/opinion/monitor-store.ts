@@ -186,6 +186,16 @@ export class MonitorStore {
     );
   }
 
+  /** Removes the given topics (merged into another) once no message is theirs. */
+  async deleteMergedTopics(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.query(
+      `DELETE FROM "OpinionTopic" t WHERE t."id" = ANY($1::text[])
+         AND NOT EXISTS (SELECT 1 FROM "OpinionMessage" m WHERE m."topicId" = t."id")`,
+      [ids],
+    );
+  }
+
   /** Removes topics last active at or after `since` that a replay left without messages. */
   async deleteEmptyTopics(since: number): Promise<number> {
     const rows = await this.sql.query<{ id: string }>(

@@ -237,6 +237,7 @@ export class OpinionMonitorService {
     const effects = state.take();
     await store.assignTopics(effects.assignments);
     await store.saveTopics(effects.topics);
+    await store.deleteMergedTopics(effects.mergedTopics);
     this.report(await store.saveAlerts(effects.alerts));
   }
 

@@ -12,7 +12,7 @@ import type { OpinionAnalysis } from "./opinion-message.ts";
 import { OpinionSeries, topicIdOf, topicSeries } from "./opinion-series.ts";
 import type { PlaceLineage } from "./place-lineage.ts";
 import { type SpikeMeasure, SpikeDetector, stronger } from "./spike-detector.ts";
-import { type Topic, TopicClusterer, type TopicSettings } from "./topic-clusterer.ts";
+import { type Topic, TopicClusterer, type TopicMerge, type TopicSettings } from "./topic-clusterer.ts";
 
 export interface MonitoredMessage {
   id: string;
@@ -63,11 +63,17 @@ export class OpinionMonitor {
     this.longestWindowMs = Math.max(...[...settings.windows, settings.newMatter].map((w) => w.buckets)) * this.bucketMs;
   }
 
-  /** Adds one message (evaluating every bucket boundary before it first); answers its topic and what alerts changed. */
-  add(message: MonitoredMessage): { topic: Topic; changes: AlertChange[] } {
+  /**
+   * Adds one message (evaluating every bucket boundary before it first); answers its topic,
+   * the topics merged into another by it (their messages are counted in that one's series
+   * now) and what alerts changed.
+   */
+  add(message: MonitoredMessage): { topic: Topic; merges: TopicMerge[]; changes: AlertChange[] } {
     const changes = this.advanceTo(message.time);
     const terms = this.series.terms(message.analysis);
     const topic = this.clusterer.add({ id: message.id, time: message.time, terms, places: message.analysis.places });
+    const merges = this.clusterer.takeMerges();
+    for (const merge of merges) this.moveSeries(merge);
     this.newMatter.record({ time: message.time, terms, places: message.analysis.places });
     // A topic's zeros before it was born are no baseline for its own windows: until it has a
     // past, it is measured against the messages like its own (new-matter-detector.ts).
@@ -78,7 +84,19 @@ export class OpinionMonitor {
       this.touched.add(key);
     }
     this.recent.push({ id: message.id, time: message.time, series: keys });
-    return { topic, changes };
+    return { topic, merges, changes };
+  }
+
+  /** A merged topic's messages count in the series of the topic that took it in (a young topic's: all are recent). */
+  private moveSeries({ from, into }: TopicMerge): void {
+    const [old, now] = [topicSeries(from.id), topicSeries(into.id)];
+    for (const message of this.recent) {
+      const at = message.series.indexOf(old);
+      if (at < 0) continue;
+      message.series[at] = now;
+      this.detector.record(now, message.time);
+    }
+    this.touched.add(now);
   }
 
   /** Evaluates every bucket boundary up to `time` (a quiet stretch too: alerts calm down in it). */

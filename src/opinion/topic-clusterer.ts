@@ -6,11 +6,15 @@
 // area adds placeBonus, a place in another street or district multiplies by
 // otherPlaceFactor — so a water outage at one street neither swallows nor is swallowed by
 // the city's everyday 停水 messages elsewhere. With the defaults placeBonus equals
-// joinThreshold: a message from the area of a live one-place topic joins it even in other
-// words (没水了 beside 停水) unless another topic fits better. Candidates are the live topics
+// joinThreshold: a message from the area of a young one-place topic (placeBonusMinutes) joins
+// it even in other words (没水了 beside 停水) unless another topic fits better; an older one
+// gets the bonus only for a message sharing a term with it, so a busy street's everyday topic
+// does not swallow a new matter there. Two young topics that carry the same bursting term
+// (term-bursts.ts) are merged: two wordings of one outcry. Candidates are the live topics
 // sharing a term or an area. A topic expires after idleMinutes without a message.
 // Deterministic: ties go to the older topic.
 import type { PlaceLineage } from "./place-lineage.ts";
+import { type BurstSettings, TermBursts } from "./term-bursts.ts";
 import { TermStatistics } from "./term-statistics.ts";
 
 export interface TopicPlace {
@@ -35,13 +39,23 @@ export interface Topic {
   termCounts: Map<string, number>;
   /** How many of its messages name each area (a place's street, else the place; place-lineage.ts), in order of first mention. */
   areaCounts: Map<string, { place: TopicPlace; count: number }>;
+  /** The topic that took it in (a twin of one burst, below); its messages are that topic's now. */
+  mergedInto?: number;
 }
 
-export interface TopicSettings {
+/** A young topic taken into its older twin. */
+export interface TopicMerge {
+  from: Topic;
+  into: Topic;
+}
+
+export interface TopicSettings extends BurstSettings {
   /** The least similarity at which a message joins a topic. */
   joinThreshold: number;
   /** Added when the message names the same place or street as a one-place topic. */
   placeBonus: number;
+  /** How long after its first message a topic gets placeBonus for any message; later only for one sharing a term. */
+  placeBonusMinutes: number;
   /** Multiplies the similarity when it names another street or district. */
   otherPlaceFactor: number;
   /** A topic is one place's when its main place is named by at least this share of its messages. */
@@ -53,14 +67,20 @@ export interface TopicSettings {
 export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
   joinThreshold: 0.2,
   placeBonus: 0.2,
+  placeBonusMinutes: 48 * 60,
   otherPlaceFactor: 0.3,
   placeFocus: 0.5,
   idleMinutes: 36 * 60,
+  burstMinutes: 60,
+  burstMinCount: 5,
+  burstRatio: 4,
 });
 
 const SWEEP_MS = 10 * 60_000;
 /** How many earlier messages must have used a word for it to count as a compound's part. */
 const MIN_PART_FREQUENCY = 3;
+/** The least size of a topic before it is merged with its twin: a pair of messages is no wording yet. */
+const MIN_TWIN_SIZE = 3;
 
 interface WeighedTerms {
   terms: readonly string[];
@@ -75,6 +95,8 @@ const areaKey = (code: string) => `\u0000area:${code}`;
 export class TopicClusterer {
   readonly settings: TopicSettings;
   readonly background = new TermStatistics();
+  private readonly bursts: TermBursts;
+  private merges: TopicMerge[] = [];
   private readonly all: Topic[] = [];
   private readonly live = new Map<number, Topic>();
   /** term (or an area's key) → live topics that hold it: the only candidates a message is compared with. */
@@ -87,6 +109,7 @@ export class TopicClusterer {
     settings: Partial<TopicSettings> = {},
   ) {
     this.settings = { ...DEFAULT_TOPIC_SETTINGS, ...settings };
+    this.bursts = new TermBursts(this.background, this.settings);
   }
 
   /** Every topic so far, live or expired, oldest first. */
@@ -94,14 +117,29 @@ export class TopicClusterer {
     return this.all;
   }
 
-  /** Clusters one message; answers its topic. */
+  /** Clusters one message; answers its topic (after any merge it caused: takeMerges). */
   add(message: TopicMessage): Topic {
     if (message.time - this.lastSweep >= SWEEP_MS) this.expire(message.time);
     const terms = this.withParts(message.terms);
     this.background.addDocument(terms);
+    this.bursts.add(message.time, terms);
     const topic = this.mostSimilar(terms, message) ?? this.newTopic(message.time);
     this.join(topic, terms, message);
-    return topic;
+    return this.mergeTwins(topic, message.time);
+  }
+
+  /** The merges since the last call, oldest first. */
+  takeMerges(): TopicMerge[] {
+    const merges = this.merges;
+    this.merges = [];
+    return merges;
+  }
+
+  /** The topic a topic's messages belong to now (itself, or the twin that took it in). */
+  current(topic: Topic): Topic {
+    let at = topic;
+    while (at.mergedInto !== undefined) at = this.all[at.mergedInto - 1]!;
+    return at;
   }
 
   /**
@@ -121,11 +159,6 @@ export class TopicClusterer {
     return [...all];
   }
 
-  /** The similarity of a message (terms, places) to a topic. */
-  similarity(terms: readonly string[], places: readonly TopicPlace[], topic: Topic): number {
-    return this.similarityOf(this.weigh(terms), places, topic);
-  }
-
   /**
    * Whether a message is like a topic's by its words alone: term similarity at least
    * joinThreshold and no place in another street or district. The place bonus is left out, so
@@ -136,7 +169,7 @@ export class TopicClusterer {
     const main = this.mainPlace(topic);
     if (main && places.length > 0 && places.every((p) => this.lineage.relation(p.code, main.code) === "different"))
       return false;
-    return this.similarityOf(this.weigh(terms), [], topic) >= this.settings.joinThreshold;
+    return this.similarityOf(this.weigh(terms), [], topic, topic.lastAt) >= this.settings.joinThreshold;
   }
 
   /** A message's terms with their squared IDF and its vector's norm: computed once, compared with every candidate. */
@@ -145,7 +178,7 @@ export class TopicClusterer {
     return { terms, squares: idfs.map((idf) => idf ** 2), norm: Math.hypot(...idfs) };
   }
 
-  private similarityOf(message: WeighedTerms, places: readonly TopicPlace[], topic: Topic): number {
+  private similarityOf(message: WeighedTerms, places: readonly TopicPlace[], topic: Topic, time: number): number {
     const topicNorm = this.norms.get(topic.id) ?? this.norm(topic);
     if (message.norm === 0 || topicNorm === 0) return 0;
     let dot = 0;
@@ -155,7 +188,11 @@ export class TopicClusterer {
     const main = this.mainPlace(topic);
     if (!main || places.length === 0) return cosine;
     const relations = places.map((place) => this.lineage.relation(place.code, main.code));
-    if (relations.includes("related")) return cosine + this.settings.placeBonus;
+    // A young topic gathers its area's varied wordings of one incident; an old one (a busy
+    // street's everyday matters) only messages that share a word with it, or it would swallow
+    // every new matter of its street.
+    const young = time - topic.firstAt <= this.settings.placeBonusMinutes * 60_000;
+    if (relations.includes("related")) return cosine + (young || dot > 0 ? this.settings.placeBonus : 0);
     if (relations.includes("compatible")) return cosine;
     return cosine * this.settings.otherPlaceFactor;
   }
@@ -177,7 +214,7 @@ export class TopicClusterer {
     for (const id of [...candidates].sort((a, b) => a - b)) {
       const topic = this.live.get(id)!;
       if (message.time - topic.lastAt > this.settings.idleMinutes * 60_000) continue;
-      const score = this.similarityOf(weighed, message.places, topic);
+      const score = this.similarityOf(weighed, message.places, topic, message.time);
       if (score >= bestScore && (!best || score > bestScore)) [best, bestScore] = [topic, score];
     }
     return best;
@@ -215,6 +252,58 @@ export class TopicClusterer {
     this.norms.set(topic.id, this.norm(topic));
   }
 
+  /**
+   * Two wordings of one outcry often share only its bursting word (停车 in 停车收费 and 停车费):
+   * when both open a topic in the outcry's first minutes, each then grows on its own wording.
+   * So two young topics (born within the burst window) that each carry a bursting term in at
+   * least half of their messages, in no two different areas, are one matter: the younger is
+   * taken into the older. Answers the topic that now holds `topic`'s messages.
+   */
+  private mergeTwins(topic: Topic, now: number): Topic {
+    for (let twin = this.twinOf(topic, now); twin; twin = this.twinOf(topic, now)) {
+      const [from, into] = twin.id < topic.id ? [topic, twin] : [twin, topic];
+      this.merge(from, into);
+      topic = into;
+    }
+    return topic;
+  }
+
+  private twinOf(topic: Topic, now: number): Topic | undefined {
+    const young = (t: Topic) => t.size >= MIN_TWIN_SIZE && now - t.firstAt <= this.settings.burstMinutes * 60_000;
+    const carries = (t: Topic, term: string) => 2 * (t.termCounts.get(term) ?? 0) >= t.size;
+    if (!young(topic)) return undefined;
+    const main = this.mainPlace(topic);
+    for (const term of [...topic.termCounts.keys()].sort()) {
+      if (!carries(topic, term) || !this.bursts.bursting(term)) continue;
+      for (const id of [...(this.byTerm.get(term) ?? [])].sort((a, b) => a - b)) {
+        const other = this.live.get(id);
+        if (!other || other === topic || !young(other) || !carries(other, term)) continue;
+        const otherMain = this.mainPlace(other);
+        if (main && otherMain && this.lineage.relation(main.code, otherMain.code) === "different") continue;
+        return other;
+      }
+    }
+    return undefined;
+  }
+
+  private merge(from: Topic, into: Topic): void {
+    into.size += from.size;
+    into.firstAt = Math.min(into.firstAt, from.firstAt);
+    into.lastAt = Math.max(into.lastAt, from.lastAt);
+    for (const [term, count] of from.termCounts) into.termCounts.set(term, (into.termCounts.get(term) ?? 0) + count);
+    for (const [code, entry] of from.areaCounts) {
+      const held = into.areaCounts.get(code);
+      if (held) held.count += entry.count;
+      else into.areaCounts.set(code, { ...entry });
+    }
+    this.forget(from);
+    for (const key of [...from.termCounts.keys(), ...[...from.areaCounts.keys()].map(areaKey)])
+      this.byTerm.get(key)!.add(into.id);
+    this.norms.set(into.id, this.norm(into));
+    from.mergedInto = into.id;
+    this.merges.push({ from, into });
+  }
+
   private norm(topic: Topic): number {
     let sum = 0;
     for (const [term, count] of topic.termCounts) sum += (count * this.background.idf(term)) ** 2;
@@ -224,12 +313,14 @@ export class TopicClusterer {
   private expire(now: number): void {
     this.lastSweep = now;
     const cutoff = now - this.settings.idleMinutes * 60_000;
-    for (const topic of this.live.values()) {
-      if (topic.lastAt >= cutoff) continue;
-      this.live.delete(topic.id);
-      this.norms.delete(topic.id);
-      for (const term of topic.termCounts.keys()) this.byTerm.get(term)?.delete(topic.id);
-      for (const area of topic.areaCounts.keys()) this.byTerm.get(areaKey(area))?.delete(topic.id);
-    }
+    for (const topic of this.live.values()) if (topic.lastAt < cutoff) this.forget(topic);
+  }
+
+  /** Takes a topic out of the live ones and the candidate index. */
+  private forget(topic: Topic): void {
+    this.live.delete(topic.id);
+    this.norms.delete(topic.id);
+    for (const term of topic.termCounts.keys()) this.byTerm.get(term)?.delete(topic.id);
+    for (const area of topic.areaCounts.keys()) this.byTerm.get(areaKey(area))?.delete(topic.id);
   }
 }

@@ -64,14 +64,16 @@ export function runStream(
   const monitor = new OpinionMonitor(new PlaceLineage(regions), PlaceFinder.names(regions), {
     startedAt: stream.start,
   });
-  const topicOf = new Map<string, number>();
+  const addedTo = new Map<string, number>();
   for (const message of stream.messages) {
     const analysis = analyze(message.text);
     const { topic } = monitor.add({ id: message.id, time: message.time, analysis, domain: message.domain });
-    topicOf.set(message.id, topic.id);
+    addedTo.set(message.id, topic.id);
   }
   monitor.advanceTo(stream.end);
   const topics = monitor.clusterer.topics();
+  // A message's topic is the one holding it at the end (a merged topic's twin).
+  const topicOf = new Map([...addedTo].map(([id, topic]) => [id, monitor.clusterer.current(topics[topic - 1]!).id]));
   const alerts = monitor.allAlerts();
 
   const events = stream.events.map((event): EventFigures => {
@@ -131,7 +133,7 @@ export function runStream(
     events,
     falseAlerts,
     falsePerWeek,
-    topics: topics.length,
+    topics: topics.filter((topic) => topic.mergedInto === undefined).length,
     backgroundPurity: total === 0 ? 0 : majority / total,
   };
 }
