@@ -186,12 +186,16 @@ export class MonitorStore {
     );
   }
 
-  /** Removes the given topics (merged into another) once no message is theirs. */
+  /**
+   * Removes the given topics (merged into another) once no message is theirs. One an alert
+   * already links to stays, so the alert's link still opens (its messages are the other's now).
+   */
   async deleteMergedTopics(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.sql.query(
       `DELETE FROM "OpinionTopic" t WHERE t."id" = ANY($1::text[])
-         AND NOT EXISTS (SELECT 1 FROM "OpinionMessage" m WHERE m."topicId" = t."id")`,
+         AND NOT EXISTS (SELECT 1 FROM "OpinionMessage" m WHERE m."topicId" = t."id")
+         AND NOT EXISTS (SELECT 1 FROM "OpinionAlert" a WHERE a."topicId" = t."id")`,
       [ids],
     );
   }
