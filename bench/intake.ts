@@ -88,7 +88,7 @@ async function load(url: string, bodies: string[], seconds: number, overallRate?
 const TICK_MS = 10;
 
 /** CPU ms a process has used so far, or undefined when it is gone or /proc is missing. */
-function processCpuMs(pid: number): number | undefined {
+export function processCpuMs(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

@@ -1,5 +1,5 @@
 // Finding tickets for staff and for Open311 clients: by status, overdue, department,
-// category and filing date, newest first.
+// category and filing date, newest first; and counting them, up to a cap.
 import type { PrismaClient } from "../db/database.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 
@@ -30,16 +30,28 @@ export function ticketWhere(filter: Omit<TicketFilter, "limit" | "offset">): Pri
   };
 }
 
-export async function findTickets(prisma: PrismaClient, filter: TicketFilter) {
-  const where = ticketWhere(filter);
-  const [total, tickets] = await Promise.all([
-    prisma.ticket.count({ where }),
-    prisma.ticket.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { number: "desc" }],
-      take: filter.limit,
-      skip: filter.offset ?? 0,
-    }),
-  ]);
-  return { total, tickets };
+/** The newest tickets matching the filter, a page of them. */
+export function findTickets(prisma: PrismaClient, filter: TicketFilter) {
+  return prisma.ticket.findMany({
+    where: ticketWhere(filter),
+    orderBy: [{ createdAt: "desc" }, { number: "desc" }],
+    take: filter.limit,
+    skip: filter.offset ?? 0,
+  });
+}
+
+/**
+ * How many tickets a list's count stops at. Counting every match grew with the backlog: a
+ * department's assigned tickets, read on each staff list (issue 16's soak, docs/benchmarks.md).
+ */
+export const TOTAL_CAP = 1000;
+
+/** The tickets matching the filter, counted up to `cap`; capped: there are more. */
+export async function countTickets(
+  prisma: PrismaClient,
+  filter: Omit<TicketFilter, "limit" | "offset">,
+  cap = TOTAL_CAP,
+): Promise<{ total: number; capped: boolean }> {
+  const counted = await prisma.ticket.count({ where: ticketWhere(filter), take: cap + 1 });
+  return { total: Math.min(counted, cap), capped: counted > cap };
 }

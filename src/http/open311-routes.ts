@@ -373,7 +373,7 @@ export async function open311Routes(app: FastifyInstance, options: Open311Routes
     filter: Parameters<typeof findTickets>[1],
     view: GeoReportView,
   ): Promise<GeoReportRequest[]> {
-    const { tickets } = await findTickets(prisma, filter);
+    const tickets = await findTickets(prisma, filter);
     const parents = await prisma.ticket.findMany({
       where: { id: { in: tickets.map((t) => t.parentId).filter((id): id is string => id !== null) } },
       select: { id: true, number: true },

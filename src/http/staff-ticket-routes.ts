@@ -5,7 +5,7 @@
 import type { SuggestionVerdict } from "../tickets/suggestion-verdict.ts";
 import type { FastifyInstance } from "fastify";
 import type { Cases } from "../cases/cases.ts";
-import { findTickets } from "../cases/ticket-queries.ts";
+import { countTickets, findTickets } from "../cases/ticket-queries.ts";
 import { workingSecondsLeft } from "../cases/time-left.ts";
 import { localDate } from "../calendar/zoned-days.ts";
 import { allowedActions } from "../staff/allowed-actions.ts";
@@ -124,8 +124,12 @@ export async function staffTicketRoutes(
         response: {
           200: {
             type: "object",
-            required: ["total", "tickets"],
-            properties: { total: { type: "integer" }, tickets: { type: "array", items: ticketSummarySchema } },
+            required: ["total", "totalCapped", "tickets"],
+            properties: {
+              total: { type: "integer" },
+              totalCapped: { type: "boolean" },
+              tickets: { type: "array", items: ticketSummarySchema },
+            },
           },
           ...staffErrorResponses,
         },
@@ -135,17 +139,19 @@ export async function staffTicketRoutes(
       const staff = staffOf(request);
       const q = request.query;
       const department = departmentFilter(staff, q.department);
-      const result = await findTickets(prisma, {
+      const filter = {
         ...(q.status && { statuses: q.status }),
         ...(q.overdue !== undefined && { overdue: q.overdue }),
         ...(department !== undefined && { departmentCode: department }),
         ...(q.from && { from: periodBound(q.from, "from", timeZone, "querystring.from") }),
         ...(q.to && { to: periodBound(q.to, "to", timeZone, "querystring.to") }),
-        limit: q.limit,
-        offset: q.offset,
-      });
-      await recordStaffAudit(prisma, staff, "list_tickets", undefined, { query: { ...q }, total: result.total });
-      return { total: result.total, tickets: result.tickets.map((t) => ticketSummary(staff, t)) };
+      };
+      const [{ total, capped }, tickets] = await Promise.all([
+        countTickets(prisma, filter),
+        findTickets(prisma, { ...filter, limit: q.limit, offset: q.offset }),
+      ]);
+      await recordStaffAudit(prisma, staff, "list_tickets", undefined, { query: { ...q }, total, totalCapped: capped });
+      return { total, totalCapped: capped, tickets: tickets.map((t) => ticketSummary(staff, t)) };
     },
   );
 
