@@ -6,15 +6,10 @@
 // and a `SELECT 1` round trip, the floor any request pays.
 // Run alone: `npx tsx bench/inbox.ts` (about a minute); `npm run bench` runs it last.
 import { pathToFileURL } from "node:url";
-import { channelModules } from "../connectors/index.ts";
-import { buildApp } from "../src/build-app.ts";
 import { INBOX_TABS } from "../src/cases/inbox-tabs.ts";
-import { loadConfig } from "../src/config.ts";
-import { createHub } from "../src/hub.ts";
-import { createLogger } from "../src/logger.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
-import { REDIS_URL, withBenchDatabase } from "./processes.ts";
-import { type Timing, timeRuns } from "./request-timing.ts";
+import { printTimings, type Timing, timeRuns } from "./request-timing.ts";
+import { withPostgresBenchHub } from "./bench-hub.ts";
 
 const TICKETS = Number(process.env.BENCH_INBOX_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_INBOX_RUNS ?? 30);
@@ -61,79 +56,51 @@ async function seed(prisma: import("../src/db/database.ts").PrismaClient, depart
 const time = (run: () => Promise<unknown>) => timeRuns(run, RUNS, WARM_UP);
 
 export async function runInboxBench(): Promise<void> {
-  await withBenchDatabase(async (databaseUrl) => {
-    if (!databaseUrl) {
-      console.log("(the inbox is measured on PostgreSQL only)");
-      return;
+  await withPostgresBenchHub({ what: "the inbox", prefix: "bench_inbox" }, async (hub, app) => {
+    const prisma = hub.db.prisma;
+    const departments = [...hub.cases.knowledge().departments.codes].sort();
+    const seedStart = Date.now();
+    await seed(prisma, departments);
+    console.log(`Workbench inbox: ${TICKETS.toLocaleString("en")} tickets seeded in ${Date.now() - seedStart} ms.`);
+    const staffDepartment = "CG";
+    const tokens: Record<string, string> = {};
+    for (const a of [
+      { username: "bench.admin", role: "admin", displayName: "管理员" },
+      { username: "bench.cg", role: "staff", departmentCode: staffDepartment, displayName: "城管" },
+    ]) {
+      await createStaffAccount(prisma, { ...a, password: PASSWORD }, hub.cases.knowledge().departments.codes);
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/staff/login",
+        payload: { username: a.username, password: PASSWORD },
+      });
+      tokens[a.username] = res.json().token;
     }
-    const config = loadConfig(
-      { NODE_ENV: "production", LOG_LEVEL: "silent", QUEUE_PREFIX: `bench_inbox_${Date.now()}`, RATE_LIMIT: "off" },
-      channelModules(),
-    );
-    const hub = await createHub({
-      config,
-      redisUrl: REDIS_URL,
-      log: createLogger("silent"),
-      database: { backend: "postgresql", url: databaseUrl },
-    });
-    const app = await buildApp(hub);
-    try {
-      const prisma = hub.db.prisma;
-      const departments = [...hub.cases.knowledge().departments.codes].sort();
-      const seedStart = Date.now();
-      await seed(prisma, departments);
-      console.log(`Workbench inbox: ${TICKETS.toLocaleString("en")} tickets seeded in ${Date.now() - seedStart} ms.`);
-      const staffDepartment = "CG";
-      const tokens: Record<string, string> = {};
-      for (const a of [
-        { username: "bench.admin", role: "admin", displayName: "管理员" },
-        { username: "bench.cg", role: "staff", departmentCode: staffDepartment, displayName: "城管" },
-      ]) {
-        await createStaffAccount(prisma, { ...a, password: PASSWORD }, hub.cases.knowledge().departments.codes);
-        const res = await app.inject({
-          method: "POST",
-          url: "/api/staff/login",
-          payload: { username: a.username, password: PASSWORD },
-        });
-        tokens[a.username] = res.json().token;
-      }
-      const inbox = (who: string, query: string) => async () => {
-        const res = await app.inject({
-          method: "GET",
-          url: `/api/staff/inbox?${query}`,
-          headers: { authorization: `Bearer ${tokens[who]}` },
-        });
-        if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`);
-        return res;
-      };
-      const rows: [string, Timing][] = [];
-      rows.push(["baseline: GET /healthz", await time(() => app.inject({ method: "GET", url: "/healthz" }))]);
-      rows.push(["baseline: SELECT 1", await time(() => prisma.$queryRawUnsafe("SELECT 1"))]);
-      for (const tab of INBOX_TABS) rows.push([`admin, tab=${tab}`, await time(inbox("bench.admin", `tab=${tab}`))]);
-      for (const tab of ["pending", "in_progress", "due_soon", "overdue"])
-        rows.push([`${staffDepartment} staff, tab=${tab}`, await time(inbox("bench.cg", `tab=${tab}`))]);
-      rows.push([
-        "admin, text search q=井盖",
-        await time(inbox("bench.admin", `tab=in_progress&q=${encodeURIComponent("井盖")}`)),
-      ]);
-      rows.push(["admin, by number", await time(inbox("bench.admin", "tab=done&q=GD20260101-000120"))]);
-      rows.push([
-        `${staffDepartment} staff, phone=13800001230`,
-        await time(inbox("bench.cg", "tab=pending&phone=13800001230")),
-      ]);
-      const width = Math.max(...rows.map(([label]) => label.length));
-      console.log(`Server time per request (app.inject), ${RUNS} runs after ${WARM_UP} warm-up:\n`);
-      console.log(`${"".padEnd(width)}   median      p95`);
-      for (const [label, s] of rows)
-        console.log(`${label.padEnd(width)} ${s.median.toFixed(1).padStart(8)} ms ${s.p95.toFixed(1).padStart(6)} ms`);
-      const worst = Math.max(...rows.slice(2).map(([, s]) => s.p95));
-      console.log(
-        `\nslowest inbox p95: ${worst.toFixed(1)} ms   (target < ${TARGET_MS} ms: ${worst < TARGET_MS ? "met" : "NOT MET"})`,
-      );
-    } finally {
-      await app.close();
-      await hub.close();
-    }
+    const inbox = (who: string, query: string) => async () => {
+      const res = await app.inject({
+        method: "GET",
+        url: `/api/staff/inbox?${query}`,
+        headers: { authorization: `Bearer ${tokens[who]}` },
+      });
+      if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`);
+      return res;
+    };
+    const rows: [string, Timing][] = [];
+    rows.push(["baseline: GET /healthz", await time(() => app.inject({ method: "GET", url: "/healthz" }))]);
+    rows.push(["baseline: SELECT 1", await time(() => prisma.$queryRawUnsafe("SELECT 1"))]);
+    for (const tab of INBOX_TABS) rows.push([`admin, tab=${tab}`, await time(inbox("bench.admin", `tab=${tab}`))]);
+    for (const tab of ["pending", "in_progress", "due_soon", "overdue"])
+      rows.push([`${staffDepartment} staff, tab=${tab}`, await time(inbox("bench.cg", `tab=${tab}`))]);
+    rows.push([
+      "admin, text search q=井盖",
+      await time(inbox("bench.admin", `tab=in_progress&q=${encodeURIComponent("井盖")}`)),
+    ]);
+    rows.push(["admin, by number", await time(inbox("bench.admin", "tab=done&q=GD20260101-000120"))]);
+    rows.push([
+      `${staffDepartment} staff, phone=13800001230`,
+      await time(inbox("bench.cg", "tab=pending&phone=13800001230")),
+    ]);
+    printTimings(rows, { runs: RUNS, warmUp: WARM_UP, what: "inbox", targetMs: TARGET_MS });
   });
 }
 

@@ -8,16 +8,12 @@
 import os from "node:os";
 import { pathToFileURL } from "node:url";
 import type { FastifyInstance } from "fastify";
-import { channelModules } from "../connectors/index.ts";
-import { buildApp } from "../src/build-app.ts";
-import { loadConfig } from "../src/config.ts";
 import type { PrismaClient } from "../src/db/database.ts";
-import { createHub, type Hub } from "../src/hub.ts";
-import { createLogger } from "../src/logger.ts";
+import type { Hub } from "../src/hub.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
 import { complaintBodies, processCpuMs } from "./intake.ts";
-import { REDIS_URL, withBenchDatabase } from "./processes.ts";
 import { type Timing, timeRuns } from "./request-timing.ts";
+import { withPostgresBenchHub } from "./bench-hub.ts";
 
 const TICKETS = Number(process.env.BENCH_OPEN_TICKETS ?? 40_000);
 /** The near-empty start: enough assigned tickets for the accepts to take. */
@@ -167,23 +163,9 @@ async function timeAll(prisma: PrismaClient, clients: Clients): Promise<Record<(
 }
 
 export async function runOpenTicketsBench(): Promise<void> {
-  await withBenchDatabase(async (databaseUrl) => {
-    if (!databaseUrl) {
-      console.log("(the open-ticket backlog is measured on PostgreSQL only)");
-      return;
-    }
-    const config = loadConfig(
-      { NODE_ENV: "production", LOG_LEVEL: "silent", QUEUE_PREFIX: `bench_open_${Date.now()}`, RATE_LIMIT: "off" },
-      channelModules(),
-    );
-    const hub = await createHub({
-      config,
-      redisUrl: REDIS_URL,
-      log: createLogger("silent"),
-      database: { backend: "postgresql", url: databaseUrl },
-    });
-    const app = await buildApp(hub);
-    try {
+  await withPostgresBenchHub(
+    { what: "the open-ticket backlog", prefix: "bench_open", obliterateQueues: true },
+    async (hub, app) => {
       const clients = await clientsFor(hub, app);
       await seedOpenTickets(hub.db.prisma, 1, FEW);
       const empty = await timeAll(hub.db.prisma, clients);
@@ -207,12 +189,8 @@ export async function runOpenTicketsBench(): Promise<void> {
         `${"".padEnd(width)}  ${`${FEW} open`.padStart(36)}  ${`${Math.round(TICKETS / 1000)}k open`.padStart(36)}`,
       );
       for (const kind of KINDS) console.log(`${LABELS[kind].padEnd(width)}  ${cell(empty[kind])}  ${cell(full[kind])}`);
-    } finally {
-      await app.close();
-      for (const queue of hub.queues.values()) await queue.obliterate({ force: true });
-      await hub.close();
-    }
-  });
+    },
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

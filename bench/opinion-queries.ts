@@ -8,16 +8,12 @@
 // Run alone: `npx tsx bench/opinion-queries.ts` (BENCH_OPINION_N messages, default 1,000,000;
 // BENCH_OPINION_RUNS runs each, default 30); `npm run bench` runs it after the inbox benchmark.
 import { pathToFileURL } from "node:url";
-import { channelModules } from "../connectors/index.ts";
-import { buildApp } from "../src/build-app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createHub } from "../src/hub.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
-import { createLogger } from "../src/logger.ts";
 import { rebuildDailyRollups } from "../src/opinion/opinion-rollup-days.ts";
 import { createStaffAccount } from "../src/staff/accounts.ts";
-import { REDIS_URL, root, withBenchDatabase } from "./processes.ts";
-import { type Timing, timeRuns } from "./request-timing.ts";
+import { root } from "./processes.ts";
+import { printTimings, type Timing, timeRuns } from "./request-timing.ts";
+import { withPostgresBenchHub } from "./bench-hub.ts";
 
 const MESSAGES = Number(process.env.BENCH_OPINION_N ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_OPINION_RUNS ?? 30);
@@ -127,29 +123,9 @@ export async function seed(sql: import("../src/db/sql-runner.ts").SqlRunner, pla
 const time = (run: () => Promise<unknown>) => timeRuns(run, RUNS, WARM_UP);
 
 export async function runOpinionQueriesBench(): Promise<void> {
-  await withBenchDatabase(async (databaseUrl) => {
-    if (!databaseUrl) {
-      console.log("(the opinion queries are measured on PostgreSQL only)");
-      return;
-    }
-    const config = loadConfig(
-      {
-        NODE_ENV: "production",
-        LOG_LEVEL: "silent",
-        QUEUE_PREFIX: `bench_opinion_${Date.now()}`,
-        RATE_LIMIT: "off",
-        TIME_ZONE: LOCAL_ZONE,
-      },
-      channelModules(),
-    );
-    const hub = await createHub({
-      config,
-      redisUrl: REDIS_URL,
-      log: createLogger("silent"),
-      database: { backend: "postgresql", url: databaseUrl },
-    });
-    const app = await buildApp(hub);
-    try {
+  await withPostgresBenchHub(
+    { what: "the opinion API", prefix: "bench_opinion", env: { TIME_ZONE: LOCAL_ZONE } },
+    async (hub, app) => {
       const places = (await loadGazetteer(`${root}/intents`)).map((r) => r.code);
       const seedStart = Date.now();
       await seed(hub.db.sql, places);
@@ -161,8 +137,8 @@ export async function runOpinionQueriesBench(): Promise<void> {
         alerts: number;
       }>(
         `SELECT (SELECT count(*) FROM "OpinionMessage")::int AS messages, (SELECT count(*) FROM "OpinionRollup")::int AS rollups,
-                (SELECT count(*) FROM "OpinionRollupDay")::int AS days,
-                (SELECT count(*) FROM "OpinionTopic")::int AS topics, (SELECT count(*) FROM "OpinionAlert")::int AS alerts`,
+              (SELECT count(*) FROM "OpinionRollupDay")::int AS days,
+              (SELECT count(*) FROM "OpinionTopic")::int AS topics, (SELECT count(*) FROM "OpinionAlert")::int AS alerts`,
       );
       console.log(
         `Opinion queries: ${counts!.messages.toLocaleString("en")} messages over ${DAYS} days, ${counts!.rollups.toLocaleString("en")} hourly and ${counts!.days.toLocaleString("en")} daily rollup rows, ` +
@@ -207,20 +183,9 @@ export async function runOpinionQueriesBench(): Promise<void> {
         ["one topic with 50 messages", `/api/opinion/topics/topic-${Math.floor(MESSAGES / 600)}`],
       ];
       for (const [label, url] of routes) rows.push([label, await time(get(url))]);
-      const width = Math.max(...rows.map(([label]) => label.length));
-      console.log(`Server time per request (app.inject), ${RUNS} runs after ${WARM_UP} warm-up:\n`);
-      console.log(`${"".padEnd(width)}   median      p95`);
-      for (const [label, s] of rows)
-        console.log(`${label.padEnd(width)} ${s.median.toFixed(1).padStart(8)} ms ${s.p95.toFixed(1).padStart(6)} ms`);
-      const worst = Math.max(...rows.slice(2).map(([, s]) => s.p95));
-      console.log(
-        `\nslowest opinion p95: ${worst.toFixed(1)} ms   (target < ${TARGET_MS} ms: ${worst < TARGET_MS ? "met" : "NOT MET"})`,
-      );
-    } finally {
-      await app.close();
-      await hub.close();
-    }
-  });
+      printTimings(rows, { runs: RUNS, warmUp: WARM_UP, what: "opinion", targetMs: TARGET_MS });
+    },
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -22,3 +22,21 @@ export async function timeRuns(run: () => Promise<unknown>, runs: number, warmUp
   }
   return stats(samples);
 }
+
+/**
+ * Prints the rows' median and p95, and the slowest p95 of the rows after the first two (the
+ * floor's: a health check and a bare query) against the target.
+ */
+export function printTimings(
+  rows: readonly (readonly [string, Timing])[],
+  figures: { runs: number; warmUp: number; what: string; targetMs: number },
+): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`Server time per request (app.inject), ${figures.runs} runs after ${figures.warmUp} warm-up:\n`);
+  console.log(`${"".padEnd(width)}   median      p95`);
+  for (const [label, s] of rows)
+    console.log(`${label.padEnd(width)} ${s.median.toFixed(1).padStart(8)} ms ${s.p95.toFixed(1).padStart(6)} ms`);
+  const worst = Math.max(...rows.slice(2).map(([, s]) => s.p95));
+  const met = worst < figures.targetMs ? "met" : "NOT MET";
+  console.log(`\nslowest ${figures.what} p95: ${worst.toFixed(1)} ms   (target < ${figures.targetMs} ms: ${met})`);
+}

@@ -2,35 +2,11 @@
 // stage no item on that object offers (公积金 + 密码, 退休证 + 补, 营业执照 + 注销) is not about
 // the item and falls back; the item's own stage (身份证 + 换领, 护照 + 补发) is still answered.
 import { describe, expect, it } from "vitest";
-import type { ServiceItem } from "../src/knowledge/catalog-schema.ts";
-import { serviceItemSchema } from "../src/knowledge/catalog-schema.ts";
 import { HeadConcepts, HeadLevel } from "../src/language/components/head-concepts.ts";
 import { Understander } from "../src/language/understander.ts";
-import { shippedCatalog } from "./support/catalog.ts";
+import { headItem, shippedCatalog } from "./support/catalog.ts";
 
-function item(
-  code: string,
-  name: string,
-  head: { objects: string[]; actions?: string[] },
-  aliases: string[] = [],
-): ServiceItem {
-  return serviceItemSchema.parse({
-    code,
-    name,
-    department: "X",
-    aliases,
-    examples: ["一", "二", "三"],
-    head,
-    materials: [{ name: "无需材料" }],
-    steps: ["办理"],
-    timeLimit: "即时办结",
-    fee: "不收费",
-    location: "大厅",
-    onlineUrl: null,
-    officeHours: "工作日",
-    legalBasis: ["规定"],
-  });
-}
+const item = headItem;
 
 const stages = [
   { words: ["换领", "到期"], verbs: ["换"] },

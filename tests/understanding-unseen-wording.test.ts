@@ -7,7 +7,6 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Catalog, ServiceItem } from "../src/knowledge/catalog-schema.ts";
-import { serviceItemSchema } from "../src/knowledge/catalog-schema.ts";
 import { clarify } from "../src/conversation/reply-text.ts";
 import { AliasSuggester } from "../src/language/alias-suggestions.ts";
 import { ChaseDetector } from "../src/language/components/chase-detector.ts";
@@ -20,25 +19,9 @@ import { splitClauses } from "../src/language/text/clauses.ts";
 import { mentionsElapsedTime } from "../src/language/text/elapsed-time.ts";
 import { Understander } from "../src/language/understander.ts";
 import { evaluateUnderstanding, readEvalSets } from "../src/language/understanding-evaluation.ts";
-import { shippedCatalog } from "./support/catalog.ts";
+import { headItem, shippedCatalog } from "./support/catalog.ts";
 
-function item(code: string, name: string, head?: { objects: string[]; actions?: string[] }): ServiceItem {
-  return serviceItemSchema.parse({
-    code,
-    name,
-    department: "X",
-    examples: ["一", "二", "三"],
-    ...(head && { head }),
-    materials: [{ name: "无需材料" }],
-    steps: ["办理"],
-    timeLimit: "即时办结",
-    fee: "不收费",
-    location: "大厅",
-    onlineUrl: null,
-    officeHours: "工作日",
-    legalBasis: ["规定"],
-  });
-}
+const item = headItem;
 
 const renew = item("CJ101", "驾驶证换证", { objects: ["驾驶证"], actions: ["换", "到期"] });
 const replace = item("CJ102", "驾驶证补证", { objects: ["驾驶证"], actions: ["补", "丢"] });

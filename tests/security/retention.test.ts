@@ -209,46 +209,55 @@ describe.each(BACKENDS)("retention on %s", (backend) => {
     expect(await queue.getJobScheduler("retention")).toBeUndefined();
   });
 
-  it.runIf(backend === "postgresql")("runs from the command line: purge and export", async () => {
-    const { ticket, channelUserId } = await finishedCase();
-    // Make it old enough for the policy today.
-    await prisma().$executeRaw`UPDATE "Ticket" SET "updatedAt" = now() - interval '40 days' WHERE "id" = ${ticket.id}`;
-    const env = { ...process.env, DATABASE_URL: t.databaseUrl, RETENTION_DAYS: "30", LOG_LEVEL: "silent" };
-    const tsx = path.join(root, "node_modules/.bin/tsx");
-    const dry = spawnSync(tsx, ["src/privacy-cli.ts", "purge", "--dry-run", "--json"], {
-      cwd: root,
-      env,
-      encoding: "utf8",
-    });
-    expect(dry.status, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, tickets: expect.any(Number) });
-    expect(JSON.parse(dry.stdout).tickets).toBeGreaterThanOrEqual(1);
+  it.runIf(backend === "postgresql")(
+    "runs from the command line: purge and export",
+    async () => {
+      const { ticket, channelUserId } = await finishedCase();
+      // Make it old enough for the policy today.
+      await prisma()
+        .$executeRaw`UPDATE "Ticket" SET "updatedAt" = now() - interval '40 days' WHERE "id" = ${ticket.id}`;
+      const env = { ...process.env, DATABASE_URL: t.databaseUrl, RETENTION_DAYS: "30", LOG_LEVEL: "silent" };
+      const tsx = path.join(root, "node_modules/.bin/tsx");
+      const dry = spawnSync(tsx, ["src/privacy-cli.ts", "purge", "--dry-run", "--json"], {
+        cwd: root,
+        env,
+        encoding: "utf8",
+      });
+      expect(dry.status, dry.stderr).toBe(0);
+      expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, tickets: expect.any(Number) });
+      expect(JSON.parse(dry.stdout).tickets).toBeGreaterThanOrEqual(1);
 
-    const run = spawnSync(tsx, ["src/privacy-cli.ts", "purge", "--json"], { cwd: root, env, encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).tickets).toBeGreaterThanOrEqual(1);
-    expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).purgedAt).not.toBeNull();
+      const run = spawnSync(tsx, ["src/privacy-cli.ts", "purge", "--json"], { cwd: root, env, encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).tickets).toBeGreaterThanOrEqual(1);
+      expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).purgedAt).not.toBeNull();
 
-    const exported = spawnSync(tsx, ["src/privacy-cli.ts", "export", "--channel", "webchat", "--user", channelUserId], {
-      cwd: root,
-      env,
-      encoding: "utf8",
-    });
-    expect(exported.status, exported.stderr).toBe(0);
-    const data = JSON.parse(exported.stdout);
-    expect(data.tickets[0]).toMatchObject({ number: ticket.number, text: "" });
-    expect(data.tickets[0].purgedAt).not.toBeNull();
-    const audit = await prisma().staffAudit.findFirst({
-      where: { action: "privacy_export" },
-      orderBy: { createdAt: "desc" },
-    });
-    expect(audit?.target).toMatch(/^webchat:/);
+      const exported = spawnSync(
+        tsx,
+        ["src/privacy-cli.ts", "export", "--channel", "webchat", "--user", channelUserId],
+        {
+          cwd: root,
+          env,
+          encoding: "utf8",
+        },
+      );
+      expect(exported.status, exported.stderr).toBe(0);
+      const data = JSON.parse(exported.stdout);
+      expect(data.tickets[0]).toMatchObject({ number: ticket.number, text: "" });
+      expect(data.tickets[0].purgedAt).not.toBeNull();
+      const audit = await prisma().staffAudit.findFirst({
+        where: { action: "privacy_export" },
+        orderBy: { createdAt: "desc" },
+      });
+      expect(audit?.target).toMatch(/^webchat:/);
 
-    const usage = spawnSync(tsx, ["src/privacy-cli.ts", "export"], { cwd: root, env, encoding: "utf8" });
-    expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain("usage:");
-    // Four tsx processes: each starts in seconds, more on a busy machine (30 s timed out in CI).
-  }, 120_000);
+      const usage = spawnSync(tsx, ["src/privacy-cli.ts", "export"], { cwd: root, env, encoding: "utf8" });
+      expect(usage.status).toBe(2);
+      expect(usage.stderr).toContain("usage:");
+      // Four tsx processes: each starts in seconds, more on a busy machine (30 s timed out in CI).
+    },
+    120_000,
+  );
 
   it("applies the policy when the worker's job runs", async () => {
     const { ticket } = await finishedCase();
