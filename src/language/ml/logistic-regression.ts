@@ -1,7 +1,8 @@
 // Binary logistic regression on a handful of dense features: the re-ranker that turns
 // retrieval and classifier evidence into a calibrated probability that a candidate
 // item is the one the citizen asked about. Fitted by Newton's method (iteratively
-// reweighted least squares): with a dozen features it converges in a few steps.
+// reweighted least squares): with a dozen features it converges in a few steps. Each
+// row's zero features are skipped in the sums (most features are 0/1 flags).
 
 export class LogisticRegression {
   private constructor(
