@@ -1,7 +1,8 @@
 // Binary logistic regression on a handful of dense features: the re-ranker that turns
 // retrieval and classifier evidence into a calibrated probability that a candidate
 // item is the one the citizen asked about. Fitted by Newton's method (iteratively
-// reweighted least squares): with a dozen features it converges in a few steps.
+// reweighted least squares): with a dozen features it converges in a few steps. Each
+// row's zero features are skipped in the sums (most features are 0/1 flags).
 
 export class LogisticRegression {
   private constructor(
@@ -20,20 +21,29 @@ export class LogisticRegression {
     const gradient = new Float64Array(width);
     const hessian = Array.from({ length: width }, () => new Float64Array(width));
     const x = new Float64Array(width);
+    /** The row's non-zero features, in order (a zero adds nothing to a sum: most are binary). */
+    const nonZero = new Int32Array(width);
     for (let it = 0; it < iterations; it++) {
       gradient.fill(0);
       for (const row of hessian) row.fill(0);
-      rows.forEach((row, r) => {
-        x.set(row);
+      for (let r = 0; r < rows.length; r++) {
+        x.set(rows[r]!);
         x[width - 1] = 1;
+        let count = 0;
+        for (let i = 0; i < width; i++) if (x[i] !== 0) nonZero[count++] = i;
         const p = sigmoid(dot(w, x));
         const error = p - labels[r]!;
         const curvature = Math.max(p * (1 - p), 1e-6);
-        for (let i = 0; i < width; i++) {
+        for (let a = 0; a < count; a++) {
+          const i = nonZero[a]!;
           gradient[i]! += error * x[i]!;
-          for (let j = 0; j <= i; j++) hessian[i]![j]! += curvature * x[i]! * x[j]!;
+          const hessianRow = hessian[i]!;
+          for (let b = 0; b <= a; b++) {
+            const j = nonZero[b]!;
+            hessianRow[j]! += curvature * x[i]! * x[j]!;
+          }
         }
-      });
+      }
       // Ridge penalty on the weights (not the bias) keeps the solve stable.
       for (let i = 0; i < width; i++) {
         for (let j = 0; j < i; j++) hessian[j]![i] = hessian[i]![j]!;

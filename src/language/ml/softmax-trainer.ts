@@ -1,15 +1,11 @@
-// The one softmax trainer: multinomial logistic regression with L2 regularization over
-// sparse vectors, trained by stochastic gradient descent in a seeded order. Each
-// message's loss is multiplied by its class weight, so a rare label is not drowned by
-// 城建's thousand messages. Two schedules, each kept byte for byte as its model was
-// trained (the shipped message model, and the item classifier every catalog load trains):
-//   - "message" (the message model): Bottou's step η_t = η0 / (1 + λ η0 t) per message,
-//     the decay folded into a scale (weights kept as scale · v, O(1) per step instead of a
-//     pass over all weights), a message skipped when every class's gradient is negligible;
-//   - "epoch" (the item classifier: a few hundred texts, a hundred classes): the step
-//     η0 / (1 + 0.1 epoch) and the decay once per epoch, each class with a negligible
-//     gradient skipped (most of them: an update touches the few plausible items), the bias
-//     kept in float32 like the weights.
+// The message model's softmax trainer: multinomial logistic regression with L2
+// regularization over sparse vectors, trained by stochastic gradient descent in a seeded
+// order. Each message's loss is multiplied by its class weight, so a rare label is not
+// drowned by 城建's thousand messages. Bottou's step η_t = η0 / (1 + λ η0 t) per message,
+// the decay folded into a scale (weights kept as scale · v, O(1) per step instead of a pass
+// over all weights), a message skipped when every class's gradient is negligible. Kept
+// byte for byte as the shipped message model was trained. (The item classifier has a
+// trainer of its own, sparse-softmax-trainer.ts.)
 import { seededRandom, shuffleInPlace } from "./seeded-random.ts";
 import { softmaxInPlace } from "./softmax-layer.ts";
 import type { SparseVector } from "./tfidf-vectorizer.ts";
@@ -22,8 +18,6 @@ export interface SoftmaxTrainingOptions {
   learningRate: number;
   /** Deterministic shuffling, so the same data always trains the same model. */
   seed: number;
-  /** How the step and the decay follow training (see above); default "message". */
-  schedule?: "message" | "epoch";
 }
 
 export interface TrainingSet {
@@ -49,13 +43,10 @@ const NEGLIGIBLE_GRADIENT = 1e-3;
 
 export function trainSoftmax(set: TrainingSet, options: SoftmaxTrainingOptions): TrainedWeights {
   const K = set.classCount;
-  const perEpoch = options.schedule === "epoch";
   const v = new Float32Array(set.featureCount * K);
   const bias = new Float64Array(K);
   const scores = new Float64Array(K);
   const gradient = new Float64Array(K);
-  /** The classes whose gradient this message updates. */
-  const updated = new Int32Array(K);
   const random = seededRandom(options.seed);
   const order = Int32Array.from(set.vectors.keys());
   const { l2, learningRate } = options;
@@ -63,59 +54,41 @@ export function trainSoftmax(set: TrainingSet, options: SoftmaxTrainingOptions):
   let step = 0;
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    const epochRate = learningRate / (1 + epoch * 0.1);
     shuffleInPlace(order, random);
     for (const i of order) {
       const { rows, values } = set.vectors[i]!;
       const label = set.classes[i]!;
-      const eta = perEpoch ? epochRate : learningRate / (1 + l2 * learningRate * step++);
+      const eta = learningRate / (1 + l2 * learningRate * step++);
 
       for (let k = 0; k < K; k++) scores[k] = bias[k]!;
       for (let j = 0; j < rows.length; j++) {
         const offset = rows[j]! * K;
         const x = values[j]! * scale;
-        // A binary feature at scale 1 (the item classifier's) adds its weights as they are.
-        if (x === 1) for (let k = 0; k < K; k++) scores[k] = scores[k]! + v[offset + k]!;
-        else for (let k = 0; k < K; k++) scores[k] = scores[k]! + v[offset + k]! * x;
+        for (let k = 0; k < K; k++) scores[k] = scores[k]! + v[offset + k]! * x;
       }
       softmaxInPlace(scores, K);
       const weight = set.classWeights[label]!;
       let largest = 0;
-      let count = 0;
       for (let k = 0; k < K; k++) {
         gradient[k] = weight * (scores[k]! - (k === label ? 1 : 0));
-        const size = Math.abs(gradient[k]!);
-        largest = Math.max(largest, size);
-        if (!perEpoch || !(size < NEGLIGIBLE_GRADIENT)) updated[count++] = k;
+        largest = Math.max(largest, Math.abs(gradient[k]!));
       }
 
-      if (!perEpoch) {
-        scale *= 1 - eta * l2;
-        if (scale < MIN_SCALE) {
-          for (let w = 0; w < v.length; w++) v[w] = v[w]! * scale;
-          scale = 1;
-        }
-        // A message the model already gets right with near certainty would move the
-        // weights by almost nothing: skip the update (most of them, after the first epochs).
-        if (largest < NEGLIGIBLE_GRADIENT) continue;
+      scale *= 1 - eta * l2;
+      if (scale < MIN_SCALE) {
+        for (let w = 0; w < v.length; w++) v[w] = v[w]! * scale;
+        scale = 1;
       }
+      // A message the model already gets right with near certainty would move the
+      // weights by almost nothing: skip the update (most of them, after the first epochs).
+      if (largest < NEGLIGIBLE_GRADIENT) continue;
       const stepOverScale = eta / scale;
       for (let j = 0; j < rows.length; j++) {
         const offset = rows[j]! * K;
         const x = values[j]! * stepOverScale;
-        for (let u = 0; u < count; u++) {
-          const k = updated[u]!;
-          v[offset + k] = v[offset + k]! - gradient[k]! * x;
-        }
+        for (let k = 0; k < K; k++) v[offset + k] = v[offset + k]! - gradient[k]! * x;
       }
-      for (let u = 0; u < count; u++) {
-        const k = updated[u]!;
-        bias[k] = perEpoch ? Math.fround(bias[k]! - eta * gradient[k]!) : bias[k]! - eta * gradient[k]!;
-      }
-    }
-    if (perEpoch) {
-      const shrink = 1 - epochRate * l2;
-      for (let w = 0; w < v.length; w++) v[w] = v[w]! * shrink;
+      for (let k = 0; k < K; k++) bias[k] = bias[k]! - eta * gradient[k]!;
     }
   }
   if (scale !== 1) for (let w = 0; w < v.length; w++) v[w] = v[w]! * scale;
