@@ -126,8 +126,8 @@ describe.each(BACKENDS)("the daily rollups on %s", (backend) => {
       `SELECT "id", "sourceId" FROM "OpinionMessage" ORDER BY "sourceId"`,
     );
     const store = new MonitorStore(db.sql);
-    await store.assignTopics(new Map(ids.map((m) => [m.id, "T1"])));
-    await store.assignTopics(new Map([[ids[0]!.id, "T2"]]));
+    await store.saveTopics(new Map(ids.map((m) => [m.id, "T1"])), []);
+    await store.saveTopics(new Map([[ids[0]!.id, "T2"]]), []);
     const topics = await db.sql.query<{ value: string; total: number }>(
       `SELECT "value", sum("total")::int AS total FROM "OpinionRollup" WHERE "dimension" = 'topic' GROUP BY 1 ORDER BY 1`,
     );

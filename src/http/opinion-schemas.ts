@@ -87,6 +87,7 @@ export const topicSchema = {
     firstAt: time,
     lastAt: time,
     ticketNumbers: strings,
+    ticketCount: count,
     parentTicketNumber: { type: ["string", "null"] },
     samples: { type: "array", items: messageSchema },
   },

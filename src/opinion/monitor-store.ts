@@ -1,7 +1,6 @@
 // The opinion monitor's reads and writes (a thin adapter over the driver, like opinion-store.ts):
 // the analysed rows it tails and replays, its cursor, each message's topic (with the "topic"
-// rollup moved along), topics with their counts, channels and tickets taken from their stored
-// messages, and alerts with their links, channels, tickets, keywords and masked samples.
+// rollup moved along), topics with their counts kept by delta (topic-writes.ts), and alerts with their links, channels, tickets, keywords and masked samples.
 // Every write is keyed by a derived id, so writing the same effects twice changes nothing.
 // Times: stored columns are UTC wall-clock timestamps; they are read as epoch milliseconds and
 // written as ISO strings. `createdAt` (when a row was stored) is compared only with the
@@ -12,7 +11,7 @@ import { QueueNames } from "../queue/queue-names.ts";
 import type { AlertLevel } from "./alert-settings.ts";
 import { type AlertDelivery, alertChanges } from "./alert-changes.ts";
 import type { AlertSnapshot, MonitorRow, TopicSummary } from "./hub-monitor.ts";
-import { TOPIC_DIMENSION } from "./opinion-rollup.ts";
+import { saveTopicChanges } from "./topic-writes.ts";
 import { ALERT_JOB_NAME, alertJobId } from "./alert-delivery.ts";
 
 type Sql = Pick<SqlRunner, "query" | "transaction">;
@@ -114,76 +113,12 @@ export class MonitorStore {
   }
 
   /**
-   * Sets each message's topic; a message that changes topic (a replay) moves its count in the
-   * hourly "topic" rollup from the old topic to the new one, in the same statement.
+   * Writes a poll's topic changes in one transaction: each message's topic (its hourly "topic"
+   * rollup moved along) and the topics' counts by delta, labels and 并案 parent (topic-writes.ts).
    */
-  async assignTopics(assignments: ReadonlyMap<string, string>): Promise<void> {
-    if (assignments.size === 0) return;
-    const input = JSON.stringify([...assignments].map(([id, topicId]) => ({ id, topicId })));
-    await this.sql.query(
-      `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "topicId" text)
-       ), moved AS (
-         SELECT m."id", m."topicId" AS "old", i."topicId" AS "new", date_trunc('hour', m."at") AS "hour", m."sentiment"
-         FROM input i JOIN "OpinionMessage" m ON m."id" = i."id"
-         WHERE m."topicId" IS DISTINCT FROM i."topicId"
-       ), updated AS (
-         UPDATE "OpinionMessage" m SET "topicId" = v."new" FROM moved v WHERE m."id" = v."id"
-       ), deltas AS (
-         SELECT "hour", "value", sum("d")::int AS "total",
-           sum("d") FILTER (WHERE "sentiment" = 'negative')::int AS "negative",
-           sum("d") FILTER (WHERE "sentiment" = 'neutral')::int AS "neutral",
-           sum("d") FILTER (WHERE "sentiment" = 'positive')::int AS "positive"
-         FROM (
-           SELECT "hour", "new" AS "value", 1 AS "d", "sentiment" FROM moved
-           UNION ALL SELECT "hour", "old", -1, "sentiment" FROM moved WHERE "old" IS NOT NULL
-         ) d GROUP BY "hour", "value"
-       )
-       INSERT INTO "OpinionRollup" ("dimension", "hour", "value", "total", "negative", "neutral", "positive")
-       SELECT $2::text, "hour", "value", "total", coalesce("negative", 0), coalesce("neutral", 0), coalesce("positive", 0)
-       FROM deltas ORDER BY "hour", "value"
-       ON CONFLICT ("dimension", "hour", "value") DO UPDATE SET
-         "total" = "OpinionRollup"."total" + EXCLUDED."total",
-         "negative" = "OpinionRollup"."negative" + EXCLUDED."negative",
-         "neutral" = "OpinionRollup"."neutral" + EXCLUDED."neutral",
-         "positive" = "OpinionRollup"."positive" + EXCLUDED."positive"`,
-      [input, TOPIC_DIMENSION],
-    );
-  }
-
-  /**
-   * Writes topics: label, keywords and places from the monitor; counts, channels, first and
-   * last time and tickets from their stored messages; the 并案 parent most of their tickets
-   * were merged under.
-   */
-  async saveTopics(topics: readonly TopicSummary[]): Promise<void> {
-    if (topics.length === 0) return;
-    await this.sql.query(
-      `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "label" text, "keywords" text[], "places" text[])
-       ), stats AS (
-         SELECT m."topicId" AS "id", count(*)::int AS "messageCount",
-           count(*) FILTER (WHERE m."sentiment" = 'negative')::int AS "negativeCount",
-           array_agg(DISTINCT m."channel") AS "channels", min(m."at") AS "firstAt", max(m."at") AS "lastAt",
-           coalesce(array_agg(DISTINCT m."ticketNumber") FILTER (WHERE m."ticketNumber" IS NOT NULL), '{}') AS "ticketNumbers"
-         FROM "OpinionMessage" m WHERE m."topicId" IN (SELECT "id" FROM input) GROUP BY m."topicId"
-       ), parents AS (
-         SELECT DISTINCT ON (s."id") s."id", p."number"
-         FROM stats s JOIN "Ticket" t ON t."number" = ANY(s."ticketNumbers") JOIN "Ticket" p ON p."id" = t."parentId"
-         GROUP BY s."id", p."number" ORDER BY s."id", count(*) DESC, p."number"
-       )
-       INSERT INTO "OpinionTopic" ("id", "label", "keywords", "places", "messageCount", "negativeCount", "channels",
-         "firstAt", "lastAt", "ticketNumbers", "parentTicketNumber", "updatedAt")
-       SELECT i."id", i."label", i."keywords", i."places", s."messageCount", s."negativeCount", s."channels",
-         s."firstAt", s."lastAt", s."ticketNumbers", p."number", now()
-       FROM input i JOIN stats s ON s."id" = i."id" LEFT JOIN parents p ON p."id" = i."id"
-       ORDER BY i."id"
-       ON CONFLICT ("id") DO UPDATE SET "label" = EXCLUDED."label", "keywords" = EXCLUDED."keywords",
-         "places" = EXCLUDED."places", "messageCount" = EXCLUDED."messageCount", "negativeCount" = EXCLUDED."negativeCount",
-         "channels" = EXCLUDED."channels", "firstAt" = EXCLUDED."firstAt", "lastAt" = EXCLUDED."lastAt",
-         "ticketNumbers" = EXCLUDED."ticketNumbers", "parentTicketNumber" = EXCLUDED."parentTicketNumber", "updatedAt" = now()`,
-      [JSON.stringify(topics)],
-    );
+  async saveTopics(assignments: ReadonlyMap<string, string>, topics: readonly TopicSummary[]): Promise<void> {
+    if (assignments.size === 0 && topics.length === 0) return;
+    await this.sql.transaction((tx) => saveTopicChanges(tx, assignments, topics));
   }
 
   /**

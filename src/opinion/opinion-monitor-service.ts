@@ -235,8 +235,7 @@ export class OpinionMonitorService {
   private async flush(state: HubMonitor): Promise<void> {
     const { store } = this.options;
     const effects = state.take();
-    await store.assignTopics(effects.assignments);
-    await store.saveTopics(effects.topics);
+    await store.saveTopics(effects.assignments, effects.topics);
     await store.deleteMergedTopics(effects.mergedTopics);
     this.report(await store.saveAlerts(effects.alerts));
   }

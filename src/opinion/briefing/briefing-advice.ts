@@ -27,7 +27,7 @@ export function briefingAdvice(
     });
   for (const topic of facts.topics.filter((t) => t.negativeShare >= NEGATIVE_SHARE && t.growth > 0.5))
     advice.push({
-      text: `话题“${topic.label}”负面占比 ${Math.round(topic.negativeShare * 100)}%，近24小时仍在增长，建议关注${topic.ticketNumbers.length > 0 ? `相关 ${topic.ticketNumbers.length} 件工单的办理进度` : "并考虑主动回应"}。`,
+      text: `话题“${topic.label}”负面占比 ${Math.round(topic.negativeShare * 100)}%，近24小时仍在增长，建议关注${topic.ticketCount > 0 ? `相关 ${topic.ticketCount} 件工单的办理进度` : "并考虑主动回应"}。`,
       href: briefingLinks.topic(topic.id),
     });
   for (const place of facts.places.filter((p) => p.total >= PLACE_MIN && p.negativeShare >= NEGATIVE_SHARE))

@@ -89,7 +89,7 @@ export function briefingHtml(facts: BriefingFacts, ctx: BriefingContext): string
         (tp) => `<tr><td>${a(links.topic(tp.id), tp.label)}</td><td>${a(links.topic(tp.id), tp.messageCount)}</td>
         <td>${percent(tp.negativeShare)}</td><td>${tp.growth >= 0 ? "+" : ""}${Math.round(tp.growth * 100)}%</td>
         <td>${e(placeNames(tp.places))}</td><td>${e(localDateTime(tp.firstAt, timeZone))}</td>
-        <td>${tp.ticketNumbers.length}</td></tr>`,
+        <td>${tp.ticketCount}</td></tr>`,
       )
       .join("");
   const topicTable = (topics: BriefingFacts["topics"]) =>

@@ -32,7 +32,10 @@ export interface TopicView {
   channels: string[];
   firstAt: Date;
   lastAt: Date;
+  /** Its latest tickets, newest first (at most TOPIC_TICKETS). */
   ticketNumbers: string[];
+  /** All its tickets. */
+  ticketCount: number;
   parentTicketNumber: string | null;
   samples: OpinionMessageView[];
 }
@@ -62,6 +65,7 @@ interface TopicRow extends Record<string, unknown> {
   firstAt: number;
   lastAt: number;
   ticketNumbers: string[];
+  ticketCount: number;
   parentTicketNumber: string | null;
   recent: number;
   previous: number;
@@ -83,7 +87,7 @@ interface TopicRow extends Record<string, unknown> {
 const TOPIC_SELECT = `
   t."id", t."label", t."keywords", t."places", t."channels", t."messageCount", t."negativeCount",
   ${epochMs('t."firstAt"')} AS "firstAt", ${epochMs('t."lastAt"')} AS "lastAt",
-  t."ticketNumbers", t."parentTicketNumber",
+  t."ticketNumbers", t."ticketCount", t."parentTicketNumber",
   COALESCE(g.recent, 0)::int AS recent, COALESCE(g.previous, 0)::int AS previous, s.samples
 FROM topics t
 LEFT JOIN LATERAL (
@@ -206,6 +210,7 @@ function topicView(row: TopicRow): TopicView {
     firstAt: fromEpochMs(row.firstAt),
     lastAt: fromEpochMs(row.lastAt),
     ticketNumbers: row.ticketNumbers,
+    ticketCount: row.ticketCount,
     parentTicketNumber: row.parentTicketNumber,
     samples: (row.samples ?? []).map(messageView),
   };
