@@ -114,7 +114,7 @@ export async function runTimerRebuildBench(): Promise<void> {
       const back = await Promise.all(lost.map((t) => queue.getJob(`${t.id}-remind50`)));
       console.log(`\n${back.filter((job) => job !== undefined).length} of ${LOST} lost jobs put back.`);
     } finally {
-      await queue.obliterate({ force: true });
+      for (const each of hub.queues.values()) await each.obliterate({ force: true });
       await hub.close();
     }
   });
