@@ -29,7 +29,7 @@ const STAFF_DEPARTMENT = "CG";
  * their own each), routed as the hub routes them, filed over the last 30 minutes; three in
  * four still assigned, the rest accepted.
  */
-async function seedOpenTickets(prisma: PrismaClient, from: number, to: number): Promise<void> {
+export async function seedOpenTickets(prisma: PrismaClient, from: number, to: number): Promise<void> {
   await prisma.conversation.upsert({
     where: { channel_channelUserId: { channel: "webchat", channelUserId: "bench-backlog" } },
     create: { id: "bench-backlog", channel: "webchat", channelUserId: "bench-backlog" },

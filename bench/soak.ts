@@ -40,7 +40,7 @@ interface Outcome {
   ok: boolean;
 }
 
-/** One request of the mix: 14 questions, 4 complaints, 1 inbox read and 1 accept in every 20. */
+/** One request of the mix: 14 questions, 4 complaints, 1 inbox read and 1 accept (of the newest assigned ticket) in every 20. */
 type Request = () => Promise<boolean>;
 type Kind = "question" | "complaint" | "inbox" | "accept";
 
@@ -80,6 +80,7 @@ function mix(url: string, sessions: string[], staff: Staff[]): (i: number) => Re
       const list = await listAssigned();
       if (!list.ok) return ok(Promise.resolve(list));
       const { tickets } = (await list.json()) as { tickets: { number: string }[] };
+      // The list is newest first (it cannot be sorted otherwise): the newest assigned ticket.
       if (!tickets[0]) return true;
       const accepted = await post(
         `/api/staff/tickets/${tickets[0].number}/actions`,

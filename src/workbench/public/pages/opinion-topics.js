@@ -156,7 +156,7 @@ export function TopicPage({ id, period, route }) {
           <div><dt>近24小时</dt><dd>${growthText(topic)}</dd></div>
           <div><dt>负面占比</dt><dd>${percent(topic.negativeShare)}</dd></div>
           <div><dt>时间</dt><dd>${span(topic)}</dd></div>
-          <div><dt>关联工单</dt><dd><${TicketLinks} numbers=${topic.ticketNumbers} /></dd></div>
+          <div><dt>关联工单${topic.ticketCount > topic.ticketNumbers.length ? `（共 ${topic.ticketCount} 件，列出最近 ${topic.ticketNumbers.length} 件）` : ""}</dt><dd><${TicketLinks} numbers=${topic.ticketNumbers} /></dd></div>
           ${topic.parentTicketNumber && html`<div><dt>并案主件</dt><dd><${TicketLinks} numbers=${[topic.parentTicketNumber]} /></dd></div>`}
         </dl>
       </section>
