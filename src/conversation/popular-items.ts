@@ -1,6 +1,8 @@
 // "The most asked services" for a welcome message: the items citizens asked about
-// most over the last weeks, from the message log; cached, since a welcome is not
-// worth a scan of the log each time. A new hub with no history offers the menu's items.
+// most among their latest messages (at most `lookBackMessages`, over the last weeks), from
+// the message log; cached, since a welcome is not worth a scan of the log each time. The
+// count stops at the latest messages so its cost does not grow with a city's traffic.
+// A new hub with no history offers the menu's items.
 import type { Catalog, ServiceItem } from "../knowledge/catalog-schema.ts";
 import type { PrismaClient } from "../db/database.ts";
 
@@ -16,6 +18,8 @@ export class PopularItems {
     /** Codes offered when there is not enough history (e.g. the menu's items). */
     private readonly fallback: () => string[],
     private readonly limit = 5,
+    /** How many of the latest inbound messages are counted. */
+    private readonly lookBackMessages = 20_000,
   ) {}
 
   async top(now = new Date()): Promise<ServiceItem[]> {
@@ -23,8 +27,9 @@ export class PopularItems {
     const since = new Date(now.getTime() - LOOK_BACK_MS);
     const rows = await this.prisma.$queryRaw<{ code: string }[]>`
       SELECT "outcome"->'understanding'->'serviceItem'->>'code' AS "code"
-      FROM "Message"
-      WHERE "direction" = 'in' AND "createdAt" > ${since} AND "outcome"->'understanding'->>'kind' = 'service'
+      FROM (SELECT "outcome" FROM "Message" WHERE "direction" = 'in' AND "createdAt" > ${since}
+            ORDER BY "createdAt" DESC LIMIT ${this.lookBackMessages}) latest
+      WHERE "outcome"->'understanding'->>'kind' = 'service'
       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${this.limit * 2}`;
     const byCode = new Map(this.catalog().items.map((item) => [item.code, item]));
     const items: ServiceItem[] = [];
