@@ -6,8 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../src/db/database.ts";
-import { migrate } from "../src/db/migrate.ts";
+import type { Database } from "../src/db/database.ts";
 import { CsvReader } from "../src/opinion/csv-reader.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
 import {
@@ -20,7 +19,7 @@ import {
   rejection,
 } from "../src/opinion/opinion-import.ts";
 import type { OpinionRecorder } from "../src/opinion/opinion-recorder.ts";
-import { BACKENDS, createTestDatabase } from "./support/test-env.ts";
+import { BACKENDS, createTestDatabase, openMigratedTestDatabase } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PHONE = "13912345678";
@@ -121,18 +120,15 @@ describe("rejected records", () => {
 });
 
 describe.each(BACKENDS)("opinion import on %s", (backend) => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Database;
+  let close: (() => Promise<void>) | undefined;
   let recorder: OpinionRecorder;
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    db = await openDatabase(database.target);
-    await migrate(db.sql);
+    ({ db, close } = await openMigratedTestDatabase(backend));
     recorder = await loadOpinionRecorder(path.join(root, "intents"));
   }, 60_000);
   afterAll(async () => {
-    await db.close();
-    await database.drop();
+    await close?.();
   });
 
   it("imports JSON Lines once, masked, and says what it rejected", async () => {

@@ -16,7 +16,7 @@ import { type OpinionRow, storeOpinionRows } from "../src/opinion/opinion-store.
 import type { OpinionPeriod } from "../src/opinion/read/opinion-period.ts";
 import { rollupTotals } from "../src/opinion/read/rollup-totals.ts";
 import { rollupTrend } from "../src/opinion/read/rollup-trend.ts";
-import { BACKENDS, createTestDatabase } from "./support/test-env.ts";
+import { BACKENDS, createTestDatabase, openMigratedTestDatabase } from "./support/test-env.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const ZONE = "Asia/Shanghai";
@@ -86,17 +86,14 @@ async function bothTables(db: Database, zone = ZONE): Promise<{ fromHours: Count
 }
 
 describe.each(BACKENDS)("the daily rollups on %s", (backend) => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Database;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    db = await openDatabase(database.target);
-    await migrate(db.sql);
+    ({ db, close } = await openMigratedTestDatabase(backend));
   }, 60_000);
   afterAll(async () => {
-    await db?.close();
-    await database?.drop();
+    await close?.();
   });
 
   it("count live messages, an import, the same import again and topic moves as the hourly rollups do", async () => {

@@ -1,25 +1,20 @@
 // The welcome's "most asked services": counted over the citizens' latest messages only, so
 // the count neither grows with a city's traffic nor lets an old burst outweigh today's asks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../src/db/database.ts";
-import { migrate } from "../src/db/migrate.ts";
+import type { Database } from "../src/db/database.ts";
 import { PopularItems } from "../src/conversation/popular-items.ts";
 import { shippedCatalog } from "./support/catalog.ts";
-import { BACKENDS, createTestDatabase } from "./support/test-env.ts";
+import { BACKENDS, openMigratedTestDatabase } from "./support/test-env.ts";
 
 describe.each(BACKENDS)("popular items on %s", (backend) => {
   let db: Database;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const created = await createTestDatabase(backend);
-    drop = created.drop;
-    db = await openDatabase(created.target);
-    await migrate(db.sql);
+    ({ db, close } = await openMigratedTestDatabase(backend));
   });
   afterAll(async () => {
-    await db.close();
-    await drop();
+    await close();
   });
 
   /** Inbound messages understood as questions about these items, oldest first, a minute apart. */

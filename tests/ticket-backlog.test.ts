@@ -3,20 +3,16 @@
 // place index has no pending list that every search would read whole.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countTickets, findTickets } from "../src/cases/ticket-queries.ts";
-import { type Database, openDatabase } from "../src/db/database.ts";
-import { migrate } from "../src/db/migrate.ts";
+import type { Database } from "../src/db/database.ts";
 import { seedTickets } from "./support/ticket-seed.ts";
-import { BACKENDS, createTestDatabase } from "./support/test-env.ts";
+import { BACKENDS, openMigratedTestDatabase } from "./support/test-env.ts";
 
 describe.each(BACKENDS)("the staff list's count on %s", (backend) => {
   let db: Database;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const created = await createTestDatabase(backend);
-    drop = created.drop;
-    db = await openDatabase(created.target);
-    await migrate(db.sql);
+    ({ db, close } = await openMigratedTestDatabase(backend));
     const at = new Date("2026-03-02T02:00:00Z");
     await seedTickets(db.prisma, [
       ...Array.from({ length: 12 }, (_, i) => ({ createdAt: new Date(at.getTime() + i * 1000) })),
@@ -24,8 +20,7 @@ describe.each(BACKENDS)("the staff list's count on %s", (backend) => {
     ]);
   });
   afterAll(async () => {
-    await db.close();
-    await drop();
+    await close();
   });
 
   it("counts every match up to the cap, and says when there are more", async () => {
@@ -44,14 +39,11 @@ describe.each(BACKENDS)("the staff list's count on %s", (backend) => {
 
 describe("query plans over a backlog of open tickets (PostgreSQL)", () => {
   let db: Database;
-  let drop: () => Promise<void>;
+  let close: (() => Promise<void>) | undefined;
   const OPEN = 10_000;
 
   beforeAll(async () => {
-    const created = await createTestDatabase("postgresql");
-    drop = created.drop;
-    db = await openDatabase(created.target);
-    await migrate(db.sql);
+    ({ db, close } = await openMigratedTestDatabase("postgresql"));
     await db.sql.query(`INSERT INTO "Conversation" ("id", "channel", "channelUserId") VALUES ('c', 'webchat', 'u')`);
     // One statement, as the tickets of a busy half hour: most in one department, each naming a road of its own.
     await db.sql.query(
@@ -66,8 +58,7 @@ describe("query plans over a backlog of open tickets (PostgreSQL)", () => {
     await db.sql.query(`ANALYZE "Ticket"`);
   });
   afterAll(async () => {
-    await db?.close();
-    await drop?.();
+    await close?.();
   });
 
   async function plan(sql: string): Promise<string> {

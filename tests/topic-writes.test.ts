@@ -3,12 +3,11 @@
 // nothing, and a topic that loses messages is recounted exactly. A topic lists its latest
 // tickets and counts them all.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../src/db/database.ts";
-import { migrate } from "../src/db/migrate.ts";
+import type { Database } from "../src/db/database.ts";
 import { MonitorStore } from "../src/opinion/monitor-store.ts";
 import { type OpinionRow, storeOpinionRows } from "../src/opinion/opinion-store.ts";
 import { TOPIC_TICKETS } from "../src/opinion/topic-writes.ts";
-import { BACKENDS, createTestDatabase } from "./support/test-env.ts";
+import { BACKENDS, openMigratedTestDatabase } from "./support/test-env.ts";
 
 const BASE = Date.parse("2026-11-02T08:00:00Z");
 
@@ -41,15 +40,13 @@ interface StoredTopic {
 }
 
 describe.each(BACKENDS)("topic writes on %s", (backend) => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Database;
+  let close: (() => Promise<void>) | undefined;
   let store: MonitorStore;
   const ids = new Map<number, string>();
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
-    db = await openDatabase(database.target);
-    await migrate(db.sql);
+    ({ db, close } = await openMigratedTestDatabase(backend));
     await storeOpinionRows(
       db.sql,
       Array.from({ length: 400 }, (_, n) => row(n)),
@@ -62,8 +59,7 @@ describe.each(BACKENDS)("topic writes on %s", (backend) => {
   });
 
   afterAll(async () => {
-    await db?.close();
-    await database?.drop();
+    await close?.();
   });
 
   const topic = async (id: string): Promise<StoredTopic | undefined> =>

@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { channelModules } from "../../connectors/index.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
-import type { DatabaseTarget } from "../../src/db/database.ts";
+import { type Database, type DatabaseTarget, openDatabase } from "../../src/db/database.ts";
+import { migrate } from "../../src/db/migrate.ts";
 import { createHub, type Hub } from "../../src/hub.ts";
 import { startWorkers } from "../../src/start-workers.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -44,6 +45,20 @@ export async function createTestDatabase(backend: Backend): Promise<{ target: Da
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
+    },
+  };
+}
+
+/** A fresh database of the backend with every migration applied; `close` also drops it. */
+export async function openMigratedTestDatabase(backend: Backend): Promise<{ db: Database; close(): Promise<void> }> {
+  const created = await createTestDatabase(backend);
+  const db = await openDatabase(created.target);
+  await migrate(db.sql);
+  return {
+    db,
+    async close() {
+      await db.close();
+      await created.drop();
     },
   };
 }
