@@ -6,13 +6,10 @@
 // wall time, this process's CPU, Redis commands (INFO stats) and round trips (awaited calls).
 // Run alone: `npx tsx bench/timer-rebuild.ts` (about a minute; BENCH_TIMER_TICKETS).
 import { pathToFileURL } from "node:url";
-import { channelModules } from "../connectors/index.ts";
-import { loadConfig } from "../src/config.ts";
-import { createHub, type Hub } from "../src/hub.ts";
-import { createLogger } from "../src/logger.ts";
+import type { Hub } from "../src/hub.ts";
 import { QueueNames } from "../src/queue/queue-names.ts";
 import { seedOpenTickets } from "./open-tickets.ts";
-import { REDIS_URL, withBenchDatabase } from "./processes.ts";
+import { withPostgresBenchHub } from "./bench-hub.ts";
 
 const TICKETS = Number(process.env.BENCH_TIMER_TICKETS ?? 42_000);
 const LOST = 100;
@@ -73,20 +70,10 @@ async function measure(hub: Hub, run: () => Promise<unknown>): Promise<Figures> 
 }
 
 export async function runTimerRebuildBench(): Promise<void> {
-  await withBenchDatabase(async (databaseUrl) => {
-    if (!databaseUrl) return console.log("(the timer rebuild is measured on PostgreSQL only)");
-    const config = loadConfig(
-      { NODE_ENV: "production", LOG_LEVEL: "silent", QUEUE_PREFIX: `bench_timers_${Date.now()}`, RATE_LIMIT: "off" },
-      channelModules(),
-    );
-    const hub = await createHub({
-      config,
-      redisUrl: REDIS_URL,
-      log: createLogger("silent"),
-      database: { backend: "postgresql", url: databaseUrl },
-    });
-    const queue = hub.queues.get(QueueNames.deadlines)!;
-    try {
+  await withPostgresBenchHub(
+    { what: "the timer rebuild", prefix: "bench_timers", obliterateQueues: true },
+    async (hub) => {
+      const queue = hub.queues.get(QueueNames.deadlines)!;
       await seedOpenTickets(hub.db.prisma, 1, TICKETS);
       const tickets = await hub.db.prisma.ticket.findMany();
       for (let i = 0; i < tickets.length; i += 1_000) await hub.cases.timers.addFirst(tickets.slice(i, i + 1_000));
@@ -113,11 +100,8 @@ export async function runTimerRebuildBench(): Promise<void> {
       row(`after, ${LOST} jobs lost`, await measure(hub, () => hub.cases.timers.rebuild()));
       const back = await Promise.all(lost.map((t) => queue.getJob(`${t.id}-remind50`)));
       console.log(`\n${back.filter((job) => job !== undefined).length} of ${LOST} lost jobs put back.`);
-    } finally {
-      for (const each of hub.queues.values()) await each.obliterate({ force: true });
-      await hub.close();
-    }
-  });
+    },
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
