@@ -72,7 +72,7 @@ export class ConversationPipeline {
     });
   }
 
-  async handle(received: InboundMessage): Promise<ConversationOutcome> {
+  async handle(received: InboundMessage, retried = false): Promise<ConversationOutcome> {
     // Every channel passes here: a NUL or a lone surrogate is cleaned once, before anything
     // reads the text, so the answer, the ticket's hash and the stored text agree.
     const message = cleanMessage(received);
@@ -128,8 +128,13 @@ export class ConversationPipeline {
         : await this.answer(message, understanding, understander, read);
       return outcome ?? (await this.earlierOutcome(message));
     } catch (error) {
-      // A concurrent retry of the same message committed first: answer as it did.
-      if (isUniqueViolation(error)) return this.earlierOutcome(message);
+      if (!isUniqueViolation(error)) throw error;
+      // A concurrent retry of the same message committed first: answer as it did. Or two first
+      // messages of a new conversation collided on its row (channel, user): this one was not
+      // stored, and is handled once more, now that the conversation exists.
+      const earlier = await storedOutcome(this.prisma, message);
+      if (earlier) return earlier;
+      if (!retried) return this.handle(received, true);
       throw error;
     }
   }
