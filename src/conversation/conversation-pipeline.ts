@@ -72,6 +72,7 @@ export class ConversationPipeline {
     });
   }
 
+  /** Answers one inbound message (`retried`: this is the second try after a write conflict, below). */
   async handle(received: InboundMessage, retried = false): Promise<ConversationOutcome> {
     // Every channel passes here: a NUL or a lone surrogate is cleaned once, before anything
     // reads the text, so the answer, the ticket's hash and the stored text agree.
