@@ -41,3 +41,10 @@ export function rollupFacts(subject: RollupSubject): [RollupDimension, string][]
   facts.push(["channel", subject.channel], ["sentiment", subject.sentiment], ["kind", subject.sourceKind]);
   return facts;
 }
+
+/** The tail of an INSERT into "OpinionRollup": a row already there is added to, not replaced. */
+export const ADD_TO_ROLLUP = `ON CONFLICT ("dimension", "hour", "value") DO UPDATE SET
+  "total" = "OpinionRollup"."total" + EXCLUDED."total",
+  "negative" = "OpinionRollup"."negative" + EXCLUDED."negative",
+  "neutral" = "OpinionRollup"."neutral" + EXCLUDED."neutral",
+  "positive" = "OpinionRollup"."positive" + EXCLUDED."positive"`;

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { OpinionSourceKind } from "./opinion-source.ts";
-import { hourOf, rollupFacts } from "./opinion-rollup.ts";
+import { ADD_TO_ROLLUP, hourOf, rollupFacts } from "./opinion-rollup.ts";
 import { DAY_ZONE_ID } from "./read/rollup-span.ts";
 import type { Sentiment } from "./opinion-message.ts";
 
@@ -72,11 +72,7 @@ export async function storeOpinionRows(sql: Pick<SqlRunner, "query">, rows: read
       GROUP BY "dimension", "hour", "value"
       -- One order for every writer, so concurrent batches lock shared rows in the same order.
       ORDER BY "dimension", "hour", "value"
-      ON CONFLICT ("dimension", "hour", "value") DO UPDATE SET
-        "total" = "OpinionRollup"."total" + EXCLUDED."total",
-        "negative" = "OpinionRollup"."negative" + EXCLUDED."negative",
-        "neutral" = "OpinionRollup"."neutral" + EXCLUDED."neutral",
-        "positive" = "OpinionRollup"."positive" + EXCLUDED."positive"
+      ${Prisma.raw(ADD_TO_ROLLUP)}
     ), daily AS (
       INSERT INTO "OpinionRollupDay" ("day", "dimension", "value", "total", "negative", "neutral", "positive")
       SELECT (("hour" AT TIME ZONE 'UTC') AT TIME ZONE z."zone")::date AS "day", "dimension", "value", count(*),

@@ -7,7 +7,7 @@
 // cannot take a channel or a first time back.
 import type { SqlRunner } from "../db/sql-runner.ts";
 import type { TopicSummary } from "./hub-monitor.ts";
-import { TOPIC_DIMENSION } from "./opinion-rollup.ts";
+import { ADD_TO_ROLLUP, TOPIC_DIMENSION } from "./opinion-rollup.ts";
 
 type Tx = Pick<SqlRunner, "query">;
 
@@ -44,11 +44,7 @@ async function assign(tx: Tx, assignments: ReadonlyMap<string, string>, topics: 
        INSERT INTO "OpinionRollup" ("dimension", "hour", "value", "total", "negative", "neutral", "positive")
        SELECT $3::text, "hour", "value", "total", coalesce("negative", 0), coalesce("neutral", 0), coalesce("positive", 0)
        FROM deltas ORDER BY "hour", "value"
-       ON CONFLICT ("dimension", "hour", "value") DO UPDATE SET
-         "total" = "OpinionRollup"."total" + EXCLUDED."total",
-         "negative" = "OpinionRollup"."negative" + EXCLUDED."negative",
-         "neutral" = "OpinionRollup"."neutral" + EXCLUDED."neutral",
-         "positive" = "OpinionRollup"."positive" + EXCLUDED."positive"
+       ${ADD_TO_ROLLUP}
      ), losers AS (
        SELECT DISTINCT "old" AS "id" FROM moved WHERE "old" IS NOT NULL
      ), gains AS (
