@@ -8,6 +8,9 @@ export interface Sample {
   workerRssMb: number;
   webLoopP99Ms: number;
   workerLoopP99Ms: number;
+  /** V8 heap in use when scraped (not after a collection): RSS that grows while this does not is the allocator's, not a leak. */
+  webHeapMb: number;
+  workerHeapMb: number;
   requests: number;
   errors: number;
   p50Ms: number;

@@ -5,6 +5,9 @@
 // the soak runs open loop at half of it. Every 15 s it samples each process's RSS and
 // event-loop delay (from /metrics), and the load's latency and errors; at the end it reports
 // per-minute figures and whether RSS or event-loop delay trend upward (issue 16).
+// `--statements`: on a private PostgreSQL of its own that keeps pg_stat_statements, and at the
+// end the statements that took the most time late in the run, against the same early on
+// (bench/statement-stats.ts): what grows with the data.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -14,6 +17,15 @@ import { parse as parseYaml } from "yaml";
 import { freePort } from "../src/infra/free-port.ts";
 import { complaintBodies } from "./intake.ts";
 import { hubEnv, root, SERVER_READY, startChild, stopChild, withBenchDatabase } from "./processes.ts";
+import { startPrivatePostgres } from "../src/infra/private-postgres.ts";
+import {
+  enableStatementStats,
+  formatStatementGrowth,
+  STATEMENT_STATS_SETTINGS,
+  type StatementSnapshot,
+  statementGrowth,
+  statementSnapshot,
+} from "./statement-stats.ts";
 import { chatBodies, openChatSessions } from "./questions.ts";
 import { type Sample, summarize, type Trend, trendOf } from "./soak-trend.ts";
 
@@ -22,6 +34,7 @@ const { values } = parseArgs({
     minutes: { type: "string", default: "30" },
     "max-seconds": { type: "string", default: "20" },
     out: { type: "string" },
+    statements: { type: "boolean", default: false },
   },
 });
 const MINUTES = Number(values.minutes);
@@ -182,11 +195,18 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-/** The event loop's p99 delay (ms) since the last scrape: prom-client resets its histogram on each. */
-async function eventLoopP99(url: string, token?: string): Promise<number> {
+/**
+ * A process's event-loop p99 delay (ms) since the last scrape (prom-client resets its histogram
+ * on each) and its V8 heap in use (MB).
+ */
+async function scrape(url: string, token?: string): Promise<{ loopP99Ms: number; heapMb: number }> {
   const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   const text = await response.text();
-  return Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1] ?? Number.NaN) * 1000;
+  const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+  return {
+    loopP99Ms: metric("nodejs_eventloop_lag_p99_seconds") * 1000,
+    heapMb: metric("nodejs_heap_size_used_bytes") / 2 ** 20,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -224,20 +244,23 @@ async function soak(
     }
   }, 100);
   // Scraped once before the first sample, so the first figure covers one interval only.
-  await eventLoopP99(probe.webMetrics, METRICS_TOKEN);
-  await eventLoopP99(probe.workerMetrics);
+  await scrape(probe.webMetrics, METRICS_TOKEN);
+  await scrape(probe.workerMetrics);
   try {
     while (Date.now() - start < MINUTES * 60_000) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
       const done = window;
       window = [];
       const ms = done.map((o) => o.ms).sort((a, b) => a - b);
+      const [web, worker] = [await scrape(probe.webMetrics, METRICS_TOKEN), await scrape(probe.workerMetrics)];
       const sample: Sample = {
         minute: (Date.now() - start) / 60_000,
         webRssMb: rssMb(probe.webPid),
         workerRssMb: rssMb(probe.workerPid),
-        webLoopP99Ms: await eventLoopP99(probe.webMetrics, METRICS_TOKEN),
-        workerLoopP99Ms: await eventLoopP99(probe.workerMetrics),
+        webLoopP99Ms: web.loopP99Ms,
+        workerLoopP99Ms: worker.loopP99Ms,
+        webHeapMb: web.heapMb,
+        workerHeapMb: worker.heapMb,
         requests: done.length,
         errors: done.filter((o) => !o.ok).length,
         p50Ms: percentile(ms, 0.5),
@@ -251,6 +274,7 @@ async function soak(
         `${sample.minute.toFixed(1).padStart(5)} min  ${(sample.requests / (SAMPLE_MS / 1000)).toFixed(0).padStart(5)} req/s  ` +
           `p50 ${sample.p50Ms.toFixed(0)} ms  p99 ${sample.p99Ms.toFixed(0)} ms  errors ${sample.errors}  behind ${sample.behind}  ` +
           `RSS web ${sample.webRssMb.toFixed(0)} MB, worker ${sample.workerRssMb.toFixed(0)} MB  ` +
+          `heap web ${sample.webHeapMb.toFixed(0)} MB, worker ${sample.workerHeapMb.toFixed(0)} MB  ` +
           `loop p99 web ${sample.webLoopP99Ms.toFixed(1)} ms, worker ${sample.workerLoopP99Ms.toFixed(1)} ms  load ${sample.load.toFixed(1)}`,
       );
     }
@@ -268,7 +292,30 @@ function trendLine(name: string, trend: Trend, unit: string): string {
   );
 }
 
-await withBenchDatabase(async (databaseUrl) => {
+/** The service's database (BENCH_DATABASE_URL), or with --statements a private server that keeps statement statistics. */
+async function withSoakDatabase(fn: (url: string | undefined) => Promise<void>): Promise<void> {
+  if (!values.statements) return withBenchDatabase(fn);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-soak-pg-"));
+  const server = await startPrivatePostgres({ dir, database: "soak", settings: STATEMENT_STATS_SETTINGS });
+  try {
+    await enableStatementStats(server.url);
+    await fn(server.url);
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Snapshots of the statement statistics at 1/5, 2/5 and 4/5 of the soak and at its end. */
+function snapshotStatements(url: string): { taken: Promise<StatementSnapshot>[]; stop: () => void } {
+  const taken: Promise<StatementSnapshot>[] = [];
+  const timers = [0.2, 0.4, 0.8].map((share) =>
+    setTimeout(() => taken.push(statementSnapshot(url)), share * MINUTES * 60_000),
+  );
+  return { taken, stop: () => timers.forEach(clearTimeout) };
+}
+
+await withSoakDatabase(async (databaseUrl) => {
   if (!databaseUrl) throw new Error("the soak runs on PostgreSQL: set BENCH_DATABASE_URL or start the local server");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-soak-"));
   const workerMetricsPort = await freePort();
@@ -295,20 +342,31 @@ await withBenchDatabase(async (databaseUrl) => {
       `Soak: web + worker on PostgreSQL; mixed load (70% questions, 20% complaints, 10% staff).\n` +
         `maximum ${max.toFixed(0)} req/s (closed loop, 50 at a time, ${MAX_SECONDS} s; medians: ${medians.join(", ")}); soaking at ${rate} req/s for ${MINUTES} min.\n`,
     );
+    const statements = values.statements ? snapshotStatements(databaseUrl) : undefined;
     const samples = await soak(next, rate, {
       webPid: web.child.pid!,
       workerPid: worker.child.pid!,
       webMetrics: `${web.url}/metrics`,
       workerMetrics: `http://127.0.0.1:${workerMetricsPort}/metrics`,
     });
+    statements?.stop();
+    const snapshots = statements && [...(await Promise.all(statements.taken)), await statementSnapshot(databaseUrl)];
     const summary = summarize(samples);
     console.log(
       `\nrequests ${summary.requests}, errors ${summary.errors}, behind ${summary.behind}; p99 of the per-window p99s ${summary.p99Ms.toFixed(0)} ms`,
     );
     console.log(trendLine("web RSS", trendOf(samples.map((s) => [s.minute, s.webRssMb])), "MB"));
     console.log(trendLine("worker RSS", trendOf(samples.map((s) => [s.minute, s.workerRssMb])), "MB"));
+    console.log(trendLine("web heap used", trendOf(samples.map((s) => [s.minute, s.webHeapMb])), "MB"));
+    console.log(trendLine("worker heap used", trendOf(samples.map((s) => [s.minute, s.workerHeapMb])), "MB"));
     console.log(trendLine("web event-loop p99", trendOf(samples.map((s) => [s.minute, s.webLoopP99Ms])), "ms"));
     console.log(trendLine("worker event-loop p99", trendOf(samples.map((s) => [s.minute, s.workerLoopP99Ms])), "ms"));
+    if (snapshots?.length === 4) {
+      const [a, b, c, d] = snapshots as [StatementSnapshot, StatementSnapshot, StatementSnapshot, StatementSnapshot];
+      console.log(
+        `\nStatements by time in the last fifth, against the second fifth (pg_stat_statements):\n${formatStatementGrowth(statementGrowth([a, b], [c, d]))}`,
+      );
+    }
     if (values.out) fs.writeFileSync(values.out, JSON.stringify({ max, rate, minutes: MINUTES, samples }, null, 1));
   } finally {
     await stopChild(worker.child);

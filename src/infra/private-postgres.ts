@@ -38,6 +38,8 @@ export interface PrivatePostgresOptions {
    * recreated or moved: a problem stops the start instead.
    */
   durable?: boolean;
+  /** More server settings (`name=value`, as `postgres -c` takes them), after ours: the same name overrides ours. */
+  settings?: readonly string[];
 }
 
 export interface PrivatePostgres extends PrivateService {
@@ -275,6 +277,7 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
       "max_connections=200",
       // Throw-away test data: durability is not worth the fsyncs.
       ...(durable ? [] : ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]),
+      ...(options.settings ?? []),
     ];
     const started = await launch({ binDir, dir, settings, asOwner, logFile, log });
     if ("pid" in started) {
