@@ -363,6 +363,15 @@ const envSchema = z.object({
   ),
   /** The alert levels and the scores they start at. */
   OPINION_ALERT_LEVELS: z.preprocess(emptyAsUndefined, opinionAlertLevels.optional()),
+  /**
+   * The most messages whose detail the opinion monitor keeps in memory (per structure; topics:
+   * a quarter of it), whatever the traffic: over it the oldest detail goes (docs/opinion.md).
+   */
+  OPINION_MONITOR_MAX_MESSAGES: z.coerce
+    .number({ message: "must be a whole number" })
+    .int()
+    .min(1_000)
+    .default(100_000),
   /** Duty officers who get alert changes as WeChat template messages (openids of the Official Account). */
   OPINION_ALERT_WECHAT_OPENIDS: z.preprocess(emptyAsUndefined, openidList.optional()),
   /** The template message they get. */
@@ -456,6 +465,8 @@ export interface Config {
     alertLevels: OpinionAlertLevelSetting[] | undefined;
     /** OPINION_ALERT_WECHAT_*: duty officers' template messages; undefined: none sent. */
     alertWechat: { openids: string[]; templateId: string; keys: AlertTemplateKeys } | undefined;
+    /** OPINION_MONITOR_MAX_MESSAGES: the monitor's cap on messages kept in memory (src/opinion/opinion-monitor.ts). */
+    monitorMaxMessages: number;
   };
   /** WORKBENCH_PUBLIC_URL without a trailing slash; undefined: messages to staff carry no link. */
   workbenchPublicUrl: string | undefined;
@@ -640,6 +651,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
               keys: e.OPINION_ALERT_WECHAT_TEMPLATE_KEYS ?? DEFAULT_ALERT_TEMPLATE_KEYS,
             }
           : undefined,
+      monitorMaxMessages: e.OPINION_MONITOR_MAX_MESSAGES,
     },
     workbenchPublicUrl: e.WORKBENCH_PUBLIC_URL,
   };

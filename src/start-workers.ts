@@ -137,10 +137,15 @@ function startOpinionMonitor(hub: Hub): OpinionMonitorService {
     lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
     regions: () => loadGazetteer(hub.config.intentsDir),
     ...(alerts ? { alerts } : {}),
+    maxMessages: hub.config.opinion.monitorMaxMessages,
     log: hub.log,
     onQueued: () => hub.relay.kick(),
     onError: (error) => hub.redisOutage.noted("opinion monitor", error, "opinion monitor round failed"),
   });
+  hub.metrics.opinionMonitor.observe(() => {
+    const retained = service.retained();
+    return retained && { ...retained };
+  }, hub.config.opinion.monitorMaxMessages);
   service.start();
   return service;
 }

@@ -1,6 +1,7 @@
 // /metrics against a real hub (PostgreSQL, Redis, BullMQ workers): Prometheus text, the token
 // or local-only rule, request counts per route pattern, queue depths, worker outcomes, the
-// outbox backlog, open opinion alerts, and a scrape that a Redis that never answers cannot hang.
+// outbox backlog, open opinion alerts, what the opinion monitor keeps in memory, and a scrape
+// that a Redis that never answers cannot hang.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
@@ -134,6 +135,27 @@ describe("/metrics with METRICS_TOKEN", () => {
     expect(age).toBeGreaterThanOrEqual(295);
     expect(age).toBeLessThan(400);
     expect(find(samples, "hub_opinion_alerts_open", { level: "预警" })).toEqual([1]);
+  });
+
+  it("shows what the opinion monitor keeps in memory, per structure, and its cap", async () => {
+    // The workers' monitor takes its lease and rebuilds from the stored rows (none here) at start.
+    const samples = await eventually(async () => {
+      const s = await scrape();
+      return find(s, "hub_opinion_monitor_retained", { structure: "recent_messages" }).length > 0 ? s : undefined;
+    });
+    for (const structure of [
+      "recent_messages",
+      "new_matter_messages",
+      "burst_messages",
+      "message_topics",
+      "topics",
+      "live_topics",
+      "series",
+      "series_buckets",
+      "topic_ids",
+    ])
+      expect(find(samples, "hub_opinion_monitor_retained", { structure }), structure).toEqual([0]);
+    expect(find(samples, "hub_opinion_monitor_max_messages")).toEqual([100_000]);
   });
 });
 

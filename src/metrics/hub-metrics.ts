@@ -1,11 +1,12 @@
 // One process's metrics: prom-client's default process metrics (CPU, memory, heap, GC,
 // event-loop delay as nodejs_eventloop_lag_*), HTTP requests, queue depths and worker
-// outcomes, and the database's figures. A registry of its own, not prom-client's global one,
+// outcomes, the database's figures, and what the opinion monitor holds in memory. A registry of its own, not prom-client's global one,
 // so two hubs in one process (tests) never share a series.
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Database } from "../db/database.ts";
 import { registerDatabaseFigures } from "./database-metrics.ts";
 import { HttpMetrics } from "./http-metrics.ts";
+import { OpinionMonitorMetrics } from "./opinion-monitor-metrics.ts";
 import { type CountedQueue, registerQueueDepths } from "./queue-metrics.ts";
 import { registerSourceUp } from "./source-gauge.ts";
 import { WorkerMetrics } from "./worker-metrics.ts";
@@ -21,6 +22,7 @@ export interface HubMetrics {
   registry: Registry;
   http: HttpMetrics;
   workers: WorkerMetrics;
+  opinionMonitor: OpinionMonitorMetrics;
 }
 
 export function createHubMetrics({ queues, db, scrapeTimeoutMs }: HubMetricsSources): HubMetrics {
@@ -31,5 +33,10 @@ export function createHubMetrics({ queues, db, scrapeTimeoutMs }: HubMetricsSour
     registerQueueDepths(registry, queues, scrapeTimeoutMs),
     registerDatabaseFigures(registry, db, scrapeTimeoutMs),
   ]);
-  return { registry, http: new HttpMetrics(registry), workers: new WorkerMetrics(registry) };
+  return {
+    registry,
+    http: new HttpMetrics(registry),
+    workers: new WorkerMetrics(registry),
+    opinionMonitor: new OpinionMonitorMetrics(registry),
+  };
 }

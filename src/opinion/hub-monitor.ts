@@ -5,14 +5,15 @@
 // message, an alert by its first spike (series and detectedAt). Changes before `writeFrom`
 // only rebuild state (a replay's warm-up); from it on they are collected. What is delivered is decided against
 // the stored alerts (alert-changes.ts), so a replay long after the fact sends nothing again.
-// Pure: no database, queue or clock of its own.
+// Pure: no database, queue or clock of its own. Bounded like the monitor (maxMessages): the
+// topics of at most that many messages are kept, the oldest let go first.
 import { createHash } from "node:crypto";
 import type { Region } from "../knowledge/gazetteer-schema.ts";
 import type { AlertLevel, AlertSettings } from "./alert-settings.ts";
 import type { AlertChange, OpinionAlert } from "./alert-tracker.ts";
 import { seriesLabel } from "./alert-label.ts";
 import type { PlaceMention, Sentiment } from "./opinion-message.ts";
-import { OpinionMonitor } from "./opinion-monitor.ts";
+import { type MonitorRetained, OpinionMonitor } from "./opinion-monitor.ts";
 import { topicIdOf, topicSeries } from "./opinion-series.ts";
 import { PlaceFinder } from "./place-finder.ts";
 import { PlaceLineage } from "./place-lineage.ts";
@@ -77,6 +78,15 @@ export interface HubMonitorOptions {
   startedAt?: number;
   /** Changes at or after this time are collected; earlier ones only rebuild state. */
   writeFrom: number;
+  /** The most messages whose detail the monitor keeps (OPINION_MONITOR_MAX_MESSAGES; default DEFAULT_MAX_MESSAGES). */
+  maxMessages?: number;
+}
+
+/** What the hub's monitor holds: the monitor's structures and the messages whose topic it remembers. */
+export interface HubMonitorRetained extends MonitorRetained {
+  messageTopics: number;
+  /** Topics whose stored id is remembered (those kept, and those an open alert names). */
+  topicIds: number;
 }
 
 /** An alert's stored id: its first spike's series and detection time. */
@@ -98,7 +108,10 @@ export class HubMonitor {
   /** Monitor alert number → its stored id. */
   private readonly alertIds = new Map<number, string>();
   private assignments = new Map<string, string>();
-  private touchedTopics = new Set<number>();
+  /** Topics that took messages since the last take(), held here so a topic let go meanwhile is still written. */
+  private touchedTopics = new Map<number, Topic>();
+  /** Topics the monitor let go (over its cap) since the last take(): their stored ids are forgotten then. */
+  private droppedTopics: number[] = [];
   private mergedTopics = new Set<number>();
   private touchedAlerts = new Set<OpinionAlert>();
   private sweptAt = Number.NEGATIVE_INFINITY;
@@ -110,6 +123,7 @@ export class HubMonitor {
       ...(options.alerts ? { alerts: options.alerts } : {}),
       ...(options.topics ? { topics: options.topics } : {}),
       ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
+      ...(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages }),
     });
     for (const { code, name, level } of options.regions) this.places.set(code, { code, name, level });
     this.writeFrom = options.writeFrom;
@@ -124,7 +138,7 @@ export class HubMonitor {
   /** Feeds rows in the order given (the caller sorts them by time). */
   add(rows: readonly MonitorRow[]): void {
     for (const row of rows) {
-      const { topic, merges, changes } = this.monitor.add({
+      const { topic, merges, dropped, changes } = this.monitor.add({
         id: row.id,
         time: row.at,
         analysis: {
@@ -138,13 +152,30 @@ export class HubMonitor {
       if (!this.topicIds.has(topic.id)) this.topicIds.set(topic.id, row.id);
       for (const { from, into } of merges) this.move(from.id, into.id);
       this.topicOfMessage.set(row.id, { topic: topic.id, at: row.at });
+      if (this.topicOfMessage.size > this.monitor.maxMessages) this.forgetOldest();
+      this.droppedTopics.push(...dropped);
       this.forgetBefore(row.at);
       this.collect(changes);
       if (row.at >= this.writeFrom) {
         this.assignments.set(row.id, this.topicIds.get(topic.id)!);
-        this.touchedTopics.add(topic.id);
+        this.touchedTopics.set(topic.id, topic);
       }
     }
+  }
+
+  /** Over the cap: the oldest messages' topics go (a Map keeps the order rows came in), a slice at a time. */
+  private forgetOldest(): void {
+    const cap = this.monitor.maxMessages;
+    let excess = this.topicOfMessage.size - cap + Math.floor(cap / 64);
+    for (const id of this.topicOfMessage.keys()) {
+      if (excess-- <= 0) break;
+      this.topicOfMessage.delete(id);
+    }
+  }
+
+  /** How many entries each bounded structure holds (the gauge hub_opinion_monitor_retained). */
+  retained(): HubMonitorRetained {
+    return { ...this.monitor.retained(), messageTopics: this.topicOfMessage.size, topicIds: this.topicIds.size };
   }
 
   /** Evaluates every bucket boundary up to `time` (quiet stretches too). */
@@ -161,7 +192,8 @@ export class HubMonitor {
       if (entry.at >= this.writeFrom) this.assignments.set(id, this.topicIds.get(into)!);
     }
     this.touchedTopics.delete(from);
-    this.touchedTopics.add(into);
+    const topic = this.monitor.clusterer.topic(into);
+    if (topic) this.touchedTopics.set(into, topic);
     this.mergedTopics.add(from);
   }
 
@@ -181,15 +213,24 @@ export class HubMonitor {
 
   /** What changed since the last call, ready to store and deliver. */
   take(): MonitorEffects {
-    const topics = [...this.touchedTopics].map((n) => this.summary(this.monitor.clusterer.topics()[n - 1]!));
+    const topics = [...this.touchedTopics.values()].map((topic) => this.summary(topic));
     const alerts = [...this.touchedAlerts].map((alert) => this.snapshot(alert));
     const mergedTopics = [...this.mergedTopics].map((n) => this.topicIds.get(n)!);
     const effects = { assignments: this.assignments, topics, mergedTopics, alerts };
     this.assignments = new Map();
-    this.touchedTopics = new Set();
+    this.touchedTopics = new Map();
     this.mergedTopics = new Set();
     this.touchedAlerts = new Set();
+    this.forgetDroppedTopics();
     return effects;
+  }
+
+  /** The stored ids of topics the monitor let go, but those an open alert's series still names. */
+  private forgetDroppedTopics(): void {
+    if (this.droppedTopics.length === 0) return;
+    const named = this.monitor.tracker.watchedSeries();
+    for (const n of this.droppedTopics) if (!named.has(topicSeries(n))) this.topicIds.delete(n);
+    this.droppedTopics = [];
   }
 
   private collect(changes: readonly AlertChange[]): void {
@@ -204,7 +245,8 @@ export class HubMonitor {
   /** A topic's series names the stored topic, so the name survives a replay. */
   private stableSeries(series: string): string {
     const topicId = topicIdOf(series);
-    return topicId === undefined ? series : topicSeries(this.topicIds.get(topicId)!);
+    const stored = topicId === undefined ? undefined : this.topicIds.get(topicId);
+    return stored === undefined ? series : topicSeries(stored);
   }
 
   private summary(topic: Topic): TopicSummary {
@@ -227,7 +269,8 @@ export class HubMonitor {
     const [topic, shared] = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [undefined, 0];
     const main = topic !== undefined && shared * 4 >= alert.messageIds.size ? topic : undefined;
     const clusterer = this.monitor.clusterer;
-    const topicOf = main === undefined ? undefined : clusterer.topics()[main - 1]!;
+    // A topic let go (over the monitor's cap) names no alert.
+    const topicOf = main === undefined ? undefined : clusterer.topic(main);
     const label = topicOf
       ? topicLabel(topicOf, clusterer.background, clusterer.mainPlace(topicOf)).text
       : seriesLabel(alert.series[0]!, (code) => this.places.get(code)?.name);

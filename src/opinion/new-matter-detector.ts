@@ -7,6 +7,10 @@
 // raises every week (bus timetables, a housing-fund question) finds its history in the
 // messages of the topics before it and does not fire when it re-forms as a new topic; a matter
 // never raised has a history of zeros and fires at the window's minimum count.
+// At most maxMessages messages are kept: beyond that the oldest go, and the time before the
+// latest one gone counts as unknown history, not as zeros — a baseline reaching into it is
+// no baseline, so a young topic is then measured by its own series only, never against a
+// history that looks empty.
 import type { AlertSettings } from "./alert-settings.ts";
 import { robustScore } from "./robust-statistics.ts";
 import { type SpikeMeasure, spikeLevel } from "./spike-detector.ts";
@@ -29,10 +33,13 @@ export class NewMatterDetector {
   private readonly memoryMs: number;
   /** Per topic and window length: its baseline samples, at the size and hour they were counted for. */
   private readonly cache = new Map<string, { from: number; size: number; samples: number[] | undefined }>();
+  /** Messages before this were let go over maxMessages: unknown history. */
+  private knownFrom = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly settings: AlertSettings,
     private readonly clusterer: TopicClusterer,
+    private readonly maxMessages = Number.POSITIVE_INFINITY,
   ) {
     this.bucketMs = settings.bucketMinutes * 60_000;
     const window = settings.newMatter;
@@ -43,6 +50,23 @@ export class NewMatterDetector {
     let at = this.messages.length;
     while (at > 0 && this.messages[at - 1]!.time > message.time) at--;
     this.messages.splice(at, 0, { ...message, terms: this.clusterer.withParts(message.terms) });
+    if (this.messages.length > this.maxMessages) {
+      // A slice at a time (copying is the cost): down to the cap less a sixty-fourth.
+      const gone = this.messages.length - this.maxMessages + Math.floor(this.maxMessages / 64);
+      this.knownFrom = Math.max(this.knownFrom, this.messages[gone - 1]!.time + 1);
+      this.messages = this.messages.slice(gone);
+    }
+  }
+
+  /** How many messages are kept. */
+  get size(): number {
+    return this.messages.length;
+  }
+
+  /** Forgets a topic's cached baselines (the topic is no longer kept). */
+  dropTopic(id: number): void {
+    for (const window of [this.settings.newMatter, ...this.settings.windows])
+      this.cache.delete(`${id}/${window.buckets * this.bucketMs}`);
   }
 
   /** Drops messages no baseline sample can reach any more (a day's worth at a time: copying is the cost). */
@@ -120,13 +144,14 @@ export class NewMatterDetector {
   ): number[] | undefined {
     const from = start - (start % HOUR_MS);
     const key = `${topic.id}/${length}`;
+    const known = Math.max(historyStart, this.knownFrom);
     const cached = this.cache.get(key);
     if (cached?.size === topic.size && cached.from === from) return cached.samples;
     const samples: number[] = [];
     let weeks = 0;
     for (let week = 1; week <= this.settings.baselineWeeks; week++) {
       const past = from - week * WEEK_MS;
-      if (past - neighbours * length < historyStart) break;
+      if (past - neighbours * length < known) break;
       weeks++;
       for (let shift = -neighbours; shift <= neighbours; shift++)
         samples.push(this.countLike(topic, past + shift * length, past + (shift + 1) * length));

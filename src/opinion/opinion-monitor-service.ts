@@ -19,7 +19,7 @@ import type { Region } from "../knowledge/gazetteer-schema.ts";
 import type { Logger } from "../logger.ts";
 import type { AlertSettings } from "./alert-settings.ts";
 import type { AlertDelivery } from "./alert-changes.ts";
-import { HubMonitor, type MonitorRow } from "./hub-monitor.ts";
+import { HubMonitor, type HubMonitorRetained, type MonitorRow } from "./hub-monitor.ts";
 import type { MonitorStore } from "./monitor-store.ts";
 import type { RedisLease } from "./redis-lease.ts";
 
@@ -29,6 +29,8 @@ export interface MonitorServiceOptions {
   /** The gazetteer (intents/regions.yaml), loaded once. */
   regions: () => Promise<readonly Region[]>;
   alerts?: Partial<AlertSettings>;
+  /** The monitor's cap on messages kept in memory (OPINION_MONITOR_MAX_MESSAGES; default DEFAULT_MAX_MESSAGES). */
+  maxMessages?: number;
   log: Logger;
   /** Alert changes were written to the outbox (the store queues them with the alert): e.g. kick the relay. */
   onQueued?: () => void;
@@ -78,6 +80,11 @@ export class OpinionMonitorService {
     this.commitLagMs = options.commitLagMs ?? 2_000;
     this.settleMs = options.settleMs ?? 30_000;
     this.lateWaitMs = options.lateWaitMs ?? 30_000;
+  }
+
+  /** What the monitor holds now (the gauge hub_opinion_monitor_retained); undefined while this process does not run it. */
+  retained(): HubMonitorRetained | undefined {
+    return this.active ? this.state!.retained() : undefined;
   }
 
   /** Whether this process runs the monitor now. */
@@ -262,7 +269,8 @@ export class OpinionMonitorService {
     this.lastRenewal = Date.now();
   }
 
-  private alertSettings(): { alerts?: Partial<AlertSettings> } {
-    return this.options.alerts ? { alerts: this.options.alerts } : {};
+  private alertSettings(): { alerts?: Partial<AlertSettings>; maxMessages?: number } {
+    const { alerts, maxMessages } = this.options;
+    return { ...(alerts ? { alerts } : {}), ...(maxMessages === undefined ? {} : { maxMessages }) };
   }
 }

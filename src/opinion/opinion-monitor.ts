@@ -5,6 +5,17 @@
 // own in past weeks (new-matter-detector.ts) — and the spikes become alerts, one per event
 // (alert-tracker.ts). Live traffic and imported history go through it alike: times are the
 // messages' own, so an alert's detectedAt is when it would have fired.
+//
+// Its memory is bounded by time (each structure keeps what its longest reach needs) and by
+// count, whatever the traffic: at most maxMessages messages' detail in each per-message
+// structure — the spike evidence (48 h), the new-matter history (four weeks and more), the
+// burst window (an hour) — and maxTopics topics. Over the cap the oldest detail goes first;
+// the series' counts per bucket, which decide whether a window spikes, are aggregates and stay
+// (bounded by time: buckets older than any baseline reaches are dropped). So over the cap a
+// spike still fires at the same count and score; what it loses is some of its oldest evidence
+// (an alert's message ids) and, once less than the baseline weeks of messages are kept, the
+// new-matter comparison (a young topic is then measured by its own series; never against a
+// history that looks empty). Under the cap nothing changes.
 import type { AlertSettings } from "./alert-settings.ts";
 import { type AlertChange, AlertTracker, type OpinionAlert, type SeriesObservation } from "./alert-tracker.ts";
 import { NewMatterDetector } from "./new-matter-detector.ts";
@@ -32,7 +43,35 @@ export interface OpinionMonitorOptions {
   topics?: Partial<TopicSettings>;
   /** When monitoring began: history before it is unknown (default: the first message). */
   startedAt?: number;
+  /**
+   * The most messages whose detail any one structure keeps (OPINION_MONITOR_MAX_MESSAGES;
+   * default DEFAULT_MAX_MESSAGES; Infinity: bounded by time only); topics are kept up to a
+   * quarter of it.
+   */
+  maxMessages?: number;
 }
+
+/** 100,000: a city's months of messages at ordinary rates, ~80 MB of detail at most (docs/opinion.md). */
+export const DEFAULT_MAX_MESSAGES = 100_000;
+
+/** The topics kept for a message cap: a quarter of it (a topic weighs more than a message's detail). */
+export const maxTopicsFor = (maxMessages: number): number => Math.max(1, Math.floor(maxMessages / 4));
+
+/** How many entries each bounded structure holds now (exported as a gauge: src/metrics). */
+export interface MonitorRetained {
+  /** Messages kept as spike evidence (the longest window). */
+  recentMessages: number;
+  /** Messages kept as new-matter history (the baseline weeks). */
+  newMatterMessages: number;
+  /** Messages in the burst window. */
+  burstMessages: number;
+  topics: number;
+  liveTopics: number;
+  series: number;
+  seriesBuckets: number;
+}
+
+const DAY_MS = 24 * 3_600_000;
 
 export class OpinionMonitor {
   readonly detector: SpikeDetector;
@@ -48,15 +87,22 @@ export class OpinionMonitor {
   private nextTick: number | undefined;
   private readonly bucketMs: number;
   private readonly longestWindowMs: number;
+  readonly maxMessages: number;
+  /** When the series' old buckets were last dropped. */
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(lineage: PlaceLineage, placeNames: Iterable<string>, options: OpinionMonitorOptions = {}) {
+    const maxMessages = options.maxMessages ?? DEFAULT_MAX_MESSAGES;
+    if (!((Number.isInteger(maxMessages) && maxMessages >= 1) || maxMessages === Number.POSITIVE_INFINITY))
+      throw new Error(`maxMessages must be a whole number ≥ 1 (or Infinity: no cap), got ${maxMessages}`);
+    this.maxMessages = maxMessages;
     this.detector = new SpikeDetector(
       options.alerts,
       options.startedAt === undefined ? {} : { startedAt: options.startedAt },
     );
-    this.clusterer = new TopicClusterer(lineage, options.topics);
+    this.clusterer = new TopicClusterer(lineage, options.topics, { maxMessages, maxTopics: maxTopicsFor(maxMessages) });
     this.tracker = new AlertTracker(this.detector.settings);
-    this.newMatter = new NewMatterDetector(this.detector.settings, this.clusterer);
+    this.newMatter = new NewMatterDetector(this.detector.settings, this.clusterer, maxMessages);
     this.series = new OpinionSeries(lineage, new Set(placeNames));
     this.bucketMs = this.detector.settings.bucketMinutes * 60_000;
     const settings = this.detector.settings;
@@ -66,14 +112,15 @@ export class OpinionMonitor {
   /**
    * Adds one message (evaluating every bucket boundary before it first); answers its topic,
    * the topics merged into another by it (their messages are counted in that one's series
-   * now) and what alerts changed.
+   * now), the numbers of the topics let go over the cap, and what alerts changed.
    */
-  add(message: MonitoredMessage): { topic: Topic; merges: TopicMerge[]; changes: AlertChange[] } {
+  add(message: MonitoredMessage): { topic: Topic; merges: TopicMerge[]; dropped: number[]; changes: AlertChange[] } {
     const changes = this.advanceTo(message.time);
     const terms = this.series.terms(message.analysis);
     const topic = this.clusterer.add({ id: message.id, time: message.time, terms, places: message.analysis.places });
     const merges = this.clusterer.takeMerges();
     for (const merge of merges) this.moveSeries(merge);
+    const dropped = this.dropTopics();
     this.newMatter.record({ time: message.time, terms, places: message.analysis.places });
     // A topic's zeros before it was born are no baseline for its own windows: until it has a
     // past, it is measured against the messages like its own (new-matter-detector.ts).
@@ -84,17 +131,49 @@ export class OpinionMonitor {
       this.touched.add(key);
     }
     this.recent.push({ id: message.id, time: message.time, series: keys });
-    return { topic, merges, changes };
+    if (this.recent.length > this.maxMessages)
+      // The oldest evidence goes, a slice at a time (copying is the cost); the counts stay.
+      this.recent = this.recent.slice(this.recent.length - this.maxMessages + Math.floor(this.maxMessages / 64));
+    return { topic, merges, dropped, changes };
   }
 
-  /** A merged topic's messages count in the series of the topic that took it in (a young topic's: all are recent). */
+  /** The series of topics no longer kept (over maxTopics) go too, but an open alert's. */
+  private dropTopics(): number[] {
+    const dropped = this.clusterer.takeDropped();
+    if (dropped.length === 0) return dropped;
+    const watched = this.tracker.watchedSeries();
+    for (const id of dropped) {
+      this.newMatter.dropTopic(id);
+      if (!watched.has(topicSeries(id))) this.detector.dropSeries(topicSeries(id));
+    }
+    return dropped;
+  }
+
+  /** How many entries each bounded structure holds. */
+  retained(): MonitorRetained {
+    const topics = this.clusterer.retained;
+    const series = this.detector.retained;
+    return {
+      recentMessages: this.recent.length,
+      newMatterMessages: this.newMatter.size,
+      burstMessages: topics.burstWindow,
+      topics: topics.topics,
+      liveTopics: topics.liveTopics,
+      series: series.series,
+      seriesBuckets: series.buckets,
+    };
+  }
+
+  /**
+   * A merged topic's messages count in the series of the topic that took it in: its counts
+   * are added to that series, and its messages kept as evidence name that series now.
+   */
   private moveSeries({ from, into }: TopicMerge): void {
     const [old, now] = [topicSeries(from.id), topicSeries(into.id)];
+    this.detector.addCounts(old, now);
     for (const message of this.recent) {
       const at = message.series.indexOf(old);
-      if (at < 0) continue;
-      message.series[at] = now;
-      this.detector.record(now, message.time);
+      if (at >= 0) message.series[at] = now;
     }
     this.touched.add(now);
   }
@@ -132,6 +211,11 @@ export class OpinionMonitor {
   private evaluate(at: number): AlertChange[] {
     this.recent = this.recent.filter((m) => m.time >= at - this.longestWindowMs);
     this.newMatter.forget(at);
+    if (at - this.prunedAt >= DAY_MS) {
+      // Buckets no window or baseline reaches any more, daily.
+      this.detector.forgetBefore(at - this.memoryMs, this.tracker.watchedSeries());
+      this.prunedAt = at;
+    }
     const watched = this.tracker.watchedSeries();
     const keys = [...new Set([...this.touched, ...watched])].sort();
     this.touched = new Set();
@@ -154,7 +238,7 @@ export class OpinionMonitor {
   private measure(key: string, at: number, watched: boolean): SpikeMeasure | undefined {
     const measure = this.detector.measure(key, at);
     const topicId = topicIdOf(key);
-    const topic = topicId === undefined ? undefined : this.clusterer.topics()[topicId - 1];
+    const topic = topicId === undefined ? undefined : this.clusterer.topic(topicId);
     const historyStart = this.detector.historyStart;
     if (!topic || historyStart === undefined) return measure;
     const own = measure && this.newMatter.recheck(topic, measure, historyStart);

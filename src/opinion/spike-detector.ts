@@ -77,6 +77,40 @@ export class SpikeDetector {
     counts.add(bucket, count);
   }
 
+  /**
+   * Forgets the buckets before `time` (no window or baseline sample reaches them any more) and
+   * the series left with none, but those in `keep` (an open alert's).
+   */
+  forgetBefore(time: number, keep: ReadonlySet<string>): void {
+    const bucket = this.bucketOf(time);
+    for (const [series, counts] of this.series) {
+      counts.dropBefore(bucket);
+      if (counts.size === 0 && !keep.has(series)) this.series.delete(series);
+    }
+  }
+
+  /** Adds one series' counts to another's (a merged topic's messages count in its twin's series). */
+  addCounts(from: string, into: string): void {
+    const counts = this.series.get(from);
+    if (!counts) return;
+    let target = this.series.get(into);
+    if (!target) this.series.set(into, (target = new BucketCounts()));
+    for (const [bucket, count] of counts.entries()) target.add(bucket, count);
+  }
+
+  /** Forgets a series altogether (a topic no longer kept), its start too. */
+  dropSeries(series: string): void {
+    this.series.delete(series);
+    this.seriesStart.delete(series);
+  }
+
+  /** How many series, and buckets over all of them, are kept. */
+  get retained(): { series: number; buckets: number } {
+    let buckets = 0;
+    for (const counts of this.series.values()) buckets += counts.size;
+    return { series: this.series.size, buckets };
+  }
+
   /** A series' messages in [from, to) (epoch milliseconds, on bucket boundaries). */
   count(series: string, from: number, to: number): number {
     return this.series.get(series)?.count(this.bucketOf(from), this.bucketOf(to)) ?? 0;

@@ -12,6 +12,9 @@
 // does not swallow a new matter there. Two young topics that carry the same bursting term
 // (term-bursts.ts) are merged: two wordings of one outcry. Candidates are the live topics
 // sharing a term or an area. A topic expires after idleMinutes without a message.
+// Bounded by count too (limits.maxTopics): beyond it the topics expired longest ago are
+// forgotten, and when every topic kept is live, the one quiet longest expires early — what
+// expiry would do to it a little later; a message about it opens a new topic.
 // Deterministic: ties go to the older topic.
 import type { PlaceLineage } from "./place-lineage.ts";
 import { type BurstSettings, TermBursts } from "./term-bursts.ts";
@@ -92,12 +95,26 @@ interface WeighedTerms {
 /** An area's key in the candidate index, apart from any term. */
 const areaKey = (code: string) => `\u0000area:${code}`;
 
+export interface ClustererLimits {
+  /** The most topics kept, live or expired (default: no limit). */
+  maxTopics?: number;
+  /** The most messages the burst window keeps (default: no limit). */
+  maxMessages?: number;
+}
+
 export class TopicClusterer {
   readonly settings: TopicSettings;
   readonly background = new TermStatistics();
   private readonly bursts: TermBursts;
   private merges: TopicMerge[] = [];
-  private readonly all: Topic[] = [];
+  /** The topics kept, live or expired, by number (ascending). */
+  private readonly kept = new Map<number, Topic>();
+  /** The kept topics no longer live (expired, or taken into a twin), in the order they left. */
+  private readonly retired = new Map<number, Topic>();
+  /** Topics forgotten since the last takeDropped(). */
+  private dropped: number[] = [];
+  private nextId = 1;
+  private readonly maxTopics: number;
   private readonly live = new Map<number, Topic>();
   /** term (or an area's key) → live topics that hold it: the only candidates a message is compared with. */
   private readonly byTerm = new Map<string, Set<number>>();
@@ -107,14 +124,33 @@ export class TopicClusterer {
   constructor(
     private readonly lineage: PlaceLineage,
     settings: Partial<TopicSettings> = {},
+    limits: ClustererLimits = {},
   ) {
     this.settings = { ...DEFAULT_TOPIC_SETTINGS, ...settings };
-    this.bursts = new TermBursts(this.background, this.settings);
+    this.maxTopics = limits.maxTopics ?? Number.POSITIVE_INFINITY;
+    this.bursts = new TermBursts(this.background, this.settings, limits.maxMessages);
   }
 
-  /** Every topic so far, live or expired, oldest first. */
+  /** Every topic kept, live or expired, oldest first (every topic so far while under maxTopics). */
   topics(): readonly Topic[] {
-    return this.all;
+    return [...this.kept.values()];
+  }
+
+  /** A kept topic by its number. */
+  topic(id: number): Topic | undefined {
+    return this.kept.get(id);
+  }
+
+  /** The numbers of the topics forgotten (over maxTopics) since the last call. */
+  takeDropped(): number[] {
+    const dropped = this.dropped;
+    this.dropped = [];
+    return dropped;
+  }
+
+  /** How many topics are kept and live, and how many messages the burst window holds. */
+  get retained(): { topics: number; liveTopics: number; burstWindow: number } {
+    return { topics: this.kept.size, liveTopics: this.live.size, burstWindow: this.bursts.size };
   }
 
   /** Clusters one message; answers its topic (after any merge it caused: takeMerges). */
@@ -138,7 +174,12 @@ export class TopicClusterer {
   /** The topic a topic's messages belong to now (itself, or the twin that took it in). */
   current(topic: Topic): Topic {
     let at = topic;
-    while (at.mergedInto !== undefined) at = this.all[at.mergedInto - 1]!;
+    // A twin no longer kept (over maxTopics) ends the walk.
+    while (at.mergedInto !== undefined) {
+      const into = this.kept.get(at.mergedInto);
+      if (!into) break;
+      at = into;
+    }
     return at;
   }
 
@@ -222,16 +263,41 @@ export class TopicClusterer {
 
   private newTopic(time: number): Topic {
     const topic: Topic = {
-      id: this.all.length + 1,
+      id: this.nextId++,
       firstAt: time,
       lastAt: time,
       size: 0,
       termCounts: new Map(),
       areaCounts: new Map(),
     };
-    this.all.push(topic);
+    this.kept.set(topic.id, topic);
     this.live.set(topic.id, topic);
+    this.limit(topic);
     return topic;
+  }
+
+  /**
+   * Over maxTopics: forgets the topics that left the live ones longest ago, a slice at a time
+   * (a sixty-fourth of the cap); when too few have left, the live ones quiet longest expire
+   * first (never `keep`, the topic a message is joining).
+   */
+  private limit(keep: Topic): void {
+    if (this.kept.size <= this.maxTopics) return;
+    const excess = this.kept.size - this.maxTopics + Math.floor(this.maxTopics / 64);
+    if (this.retired.size < excess) {
+      const quiet = [...this.live.values()]
+        .filter((topic) => topic !== keep)
+        .sort((a, b) => a.lastAt - b.lastAt || a.id - b.id)
+        .slice(0, excess - this.retired.size);
+      for (const topic of quiet) this.forget(topic);
+    }
+    let left = excess;
+    for (const id of this.retired.keys()) {
+      if (left-- <= 0) break;
+      this.retired.delete(id);
+      this.kept.delete(id);
+      this.dropped.push(id);
+    }
   }
 
   private join(topic: Topic, terms: readonly string[], message: TopicMessage): void {
@@ -319,6 +385,7 @@ export class TopicClusterer {
   /** Takes a topic out of the live ones and the candidate index. */
   private forget(topic: Topic): void {
     this.live.delete(topic.id);
+    this.retired.set(topic.id, topic);
     this.norms.delete(topic.id);
     for (const term of topic.termCounts.keys()) this.byTerm.get(term)?.delete(topic.id);
     for (const area of topic.areaCounts.keys()) this.byTerm.get(areaKey(area))?.delete(topic.id);
