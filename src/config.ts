@@ -371,7 +371,7 @@ const envSchema = z.object({
     .number({ message: "must be a whole number" })
     .int()
     .min(1_000)
-    .default(100_000),
+    .default(50_000),
   /** Duty officers who get alert changes as WeChat template messages (openids of the Official Account). */
   OPINION_ALERT_WECHAT_OPENIDS: z.preprocess(emptyAsUndefined, openidList.optional()),
   /** The template message they get. */

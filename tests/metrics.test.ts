@@ -155,7 +155,7 @@ describe("/metrics with METRICS_TOKEN", () => {
       "topic_ids",
     ])
       expect(find(samples, "hub_opinion_monitor_retained", { structure }), structure).toEqual([0]);
-    expect(find(samples, "hub_opinion_monitor_max_messages")).toEqual([100_000]);
+    expect(find(samples, "hub_opinion_monitor_max_messages")).toEqual([50_000]);
   });
 });
 

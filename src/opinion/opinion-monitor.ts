@@ -51,8 +51,12 @@ export interface OpinionMonitorOptions {
   maxMessages?: number;
 }
 
-/** 100,000: a city's months of messages at ordinary rates, ~80 MB of detail at most (docs/opinion.md). */
-export const DEFAULT_MAX_MESSAGES = 100_000;
+/**
+ * 50,000 (~55 MB at most): with the worker's own ~80 MB (or the web app's, under npm start) it
+ * fits the shipped heap limit (--max-old-space-size=192); docs/opinion.md says when to raise both.
+ * The same default as OPINION_MONITOR_MAX_MESSAGES in src/config.ts.
+ */
+export const DEFAULT_MAX_MESSAGES = 50_000;
 
 /** The topics kept for a message cap: a quarter of it (a topic weighs more than a message's detail). */
 export const maxTopicsFor = (maxMessages: number): number => Math.max(1, Math.floor(maxMessages / 4));
