@@ -1,8 +1,10 @@
 // What keeps requests from growing with the open tickets (issue 16's soak): the staff
 // list's count stops at a cap, its page is walked from an index, and the 并案 search's
-// place index has no pending list that every search would read whole.
+// place index has no pending list that every search would read whole; a transition of a
+// few tickets looks each up by id rather than scanning the table.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countTickets, findTickets } from "../src/cases/ticket-queries.ts";
+import { type TransitionWrite, transitionStatement } from "../src/cases/ticket-writes.ts";
 import type { Database } from "../src/db/database.ts";
 import { seedTickets } from "./support/ticket-seed.ts";
 import { BACKENDS, openMigratedTestDatabase } from "./support/test-env.ts";
@@ -87,5 +89,43 @@ describe("query plans over a backlog of open tickets (PostgreSQL)", () => {
     expect(text).toContain("Ticket_places_idx");
     const buffers = [...text.matchAll(/Buffers: shared hit=(\d+)(?: read=(\d+))?/g)][0]!;
     expect(Number(buffers[1]) + Number(buffers[2] ?? 0)).toBeLessThan(20);
+  });
+
+  it("writes a few tickets' transitions by looking each up by id, not by scanning every ticket", async () => {
+    const writes: TransitionWrite[] = ["t101", "t102"].map((ticketId, i) => ({
+      ticketId,
+      set: { status: "accepted", acceptedAt: new Date("2026-03-02T03:00:00Z") },
+      incrementReopenCount: false,
+      event: {
+        id: `plan-event-${i}`,
+        ticketId,
+        seq: 99,
+        type: "accepted",
+        actor: "staff:plan",
+        note: null,
+        data: {},
+        createdAt: new Date("2026-03-02T03:00:00Z"),
+        contentHash: "c",
+        prevHash: "p",
+        hash: `h${i}`,
+        purgedAt: null,
+      },
+    }));
+    const statement = transitionStatement(writes);
+    // Run under EXPLAIN ANALYZE (so with the parameters' values, as the driver sends them), then rolled back.
+    const text = await db.sql
+      .transaction(async (tx) => {
+        const rows = await tx.query<{ "QUERY PLAN": string }>(
+          `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.text}`,
+          statement.values,
+        );
+        throw Object.assign(new Error("rollback"), { plan: rows.map((r) => r["QUERY PLAN"]).join("\n") });
+      })
+      .catch((error: { plan?: string }) => {
+        if (error.plan === undefined) throw error;
+        return error.plan;
+      });
+    expect(text).toMatch(/Index Scan using "Ticket_pkey"/);
+    expect(text).not.toMatch(/Seq Scan on "Ticket"/);
   });
 });
