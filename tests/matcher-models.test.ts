@@ -1,7 +1,12 @@
 // The item matcher's smaller models, built without per-document maps, per-row arrays or a
 // vocabulary per held-out fold (so a city's catalog loads in seconds): each must be what
-// the plain construction gives. The references below are that plain construction.
+// the plain construction gives. The references below are that plain construction. And the
+// matcher builds only as many held-out fold models as give the re-ranker enough questions.
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadCatalog } from "../src/knowledge/load-catalog.ts";
+import { HeadConcepts } from "../src/language/components/head-concepts.ts";
+import { type MatcherTrainingData, ServiceMatcher } from "../src/language/components/service-matcher.ts";
 import { Bm25Index } from "../src/language/ml/bm25-index.ts";
 import { FeatureVocabulary } from "../src/language/ml/feature-vocabulary.ts";
 import { LogisticRegression, sigmoid } from "../src/language/ml/logistic-regression.ts";
@@ -166,6 +171,47 @@ describe("feature vocabulary", () => {
         expect([...got.ids.subarray(0, got.count)].map((id) => all.name(id))).toEqual(expectedNames);
         expect(got.unseenWords).toBe(expectedUnseen);
       }
+    }
+  });
+});
+
+describe("service matcher's held-out fold models", () => {
+  /** The sample catalog's texts, read one character a token (the matcher needs no real segmentation to be built). */
+  async function trainingData(): Promise<MatcherTrainingData> {
+    const catalog = await loadCatalog(path.resolve(import.meta.dirname, "../intents"));
+    const terms = (text: string) => {
+      const tokens = [...text.toLowerCase()];
+      return { text, tokens, words: tokens, content: tokens };
+    };
+    return {
+      items: catalog.items,
+      itemTexts: catalog.items.map((item) =>
+        [item.name, ...item.aliases, ...item.examples].map((text, k) => ({
+          terms: terms(text),
+          isExample: k > item.aliases.length,
+        })),
+      ),
+      outOfScope: catalog.outOfScope.map(terms),
+      isNoun: () => false,
+      heads: new HeadConcepts(catalog.items, catalog.outOfScopeActions, catalog.serviceStages),
+    };
+  }
+
+  it("are all five while the held-out questions are few, and only as many as give enough of them", async () => {
+    const data = await trainingData();
+    const heldOut =
+      data.itemTexts.reduce((n, texts) => n + texts.filter((t) => t.isExample).length, 0) + data.outOfScope.length;
+    const all = new ServiceMatcher(data);
+    expect(all.foldModels).toBe(5);
+    // A fifth of the questions is held out per fold: two folds give 40% of them.
+    const some = new ServiceMatcher({ ...data, heldOutQuestions: Math.ceil(heldOut * 0.3) });
+    expect(some.foldModels).toBe(2);
+    expect(some.soleHead.questions).toBeLessThan(all.soleHead.questions);
+    expect(new ServiceMatcher({ ...data, heldOutQuestions: 1 }).foldModels).toBe(1);
+    // Fewer fold models fit the re-ranker on fewer rows; the items' own names still come first.
+    for (const item of data.items.slice(0, 10)) {
+      const terms = data.itemTexts[data.items.indexOf(item)]![0]!.terms;
+      expect(some.match(terms)[0]?.item.code).toBe(item.code);
     }
   });
 });
