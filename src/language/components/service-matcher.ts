@@ -69,6 +69,8 @@ interface LabeledText {
   terms: Terms;
   /** Its feature ids in the shared vocabulary (all texts'), learned once for every model. */
   features: Int32Array;
+  /** The feature ids of its words (terms.words), in order. */
+  wordIds: Int32Array;
   item: number | undefined;
   /** Examples and out-of-scope questions are held out in folds; names and aliases never are. */
   fold: number | undefined;
@@ -114,10 +116,11 @@ class Evidence {
   private readonly exampleIndex: Bm25Index;
   private readonly exampleItem: Int32Array;
   /**
-   * itemUses[id * itemCount + item] = 1 when the item's texts use word feature id. Word
-   * by word, so a question's word has all its items in one cache line.
+   * Bit id * itemCount + item is set when the item's texts use word feature id. Word by
+   * word, so a question's word has all its items in a few cache lines; a bit, not a byte:
+   * a city's catalog has ~10,000 features × 1,241 items.
    */
-  private readonly itemUses: Uint8Array;
+  private readonly itemUses: Uint32Array;
   /** 1 for feature ids that some item's texts use (the others come from out-of-scope questions). */
   private readonly usedByItems: Uint8Array;
   private readonly classifier: SoftmaxClassifier;
@@ -171,13 +174,13 @@ class Evidence {
       for (const { features } of texts) for (const f of features) known[f] = 1;
       this.known = known;
     }
-    this.itemUses = new Uint8Array(itemCount * size);
+    this.itemUses = new Uint32Array(Math.ceil((itemCount * size) / 32));
     this.usedByItems = new Uint8Array(size);
     for (const t of texts) {
       if (t.item === undefined) continue;
-      for (const word of t.terms.words) {
-        const id = this.vocabulary.wordId(word);
-        this.itemUses[id * itemCount + t.item] = 1;
+      for (const id of t.wordIds) {
+        const bit = id * itemCount + t.item;
+        this.itemUses[bit >>> 5]! |= 1 << (bit & 31);
         this.usedByItems[id] = 1;
       }
     }
@@ -298,7 +301,8 @@ class Evidence {
       let explains = 0;
       for (let i = 0; i < content.length; i++) {
         const id = contentIds[i]!;
-        if (id >= 0 && this.itemUses[id * itemCount + c] === 1) {
+        const bit = id * itemCount + c;
+        if (id >= 0 && (this.itemUses[bit >>> 5]! & (1 << (bit & 31))) !== 0) {
           explained += contentIdfs[i]!;
           if (i < 31) explains |= 1 << i;
         } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
@@ -373,8 +377,16 @@ export class ServiceMatcher implements Component {
     this.items = data.items;
     const vocabulary = new FeatureVocabulary();
     const texts: LabeledText[] = [];
-    const add = (terms: Terms, item: number | undefined, fold: number | undefined) =>
-      texts.push({ terms, features: Int32Array.from(vocabulary.learn(terms)), item, fold });
+    const add = (terms: Terms, item: number | undefined, fold: number | undefined) => {
+      const features = Int32Array.from(vocabulary.learn(terms));
+      texts.push({
+        terms,
+        features,
+        wordIds: Int32Array.from(terms.words, (word) => vocabulary.wordId(word)),
+        item,
+        fold,
+      });
+    };
     data.itemTexts.forEach((list, item) => {
       let example = 0;
       for (const { terms, isExample } of list) add(terms, item, isExample ? (item + example++) % FOLDS : undefined);
