@@ -6,7 +6,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/knowledge/load-catalog.ts";
 import { HeadConcepts } from "../src/language/components/head-concepts.ts";
-import { type MatcherTrainingData, ServiceMatcher } from "../src/language/components/service-matcher.ts";
+import {
+  classifierEpochs,
+  type MatcherTrainingData,
+  ServiceMatcher,
+} from "../src/language/components/service-matcher.ts";
 import { Bm25Index } from "../src/language/ml/bm25-index.ts";
 import { FeatureVocabulary } from "../src/language/ml/feature-vocabulary.ts";
 import { LogisticRegression, sigmoid } from "../src/language/ml/logistic-regression.ts";
@@ -213,5 +217,15 @@ describe("service matcher's held-out fold models", () => {
       const terms = data.itemTexts[data.items.indexOf(item)]![0]!.terms;
       expect(some.match(terms)[0]?.item.code).toBe(item.code);
     }
+  });
+});
+
+describe("item classifier's epochs", () => {
+  it("are all 14 for the sample catalog, fewer (at least 5) for a catalog with many more texts", () => {
+    expect(classifierEpochs(1_507)).toBe(14);
+    expect(classifierEpochs(8_900)).toBe(14);
+    expect(classifierEpochs(12_307)).toBe(10);
+    expect(classifierEpochs(100_000)).toBe(5);
+    expect(classifierEpochs(0)).toBe(14);
   });
 });
