@@ -40,12 +40,28 @@ interface Candidates {
   rows: Float64Array;
 }
 const FOLDS = 5;
-/** Epochs of the item classifier: the one that answers, and each held-out fold's. */
+/** Epochs of the item classifier: the one that answers (at most: see classifierEpochs), and each held-out fold's. */
 const EPOCHS = 14;
 // The fold models only show the re-ranker how the classifier's evidence looks on questions
 // it did not learn from: a third of the epochs gives the same top-1 on the eval sets (a
 // question or two answered or clarified otherwise) and cuts a city's catalog load by a third.
 const FOLD_EPOCHS = 5;
+// Training steps (texts × epochs) enough for the model that answers: the sample catalog's
+// 1,507 texts take all 14 epochs (21,000 steps); a city's 12,307 (1,241 items) take 10,
+// still six times the steps, and the load ~0.2 s less (top-1 on the eval: one question more).
+const MAX_TRAINING_STEPS = 125_000;
+
+/** Epochs of the item classifier that answers, for this many training texts. */
+export function classifierEpochs(texts: number): number {
+  return Math.max(FOLD_EPOCHS, Math.min(EPOCHS, Math.round(MAX_TRAINING_STEPS / Math.max(1, texts))));
+}
+
+// Held-out questions enough to fit the re-ranker (16 weights) and to count the sole-head
+// events: fold models are built, in order, until this many questions have held-out evidence.
+// The sample catalog's 650 need all five folds; a city's ~10,250 (1,241 items) are sampled
+// well enough by two folds' ~4,100, and each fold model costs four fifths of the model
+// that answers: three fewer cut that catalog's load by about a quarter.
+const HELD_OUT_QUESTIONS = 4_000;
 // Features in more than this share of the example questions (怎么, 办理) are left out of
 // the per-example search: they barely move its scores and their postings are the longest.
 const EXAMPLE_INDEX_MAX_SHARE = 0.05;
@@ -61,9 +77,27 @@ export interface Terms extends VocabularyTerms {
 /** A training text: analyzed terms and the item it belongs to (undefined: out of scope). */
 interface LabeledText {
   terms: Terms;
+  /** Its feature ids in the shared vocabulary (all texts'), learned once for every model. */
+  features: Int32Array;
+  /** The feature ids of its words (terms.words), in order. */
+  wordIds: Int32Array;
   item: number | undefined;
   /** Examples and out-of-scope questions are held out in folds; names and aliases never are. */
   fold: number | undefined;
+}
+
+/**
+ * What the models of one load share, worked out once for all of them: the vocabulary
+ * of every text, and the word parts the items' texts are made of, per model.
+ */
+interface SharedTexts {
+  vocabulary: FeatureVocabulary;
+  /**
+   * Every part (two characters or more) of the words of the items' texts: bit `fold` set
+   * when a text outside that fold has it (the fold's model learned it), bit FOLDS when any
+   * text has it (the model that answers).
+   */
+  familiar: Map<string, number>;
 }
 
 export interface MatcherTrainingData {
@@ -76,23 +110,29 @@ export interface MatcherTrainingData {
   isNoun(word: string): boolean;
   /** The items' head concepts (head-concepts.ts), in the order of `items`. */
   heads: HeadConcepts;
+  /** Held-out questions enough to fit the re-ranker (default HELD_OUT_QUESTIONS; for tests). */
+  heldOutQuestions?: number;
 }
 
 /** One set of models built from some of the texts (all of them, or all but one fold). */
 class Evidence {
-  private readonly vocabulary = new FeatureVocabulary();
+  private readonly vocabulary: FeatureVocabulary;
+  /** A held-out fold's model: 1 for the features its texts use (the others are unknown to it). */
+  private readonly known: Uint8Array | undefined;
+  /** The bit of SharedTexts.familiar for this model. */
+  private readonly familiarBit: number;
+  private readonly familiar: Map<string, number>;
   private readonly itemIndex: Bm25Index;
   private readonly exampleIndex: Bm25Index;
   private readonly exampleItem: Int32Array;
   /**
-   * itemUses[id * itemCount + item] = 1 when the item's texts use word feature id. Word
-   * by word, so a question's word has all its items in one cache line.
+   * Bit id * itemCount + item is set when the item's texts use word feature id. Word by
+   * word, so a question's word has all its items in a few cache lines; a bit, not a byte:
+   * a city's catalog has ~10,000 features × 1,241 items.
    */
-  private readonly itemUses: Uint8Array;
+  private readonly itemUses: Uint32Array;
   /** 1 for feature ids that some item's texts use (the others come from out-of-scope questions). */
   private readonly usedByItems: Uint8Array;
-  /** Words the items use and their parts (人才落户 makes 人才 familiar): no sign of a foreign topic. */
-  private readonly familiar = new Set<string>();
   private readonly classifier: SoftmaxClassifier;
   private readonly itemCount: number;
   // Scratch buffers: matching allocates little.
@@ -120,50 +160,66 @@ class Evidence {
     rows: new Float64Array(MAX_CANDIDATES * FEATURE_COUNT),
   };
 
+  /**
+   * The models of the texts outside `fold` (a held-out fold's, to show the re-ranker how
+   * the evidence looks on questions they did not learn), or of all of them (fold undefined).
+   */
   constructor(
-    texts: LabeledText[],
+    shared: SharedTexts,
+    allTexts: readonly LabeledText[],
+    fold: number | undefined,
     itemCount: number,
     private readonly isNoun: (word: string) => boolean,
     private readonly heads: HeadConcepts,
     classifierEpochs: number,
   ) {
     this.itemCount = itemCount;
-    for (const { terms, item } of texts) {
-      if (item === undefined) continue;
-      for (const word of terms.words) {
-        for (let length = 2; length <= word.length; length++) {
-          for (let start = 0; start + length <= word.length; start++)
-            this.familiar.add(word.slice(start, start + length));
-        }
-      }
-    }
-    const featuresOf = texts.map((t) => Int32Array.from(this.vocabulary.learn(t.terms)));
+    this.vocabulary = shared.vocabulary;
+    this.familiar = shared.familiar;
+    this.familiarBit = 1 << (fold ?? FOLDS);
+    const texts = fold === undefined ? allTexts : allTexts.filter((t) => t.fold !== fold);
     const size = this.vocabulary.size;
-    this.itemUses = new Uint8Array(itemCount * size);
+    if (fold !== undefined) {
+      const known = new Uint8Array(size);
+      for (const { features } of texts) for (const f of features) known[f] = 1;
+      this.known = known;
+    }
+    this.itemUses = new Uint32Array(Math.ceil((itemCount * size) / 32));
     this.usedByItems = new Uint8Array(size);
-    texts.forEach((t) => {
-      if (t.item === undefined) return;
-      for (const word of t.terms.words) {
-        const id = this.vocabulary.wordId(word);
-        this.itemUses[id * itemCount + t.item] = 1;
+    for (const t of texts) {
+      if (t.item === undefined) continue;
+      for (const id of t.wordIds) {
+        const bit = id * itemCount + t.item;
+        this.itemUses[bit >>> 5]! |= 1 << (bit & 31);
         this.usedByItems[id] = 1;
       }
-    });
-    const itemDocs: number[][] = Array.from({ length: itemCount }, () => []);
-    const exampleDocs: Int32Array[] = [];
-    const exampleItem: number[] = [];
-    const samples: TrainingSample[] = [];
+    }
+    // Each item's texts as one document, each example as one.
+    const itemLength = new Int32Array(itemCount);
+    let exampleCount = 0;
+    for (const t of texts) {
+      if (t.item === undefined) continue;
+      itemLength[t.item]! += t.features.length;
+      exampleCount++;
+    }
+    const itemDocs = Array.from(itemLength, (length) => new Int32Array(length));
+    itemLength.fill(0);
+    const exampleDocs: Int32Array[] = new Array(exampleCount);
+    const exampleItem = new Int32Array(exampleCount);
+    const samples: TrainingSample[] = new Array(texts.length);
+    let example = 0;
     texts.forEach((text, i) => {
-      const features = featuresOf[i]!;
-      samples.push({ features, label: text.item ?? itemCount });
+      const features = text.features;
+      samples[i] = { features, label: text.item ?? itemCount };
       if (text.item === undefined) return;
-      itemDocs[text.item]!.push(...features);
-      exampleDocs.push(features);
-      exampleItem.push(text.item);
+      itemDocs[text.item]!.set(features, itemLength[text.item]);
+      itemLength[text.item]! += features.length;
+      exampleDocs[example] = features;
+      exampleItem[example++] = text.item;
     });
     this.itemIndex = new Bm25Index(itemDocs, size);
     this.exampleIndex = new Bm25Index(exampleDocs, size, EXAMPLE_INDEX_MAX_SHARE);
-    this.exampleItem = Int32Array.from(exampleItem);
+    this.exampleItem = exampleItem;
     this.classifier = SoftmaxClassifier.train(samples, size, itemCount + 1, { epochs: classifierEpochs });
     this.scores = new Float64Array(itemCount);
     this.matched = new Float64Array(itemCount);
@@ -177,7 +233,7 @@ class Evidence {
   candidates(terms: Terms): Candidates {
     const found = this.found;
     found.count = 0;
-    const { ids, count: featureCount, unseenWords } = this.vocabulary.features(terms);
+    const { ids, count: featureCount, unseenWords } = this.vocabulary.features(terms, this.known);
     if (featureCount === 0) return found;
     const { scores, matched, exampleScores, touched, bestExample, probabilities, itemCount, picked } = this;
     scores.fill(0);
@@ -234,7 +290,7 @@ class Evidence {
     let foreignNoun = 0;
     for (let i = 0; i < content.length; i++) {
       const word = content[i]!;
-      const id = this.vocabulary.wordId(word);
+      const id = this.wordId(word);
       const idf = id < 0 ? maxIdf : Math.max(this.itemIndex.idf(id), 0.1);
       contentIds[i] = id;
       contentIdfs[i] = idf;
@@ -255,7 +311,8 @@ class Evidence {
       let explains = 0;
       for (let i = 0; i < content.length; i++) {
         const id = contentIds[i]!;
-        if (id >= 0 && this.itemUses[id * itemCount + c] === 1) {
+        const bit = id * itemCount + c;
+        if (id >= 0 && (this.itemUses[bit >>> 5]! & (1 << (bit & 31))) !== 0) {
           explained += contentIdfs[i]!;
           if (i < 31) explains |= 1 << i;
         } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
@@ -289,6 +346,12 @@ class Evidence {
     return found;
   }
 
+  /** Feature id of a word, or -1 when this model's texts do not use it. */
+  private wordId(word: string): number {
+    const id = this.vocabulary.wordId(word);
+    return id >= 0 && this.known !== undefined && this.known[id] !== 1 ? -1 : id;
+  }
+
   /**
    * Whether a word no item's texts are made of is a noun in jieba's dictionary (公务员,
    * 银行卡: likely the real topic). Remembered, since citizens repeat their words: one
@@ -297,7 +360,7 @@ class Evidence {
   private foreignNoun(word: string): boolean {
     let foreign = this.foreignNouns.get(word);
     if (foreign === undefined) {
-      foreign = !this.familiar.has(word) && this.isNoun(word);
+      foreign = ((this.familiar.get(word) ?? 0) & this.familiarBit) === 0 && this.isNoun(word);
       if (this.foreignNouns.size >= 50_000) this.foreignNouns.clear();
       this.foreignNouns.set(word, foreign);
     }
@@ -314,51 +377,78 @@ export class ServiceMatcher implements Component {
    * the question names in full: how often that candidate was right (see soleHeadAccuracy).
    */
   readonly soleHead: { questions: number; accuracy: number };
+  /** How many held-out fold models showed the re-ranker its evidence (see HELD_OUT_QUESTIONS). */
+  readonly foldModels: number;
   // Scratch for match(): candidates' probabilities and the order of the most probable.
   private readonly probability = new Float64Array(MAX_CANDIDATES);
   private readonly order = new Int32Array(MAX_CANDIDATES);
 
   constructor(data: MatcherTrainingData) {
     this.items = data.items;
+    const vocabulary = new FeatureVocabulary();
     const texts: LabeledText[] = [];
+    const add = (terms: Terms, item: number | undefined, fold: number | undefined) => {
+      const features = Int32Array.from(vocabulary.learn(terms));
+      texts.push({
+        terms,
+        features,
+        wordIds: Int32Array.from(terms.words, (word) => vocabulary.wordId(word)),
+        item,
+        fold,
+      });
+    };
     data.itemTexts.forEach((list, item) => {
       let example = 0;
-      for (const { terms, isExample } of list)
-        texts.push({ terms, item, fold: isExample ? (item + example++) % FOLDS : undefined });
+      for (const { terms, isExample } of list) add(terms, item, isExample ? (item + example++) % FOLDS : undefined);
     });
-    data.outOfScope.forEach((terms, i) => texts.push({ terms, item: undefined, fold: i % FOLDS }));
+    data.outOfScope.forEach((terms, i) => add(terms, undefined, i % FOLDS));
+    const shared: SharedTexts = { vocabulary, familiar: familiarParts(texts) };
     const { heads } = data;
 
-    // Held-out evidence for every example and out-of-scope question trains the re-ranker.
-    const rows: Float64Array[] = [];
+    // Held-out evidence for every example and out-of-scope question trains the re-ranker:
+    // its rows one after the other in one array (a city's catalog has ~80,000).
+    let rows = new Float64Array(1024 * FEATURE_COUNT);
+    let rowCount = 0;
     const labels: number[] = [];
     /** Per held-out question: where its rows start and end, and which row is right (-1: none). */
     const questions: { from: number; to: number }[] = [];
     /** The item of each row. */
     const rowItems: number[] = [];
-    for (let fold = 0; fold < FOLDS; fold++) {
-      const evidence = new Evidence(
-        texts.filter((t) => t.fold !== fold),
-        data.items.length,
-        data.isNoun,
-        heads,
-        FOLD_EPOCHS,
-      );
+    const enough = data.heldOutQuestions ?? HELD_OUT_QUESTIONS;
+    let fold = 0;
+    for (; fold < FOLDS && (fold === 0 || questions.length < enough); fold++) {
+      const evidence = new Evidence(shared, texts, fold, data.items.length, data.isNoun, heads, FOLD_EPOCHS);
       for (const text of texts) {
         if (text.fold !== fold) continue;
         const found = evidence.candidates(text.terms);
-        questions.push({ from: rows.length, to: rows.length + found.count });
+        questions.push({ from: rowCount, to: rowCount + found.count });
+        if ((rowCount + found.count) * FEATURE_COUNT > rows.length) {
+          const grown = new Float64Array(rows.length * 2);
+          grown.set(rows);
+          rows = grown;
+        }
+        rows.set(found.rows.subarray(0, found.count * FEATURE_COUNT), rowCount * FEATURE_COUNT);
         for (let k = 0; k < found.count; k++) {
-          rows.push(found.rows.slice(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT));
           rowItems.push(found.item[k]!);
           labels.push(found.item[k] === text.item ? 1 : 0);
         }
+        rowCount += found.count;
       }
     }
-    this.reranker = LogisticRegression.train(rows, labels);
+    this.foldModels = fold;
+    rows = rows.subarray(0, rowCount * FEATURE_COUNT);
+    this.reranker = LogisticRegression.train(rows, FEATURE_COUNT, labels);
     const strongHeads = data.items.map((item) => hasActions(item));
     this.soleHead = soleHeadAccuracy(this.reranker, rows, labels, questions, (r) => strongHeads[rowItems[r]!]!);
-    this.evidence = new Evidence(texts, data.items.length, data.isNoun, heads, EPOCHS);
+    this.evidence = new Evidence(
+      shared,
+      texts,
+      undefined,
+      data.items.length,
+      data.isNoun,
+      heads,
+      classifierEpochs(texts.length),
+    );
   }
 
   process(message: Message): void {
@@ -406,7 +496,7 @@ export class ServiceMatcher implements Component {
  */
 function soleHeadAccuracy(
   reranker: LogisticRegression,
-  rows: Float64Array[],
+  rows: Float64Array,
   labels: number[],
   questions: { from: number; to: number }[],
   strong: (row: number) => boolean,
@@ -418,15 +508,40 @@ function soleHeadAccuracy(
     let bestP = -1;
     let full = 0;
     for (let r = from; r < to; r++) {
-      const p = reranker.probability(rows[r]!);
+      const p = reranker.probability(rows, r * FEATURE_COUNT);
       if (p > bestP) [best, bestP] = [r, p];
-      if (rows[r]![12] === 1) full++;
+      if (rows[r * FEATURE_COUNT + 12] === 1) full++;
     }
-    if (best < 0 || full !== 1 || rows[best]![12] !== 1 || !strong(best)) continue;
+    if (best < 0 || full !== 1 || rows[best * FEATURE_COUNT + 12] !== 1 || !strong(best)) continue;
     events++;
     if (labels[best] === 1) right++;
   }
   return { questions: events, accuracy: events === 0 ? 0 : right / events };
+}
+
+/**
+ * The parts (two characters or more) of the words of the items' texts (人才落户 makes 人才
+ * familiar: no sign of a foreign topic), each with the models that learned it: bit f for
+ * the model of every fold but f, bit FOLDS for the model of all texts.
+ */
+function familiarParts(texts: readonly LabeledText[]): Map<string, number> {
+  const all = (1 << (FOLDS + 1)) - 1;
+  const parts = new Map<string, number>();
+  for (const { terms, item, fold } of texts) {
+    if (item === undefined) continue;
+    const models = fold === undefined ? all : all & ~(1 << fold);
+    for (const word of terms.words) {
+      for (let length = 2; length <= word.length; length++) {
+        for (let start = 0; start + length <= word.length; start++) {
+          const part = word.slice(start, start + length);
+          const known = parts.get(part);
+          if (known === undefined) parts.set(part, models);
+          else if ((known | models) !== known) parts.set(part, known | models);
+        }
+      }
+    }
+  }
+  return parts;
 }
 
 // Slots of topTwo's answer.

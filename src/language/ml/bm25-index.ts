@@ -23,29 +23,47 @@ export class Bm25Index {
   constructor(docs: readonly (readonly number[] | Int32Array)[], featureCount: number, maxDocumentShare = 1) {
     this.documentCount = docs.length;
     this.maxIdf = Math.log(1 + (docs.length + 0.5) / 0.5);
-    const lengths = docs.map((d) => d.length);
-    const average = lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length);
-    const counts = docs.map((d) => {
-      const tf = new Map<number, number>();
-      for (const f of d) tf.set(f, (tf.get(f) ?? 0) + 1);
-      return tf;
-    });
+    let total = 0;
+    for (const d of docs) total += d.length;
+    const average = total / Math.max(1, docs.length);
+    // Term frequencies without a map per document: lastDoc[f] is the last document that
+    // counted f, tf[f] its count there (a city's catalog builds ~60,000 documents per load).
+    const lastDoc = new Int32Array(featureCount).fill(-1);
+    const tf = new Int32Array(featureCount);
     const df = new Int32Array(featureCount);
-    for (const tf of counts) for (const f of tf.keys()) df[f]!++;
-    const kept = (f: number) => df[f]! <= maxDocumentShare * docs.length;
+    docs.forEach((d, i) => {
+      for (const f of d) {
+        if (lastDoc[f] === i) continue;
+        lastDoc[f] = i;
+        df[f]!++;
+      }
+    });
+    const limit = maxDocumentShare * docs.length;
     this.start = new Int32Array(featureCount + 1);
-    for (let f = 0; f < featureCount; f++) this.start[f + 1] = this.start[f]! + (kept(f) ? df[f]! : 0);
+    for (let f = 0; f < featureCount; f++) this.start[f + 1] = this.start[f]! + (df[f]! <= limit ? df[f]! : 0);
     this.doc = new Int32Array(this.start[featureCount]!);
     this.weight = new Float64Array(this.start[featureCount]!);
     this.idfs = new Float64Array(featureCount);
     for (let f = 0; f < featureCount; f++) this.idfs[f] = Math.log(1 + (docs.length - df[f]! + 0.5) / (df[f]! + 0.5));
     const fill = this.start.slice(0, featureCount);
-    counts.forEach((tf, d) => {
-      const norm = K1 * (1 - B + (B * lengths[d]!) / average);
-      for (const [f, n] of tf) {
-        if (!kept(f)) continue;
+    lastDoc.fill(-1);
+    docs.forEach((d, i) => {
+      for (const f of d) {
+        if (lastDoc[f] === i) tf[f]!++;
+        else {
+          lastDoc[f] = i;
+          tf[f] = 1;
+        }
+      }
+      const norm = K1 * (1 - B + (B * d.length) / average);
+      // Each distinct feature once (its first occurrence), with its count in this document.
+      for (let j = 0; j < d.length; j++) {
+        const f = d[j]!;
+        if (lastDoc[f] !== i || df[f]! > limit) continue;
+        lastDoc[f] = -1;
+        const n = tf[f]!;
         const p = fill[f]!++;
-        this.doc[p] = d;
+        this.doc[p] = i;
         this.weight[p] = (this.idfs[f]! * n * (K1 + 1)) / (n + norm);
       }
     });

@@ -73,10 +73,12 @@ export class FeatureVocabulary {
 
   /**
    * Feature ids of a question; features the catalog never saw are left out (and unseen
-   * words counted). The answer is one reused object, overwritten by the next call: a
-   * question allocates nothing here.
+   * words counted). With `known`, so are the features whose entry there is not 1, as if
+   * the vocabulary had learned only some of its texts (a held-out fold's model). The
+   * answer is one reused object, overwritten by the next call: a question allocates
+   * nothing here.
    */
-  features({ tokens, words }: Terms): QueryFeatures {
+  features({ tokens, words }: Terms, known?: Uint8Array): QueryFeatures {
     if (this.stamps.length !== this.names.length) this.stamps = new Uint32Array(this.names.length);
     const stamps = this.stamps;
     const stamp = ++this.stamp;
@@ -89,7 +91,8 @@ export class FeatureVocabulary {
     let count = 0;
     let unseenWords = 0;
     for (const word of words) {
-      const id = this.wordId(word);
+      let id = this.wordId(word);
+      if (known && id >= 0 && known[id] !== 1) id = -1;
       if (id < 0) {
         if (word.length > 1) unseenWords++;
       } else if (stamps[id] !== stamp) {
@@ -107,7 +110,7 @@ export class FeatureVocabulary {
         }
         if (previous !== 0) {
           const id = this.bigrams.get(bigramKey(previous, code));
-          if (id >= 0 && stamps[id] !== stamp) {
+          if (id >= 0 && stamps[id] !== stamp && (!known || known[id] === 1)) {
             stamps[id] = stamp;
             ids[count++] = id;
           }

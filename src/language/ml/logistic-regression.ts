@@ -2,7 +2,8 @@
 // retrieval and classifier evidence into a calibrated probability that a candidate
 // item is the one the citizen asked about. Fitted by Newton's method (iteratively
 // reweighted least squares): with a dozen features it converges in a few steps. Each
-// row's zero features are skipped in the sums (most features are 0/1 flags).
+// row's zero features are skipped in the sums (most features are 0/1 flags), and the
+// rows are one flat array.
 
 export class LogisticRegression {
   private constructor(
@@ -10,51 +11,72 @@ export class LogisticRegression {
     readonly weights: Float64Array,
   ) {}
 
+  /**
+   * Fits the weights to `rows`: `width` features per row, row r at r * width in one flat
+   * array (a city's catalog gives the re-ranker ~80,000 rows: one array, not 80,000).
+   */
   static train(
-    rows: Float64Array[],
-    labels: number[],
+    rows: Float64Array,
+    width: number,
+    labels: ArrayLike<number>,
     options: { iterations?: number; l2?: number } = {},
   ): LogisticRegression {
     const { iterations = 25, l2 = 1e-2 } = options;
-    const width = (rows[0]?.length ?? 0) + 1; // + bias
-    const w = new Float64Array(width);
-    const gradient = new Float64Array(width);
-    const hessian = Array.from({ length: width }, () => new Float64Array(width));
-    const x = new Float64Array(width);
-    /** The row's non-zero features, in order (a zero adds nothing to a sum: most are binary). */
-    const nonZero = new Int32Array(width);
+    const rowCount = width === 0 ? 0 : Math.floor(rows.length / width);
+    const size = width + 1; // + bias
+    const w = new Float64Array(size);
+    const gradient = new Float64Array(size);
+    const hessian = Array.from({ length: size }, () => new Float64Array(size));
+    // Each row's non-zero features (then the bias), in order, listed once for all
+    // iterations: a zero adds nothing to a sum, and most features are binary flags.
+    const rowStart = new Int32Array(rowCount + 1);
+    let nonZeroCount = 0;
+    for (let r = 0; r < rowCount; r++) {
+      for (let i = 0; i < width; i++) if (rows[r * width + i] !== 0) nonZeroCount++;
+      rowStart[r + 1] = ++nonZeroCount;
+    }
+    const column = new Int32Array(nonZeroCount);
+    const value = new Float64Array(nonZeroCount);
+    for (let r = 0, e = 0; r < rowCount; r++) {
+      for (let i = 0; i < width; i++) {
+        const x = rows[r * width + i]!;
+        if (x === 0) continue;
+        column[e] = i;
+        value[e++] = x;
+      }
+      column[e] = width;
+      value[e++] = 1;
+    }
     for (let it = 0; it < iterations; it++) {
       gradient.fill(0);
       for (const row of hessian) row.fill(0);
-      for (let r = 0; r < rows.length; r++) {
-        x.set(rows[r]!);
-        x[width - 1] = 1;
-        let count = 0;
-        for (let i = 0; i < width; i++) if (x[i] !== 0) nonZero[count++] = i;
-        const p = sigmoid(dot(w, x));
+      for (let r = 0; r < rowCount; r++) {
+        const from = rowStart[r]!;
+        const to = rowStart[r + 1]!;
+        let z = 0;
+        for (let a = from; a < to; a++) z += w[column[a]!]! * value[a]!;
+        const p = sigmoid(z);
         const error = p - labels[r]!;
         const curvature = Math.max(p * (1 - p), 1e-6);
-        for (let a = 0; a < count; a++) {
-          const i = nonZero[a]!;
-          gradient[i]! += error * x[i]!;
+        for (let a = from; a < to; a++) {
+          const i = column[a]!;
+          const xi = value[a]!;
+          gradient[i]! += error * xi;
           const hessianRow = hessian[i]!;
-          for (let b = 0; b <= a; b++) {
-            const j = nonZero[b]!;
-            hessianRow[j]! += curvature * x[i]! * x[j]!;
-          }
+          for (let b = from; b <= a; b++) hessianRow[column[b]!]! += curvature * xi * value[b]!;
         }
       }
       // Ridge penalty on the weights (not the bias) keeps the solve stable.
-      for (let i = 0; i < width; i++) {
+      for (let i = 0; i < size; i++) {
         for (let j = 0; j < i; j++) hessian[j]![i] = hessian[i]![j]!;
-        if (i < width - 1) {
+        if (i < size - 1) {
           gradient[i]! += l2 * w[i]!;
           hessian[i]![i]! += l2;
         }
       }
       const step = solve(hessian, gradient);
       let change = 0;
-      for (let i = 0; i < width; i++) {
+      for (let i = 0; i < size; i++) {
         w[i]! -= step[i]!;
         change = Math.max(change, Math.abs(step[i]!));
       }
@@ -69,12 +91,6 @@ export class LogisticRegression {
     for (let j = 0; j < this.weights.length - 1; j++) z += this.weights[j]! * x[at + j]!;
     return sigmoid(z);
   }
-}
-
-function dot(w: Float64Array, x: Float64Array): number {
-  let s = 0;
-  for (let j = 0; j < w.length; j++) s += w[j]! * x[j]!;
-  return s;
 }
 
 /** Solves A·x = b by Gaussian elimination with partial pivoting (A is small and symmetric positive definite). */
