@@ -367,11 +367,7 @@ const envSchema = z.object({
    * The most messages whose detail the opinion monitor keeps in memory (per structure; topics:
    * a quarter of it), whatever the traffic: over it the oldest detail goes (docs/opinion.md).
    */
-  OPINION_MONITOR_MAX_MESSAGES: z.coerce
-    .number({ message: "must be a whole number" })
-    .int()
-    .min(1_000)
-    .default(50_000),
+  OPINION_MONITOR_MAX_MESSAGES: z.coerce.number({ message: "must be a whole number" }).int().min(1_000).default(50_000),
   /** Duty officers who get alert changes as WeChat template messages (openids of the Official Account). */
   OPINION_ALERT_WECHAT_OPENIDS: z.preprocess(emptyAsUndefined, openidList.optional()),
   /** The template message they get. */
