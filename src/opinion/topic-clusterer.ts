@@ -18,6 +18,7 @@
 // vector keeps its heaviest terms only (maxTopicTerms, a truncated centroid): a busy topic
 // would otherwise gather every word of its messages — real text has words of its own — and
 // walking that vector per message (its norm, the twin check) would cost more with every one.
+// The vocabulary (IDF) is bounded by count too (limits.maxTerms, term-statistics.ts).
 // Deterministic: ties go to the older topic.
 import type { PlaceLineage } from "./place-lineage.ts";
 import { type BurstSettings, TermBursts } from "./term-bursts.ts";
@@ -112,11 +113,13 @@ export interface ClustererLimits {
   maxTopics?: number;
   /** The most messages the burst window keeps (default: no limit). */
   maxMessages?: number;
+  /** The most terms the vocabulary keeps (default: no limit; term-statistics.ts). */
+  maxTerms?: number;
 }
 
 export class TopicClusterer {
   readonly settings: TopicSettings;
-  readonly background = new TermStatistics();
+  readonly background: TermStatistics;
   private readonly bursts: TermBursts;
   private merges: TopicMerge[] = [];
   /** The topics kept, live or expired, by number (ascending). */
@@ -140,6 +143,8 @@ export class TopicClusterer {
   ) {
     this.settings = { ...DEFAULT_TOPIC_SETTINGS, ...settings };
     this.maxTopics = limits.maxTopics ?? Number.POSITIVE_INFINITY;
+    // A live topic's words are the last the vocabulary lets go.
+    this.background = new TermStatistics(limits.maxTerms, (term) => this.byTerm.has(term));
     this.bursts = new TermBursts(this.background, this.settings, limits.maxMessages);
   }
 
@@ -160,9 +165,14 @@ export class TopicClusterer {
     return dropped;
   }
 
-  /** How many topics are kept and live, and how many messages the burst window holds. */
-  get retained(): { topics: number; liveTopics: number; burstWindow: number } {
-    return { topics: this.kept.size, liveTopics: this.live.size, burstWindow: this.bursts.size };
+  /** How many topics are kept and live, how many messages the burst window holds, how many terms the vocabulary. */
+  get retained(): { topics: number; liveTopics: number; burstWindow: number; vocabulary: number } {
+    return {
+      topics: this.kept.size,
+      liveTopics: this.live.size,
+      burstWindow: this.bursts.size,
+      vocabulary: this.background.size,
+    };
   }
 
   /** Clusters one message; answers its topic (after any merge it caused: takeMerges). */
@@ -350,7 +360,7 @@ export class TopicClusterer {
     holders.add(topicId);
   }
 
-  /** An empty entry goes too: the index holds the live topics' terms only. */
+  /** An empty entry goes too: the index holds the live topics' terms only (the vocabulary spares those). */
   private unindex(key: string, topicId: number): void {
     const holders = this.byTerm.get(key);
     if (holders?.delete(topicId) && holders.size === 0) this.byTerm.delete(key);
