@@ -88,7 +88,11 @@ function sizes(hub: HubMonitor): Sizes {
   const clusterer = inside(monitor.clusterer);
   const detector = inside(monitor.detector);
   let buckets = 0;
-  for (const counts of detector.series.values()) buckets += inside(counts).buckets.length;
+  let keywordSeries = 0;
+  for (const [key, counts] of detector.series) {
+    buckets += inside(counts).buckets.length;
+    if (key.startsWith("keyword:")) keywordSeries++;
+  }
   const topics: { termCounts: Map<string, number> }[] = clusterer.all ?? [...clusterer.kept.values()];
   const bursts = inside(clusterer.bursts);
   const alerts = monitor.alerts as { messageIds: Set<string> }[];
@@ -101,7 +105,11 @@ function sizes(hub: HubMonitor): Sizes {
     liveTopics: clusterer.live.size,
     vocabulary: inside(clusterer.background).documentFrequency.size,
     series: detector.series.size,
+    keywordSeries,
     buckets,
+    // The longest term vector of a topic, and the candidate index's entries (live topics' terms and areas).
+    topicTerms: Math.max(0, ...topics.map((t) => t.termCounts.size)),
+    termIndex: clusterer.byTerm.size,
     alertMessageIds: alerts.reduce((sum, a) => sum + a.messageIds.size, 0),
   };
 }

@@ -364,8 +364,9 @@ const envSchema = z.object({
   /** The alert levels and the scores they start at. */
   OPINION_ALERT_LEVELS: z.preprocess(emptyAsUndefined, opinionAlertLevels.optional()),
   /**
-   * The most messages whose detail the opinion monitor keeps in memory (per structure; topics:
-   * a quarter of it), whatever the traffic: over it the oldest detail goes (docs/opinion.md).
+   * The most messages whose detail the opinion monitor keeps in memory (per structure; topics,
+   * and the words of its vocabulary and keyword series: a quarter of it each), whatever the
+   * traffic: over it the oldest detail goes, the rarest words (docs/opinion.md).
    */
   OPINION_MONITOR_MAX_MESSAGES: z.coerce.number({ message: "must be a whole number" }).int().min(1_000).default(50_000),
   /** Duty officers who get alert changes as WeChat template messages (openids of the Official Account). */

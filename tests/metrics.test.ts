@@ -150,7 +150,9 @@ describe("/metrics with METRICS_TOKEN", () => {
       "message_topics",
       "topics",
       "live_topics",
+      "vocabulary",
       "series",
+      "keyword_series",
       "series_buckets",
       "topic_ids",
     ])

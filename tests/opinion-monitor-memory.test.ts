@@ -3,7 +3,9 @@
 // structures stay at or below the cap while a spike still fires. Six weeks of synthetic analysed
 // messages (background matters over the sample city's communities, greetings with no words,
 // a new matter in week 5, a sudden outage in week 6) go through the hub's monitor as the
-// worker feeds it: rows in polls, the clock advanced, the effects taken.
+// worker feeds it: rows in polls, the clock advanced, the effects taken. Real text also has
+// words of its own: with many unique words the vocabulary, the keyword series and the topics'
+// term vectors stay within their bounds too.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Region } from "../src/knowledge/gazetteer-schema.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
@@ -14,7 +16,10 @@ import {
   type HubMonitorRetained,
   type MonitorRow,
 } from "../src/opinion/hub-monitor.ts";
-import { DEFAULT_MAX_MESSAGES, maxTopicsFor } from "../src/opinion/opinion-monitor.ts";
+import { DEFAULT_MAX_MESSAGES, maxTermsFor, maxTopicsFor } from "../src/opinion/opinion-monitor.ts";
+import { SpikeDetector } from "../src/opinion/spike-detector.ts";
+import { TermStatistics } from "../src/opinion/term-statistics.ts";
+import { DEFAULT_TOPIC_SETTINGS } from "../src/opinion/topic-clusterer.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
 import { seededRandom } from "./support/opinion-stream.ts";
 
@@ -88,8 +93,21 @@ interface Run {
   peak: HubMonitorRetained;
 }
 
+/** A word of its own (a name, a typo, a number) added to about `share` of the rows, greetings included. */
+function withUniqueWords(rows: readonly MonitorRow[], share: number): MonitorRow[] {
+  const random = seededRandom(11);
+  return rows.map((row, i) =>
+    random() < share ? { ...row, keywords: [...row.keywords, `词${i.toString(36)}`] } : row,
+  );
+}
+
 /** Feeds the rows as the worker does: a poll every 10 minutes of stream time. */
-function run(regions: readonly Region[], rows: readonly MonitorRow[], maxMessages?: number): Run {
+function run(
+  regions: readonly Region[],
+  rows: readonly MonitorRow[],
+  maxMessages?: number,
+  afterPoll?: (hub: HubMonitor) => void,
+): Run {
   const hub = new HubMonitor({ regions, writeFrom: T0, startedAt: T0, ...(maxMessages ? { maxMessages } : {}) });
   const effects: unknown[] = [];
   const alerts = new Map<string, AlertSnapshot>();
@@ -103,6 +121,7 @@ function run(regions: readonly Region[], rows: readonly MonitorRow[], maxMessage
     const taken = hub.take();
     effects.push({ ...taken, assignments: [...taken.assignments] });
     for (const alert of taken.alerts) alerts.set(alert.id, alert);
+    afterPoll?.(hub);
     const now = hub.retained();
     peak = peak
       ? (Object.fromEntries(
@@ -162,9 +181,76 @@ describe("the opinion monitor's memory cap", () => {
     expect(outage!.messageIds.length).toBeGreaterThan(0);
   });
 
+  it("with many words of their own keeps the vocabulary, the keyword series and each topic's terms within bounds", () => {
+    const cap = 1_000;
+    const unique = withUniqueWords(rows, 0.5);
+    const { maxTopicTerms } = DEFAULT_TOPIC_SETTINGS;
+    let longest = 0;
+    let openKeywordAlerts = 0;
+    const capped = run(regions, unique, cap, (hub) => {
+      for (const topic of hub.monitor.clusterer.topics()) longest = Math.max(longest, topic.termCounts.size);
+      const watched = [...hub.monitor.tracker.watchedSeries()].filter((s) => s.startsWith("keyword:"));
+      openKeywordAlerts = Math.max(openKeywordAlerts, watched.length);
+    });
+    expect(capped.peak.vocabulary).toBeLessThanOrEqual(maxTermsFor(cap));
+    // An open alert's keyword series are never let go.
+    expect(capped.peak.keywordSeries).toBeLessThanOrEqual(maxTermsFor(cap) + openKeywordAlerts);
+    expect(longest).toBeLessThanOrEqual(maxTopicTerms + maxTopicTerms / 4);
+    // Without the bounds each would have held several times as much: the words of the busiest
+    // topic's messages, the vocabulary and the keyword series with no cap.
+    const topicOf = new Map<string, string>();
+    for (const effect of capped.effects as { assignments: [string, string][] }[])
+      for (const [message, topic] of effect.assignments) topicOf.set(message, topic);
+    const words = new Map<string, Set<string>>();
+    for (const row of unique) {
+      const topic = topicOf.get(row.id)!;
+      if (!words.has(topic)) words.set(topic, new Set());
+      for (const word of row.keywords) words.get(topic)!.add(word);
+    }
+    expect(Math.max(...[...words.values()].map((w) => w.size))).toBeGreaterThan(4 * maxTopicTerms);
+    const uncapped = run(regions, unique, Number.POSITIVE_INFINITY);
+    expect(uncapped.peak.vocabulary).toBeGreaterThan(4 * maxTermsFor(cap));
+    expect(uncapped.peak.keywordSeries).toBeGreaterThan(4 * maxTermsFor(cap));
+    // The outage still fires at once, in the same series as without the words of their own.
+    const outage = capped.alerts.find((a) => a.detectedAt >= OUTAGE_AT && a.detectedAt <= OUTAGE_AT + HOUR);
+    expect(outage, JSON.stringify(capped.alerts.map((a) => [a.label, a.series, a.detectedAt]))).toBeDefined();
+  });
+
   it("refuses a cap that is not a whole number of at least 1", () => {
     expect(() => new HubMonitor({ regions, writeFrom: T0, maxMessages: 0 })).toThrow(/maxMessages/);
     expect(() => new HubMonitor({ regions, writeFrom: T0, maxMessages: 2.5 })).toThrow(/maxMessages/);
+  });
+});
+
+describe("the vocabulary and the keyword series over their caps", () => {
+  it("let the rarest words go first, the longest unused among equals, a kept word last", () => {
+    const kept = new Set(["保留"]);
+    const vocabulary = new TermStatistics(64, (term) => kept.has(term));
+    vocabulary.addDocument(["保留"]);
+    for (let i = 0; i < 3; i++) vocabulary.addDocument(["常用", "二次"]);
+    vocabulary.addDocument(["二次词"]);
+    vocabulary.addDocument(["二次词"]);
+    for (let i = 0; i < 62; i++) vocabulary.addDocument([`词${i}`]);
+    // The 65th word (词60) takes it over the cap of 64: down to 63, the two oldest words used
+    // once go (保留, used once and first, is kept); 词61 makes 64.
+    expect(vocabulary.size).toBe(64);
+    expect(["词0", "词1", "词2"].map((w) => vocabulary.frequency(w))).toEqual([0, 0, 1]);
+    expect(["保留", "常用", "二次词", "词61"].map((w) => vocabulary.frequency(w))).toEqual([1, 3, 2, 1]);
+    expect(vocabulary.documents).toBe(68);
+  });
+
+  it("keep an open alert's keyword series and the other kinds of series", () => {
+    const watched = new Set(["keyword:告警"]);
+    const detector = new SpikeDetector({}, { limit: { prefix: "keyword:", max: 64, keep: () => watched } });
+    detector.record("keyword:告警", 0);
+    detector.record("place:990102", 0);
+    for (let i = 0; i < 5; i++) detector.record("keyword:常用", i * 600_000);
+    for (let i = 0; i < 64; i++) detector.record(`keyword:词${i}`, 600_000 * (i + 1));
+    // The 65th keyword series (词62) takes them over 64: down to 63, the two quietest with one
+    // message go (告警, the first, is an open alert's); 词63 makes 64.
+    expect(detector.retained).toMatchObject({ limited: 64, series: 65 });
+    expect(["keyword:词0", "keyword:词1", "keyword:词2"].map((s) => detector.count(s, 0, 1e9))).toEqual([0, 0, 1]);
+    expect(["keyword:告警", "place:990102", "keyword:常用"].map((s) => detector.count(s, 0, 1e9))).toEqual([1, 1, 5]);
   });
 });
 

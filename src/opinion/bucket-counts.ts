@@ -33,6 +33,16 @@ export class BucketCounts {
     for (let i = at; i < this.cumulative.length; i++) this.cumulative[i]! += count;
   }
 
+  /** Messages in the kept buckets. */
+  get total(): number {
+    return (this.cumulative[this.cumulative.length - 1] ?? this.dropped) - this.dropped;
+  }
+
+  /** The last bucket that holds a message (-Infinity: none kept). */
+  get last(): number {
+    return this.buckets[this.buckets.length - 1] ?? Number.NEGATIVE_INFINITY;
+  }
+
   /** Each kept bucket with its count, ascending. */
   *entries(): Generator<[bucket: number, count: number]> {
     for (let i = 0; i < this.buckets.length; i++)

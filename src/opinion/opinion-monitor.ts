@@ -15,7 +15,10 @@
 // spike still fires at the same count and score; what it loses is some of its oldest evidence
 // (an alert's message ids) and, once less than the baseline weeks of messages are kept, the
 // new-matter comparison (a young topic is then measured by its own series; never against a
-// history that looks empty). Under the cap nothing changes.
+// history that looks empty). Under the cap nothing changes. Real text also brings words of
+// its own all the time, so the vocabulary (IDF) and the keyword series, one per word, keep at
+// most maxTermsFor(maxMessages) words each, the rarest let go first (term-statistics.ts,
+// spike-detector.ts), and a topic's term vector its heaviest terms (maxTopicTerms).
 import type { AlertSettings } from "./alert-settings.ts";
 import { type AlertChange, AlertTracker, type OpinionAlert, type SeriesObservation } from "./alert-tracker.ts";
 import { NewMatterDetector } from "./new-matter-detector.ts";
@@ -61,6 +64,14 @@ export const DEFAULT_MAX_MESSAGES = 50_000;
 /** The topics kept for a message cap: a quarter of it (a topic weighs more than a message's detail). */
 export const maxTopicsFor = (maxMessages: number): number => Math.max(1, Math.floor(maxMessages / 4));
 
+/**
+ * The words the vocabulary and the keyword series keep for a message cap: a quarter of it, like
+ * the topics (a city's everyday words many times over; the words let go are the rarest).
+ */
+export const maxTermsFor = (maxMessages: number): number => Math.max(1, Math.floor(maxMessages / 4));
+
+const KEYWORD_SERIES = "keyword:";
+
 /** How many entries each bounded structure holds now (exported as a gauge: src/metrics). */
 export interface MonitorRetained {
   /** Messages kept as spike evidence (the longest window). */
@@ -71,7 +82,11 @@ export interface MonitorRetained {
   burstMessages: number;
   topics: number;
   liveTopics: number;
+  /** Words the vocabulary (IDF) keeps. */
+  vocabulary: number;
   series: number;
+  /** The series of one keyword each (of `series`). */
+  keywordSeries: number;
   seriesBuckets: number;
 }
 
@@ -100,11 +115,17 @@ export class OpinionMonitor {
     if (!((Number.isInteger(maxMessages) && maxMessages >= 1) || maxMessages === Number.POSITIVE_INFINITY))
       throw new Error(`maxMessages must be a whole number ≥ 1 (or Infinity: no cap), got ${maxMessages}`);
     this.maxMessages = maxMessages;
-    this.detector = new SpikeDetector(
-      options.alerts,
-      options.startedAt === undefined ? {} : { startedAt: options.startedAt },
-    );
-    this.clusterer = new TopicClusterer(lineage, options.topics, { maxMessages, maxTopics: maxTopicsFor(maxMessages) });
+    const maxTerms = maxTermsFor(maxMessages);
+    this.detector = new SpikeDetector(options.alerts, {
+      ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
+      // An open alert's keyword series stay.
+      limit: { prefix: KEYWORD_SERIES, max: maxTerms, keep: () => this.tracker.watchedSeries() },
+    });
+    this.clusterer = new TopicClusterer(lineage, options.topics, {
+      maxMessages,
+      maxTopics: maxTopicsFor(maxMessages),
+      maxTerms,
+    });
     this.tracker = new AlertTracker(this.detector.settings);
     this.newMatter = new NewMatterDetector(this.detector.settings, this.clusterer, maxMessages);
     this.series = new OpinionSeries(lineage, new Set(placeNames));
@@ -163,7 +184,9 @@ export class OpinionMonitor {
       burstMessages: topics.burstWindow,
       topics: topics.topics,
       liveTopics: topics.liveTopics,
+      vocabulary: topics.vocabulary,
       series: series.series,
+      keywordSeries: series.limited,
       seriesBuckets: series.buckets,
     };
   }

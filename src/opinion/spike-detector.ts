@@ -8,12 +8,25 @@
 // one message more, and a busy day does not look like an event in a large series. A spike needs
 // the level's score, the window's minimum count and minRatio × the expected count.
 // Pure and deterministic: counts in, measures out; the AlertTracker turns them into alerts.
+// The series of one kind can be bounded by count (limit: the keyword series, one per word of
+// real text): over the cap the rarest go first — by bands of their messages kept (1, 2, 3–4 …),
+// within a band the longest quiet — never an open alert's (limit.keep). One that comes back
+// starts from zero; with at most 5 messages kept, every baseline sample's median and MAD were
+// 0 anyway (12 samples), so it measures as before, but for its messages in the current window.
 import { type AlertLevel, type AlertSettings, type SpikeWindow, resolveAlertSettings } from "./alert-settings.ts";
 import { BucketCounts } from "./bucket-counts.ts";
 import { robustScore } from "./robust-statistics.ts";
 
 const MINUTE_MS = 60_000;
 const WEEK_MINUTES = 7 * 24 * 60;
+
+/** A bound on the series whose names begin with `prefix`. */
+export interface SeriesLimit {
+  prefix: string;
+  max: number;
+  /** The series never let go (an open alert's). */
+  keep: () => ReadonlySet<string>;
+}
 
 /** One series measured over one window ending at a bucket boundary. */
 export interface SpikeMeasure {
@@ -39,9 +52,13 @@ export class SpikeDetector {
   private firstBucket: number | undefined;
   /** Series that began later than the detector (a topic born today): their history before that is unknown too. */
   private readonly seriesStart = new Map<string, number>();
+  private readonly limit: SeriesLimit | undefined;
+  /** How many series limit.prefix names. */
+  private limited = 0;
 
-  constructor(settings: Partial<AlertSettings> = {}, options: { startedAt?: number } = {}) {
+  constructor(settings: Partial<AlertSettings> = {}, options: { startedAt?: number; limit?: SeriesLimit } = {}) {
     this.settings = resolveAlertSettings(settings);
+    this.limit = options.limit;
     this.bucketMs = this.settings.bucketMinutes * MINUTE_MS;
     this.weekBuckets = WEEK_MINUTES / this.settings.bucketMinutes;
     if (options.startedAt !== undefined) this.firstBucket = this.bucketOf(options.startedAt);
@@ -72,9 +89,42 @@ export class SpikeDetector {
   record(series: string, time: number, count = 1): void {
     const bucket = this.bucketOf(time);
     if (this.firstBucket === undefined || bucket < this.firstBucket) this.firstBucket = bucket;
-    let counts = this.series.get(series);
-    if (!counts) this.series.set(series, (counts = new BucketCounts()));
+    const counts = this.series.get(series) ?? this.create(series);
     counts.add(bucket, count);
+    if (this.limit && this.limited > this.limit.max) this.evict(this.limit);
+  }
+
+  private isLimited(series: string): boolean {
+    return this.limit !== undefined && series.startsWith(this.limit.prefix);
+  }
+
+  private create(series: string): BucketCounts {
+    const counts = new BucketCounts();
+    this.series.set(series, counts);
+    if (this.isLimited(series)) this.limited++;
+    return counts;
+  }
+
+  private delete(series: string): void {
+    if (this.series.delete(series) && this.isLimited(series)) this.limited--;
+  }
+
+  /** Over the limit: down to it less a sixty-fourth, a slice at a time (each time walks the series once). */
+  private evict(limit: SeriesLimit): void {
+    const keep = limit.keep();
+    let excess = this.limited - limit.max + Math.floor(limit.max / 64);
+    // Band i holds the series with (2^(i-1), 2^i] messages kept (none: band 0).
+    const bands: { series: string; last: number }[][] = [];
+    for (const [series, counts] of this.series)
+      if (this.isLimited(series) && !keep.has(series))
+        (bands[Math.max(0, Math.ceil(Math.log2(counts.total)))] ??= []).push({ series, last: counts.last });
+    for (const band of bands) {
+      if (excess <= 0) break;
+      if (!band) continue;
+      const gone = band.length <= excess ? band : band.sort((a, b) => a.last - b.last).slice(0, excess);
+      for (const { series } of gone) this.delete(series);
+      excess -= gone.length;
+    }
   }
 
   /**
@@ -85,7 +135,7 @@ export class SpikeDetector {
     const bucket = this.bucketOf(time);
     for (const [series, counts] of this.series) {
       counts.dropBefore(bucket);
-      if (counts.size === 0 && !keep.has(series)) this.series.delete(series);
+      if (counts.size === 0 && !keep.has(series)) this.delete(series);
     }
   }
 
@@ -93,22 +143,21 @@ export class SpikeDetector {
   addCounts(from: string, into: string): void {
     const counts = this.series.get(from);
     if (!counts) return;
-    let target = this.series.get(into);
-    if (!target) this.series.set(into, (target = new BucketCounts()));
+    const target = this.series.get(into) ?? this.create(into);
     for (const [bucket, count] of counts.entries()) target.add(bucket, count);
   }
 
   /** Forgets a series altogether (a topic no longer kept), its start too. */
   dropSeries(series: string): void {
-    this.series.delete(series);
+    this.delete(series);
     this.seriesStart.delete(series);
   }
 
-  /** How many series, and buckets over all of them, are kept. */
-  get retained(): { series: number; buckets: number } {
+  /** How many series, and buckets over all of them, are kept; how many of them limit.prefix names. */
+  get retained(): { series: number; buckets: number; limited: number } {
     let buckets = 0;
     for (const counts of this.series.values()) buckets += counts.size;
-    return { series: this.series.size, buckets };
+    return { series: this.series.size, buckets, limited: this.limited };
   }
 
   /** A series' messages in [from, to) (epoch milliseconds, on bucket boundaries). */

@@ -14,7 +14,11 @@
 // sharing a term or an area. A topic expires after idleMinutes without a message.
 // Bounded by count too (limits.maxTopics): beyond it the topics expired longest ago are
 // forgotten, and when every topic kept is live, the one quiet longest expires early — what
-// expiry would do to it a little later; a message about it opens a new topic.
+// expiry would do to it a little later; a message about it opens a new topic. A topic's term
+// vector keeps its heaviest terms only (maxTopicTerms, a truncated centroid): a busy topic
+// would otherwise gather every word of its messages — real text has words of its own — and
+// walking that vector per message (its norm, the twin check) would cost more with every one.
+// The vocabulary (IDF) is bounded by count too (limits.maxTerms, term-statistics.ts).
 // Deterministic: ties go to the older topic.
 import type { PlaceLineage } from "./place-lineage.ts";
 import { type BurstSettings, TermBursts } from "./term-bursts.ts";
@@ -38,7 +42,10 @@ export interface Topic {
   firstAt: number;
   lastAt: number;
   size: number;
-  /** How many of its messages carry each term. */
+  /**
+   * How many of its messages carry each term — its heaviest maxTopicTerms terms (count × IDF);
+   * a term let go and seen again counts from then on.
+   */
   termCounts: Map<string, number>;
   /** How many of its messages name each area (a place's street, else the place; place-lineage.ts), in order of first mention. */
   areaCounts: Map<string, { place: TopicPlace; count: number }>;
@@ -65,6 +72,11 @@ export interface TopicSettings extends BurstSettings {
   placeFocus: number;
   /** A topic expires after this long without a message. */
   idleMinutes: number;
+  /**
+   * The most terms a topic's vector keeps, its heaviest (count × IDF): past a quarter more,
+   * the lightest go. Enough for any matter's wordings; a bound on the per-message cost.
+   */
+  maxTopicTerms: number;
 }
 
 export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
@@ -74,6 +86,7 @@ export const DEFAULT_TOPIC_SETTINGS: Readonly<TopicSettings> = Object.freeze({
   otherPlaceFactor: 0.3,
   placeFocus: 0.5,
   idleMinutes: 36 * 60,
+  maxTopicTerms: 100,
   burstMinutes: 60,
   burstMinCount: 5,
   burstRatio: 4,
@@ -100,11 +113,13 @@ export interface ClustererLimits {
   maxTopics?: number;
   /** The most messages the burst window keeps (default: no limit). */
   maxMessages?: number;
+  /** The most terms the vocabulary keeps (default: no limit; term-statistics.ts). */
+  maxTerms?: number;
 }
 
 export class TopicClusterer {
   readonly settings: TopicSettings;
-  readonly background = new TermStatistics();
+  readonly background: TermStatistics;
   private readonly bursts: TermBursts;
   private merges: TopicMerge[] = [];
   /** The topics kept, live or expired, by number (ascending). */
@@ -128,6 +143,8 @@ export class TopicClusterer {
   ) {
     this.settings = { ...DEFAULT_TOPIC_SETTINGS, ...settings };
     this.maxTopics = limits.maxTopics ?? Number.POSITIVE_INFINITY;
+    // A live topic's words are the last the vocabulary lets go.
+    this.background = new TermStatistics(limits.maxTerms, (term) => this.byTerm.has(term));
     this.bursts = new TermBursts(this.background, this.settings, limits.maxMessages);
   }
 
@@ -148,9 +165,14 @@ export class TopicClusterer {
     return dropped;
   }
 
-  /** How many topics are kept and live, and how many messages the burst window holds. */
-  get retained(): { topics: number; liveTopics: number; burstWindow: number } {
-    return { topics: this.kept.size, liveTopics: this.live.size, burstWindow: this.bursts.size };
+  /** How many topics are kept and live, how many messages the burst window holds, how many terms the vocabulary. */
+  get retained(): { topics: number; liveTopics: number; burstWindow: number; vocabulary: number } {
+    return {
+      topics: this.kept.size,
+      liveTopics: this.live.size,
+      burstWindow: this.bursts.size,
+      vocabulary: this.background.size,
+    };
   }
 
   /** Clusters one message; answers its topic (after any merge it caused: takeMerges). */
@@ -310,12 +332,38 @@ export class TopicClusterer {
       if (entry) entry.count++;
       else topic.areaCounts.set(area.code, { place: area, count: 1 });
     }
-    for (const key of [...terms, ...[...areas.keys()].map(areaKey)]) {
-      let holders = this.byTerm.get(key);
-      if (!holders) this.byTerm.set(key, (holders = new Set()));
-      holders.add(topic.id);
-    }
+    for (const key of [...terms, ...[...areas.keys()].map(areaKey)]) this.index(key, topic.id);
+    this.truncate(topic);
     this.norms.set(topic.id, this.norm(topic));
+  }
+
+  /**
+   * Past maxTopicTerms and a quarter, the topic keeps its maxTopicTerms heaviest terms (count ×
+   * IDF; ties: the more frequent, then by term): a truncated centroid. What goes is what weighs
+   * least in its vector, so its similarities barely move; its label's terms are the heaviest.
+   */
+  private truncate(topic: Topic): void {
+    const max = this.settings.maxTopicTerms;
+    if (topic.termCounts.size <= max + (max >> 2)) return;
+    const ranked = [...topic.termCounts]
+      .map(([term, count]) => ({ term, count, weight: count * this.background.idf(term) }))
+      .sort((a, b) => b.weight - a.weight || b.count - a.count || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    for (const { term } of ranked.slice(max)) {
+      topic.termCounts.delete(term);
+      this.unindex(term, topic.id);
+    }
+  }
+
+  private index(key: string, topicId: number): void {
+    let holders = this.byTerm.get(key);
+    if (!holders) this.byTerm.set(key, (holders = new Set()));
+    holders.add(topicId);
+  }
+
+  /** An empty entry goes too: the index holds the live topics' terms only (the vocabulary spares those). */
+  private unindex(key: string, topicId: number): void {
+    const holders = this.byTerm.get(key);
+    if (holders?.delete(topicId) && holders.size === 0) this.byTerm.delete(key);
   }
 
   /**
@@ -339,8 +387,10 @@ export class TopicClusterer {
     const carries = (t: Topic, term: string) => 2 * (t.termCounts.get(term) ?? 0) >= t.size;
     if (!young(topic)) return undefined;
     const main = this.mainPlace(topic);
-    for (const term of [...topic.termCounts.keys()].sort()) {
-      if (!carries(topic, term) || !this.bursts.bursting(term)) continue;
+    // The terms carried by half its messages, few, sorted (not the whole vector, per message).
+    const carried = [...topic.termCounts.keys()].filter((term) => carries(topic, term)).sort();
+    for (const term of carried) {
+      if (!this.bursts.bursting(term)) continue;
       for (const id of [...(this.byTerm.get(term) ?? [])].sort((a, b) => a - b)) {
         const other = this.live.get(id);
         if (!other || other === topic || !young(other) || !carries(other, term)) continue;
@@ -364,7 +414,8 @@ export class TopicClusterer {
     }
     this.forget(from);
     for (const key of [...from.termCounts.keys(), ...[...from.areaCounts.keys()].map(areaKey)])
-      this.byTerm.get(key)!.add(into.id);
+      this.index(key, into.id);
+    this.truncate(into);
     this.norms.set(into.id, this.norm(into));
     from.mergedInto = into.id;
     this.merges.push({ from, into });
@@ -387,7 +438,7 @@ export class TopicClusterer {
     this.live.delete(topic.id);
     this.retired.set(topic.id, topic);
     this.norms.delete(topic.id);
-    for (const term of topic.termCounts.keys()) this.byTerm.get(term)?.delete(topic.id);
-    for (const area of topic.areaCounts.keys()) this.byTerm.get(areaKey(area))?.delete(topic.id);
+    for (const term of topic.termCounts.keys()) this.unindex(term, topic.id);
+    for (const area of topic.areaCounts.keys()) this.unindex(areaKey(area), topic.id);
   }
 }
