@@ -1,5 +1,5 @@
 // `npm run bench:soak [-- --minutes 30]`: the hub in its production layout (a web and a
-// worker process on PostgreSQL and Redis) under mixed load for a long while: citizens'
+// worker process on PostgreSQL and Redis, with the heap limits they run with) under mixed load for a long while: citizens'
 // questions, complaints that become tickets, and staff listing and accepting tickets.
 // First the mixed load's maximum throughput is measured (closed loop, 50 at a time), then
 // the soak runs open loop at half of it. Every 15 s it samples each process's RSS and
@@ -43,6 +43,14 @@ const SAMPLE_MS = 15_000;
 const IN_FLIGHT_CAP = 400;
 const ADMIN = { username: "soak.admin", password: `Soak-${randomBytes(6).toString("hex")}-Aa1!` };
 const METRICS_TOKEN = randomBytes(16).toString("hex");
+/**
+ * The heap limits `npm start` and `npm run worker` run with (package.json): a heap that may grow
+ * without limit shows the collector's slack as growth, and hides a leak that would reach the limit.
+ */
+const HEAP_FLAGS: string[] =
+  (
+    JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+  ).scripts.worker!.match(/--max-[a-z-]+-size=\d+/g) ?? [];
 
 interface Staff {
   token: string;
@@ -321,12 +329,12 @@ await withSoakDatabase(async (databaseUrl) => {
   const workerMetricsPort = await freePort();
   const env = hubEnv(dataDir, databaseUrl, { LOG_LEVEL: "warn", WORKERS_IN_PROCESS: "false" });
   const web = await startChild(
-    ["src/server.ts"],
+    [...HEAP_FLAGS, "src/server.ts"],
     { ...env, METRICS_TOKEN, BOOTSTRAP_ADMIN_USER: ADMIN.username, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
     SERVER_READY,
   );
   const worker = await startChild(
-    ["src/worker.ts"],
+    [...HEAP_FLAGS, "src/worker.ts"],
     { ...env, LOG_LEVEL: "info", METRICS_PORT: String(workerMetricsPort) },
     /workers running()/,
   );
