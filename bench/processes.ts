@@ -36,17 +36,28 @@ export function startScript(
   );
 }
 
+/** The child's latest output kept for the message if it exits (characters). */
+const OUTPUT_KEPT = 64 * 1024;
+
 function waitUntilReady(
   child: ChildProcess,
   args: string[],
   ready: RegExp,
 ): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
+    // Read for as long as the child runs (a full pipe would stall it), but keep only a tail for
+    // the exit message and stop matching once ready: a soak's worker logs every ticket, and
+    // matching the whole output on every chunk took the driver's CPU and memory with it.
     let output = "";
+    let started = false;
     const onData = (data: Buffer) => {
-      output += data;
+      output = (output + data).slice(-OUTPUT_KEPT);
+      if (started) return;
       const match = ready.exec(output);
-      if (match) resolve({ child, url: match[1]! });
+      if (match) {
+        started = true;
+        resolve({ child, url: match[1]! });
+      }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
