@@ -30,6 +30,7 @@ import { loadMessageModel } from "./language/message-model.ts";
 import { type Cases, createCases } from "./cases/cases.ts";
 import type { RuleRouter } from "./routing/rule-router.ts";
 import { Understander } from "./language/understander.ts";
+import { workerMatcherTrainer } from "./language/matcher-thread.ts";
 import { bootstrapAdmin } from "./staff/bootstrap-admin.ts";
 import { createHubMetrics, type HubMetrics } from "./metrics/hub-metrics.ts";
 import type { MetricsRoutesOptions } from "./http/metrics-routes.ts";
@@ -84,10 +85,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, log, redisUrl } = options;
   const messageModel = loadMessageModel(config.messageModelDir);
   const handoffQueues = handoffQueuesOf(config.handoff);
+  // The service matcher trains in a worker thread: a reload keeps answering from the old one.
+  const trainMatcher = workerMatcherTrainer((error) =>
+    log.warn({ err: error }, "cannot train the catalog's models in a worker thread; training them in-process"),
+  );
   // Read before the database is opened, so a bad file stops the start early.
   const knowledge = await KnowledgeStore.open(config.intentsDir, {
     timeZone: config.timeZone,
-    build: ({ catalog }) => ({ understander: Understander.forCatalog(catalog, { messageModel }) }),
+    build: async ({ catalog }) => ({
+      understander: await Understander.forCatalogTrainedBy(catalog, { messageModel }, trainMatcher),
+    }),
     log,
   });
   knowledge.watch();

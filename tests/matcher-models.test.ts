@@ -52,7 +52,7 @@ describe("BM25 index", () => {
   for (const maxShare of [1, 0.3]) {
     it(`scores as the per-document term-frequency construction (features in more than ${maxShare * 100}% of documents left out)`, () => {
       const docs = randomDocs(60, 40, 3);
-      const index = new Bm25Index(
+      const index = Bm25Index.build(
         docs.map((d, i) => (i % 2 === 0 ? d : Int32Array.from(d))),
         40,
         maxShare,
@@ -205,13 +205,13 @@ describe("service matcher's held-out fold models", () => {
     const data = await trainingData();
     const heldOut =
       data.itemTexts.reduce((n, texts) => n + texts.filter((t) => t.isExample).length, 0) + data.outOfScope.length;
-    const all = new ServiceMatcher(data);
+    const all = ServiceMatcher.train(data);
     expect(all.foldModels).toBe(5);
     // A fifth of the questions is held out per fold: two folds give 40% of them.
-    const some = new ServiceMatcher({ ...data, heldOutQuestions: Math.ceil(heldOut * 0.3) });
+    const some = ServiceMatcher.train({ ...data, heldOutQuestions: Math.ceil(heldOut * 0.3) });
     expect(some.foldModels).toBe(2);
     expect(some.soleHead.questions).toBeLessThan(all.soleHead.questions);
-    expect(new ServiceMatcher({ ...data, heldOutQuestions: 1 }).foldModels).toBe(1);
+    expect(ServiceMatcher.train({ ...data, heldOutQuestions: 1 }).foldModels).toBe(1);
     // Fewer fold models fit the re-ranker on fewer rows; the items' own names still come first.
     for (const item of data.items.slice(0, 10)) {
       const terms = data.itemTexts[data.items.indexOf(item)]![0]!.terms;

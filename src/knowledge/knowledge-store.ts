@@ -16,8 +16,11 @@ export const WATCH_DEBOUNCE_MS = 300;
 export interface KnowledgeStoreOptions<Built> {
   /** The time zone of the working-day calendar. */
   timeZone: string;
-  /** Builds what depends on a snapshot (models); a throw rejects the snapshot. */
-  build(knowledge: Knowledge): Built;
+  /**
+   * Builds what depends on a snapshot (models); a throw or rejection rejects the snapshot.
+   * The current snapshot keeps serving while a promise is pending (a build off this thread).
+   */
+  build(knowledge: Knowledge): Built | Promise<Built>;
   log: Logger;
 }
 
@@ -130,6 +133,6 @@ async function load<Built>(
 ): Promise<Served<Built>> {
   const started = performance.now();
   const knowledge = await loadKnowledge(dir, { timeZone: options.timeZone, version });
-  const built = options.build(knowledge);
+  const built = await options.build(knowledge);
   return { knowledge, built, loadMs: Math.round(performance.now() - started) };
 }

@@ -15,6 +15,7 @@ import { CueMessageClassifier } from "./components/cue-message-classifier.ts";
 import { FacetDetector } from "./components/facet-detector.ts";
 import type { MessageModel } from "./components/message-model/message-model.ts";
 import { DEFAULT_THRESHOLDS, ServiceDecider, type DecisionThresholds } from "./components/service-decider.ts";
+import type { MatcherState } from "./components/matcher-state.ts";
 import { ServiceMatcher } from "./components/service-matcher.ts";
 import { PraiseDetector } from "./components/praise-detector.ts";
 import { GREETING_FILLER, ShortReplyDetector } from "./components/short-reply-detector.ts";
@@ -52,19 +53,85 @@ function modelId(model: MessageModel | undefined): number {
   return modelIds.get(model)!;
 }
 
+/** Trains a catalog's service matcher elsewhere (another thread) and gives back its models. */
+export type MatcherTrainer = (catalog: Catalog) => Promise<MatcherState>;
+
+/** The key of a catalog's understander in `built`; undefined when it is not cached (options.thresholds). */
+function cacheKey(catalog: Catalog, options: UnderstanderOptions | undefined): string | undefined {
+  if (options?.thresholds) return undefined;
+  return `${modelId(options?.messageModel)}:${createHash("sha256").update(JSON.stringify(catalog)).digest("hex")}`;
+}
+
+/** Keeps an understander as the most recently used one. */
+function remember(key: string, understander: Understander): Understander {
+  built.delete(key);
+  if (built.size >= MAX_BUILT) built.delete(built.keys().next().value!);
+  built.set(key, understander);
+  return understander;
+}
+
+/** What reads text, built the same way on the thread that trains the matcher and the one that answers. */
+function readingParts(catalog: Catalog) {
+  const synonyms = new SynonymTable(catalog.synonyms);
+  const itemTerms = catalog.items.flatMap((item) => [item.name, ...item.aliases]);
+  const segmenter = new Segmenter([
+    ...itemTerms,
+    ...synonyms.words(),
+    ...Object.values(catalog.messageKinds.domains).flat(),
+  ]);
+  const texts = catalog.items.map((item) => [item.name, ...item.aliases, ...item.examples]);
+  // Words worth finding inside longer tokens: every word the catalog's own texts use.
+  const knownWords = new Set<string>(synonyms.words());
+  for (const text of texts.flat()) {
+    for (const word of segmenter.segment(text.toLowerCase())) if (word.length > 1) knownWords.add(word);
+  }
+  const corrector = new HomophoneCorrector([...itemTerms, ...synonyms.words()]);
+  const functionWords = new Set([...Segmenter.nonContentWords(), ...catalog.functionWords]);
+  const analyzer = new TextAnalyzer(segmenter, synonyms, corrector, { knownWords, functionWords });
+  const heads = new HeadConcepts(catalog.items, catalog.outOfScopeActions, catalog.serviceStages);
+  return { analyzer, heads, texts };
+}
+
+/** The service matcher trained on the catalog's texts: the expensive part of an understander. */
+function trainMatcher(catalog: Catalog, { analyzer, heads, texts }: ReturnType<typeof readingParts>): ServiceMatcher {
+  return ServiceMatcher.train({
+    items: catalog.items,
+    itemTexts: catalog.items.map((item, i) =>
+      texts[i]!.map((text, k) => ({ terms: analyzer.analyze(text), isExample: k > item.aliases.length })),
+    ),
+    outOfScope: catalog.outOfScope.map((text) => analyzer.analyze(text)),
+    isNoun: (word) => analyzer.isNoun(word),
+    heads,
+  });
+}
+
 export class Understander {
   /** The understander for this catalog content, trained once per process (with options: built afresh). */
   static forCatalog(catalog: Catalog, options?: UnderstanderOptions): Understander {
-    if (options?.thresholds) return new Understander(catalog, options);
-    const key = `${modelId(options?.messageModel)}:${createHash("sha256").update(JSON.stringify(catalog)).digest("hex")}`;
-    let understander = built.get(key);
-    if (!understander) {
-      understander = new Understander(catalog, options);
-      if (built.size >= MAX_BUILT) built.delete(built.keys().next().value!);
-    }
-    built.delete(key);
-    built.set(key, understander);
-    return understander;
+    const key = cacheKey(catalog, options);
+    if (key === undefined) return new Understander(catalog, options);
+    return remember(key, built.get(key) ?? new Understander(catalog, options));
+  }
+
+  /**
+   * As forCatalog, with the matcher trained by `train` (a worker thread): this thread
+   * only builds what reads text and wraps the matcher's models, the same ones.
+   */
+  static async forCatalogTrainedBy(
+    catalog: Catalog,
+    options: UnderstanderOptions | undefined,
+    train: MatcherTrainer,
+  ): Promise<Understander> {
+    const key = cacheKey(catalog, options);
+    const known = key === undefined ? undefined : built.get(key);
+    if (known) return remember(key!, known);
+    const understander = new Understander(catalog, options, await train(catalog));
+    return key === undefined ? understander : remember(key, understander);
+  }
+
+  /** The models of this catalog's service matcher, trained here: what a MatcherTrainer runs elsewhere. */
+  static trainMatcher(catalog: Catalog): MatcherState {
+    return trainMatcher(catalog, readingParts(catalog)).state();
   }
 
   private readonly itemsByCode: Map<string, ServiceItem>;
@@ -72,35 +139,19 @@ export class Understander {
   /** The steps in order, the analyzer first and the decider last. */
   private readonly components: Component[];
 
-  constructor(catalog: Catalog, options: UnderstanderOptions = {}) {
+  /** With `trainedMatcher` (Understander.trainMatcher's, from another thread) the matcher is not trained here. */
+  constructor(catalog: Catalog, options: UnderstanderOptions = {}, trainedMatcher?: MatcherState) {
     this.itemsByCode = new Map(catalog.items.map((item) => [item.code, item]));
-    const synonyms = new SynonymTable(catalog.synonyms);
-    const itemTerms = catalog.items.flatMap((item) => [item.name, ...item.aliases]);
-    const segmenter = new Segmenter([
-      ...itemTerms,
-      ...synonyms.words(),
-      ...Object.values(catalog.messageKinds.domains).flat(),
-    ]);
-    const texts = catalog.items.map((item) => [item.name, ...item.aliases, ...item.examples]);
-    // Words worth finding inside longer tokens: every word the catalog's own texts use.
-    const knownWords = new Set<string>(synonyms.words());
-    for (const text of texts.flat()) {
-      for (const word of segmenter.segment(text.toLowerCase())) if (word.length > 1) knownWords.add(word);
-    }
-    const corrector = new HomophoneCorrector([...itemTerms, ...synonyms.words()]);
-    const functionWords = new Set([...Segmenter.nonContentWords(), ...catalog.functionWords]);
-    const analyzer = new TextAnalyzer(segmenter, synonyms, corrector, { knownWords, functionWords });
+    const reading = readingParts(catalog);
+    const { analyzer, heads } = reading;
     this.analyzer = analyzer;
-    const heads = new HeadConcepts(catalog.items, catalog.outOfScopeActions, catalog.serviceStages);
-    const matcher = new ServiceMatcher({
-      items: catalog.items,
-      itemTexts: catalog.items.map((item, i) =>
-        texts[i]!.map((text, k) => ({ terms: analyzer.analyze(text), isExample: k > item.aliases.length })),
-      ),
-      outOfScope: catalog.outOfScope.map((text) => analyzer.analyze(text)),
-      isNoun: (word) => analyzer.isNoun(word),
-      heads,
-    });
+    const matcher = trainedMatcher
+      ? ServiceMatcher.fromState(trainedMatcher, {
+          items: catalog.items,
+          isNoun: (word) => analyzer.isNoun(word),
+          heads,
+        })
+      : trainMatcher(catalog, reading);
     const classifier = options.messageModel
       ? new TrainedMessageClassifier(
           options.messageModel,

@@ -16,6 +16,7 @@ import { FeatureVocabulary, type Terms as VocabularyTerms } from "../ml/feature-
 import { LogisticRegression } from "../ml/logistic-regression.ts";
 import { SoftmaxClassifier, type TrainingSample } from "../ml/softmax-classifier.ts";
 import type { ServiceCandidate, Component, Message } from "./component.ts";
+import type { MatcherState } from "./matcher-state.ts";
 import { type HeadConcepts, HeadLevel, hasActions } from "./head-concepts.ts";
 
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
@@ -114,12 +115,30 @@ export interface MatcherTrainingData {
   heldOutQuestions?: number;
 }
 
+/** What one set of models learned: an Evidence without its scratch buffers. */
+interface EvidenceModels {
+  vocabulary: FeatureVocabulary;
+  /** A held-out fold's model: 1 for the features its texts use (the others are unknown to it). */
+  known: Uint8Array | undefined;
+  /** The bit of `familiar` for this model. */
+  familiarBit: number;
+  familiar: Map<string, number>;
+  itemIndex: Bm25Index;
+  exampleIndex: Bm25Index;
+  exampleItem: Int32Array;
+  itemUses: Uint32Array;
+  usedByItems: Uint8Array;
+  classifier: SoftmaxClassifier;
+  itemCount: number;
+}
+
+/** The bit of SharedTexts.familiar for the model that answers (trained on all texts). */
+const ANSWERING_MODEL_BIT = 1 << FOLDS;
+
 /** One set of models built from some of the texts (all of them, or all but one fold). */
 class Evidence {
   private readonly vocabulary: FeatureVocabulary;
-  /** A held-out fold's model: 1 for the features its texts use (the others are unknown to it). */
   private readonly known: Uint8Array | undefined;
-  /** The bit of SharedTexts.familiar for this model. */
   private readonly familiarBit: number;
   private readonly familiar: Map<string, number>;
   private readonly itemIndex: Bm25Index;
@@ -160,38 +179,59 @@ class Evidence {
     rows: new Float64Array(MAX_CANDIDATES * FEATURE_COUNT),
   };
 
+  constructor(
+    models: EvidenceModels,
+    private readonly isNoun: (word: string) => boolean,
+    private readonly heads: HeadConcepts,
+  ) {
+    this.vocabulary = models.vocabulary;
+    this.known = models.known;
+    this.familiarBit = models.familiarBit;
+    this.familiar = models.familiar;
+    this.itemIndex = models.itemIndex;
+    this.exampleIndex = models.exampleIndex;
+    this.exampleItem = models.exampleItem;
+    this.itemUses = models.itemUses;
+    this.usedByItems = models.usedByItems;
+    this.classifier = models.classifier;
+    const itemCount = (this.itemCount = models.itemCount);
+    this.scores = new Float64Array(itemCount);
+    this.matched = new Float64Array(itemCount);
+    this.exampleScores = new Float64Array(models.exampleItem.length);
+    this.touched = new Int32Array(models.exampleItem.length);
+    this.bestExample = new Float64Array(itemCount);
+    this.probabilities = new Float64Array(itemCount + 1);
+  }
+
   /**
    * The models of the texts outside `fold` (a held-out fold's, to show the re-ranker how
    * the evidence looks on questions they did not learn), or of all of them (fold undefined).
    */
-  constructor(
+  static train(
     shared: SharedTexts,
     allTexts: readonly LabeledText[],
     fold: number | undefined,
     itemCount: number,
-    private readonly isNoun: (word: string) => boolean,
-    private readonly heads: HeadConcepts,
+    isNoun: (word: string) => boolean,
+    heads: HeadConcepts,
     classifierEpochs: number,
-  ) {
-    this.itemCount = itemCount;
-    this.vocabulary = shared.vocabulary;
-    this.familiar = shared.familiar;
-    this.familiarBit = 1 << (fold ?? FOLDS);
+  ): Evidence {
+    const vocabulary = shared.vocabulary;
     const texts = fold === undefined ? allTexts : allTexts.filter((t) => t.fold !== fold);
-    const size = this.vocabulary.size;
+    const size = vocabulary.size;
+    let known: Uint8Array | undefined;
     if (fold !== undefined) {
-      const known = new Uint8Array(size);
+      known = new Uint8Array(size);
       for (const { features } of texts) for (const f of features) known[f] = 1;
-      this.known = known;
     }
-    this.itemUses = new Uint32Array(Math.ceil((itemCount * size) / 32));
-    this.usedByItems = new Uint8Array(size);
+    const itemUses = new Uint32Array(Math.ceil((itemCount * size) / 32));
+    const usedByItems = new Uint8Array(size);
     for (const t of texts) {
       if (t.item === undefined) continue;
       for (const id of t.wordIds) {
         const bit = id * itemCount + t.item;
-        this.itemUses[bit >>> 5]! |= 1 << (bit & 31);
-        this.usedByItems[id] = 1;
+        itemUses[bit >>> 5]! |= 1 << (bit & 31);
+        usedByItems[id] = 1;
       }
     }
     // Each item's texts as one document, each example as one.
@@ -217,16 +257,58 @@ class Evidence {
       exampleDocs[example] = features;
       exampleItem[example++] = text.item;
     });
-    this.itemIndex = new Bm25Index(itemDocs, size);
-    this.exampleIndex = new Bm25Index(exampleDocs, size, EXAMPLE_INDEX_MAX_SHARE);
-    this.exampleItem = exampleItem;
-    this.classifier = SoftmaxClassifier.train(samples, size, itemCount + 1, { epochs: classifierEpochs });
-    this.scores = new Float64Array(itemCount);
-    this.matched = new Float64Array(itemCount);
-    this.exampleScores = new Float64Array(exampleDocs.length);
-    this.touched = new Int32Array(exampleDocs.length);
-    this.bestExample = new Float64Array(itemCount);
-    this.probabilities = new Float64Array(itemCount + 1);
+    const models: EvidenceModels = {
+      vocabulary,
+      known,
+      familiarBit: fold === undefined ? ANSWERING_MODEL_BIT : 1 << fold,
+      familiar: shared.familiar,
+      itemIndex: Bm25Index.build(itemDocs, size),
+      exampleIndex: Bm25Index.build(exampleDocs, size, EXAMPLE_INDEX_MAX_SHARE),
+      exampleItem,
+      itemUses,
+      usedByItems,
+      classifier: SoftmaxClassifier.train(samples, size, itemCount + 1, { epochs: classifierEpochs }),
+      itemCount,
+    };
+    return new Evidence(models, isNoun, heads);
+  }
+
+  /** The answering model's evidence again, from the parts of a MatcherState. */
+  static fromState(state: MatcherState, isNoun: (word: string) => boolean, heads: HeadConcepts): Evidence {
+    const models: EvidenceModels = {
+      vocabulary: FeatureVocabulary.fromNames(state.features),
+      known: undefined,
+      familiarBit: ANSWERING_MODEL_BIT,
+      familiar: new Map(state.familiar.map((part) => [part, ANSWERING_MODEL_BIT])),
+      itemIndex: new Bm25Index(state.itemIndex),
+      exampleIndex: new Bm25Index(state.exampleIndex),
+      exampleItem: state.exampleItem,
+      itemUses: state.itemUses,
+      usedByItems: state.usedByItems,
+      classifier: SoftmaxClassifier.fromState(state.classifier),
+      itemCount: state.classifier.classCount - 1,
+    };
+    return new Evidence(models, isNoun, heads);
+  }
+
+  /** The answering model's parts of a MatcherState (a held-out fold's model is never sent). */
+  state(): Pick<
+    MatcherState,
+    "features" | "familiar" | "itemIndex" | "exampleIndex" | "exampleItem" | "itemUses" | "usedByItems" | "classifier"
+  > {
+    if (this.known) throw new Error("only the answering model's evidence is sent");
+    const familiar: string[] = [];
+    for (const [part, models] of this.familiar) if ((models & this.familiarBit) !== 0) familiar.push(part);
+    return {
+      features: this.vocabulary.featureNames(),
+      familiar,
+      itemIndex: this.itemIndex.state(),
+      exampleIndex: this.exampleIndex.state(),
+      exampleItem: this.exampleItem,
+      itemUses: this.itemUses,
+      usedByItems: this.usedByItems,
+      classifier: this.classifier.state(),
+    };
   }
 
   /** Candidate items and their evidence for the re-ranker, until the next call. */
@@ -383,8 +465,22 @@ export class ServiceMatcher implements Component {
   private readonly probability = new Float64Array(MAX_CANDIDATES);
   private readonly order = new Int32Array(MAX_CANDIDATES);
 
-  constructor(data: MatcherTrainingData) {
-    this.items = data.items;
+  private constructor(
+    items: ServiceItem[],
+    evidence: Evidence,
+    reranker: LogisticRegression,
+    soleHead: { questions: number; accuracy: number },
+    foldModels: number,
+  ) {
+    this.items = items;
+    this.evidence = evidence;
+    this.reranker = reranker;
+    this.soleHead = soleHead;
+    this.foldModels = foldModels;
+  }
+
+  /** Trains the models (seconds of CPU for a city's catalog: see MatcherState for training elsewhere). */
+  static train(data: MatcherTrainingData): ServiceMatcher {
     const vocabulary = new FeatureVocabulary();
     const texts: LabeledText[] = [];
     const add = (terms: Terms, item: number | undefined, fold: number | undefined) => {
@@ -417,7 +513,7 @@ export class ServiceMatcher implements Component {
     const enough = data.heldOutQuestions ?? HELD_OUT_QUESTIONS;
     let fold = 0;
     for (; fold < FOLDS && (fold === 0 || questions.length < enough); fold++) {
-      const evidence = new Evidence(shared, texts, fold, data.items.length, data.isNoun, heads, FOLD_EPOCHS);
+      const evidence = Evidence.train(shared, texts, fold, data.items.length, data.isNoun, heads, FOLD_EPOCHS);
       for (const text of texts) {
         if (text.fold !== fold) continue;
         const found = evidence.candidates(text.terms);
@@ -435,12 +531,11 @@ export class ServiceMatcher implements Component {
         rowCount += found.count;
       }
     }
-    this.foldModels = fold;
     rows = rows.subarray(0, rowCount * FEATURE_COUNT);
-    this.reranker = LogisticRegression.train(rows, FEATURE_COUNT, labels);
+    const reranker = LogisticRegression.train(rows, FEATURE_COUNT, labels);
     const strongHeads = data.items.map((item) => hasActions(item));
-    this.soleHead = soleHeadAccuracy(this.reranker, rows, labels, questions, (r) => strongHeads[rowItems[r]!]!);
-    this.evidence = new Evidence(
+    const soleHead = soleHeadAccuracy(reranker, rows, labels, questions, (r) => strongHeads[rowItems[r]!]!);
+    const evidence = Evidence.train(
       shared,
       texts,
       undefined,
@@ -449,6 +544,30 @@ export class ServiceMatcher implements Component {
       heads,
       classifierEpochs(texts.length),
     );
+    return new ServiceMatcher(data.items, evidence, reranker, soleHead, fold);
+  }
+
+  /**
+   * The matcher of state() (trained in another thread), around this thread's items,
+   * dictionary and head concepts: the same probabilities as the one that was trained.
+   */
+  static fromState(
+    state: MatcherState,
+    context: Pick<MatcherTrainingData, "items" | "isNoun" | "heads">,
+  ): ServiceMatcher {
+    const evidence = Evidence.fromState(state, context.isNoun, context.heads);
+    const reranker = LogisticRegression.fromWeights(state.reranker);
+    return new ServiceMatcher(context.items, evidence, reranker, state.soleHead, state.foldModels);
+  }
+
+  /** The trained models as plain data (see matcher-state.ts): its own arrays, so once transferred it is unusable. */
+  state(): MatcherState {
+    return {
+      ...this.evidence.state(),
+      reranker: this.reranker.weights,
+      soleHead: this.soleHead,
+      foldModels: this.foldModels,
+    };
   }
 
   process(message: Message): void {

@@ -5,6 +5,16 @@
 const K1 = 1.2;
 const B = 0.75;
 
+/** A built index as plain data (typed arrays): what a worker thread sends back. */
+export interface Bm25State {
+  start: Int32Array;
+  doc: Int32Array;
+  weight: Float64Array;
+  idfs: Float64Array;
+  documentCount: number;
+  maxIdf: number;
+}
+
 export class Bm25Index {
   /** Postings of feature f are start[f] … start[f+1]-1 in doc/weight. */
   private readonly start: Int32Array;
@@ -15,14 +25,26 @@ export class Bm25Index {
   /** The highest idf any feature can have: what a word no document uses would weigh. */
   readonly maxIdf: number;
 
+  constructor(state: Bm25State) {
+    this.start = state.start;
+    this.doc = state.doc;
+    this.weight = state.weight;
+    this.idfs = state.idfs;
+    this.documentCount = state.documentCount;
+    this.maxIdf = state.maxIdf;
+  }
+
   /**
    * docs[d] = feature ids of document d (repeats count as term frequency).
    * `maxDocumentShare` drops the postings of features in more than that share of the
    * documents from searches: they weigh next to nothing and are the longest lists.
    */
-  constructor(docs: readonly (readonly number[] | Int32Array)[], featureCount: number, maxDocumentShare = 1) {
-    this.documentCount = docs.length;
-    this.maxIdf = Math.log(1 + (docs.length + 0.5) / 0.5);
+  static build(
+    docs: readonly (readonly number[] | Int32Array)[],
+    featureCount: number,
+    maxDocumentShare = 1,
+  ): Bm25Index {
+    const maxIdf = Math.log(1 + (docs.length + 0.5) / 0.5);
     let total = 0;
     for (const d of docs) total += d.length;
     const average = total / Math.max(1, docs.length);
@@ -39,13 +61,13 @@ export class Bm25Index {
       }
     });
     const limit = maxDocumentShare * docs.length;
-    this.start = new Int32Array(featureCount + 1);
-    for (let f = 0; f < featureCount; f++) this.start[f + 1] = this.start[f]! + (df[f]! <= limit ? df[f]! : 0);
-    this.doc = new Int32Array(this.start[featureCount]!);
-    this.weight = new Float64Array(this.start[featureCount]!);
-    this.idfs = new Float64Array(featureCount);
-    for (let f = 0; f < featureCount; f++) this.idfs[f] = Math.log(1 + (docs.length - df[f]! + 0.5) / (df[f]! + 0.5));
-    const fill = this.start.slice(0, featureCount);
+    const start = new Int32Array(featureCount + 1);
+    for (let f = 0; f < featureCount; f++) start[f + 1] = start[f]! + (df[f]! <= limit ? df[f]! : 0);
+    const doc = new Int32Array(start[featureCount]!);
+    const weight = new Float64Array(start[featureCount]!);
+    const idfs = new Float64Array(featureCount);
+    for (let f = 0; f < featureCount; f++) idfs[f] = Math.log(1 + (docs.length - df[f]! + 0.5) / (df[f]! + 0.5));
+    const fill = start.slice(0, featureCount);
     lastDoc.fill(-1);
     docs.forEach((d, i) => {
       for (const f of d) {
@@ -63,10 +85,17 @@ export class Bm25Index {
         lastDoc[f] = -1;
         const n = tf[f]!;
         const p = fill[f]!++;
-        this.doc[p] = i;
-        this.weight[p] = (this.idfs[f]! * n * (K1 + 1)) / (n + norm);
+        doc[p] = i;
+        weight[p] = (idfs[f]! * n * (K1 + 1)) / (n + norm);
       }
     });
+    return new Bm25Index({ start, doc, weight, idfs, documentCount: docs.length, maxIdf });
+  }
+
+  /** The index as plain data, for Bm25Index's constructor in another thread. */
+  state(): Bm25State {
+    const { start, doc, weight, idfs, documentCount, maxIdf } = this;
+    return { start, doc, weight, idfs, documentCount, maxIdf };
   }
 
   /** Inverse document frequency of a feature (0 for features outside the index). */

@@ -32,8 +32,33 @@ export class FeatureVocabulary {
   private stamp = 0;
   private readonly query: QueryFeatures = { ids: new Int32Array(64), count: 0, unseenWords: 0 };
 
+  /**
+   * The vocabulary whose features are `names` (featureNames() of a learned one), in id
+   * order: a vocabulary learned in another thread, rebuilt from the names it sends.
+   */
+  static fromNames(names: readonly string[]): FeatureVocabulary {
+    const vocabulary = new FeatureVocabulary();
+    for (const name of names) {
+      const id = vocabulary.names.length;
+      if (name.startsWith("b:")) vocabulary.bigrams.set(bigramKey(name.charCodeAt(2), name.charCodeAt(3)), id);
+      else {
+        const word = name.slice(2);
+        vocabulary.words.set(word, id);
+        const key = shortTextKey(word);
+        if (key !== 0) vocabulary.shortWords.set(key, id);
+      }
+      vocabulary.names.push(name);
+    }
+    return vocabulary;
+  }
+
   get size(): number {
     return this.names.length;
+  }
+
+  /** Every feature's name, by id: the vocabulary as data (see fromNames). */
+  featureNames(): readonly string[] {
+    return this.names;
   }
 
   /** Feature id of a word, or -1 when no catalog text uses it. */

@@ -11,6 +11,11 @@ export class LogisticRegression {
     readonly weights: Float64Array,
   ) {}
 
+  /** The model with these weights (`weights` of a trained one, e.g. sent from another thread). */
+  static fromWeights(weights: Float64Array): LogisticRegression {
+    return new LogisticRegression(weights);
+  }
+
   /**
    * Fits the weights to `rows`: `width` features per row, row r at r * width in one flat
    * array (a city's catalog gives the re-ranker ~80,000 rows: one array, not 80,000).

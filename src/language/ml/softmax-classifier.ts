@@ -24,6 +24,13 @@ export interface SoftmaxOptions {
   maxClassesPerFeature?: number;
 }
 
+/** A trained classifier as plain data (typed arrays): what a worker thread sends back. */
+export interface SoftmaxState {
+  featureCount: number;
+  classCount: number;
+  model: SparseWeights;
+}
+
 export class SoftmaxClassifier {
   /** exp(bias - maxBias) per class, and their sum: the softmax of a class no feature touches. */
   private readonly expBias: Float64Array;
@@ -64,6 +71,15 @@ export class SoftmaxClassifier {
       maxClassesPerFeature,
     });
     return new SoftmaxClassifier(featureCount, classCount, model);
+  }
+
+  /** The classifier of state(), in another thread. */
+  static fromState({ featureCount, classCount, model }: SoftmaxState): SoftmaxClassifier {
+    return new SoftmaxClassifier(featureCount, classCount, model);
+  }
+
+  state(): SoftmaxState {
+    return { featureCount: this.featureCount, classCount: this.classCount, model: this.model };
   }
 
   /** Class probabilities of a sample (its first `count` features) into `out` (length classCount). */

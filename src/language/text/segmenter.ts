@@ -131,6 +131,14 @@ export class Segmenter {
   }
 
   /**
+   * The words taught so far (every Segmenter's), in order: another thread's jieba taught
+   * them first segments as this one does.
+   */
+  static taughtWords(): string[] {
+    return [...known];
+  }
+
+  /**
    * Words of the text, punctuation and spaces dropped; digits and ASCII runs stay whole.
    * Precise mode without HMM: a run jieba does not know stays single characters
    * (公/机/金), which is what typo repair looks for, and known sub-words of long
