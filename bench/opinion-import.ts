@@ -1,7 +1,8 @@
 // Import with analysis (issue 14: ≥ 5,000 messages/s on this 2-core machine), end to end as
 // `npm run opinion -- import` does it: a JSON Lines file streamed, each record masked,
 // analysed and written with its hourly rollups in batches (src/opinion/opinion-import.ts),
-// into PostgreSQL and into the embedded default (PGlite on disk). Beside it, in the same
+// into PostgreSQL (a `DATABASE_URL` service), into the embedded default (the hub's private
+// PostgreSQL server under DATA_DIR, durable) and into PGlite, its fallback. Beside it, in the same
 // process and on the same records, the baseline: the analysis alone (mask, analyse, domain)
 // without any database. The texts are those of ../shared/eval/sentiment/dev.jsonl when it is
 // there (only their text is used), else the team's intents/training/opinion.jsonl, repeated
@@ -13,6 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase, type DatabaseTarget } from "../src/db/database.ts";
+import { startEmbeddedPostgres } from "../src/db/embedded-postgres.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { loadOpinionRecorder } from "../src/opinion/load-opinion-recorder.ts";
 import { importOpinions, importRecord, jsonLines, type ImportReport } from "../src/opinion/opinion-import.ts";
@@ -32,7 +34,7 @@ export interface ImportRun {
   label: string;
   records: number;
   perWallSecond: number;
-  /** This process's CPU (the PostgreSQL server's is not in it; PGlite's is). */
+  /** This process's CPU (a PostgreSQL server's is not in it; PGlite's is). */
   perCpuSecond: number;
   report?: ImportReport;
 }
@@ -94,6 +96,7 @@ export async function runOpinionImportBench(count = COUNT): Promise<ImportRun[]>
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
   const source = fs.existsSync(DEV_FILE) ? DEV_FILE : OWN_FILE;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opinion-import-bench-"));
+  fs.chmodSync(dir, 0o755); // as root, the private PostgreSQL runs as postgres and must enter it
   const file = path.join(dir, "history.jsonl");
   fs.writeFileSync(file, records(source, count));
   const runs: ImportRun[] = [];
@@ -115,11 +118,25 @@ export async function runOpinionImportBench(count = COUNT): Promise<ImportRun[]>
     await withBenchDatabase(async (url) => {
       if (url) runs.push(await importInto({ backend: "postgresql", url }, file, "import into PostgreSQL", count));
     });
+    const dataDir = fs.mkdirSync(path.join(dir, "data"), { recursive: true })!;
+    const embedded = await startEmbeddedPostgres(dataDir, { info: () => {}, warn: () => {} });
+    try {
+      runs.push(
+        await importInto(
+          { backend: "postgresql", url: embedded.url },
+          file,
+          "import into the embedded default",
+          count,
+        ),
+      );
+    } finally {
+      await embedded.stop();
+    }
     runs.push(
       await importInto(
         { backend: "pglite", dataDir: path.join(dir, "pglite") },
         file,
-        "import into PGlite (embedded)",
+        "import into PGlite (fallback)",
         count,
       ),
     );

@@ -120,7 +120,7 @@ if (process.env.BENCH_CATALOG_SCALE !== "0") {
 }
 await runOpinionBench();
 console.log("");
-// Import with analysis into PostgreSQL and the embedded PGlite, beside the analysis alone.
+// Import with analysis into PostgreSQL, the embedded default and PGlite, beside the analysis alone.
 await runOpinionImportBench();
 console.log("");
 await main();
