@@ -122,12 +122,7 @@ export async function runOpinionImportBench(count = COUNT): Promise<ImportRun[]>
     const embedded = await startEmbeddedPostgres(dataDir, { info: () => {}, warn: () => {} });
     try {
       runs.push(
-        await importInto(
-          { backend: "postgresql", url: embedded.url },
-          file,
-          "import into the embedded default",
-          count,
-        ),
+        await importInto({ backend: "postgresql", url: embedded.url }, file, "import into the embedded default", count),
       );
     } finally {
       await embedded.stop();
