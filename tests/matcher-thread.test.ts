@@ -38,6 +38,20 @@ describe("the matcher trained in a worker thread", () => {
     for (const text of texts) expect(fromWorker.understand(text), text).toEqual(inProcess.understand(text));
   });
 
+  it("trains in-process when no worker can start, and says so once", async () => {
+    const warnings: Error[] = [];
+    const missing = new URL("./no-such-worker.mjs", import.meta.url);
+    const train = workerMatcherTrainer((error) => warnings.push(error), missing);
+    const catalog = await shippedCatalog();
+    const options = { messageModel: loadMessageModel(), thresholds: DEFAULT_THRESHOLDS };
+    const fallback = await Understander.forCatalogTrainedBy(catalog, options, train);
+    await Understander.forCatalogTrainedBy(catalog, options, train);
+    expect(warnings).toHaveLength(1);
+    const inProcess = new Understander(catalog, options);
+    for (const text of ["身份证丢了怎么办", "公积金怎么提取", "今天天气怎么样"])
+      expect(fallback.understand(text)).toEqual(inProcess.understand(text));
+  });
+
   it("rejects with the worker's error when training fails, without falling back", async () => {
     const warnings: Error[] = [];
     const train = workerMatcherTrainer((error) => warnings.push(error));

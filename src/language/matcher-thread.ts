@@ -23,7 +23,7 @@ export type MatcherAnswer = { state: MatcherState } | { error: string };
 // Run from the sources (tsx: tests, scripts, dev) the worker is TypeScript and needs tsx's
 // loader, which a worker thread does not inherit; run from the build (.build/, npm start)
 // it is plain JavaScript.
-const entry = new URL(
+const WORKER_ENTRY = new URL(
   import.meta.url.endsWith(".ts") ? "./matcher-worker-tsx.mjs" : "./matcher-worker.js",
   import.meta.url,
 );
@@ -31,7 +31,7 @@ const entry = new URL(
 /** Why a worker could not train: it did not start, or died without answering. */
 class WorkerUnavailable extends Error {}
 
-function trainInWorker(catalog: Catalog): Promise<MatcherState> {
+function trainInWorker(catalog: Catalog, entry: URL): Promise<MatcherState> {
   return new Promise((resolve, reject) => {
     const request: MatcherRequest = { catalog, taughtWords: Segmenter.taughtWords() };
     const worker = new Worker(entry, { workerData: request });
@@ -54,14 +54,14 @@ function trainInWorker(catalog: Catalog): Promise<MatcherState> {
 /**
  * A MatcherTrainer that trains in a worker thread; when a worker cannot start (or dies
  * without answering) it trains in-process, then and for every later build, and says so
- * once through `warn`.
+ * once through `warn`. `entry` is the worker's script (another only in tests).
  */
-export function workerMatcherTrainer(warn: (error: Error) => void): MatcherTrainer {
+export function workerMatcherTrainer(warn: (error: Error) => void, entry: URL = WORKER_ENTRY): MatcherTrainer {
   let inProcess = false;
   return async (catalog) => {
     if (!inProcess) {
       try {
-        return await trainInWorker(catalog);
+        return await trainInWorker(catalog, entry);
       } catch (error) {
         if (!(error instanceof WorkerUnavailable)) throw error;
         inProcess = true;
