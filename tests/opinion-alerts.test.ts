@@ -6,7 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Region } from "../src/knowledge/gazetteer-schema.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "../src/opinion/alert-settings.ts";
-import { AlertTracker, type SeriesObservation } from "../src/opinion/alert-tracker.ts";
+import {
+  type AlertChange,
+  AlertTracker,
+  type OpinionAlert,
+  type SeriesObservation,
+} from "../src/opinion/alert-tracker.ts";
 import { BucketCounts } from "../src/opinion/bucket-counts.ts";
 import { OpinionMonitor } from "../src/opinion/opinion-monitor.ts";
 import { PlaceFinder } from "../src/opinion/place-finder.ts";
@@ -142,6 +147,43 @@ describe("one alert per event", () => {
     expect(closedAt! - start).toBeLessThanOrEqual(24 * HOUR + 6 * HOUR + detector.settings.calmMinutes * MINUTE);
     expect(tracker.openAlerts()).toHaveLength(0);
   });
+
+  it("keeps only open alerts: at most maxAlerts (the calmest closes early), each with at most maxMessageIds ids", () => {
+    const settings = resolveAlertSettings({});
+    const tracker = new AlertTracker(settings, { maxAlerts: 2, maxMessageIds: 64 });
+    const spike = (series: string, at: number, ids: string[]): SeriesObservation => ({
+      measure: { series, window: "hour", start: at - HOUR, end: at, count: 20, expected: 1, score: 15, level: "预警" },
+      messages: ids.map((id, i) => ({ id, time: at - HOUR + i })),
+    });
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const changes: AlertChange[] = [];
+    const start = T0 + 3 * WEEK;
+    // Three events an hour apart, with disjoint messages; the first stays hot, the second goes quiet.
+    changes.push(...tracker.observe(start, [spike("keyword:停水", start, ids("a", 20))]));
+    changes.push(...tracker.observe(start + HOUR, [spike("keyword:噪音", start + HOUR, ids("b", 20))]));
+    const third = start + 2 * HOUR;
+    changes.push(
+      ...tracker.observe(third, [
+        spike("keyword:停水", third, ids("c", 60)),
+        spike("keyword:气味", third, ids("d", 20)),
+      ]),
+    );
+    const said = changes.map(({ change, alert }) => `${change} ${alert.series[0]}`);
+    expect(said).toEqual([
+      "opened keyword:停水",
+      "opened keyword:噪音",
+      "updated keyword:停水",
+      "opened keyword:气味",
+      "closed keyword:噪音",
+    ]);
+    expect(tracker.openAlerts().map((a) => a.series[0])).toEqual(["keyword:停水", "keyword:气味"]);
+    // 停水 took 20 + 60 ids: over 64 its oldest went, down to 64 − 1.
+    const water = tracker.openAlerts()[0]!;
+    expect(water.messageIds.size).toBe(63);
+    expect(water.messageIds.has("a0")).toBe(false);
+    expect(water.messageIds.has("c59")).toBe(true);
+    expect(tracker.retained).toEqual({ alerts: 2, alertMessages: 63 + 20 });
+  });
 });
 
 describe("online topics", () => {
@@ -242,40 +284,48 @@ describe("new matters", () => {
   function monitorWithHistory(): {
     monitor: OpinionMonitor;
     add: (time: number, keywords: string[], place?: string) => void;
+    advanceTo: (time: number) => void;
+    /** Every alert opened (the monitor keeps the open ones only). */
+    opened: OpinionAlert[];
   } {
     const monitor = new OpinionMonitor(new PlaceLineage(regions), PlaceFinder.names(regions), { startedAt: T0 });
+    const opened: OpinionAlert[] = [];
+    const collect = (changes: readonly AlertChange[]) => {
+      for (const { change, alert } of changes) if (change === "opened") opened.push(alert);
+    };
     let n = 0;
     const add = (time: number, keywords: string[], place = "阳光社区") => {
       const analysis = { sentiment: "negative" as const, keywords, places: [mention(place)] };
-      monitor.add({ id: `m${n++}`, time, analysis });
+      collect(monitor.add({ id: `m${n++}`, time, analysis }).changes);
     };
+    const advanceTo = (time: number) => collect(monitor.advanceTo(time));
     for (let day = 0; day < 21; day++)
       for (const minute of [19 * 60, 21 * 60]) add(T0 + day * 24 * HOUR + minute * MINUTE, ["噪音", "施工"]);
-    return { monitor, add };
+    return { monitor, add, advanceTo, opened };
   }
 
   it("fires when a matter nobody raised before reaches the minimum count within two days", () => {
-    const { monitor, add } = monitorWithHistory();
+    const { add, advanceTo, opened } = monitorWithHistory();
     // A smell at another street's community (松林社区: at 阳光社区 the live noise topic, about
     // that street, would take it in), 3 messages one evening, 5 the next.
     const start = T0 + 22 * 24 * HOUR + 18 * HOUR;
     const times = [0, 60, 120, 24 * 60, 24 * 60 + 40, 24 * 60 + 80, 24 * 60 + 120, 24 * 60 + 160];
     for (const minute of times) add(start + minute * MINUTE, ["刺鼻", "气味"], "松林社区");
-    monitor.advanceTo(start + 2 * 24 * HOUR);
-    expect(monitor.allAlerts().map((a) => a.strongest.window)).toEqual(["new"]);
-    expect(monitor.allAlerts()[0]!.detectedAt).toBeLessThanOrEqual(start + (24 * 60 + 170) * MINUTE);
+    advanceTo(start + 2 * 24 * HOUR);
+    expect(opened.map((a) => a.strongest.window)).toEqual(["new"]);
+    expect(opened[0]!.detectedAt).toBeLessThanOrEqual(start + (24 * 60 + 170) * MINUTE);
   });
 
   it("does not fire when a matter raised every week comes back as a new topic", () => {
-    const { monitor, add } = monitorWithHistory();
+    const { monitor, add, advanceTo, opened } = monitorWithHistory();
     // Three quiet days (the noise topic expires), then the usual noise again, a little more of it.
     const start = T0 + 24 * 24 * HOUR;
     for (let day = 0; day < 2; day++)
       for (const minute of [18 * 60, 19 * 60, 20 * 60, 21 * 60, 22 * 60])
         add(start + day * 24 * HOUR + minute * MINUTE, ["噪音", "施工"]);
-    monitor.advanceTo(start + 3 * 24 * HOUR);
+    advanceTo(start + 3 * 24 * HOUR);
     expect(monitor.clusterer.topics().length).toBeGreaterThan(1);
-    expect(monitor.allAlerts()).toEqual([]);
+    expect(opened).toEqual([]);
   });
 
   it("clusters a compound with its known part (停车费 with 停车)", () => {

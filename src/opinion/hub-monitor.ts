@@ -6,7 +6,8 @@
 // only rebuild state (a replay's warm-up); from it on they are collected. What is delivered is decided against
 // the stored alerts (alert-changes.ts), so a replay long after the fact sends nothing again.
 // Pure: no database, queue or clock of its own. Bounded like the monitor (maxMessages): the
-// topics of at most that many messages are kept, the oldest let go first.
+// topics of at most that many messages are kept, the oldest let go first; an alert's stored id
+// only while it is open or its closing not yet taken.
 import { createHash } from "node:crypto";
 import type { Region } from "../knowledge/gazetteer-schema.ts";
 import type { AlertLevel, AlertSettings } from "./alert-settings.ts";
@@ -87,6 +88,8 @@ export interface HubMonitorRetained extends MonitorRetained {
   messageTopics: number;
   /** Topics whose stored id is remembered (those kept, and those an open alert names). */
   topicIds: number;
+  /** Alerts whose stored id is remembered (those open, and those closed since the last take()). */
+  alertIds: number;
 }
 
 /** An alert's stored id: its first spike's series and detection time. */
@@ -105,7 +108,7 @@ export class HubMonitor {
   private readonly topicIds = new Map<number, string>();
   /** Message → its topic number, while an alert may still name it. */
   private readonly topicOfMessage = new Map<string, { topic: number; at: number }>();
-  /** Monitor alert number → its stored id. */
+  /** Monitor alert number → its stored id, while the alert is open or its closing not yet taken. */
   private readonly alertIds = new Map<number, string>();
   private assignments = new Map<string, string>();
   /** Topics that took messages since the last take(), held here so a topic let go meanwhile is still written. */
@@ -175,7 +178,12 @@ export class HubMonitor {
 
   /** How many entries each bounded structure holds (the gauge hub_opinion_monitor_retained). */
   retained(): HubMonitorRetained {
-    return { ...this.monitor.retained(), messageTopics: this.topicOfMessage.size, topicIds: this.topicIds.size };
+    return {
+      ...this.monitor.retained(),
+      messageTopics: this.topicOfMessage.size,
+      topicIds: this.topicIds.size,
+      alertIds: this.alertIds.size,
+    };
   }
 
   /** Evaluates every bucket boundary up to `time` (quiet stretches too). */
@@ -215,6 +223,8 @@ export class HubMonitor {
   take(): MonitorEffects {
     const topics = [...this.touchedTopics.values()].map((topic) => this.summary(topic));
     const alerts = [...this.touchedAlerts].map((alert) => this.snapshot(alert));
+    // A closed alert is written now, and nothing changes it after (alert-tracker.ts).
+    for (const alert of this.touchedAlerts) if (alert.status === "closed") this.alertIds.delete(alert.id);
     const mergedTopics = [...this.mergedTopics].map((n) => this.topicIds.get(n)!);
     const effects = { assignments: this.assignments, topics, mergedTopics, alerts };
     this.assignments = new Map();
@@ -237,8 +247,9 @@ export class HubMonitor {
     for (const { change, alert } of changes) {
       if (change === "opened")
         this.alertIds.set(alert.id, alertIdOf(this.stableSeries(alert.series[0]!), alert.detectedAt));
-      const at = change === "closed" ? alert.closedAt! : alert.updatedAt;
+      const at = alert.status === "closed" ? alert.closedAt! : alert.updatedAt;
       if (at >= this.writeFrom) this.touchedAlerts.add(alert);
+      else if (alert.status === "closed") this.alertIds.delete(alert.id);
     }
   }
 
