@@ -199,10 +199,10 @@ describe("online topics", () => {
   it("keeps one street's outage together and apart from the same words elsewhere", () => {
     const clusterer = new TopicClusterer(new PlaceLineage(regions));
     const at = (minutes: number) => T0 + minutes * MINUTE;
-    const a = clusterer.add({ id: "1", time: at(0), terms: ["停水", "通知"], places: [place("阳光社区")] });
-    const b = clusterer.add({ id: "2", time: at(5), terms: ["停水", "来水"], places: [place("光明社区")] });
-    const c = clusterer.add({ id: "3", time: at(9), terms: ["停水", "水压", "小区"], places: [place("松林社区")] });
-    const d = clusterer.add({ id: "4", time: at(12), terms: ["停水", "自来水"], places: [place("人民路街道")] });
+    const a = clusterer.add({ id: "1", time: at(0), terms: ["停水", "通知"], places: [place("阳光社区")] })!;
+    const b = clusterer.add({ id: "2", time: at(5), terms: ["停水", "来水"], places: [place("光明社区")] })!;
+    const c = clusterer.add({ id: "3", time: at(9), terms: ["停水", "水压", "小区"], places: [place("松林社区")] })!;
+    const d = clusterer.add({ id: "4", time: at(12), terms: ["停水", "自来水"], places: [place("人民路街道")] })!;
     expect(b.id).toBe(a.id); // 阳光社区 and 光明社区 are both in 人民路街道
     expect(c.id).not.toBe(a.id); // 松林社区 is in 西山区
     expect(d.id).toBe(a.id);
@@ -228,8 +228,9 @@ describe("online topics", () => {
       ["停车", "收费", "听证会", "气人"],
       ["停车费", "三倍", "负担", "不合理"],
     ];
-    const topics = Array.from({ length: 8 }, (_, i) =>
-      clusterer.add({ id: `o${i}`, time: start + i * MINUTE, terms: wordings[i % 2]!, places: [] }),
+    const topics = Array.from(
+      { length: 8 },
+      (_, i) => clusterer.add({ id: `o${i}`, time: start + i * MINUTE, terms: wordings[i % 2]!, places: [] })!,
     );
     const merges = clusterer.takeMerges();
     expect(merges).toHaveLength(1);
@@ -249,22 +250,56 @@ describe("online topics", () => {
         places: [place("阳光社区")],
       });
     const later = T0 + 5 * 24 * HOUR;
-    const noise = clusterer.add({ id: "n5", time: later, terms: ["施工", "扰民"], places: [place("光明社区")] });
-    const smell = clusterer.add({ id: "s1", time: later + HOUR, terms: ["刺鼻", "气味"], places: [place("阳光社区")] });
+    const noise = clusterer.add({ id: "n5", time: later, terms: ["施工", "扰民"], places: [place("光明社区")] })!;
+    const smell = clusterer.add({
+      id: "s1",
+      time: later + HOUR,
+      terms: ["刺鼻", "气味"],
+      places: [place("阳光社区")],
+    })!;
     expect(noise.id).toBe(1);
     expect(smell.id).not.toBe(1);
     // While young, the same topic gathers its street's messages in any words (an outage's 没水了 beside 停水).
     const young = new TopicClusterer(new PlaceLineage(regions));
-    const first = young.add({ id: "w1", time: T0, terms: ["停水", "通知"], places: [place("阳光社区")] });
-    const other = young.add({ id: "w2", time: T0 + HOUR, terms: ["洗漱", "做饭"], places: [place("光明社区")] });
+    const first = young.add({ id: "w1", time: T0, terms: ["停水", "通知"], places: [place("阳光社区")] })!;
+    const other = young.add({ id: "w2", time: T0 + HOUR, terms: ["洗漱", "做饭"], places: [place("光明社区")] })!;
     expect(other.id).toBe(first.id);
+  });
+
+  it("puts a message without terms (你好, 谢谢, a place alone) in no topic", () => {
+    const clusterer = new TopicClusterer(new PlaceLineage(regions));
+    const noise = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [place("阳光社区")] })!;
+    expect(clusterer.add({ id: "2", time: T0 + MINUTE, terms: [], places: [] })).toBeUndefined();
+    expect(clusterer.add({ id: "3", time: T0 + 2 * MINUTE, terms: [], places: [place("阳光社区")] })).toBeUndefined();
+    expect(clusterer.topics()).toEqual([noise]);
+    expect(noise.size).toBe(1);
+    // It still counts in the background (the IDF's documents), as every message does.
+    expect(clusterer.background.documents).toBe(3);
+  });
+
+  it("counts a greeting in the monitor's sentiment and place series, not in a topic", () => {
+    const monitor = new OpinionMonitor(new PlaceLineage(regions), PlaceFinder.names(regions), { startedAt: T0 });
+    const sunshine = regions.find((r) => r.name === "阳光社区")!;
+    const { topic } = monitor.add({
+      id: "g1",
+      time: T0,
+      analysis: {
+        sentiment: "negative",
+        keywords: [],
+        places: [{ code: sunshine.code, name: sunshine.name, level: sunshine.level }],
+      },
+    });
+    expect(topic).toBeUndefined();
+    expect(monitor.clusterer.topics()).toEqual([]);
+    expect(monitor.detector.count("sentiment:negative", T0, T0 + HOUR)).toBe(1);
+    expect(monitor.detector.count(`place:${sunshine.code}`, T0, T0 + HOUR)).toBe(1);
   });
 
   it("lets a topic expire when quiet", () => {
     const clusterer = new TopicClusterer(new PlaceLineage(regions), { idleMinutes: 60 });
-    const first = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [] });
-    const again = clusterer.add({ id: "2", time: T0 + 30 * MINUTE, terms: ["噪音", "施工"], places: [] });
-    const late = clusterer.add({ id: "3", time: T0 + 3 * HOUR, terms: ["噪音", "施工"], places: [] });
+    const first = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [] })!;
+    const again = clusterer.add({ id: "2", time: T0 + 30 * MINUTE, terms: ["噪音", "施工"], places: [] })!;
+    const late = clusterer.add({ id: "3", time: T0 + 3 * HOUR, terms: ["噪音", "施工"], places: [] })!;
     expect(again.id).toBe(first.id);
     expect(late.id).not.toBe(first.id);
   });

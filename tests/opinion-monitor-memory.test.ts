@@ -2,7 +2,7 @@
 // (OPINION_MONITOR_MAX_MESSAGES) it gives exactly what it gave with no cap; with a small cap its
 // structures stay at or below the cap while a spike still fires. Six weeks of synthetic analysed
 // messages (background matters over the sample city's communities, greetings with no words,
-// a new matter in week 5, a sudden outage in week 6) go through the hub's monitor as the
+// one-off matters, a new matter in week 5, a sudden outage in week 6) go through the hub's monitor as the
 // worker feeds it: rows in polls, the clock advanced, the effects taken. Real text also has
 // words of its own: with many unique words the vocabulary, the keyword series and the topics'
 // term vectors stay within their bounds too.
@@ -66,8 +66,11 @@ function stream(regions: readonly Region[]): MonitorRow[] {
     const n = local >= 8 && local < 20 ? 12 : 2;
     for (let i = 0; i < n; i++) {
       const at = T0 + hour * HOUR + Math.floor(random() * HOUR);
-      // A fifth are greetings: no keyword, no place (each opens a topic of its own).
-      if (random() < 0.2) add(at, [], undefined, false);
+      const roll = random();
+      // A tenth are greetings: no keyword, no place (no topic). A tenth are one-off matters, a
+      // word of their own each (a shop, a name): each opens a topic that soon expires.
+      if (roll < 0.1) add(at, [], undefined, false);
+      else if (roll < 0.2) add(at, [`事${rows.length.toString(36)}`], undefined, false);
       else
         add(
           at,

@@ -152,18 +152,23 @@ export class HubMonitor {
         },
         ...(row.domain ? { domain: row.domain } : {}),
       });
-      if (!this.topicIds.has(topic.id)) this.topicIds.set(topic.id, row.id);
+      if (topic) this.joined(row, topic);
       for (const { from, into } of merges) this.move(from.id, into.id);
-      this.topicOfMessage.set(row.id, { topic: topic.id, at: row.at });
-      if (this.topicOfMessage.size > this.monitor.maxMessages) this.forgetOldest();
       this.droppedTopics.push(...dropped);
       this.forgetBefore(row.at);
       this.collect(changes);
-      if (row.at >= this.writeFrom) {
+      if (topic && row.at >= this.writeFrom) {
         this.assignments.set(row.id, this.topicIds.get(topic.id)!);
         this.touchedTopics.set(topic.id, topic);
       }
     }
+  }
+
+  /** A row's topic, remembered (a greeting without terms has none: no topic, no assignment). */
+  private joined(row: MonitorRow, topic: Topic): void {
+    if (!this.topicIds.has(topic.id)) this.topicIds.set(topic.id, row.id);
+    this.topicOfMessage.set(row.id, { topic: topic.id, at: row.at });
+    if (this.topicOfMessage.size > this.monitor.maxMessages) this.forgetOldest();
   }
 
   /** Over the cap: the oldest messages' topics go (a Map keeps the order rows came in), a slice at a time. */

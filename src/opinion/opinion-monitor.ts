@@ -154,7 +154,13 @@ export class OpinionMonitor {
    * the topics merged into another by it (their messages are counted in that one's series
    * now), the numbers of the topics let go over the cap, and what alerts changed.
    */
-  add(message: MonitoredMessage): { topic: Topic; merges: TopicMerge[]; dropped: number[]; changes: AlertChange[] } {
+  add(message: MonitoredMessage): {
+    /** None for a message without terms (a greeting): it counts in its other series only. */
+    topic: Topic | undefined;
+    merges: TopicMerge[];
+    dropped: number[];
+    changes: AlertChange[];
+  } {
     const changes = this.advanceTo(message.time);
     const terms = this.series.terms(message.analysis);
     const topic = this.clusterer.add({ id: message.id, time: message.time, terms, places: message.analysis.places });
@@ -164,8 +170,8 @@ export class OpinionMonitor {
     this.newMatter.record({ time: message.time, terms, places: message.analysis.places });
     // A topic's zeros before it was born are no baseline for its own windows: until it has a
     // past, it is measured against the messages like its own (new-matter-detector.ts).
-    if (topic.size === 1) this.detector.startSeries(topicSeries(topic.id), topic.firstAt);
-    const keys = this.series.keys({ ...message, topicId: topic.id });
+    if (topic?.size === 1) this.detector.startSeries(topicSeries(topic.id), topic.firstAt);
+    const keys = this.series.keys(topic ? { ...message, topicId: topic.id } : message);
     for (const key of keys) {
       this.detector.record(key, message.time);
       this.touched.add(key);

@@ -76,7 +76,8 @@ export function runStream(
     const analysis = analyze(message.text);
     const { topic, changes } = monitor.add({ id: message.id, time: message.time, analysis, domain: message.domain });
     collect(changes);
-    addedTo.set(message.id, topic.id);
+    // A message without terms joins no topic.
+    if (topic) addedTo.set(message.id, topic.id);
   }
   collect(monitor.advanceTo(stream.end));
   const topics = monitor.clusterer.topics();
@@ -88,7 +89,10 @@ export function runStream(
     const first = own[0];
     const tenth = event.times[9]!;
     const counts = new Map<number, number>();
-    for (const id of event.ids) counts.set(topicOf.get(id)!, (counts.get(topicOf.get(id)!) ?? 0) + 1);
+    for (const id of event.ids) {
+      const topicId = topicOf.get(id);
+      if (topicId !== undefined) counts.set(topicId, (counts.get(topicId) ?? 0) + 1);
+    }
     const [topicId, shared] = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
     const topic = topics[topicId - 1]!;
     const precision = shared / topic.size;
@@ -121,7 +125,8 @@ export function runStream(
   const kindsByTopic = new Map<number, Map<string, number>>();
   for (const message of stream.messages) {
     if (message.event) continue;
-    const topicId = topicOf.get(message.id)!;
+    const topicId = topicOf.get(message.id);
+    if (topicId === undefined) continue;
     let kinds = kindsByTopic.get(topicId);
     if (!kinds) kindsByTopic.set(topicId, (kinds = new Map()));
     kinds.set(message.kind, (kinds.get(message.kind) ?? 0) + 1);
