@@ -109,6 +109,7 @@ describe("spike detection", () => {
         ],
       }),
     ).toThrow(/ascend/);
+    expect(() => resolveAlertSettings({ followBuckets: 289 })).toThrow(/followBuckets/);
     expect(resolveAlertSettings({ minRatio: 3 }).minRatio).toBe(3);
   });
 });
@@ -349,6 +350,13 @@ describe("new matters", () => {
     advanceTo(start + 2 * 24 * HOUR);
     expect(opened.map((a) => a.strongest.window)).toEqual(["new"]);
     expect(opened[0]!.detectedAt).toBeLessThanOrEqual(start + (24 * 60 + 170) * MINUTE);
+    // Its young topic keeps it open while its last day (followBuckets) is unusual, then calmMinutes:
+    // about 30 hours after the last message (with the 48-hour new-matter window, over 48).
+    advanceTo(start + 5 * 24 * HOUR);
+    const last = start + times.at(-1)! * MINUTE;
+    expect(opened[0]!.status).toBe("closed");
+    expect(opened[0]!.closedAt! - last).toBeGreaterThan(24 * HOUR);
+    expect(opened[0]!.closedAt! - last).toBeLessThanOrEqual(24 * HOUR + 7 * HOUR);
   });
 
   it("does not fire when a matter raised every week comes back as a new topic", () => {
