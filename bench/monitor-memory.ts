@@ -95,7 +95,6 @@ function sizes(hub: HubMonitor): Sizes {
   }
   const topics: { termCounts: Map<string, number> }[] = clusterer.all ?? [...clusterer.kept.values()];
   const bursts = inside(clusterer.bursts);
-  const alerts = monitor.alerts as { messageIds: Set<string> }[];
   return {
     recent: monitor.recent.length,
     newMatter: inside(monitor.newMatter).messages.length,
@@ -110,7 +109,7 @@ function sizes(hub: HubMonitor): Sizes {
     // The longest term vector of a topic, and the candidate index's entries (live topics' terms and areas).
     topicTerms: Math.max(0, ...topics.map((t) => t.termCounts.size)),
     termIndex: clusterer.byTerm.size,
-    alertMessageIds: alerts.reduce((sum, a) => sum + a.messageIds.size, 0),
+    alertMessageIds: hub.monitor.tracker.retained.alertMessages,
   };
 }
 

@@ -155,6 +155,9 @@ describe("/metrics with METRICS_TOKEN", () => {
       "keyword_series",
       "series_buckets",
       "topic_ids",
+      "alerts",
+      "alert_messages",
+      "alert_ids",
     ])
       expect(find(samples, "hub_opinion_monitor_retained", { structure }), structure).toEqual([0]);
     expect(find(samples, "hub_opinion_monitor_max_messages")).toEqual([50_000]);

@@ -6,7 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Region } from "../src/knowledge/gazetteer-schema.ts";
 import { loadGazetteer } from "../src/knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "../src/opinion/alert-settings.ts";
-import { AlertTracker, type SeriesObservation } from "../src/opinion/alert-tracker.ts";
+import {
+  type AlertChange,
+  AlertTracker,
+  type OpinionAlert,
+  type SeriesObservation,
+} from "../src/opinion/alert-tracker.ts";
 import { BucketCounts } from "../src/opinion/bucket-counts.ts";
 import { OpinionMonitor } from "../src/opinion/opinion-monitor.ts";
 import { PlaceFinder } from "../src/opinion/place-finder.ts";
@@ -104,6 +109,7 @@ describe("spike detection", () => {
         ],
       }),
     ).toThrow(/ascend/);
+    expect(() => resolveAlertSettings({ followBuckets: 289 })).toThrow(/followBuckets/);
     expect(resolveAlertSettings({ minRatio: 3 }).minRatio).toBe(3);
   });
 });
@@ -142,6 +148,43 @@ describe("one alert per event", () => {
     expect(closedAt! - start).toBeLessThanOrEqual(24 * HOUR + 6 * HOUR + detector.settings.calmMinutes * MINUTE);
     expect(tracker.openAlerts()).toHaveLength(0);
   });
+
+  it("keeps only open alerts: at most maxAlerts (the calmest closes early), each with at most maxMessageIds ids", () => {
+    const settings = resolveAlertSettings({});
+    const tracker = new AlertTracker(settings, { maxAlerts: 2, maxMessageIds: 64 });
+    const spike = (series: string, at: number, ids: string[]): SeriesObservation => ({
+      measure: { series, window: "hour", start: at - HOUR, end: at, count: 20, expected: 1, score: 15, level: "预警" },
+      messages: ids.map((id, i) => ({ id, time: at - HOUR + i })),
+    });
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const changes: AlertChange[] = [];
+    const start = T0 + 3 * WEEK;
+    // Three events an hour apart, with disjoint messages; the first stays hot, the second goes quiet.
+    changes.push(...tracker.observe(start, [spike("keyword:停水", start, ids("a", 20))]));
+    changes.push(...tracker.observe(start + HOUR, [spike("keyword:噪音", start + HOUR, ids("b", 20))]));
+    const third = start + 2 * HOUR;
+    changes.push(
+      ...tracker.observe(third, [
+        spike("keyword:停水", third, ids("c", 60)),
+        spike("keyword:气味", third, ids("d", 20)),
+      ]),
+    );
+    const said = changes.map(({ change, alert }) => `${change} ${alert.series[0]}`);
+    expect(said).toEqual([
+      "opened keyword:停水",
+      "opened keyword:噪音",
+      "updated keyword:停水",
+      "opened keyword:气味",
+      "closed keyword:噪音",
+    ]);
+    expect(tracker.openAlerts().map((a) => a.series[0])).toEqual(["keyword:停水", "keyword:气味"]);
+    // 停水 took 20 + 60 ids: over 64 its oldest went, down to 64 − 1.
+    const water = tracker.openAlerts()[0]!;
+    expect(water.messageIds.size).toBe(63);
+    expect(water.messageIds.has("a0")).toBe(false);
+    expect(water.messageIds.has("c59")).toBe(true);
+    expect(tracker.retained).toEqual({ alerts: 2, alertMessages: 63 + 20 });
+  });
 });
 
 describe("online topics", () => {
@@ -157,10 +200,10 @@ describe("online topics", () => {
   it("keeps one street's outage together and apart from the same words elsewhere", () => {
     const clusterer = new TopicClusterer(new PlaceLineage(regions));
     const at = (minutes: number) => T0 + minutes * MINUTE;
-    const a = clusterer.add({ id: "1", time: at(0), terms: ["停水", "通知"], places: [place("阳光社区")] });
-    const b = clusterer.add({ id: "2", time: at(5), terms: ["停水", "来水"], places: [place("光明社区")] });
-    const c = clusterer.add({ id: "3", time: at(9), terms: ["停水", "水压", "小区"], places: [place("松林社区")] });
-    const d = clusterer.add({ id: "4", time: at(12), terms: ["停水", "自来水"], places: [place("人民路街道")] });
+    const a = clusterer.add({ id: "1", time: at(0), terms: ["停水", "通知"], places: [place("阳光社区")] })!;
+    const b = clusterer.add({ id: "2", time: at(5), terms: ["停水", "来水"], places: [place("光明社区")] })!;
+    const c = clusterer.add({ id: "3", time: at(9), terms: ["停水", "水压", "小区"], places: [place("松林社区")] })!;
+    const d = clusterer.add({ id: "4", time: at(12), terms: ["停水", "自来水"], places: [place("人民路街道")] })!;
     expect(b.id).toBe(a.id); // 阳光社区 and 光明社区 are both in 人民路街道
     expect(c.id).not.toBe(a.id); // 松林社区 is in 西山区
     expect(d.id).toBe(a.id);
@@ -186,8 +229,9 @@ describe("online topics", () => {
       ["停车", "收费", "听证会", "气人"],
       ["停车费", "三倍", "负担", "不合理"],
     ];
-    const topics = Array.from({ length: 8 }, (_, i) =>
-      clusterer.add({ id: `o${i}`, time: start + i * MINUTE, terms: wordings[i % 2]!, places: [] }),
+    const topics = Array.from(
+      { length: 8 },
+      (_, i) => clusterer.add({ id: `o${i}`, time: start + i * MINUTE, terms: wordings[i % 2]!, places: [] })!,
     );
     const merges = clusterer.takeMerges();
     expect(merges).toHaveLength(1);
@@ -207,22 +251,56 @@ describe("online topics", () => {
         places: [place("阳光社区")],
       });
     const later = T0 + 5 * 24 * HOUR;
-    const noise = clusterer.add({ id: "n5", time: later, terms: ["施工", "扰民"], places: [place("光明社区")] });
-    const smell = clusterer.add({ id: "s1", time: later + HOUR, terms: ["刺鼻", "气味"], places: [place("阳光社区")] });
+    const noise = clusterer.add({ id: "n5", time: later, terms: ["施工", "扰民"], places: [place("光明社区")] })!;
+    const smell = clusterer.add({
+      id: "s1",
+      time: later + HOUR,
+      terms: ["刺鼻", "气味"],
+      places: [place("阳光社区")],
+    })!;
     expect(noise.id).toBe(1);
     expect(smell.id).not.toBe(1);
     // While young, the same topic gathers its street's messages in any words (an outage's 没水了 beside 停水).
     const young = new TopicClusterer(new PlaceLineage(regions));
-    const first = young.add({ id: "w1", time: T0, terms: ["停水", "通知"], places: [place("阳光社区")] });
-    const other = young.add({ id: "w2", time: T0 + HOUR, terms: ["洗漱", "做饭"], places: [place("光明社区")] });
+    const first = young.add({ id: "w1", time: T0, terms: ["停水", "通知"], places: [place("阳光社区")] })!;
+    const other = young.add({ id: "w2", time: T0 + HOUR, terms: ["洗漱", "做饭"], places: [place("光明社区")] })!;
     expect(other.id).toBe(first.id);
+  });
+
+  it("puts a message without terms (你好, 谢谢, a place alone) in no topic", () => {
+    const clusterer = new TopicClusterer(new PlaceLineage(regions));
+    const noise = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [place("阳光社区")] })!;
+    expect(clusterer.add({ id: "2", time: T0 + MINUTE, terms: [], places: [] })).toBeUndefined();
+    expect(clusterer.add({ id: "3", time: T0 + 2 * MINUTE, terms: [], places: [place("阳光社区")] })).toBeUndefined();
+    expect(clusterer.topics()).toEqual([noise]);
+    expect(noise.size).toBe(1);
+    // It still counts in the background (the IDF's documents), as every message does.
+    expect(clusterer.background.documents).toBe(3);
+  });
+
+  it("counts a greeting in the monitor's sentiment and place series, not in a topic", () => {
+    const monitor = new OpinionMonitor(new PlaceLineage(regions), PlaceFinder.names(regions), { startedAt: T0 });
+    const sunshine = regions.find((r) => r.name === "阳光社区")!;
+    const { topic } = monitor.add({
+      id: "g1",
+      time: T0,
+      analysis: {
+        sentiment: "negative",
+        keywords: [],
+        places: [{ code: sunshine.code, name: sunshine.name, level: sunshine.level }],
+      },
+    });
+    expect(topic).toBeUndefined();
+    expect(monitor.clusterer.topics()).toEqual([]);
+    expect(monitor.detector.count("sentiment:negative", T0, T0 + HOUR)).toBe(1);
+    expect(monitor.detector.count(`place:${sunshine.code}`, T0, T0 + HOUR)).toBe(1);
   });
 
   it("lets a topic expire when quiet", () => {
     const clusterer = new TopicClusterer(new PlaceLineage(regions), { idleMinutes: 60 });
-    const first = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [] });
-    const again = clusterer.add({ id: "2", time: T0 + 30 * MINUTE, terms: ["噪音", "施工"], places: [] });
-    const late = clusterer.add({ id: "3", time: T0 + 3 * HOUR, terms: ["噪音", "施工"], places: [] });
+    const first = clusterer.add({ id: "1", time: T0, terms: ["噪音", "施工"], places: [] })!;
+    const again = clusterer.add({ id: "2", time: T0 + 30 * MINUTE, terms: ["噪音", "施工"], places: [] })!;
+    const late = clusterer.add({ id: "3", time: T0 + 3 * HOUR, terms: ["噪音", "施工"], places: [] })!;
     expect(again.id).toBe(first.id);
     expect(late.id).not.toBe(first.id);
   });
@@ -242,40 +320,55 @@ describe("new matters", () => {
   function monitorWithHistory(): {
     monitor: OpinionMonitor;
     add: (time: number, keywords: string[], place?: string) => void;
+    advanceTo: (time: number) => void;
+    /** Every alert opened (the monitor keeps the open ones only). */
+    opened: OpinionAlert[];
   } {
     const monitor = new OpinionMonitor(new PlaceLineage(regions), PlaceFinder.names(regions), { startedAt: T0 });
+    const opened: OpinionAlert[] = [];
+    const collect = (changes: readonly AlertChange[]) => {
+      for (const { change, alert } of changes) if (change === "opened") opened.push(alert);
+    };
     let n = 0;
     const add = (time: number, keywords: string[], place = "阳光社区") => {
       const analysis = { sentiment: "negative" as const, keywords, places: [mention(place)] };
-      monitor.add({ id: `m${n++}`, time, analysis });
+      collect(monitor.add({ id: `m${n++}`, time, analysis }).changes);
     };
+    const advanceTo = (time: number) => collect(monitor.advanceTo(time));
     for (let day = 0; day < 21; day++)
       for (const minute of [19 * 60, 21 * 60]) add(T0 + day * 24 * HOUR + minute * MINUTE, ["噪音", "施工"]);
-    return { monitor, add };
+    return { monitor, add, advanceTo, opened };
   }
 
   it("fires when a matter nobody raised before reaches the minimum count within two days", () => {
-    const { monitor, add } = monitorWithHistory();
+    const { add, advanceTo, opened } = monitorWithHistory();
     // A smell at another street's community (松林社区: at 阳光社区 the live noise topic, about
     // that street, would take it in), 3 messages one evening, 5 the next.
     const start = T0 + 22 * 24 * HOUR + 18 * HOUR;
     const times = [0, 60, 120, 24 * 60, 24 * 60 + 40, 24 * 60 + 80, 24 * 60 + 120, 24 * 60 + 160];
     for (const minute of times) add(start + minute * MINUTE, ["刺鼻", "气味"], "松林社区");
-    monitor.advanceTo(start + 2 * 24 * HOUR);
-    expect(monitor.allAlerts().map((a) => a.strongest.window)).toEqual(["new"]);
-    expect(monitor.allAlerts()[0]!.detectedAt).toBeLessThanOrEqual(start + (24 * 60 + 170) * MINUTE);
+    advanceTo(start + 2 * 24 * HOUR);
+    expect(opened.map((a) => a.strongest.window)).toEqual(["new"]);
+    expect(opened[0]!.detectedAt).toBeLessThanOrEqual(start + (24 * 60 + 170) * MINUTE);
+    // Its young topic keeps it open while its last day (followBuckets) is unusual, then calmMinutes:
+    // about 30 hours after the last message (with the 48-hour new-matter window, over 48).
+    advanceTo(start + 5 * 24 * HOUR);
+    const last = start + times.at(-1)! * MINUTE;
+    expect(opened[0]!.status).toBe("closed");
+    expect(opened[0]!.closedAt! - last).toBeGreaterThan(24 * HOUR);
+    expect(opened[0]!.closedAt! - last).toBeLessThanOrEqual(24 * HOUR + 7 * HOUR);
   });
 
   it("does not fire when a matter raised every week comes back as a new topic", () => {
-    const { monitor, add } = monitorWithHistory();
+    const { monitor, add, advanceTo, opened } = monitorWithHistory();
     // Three quiet days (the noise topic expires), then the usual noise again, a little more of it.
     const start = T0 + 24 * 24 * HOUR;
     for (let day = 0; day < 2; day++)
       for (const minute of [18 * 60, 19 * 60, 20 * 60, 21 * 60, 22 * 60])
         add(start + day * 24 * HOUR + minute * MINUTE, ["噪音", "施工"]);
-    monitor.advanceTo(start + 3 * 24 * HOUR);
+    advanceTo(start + 3 * 24 * HOUR);
     expect(monitor.clusterer.topics().length).toBeGreaterThan(1);
-    expect(monitor.allAlerts()).toEqual([]);
+    expect(opened).toEqual([]);
   });
 
   it("clusters a compound with its known part (停车费 with 停车)", () => {

@@ -96,7 +96,10 @@ describe("opinion API", () => {
       `INSERT INTO "OpinionTopic" ("id", "label", "keywords", "places", "messageCount", "negativeCount", "channels", "firstAt", "lastAt", "ticketNumbers", "updatedAt")
        VALUES ('T1', '人民路街道 · 停水', '{停水}', '{990102001}', 3, 3, '{wechat,web}', '2026-11-02 01:15', '2026-11-02 16:30', '{GD20261102-000001}', now()),
               ('T2', '东湖区 · 旧事', '{旧事}', '{990102}', 9, 0, '{web}', '2026-10-01 01:00', '2026-10-02 01:00', '{}', now()),
-              ('T3', '科技园街道 · 路灯', '{路灯}', '{990171001}', 1, 0, '{hotline}', '2026-11-02 15:30', '2026-11-02 15:30', '{}', now())`,
+              ('T3', '科技园街道 · 路灯', '{路灯}', '{990171001}', 1, 0, '{hotline}', '2026-11-02 15:30', '2026-11-02 15:30', '{}', now()),
+              -- Topics without words, as greetings opened them before they stopped doing so: never listed.
+              ('T4', '', '{}', '{}', 20, 0, '{wechat}', '2026-11-02 01:00', '2026-11-02 20:00', '{}', now()),
+              ('T5', '人民路街道 · ', '{}', '{990102001}', 20, 0, '{wechat}', '2026-11-02 01:00', '2026-11-02 20:00', '{}', now())`,
     );
     await sql.query(
       `INSERT INTO "OpinionRollup" ("dimension", "hour", "value", "total", "negative", "neutral", "positive")
@@ -243,6 +246,7 @@ describe("opinion API", () => {
 
   it("lists topics of the period with their figures, filtered by place (name or code), domain and keyword", async () => {
     const { topics } = (await client.get("analyst", "/api/opinion/topics?from=2026-11-02&to=2026-11-03")).json();
+    // Not T4 and T5, larger but without words (a greeting's).
     expect(topics.map((tp: { id: string }) => tp.id)).toEqual(["T1", "T3"]);
     const t1 = topics[0];
     expect(t1).toMatchObject({

@@ -2,7 +2,7 @@
 // (OPINION_MONITOR_MAX_MESSAGES) it gives exactly what it gave with no cap; with a small cap its
 // structures stay at or below the cap while a spike still fires. Six weeks of synthetic analysed
 // messages (background matters over the sample city's communities, greetings with no words,
-// a new matter in week 5, a sudden outage in week 6) go through the hub's monitor as the
+// one-off matters, a new matter in week 5, a sudden outage in week 6) go through the hub's monitor as the
 // worker feeds it: rows in polls, the clock advanced, the effects taken. Real text also has
 // words of its own: with many unique words the vocabulary, the keyword series and the topics'
 // term vectors stay within their bounds too.
@@ -66,8 +66,11 @@ function stream(regions: readonly Region[]): MonitorRow[] {
     const n = local >= 8 && local < 20 ? 12 : 2;
     for (let i = 0; i < n; i++) {
       const at = T0 + hour * HOUR + Math.floor(random() * HOUR);
-      // A fifth are greetings: no keyword, no place (each opens a topic of its own).
-      if (random() < 0.2) add(at, [], undefined, false);
+      const roll = random();
+      // A tenth are greetings: no keyword, no place (no topic). A tenth are one-off matters, a
+      // word of their own each (a shop, a name): each opens a topic that soon expires.
+      if (roll < 0.1) add(at, [], undefined, false);
+      else if (roll < 0.2) add(at, [`事${rows.length.toString(36)}`], undefined, false);
       else
         add(
           at,
@@ -91,6 +94,9 @@ interface Run {
   alerts: AlertSnapshot[];
   /** The largest size each structure reached after a poll. */
   peak: HubMonitorRetained;
+  /** The sizes after the last poll, and how many alerts were open then. */
+  last: HubMonitorRetained;
+  openAtEnd: number;
 }
 
 /** A word of its own (a name, a typo, a number) added to about `share` of the rows, greetings included. */
@@ -112,6 +118,7 @@ function run(
   const effects: unknown[] = [];
   const alerts = new Map<string, AlertSnapshot>();
   let peak: HubMonitorRetained | undefined;
+  let now: HubMonitorRetained | undefined;
   let next = 0;
   for (let until = T0 + POLL; until <= T0 + WEEKS * WEEK; until += POLL) {
     const batch: MonitorRow[] = [];
@@ -122,14 +129,14 @@ function run(
     effects.push({ ...taken, assignments: [...taken.assignments] });
     for (const alert of taken.alerts) alerts.set(alert.id, alert);
     afterPoll?.(hub);
-    const now = hub.retained();
+    now = hub.retained();
     peak = peak
       ? (Object.fromEntries(
           Object.entries(now).map(([k, v]) => [k, Math.max(v, peak![k as keyof HubMonitorRetained])]),
         ) as unknown as HubMonitorRetained)
       : now;
   }
-  return { effects, alerts: [...alerts.values()], peak: peak! };
+  return { effects, alerts: [...alerts.values()], peak: peak!, last: now!, openAtEnd: hub.openAlertIds().length };
 }
 
 describe("the opinion monitor's memory cap", () => {
@@ -214,6 +221,18 @@ describe("the opinion monitor's memory cap", () => {
     // The outage still fires at once, in the same series as without the words of their own.
     const outage = capped.alerts.find((a) => a.detectedAt >= OUTAGE_AT && a.detectedAt <= OUTAGE_AT + HOUR);
     expect(outage, JSON.stringify(capped.alerts.map((a) => [a.label, a.series, a.detectedAt]))).toBeDefined();
+  });
+
+  it("lets a closed alert go once its closing is taken: only the open ones stay", () => {
+    const closed = uncapped.alerts.filter((a) => a.status === "closed");
+    // Several alerts opened and closed over the six weeks (the smell, the outage, false ones).
+    expect(closed.length).toBeGreaterThanOrEqual(2);
+    expect(uncapped.last.alertIds).toBe(uncapped.openAtEnd);
+    expect(uncapped.last.alerts).toBe(uncapped.openAtEnd);
+    expect(uncapped.peak.alertIds).toBeLessThan(uncapped.alerts.length);
+    // The open alerts' message ids are counted, and held by the open alerts only.
+    if (uncapped.openAtEnd === 0) expect(uncapped.last.alertMessages).toBe(0);
+    expect(uncapped.peak.alertMessages).toBeGreaterThan(0);
   });
 
   it("refuses a cap that is not a whole number of at least 1", () => {

@@ -1,7 +1,7 @@
 // What the opinion monitor holds in memory, read at scrape time: hub_opinion_monitor_retained
 // {structure} — the entries each of its bounded structures keeps (messages kept as spike
 // evidence, as new-matter history, in the burst window, messages whose topic it remembers;
-// topics; series and their buckets) — and hub_opinion_monitor_max_messages, the cap on each
+// topics; series and their buckets; open alerts and their message ids) — and hub_opinion_monitor_max_messages, the cap on each
 // per-message one (OPINION_MONITOR_MAX_MESSAGES). Only the process holding the monitor's lease
 // reports the sizes; the others report the cap alone. A soak watches the sizes level off.
 import { Gauge, type Registry } from "prom-client";

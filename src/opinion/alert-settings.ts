@@ -43,6 +43,14 @@ export interface AlertSettings {
    */
   newMatter: SpikeWindow;
   /**
+   * A topic an alert follows is measured over its last `followBuckets` (since it began, if
+   * younger) against the messages like its own in the same spans of past weeks: whether the
+   * alert has calmed down. At most newMatter.buckets. A day: with the new-matter window (48 h)
+   * an alert with a young topic stayed open 52–62 h after its event's last message on the
+   * tuning seeds, with a day 29–50 h, detection and alerts otherwise the same (docs/opinion.md).
+   */
+  followBuckets: number;
+  /**
    * Day-to-day variation beyond Poisson noise, as a share of the expected count: the spread
    * never falls below √(expected + (overdispersion · expected)²), so a busy day, when every
    * series runs a quarter or half above its usual level, scores low in a large series.
@@ -69,6 +77,7 @@ export const DEFAULT_ALERT_SETTINGS: Readonly<AlertSettings> = Object.freeze<Ale
     { name: "day", buckets: 144, neighbours: 1, minCount: 15 },
   ],
   newMatter: { name: "new", buckets: 288, neighbours: 1, minCount: 8 },
+  followBuckets: 144,
   overdispersion: 0.25,
   minRatio: 2,
   levels: [
@@ -102,6 +111,12 @@ export function resolveAlertSettings(overrides: Partial<AlertSettings> = {}): Al
       problems.push(`window ${window.name}: neighbours must be ≥ 0`);
     positive(`window ${window.name}: minCount`, window.minCount);
   }
+  if (
+    !Number.isInteger(settings.followBuckets) ||
+    settings.followBuckets < 1 ||
+    settings.followBuckets > settings.newMatter.buckets
+  )
+    problems.push("followBuckets must be between 1 and newMatter.buckets");
   positive("minRatio", settings.minRatio);
   if (!(settings.overdispersion >= 0)) problems.push("overdispersion must be ≥ 0");
   const levels = settings.levels.map((l) => l.level);

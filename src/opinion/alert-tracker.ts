@@ -4,6 +4,13 @@
 // already has, or whose window messages are mostly the alert's own (mergeOverlap) — updates
 // its count, expected count and level as it grows, and closes it once none of its series
 // has scored calmScore for calmMinutes. A later spike after that is a new event.
+//
+// Only open alerts are kept. A closed one is let go as soon as its closing is handed out:
+// nothing can reopen or update it (a spike joins open alerts only — after calmMinutes it is a
+// new event), its samples and links are read from the stored rows, and a replay derives its
+// stored id anew. Bounded by count too (limits): at most maxAlerts open — over it the one calm
+// longest closes early, as it would once calm — and each at most maxMessageIds message ids,
+// the oldest let go first (its stored links keep them).
 import type { AlertLevel, AlertSettings } from "./alert-settings.ts";
 import { levelRank, type SpikeMeasure } from "./spike-detector.ts";
 
@@ -45,12 +52,35 @@ export interface AlertChange {
   alert: OpinionAlert;
 }
 
+export interface AlertLimits {
+  /** The most alerts open at once (default: no limit). */
+  maxAlerts?: number;
+  /** The most message ids one alert keeps (default: no limit). */
+  maxMessageIds?: number;
+}
+
 export class AlertTracker {
   private readonly open: OpinionAlert[] = [];
   private readonly lastHotAt = new Map<number, number>();
   private nextId = 1;
+  private readonly maxAlerts: number;
+  private readonly maxMessageIds: number;
 
-  constructor(private readonly settings: AlertSettings) {}
+  constructor(
+    private readonly settings: AlertSettings,
+    limits: AlertLimits = {},
+  ) {
+    this.maxAlerts = limits.maxAlerts ?? Number.POSITIVE_INFINITY;
+    this.maxMessageIds = limits.maxMessageIds ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** How many alerts are open and how many message ids they hold. */
+  get retained(): { alerts: number; alertMessages: number } {
+    return {
+      alerts: this.open.length,
+      alertMessages: this.open.reduce((sum, alert) => sum + alert.messageIds.size, 0),
+    };
+  }
 
   /** The series of open alerts: the caller measures them every tick, spike or not, to see them calm down. */
   watchedSeries(): Set<string> {
@@ -78,15 +108,24 @@ export class AlertTracker {
       if (measure.score < this.settings.calmScore) continue;
       for (const alert of this.open) if (alert.series.includes(measure.series)) this.lastHotAt.set(alert.id, at);
     }
-    for (const alert of [...this.open]) {
-      if (at - this.lastHotAt.get(alert.id)! < this.settings.calmMinutes * MINUTE_MS) continue;
-      alert.status = "closed";
-      alert.closedAt = at;
-      this.open.splice(this.open.indexOf(alert), 1);
-      this.lastHotAt.delete(alert.id);
-      changes.set(alert, "closed");
+    for (const alert of [...this.open])
+      if (at - this.lastHotAt.get(alert.id)! >= this.settings.calmMinutes * MINUTE_MS) this.close(alert, at, changes);
+    if (this.open.length > this.maxAlerts) {
+      const calmest = [...this.open].sort(
+        (a, b) => this.lastHotAt.get(a.id)! - this.lastHotAt.get(b.id)! || a.id - b.id,
+      );
+      for (const alert of calmest.slice(0, this.open.length - this.maxAlerts)) this.close(alert, at, changes);
     }
     return [...changes].map(([alert, change]) => ({ change, alert }));
+  }
+
+  private close(alert: OpinionAlert, at: number, changes: Map<OpinionAlert, AlertChange["change"]>): void {
+    alert.status = "closed";
+    alert.closedAt = at;
+    this.open.splice(this.open.indexOf(alert), 1);
+    this.lastHotAt.delete(alert.id);
+    // One opened and closed early in the same tick is still reported as opened (closed by its status).
+    if (changes.get(alert) !== "opened") changes.set(alert, "closed");
   }
 
   /** The open alert a spike belongs to: the one with its series, else the one holding most of its messages. */
@@ -114,6 +153,7 @@ export class AlertTracker {
       updatedAt: at,
       messageIds: new Set(messages.map((m) => m.id)),
     };
+    this.limitIds(alert);
     this.open.push(alert);
     this.lastHotAt.set(alert.id, at);
     return alert;
@@ -137,7 +177,18 @@ export class AlertTracker {
     }
     if (measure.score > alert.strongest.score) alert.strongest = measure;
     changed ||= alert.messageIds.size > before;
+    this.limitIds(alert);
     if (changed) alert.updatedAt = at;
     return changed;
+  }
+
+  /** Over maxMessageIds the oldest ids go (a Set keeps the order they came in), a slice at a time. */
+  private limitIds(alert: OpinionAlert): void {
+    if (alert.messageIds.size <= this.maxMessageIds) return;
+    let excess = alert.messageIds.size - this.maxMessageIds + Math.floor(this.maxMessageIds / 64);
+    for (const id of alert.messageIds) {
+      if (excess-- <= 0) break;
+      alert.messageIds.delete(id);
+    }
   }
 }

@@ -6,7 +6,8 @@
 // only rebuild state (a replay's warm-up); from it on they are collected. What is delivered is decided against
 // the stored alerts (alert-changes.ts), so a replay long after the fact sends nothing again.
 // Pure: no database, queue or clock of its own. Bounded like the monitor (maxMessages): the
-// topics of at most that many messages are kept, the oldest let go first.
+// topics of at most that many messages are kept, the oldest let go first; an alert's stored id
+// only while it is open or its closing not yet taken.
 import { createHash } from "node:crypto";
 import type { Region } from "../knowledge/gazetteer-schema.ts";
 import type { AlertLevel, AlertSettings } from "./alert-settings.ts";
@@ -87,6 +88,8 @@ export interface HubMonitorRetained extends MonitorRetained {
   messageTopics: number;
   /** Topics whose stored id is remembered (those kept, and those an open alert names). */
   topicIds: number;
+  /** Alerts whose stored id is remembered (those open, and those closed since the last take()). */
+  alertIds: number;
 }
 
 /** An alert's stored id: its first spike's series and detection time. */
@@ -105,7 +108,7 @@ export class HubMonitor {
   private readonly topicIds = new Map<number, string>();
   /** Message → its topic number, while an alert may still name it. */
   private readonly topicOfMessage = new Map<string, { topic: number; at: number }>();
-  /** Monitor alert number → its stored id. */
+  /** Monitor alert number → its stored id, while the alert is open or its closing not yet taken. */
   private readonly alertIds = new Map<number, string>();
   private assignments = new Map<string, string>();
   /** Topics that took messages since the last take(), held here so a topic let go meanwhile is still written. */
@@ -149,18 +152,23 @@ export class HubMonitor {
         },
         ...(row.domain ? { domain: row.domain } : {}),
       });
-      if (!this.topicIds.has(topic.id)) this.topicIds.set(topic.id, row.id);
+      if (topic) this.joined(row, topic);
       for (const { from, into } of merges) this.move(from.id, into.id);
-      this.topicOfMessage.set(row.id, { topic: topic.id, at: row.at });
-      if (this.topicOfMessage.size > this.monitor.maxMessages) this.forgetOldest();
       this.droppedTopics.push(...dropped);
       this.forgetBefore(row.at);
       this.collect(changes);
-      if (row.at >= this.writeFrom) {
+      if (topic && row.at >= this.writeFrom) {
         this.assignments.set(row.id, this.topicIds.get(topic.id)!);
         this.touchedTopics.set(topic.id, topic);
       }
     }
+  }
+
+  /** A row's topic, remembered (a greeting without terms has none: no topic, no assignment). */
+  private joined(row: MonitorRow, topic: Topic): void {
+    if (!this.topicIds.has(topic.id)) this.topicIds.set(topic.id, row.id);
+    this.topicOfMessage.set(row.id, { topic: topic.id, at: row.at });
+    if (this.topicOfMessage.size > this.monitor.maxMessages) this.forgetOldest();
   }
 
   /** Over the cap: the oldest messages' topics go (a Map keeps the order rows came in), a slice at a time. */
@@ -175,7 +183,12 @@ export class HubMonitor {
 
   /** How many entries each bounded structure holds (the gauge hub_opinion_monitor_retained). */
   retained(): HubMonitorRetained {
-    return { ...this.monitor.retained(), messageTopics: this.topicOfMessage.size, topicIds: this.topicIds.size };
+    return {
+      ...this.monitor.retained(),
+      messageTopics: this.topicOfMessage.size,
+      topicIds: this.topicIds.size,
+      alertIds: this.alertIds.size,
+    };
   }
 
   /** Evaluates every bucket boundary up to `time` (quiet stretches too). */
@@ -215,6 +228,8 @@ export class HubMonitor {
   take(): MonitorEffects {
     const topics = [...this.touchedTopics.values()].map((topic) => this.summary(topic));
     const alerts = [...this.touchedAlerts].map((alert) => this.snapshot(alert));
+    // A closed alert is written now, and nothing changes it after (alert-tracker.ts).
+    for (const alert of this.touchedAlerts) if (alert.status === "closed") this.alertIds.delete(alert.id);
     const mergedTopics = [...this.mergedTopics].map((n) => this.topicIds.get(n)!);
     const effects = { assignments: this.assignments, topics, mergedTopics, alerts };
     this.assignments = new Map();
@@ -237,8 +252,9 @@ export class HubMonitor {
     for (const { change, alert } of changes) {
       if (change === "opened")
         this.alertIds.set(alert.id, alertIdOf(this.stableSeries(alert.series[0]!), alert.detectedAt));
-      const at = change === "closed" ? alert.closedAt! : alert.updatedAt;
+      const at = alert.status === "closed" ? alert.closedAt! : alert.updatedAt;
       if (at >= this.writeFrom) this.touchedAlerts.add(alert);
+      else if (alert.status === "closed") this.alertIds.delete(alert.id);
     }
   }
 

@@ -80,9 +80,9 @@ export class NewMatterDetector {
   }
 
   /**
-   * A young topic's messages since it began — or, once older than the window, in the window
-   * before `end`, while an alert follows it (`watched`: to see it calm down) — against the
-   * messages like its own over the same span of past weeks and the spans beside it. Undefined
+   * A young topic's messages since it began — or, while an alert follows it (`watched`: to see
+   * it calm down), in its last followBuckets, young or not — against the messages like its own
+   * over the same span of past weeks and the spans beside it. Undefined
    * for an older topic no alert follows, below the minimum count (it cannot spike, so its
    * baseline is not worth counting) or while history is too short.
    */
@@ -97,10 +97,12 @@ export class NewMatterDetector {
     const born = Math.floor(topic.firstAt / this.bucketMs) * this.bucketMs;
     const young = end - born <= length;
     if (young ? topic.size < window.minCount && !context.watched : !context.watched) return undefined;
-    const start = Math.max(born, end - length);
-    const samples = this.samples(topic, start, length, window.neighbours, context.historyStart);
+    // An alert follows it: its last followBuckets tell whether the alert has calmed down.
+    const span = context.watched ? this.settings.followBuckets * this.bucketMs : length;
+    const start = Math.max(born, end - span);
+    const samples = this.samples(topic, start, span, window.neighbours, context.historyStart);
     if (!samples) return undefined;
-    const count = young ? topic.size : context.count(start, end);
+    const count = start === born ? topic.size : context.count(start, end);
     const { expected, score } = robustScore(count, samples, this.settings.overdispersion);
     return {
       series,

@@ -9,7 +9,8 @@
 // Its memory is bounded by time (each structure keeps what its longest reach needs) and by
 // count, whatever the traffic: at most maxMessages messages' detail in each per-message
 // structure — the spike evidence (48 h), the new-matter history (four weeks and more), the
-// burst window (an hour) — and maxTopics topics. Over the cap the oldest detail goes first;
+// burst window (an hour), an open alert's message ids — maxTopics topics and maxAlerts open
+// alerts (closed ones are not kept: alert-tracker.ts). Over the cap the oldest detail goes first;
 // the series' counts per bucket, which decide whether a window spikes, are aggregates and stay
 // (bounded by time: buckets older than any baseline reaches are dropped). So over the cap a
 // spike still fires at the same count and score; what it loses is some of its oldest evidence
@@ -20,7 +21,7 @@
 // most maxTermsFor(maxMessages) words each, the rarest let go first (term-statistics.ts,
 // spike-detector.ts), and a topic's term vector its heaviest terms (maxTopicTerms).
 import type { AlertSettings } from "./alert-settings.ts";
-import { type AlertChange, AlertTracker, type OpinionAlert, type SeriesObservation } from "./alert-tracker.ts";
+import { type AlertChange, AlertTracker, type SeriesObservation } from "./alert-tracker.ts";
 import { NewMatterDetector } from "./new-matter-detector.ts";
 import type { OpinionAnalysis } from "./opinion-message.ts";
 import { OpinionSeries, topicIdOf, topicSeries } from "./opinion-series.ts";
@@ -70,6 +71,14 @@ export const maxTopicsFor = (maxMessages: number): number => Math.max(1, Math.fl
  */
 export const maxTermsFor = (maxMessages: number): number => Math.max(1, Math.floor(maxMessages / 4));
 
+/**
+ * The alerts kept open at once for a message cap: a sixty-fourth of it. Each holds the message
+ * ids of its spikes' windows (at least a window's minimum count, often dozens) and keeps its
+ * series measured every bucket; one per event, a handful at a time in a city — a cap reached
+ * only by a flood of false alerts, which must not take the monitor's memory with it.
+ */
+export const maxAlertsFor = (maxMessages: number): number => Math.max(1, Math.floor(maxMessages / 64));
+
 const KEYWORD_SERIES = "keyword:";
 
 /** How many entries each bounded structure holds now (exported as a gauge: src/metrics). */
@@ -88,6 +97,10 @@ export interface MonitorRetained {
   /** The series of one keyword each (of `series`). */
   keywordSeries: number;
   seriesBuckets: number;
+  /** Open alerts (closed ones are let go). */
+  alerts: number;
+  /** The message ids the open alerts hold. */
+  alertMessages: number;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -98,7 +111,6 @@ export class OpinionMonitor {
   readonly tracker: AlertTracker;
   readonly newMatter: NewMatterDetector;
   private readonly series: OpinionSeries;
-  private readonly alerts: OpinionAlert[] = [];
   /** Messages still inside the longest window: the evidence of a spike. */
   private recent: LoggedMessage[] = [];
   private touched = new Set<string>();
@@ -126,7 +138,10 @@ export class OpinionMonitor {
       maxTopics: maxTopicsFor(maxMessages),
       maxTerms,
     });
-    this.tracker = new AlertTracker(this.detector.settings);
+    this.tracker = new AlertTracker(this.detector.settings, {
+      maxAlerts: maxAlertsFor(maxMessages),
+      maxMessageIds: maxMessages,
+    });
     this.newMatter = new NewMatterDetector(this.detector.settings, this.clusterer, maxMessages);
     this.series = new OpinionSeries(lineage, new Set(placeNames));
     this.bucketMs = this.detector.settings.bucketMinutes * 60_000;
@@ -139,7 +154,13 @@ export class OpinionMonitor {
    * the topics merged into another by it (their messages are counted in that one's series
    * now), the numbers of the topics let go over the cap, and what alerts changed.
    */
-  add(message: MonitoredMessage): { topic: Topic; merges: TopicMerge[]; dropped: number[]; changes: AlertChange[] } {
+  add(message: MonitoredMessage): {
+    /** None for a message without terms (a greeting): it counts in its other series only. */
+    topic: Topic | undefined;
+    merges: TopicMerge[];
+    dropped: number[];
+    changes: AlertChange[];
+  } {
     const changes = this.advanceTo(message.time);
     const terms = this.series.terms(message.analysis);
     const topic = this.clusterer.add({ id: message.id, time: message.time, terms, places: message.analysis.places });
@@ -149,8 +170,8 @@ export class OpinionMonitor {
     this.newMatter.record({ time: message.time, terms, places: message.analysis.places });
     // A topic's zeros before it was born are no baseline for its own windows: until it has a
     // past, it is measured against the messages like its own (new-matter-detector.ts).
-    if (topic.size === 1) this.detector.startSeries(topicSeries(topic.id), topic.firstAt);
-    const keys = this.series.keys({ ...message, topicId: topic.id });
+    if (topic?.size === 1) this.detector.startSeries(topicSeries(topic.id), topic.firstAt);
+    const keys = this.series.keys(topic ? { ...message, topicId: topic.id } : message);
     for (const key of keys) {
       this.detector.record(key, message.time);
       this.touched.add(key);
@@ -188,6 +209,7 @@ export class OpinionMonitor {
       series: series.series,
       keywordSeries: series.limited,
       seriesBuckets: series.buckets,
+      ...this.tracker.retained,
     };
   }
 
@@ -230,11 +252,6 @@ export class OpinionMonitor {
     );
   }
 
-  /** Every alert so far, open or closed, in the order they opened. */
-  allAlerts(): readonly OpinionAlert[] {
-    return this.alerts;
-  }
-
   private evaluate(at: number): AlertChange[] {
     this.recent = this.recent.filter((m) => m.time >= at - this.longestWindowMs);
     this.newMatter.forget(at);
@@ -256,9 +273,7 @@ export class OpinionMonitor {
           : this.recent.filter((m) => m.time >= measure.start && m.time < measure.end && m.series.includes(key));
       observations.push(messages ? { measure, messages } : { measure });
     }
-    const changes = this.tracker.observe(at, observations);
-    for (const { change, alert } of changes) if (change === "opened") this.alerts.push(alert);
-    return changes;
+    return this.tracker.observe(at, observations);
   }
 
   /** A series' strongest measure at `at`; a young topic's (or an alert's topic) also against the messages like its own in past weeks. */

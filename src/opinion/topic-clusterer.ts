@@ -1,7 +1,8 @@
 // Online topic clustering: messages arrive one by one, in time order, and each joins the
 // most similar live topic or opens a new one. Similarity is the cosine of TF-IDF vectors
 // over the message's terms (its keywords without place names) and the topic's summed
-// terms, the IDF from every message seen so far (term-statistics.ts). Places weigh in when
+// terms, the IDF from every message seen so far (term-statistics.ts). A message without
+// terms (a greeting) joins no topic. Places weigh in when
 // the topic is about one area (a street, or a road or district: placeFocus): a place in that
 // area adds placeBonus, a place in another street or district multiplies by
 // otherPlaceFactor — so a water outage at one street neither swallows nor is swallowed by
@@ -175,12 +176,18 @@ export class TopicClusterer {
     };
   }
 
-  /** Clusters one message; answers its topic (after any merge it caused: takeMerges). */
-  add(message: TopicMessage): Topic {
+  /**
+   * Clusters one message; answers its topic (after any merge it caused: takeMerges), or
+   * undefined for a message without terms (你好, 谢谢, a place alone): it resembles no topic
+   * (its vector is empty) and a topic of its own would be a matter with no words. It still
+   * counts in the background, as every message does.
+   */
+  add(message: TopicMessage): Topic | undefined {
     if (message.time - this.lastSweep >= SWEEP_MS) this.expire(message.time);
     const terms = this.withParts(message.terms);
     this.background.addDocument(terms);
     this.bursts.add(message.time, terms);
+    if (terms.length === 0) return undefined;
     const topic = this.mostSimilar(terms, message) ?? this.newTopic(message.time);
     this.join(topic, terms, message);
     return this.mergeTwins(topic, message.time);

@@ -2,7 +2,7 @@
 // generated stream through the analysis and the monitor and measures, per injected event,
 // detection latency, alerts and topic F1, and the false alerts per calendar week.
 import type { Region } from "../../src/knowledge/gazetteer-schema.ts";
-import type { OpinionAlert } from "../../src/opinion/alert-tracker.ts";
+import type { AlertChange, OpinionAlert } from "../../src/opinion/alert-tracker.ts";
 import type { OpinionAnalysis } from "../../src/opinion/opinion-message.ts";
 import { OpinionMonitor } from "../../src/opinion/opinion-monitor.ts";
 import { PlaceFinder } from "../../src/opinion/place-finder.ts";
@@ -28,6 +28,8 @@ export interface EventFigures {
   topicPrecision: number;
   topicRecall: number;
   topicLabel: string;
+  /** Per own alert: closedAt − time of the event's last message, in hours; null: still open at the stream's end. */
+  closeHours: (number | null)[];
 }
 
 export interface StreamFigures {
@@ -65,23 +67,32 @@ export function runStream(
     startedAt: stream.start,
   });
   const addedTo = new Map<string, number>();
+  // The monitor keeps open alerts only: every alert, as it opened.
+  const alerts: OpinionAlert[] = [];
+  const collect = (changes: readonly AlertChange[]) => {
+    for (const { change, alert } of changes) if (change === "opened") alerts.push(alert);
+  };
   for (const message of stream.messages) {
     const analysis = analyze(message.text);
-    const { topic } = monitor.add({ id: message.id, time: message.time, analysis, domain: message.domain });
-    addedTo.set(message.id, topic.id);
+    const { topic, changes } = monitor.add({ id: message.id, time: message.time, analysis, domain: message.domain });
+    collect(changes);
+    // A message without terms joins no topic.
+    if (topic) addedTo.set(message.id, topic.id);
   }
-  monitor.advanceTo(stream.end);
+  collect(monitor.advanceTo(stream.end));
   const topics = monitor.clusterer.topics();
   // A message's topic is the one holding it at the end (a merged topic's twin).
   const topicOf = new Map([...addedTo].map(([id, topic]) => [id, monitor.clusterer.current(topics[topic - 1]!).id]));
-  const alerts = monitor.allAlerts();
 
   const events = stream.events.map((event): EventFigures => {
     const own = alerts.filter((alert) => eventOf(alert, stream.events) === event);
     const first = own[0];
     const tenth = event.times[9]!;
     const counts = new Map<number, number>();
-    for (const id of event.ids) counts.set(topicOf.get(id)!, (counts.get(topicOf.get(id)!) ?? 0) + 1);
+    for (const id of event.ids) {
+      const topicId = topicOf.get(id);
+      if (topicId !== undefined) counts.set(topicId, (counts.get(topicId) ?? 0) + 1);
+    }
     const [topicId, shared] = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
     const topic = topics[topicId - 1]!;
     const precision = shared / topic.size;
@@ -99,6 +110,9 @@ export function runStream(
       topicPrecision: precision,
       topicRecall: recall,
       topicLabel: topicLabel(topic, monitor.clusterer.background, monitor.clusterer.mainPlace(topic)).text,
+      closeHours: own.map((alert) =>
+        alert.closedAt === undefined ? null : (alert.closedAt - event.times.at(-1)!) / HOUR_MS,
+      ),
     };
   });
 
@@ -111,7 +125,8 @@ export function runStream(
   const kindsByTopic = new Map<number, Map<string, number>>();
   for (const message of stream.messages) {
     if (message.event) continue;
-    const topicId = topicOf.get(message.id)!;
+    const topicId = topicOf.get(message.id);
+    if (topicId === undefined) continue;
     let kinds = kindsByTopic.get(topicId);
     if (!kinds) kindsByTopic.set(topicId, (kinds = new Map()));
     kinds.set(message.kind, (kinds.get(message.kind) ?? 0) + 1);
@@ -144,7 +159,7 @@ export function report(figures: StreamFigures): string {
   ];
   for (const e of figures.events)
     lines.push(
-      `  ${e.name} (${e.description}, ${e.messages} msgs): latency ${e.latencyMinutes ?? "MISSED"} min after 10th, ${e.alerts} alert(s), first ${e.firstSeries ?? "-"} ${e.level ?? ""}; topic F1 ${e.topicF1.toFixed(3)} (P ${e.topicPrecision.toFixed(3)} R ${e.topicRecall.toFixed(3)}) "${e.topicLabel}"`,
+      `  ${e.name} (${e.description}, ${e.messages} msgs): latency ${e.latencyMinutes ?? "MISSED"} min after 10th, ${e.alerts} alert(s), first ${e.firstSeries ?? "-"} ${e.level ?? ""}; topic F1 ${e.topicF1.toFixed(3)} (P ${e.topicPrecision.toFixed(3)} R ${e.topicRecall.toFixed(3)}) "${e.topicLabel}"; closed ${e.closeHours.map((h) => (h === null ? "never" : `${h.toFixed(1)} h`)).join(", ") || "-"} after its last message`,
     );
   for (const e of figures.events)
     for (const a of e.ownAlerts.length > 1 ? e.ownAlerts : []) lines.push(`    ${e.name}: ${describe(a)}`);

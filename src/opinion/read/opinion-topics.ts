@@ -104,12 +104,17 @@ LEFT JOIN LATERAL (
   FROM (SELECT * FROM "OpinionMessage" WHERE "topicId" = t."id" ORDER BY "at" DESC LIMIT ${SAMPLES}) m
 ) s ON true`;
 
-/** The topics active in the period (a message in it), most messages first. */
+/**
+ * The topics active in the period (a message in it), most messages first. A topic without
+ * keywords (a greeting's, stored before greetings stopped opening topics; its label empty or a
+ * place alone) is no matter and is not listed.
+ */
 export async function listTopics(sql: Pick<SqlRunner, "query">, filter: TopicFilter): Promise<TopicView[]> {
   const rows = await sql.query<TopicRow>(
     `WITH topics AS (
        SELECT * FROM "OpinionTopic" t
        WHERE t."lastAt" >= $1::timestamp(3) AND t."firstAt" < $2::timestamp(3)
+         AND cardinality(t."keywords") > 0
          AND (NOT $6::boolean OR t."firstAt" >= $1::timestamp(3))
          AND ($7::text IS NULL OR $7::text = ANY(t."keywords"))
          AND ($3::text IS NULL OR EXISTS (
