@@ -161,6 +161,18 @@ describe("keywords", () => {
     for (const keyword of keywords) expect(keyword.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("finds the city's own words for matters, which jieba cuts apart, each once", () => {
+    // Case categories' and departments' keywords (intents/case-categories.yaml, departments.yaml).
+    expect(analyze("和平路的井盖松了，车一压就响").keywords).toEqual(expect.arrayContaining(["井盖", "和平路"]));
+    expect(analyze("楼下有人飞线充电，太危险了").keywords).toContain("飞线充电");
+    const stalls = analyze("学校门口天天有人占道经营").keywords;
+    expect(stalls).toContain("占道经营");
+    expect(stalls).not.toContain("经营");
+    // A word inside a longer one found (垃圾 in 垃圾桶) is not a keyword of its own.
+    const bins = analyze("小区的垃圾桶满了没人清，垃圾桶旁边全是苍蝇").keywords;
+    expect(bins.filter((k) => k.startsWith("垃圾"))).toEqual(["垃圾桶"]);
+  });
+
   it("gives none for an empty message", () => {
     expect(analyze("")).toEqual({ sentiment: "neutral", sentimentScore: 0, emotion: "中性", keywords: [], places: [] });
   });

@@ -81,6 +81,8 @@ async function withoutTopic(hub: TestHub["hub"]): Promise<{ unassigned: number; 
 }
 /** Every stream message analysed once, as the worker would store it. */
 let analysed: Map<string, OpinionRow>;
+/** Greetings, which have no terms and join no topic (the stream has no such message of its own). */
+let greetings: OpinionRow[];
 
 beforeAll(async () => {
   regions = await loadGazetteer(INTENTS_DIR);
@@ -98,6 +100,16 @@ beforeAll(async () => {
         domain: m.domain,
       }),
     ]),
+  );
+  greetings = ["你好", "在吗", "您好"].map((text, i) =>
+    recorder.row({
+      sourceKind: "message",
+      sourceId: `greeting-${i}`,
+      channel: "webchat",
+      at: new Date(stream.start + (i + 1) * HOUR_MS),
+      text,
+      domain: null,
+    }),
   );
 }, 60_000);
 
@@ -189,6 +201,8 @@ describe("the hub's opinion monitor, live", () => {
     const firstEvent = event().times[0]!;
     const start = Math.floor((firstEvent - 6 * HOUR_MS) / HOUR_MS) * HOUR_MS;
     await store(stream.messages.filter((m) => m.time < start));
+    expect(greetings.map((g) => g.keywords)).toEqual([[], [], []]);
+    await storeOpinionRows(hub.db.sql, greetings);
     clock.now = start;
 
     const a = env.service();

@@ -1,12 +1,14 @@
-// The opinion analyzer of an intents/ directory: the catalog (for its words), the
-// gazetteer (regions.yaml), the lexicon (opinion-lexicon.yaml), each validated (a bad
+// The opinion analyzer of an intents/ directory: the catalog and the case categories (for
+// their words), the gazetteer (regions.yaml), the lexicon (opinion-lexicon.yaml), each validated (a bad
 // file throws CatalogError naming every problem), and the trained emotion model
 // (models/opinion) when there is one. The hub builds it from its knowledge snapshot instead
 // (opinion-recorders.ts), so a reload of intents/ reaches the analysis too.
 import fs from "node:fs";
 import path from "node:path";
+import type { CaseRules } from "../knowledge/case-rules-schema.ts";
 import type { Catalog } from "../knowledge/catalog-schema.ts";
 import type { Region } from "../knowledge/gazetteer-schema.ts";
+import { loadCaseRules } from "../knowledge/load-case-rules.ts";
 import { loadCatalog } from "../knowledge/load-catalog.ts";
 import { loadGazetteer } from "../knowledge/load-gazetteer.ts";
 import { loadOpinionLexicon } from "../knowledge/load-opinion-lexicon.ts";
@@ -28,6 +30,7 @@ export interface OpinionAnalyzerOptions {
 /** What the analysis reads from intents/ (a knowledge snapshot holds all of it). */
 export interface OpinionKnowledge {
   catalog: Catalog;
+  caseRules: Pick<CaseRules, "categories">;
   regions: readonly Region[];
   opinionLexicon: OpinionLexicon;
 }
@@ -39,7 +42,7 @@ export async function loadOpinionKnowledge(intentsDir: string): Promise<OpinionK
     loadGazetteer(intentsDir),
     loadOpinionLexicon(intentsDir),
   ]);
-  return { catalog, regions, opinionLexicon };
+  return { catalog, caseRules: await loadCaseRules(intentsDir, catalog), regions, opinionLexicon };
 }
 
 export async function loadOpinionAnalyzer(
@@ -51,7 +54,7 @@ export async function loadOpinionAnalyzer(
 
 /** The analyzer of data already read; the model, when there is one, is read from `intentsDir`. */
 export function opinionAnalyzerOf(
-  { catalog, regions, opinionLexicon }: OpinionKnowledge,
+  { catalog, caseRules, regions, opinionLexicon }: OpinionKnowledge,
   intentsDir: string,
   options: OpinionAnalyzerOptions = {},
 ): OpinionAnalyzer {
@@ -59,5 +62,11 @@ export function opinionAnalyzerOf(
   const modelDir = options.modelDir ?? (fs.existsSync(path.join(shipped, "model.json")) ? shipped : false);
   // The model's segmenter is the process's one jieba, which the analyzer teaches the catalog's and city's words.
   const model = modelDir === false ? undefined : MessageModel.load(modelDir);
-  return new OpinionAnalyzer({ catalog, regions, lexicon: opinionLexicon, ...(model ? { model } : {}) });
+  return new OpinionAnalyzer({
+    catalog,
+    caseCategories: caseRules.categories,
+    regions,
+    lexicon: opinionLexicon,
+    ...(model ? { model } : {}),
+  });
 }

@@ -3,6 +3,7 @@
 // keywords, places. Deterministic and free of I/O: the same text
 // always gives the same analysis, so re-running it on a message (a retried job, an
 // import run twice) changes nothing.
+import type { CaseCategory } from "../knowledge/case-rules-schema.ts";
 import type { Catalog } from "../knowledge/catalog-schema.ts";
 import type { Region } from "../knowledge/gazetteer-schema.ts";
 import type { OpinionLexicon } from "../knowledge/opinion-lexicon-schema.ts";
@@ -21,8 +22,13 @@ import { SentimentScorer } from "./sentiment-scorer.ts";
 export interface OpinionData {
   lexicon: OpinionLexicon;
   regions: readonly Region[];
-  /** The catalog: its item names, aliases and synonyms are kept whole as keywords, its function words are none. */
-  catalog: Pick<Catalog, "items" | "synonyms" | "functionWords">;
+  /**
+   * The catalog: its item names, aliases and synonyms are kept whole as keywords, its function
+   * words are none, its departments' keywords are the city's words for matters.
+   */
+  catalog: Pick<Catalog, "items" | "synonyms" | "functionWords" | "departments">;
+  /** The case categories: their keywords are the city's words for matters (井盖, 飞线充电). */
+  caseCategories: readonly Pick<CaseCategory, "keywords">[];
   /** A trained emotion model for messages without a sentiment word (model-sentiment.ts); none: the lexicon alone. */
   model?: MessageModel;
 }
@@ -33,7 +39,7 @@ export class OpinionAnalyzer {
   /** The lexicon's decision bands and default emotion. */
   readonly thresholds: OpinionLexicon["thresholds"];
 
-  constructor({ lexicon, regions, catalog, model }: OpinionData) {
+  constructor({ lexicon, regions, catalog, caseCategories, model }: OpinionData) {
     this.thresholds = lexicon.thresholds;
     const segmenter = new Segmenter([
       ...catalog.items.flatMap((item) => [item.name, ...item.aliases]),
@@ -52,7 +58,10 @@ export class OpinionAnalyzer {
       new SentimentScorer(new SentimentLexicon(lexicon)),
       ...(model ? [new ModelSentiment(model)] : []),
       new EmotionDetector(lexicon.thresholds.defaultNegativeEmotion),
-      new KeywordFinder(new KeywordExtractor(segmenter, stopWords)),
+      new KeywordFinder(new KeywordExtractor(segmenter, stopWords), [
+        ...caseCategories.flatMap((category) => category.keywords),
+        ...catalog.departments.flatMap((department) => department.keywords),
+      ]),
       new PlaceFinder(regions),
     ];
   }
