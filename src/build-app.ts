@@ -111,7 +111,7 @@ export async function buildApp(hub: Hub): Promise<FastifyInstance> {
     sql: db.sql,
     prisma: db.prisma,
     sessions: cases.sessions,
-    intentsDir: config.intentsDir,
+    regions: () => hub.knowledge.current.regions,
     recorder: () => hub.opinionRecorders.current(),
   };
   await app.register(opinionRoutes, { ...opinion, timeZone: config.timeZone, prefix: "/api/opinion" });

@@ -14,7 +14,6 @@ import { createRetentionWorker, scheduleRetention } from "./cases/retention-work
 import { QueueNames } from "./queue/queue-names.ts";
 import { createOpinionWorker } from "./opinion/opinion-worker.ts";
 import { recoverOpinionJobs } from "./opinion/opinion-job-recovery.ts";
-import { loadGazetteer } from "./knowledge/load-gazetteer.ts";
 import { resolveAlertSettings } from "./opinion/alert-settings.ts";
 import { type AlertRecipients, createAlertDeliveryWorker, type DutyOfficers } from "./opinion/alert-delivery.ts";
 import { MonitorStore } from "./opinion/monitor-store.ts";
@@ -135,7 +134,7 @@ function startOpinionMonitor(hub: Hub): OpinionMonitorService {
     // No webhook and no duty officers: nothing to send (the workbench reads the alerts table).
     store: new MonitorStore(hub.db.sql, { deliver: alertRecipients(hub) !== undefined }),
     lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
-    regions: () => loadGazetteer(hub.config.intentsDir),
+    regions: () => hub.knowledge.current.regions,
     ...(alerts ? { alerts } : {}),
     maxMessages: hub.config.opinion.monitorMaxMessages,
     log: hub.log,

@@ -1,7 +1,8 @@
 // The opinion analysis follows a reload of intents/ without a restart: a landmark added to the
 // gazetteer (regions.yaml) is found, a word added to the lexicon (opinion-lexicon.yaml) counts —
 // in the recorder the hub's worker and import use, and in a citizen's message analysed by the
-// worker after the reload. An edit that does not validate changes nothing.
+// worker after the reload — and the opinion API knows the landmark by name. An edit that does
+// not validate changes nothing.
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/build-app.ts";
 import { INTENTS_DIR } from "./support/catalog.ts";
 import { chatSessions } from "./support/chat-sessions.ts";
+import { staffClients } from "./support/staff-accounts.ts";
 import { eventually, startTestHub, type TestHub } from "./support/test-env.ts";
 
 const NEW_PLACE = "990102P099";
@@ -44,6 +46,9 @@ describe("the opinion analysis after a reload of intents/", () => {
   it("finds the new landmark and counts the new word, in the recorder and in the worker", async () => {
     const before = await analyse(SAID);
     expect(before.places).toEqual([]);
+    const staff = await staffClients(t.hub, app, [{ username: "admin", role: "admin", displayName: "管理员" }]);
+    const topicsThere = () => staff.get("admin", `/api/opinion/topics?place=${encodeURIComponent("青松苑")}`);
+    expect((await topicsThere()).statusCode).toBe(400); // not in the gazetteer yet
     const recorder = await t.hub.opinionRecorders.current();
     expect(await t.hub.opinionRecorders.current()).toBe(recorder); // built once per snapshot
 
@@ -63,6 +68,8 @@ describe("the opinion analysis after a reload of intents/", () => {
     expect(after.keywords).toContain("青松苑");
     expect(after.sentiment).toBe("negative");
     expect(after.score).toBeLessThan(before.score);
+    const there = await topicsThere();
+    expect(there.statusCode, there.body).toBe(200);
 
     // A citizen's message analysed by the hub's worker now.
     await chatSessions(app)("citizen-reload", SAID);

@@ -131,7 +131,7 @@ async function setUp(webhookUrl: string) {
     new OpinionMonitorService({
       store: new MonitorStore(hub.db.sql, { deliver: true }),
       lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
-      regions: async () => regions,
+      regions: () => regions,
       log: hub.log,
       onQueued: () => hub.relay.kick(),
       now: () => clock.now,
@@ -382,10 +382,11 @@ describe("the hub's opinion monitor on the embedded database", () => {
       week.slice(0, 1_500).map((m) => analysed.get(m.id)!),
     );
     const clock = { now: week[1_499]!.time };
+    let gazetteer = regions;
     const monitor = new OpinionMonitorService({
       store: new MonitorStore(hub.db.sql),
       lease: new RedisLease(hub.redis, `${hub.config.queuePrefix}:opinion-monitor:lease`, 15_000),
-      regions: async () => regions,
+      regions: () => gazetteer,
       log: hub.log,
       now: () => clock.now,
       commitLagMs: 0,
@@ -412,6 +413,27 @@ describe("the hub's opinion monitor on the embedded database", () => {
     expect(await prisma.opinionTopic.count()).toBeGreaterThan(10);
     const cursor = await new MonitorStore(hub.db.sql).cursor();
     expect(cursor!.clock).toBeGreaterThan(week[1_499]!.time);
+
+    // A reload of intents/ reads the gazetteer again: the same places change nothing; another
+    // gazetteer makes the next round rebuild from the stored rows, then it tails again.
+    const tailed = monitor.lastReplay;
+    await monitor.poll();
+    expect(monitor.lastReplay).toBe(tailed);
+    gazetteer = regions.map((region) => ({ ...region }));
+    await monitor.poll();
+    expect(monitor.lastReplay).toBe(tailed);
+    gazetteer = [
+      ...regions,
+      { code: "990102P099", name: "青松苑", level: "landmark", parent: "990102001003", aliases: [] },
+    ];
+    await monitor.poll();
+    expect(monitor.active).toBe(true);
+    expect(monitor.lastReplay).not.toBe(tailed);
+    expect(monitor.lastReplay!.messages).toBeGreaterThan(0);
+    const rebuilt = monitor.lastReplay;
+    await monitor.poll();
+    expect(monitor.lastReplay).toBe(rebuilt);
+    expect(await prisma.opinionMessage.count({ where: { topicId: null } })).toBe(unassigned.length);
     await monitor.stop();
   }, 60_000);
 });

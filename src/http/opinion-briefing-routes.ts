@@ -15,7 +15,8 @@ export interface OpinionBriefingRoutesOptions {
   sql: Pick<SqlRunner, "query">;
   sessions: Pick<StaffSessions, "authenticate">;
   timeZone: string;
-  places: PlaceDirectory;
+  /** The place names of the gazetteer serving now (PlaceDirectory.following). */
+  places: () => PlaceDirectory;
 }
 
 export async function opinionBriefingRoutes(app: FastifyInstance, options: OpinionBriefingRoutesOptions) {
@@ -24,8 +25,9 @@ export async function opinionBriefingRoutes(app: FastifyInstance, options: Opini
   const html = { 200: { type: "string" }, ...staffErrorResponses } as const;
 
   const briefing = async (period: BriefingPeriod) => {
-    const facts = await briefingFacts(sql, places, period, period.kind === "daily" ? "hour" : "day", timeZone);
-    return briefingHtml(facts, { period, timeZone, placeOf: (code) => places.named(code), generatedAt: new Date() });
+    const directory = places();
+    const facts = await briefingFacts(sql, directory, period, period.kind === "daily" ? "hour" : "day", timeZone);
+    return briefingHtml(facts, { period, timeZone, placeOf: (code) => directory.named(code), generatedAt: new Date() });
   };
 
   app.get<{ Querystring: { date?: string } }>(

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { PrismaClient } from "../db/database.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
-import { loadGazetteer } from "../knowledge/load-gazetteer.ts";
+import type { Region } from "../knowledge/gazetteer-schema.ts";
 import type { OpinionRecorder } from "../opinion/opinion-recorder.ts";
 import type { AlertView } from "../opinion/read/opinion-alerts.ts";
 import { listAlerts } from "../opinion/read/opinion-alerts.ts";
@@ -54,8 +54,8 @@ export interface OpinionRoutesOptions {
   prisma: PrismaClient;
   sessions: Pick<StaffSessions, "authenticate">;
   timeZone: string;
-  /** intents/: the gazetteer (regions.yaml) for place names. */
-  intentsDir: string;
+  /** The gazetteer (regions.yaml) of the knowledge snapshot serving now, for place names. */
+  regions: () => readonly Region[];
   /** The analysis of imported records (the hub's, which follows reloads of intents/). */
   recorder: () => Promise<OpinionRecorder>;
 }
@@ -77,14 +77,14 @@ export function opinionPeriod(query: PeriodQuerystring, timeZone: string, now = 
 
 export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutesOptions) {
   const { sql, timeZone } = options;
-  const places = new PlaceDirectory(await loadGazetteer(options.intentsDir));
+  const places = PlaceDirectory.following(options.regions);
   const readers = { onRequest: requireOpinionReader(options.sessions) };
   const period = (request: FastifyRequest<{ Querystring: PeriodQuerystring }>) =>
     opinionPeriod(request.query, timeZone);
   const periodJson = (p: OpinionPeriod) => ({ from: p.from, to: p.to });
   const withPlaces = <T extends { places: string[] }>(item: T) => ({
     ...item,
-    places: item.places.map((c) => places.named(c)),
+    places: item.places.map((c) => places().named(c)),
   });
   const alertJson = (a: AlertView) => withPlaces(a);
   const topicJson = (t: TopicView) => withPlaces(t);
@@ -127,7 +127,7 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
     },
     async (request) => {
       const p = period(request);
-      const overview = await opinionOverview(sql, places, p);
+      const overview = await opinionOverview(sql, places(), p);
       return {
         ...periodJson(p),
         ...overview,
@@ -157,9 +157,9 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
   } as const;
   const topicsOf = (request: FastifyRequest<{ Querystring: TopicsQuerystring }>, limit: number) => {
     const { place, domain, keyword } = request.query;
-    const code = place === undefined ? undefined : places.codeOf(place);
+    const code = place === undefined ? undefined : places().codeOf(place);
     if (place !== undefined && !code) throw new HttpError(400, `地名库中没有“${place}”。`);
-    const placeAreas = code === undefined ? [] : places.areasAbove(code);
+    const placeAreas = code === undefined ? [] : places().areasAbove(code);
     return listTopics(sql, { period: period(request), place: code, placeAreas, domain, keyword, limit });
   };
 
@@ -197,7 +197,7 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", 'attachment; filename="opinion-topics.csv"')
-        .send(topicsCsv(topics, places, timeZone));
+        .send(topicsCsv(topics, places(), timeZone));
     },
   );
 
@@ -320,7 +320,7 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
         ...periodJson(p),
         bucket,
         by,
-        series: series.map((s) => (by === "place" ? { ...s, name: places.named(s.value).name } : s)),
+        series: series.map((s) => (by === "place" ? { ...s, name: places().named(s.value).name } : s)),
       };
     },
   );
@@ -346,7 +346,7 @@ export async function opinionRoutes(app: FastifyInstance, options: OpinionRoutes
     },
     async (request) => {
       const p = period(request);
-      return { ...periodJson(p), places: await placeTable(sql, places, p, request.query.limit) };
+      return { ...periodJson(p), places: await placeTable(sql, places(), p, request.query.limit) };
     },
   );
 

@@ -26,8 +26,12 @@ import type { RedisLease } from "./redis-lease.ts";
 export interface MonitorServiceOptions {
   store: MonitorStore;
   lease: RedisLease;
-  /** The gazetteer (intents/regions.yaml), loaded once. */
-  regions: () => Promise<readonly Region[]>;
+  /**
+   * The gazetteer (intents/regions.yaml) serving now. Asked every round: when it answers another
+   * one (a reload of intents/), the monitor is rebuilt from the stored rows, as at a takeover,
+   * since topics and alerts are filed under its areas.
+   */
+  regions: () => readonly Region[];
   alerts?: Partial<AlertSettings>;
   /** The monitor's cap on messages kept in memory (OPINION_MONITOR_MAX_MESSAGES; default DEFAULT_MAX_MESSAGES). */
   maxMessages?: number;
@@ -66,6 +70,8 @@ export class OpinionMonitorService {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private regions: readonly Region[] | undefined;
+  /** The places `regions` held when the monitor was built, to tell an edit of them from a reload of others. */
+  private regionsText: string | undefined;
   /** The last replay's size and speed (reported in docs/opinion.md). */
   lastReplay: ReplayFigures | undefined;
   private readonly now: () => number;
@@ -124,14 +130,7 @@ export class OpinionMonitorService {
       if (!(await lease.acquire())) return;
       this.lastRenewal = Date.now();
       log.info({ lease: lease.key }, "opinion monitor took the lease");
-      try {
-        await this.rebuild();
-      } catch (error) {
-        this.state = undefined;
-        if (error instanceof Interrupted) return;
-        await lease.release().catch(() => undefined);
-        throw error;
-      }
+      await this.rebuildHolding();
       return;
     }
     if (!(await lease.renew())) {
@@ -140,12 +139,43 @@ export class OpinionMonitorService {
       return;
     }
     this.lastRenewal = Date.now();
+    if (this.gazetteerChanged()) {
+      log.info({ lease: lease.key }, "opinion monitor rebuilds: the gazetteer changed");
+      this.state = undefined;
+      await this.rebuildHolding();
+      return;
+    }
     try {
       await this.tail();
     } catch (error) {
       // The state may be half-fed: rebuilt from the stored rows next round.
       this.state = undefined;
       if (!(error instanceof Interrupted)) throw error;
+    }
+  }
+
+  /**
+   * Whether the gazetteer serving now differs from the one the monitor was built with. Every
+   * reload of intents/ reads regions.yaml again, so a new array with the same places (an edit
+   * elsewhere) is taken without a rebuild.
+   */
+  private gazetteerChanged(): boolean {
+    const now = this.options.regions();
+    if (now === this.regions) return false;
+    if (JSON.stringify(now) !== this.regionsText) return true;
+    this.regions = now;
+    return false;
+  }
+
+  /** Rebuilds with the lease held; on a failure the lease goes, for this or another process to rebuild. */
+  private async rebuildHolding(): Promise<void> {
+    try {
+      await this.rebuild();
+    } catch (error) {
+      this.state = undefined;
+      if (error instanceof Interrupted) return;
+      await this.options.lease.release().catch(() => undefined);
+      throw error;
     }
   }
 
@@ -168,7 +198,8 @@ export class OpinionMonitorService {
   private async replay(writeFrom: number, horizon: string): Promise<ReplayFigures> {
     const { store, log } = this.options;
     const started = performance.now();
-    this.regions ??= await this.options.regions();
+    this.regions = this.options.regions();
+    this.regionsText = JSON.stringify(this.regions);
     const memoryMs = new HubMonitor({ regions: [], writeFrom, ...this.alertSettings() }).monitor.memoryMs;
     const from = writeFrom - memoryMs;
     const first = await store.earliestAt(0, horizon);

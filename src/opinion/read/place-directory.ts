@@ -23,6 +23,20 @@ export class PlaceDirectory {
     }
   }
 
+  /**
+   * The directory of whatever gazetteer `regions` answers now, built again only when that
+   * changes: a reload of intents/ reaches the API's place names at its next request.
+   */
+  static following(regions: () => readonly Region[]): () => PlaceDirectory {
+    let source: readonly Region[] | undefined;
+    let directory: PlaceDirectory | undefined;
+    return () => {
+      const now = regions();
+      if (now !== source || !directory) [source, directory] = [now, new PlaceDirectory(now)];
+      return directory;
+    };
+  }
+
   named(code: string): NamedPlace {
     const region = this.byCode.get(code);
     if (!region) return { code, name: code, level: null, district: null };
