@@ -185,6 +185,43 @@ describe("one alert per event", () => {
     expect(water.messageIds.has("c59")).toBe(true);
     expect(tracker.retained).toEqual({ alerts: 2, alertMessages: 63 + 20 });
   });
+
+  it("folds an alert opened this tick into the one that holds most of its messages by the tick's end", () => {
+    const tracker = new AlertTracker(resolveAlertSettings({}));
+    const at = T0 + 3 * WEEK;
+    const spike = (series: string, ids: string[]): SeriesObservation => ({
+      measure: {
+        series,
+        window: "day",
+        start: at - 24 * HOUR,
+        end: at,
+        count: ids.length,
+        expected: 0,
+        score: 20,
+        level: "严重",
+      },
+      messages: ids.map((id, i) => ({ id, time: at - HOUR + i })),
+    });
+    const fee = Array.from({ length: 12 }, (_, i) => `fee${i}`);
+    const parking = Array.from({ length: 12 }, (_, i) => `parking${i}`);
+    // Two wordings of one outcry spike as keywords with disjoint messages, then their topic, which
+    // holds both, joins the first: the second wording's alert is the same event.
+    const changes = tracker.observe(at, [
+      spike("keyword:收费", fee),
+      spike("keyword:停车费", parking),
+      spike("topic:1", [...fee, ...parking]),
+    ]);
+    expect(changes.map(({ change, alert }) => [change, alert.series])).toEqual([
+      ["opened", ["keyword:收费", "topic:1", "keyword:停车费"]],
+    ]);
+    expect(tracker.openAlerts()).toHaveLength(1);
+    expect(tracker.openAlerts()[0]!.messageIds.size).toBe(24);
+    // An alert handed out in an earlier tick stays, though a later one holds its messages.
+    const later = at + 10 * MINUTE;
+    const next = tracker.observe(later, [spike("keyword:气味", ["smell0", "smell1", "smell2"])]);
+    expect(next.map(({ change }) => change)).toEqual(["opened"]);
+    expect(tracker.openAlerts()).toHaveLength(2);
+  });
 });
 
 describe("online topics", () => {

@@ -104,6 +104,7 @@ export class AlertTracker {
         changes.set(alert, "updated");
       }
     }
+    this.foldOpenedTwins(at, changes);
     for (const { measure } of observations) {
       if (measure.score < this.settings.calmScore) continue;
       for (const alert of this.open) if (alert.series.includes(measure.series)) this.lastHotAt.set(alert.id, at);
@@ -157,6 +158,45 @@ export class AlertTracker {
     this.open.push(alert);
     this.lastHotAt.set(alert.id, at);
     return alert;
+  }
+
+  /**
+   * An alert opened this tick whose messages are mostly another open alert's is that alert: the
+   * spikes of one tick are taken one at a time, so a wording's keyword (收费) can open an alert
+   * before the topic holding every wording (停车费 too) joins the other one later in the same
+   * tick. Only alerts opened this tick fold, so no alert already handed out disappears.
+   */
+  private foldOpenedTwins(at: number, changes: Map<OpinionAlert, AlertChange["change"]>): void {
+    const opened = [...changes].filter(([, change]) => change === "opened").map(([alert]) => alert);
+    for (const alert of opened.reverse()) {
+      let best: OpinionAlert | undefined;
+      let bestShare = 0;
+      for (const other of this.open) {
+        if (other === alert || (changes.get(other) === "opened" && other.id > alert.id)) continue;
+        let shared = 0;
+        for (const id of alert.messageIds) if (other.messageIds.has(id)) shared++;
+        const share = shared / Math.max(1, alert.messageIds.size);
+        if (share > bestShare) [best, bestShare] = [other, share];
+      }
+      if (!best || bestShare < this.settings.mergeOverlap) continue;
+      this.fold(alert, best, at);
+      changes.delete(alert);
+      if (changes.get(best) !== "opened") changes.set(best, "updated");
+    }
+  }
+
+  /** Moves an alert's series, messages, level and strongest spike into another, and drops it. */
+  private fold(from: OpinionAlert, into: OpinionAlert, at: number): void {
+    for (const series of from.series) if (!into.series.includes(series)) into.series.push(series);
+    for (const id of from.messageIds) into.messageIds.add(id);
+    into.firstAt = Math.min(into.firstAt, from.firstAt);
+    if (levelRank(from.level, this.settings) > levelRank(into.level, this.settings)) into.level = from.level;
+    if (from.strongest.score > into.strongest.score) into.strongest = from.strongest;
+    into.updatedAt = at;
+    this.limitIds(into);
+    this.open.splice(this.open.indexOf(from), 1);
+    this.lastHotAt.set(into.id, Math.max(this.lastHotAt.get(into.id)!, this.lastHotAt.get(from.id)!));
+    this.lastHotAt.delete(from.id);
   }
 
   /** Adds a spike to an alert; answers whether anything a reader sees changed. */
