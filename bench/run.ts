@@ -10,6 +10,7 @@ import { hubEnv, REDIS_URL, runScript, SERVER_READY, startChild, stopChild, with
 import { runOpinionBench } from "./opinion-analysis.ts";
 import { runOpinionImportBench } from "./opinion-import.ts";
 import { runOpinionQueriesBench } from "./opinion-queries.ts";
+import { runTopicPurityBench } from "./topic-purity.ts";
 import { runUnderstandingBench } from "./understanding.ts";
 import { runCatalogScaleBench } from "./catalog-scale.ts";
 import { prepareChannelBench } from "./channels.ts";
@@ -122,6 +123,8 @@ await runOpinionBench();
 console.log("");
 // Import with analysis into PostgreSQL, the embedded default and PGlite, beside the analysis alone.
 await runOpinionImportBench();
+console.log("");
+await runTopicPurityBench();
 console.log("");
 await main();
 // The workbench inbox at 100,000 tickets (issue 12), on a database of its own.
