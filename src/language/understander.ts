@@ -18,6 +18,7 @@ import { DEFAULT_THRESHOLDS, ServiceDecider, type DecisionThresholds } from "./c
 import type { MatcherState } from "./components/matcher-state.ts";
 import { ServiceMatcher } from "./components/service-matcher.ts";
 import { PraiseDetector } from "./components/praise-detector.ts";
+import { SettledThanksDetector } from "./components/settled-thanks-detector.ts";
 import { GREETING_FILLER, ShortReplyDetector } from "./components/short-reply-detector.ts";
 import type { AnalyzedText } from "./components/component.ts";
 import { TextAnalyzer } from "./components/text-analyzer.ts";
@@ -170,6 +171,7 @@ export class Understander {
       analyzer,
       new ShortReplyDetector(catalog.messageKinds),
       new PraiseDetector(catalog.messageKinds, catalog.departments),
+      ...(catalog.messageKinds.settled ? [new SettledThanksDetector(catalog.messageKinds.settled)] : []),
       ...(catalog.messageKinds.chase ? [new ChaseDetector(catalog.messageKinds.chase, subjectOf)] : []),
       classifier,
       matcher,

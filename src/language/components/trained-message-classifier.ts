@@ -5,7 +5,9 @@ import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
 import type { TaskName } from "./message-model/classifier-model.ts";
 import type { MessageModel } from "./message-model/message-model.ts";
 import type { Message } from "./component.ts";
+import { PhraseIndex } from "../text/phrase-index.ts";
 import { CueMessageClassifier } from "./cue-message-classifier.ts";
+import { QuestionTone } from "./question-tone.ts";
 import { settleByType, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
 import type { AnalyzedText } from "./component.ts";
 
@@ -56,6 +58,9 @@ export const DEFAULT_TRAINED_THRESHOLDS: TrainedThresholds = {
 
 export class TrainedMessageClassifier implements MessageClassifier {
   private readonly cues: CueMessageClassifier;
+  /** Words asking how a procedure goes (message-kinds.yaml `procedure`). */
+  private readonly procedure: PhraseIndex;
+  private readonly tone?: QuestionTone;
 
   constructor(
     private readonly model: MessageModel,
@@ -71,6 +76,8 @@ export class TrainedMessageClassifier implements MessageClassifier {
     private readonly thresholds: TrainedThresholds = DEFAULT_TRAINED_THRESHOLDS,
   ) {
     this.cues = new CueMessageClassifier(kinds);
+    this.procedure = new PhraseIndex((kinds.procedure ?? []).map((w) => w.toLowerCase()));
+    if (kinds.question) this.tone = new QuestionTone(kinds.question);
   }
 
   process(message: Message): void {
@@ -82,18 +89,16 @@ export class TrainedMessageClassifier implements MessageClassifier {
     // so its words are the ones the model would cut itself.
     const predicted = this.model.classifyNormalized(analyzed.text, analyzed.segmented, TYPE);
     const byCues = this.cues.classify(analyzed);
+    // A question about a procedure that names a trouble ("工资被拖欠了去哪里申请仲裁") asks
+    // for the way: its complaint cue words alone do not file it, the model may.
+    const cuesFile = byCues.type === "complaint" && this.procedure.find(analyzed.text).length === 0;
     const typeLabel = predicted.type ? TYPES[predicted.type.label] : undefined;
     let type: MessageClassification["type"] = "consultation";
     let confidence = 1 - predicted.complaintProbability;
-    const threshold =
-      analyzed.text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
-    const byModel =
-      predicted.complaintProbability >= threshold &&
-      !this.namesOnlyATopic(analyzed) &&
-      (predicted.complaintProbability >= this.thresholds.serviceComplaint || !this.namesAService(analyzed));
-    if (byModel || byCues.type === "complaint") {
+    const byModel = predicted.complaintProbability >= this.modelBar(analyzed) && !this.namesOnlyATopic(analyzed);
+    if (byModel || cuesFile) {
       type = "complaint";
-      confidence = Math.max(predicted.complaintProbability, byCues.type === "complaint" ? byCues.confidence : 0);
+      confidence = Math.max(predicted.complaintProbability, cuesFile ? byCues.confidence : 0);
     } else if (
       (typeLabel === "suggestion" && predicted.type!.confidence >= this.thresholds.suggestion) ||
       byCues.type === "suggestion"
@@ -107,6 +112,18 @@ export class TrainedMessageClassifier implements MessageClassifier {
     const modelDomain = this.model.classifyNormalized(analyzed.text, analyzed.segmented, DOMAIN).domain;
     const domain = modelDomain && modelDomain.confidence >= this.thresholds.domain ? modelDomain.label : byCues.domain;
     return { type, confidence: round(confidence), ...(domain && { domain }) };
+  }
+
+  /** The probability of 投诉/求助 at which the model alone files the message. */
+  private modelBar(analyzed: AnalyzedText): number {
+    const { text } = analyzed;
+    const bar =
+      text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
+    if (!this.namesAService(analyzed) || this.tone?.aggrieved(text)) return bar;
+    // About a service item, no grievance: a plain question is a consultation, however
+    // worried; a statement needs the higher bar.
+    if (this.tone?.asks(text)) return Number.POSITIVE_INFINITY;
+    return Math.max(bar, this.thresholds.serviceComplaint);
   }
 }
 
