@@ -149,6 +149,8 @@ export const messageKindsFileSchema = z.strictObject({
   question: z
     .strictObject({
       asks: z.array(nonEmpty).min(1),
+      /** Question particles, which ask only at the end of a clause (吗; not the 么 of "缺什么也不说"). */
+      particles: z.array(nonEmpty),
       grievance: z.array(nonEmpty),
     })
     .optional(),

@@ -5,6 +5,7 @@
 // service ("高龄津贴这个月怎么少发了两百，也没人通知") is a complaint whatever the form. The
 // words are intents/message-kinds.yaml `question`.
 import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
+import { splitClauses } from "../text/clauses.ts";
 import { PhraseIndex } from "../text/phrase-index.ts";
 
 type QuestionCues = NonNullable<MessageKindsFile["question"]>;
@@ -15,16 +16,19 @@ const A_NOT_A = /(?<!爱)(\p{Script=Han}{1,2})不\1/u;
 export class QuestionTone {
   private readonly asking: PhraseIndex;
   private readonly grievance: PhraseIndex;
+  private readonly particles: readonly string[];
 
   constructor(cues: QuestionCues) {
     const index = (words: string[]) => new PhraseIndex(words.map((w) => w.toLowerCase()));
     this.asking = index(cues.asks);
     this.grievance = index(cues.grievance);
+    this.particles = cues.particles;
   }
 
   /** Whether the (normalized) text asks something. */
   asks(text: string): boolean {
-    return A_NOT_A.test(text) || this.asking.find(text).length > 0;
+    if (A_NOT_A.test(text) || this.asking.find(text).length > 0) return true;
+    return splitClauses(text).some((clause) => this.particles.some((p) => clause.endsWith(p)));
   }
 
   /** Whether the (normalized) text voices a grievance. */
