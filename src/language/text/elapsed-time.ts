@@ -5,7 +5,7 @@
 // 交了": long enough ago to complain about, where "上周交的" only dates the matter). Used to
 // recognize a chase (催办): the citizen's matter has been pending too long.
 
-const NUMBER = "(?:[0-9]+|[一二两三四五六七八九十百几半]+)";
+const NUMBER = "(?:[0-9]+|[一二两三四五六七八九十百几半仨俩]+)";
 const UNIT = "(?:天|周|个?星期|个?礼拜|个多月|个月|月|年)";
 const SPAN = `${NUMBER}[多来]?个?多?${UNIT}多?`;
 const PAST_ANCHOR = "(?:上个?(?:月|周|星期|礼拜)|去年|前年)";
