@@ -139,6 +139,10 @@ describe("the trained message model in the pipeline", () => {
     expect(between.understand("社保卡补办说系统升级，让我下周再来").kind).not.toBe("complaint");
     // 什么 inside a statement asks nothing: only a particle at a clause's end does.
     expect(sure.understand("社保卡补办要交的材料，缺什么也不一次讲全").kind).toBe("complaint");
+    // A matter submitted and one sign that it is stuck: too little for a chase, too much for a
+    // plain question — the model decides at the service bar.
+    expect(sure.understand("低保的材料报上去仨星期，现在是什么情况呢").kind).toBe("complaint");
+    expect(sure.understand("低保的材料报上去以后要多久审批呢").kind).not.toBe("complaint");
   });
 
   it("does not file a question about a procedure on its complaint cue words alone", async () => {

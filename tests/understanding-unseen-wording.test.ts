@@ -252,6 +252,10 @@ describe("chases (催办)", () => {
     // Time before the matter went in is the citizen's own delay: a question.
     expect(detector.isChase("孩子出生两个月了还在犹豫，现在提交要什么")).toBe(false);
     expect(detector.isChase("为了一个证明跑了四趟，现在还在等")).toBe(true);
+    // One sign: not a chase, but no plain question either.
+    expect(detector.isChase("提交的材料还在审批")).toBe(false);
+    expect(detector.mayChase("提交的材料还在审批")).toBe(true);
+    expect(detector.mayChase("提交以后审批要多久")).toBe(false);
   });
 
   it("files a chase as a complaint with the item as its subject", () => {

@@ -62,21 +62,33 @@ export class ChaseDetector implements Component {
 
   /** Whether the text chases a pending matter or blames staff for handling it wrongly. */
   isChase(text: string): boolean {
-    const repeated = mentionsRepeatedAttempts(text);
-    const submitted = this.submitted.find(text);
-    if (repeated || submitted.length > 0) {
-      // The time must run from the submission: in its clause or after it ("材料两个月前就交了",
-      // "提交后…快四十天了"), not before it ("孩子出生两个月了还没办，现在去补办要带什么").
-      const since = repeated ? 0 : clauseStart(text, Math.min(...submitted.map((o) => o.start)));
-      const signs =
-        (repeated ? 1 : 0) +
-        (mentionsElapsedTime(text.slice(since)) ? 1 : 0) +
-        (this.waiting.find(text).length > 0 ? 1 : 0) +
-        (this.stuck.find(text).length > 0 ? 1 : 0);
-      if (signs >= 2) return true;
-    }
+    if (this.stuckSigns(text) >= 2) return true;
     return splitClauses(text).some(
       (clause) => this.staff.find(clause).length > 0 && this.faults.find(clause).length > 0,
+    );
+  }
+
+  /**
+   * A matter with the government and one sign that it is stuck: not enough to file it here, but
+   * too much to take the message for a plain question (question-tone.ts) — the model decides.
+   */
+  mayChase(text: string): boolean {
+    return this.stuckSigns(text) >= 1;
+  }
+
+  /** How many signs say that the text's matter is stuck with the government; 0 when none is. */
+  private stuckSigns(text: string): number {
+    const repeated = mentionsRepeatedAttempts(text);
+    const submitted = this.submitted.find(text);
+    if (!repeated && submitted.length === 0) return 0;
+    // The time must run from the submission: in its clause or after it ("材料两个月前就交了",
+    // "提交后…快四十天了"), not before it ("孩子出生两个月了还没办，现在去补办要带什么").
+    const since = repeated ? 0 : clauseStart(text, Math.min(...submitted.map((o) => o.start)));
+    return (
+      (repeated ? 1 : 0) +
+      (mentionsElapsedTime(text.slice(since)) ? 1 : 0) +
+      (this.waiting.find(text).length > 0 ? 1 : 0) +
+      (this.stuck.find(text).length > 0 ? 1 : 0)
     );
   }
 }

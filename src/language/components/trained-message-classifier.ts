@@ -73,6 +73,8 @@ export class TrainedMessageClassifier implements MessageClassifier {
     private readonly namesOnlyATopic: (analyzed: AnalyzedText) => boolean = () => false,
     /** True for a message naming a service item's head concept in full (head-concepts.ts). */
     private readonly namesAService: (analyzed: AnalyzedText) => boolean = () => false,
+    /** True for a message with some sign of a chase (chase-detector.ts `mayChase`): never a plain question. */
+    private readonly mayChase: (analyzed: AnalyzedText) => boolean = () => false,
     private readonly thresholds: TrainedThresholds = DEFAULT_TRAINED_THRESHOLDS,
   ) {
     this.cues = new CueMessageClassifier(kinds);
@@ -122,7 +124,7 @@ export class TrainedMessageClassifier implements MessageClassifier {
     if (!this.namesAService(analyzed) || this.tone?.aggrieved(text)) return bar;
     // About a service item, no grievance: a plain question is a consultation, however
     // worried; a statement needs the higher bar.
-    if (this.tone?.asks(text)) return Number.POSITIVE_INFINITY;
+    if (this.tone?.asks(text) && !this.mayChase(analyzed)) return Number.POSITIVE_INFINITY;
     return Math.max(bar, this.thresholds.serviceComplaint);
   }
 }
