@@ -22,7 +22,7 @@ export class QuestionTone {
     const index = (words: string[]) => new PhraseIndex(words.map((w) => w.toLowerCase()));
     this.asking = index(cues.asks);
     this.grievance = index(cues.grievance);
-    this.particles = cues.particles;
+    this.particles = cues.particles.map((w) => w.toLowerCase());
   }
 
   /** Whether the (normalized) text asks something. */

@@ -32,6 +32,8 @@ export interface TrainedThresholds {
    * The same for a message that names a service item's head concept in full (驾照 + 换):
    * most such messages ask about the service, and the model, which never saw the catalog,
    * leans to 投诉 on worried wordings ("满六年了", "还没报户口"). Cue words still file them.
+   * A plain question about the item (question-tone.ts) is never filed by the model alone; one
+   * that voices a grievance takes the ordinary bar.
    */
   serviceComplaint: number;
   /** Probability of 建言 that makes a message a suggestion. */
