@@ -116,8 +116,42 @@ describe("the trained message model in the pipeline", () => {
     expect(between.understand("我的驾照下个月就到期了怎么办").kind).toBe("service");
     // Nothing of an item's head concept: the model decides as before.
     expect(between.understand("楼下那家店每天晚上都开到很晚").kind).toBe("complaint");
-    // Sure enough, or a cue word, and it is filed anyway.
-    expect((await sayingComplaint(serviceComplaint)).understand("我的驾照下个月就到期了怎么办").kind).toBe("complaint");
+    // A statement about the item, sure enough, or a cue word, and it is filed anyway.
+    expect((await sayingComplaint(serviceComplaint)).understand("驾照换证说好寄过来的，结果寄到了别人家").kind).toBe(
+      "complaint",
+    );
     expect(between.understand("我要投诉驾照换证窗口").kind).toBe("complaint");
+  });
+
+  it("never files a plain question about a service item on the model alone, and files a grievance about one at the ordinary bar", async () => {
+    const { complaint, serviceComplaint } = DEFAULT_TRAINED_THRESHOLDS;
+    const sure = await sayingComplaint(0.99);
+    // Worried, but asking: 吗 at a clause's end, an A-not-A question, a question word.
+    for (const text of [
+      "社保卡丢了里面的钱会不会被人取走",
+      "我的驾照下个月就到期了怎么办",
+      "失业了三个月，失业金还能领吗，家里急着用钱",
+    ])
+      expect(sure.understand(text).kind, text).not.toBe("complaint");
+    // The same item with a grievance (老是, 明明): the ordinary bar, not the service one.
+    const between = await sayingComplaint((complaint + serviceComplaint) / 2);
+    expect(between.understand("社保卡补办老是说系统升级，让我下周再来").kind).toBe("complaint");
+    expect(between.understand("社保卡补办说系统升级，让我下周再来").kind).not.toBe("complaint");
+    // 什么 inside a statement asks nothing: only a particle at a clause's end does.
+    expect(sure.understand("社保卡补办要交的材料，缺什么也不一次讲全").kind).toBe("complaint");
+    // A matter submitted and one sign that it is stuck: too little for a chase, too much for a
+    // plain question — the model decides at the service bar.
+    expect(sure.understand("低保的材料报上去仨星期，现在是什么情况呢").kind).toBe("complaint");
+    expect(sure.understand("低保的材料报上去以后要多久审批呢").kind).not.toBe("complaint");
+  });
+
+  it("does not file a question about a procedure on its complaint cue words alone", async () => {
+    const unsure = await sayingComplaint(0.05);
+    // 拖欠 and 漏水 are complaint cues; the message asks for the way.
+    for (const text of ["工资被拖欠了，去劳动仲裁要带什么材料", "出租屋漏水了，维修基金怎么申请"])
+      expect(unsure.understand(text).kind, text).not.toBe("complaint");
+    expect(unsure.understand("工资被拖欠了三个月，老板躲着不见").kind).toBe("complaint");
+    // The model, sure enough, still files one.
+    expect((await sayingComplaint(0.99)).understand("工资被拖欠了，去劳动仲裁要带什么材料").kind).toBe("complaint");
   });
 });

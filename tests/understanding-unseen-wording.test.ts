@@ -10,6 +10,8 @@ import type { Catalog, ServiceItem } from "../src/knowledge/catalog-schema.ts";
 import { clarify } from "../src/conversation/reply-text.ts";
 import { AliasSuggester } from "../src/language/alias-suggestions.ts";
 import { ChaseDetector } from "../src/language/components/chase-detector.ts";
+import { QuestionTone } from "../src/language/components/question-tone.ts";
+import { SettledThanksDetector } from "../src/language/components/settled-thanks-detector.ts";
 import { ClauseFocus } from "../src/language/components/clause-focus.ts";
 import type { AnalyzedText, Message, ServiceCandidate } from "../src/language/components/component.ts";
 import { HeadConcepts, HeadLevel } from "../src/language/components/head-concepts.ts";
@@ -17,6 +19,8 @@ import { ServiceDecider } from "../src/language/components/service-decider.ts";
 import { expectedCalibrationError } from "../src/language/ml/calibration-error.ts";
 import { splitClauses } from "../src/language/text/clauses.ts";
 import { mentionsElapsedTime } from "../src/language/text/elapsed-time.ts";
+import { mentionsRepeatedAttempts } from "../src/language/text/repeated-attempts.ts";
+import { loadMessageModel } from "../src/language/message-model.ts";
 import { Understander } from "../src/language/understander.ts";
 import { evaluateUnderstanding, readEvalSets } from "../src/language/understanding-evaluation.ts";
 import { headItem, shippedCatalog } from "./support/catalog.ts";
@@ -200,10 +204,26 @@ describe("clause focus", () => {
 
 describe("chases (催办)", () => {
   it("knows elapsed time from a date or a plan", () => {
-    for (const text of ["已经四十多天了", "等了两个月", "一个多月了还没消息", "半年了", "都3周了"])
+    for (const text of [
+      "已经四十多天了",
+      "等了两个月",
+      "一个多月了还没消息",
+      "半年了",
+      "都3周了",
+      "材料三个月前就递了",
+      "办了二十来天",
+      "去年年底就报上去了",
+    ])
       expect(mentionsElapsedTime(text), text).toBe(true);
-    for (const text of ["明年三月到期", "5月10日提交的", "要多少天", "三年以内的", "明天去办"])
+    for (const text of ["明年三月到期", "5月10日提交的", "要多少天", "三年以内的", "明天去办", "上个月递的材料"])
       expect(mentionsElapsedTime(text), text).toBe(false);
+  });
+
+  it("knows tries made again and again, and being sent back again and again", () => {
+    for (const text of ["为这个证明跑了五趟", "去了好几次都没人", "退回来三次了", "电话催了十几回"])
+      expect(mentionsRepeatedAttempts(text), text).toBe(true);
+    for (const text of ["跑了一趟就办好了", "去一次就行吗", "退回来了"])
+      expect(mentionsRepeatedAttempts(text), text).toBe(false);
   });
 
   const cues = {
@@ -224,6 +244,18 @@ describe("chases (催办)", () => {
     expect(detector.isChase("孩子出生一个月了还在等")).toBe(false);
     // The fault and the staff in different clauses.
     expect(detector.isChase("去了窗口，表格我自己录错了")).toBe(false);
+  });
+
+  it("counts the time only from the submission on, and tries again and again as a matter submitted", () => {
+    // Time named in the submission's clause or after it.
+    expect(detector.isChase("材料两个月前就提交了，现在还在等")).toBe(true);
+    // Time before the matter went in is the citizen's own delay: a question.
+    expect(detector.isChase("孩子出生两个月了还在犹豫，现在提交要什么")).toBe(false);
+    expect(detector.isChase("为了一个证明跑了四趟，现在还在等")).toBe(true);
+    // One sign: not a chase, but no plain question either.
+    expect(detector.isChase("提交的材料还在审批")).toBe(false);
+    expect(detector.mayChase("提交的材料还在审批")).toBe(true);
+    expect(detector.mayChase("提交以后审批要多久")).toBe(false);
   });
 
   it("files a chase as a complaint with the item as its subject", () => {
@@ -247,6 +279,66 @@ describe("chases (催办)", () => {
     const question = understander.understand("公积金贷款审批一般要多久");
     expect(question.kind).toBe("service");
     expect(question.serviceItem?.code).toBe("GJJ003");
+  });
+});
+
+describe("complaints and their look-alikes", () => {
+  it("takes a matter reported settled, with thanks, as thanks — unless it is not over or not settled", () => {
+    const settled = new SettledThanksDetector({
+      done: ["修好了", "到账了", "批下来了"],
+      thanks: ["谢谢", "多谢"],
+      but: ["但是", "又"],
+    });
+    expect(settled.isSettledThanks("上回反映的井盖已经修好了，谢谢你们")).toBe(true);
+    expect(settled.isSettledThanks("补贴到账了，多谢")).toBe(true);
+    expect(settled.isSettledThanks("说是修好了，但是今天又漏水了，谢谢")).toBe(false);
+    expect(settled.isSettledThanks("低保到现在还没批下来了，谢谢")).toBe(false);
+    // Settled, but nobody thanked: the message may go on to say more.
+    expect(settled.isSettledThanks("补贴到账了")).toBe(false);
+  });
+
+  it("tells a question from a statement, and a grievance from a worry", () => {
+    const tone = new QuestionTone({
+      asks: ["怎么", "多久"],
+      particles: ["吗", "么"],
+      grievance: ["明明", "老是"],
+    });
+    for (const text of ["结婚登记要带户口本吗", "社保卡丢了钱会不会被人取走", "补办要多久", "几点开门么，我想去"])
+      expect(tone.asks(text), text).toBe(true);
+    for (const text of ["缺什么也不一次讲全", "窗口的人爱理不理", "我下午再去"])
+      expect(tone.asks(text), text).toBe(false);
+    expect(tone.aggrieved("明明材料都交齐了")).toBe(true);
+    expect(tone.aggrieved("材料丢了好担心")).toBe(false);
+  });
+
+  describe("with the shipped catalog and message model", () => {
+    let understander: Understander;
+    beforeAll(async () => {
+      understander = new Understander(await shippedCatalog(), { messageModel: loadMessageModel() });
+    });
+
+    it.each([
+      ["护照申请交上去快一个月了，网上一直显示审核中，到底卡在哪个环节", "GA007"],
+      ["社保卡补办两个月前就办的，到现在还没拿到", "RS002"],
+      ["失业金申请递交二十多天了还是审核中，到底什么时候发", undefined],
+      ["为了开无犯罪记录证明去了三趟派出所，每次都说系统升级，什么时候能好", "GA009"],
+    ])("files the chase %s (about %s)", (text, item) => {
+      const u = understander.understand(text);
+      expect(u.kind).toBe("complaint");
+      if (item) expect(u.serviceItem?.code).toBe(item);
+    });
+
+    it.each([
+      ["孩子出生两个月了还没办户口，现在去补办要带什么"],
+      ["护照申请交了以后一般多久能拿到"],
+      ["驾照下个月就到期了，会不会来不及换啊"],
+      ["社保卡丢了里面的钱会不会被人取走"],
+      ["上回反映的井盖已经修好了，谢谢你们"],
+      ["工资被拖欠了，去劳动仲裁要带什么材料"],
+      ["我刚下班，等会儿再问"],
+    ])("does not file %s", (text) => {
+      expect(understander.understand(text).kind).not.toBe("complaint");
+    });
   });
 });
 

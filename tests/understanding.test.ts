@@ -331,6 +331,12 @@ describe("understander on the shipped catalog", () => {
     expect(understander.understand("好的，可是路灯还是不亮，一直没人修").kind).toBe("complaint");
   });
 
+  it("takes a matter reported settled, with thanks, as thanks, though it names the old trouble", () => {
+    for (const text of ["上回反映的路灯修好了，谢谢", "投诉的那家饭店油烟的事已经处理好了，辛苦你们了"])
+      expect(understander.understand(text).kind, text).toBe("thanks");
+    expect(understander.understand("路灯修好了，谢谢，可是隔壁那盏又不亮了").kind).toBe("complaint");
+  });
+
   it("does not answer a question outside the catalog with the nearest item", () => {
     for (const text of ["明天天气怎么样", "推荐一部好看的电影", "股票怎么买"]) {
       expect(understander.understand(text).kind, text).toBe("unknown");

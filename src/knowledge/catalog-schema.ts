@@ -123,6 +123,37 @@ export const messageKindsFileSchema = z.strictObject({
       faults: z.array(nonEmpty).min(1),
     })
     .optional(),
+  /**
+   * A matter reported settled, with thanks ("上次反映的漏水修好了，谢谢"): thanks, not a new
+   * complaint, though it names the old trouble. `but` (但是, 又) says it is not over after all.
+   */
+  settled: z
+    .strictObject({
+      done: z.array(nonEmpty).min(1),
+      thanks: z.array(nonEmpty).min(1),
+      but: z.array(nonEmpty),
+    })
+    .optional(),
+  /**
+   * Words asking how a procedure goes (要带什么材料, 怎么申请): a message with them that names a
+   * trouble ("工资被拖欠了去哪里申请仲裁") asks for the way, so complaint cue words alone do not
+   * file it; the trained model still can.
+   */
+  procedure: z.array(nonEmpty).optional(),
+  /**
+   * How a message about a service item is put (components/question-tone.ts): it asks (吗, 怎么,
+   * 多久) and may voice a grievance (凭什么, 明明, 没人管). A plain question — asking, no
+   * grievance — is a consultation however worried it sounds, so the trained model alone does
+   * not file it; a grievance lets the model file at its ordinary bar.
+   */
+  question: z
+    .strictObject({
+      asks: z.array(nonEmpty).min(1),
+      /** Question particles, which ask only at the end of a clause (吗; not the 么 of "缺什么也不说"). */
+      particles: z.array(nonEmpty),
+      grievance: z.array(nonEmpty),
+    })
+    .optional(),
   /** Words that point to a complaint domain (for routing). */
   domains: z.record(domainSchema, z.array(nonEmpty).min(1)),
 });

@@ -18,6 +18,7 @@ import { DEFAULT_THRESHOLDS, ServiceDecider, type DecisionThresholds } from "./c
 import type { MatcherState } from "./components/matcher-state.ts";
 import { ServiceMatcher } from "./components/service-matcher.ts";
 import { PraiseDetector } from "./components/praise-detector.ts";
+import { SettledThanksDetector } from "./components/settled-thanks-detector.ts";
 import { GREETING_FILLER, ShortReplyDetector } from "./components/short-reply-detector.ts";
 import type { AnalyzedText } from "./components/component.ts";
 import { TextAnalyzer } from "./components/text-analyzer.ts";
@@ -152,25 +153,28 @@ export class Understander {
           heads,
         })
       : trainMatcher(catalog, reading);
-    const classifier = options.messageModel
-      ? new TrainedMessageClassifier(
-          options.messageModel,
-          catalog.messageKinds,
-          (analyzed) => this.namesOnlyATopic(analyzed),
-          (analyzed) => heads.anyFull(heads.query(analyzed.text, analyzed.tokens)),
-        )
-      : new CueMessageClassifier(catalog.messageKinds);
     const domainOf = new Map(catalog.departments.map((d) => [d.code, d.domains[0]]));
     // A chase's subject: the most probable item whose object the message names.
     const subjectOf = (analyzed: AnalyzedText): ChaseSubject | undefined => {
       const about = matcher.match(analyzed).find((c) => c.head >= HeadLevel.object);
       return about && { item: about.item, domain: domainOf.get(about.item.department) };
     };
+    const chases = catalog.messageKinds.chase && new ChaseDetector(catalog.messageKinds.chase, subjectOf);
+    const classifier = options.messageModel
+      ? new TrainedMessageClassifier(
+          options.messageModel,
+          catalog.messageKinds,
+          (analyzed) => this.namesOnlyATopic(analyzed),
+          (analyzed) => heads.anyFull(heads.query(analyzed.text, analyzed.tokens)),
+          (analyzed) => chases?.mayChase(analyzed.text) ?? false,
+        )
+      : new CueMessageClassifier(catalog.messageKinds);
     this.components = [
       analyzer,
       new ShortReplyDetector(catalog.messageKinds),
       new PraiseDetector(catalog.messageKinds, catalog.departments),
-      ...(catalog.messageKinds.chase ? [new ChaseDetector(catalog.messageKinds.chase, subjectOf)] : []),
+      ...(catalog.messageKinds.settled ? [new SettledThanksDetector(catalog.messageKinds.settled)] : []),
+      ...(chases ? [chases] : []),
       classifier,
       matcher,
       new ClauseFocus(

@@ -5,12 +5,14 @@
 // slot, whose model reads many of these as questions. The cue lists are
 // intents/message-kinds.yaml `chase`:
 //   - submitted (提交, 审批) and two of: time gone by (四十多天了: text/elapsed-time.ts),
-//     still waiting (还在, 没消息), asking where it is stuck (卡在哪, 到底);
+//     still waiting (还在, 没消息), asking where it is stuck (卡在哪, 到底), tries again and
+//     again (跑了四趟: text/repeated-attempts.ts — which also says the matter was submitted);
 //   - or, in one clause, who handled it (窗口, 工作人员) and a fault (录错, 弄丢).
 // The item it is about, when the question names one, is the complaint's subject.
 import type { MessageKindsFile, ServiceItem } from "../../knowledge/catalog-schema.ts";
-import { splitClauses } from "../text/clauses.ts";
+import { CLAUSE_BREAK, splitClauses } from "../text/clauses.ts";
 import { mentionsElapsedTime } from "../text/elapsed-time.ts";
+import { mentionsRepeatedAttempts } from "../text/repeated-attempts.ts";
 import { PhraseIndex } from "../text/phrase-index.ts";
 import type { AnalyzedText, Component, Message } from "./component.ts";
 
@@ -60,15 +62,40 @@ export class ChaseDetector implements Component {
 
   /** Whether the text chases a pending matter or blames staff for handling it wrongly. */
   isChase(text: string): boolean {
-    if (this.submitted.find(text).length > 0) {
-      const signs =
-        (mentionsElapsedTime(text) ? 1 : 0) +
-        (this.waiting.find(text).length > 0 ? 1 : 0) +
-        (this.stuck.find(text).length > 0 ? 1 : 0);
-      if (signs >= 2) return true;
-    }
+    if (this.stuckSigns(text) >= 2) return true;
     return splitClauses(text).some(
       (clause) => this.staff.find(clause).length > 0 && this.faults.find(clause).length > 0,
     );
   }
+
+  /**
+   * A matter with the government and one sign that it is stuck: not enough to file it here, but
+   * too much to take the message for a plain question (question-tone.ts) — the model decides.
+   */
+  mayChase(text: string): boolean {
+    return this.stuckSigns(text) >= 1;
+  }
+
+  /** How many signs say that the text's matter is stuck with the government; 0 when none is. */
+  private stuckSigns(text: string): number {
+    const repeated = mentionsRepeatedAttempts(text);
+    const submitted = this.submitted.find(text);
+    if (!repeated && submitted.length === 0) return 0;
+    // The time must run from the submission: in its clause or after it ("材料两个月前就交了",
+    // "提交后…快四十天了"), not before it ("孩子出生两个月了还没办，现在去补办要带什么").
+    const since = repeated ? 0 : clauseStart(text, Math.min(...submitted.map((o) => o.start)));
+    return (
+      (repeated ? 1 : 0) +
+      (mentionsElapsedTime(text.slice(since)) ? 1 : 0) +
+      (this.waiting.find(text).length > 0 ? 1 : 0) +
+      (this.stuck.find(text).length > 0 ? 1 : 0)
+    );
+  }
+}
+
+/** Where the clause holding position `at` begins. */
+function clauseStart(text: string, at: number): number {
+  let start = at;
+  while (start > 0 && !CLAUSE_BREAK.test(text[start - 1]!)) start--;
+  return start;
 }

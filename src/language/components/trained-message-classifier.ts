@@ -5,7 +5,9 @@ import type { MessageKindsFile } from "../../knowledge/catalog-schema.ts";
 import type { TaskName } from "./message-model/classifier-model.ts";
 import type { MessageModel } from "./message-model/message-model.ts";
 import type { Message } from "./component.ts";
+import { PhraseIndex } from "../text/phrase-index.ts";
 import { CueMessageClassifier } from "./cue-message-classifier.ts";
+import { QuestionTone } from "./question-tone.ts";
 import { settleByType, type MessageClassification, type MessageClassifier } from "./message-classifier.ts";
 import type { AnalyzedText } from "./component.ts";
 
@@ -30,6 +32,8 @@ export interface TrainedThresholds {
    * The same for a message that names a service item's head concept in full (驾照 + 换):
    * most such messages ask about the service, and the model, which never saw the catalog,
    * leans to 投诉 on worried wordings ("满六年了", "还没报户口"). Cue words still file them.
+   * A plain question about the item (question-tone.ts) is never filed by the model alone; one
+   * that voices a grievance takes the ordinary bar.
    */
   serviceComplaint: number;
   /** Probability of 建言 that makes a message a suggestion. */
@@ -56,6 +60,9 @@ export const DEFAULT_TRAINED_THRESHOLDS: TrainedThresholds = {
 
 export class TrainedMessageClassifier implements MessageClassifier {
   private readonly cues: CueMessageClassifier;
+  /** Words asking how a procedure goes (message-kinds.yaml `procedure`). */
+  private readonly procedure: PhraseIndex;
+  private readonly tone?: QuestionTone;
 
   constructor(
     private readonly model: MessageModel,
@@ -68,9 +75,13 @@ export class TrainedMessageClassifier implements MessageClassifier {
     private readonly namesOnlyATopic: (analyzed: AnalyzedText) => boolean = () => false,
     /** True for a message naming a service item's head concept in full (head-concepts.ts). */
     private readonly namesAService: (analyzed: AnalyzedText) => boolean = () => false,
+    /** True for a message with some sign of a chase (chase-detector.ts `mayChase`): never a plain question. */
+    private readonly mayChase: (analyzed: AnalyzedText) => boolean = () => false,
     private readonly thresholds: TrainedThresholds = DEFAULT_TRAINED_THRESHOLDS,
   ) {
     this.cues = new CueMessageClassifier(kinds);
+    this.procedure = new PhraseIndex((kinds.procedure ?? []).map((w) => w.toLowerCase()));
+    if (kinds.question) this.tone = new QuestionTone(kinds.question);
   }
 
   process(message: Message): void {
@@ -82,18 +93,16 @@ export class TrainedMessageClassifier implements MessageClassifier {
     // so its words are the ones the model would cut itself.
     const predicted = this.model.classifyNormalized(analyzed.text, analyzed.segmented, TYPE);
     const byCues = this.cues.classify(analyzed);
+    // A question about a procedure that names a trouble ("工资被拖欠了去哪里申请仲裁") asks
+    // for the way: its complaint cue words alone do not file it, the model may.
+    const cuesFile = byCues.type === "complaint" && this.procedure.find(analyzed.text).length === 0;
     const typeLabel = predicted.type ? TYPES[predicted.type.label] : undefined;
     let type: MessageClassification["type"] = "consultation";
     let confidence = 1 - predicted.complaintProbability;
-    const threshold =
-      analyzed.text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
-    const byModel =
-      predicted.complaintProbability >= threshold &&
-      !this.namesOnlyATopic(analyzed) &&
-      (predicted.complaintProbability >= this.thresholds.serviceComplaint || !this.namesAService(analyzed));
-    if (byModel || byCues.type === "complaint") {
+    const byModel = predicted.complaintProbability >= this.modelBar(analyzed) && !this.namesOnlyATopic(analyzed);
+    if (byModel || cuesFile) {
       type = "complaint";
-      confidence = Math.max(predicted.complaintProbability, byCues.type === "complaint" ? byCues.confidence : 0);
+      confidence = Math.max(predicted.complaintProbability, cuesFile ? byCues.confidence : 0);
     } else if (
       (typeLabel === "suggestion" && predicted.type!.confidence >= this.thresholds.suggestion) ||
       byCues.type === "suggestion"
@@ -107,6 +116,18 @@ export class TrainedMessageClassifier implements MessageClassifier {
     const modelDomain = this.model.classifyNormalized(analyzed.text, analyzed.segmented, DOMAIN).domain;
     const domain = modelDomain && modelDomain.confidence >= this.thresholds.domain ? modelDomain.label : byCues.domain;
     return { type, confidence: round(confidence), ...(domain && { domain }) };
+  }
+
+  /** The probability of 投诉/求助 at which the model alone files the message. */
+  private modelBar(analyzed: AnalyzedText): number {
+    const { text } = analyzed;
+    const bar =
+      text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
+    if (!this.namesAService(analyzed) || this.tone?.aggrieved(text)) return bar;
+    // About a service item, no grievance: a plain question is a consultation, however
+    // worried; a statement needs the higher bar.
+    if (this.tone?.asks(text) && !this.mayChase(analyzed)) return Number.POSITIVE_INFINITY;
+    return Math.max(bar, this.thresholds.serviceComplaint);
   }
 }
 
