@@ -2,7 +2,8 @@
 // modifies the word the question is about (政务服务中心的食堂: the canteen), or an item its object
 // names in full (低保, 护照) meets a word that belongs to another domain. Such a question names
 // no more than the item's object: the re-ranker reads it so, and the item is at most offered.
-// Words the item's guide speaks of (公租房 + 租金: its fee) and facet words (多少钱) stay its own.
+// Words the item's guide speaks of (公租房 + 租金: its fee), words several guides mention (照片,
+// 电话) and facet words (多少钱) stay its own.
 import { describe, expect, it } from "vitest";
 import { HeadConcepts, HeadLevel } from "../src/language/components/head-concepts.ts";
 import { Understander } from "../src/language/understander.ts";
@@ -41,6 +42,9 @@ describe("what an item covers", () => {
     expect(heads.objectOnly(2)).toBe(false);
     expect(heads.objectIn("公租房小区", 0)).toBe(true);
     expect(heads.objectIn("小区", 0)).toBe(false);
+    // A word several items' guides mention is common to services (every test item's steps say 办理).
+    expect(heads.isCommonWord("办理")).toBe(true);
+    expect(heads.isCommonWord("体检")).toBe(false);
   });
 
   it("leaves the head level of the words alone: the matcher decides what the question asks about", () => {
@@ -57,12 +61,26 @@ describe("questions that name an item and ask about something else, in the shipp
       "政务服务中心的保安招人吗",
       "低保对象的孩子考大学能加分吗",
       "离婚律师费一般多少",
-      "护照翻译件去哪做",
       "护照能带几瓶酒",
       "居住证持有人能摇号买车吗",
     ]) {
       const u = understander.understand(text);
       expect(u.decision, text).not.toBe("answer");
+    }
+  });
+
+  it("still answers a part of the item that several services have (照片, 电话, 有效期)", async () => {
+    const understander = new Understander(await shippedCatalog());
+    for (const [text, code] of [
+      ["护照照片能自己带吗", "GA007"],
+      ["护照有效期是几年", "GA007"],
+      ["政务中心电话多少", "ZW001"],
+      ["退休金计算方法", "RS006"],
+      ["结婚登记处在哪里", "MZ001"],
+    ]) {
+      const u = understander.understand(text!);
+      expect(u.decision, text).toBe("answer");
+      expect(u.serviceItem?.code, text).toBe(code);
     }
   });
 

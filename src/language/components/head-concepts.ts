@@ -67,6 +67,8 @@ export interface HeadQuery {
 }
 
 const NO_ITEMS: readonly number[] = [];
+/** A word the guides of this many items mention is common to services (isCommonWord). */
+const COMMON_WORD_ITEMS = 2;
 // Examples are compared without punctuation and spaces: "怎么办？" is "怎么办".
 const NOT_COMPARED = /[\s\p{P}]+/gu;
 
@@ -82,7 +84,7 @@ export class HeadConcepts {
   /** Per item, its department's number: items of one department are one domain. */
   private readonly domains: Int32Array;
   /** Word → 1 per item whose guide mentions it (covers), worked out once per word. */
-  private readonly covering = new Map<string, Uint8Array>();
+  private readonly coveringItems = new Map<string, Uint8Array>();
 
   constructor(
     items: readonly ServiceItem[],
@@ -200,14 +202,30 @@ export class HeadConcepts {
    * of its cases; 政务服务中心 + 食堂 is nothing the guide speaks of.
    */
   covers(index: number, word: string): boolean {
-    let covering = this.covering.get(word);
+    return this.covering(word)[index] === 1;
+  }
+
+  /**
+   * Whether the guides of several items mention a word (照片, 电话, 条件, 额度): a common part
+   * of services, asked of any of them, not another service of its own.
+   */
+  isCommonWord(word: string): boolean {
+    const covering = this.covering(word);
+    let items = 0;
+    for (let i = 0; i < covering.length && items < COMMON_WORD_ITEMS; i++) items += covering[i]!;
+    return items >= COMMON_WORD_ITEMS;
+  }
+
+  /** 1 per item whose guide mentions a word, worked out once per word. */
+  private covering(word: string): Uint8Array {
+    let covering = this.coveringItems.get(word);
     if (covering === undefined) {
       covering = Uint8Array.from(this.guides, (guide) => (guide.includes(word) ? 1 : 0));
       // Facts about words, kept between messages: bounded, cleared when full.
-      if (this.covering.size >= 50_000) this.covering.clear();
-      this.covering.set(word, covering);
+      if (this.coveringItems.size >= 50_000) this.coveringItems.clear();
+      this.coveringItems.set(word, covering);
     }
-    return covering[index] === 1;
+    return covering;
   }
 
   /** Whether a word is part of a facet phrase or contains one (材料, 网上办): any item is asked about it. */

@@ -447,7 +447,9 @@ class Evidence {
   private modifiesOther({ tokens, content }: Terms, c: number): boolean {
     for (let j = 1; j < tokens.length; j++) {
       const word = tokens[j]!;
-      if (word.length < 2 || !content.includes(word) || !this.foreignTo(c, word, this.wordId(word))) continue;
+      // The head of a noun phrase is a noun (计算, 处在 after the object are not).
+      if (word.length < 2 || !content.includes(word) || !this.isNoun(word)) continue;
+      if (!this.foreignTo(c, word, this.wordId(word))) continue;
       const before = tokens[j - 1] === "的" && j >= 2 ? tokens[j - 2]! : tokens[j - 1]!;
       if (this.heads.objectIn(before, c)) return true;
     }
@@ -456,13 +458,13 @@ class Evidence {
 
   /**
    * Whether a word (feature id `id`, -1: unknown) is foreign to item c: the item's texts do
-   * not use it, its guide does not mention it, and it is no facet word (材料, 要钱, 网上),
-   * which any item is asked about.
+   * not use it, its guide does not mention it, and it is neither a facet word (材料, 要钱, 网上)
+   * nor a word several items' guides mention (照片, 电话): any item is asked about those.
    */
   private foreignTo(c: number, word: string, id: number): boolean {
     const bit = id * this.itemCount + c;
     if (id >= 0 && (this.itemUses[bit >>> 5]! & (1 << (bit & 31))) !== 0) return false;
-    return !this.heads.covers(c, word) && !this.heads.isFacetWord(word);
+    return !this.heads.covers(c, word) && !this.heads.isFacetWord(word) && !this.heads.isCommonWord(word);
   }
 
   /**
