@@ -89,7 +89,12 @@ function readingParts(catalog: Catalog) {
   const corrector = new HomophoneCorrector([...itemTerms, ...synonyms.words()]);
   const functionWords = new Set([...Segmenter.nonContentWords(), ...catalog.functionWords]);
   const analyzer = new TextAnalyzer(segmenter, synonyms, corrector, { knownWords, functionWords });
-  const heads = new HeadConcepts(catalog.items, catalog.outOfScopeActions, catalog.serviceStages);
+  const heads = new HeadConcepts(
+    catalog.items,
+    catalog.outOfScopeActions,
+    catalog.serviceStages,
+    Object.values(catalog.facets.facets).flat(),
+  );
   return { analyzer, heads, texts };
 }
 

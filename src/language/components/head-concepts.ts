@@ -67,6 +67,8 @@ export interface HeadQuery {
 }
 
 const NO_ITEMS: readonly number[] = [];
+/** A word the guides of this many items mention is common to services (isCommonWord). */
+const COMMON_WORD_ITEMS = 2;
 // Examples are compared without punctuation and spaces: "怎么办？" is "怎么办".
 const NOT_COMPARED = /[\s\p{P}]+/gu;
 
@@ -76,13 +78,29 @@ export class HeadConcepts {
   private readonly index: PhraseIndex;
   /** Example text (normalized, no punctuation) → the items it is an example of. */
   private readonly examples = new Map<string, number[]>();
+  /** Per item, what its guide says, as one normalized text (see covers). */
+  private readonly guides: string[];
+  private readonly facetPhrases: readonly string[];
+  /** Per item, its department's number: items of one department are one domain. */
+  private readonly domains: Int32Array;
+  /** Word → 1 per item whose guide mentions it (covers), worked out once per word. */
+  private readonly coveringItems = new Map<string, Uint8Array>();
 
   constructor(
     items: readonly ServiceItem[],
     foreignActions: readonly string[] = [],
     /** The service stages (service-stages.yaml). */
     stages: readonly Pick<ServiceStage, "words" | "verbs">[] = [],
+    /** Phrases that ask about a part of any item (facets.yaml: 材料, 多少钱, 网上): never another service's word. */
+    facetPhrases: readonly string[] = [],
   ) {
+    this.facetPhrases = facetPhrases.map((p) => p.toLowerCase());
+    const departments = new Map<string, number>();
+    this.domains = Int32Array.from(items, (item) => {
+      let d = departments.get(item.department);
+      if (d === undefined) departments.set(item.department, (d = departments.size));
+      return d;
+    });
     const ids = new Map<string, number>();
     const idsOf = (words: readonly string[]) =>
       Int32Array.from(words, (word) => {
@@ -121,6 +139,21 @@ export class HeadConcepts {
       };
     });
     this.index = new PhraseIndex([...ids.keys()]);
+    this.guides = items.map((item) =>
+      normalizeText(
+        [
+          item.name,
+          ...item.aliases,
+          ...(item.head ? [...item.head.objects, ...item.head.actions] : []),
+          ...item.materials.flatMap((m) => [m.name, m.note ?? ""]),
+          ...item.steps,
+          item.timeLimit,
+          item.fee,
+          item.location,
+          item.officeHours,
+        ].join("|"),
+      ),
+    );
     items.forEach((item, i) => {
       for (const example of item.examples) {
         const key = normalizeText(example).replace(NOT_COMPARED, "");
@@ -161,6 +194,63 @@ export class HeadConcepts {
     // no item offers done with it (结婚 + 请假): then it is only the object.
     if (head.actions.length === 0) return foreign ? HeadLevel.object : HeadLevel.full;
     return foreign ? HeadLevel.foreign : HeadLevel.object;
+  }
+
+  /**
+   * Whether item `index` covers a word: its guide (name, aliases, head words, materials,
+   * steps, fee, place, hours) mentions it. 公租房 + 租金 is the item's fee, 房子 + 继承 one
+   * of its cases; 政务服务中心 + 食堂 is nothing the guide speaks of.
+   */
+  covers(index: number, word: string): boolean {
+    return this.covering(word)[index] === 1;
+  }
+
+  /**
+   * Whether the guides of several items mention a word (照片, 电话, 条件, 额度): a common part
+   * of services, asked of any of them, not another service of its own.
+   */
+  isCommonWord(word: string): boolean {
+    const covering = this.covering(word);
+    let items = 0;
+    for (let i = 0; i < covering.length && items < COMMON_WORD_ITEMS; i++) items += covering[i]!;
+    return items >= COMMON_WORD_ITEMS;
+  }
+
+  /** 1 per item whose guide mentions a word, worked out once per word. */
+  private covering(word: string): Uint8Array {
+    let covering = this.coveringItems.get(word);
+    if (covering === undefined) {
+      covering = Uint8Array.from(this.guides, (guide) => (guide.includes(word) ? 1 : 0));
+      // Facts about words, kept between messages: bounded, cleared when full.
+      if (this.coveringItems.size >= 50_000) this.coveringItems.clear();
+      this.coveringItems.set(word, covering);
+    }
+    return covering;
+  }
+
+  /** Whether a word is part of a facet phrase or contains one (材料, 网上办): any item is asked about it. */
+  isFacetWord(word: string): boolean {
+    return this.facetPhrases.some((p) => p.includes(word) || word.includes(p));
+  }
+
+  /** Whether two items are of one domain (department). */
+  sameDomain(a: number, b: number): boolean {
+    return this.domains[a] === this.domains[b];
+  }
+
+  /** Whether naming item `index`'s object names it in full (no actions: 低保, 护照, 结婚). */
+  objectOnly(index: number): boolean {
+    const head = this.heads[index];
+    return head !== undefined && head.actions.length === 0;
+  }
+
+  /** Whether a token contains one of item `index`'s objects (户口本: 户口). */
+  objectIn(token: string, index: number): boolean {
+    const head = this.heads[index];
+    if (!head) return false;
+    for (const o of this.index.find(token))
+      for (let i = 0; i < head.objects.length; i++) if (head.objects[i] === o.phrase) return true;
+    return false;
   }
 
   /** Whether the question names some item's head concept in full: it asks about a service. */

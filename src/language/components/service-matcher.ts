@@ -19,6 +19,8 @@ import type { ServiceCandidate, Component, Message } from "./component.ts";
 import type { MatcherState } from "./matcher-state.ts";
 import { type HeadConcepts, HeadLevel, hasActions } from "./head-concepts.ts";
 
+/** A word more items use than this is common service wording (申请, 办理), nobody's own. */
+const MAX_OWNERS = 3;
 /** Weight of a word no catalog text uses, relative to the rarest known word. */
 const UNSEEN_WORD_WEIGHT = 0.5;
 const RETRIEVED = 5;
@@ -416,16 +418,79 @@ class Evidence {
       row[at + 10] = probabilities[c]! - otherProbability;
       row[at + 11] = (scores[c]! - otherScore) / topScore;
       // The re-ranker reads the words' level; the decider, the level with the item's examples.
-      const head = this.heads.wordLevel(headQuery, c);
+      // A question that names the item in full but asks about something else names no more
+      // than its object: the object only modifies another word ("低保边缘家庭": the family,
+      // "政务服务中心的食堂": the canteen), or, for an item its object names in full (低保,
+      // 结婚), the question uses another domain's word ("低保户能开车吗").
+      let head = this.heads.wordLevel(headQuery, c);
+      if (
+        head === HeadLevel.full &&
+        (this.modifiesOther(terms, c) || (this.heads.objectOnly(c) && this.asksElsewhere(content, c)))
+      )
+        head = HeadLevel.object;
       row[at + 12] = head === HeadLevel.full ? 1 : 0;
       row[at + 13] = head === HeadLevel.object ? 1 : 0;
       row[at + 14] = head === HeadLevel.foreign ? 1 : 0;
-      found.head[n] = this.heads.level(headQuery, c);
+      found.head[n] = headQuery.exampleOf.includes(c) ? HeadLevel.full : head;
       found.item[n] = c;
       found.coverage[n] = coverage;
       found.explains[n] = explains;
     }
     return found;
+  }
+
+  /**
+   * Whether one of item c's objects stands right before (or before 的) a meaningful word
+   * foreign to the item (foreignTo): Chinese puts the head of a noun phrase last, so the question is
+   * about that word, the object only says whose it is.
+   */
+  private modifiesOther({ tokens, content }: Terms, c: number): boolean {
+    for (let j = 1; j < tokens.length; j++) {
+      const word = tokens[j]!;
+      // The head of a noun phrase is a noun (计算, 处在 after the object are not).
+      if (word.length < 2 || !content.includes(word) || !this.isNoun(word)) continue;
+      if (!this.foreignTo(c, word, this.wordId(word))) continue;
+      const before = tokens[j - 1] === "的" && j >= 2 ? tokens[j - 2]! : tokens[j - 1]!;
+      if (this.heads.objectIn(before, c)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a word (feature id `id`, -1: unknown) is foreign to item c: the item's texts do
+   * not use it, its guide does not mention it, and it is neither a facet word (材料, 要钱, 网上)
+   * nor a word several items' guides mention (照片, 电话): any item is asked about those.
+   */
+  private foreignTo(c: number, word: string, id: number): boolean {
+    const bit = id * this.itemCount + c;
+    if (id >= 0 && (this.itemUses[bit >>> 5]! & (1 << (bit & 31))) !== 0) return false;
+    return !this.heads.covers(c, word) && !this.heads.isFacetWord(word) && !this.heads.isCommonWord(word);
+  }
+
+  /**
+   * Whether the question has a meaningful word foreign to item c (foreignTo) that belongs
+   * to something else: only questions the catalog does not answer
+   * use it, or a few items all of another domain do (低保户能开车吗: 开车 is the driving
+   * licences'). A word no text uses is the citizen's own and says nothing; a facet word
+   * is never foreign. Reads contentIds, so after they are set for the question.
+   */
+  private asksElsewhere(content: readonly string[], c: number): boolean {
+    const { itemCount, itemUses } = this;
+    for (let i = 0; i < content.length; i++) {
+      const id = this.contentIds[i]!;
+      if (id < 0 || !this.foreignTo(c, content[i]!, id)) continue;
+      const base = id * itemCount;
+      let users = 0;
+      let sameDomain = false;
+      for (let j = 0; j < itemCount && users <= MAX_OWNERS && !sameDomain; j++) {
+        const bit = base + j;
+        if ((itemUses[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+        users++;
+        sameDomain = this.heads.sameDomain(c, j);
+      }
+      if (!sameDomain && users <= MAX_OWNERS) return true;
+    }
+    return false;
   }
 
   /** Feature id of a word, or -1 when this model's texts do not use it. */
