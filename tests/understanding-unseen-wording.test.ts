@@ -311,6 +311,20 @@ describe("complaints and their look-alikes", () => {
     expect(tone.aggrieved("材料丢了好担心")).toBe(false);
   });
 
+  it("knows a request that the government act from a question about a service", () => {
+    const tone = new QuestionTone({
+      asks: ["怎么"],
+      particles: ["吗"],
+      grievance: [],
+      help: ["派人", "帮忙找", "帮我们联系"],
+    });
+    expect(tone.asksForHelp("楼下的井里好像有只狗掉下去了，能不能派人来")).toBe(true);
+    expect(tone.asksForHelp("请问可以帮我们联系一下居委会吗")).toBe(true);
+    expect(tone.asksForHelp("低保要怎么申请")).toBe(false);
+    // No help words in the catalog: no request for help.
+    expect(new QuestionTone({ asks: [], particles: [], grievance: [] }).asksForHelp("能不能派人来")).toBe(false);
+  });
+
   describe("with the shipped catalog and message model", () => {
     let understander: Understander;
     beforeAll(async () => {
@@ -337,6 +351,25 @@ describe("complaints and their look-alikes", () => {
       ["工资被拖欠了，去劳动仲裁要带什么材料"],
       ["我刚下班，等会儿再问"],
     ])("does not file %s", (text) => {
+      expect(understander.understand(text).kind).not.toBe("complaint");
+    });
+
+    // Requests for help (求助) that name a service item in full and ask: no plain questions.
+    it.each([
+      ["女儿读初中以后天天被几个同学堵在厕所里要钱，请问能不能派人去学校了解一下"],
+      ["孩子上小学要过一条没有红绿灯的大马路，天天提心吊胆，请问能不能安排人在路口护一下"],
+      ["我们村的学生上学要走一座快塌的木桥，请问能不能派人来看看"],
+      ["隔壁八十多岁的老人领了高龄津贴也没人帮他去取，他一个人走不动路，能不能派人上门看看"],
+      ["邻居家的小孩一个人在家哭了一上午，大人不知道去哪了，能不能派人来看看"],
+    ])("files the request for help %s", (text) => {
+      expect(understander.understand(text).kind).toBe("complaint");
+    });
+
+    it.each([
+      ["请问能派人上门办理身份证吗"],
+      ["低保申请能不能帮我看看要什么材料"],
+      ["请问派出所能帮忙找走失的老人吗，需要带什么"],
+    ])("does not file the service question %s", (text) => {
       expect(understander.understand(text).kind).not.toBe("complaint");
     });
   });

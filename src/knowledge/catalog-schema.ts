@@ -152,6 +152,11 @@ export const messageKindsFileSchema = z.strictObject({
       /** Question particles, which ask only at the end of a clause (吗; not the 么 of "缺什么也不说"). */
       particles: z.array(nonEmpty),
       grievance: z.array(nonEmpty),
+      /**
+       * Asking the government to act on a situation (派人, 帮忙找, 帮我们联系): a request for
+       * help, however politely put, is no plain question.
+       */
+      help: z.array(nonEmpty).optional(),
     })
     .optional(),
   /** Words that point to a complaint domain (for routing). */

@@ -33,7 +33,7 @@ export interface TrainedThresholds {
    * most such messages ask about the service, and the model, which never saw the catalog,
    * leans to 投诉 on worried wordings ("满六年了", "还没报户口"). Cue words still file them.
    * A plain question about the item (question-tone.ts) is never filed by the model alone; one
-   * that voices a grievance takes the ordinary bar.
+   * that voices a grievance or asks for help (派人来看看) takes the ordinary bar.
    */
   serviceComplaint: number;
   /** Probability of 建言 that makes a message a suggestion. */
@@ -123,11 +123,16 @@ export class TrainedMessageClassifier implements MessageClassifier {
     const { text } = analyzed;
     const bar =
       text.length <= this.thresholds.shortMessage ? this.thresholds.shortComplaint : this.thresholds.complaint;
-    if (!this.namesAService(analyzed) || this.tone?.aggrieved(text)) return bar;
+    if (!this.namesAService(analyzed) || this.tone?.aggrieved(text) || this.asksForHelp(text)) return bar;
     // About a service item, no grievance: a plain question is a consultation, however
     // worried; a statement needs the higher bar.
     if (this.tone?.asks(text) && !this.mayChase(analyzed)) return Number.POSITIVE_INFINITY;
     return Math.max(bar, this.thresholds.serviceComplaint);
+  }
+
+  /** A request that the government act (派人, 帮忙找), not a question about how a procedure goes. */
+  private asksForHelp(text: string): boolean {
+    return (this.tone?.asksForHelp(text) ?? false) && this.procedure.find(text).length === 0;
   }
 }
 
