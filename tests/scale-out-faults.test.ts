@@ -126,6 +126,14 @@ describe("two web and two worker processes, one of each killed mid-run", () => {
     await api.stop();
   });
 
+  it("has complaint texts the hub files as complaints (so a missing ticket below is a fault's, not the classifier's)", () => {
+    const { understander } = hub.knowledge.built;
+    const notFiled = Array.from({ length: COMPLAINTS }, (_, i) => complaintText(i)).filter(
+      (text) => understander.understand(text).kind !== "complaint",
+    );
+    expect(notFiled).toEqual([]);
+  });
+
   it("loses nothing, and doubles only a notice in flight when its worker died", async () => {
     const alive = () => web.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
     /** Posts a push to web process `i` (or the next alive one), retrying as WeChat does until it is answered. */
