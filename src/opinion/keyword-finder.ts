@@ -6,21 +6,24 @@
 // single characters are never keywords), and teaching it would change how the chat's
 // understanding cuts every message in the process.
 import type { KeywordExtractor } from "../language/text/keyword-extractor.ts";
+import { inListOrder, PhraseIndex, removePhrases } from "../language/text/phrase-index.ts";
 import type { OpinionComponent, OpinionMessage } from "./opinion-message.ts";
 
 export const KEYWORDS_PER_MESSAGE = 5;
 
 export class KeywordFinder implements OpinionComponent {
   readonly name = "keywords";
-  /** Longest first: a word inside a longer one found (垃圾 in 垃圾桶) is not found again. */
-  private readonly cityWords: readonly string[];
+  /** Longest first: a word inside a longer one found (垃圾 in 垃圾桶) does not count again. */
+  private readonly cityWords: PhraseIndex;
 
   constructor(
     private readonly extractor: KeywordExtractor,
     cityWords: Iterable<string> = [],
     private readonly count = KEYWORDS_PER_MESSAGE,
   ) {
-    this.cityWords = [...new Set(cityWords)].filter((w) => w.length >= 2).sort((a, b) => b.length - a.length);
+    this.cityWords = new PhraseIndex(
+      [...new Set(cityWords)].filter((w) => w.length >= 2).sort((a, b) => b.length - a.length),
+    );
   }
 
   process(message: OpinionMessage): void {
@@ -28,14 +31,9 @@ export class KeywordFinder implements OpinionComponent {
   }
 
   private keywordsOf(text: string): string[] {
-    const found: string[] = [];
-    let rest = text;
-    for (const word of this.cityWords) {
-      if (found.length === this.count) break;
-      if (!rest.includes(word)) continue;
-      found.push(word);
-      rest = rest.replaceAll(word, "\u0000");
-    }
+    const { phrases, lengthOf } = this.cityWords;
+    const { counted } = removePhrases(text, this.cityWords.find(text), lengthOf, inListOrder);
+    const found = counted.slice(0, this.count).map((phrase) => phrases[phrase]!);
     for (const keyword of this.extractor.extract(text, this.count)) {
       if (found.length === this.count) break;
       if (!found.some((word) => word.includes(keyword))) found.push(keyword);

@@ -395,8 +395,7 @@ class Evidence {
       let explains = 0;
       for (let i = 0; i < content.length; i++) {
         const id = contentIds[i]!;
-        const bit = id * itemCount + c;
-        if (id >= 0 && (this.itemUses[bit >>> 5]! & (1 << (bit & 31))) !== 0) {
+        if (id >= 0 && this.uses(c, id)) {
           explained += contentIdfs[i]!;
           if (i < 31) explains |= 1 << i;
         } else if (contentIdfs[i]! > missing) missing = contentIdfs[i]!;
@@ -462,8 +461,7 @@ class Evidence {
    * nor a word several items' guides mention (照片, 电话): any item is asked about those.
    */
   private foreignTo(c: number, word: string, id: number): boolean {
-    const bit = id * this.itemCount + c;
-    if (id >= 0 && (this.itemUses[bit >>> 5]! & (1 << (bit & 31))) !== 0) return false;
+    if (id >= 0 && this.uses(c, id)) return false;
     return !this.heads.covers(c, word) && !this.heads.isFacetWord(word) && !this.heads.isCommonWord(word);
   }
 
@@ -475,22 +473,26 @@ class Evidence {
    * is never foreign. Reads contentIds, so after they are set for the question.
    */
   private asksElsewhere(content: readonly string[], c: number): boolean {
-    const { itemCount, itemUses } = this;
+    const { itemCount } = this;
     for (let i = 0; i < content.length; i++) {
       const id = this.contentIds[i]!;
       if (id < 0 || !this.foreignTo(c, content[i]!, id)) continue;
-      const base = id * itemCount;
       let users = 0;
       let sameDomain = false;
       for (let j = 0; j < itemCount && users <= MAX_OWNERS && !sameDomain; j++) {
-        const bit = base + j;
-        if ((itemUses[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+        if (!this.uses(j, id)) continue;
         users++;
         sameDomain = this.heads.sameDomain(c, j);
       }
       if (!sameDomain && users <= MAX_OWNERS) return true;
     }
     return false;
+  }
+
+  /** Whether item `item`'s texts use word feature `id` (its bit in itemUses). */
+  private uses(item: number, id: number): boolean {
+    const bit = id * this.itemCount + item;
+    return (this.itemUses[bit >>> 5]! & (1 << (bit & 31))) !== 0;
   }
 
   /** Feature id of a word, or -1 when this model's texts do not use it. */
